@@ -1,0 +1,886 @@
+//! The configuration model and how its layers merge.
+//!
+//! Layers, later ones winning: built-in defaults ← the config file (`--config PATH`, else
+//! `$OMEGA_CONFIG`, else `./omega.toml`, else `~/.omega/omega.toml`) ← `OMEGA_*` environment
+//! variables (`__` between levels: `OMEGA_API__PORT=8080`) ← command-line flags. The usual provider
+//! variables (`OPENAI_API_KEY`) fill a key only when no layer set it.
+//!
+//! Every key, in every layer, is checked against the model before anything is used: an unknown key
+//! is an error naming it and the closest valid key; a value of the wrong type names the key and
+//! where it came from (file and line, or the environment variable).
+
+use figment::Figment;
+use figment::providers::{Format, Serialized, Toml};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::secret::Secret;
+
+/// The whole configuration. Field docs become the JSON Schema's descriptions.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub omega: OmegaConfig,
+    pub auth: AuthConfig,
+    pub provider: ProviderConfig,
+    pub channel: ChannelConfig,
+    pub api: ApiConfig,
+    pub memory: MemoryConfig,
+    pub session: SessionConfig,
+}
+
+/// `[omega]`: who this agent is and where it keeps its data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct OmegaConfig {
+    /// The agent's name, used in its system prompt.
+    pub name: String,
+    /// Where Omega keeps its database, prompts and workspace. Created private (0700).
+    pub data_dir: String,
+    /// IANA time zone for the user's local time (e.g. "Europe/Lisbon"); empty = this machine's zone.
+    pub timezone: String,
+    /// Log filter when RUST_LOG is not set: error, warn, info, debug or trace.
+    pub log_level: String,
+}
+
+impl Default for OmegaConfig {
+    fn default() -> Self {
+        Self {
+            name: "Omega".into(),
+            data_dir: "~/.omega".into(),
+            timezone: String::new(),
+            log_level: "info".into(),
+        }
+    }
+}
+
+/// `[auth]`: who may talk to Omega.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthConfig {
+    /// Check every sender against its channel's allowed list.
+    pub enabled: bool,
+    /// Sent to a sender who is not allowed; empty = send nothing.
+    pub deny_message: String,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            deny_message: "Access denied. You are not authorized to use this agent.".into(),
+        }
+    }
+}
+
+/// `[provider]`: which AI answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct ProviderConfig {
+    /// The provider that answers messages.
+    pub default: String,
+    /// How many provider calls may run at once, across all senders; the rest wait their turn.
+    pub max_concurrent: u32,
+    pub openai: OpenAiConfig,
+}
+
+impl Default for ProviderConfig {
+    fn default() -> Self {
+        Self { default: "openai".into(), max_concurrent: 4, openai: OpenAiConfig::default() }
+    }
+}
+
+/// The providers this build knows, in the order `omega status` lists them.
+pub const PROVIDERS: &[&str] = &["openai"];
+
+/// `[provider.openai]`: OpenAI or any server speaking its chat-completions API
+/// (llama.cpp, vLLM, LM Studio, ...); only `base_url` differs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct OpenAiConfig {
+    /// Whether this provider may be used.
+    pub enabled: bool,
+    /// The API root; requests go to `{base_url}/chat/completions`.
+    pub base_url: String,
+    /// Bearer token; falls back to OPENAI_API_KEY. Optional for self-hosted servers.
+    pub api_key: Secret,
+    /// The model for everyday messages.
+    pub model: String,
+    /// The model for complex work.
+    pub model_complex: String,
+    /// Give up on a call after this many seconds.
+    pub timeout_secs: u64,
+    /// Stream replies (server-sent events) instead of waiting for the whole answer.
+    pub stream: bool,
+    /// Upper bound on tokens in one answer.
+    pub max_tokens: u32,
+}
+
+/// Where OpenAI itself lives; a missing key is only an error against this host.
+pub const OPENAI_BASE_URL: &str = "https://api.openai.com/v1";
+
+impl Default for OpenAiConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            base_url: OPENAI_BASE_URL.into(),
+            api_key: Secret::default(),
+            model: "gpt-4o".into(),
+            model_complex: "gpt-4o".into(),
+            timeout_secs: 120,
+            stream: true,
+            max_tokens: 4096,
+        }
+    }
+}
+
+/// `[channel]`: where people talk to Omega.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct ChannelConfig {
+    pub terminal: TerminalConfig,
+}
+
+/// `[channel.terminal]`: `omega chat`, the local prompt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct TerminalConfig {
+    /// Allow `omega chat`.
+    pub enabled: bool,
+    /// The sender id the terminal user has; the terminal is the machine's owner, always allowed.
+    pub sender_id: String,
+}
+
+impl Default for TerminalConfig {
+    fn default() -> Self {
+        Self { enabled: true, sender_id: "owner".into() }
+    }
+}
+
+/// `[api]`: the HTTP API.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct ApiConfig {
+    /// Serve the HTTP API while `omega start` runs.
+    pub enabled: bool,
+    /// Address to bind; anything but loopback requires `api_key`.
+    pub host: String,
+    /// Port to bind; 0 picks a free one.
+    pub port: u16,
+    /// Bearer token clients must send; empty = no token (loopback only).
+    pub api_key: Secret,
+    /// Sender names allowed to talk through the API; empty = any sender holding the token.
+    pub allowed_senders: Vec<String>,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// How long `POST /api/messages` waits for the reply before answering 202 with the message id.
+    pub reply_timeout_secs: u64,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            host: "127.0.0.1".into(),
+            port: 3000,
+            api_key: Secret::default(),
+            allowed_senders: Vec::new(),
+            max_body_bytes: 1024 * 1024,
+            reply_timeout_secs: 300,
+        }
+    }
+}
+
+/// `[memory]`: the SQLite database.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct MemoryConfig {
+    /// The database file; empty = `{data_dir}/data/memory.db`.
+    pub db_path: String,
+    /// How many recent messages of the conversation are sent to the AI as history.
+    pub max_context_messages: u32,
+}
+
+impl Default for MemoryConfig {
+    fn default() -> Self {
+        Self { db_path: String::new(), max_context_messages: 50 }
+    }
+}
+
+/// `[session]`: per-sender ordering.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct SessionConfig {
+    /// A sender's session stops after this many idle seconds (it restarts on the next message).
+    pub idle_timeout_secs: u64,
+    /// Sent when a message arrives while the sender's previous one is still being answered;
+    /// empty = no acknowledgement.
+    pub busy_ack: String,
+}
+
+impl Default for SessionConfig {
+    fn default() -> Self {
+        Self { idle_timeout_secs: 600, busy_ack: "Got it, I'll get to this next.".into() }
+    }
+}
+
+impl Config {
+    /// `data_dir` with `~` expanded.
+    pub fn data_dir(&self) -> PathBuf {
+        expand_home(&self.omega.data_dir)
+    }
+
+    /// The database file: `memory.db_path`, or `{data_dir}/data/memory.db`.
+    pub fn db_path(&self) -> PathBuf {
+        if self.memory.db_path.trim().is_empty() {
+            self.data_dir().join("data").join("memory.db")
+        } else {
+            expand_home(&self.memory.db_path)
+        }
+    }
+
+    /// The config rendered as TOML, secrets redacted.
+    pub fn to_redacted_toml(&self) -> String {
+        toml::to_string_pretty(self).unwrap_or_else(|e| format!("# cannot render config: {e}\n"))
+    }
+}
+
+/// `~/x` → `$HOME/x`.
+pub fn expand_home(path: &str) -> PathBuf {
+    if let Some(rest) = path.strip_prefix("~/").or_else(|| (path == "~").then_some("")) {
+        if let Some(home) = std::env::var_os("HOME") {
+            return PathBuf::from(home).join(rest);
+        }
+    }
+    PathBuf::from(path)
+}
+
+/// The JSON Schema of [`Config`], as committed in `schemas/config.schema.json`.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(Config);
+    let mut text = serde_json::to_string_pretty(&schema).expect("schema serializes");
+    text.push('\n');
+    text
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading
+
+/// What the caller knows before loading: the explicit path, the environment, the CLI overrides.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// `--config PATH`; must exist when given.
+    pub path: Option<PathBuf>,
+    /// The process environment (injected so tests do not touch the real one).
+    pub env: Vec<(String, String)>,
+    /// Command-line overrides as dotted keys, e.g. `("omega.data_dir", "/tmp/x")`.
+    pub overrides: Vec<(String, toml::Value)>,
+}
+
+impl LoadOptions {
+    /// Options reading this process's environment.
+    pub fn from_env() -> Self {
+        Self { env: std::env::vars().collect(), ..Self::default() }
+    }
+}
+
+/// A loaded configuration and the file it came from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub config: Config,
+    /// The file that was read, if any (defaults alone are a valid config).
+    pub path: Option<PathBuf>,
+}
+
+/// Where a value came from, for error messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    File { path: PathBuf, line: Option<usize> },
+    Env { var: String },
+    Flag { key: String },
+    Default,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::File { path, line: Some(line) } => write!(f, "{} line {line}", path.display()),
+            Origin::File { path, line: None } => write!(f, "{}", path.display()),
+            Origin::Env { var } => write!(f, "environment variable {var}"),
+            Origin::Flag { key } => write!(f, "command-line flag for {key}"),
+            Origin::Default => f.write_str("built-in default"),
+        }
+    }
+}
+
+/// One thing wrong with the configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// The config file named with `--config` does not exist or cannot be read.
+    Unreadable { path: PathBuf, reason: String },
+    /// The file is not valid TOML.
+    Syntax { path: PathBuf, line: usize, column: usize, reason: String },
+    /// A key the model does not have.
+    UnknownKey { key: String, origin: Origin, suggestion: Option<String> },
+    /// A key whose value has the wrong type or is out of range.
+    InvalidValue { key: String, origin: Origin, reason: String },
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::Unreadable { path, reason } => {
+                write!(f, "cannot read config file {}: {reason}", path.display())
+            }
+            Problem::Syntax { path, line, column, reason } => write!(
+                f,
+                "{} line {line} column {column}: invalid TOML: {reason}",
+                path.display()
+            ),
+            Problem::UnknownKey { key, origin, suggestion } => {
+                write!(f, "unknown key `{key}` in {origin}")?;
+                match suggestion {
+                    Some(s) => write!(f, "; did you mean `{s}`?"),
+                    None => Ok(()),
+                }
+            }
+            Problem::InvalidValue { key, origin, reason } => {
+                write!(f, "invalid value for `{key}` in {origin}: {reason}")
+            }
+        }
+    }
+}
+
+/// Everything wrong with a configuration, reported together so one edit can fix them all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ConfigError {
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.problems.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl From<Problem> for ConfigError {
+    fn from(p: Problem) -> Self {
+        Self { problems: vec![p] }
+    }
+}
+
+/// Environment variables that carry a provider credential, and the key each fills when unset.
+pub const CREDENTIAL_VARS: &[(&str, &str)] = &[("OPENAI_API_KEY", "provider.openai.api_key")];
+
+/// `OMEGA_CONFIG` names the config file; it is not a key.
+pub const CONFIG_PATH_VAR: &str = "OMEGA_CONFIG";
+
+/// Load and validate the configuration.
+pub fn load(opts: &LoadOptions) -> Result<Loaded, ConfigError> {
+    let env = |name: &str| opts.env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let path = match &opts.path {
+        Some(p) => Some(p.clone()),
+        None => env(CONFIG_PATH_VAR).map(PathBuf::from).or_else(default_config_path),
+    };
+    let file = match &path {
+        Some(p) => Some(read_file(p)?),
+        None => None,
+    };
+
+    let keys = KeyTree::of_config();
+    let mut problems = Vec::new();
+    let mut figment = Figment::from(Serialized::defaults(Config::default()));
+
+    if let Some((path, text, doc)) = &file {
+        check_table(&keys, "", doc.as_table(), path, text, &mut problems);
+        figment = figment.merge(Toml::string(text));
+    }
+
+    // OMEGA_SECTION__KEY=value. Variables without `__` are not keys (every key has a section), so
+    // an unrelated OMEGA_SOMETHING in the environment is left alone.
+    let mut env_sources: Vec<(String, String)> = Vec::new();
+    for (var, value) in &opts.env {
+        let Some(rest) = var.strip_prefix("OMEGA_") else { continue };
+        if !rest.contains("__") {
+            continue;
+        }
+        let key = rest.to_ascii_lowercase().split("__").collect::<Vec<_>>().join(".");
+        if !keys.contains(&key) {
+            problems.push(Problem::UnknownKey {
+                suggestion: keys.suggest(&key),
+                key,
+                origin: Origin::Env { var: var.clone() },
+            });
+            continue;
+        }
+        let parsed = parse_env_value(value);
+        figment = figment.merge(Serialized::global(&key, parsed));
+        env_sources.push((key, var.clone()));
+    }
+
+    for (key, value) in &opts.overrides {
+        if !keys.contains(key) {
+            problems.push(Problem::UnknownKey {
+                suggestion: keys.suggest(key),
+                key: key.clone(),
+                origin: Origin::Flag { key: key.clone() },
+            });
+            continue;
+        }
+        figment = figment.merge(Serialized::global(key, value.clone()));
+    }
+
+    if !problems.is_empty() {
+        return Err(ConfigError { problems });
+    }
+
+    let mut config: Config = match figment.extract() {
+        Ok(c) => c,
+        Err(err) => {
+            let problems = err
+                .into_iter()
+                .map(|e| {
+                    let key = e.path.join(".");
+                    let origin = origin_of(&key, &env_sources, file.as_ref(), opts);
+                    Problem::InvalidValue { key, origin, reason: e.kind.to_string() }
+                })
+                .collect();
+            return Err(ConfigError { problems });
+        }
+    };
+
+    for (var, key) in CREDENTIAL_VARS {
+        if let Some(value) = env(var).filter(|v| !v.trim().is_empty()) {
+            if *key == "provider.openai.api_key" && config.provider.openai.api_key.is_empty() {
+                config.provider.openai.api_key = Secret::new(value);
+            }
+        }
+    }
+
+    let problems: Vec<Problem> = validate(&config)
+        .into_iter()
+        .map(|(key, reason)| {
+            let origin = origin_of(&key, &env_sources, file.as_ref(), opts);
+            Problem::InvalidValue { key, origin, reason }
+        })
+        .collect();
+    if !problems.is_empty() {
+        return Err(ConfigError { problems });
+    }
+
+    Ok(Loaded { config, path })
+}
+
+/// Parse a config file's text alone (no environment), e.g. to check a reference file.
+pub fn load_file(path: &Path) -> Result<Loaded, ConfigError> {
+    load(&LoadOptions { path: Some(path.to_owned()), ..LoadOptions::default() })
+}
+
+fn default_config_path() -> Option<PathBuf> {
+    let local = PathBuf::from("omega.toml");
+    if local.is_file() {
+        return Some(local);
+    }
+    let home = expand_home("~/.omega/omega.toml");
+    home.is_file().then_some(home)
+}
+
+type ParsedFile = (PathBuf, String, toml_edit::ImDocument<String>);
+
+fn read_file(path: &Path) -> Result<ParsedFile, ConfigError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Problem::Unreadable { path: path.to_owned(), reason: e.to_string() })?;
+    match toml_edit::ImDocument::parse(text.clone()) {
+        Ok(doc) => Ok((path.to_owned(), text, doc)),
+        Err(e) => {
+            let (line, column) = e.span().map(|s| line_col(&text, s.start)).unwrap_or((1, 1));
+            let reason = e.message().trim().to_owned();
+            Err(Problem::Syntax { path: path.to_owned(), line, column, reason }.into())
+        }
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+fn check_table(
+    keys: &KeyTree,
+    prefix: &str,
+    table: &dyn toml_edit::TableLike,
+    path: &Path,
+    text: &str,
+    problems: &mut Vec<Problem>,
+) {
+    for (key, item) in table.iter() {
+        let dotted = if prefix.is_empty() { key.to_owned() } else { format!("{prefix}.{key}") };
+        if !keys.contains(&dotted) {
+            let line = table
+                .get_key_value(key)
+                .and_then(|(k, v)| k.span().or_else(|| v.span()))
+                .map(|s| line_col(text, s.start).0);
+            problems.push(Problem::UnknownKey {
+                suggestion: keys.suggest(&dotted),
+                key: dotted,
+                origin: Origin::File { path: path.to_owned(), line },
+            });
+            continue;
+        }
+        if keys.is_section(&dotted) {
+            if let Some(sub) = item.as_table_like() {
+                check_table(keys, &dotted, sub, path, text, problems);
+            }
+        }
+    }
+}
+
+fn origin_of(
+    key: &str,
+    env_sources: &[(String, String)],
+    file: Option<&ParsedFile>,
+    opts: &LoadOptions,
+) -> Origin {
+    if opts.overrides.iter().any(|(k, _)| k == key) {
+        return Origin::Flag { key: key.to_owned() };
+    }
+    if let Some((_, var)) = env_sources.iter().rev().find(|(k, _)| k == key) {
+        return Origin::Env { var: var.clone() };
+    }
+    if let Some((path, text, doc)) = file {
+        if let Some(line) = line_of_key(doc, text, key) {
+            return Origin::File { path: path.clone(), line: Some(line) };
+        }
+    }
+    Origin::Default
+}
+
+/// The line where `a.b.c` is written in the file, if it is.
+fn line_of_key(doc: &toml_edit::ImDocument<String>, text: &str, key: &str) -> Option<usize> {
+    let mut table: &dyn toml_edit::TableLike = doc.as_table();
+    let parts: Vec<&str> = key.split('.').collect();
+    for (i, part) in parts.iter().enumerate() {
+        let (k, item) = table.get_key_value(part)?;
+        if i + 1 == parts.len() {
+            let span = k.span().or_else(|| item.span())?;
+            return Some(line_col(text, span.start).0);
+        }
+        table = item.as_table_like()?;
+    }
+    None
+}
+
+/// Environment values are strings; read them as TOML scalars/arrays when they parse as such
+/// (`8080`, `true`, `["a","b"]`), otherwise as plain strings.
+fn parse_env_value(value: &str) -> toml::Value {
+    let probe = format!("v = {value}");
+    match probe.parse::<toml::Table>() {
+        Ok(mut t) => t.remove("v").unwrap_or_else(|| toml::Value::String(value.to_owned())),
+        Err(_) => toml::Value::String(value.to_owned()),
+    }
+}
+
+/// Rules serde cannot express. Returns (key, reason) pairs.
+fn validate(c: &Config) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut bad = |k: &str, r: String| out.push((k.to_owned(), r));
+    if c.omega.data_dir.trim().is_empty() {
+        bad("omega.data_dir", "must not be empty".into());
+    }
+    if !c.omega.timezone.is_empty() && c.omega.timezone.parse::<chrono_tz::Tz>().is_err() {
+        bad(
+            "omega.timezone",
+            format!(
+                "`{}` is not an IANA time zone (for example \"Europe/Lisbon\" or \"UTC\")",
+                c.omega.timezone
+            ),
+        );
+    }
+    if !["error", "warn", "info", "debug", "trace"].contains(&c.omega.log_level.as_str()) {
+        bad(
+            "omega.log_level",
+            format!("`{}` is not one of error, warn, info, debug, trace", c.omega.log_level),
+        );
+    }
+    if !PROVIDERS.contains(&c.provider.default.as_str()) {
+        let hint = strsim_closest(&c.provider.default, PROVIDERS.iter().copied())
+            .map(|s| format!("; did you mean \"{s}\"?"))
+            .unwrap_or_default();
+        bad(
+            "provider.default",
+            format!(
+                "unknown provider \"{}\" (this build has: {}){hint}",
+                c.provider.default,
+                PROVIDERS.join(", ")
+            ),
+        );
+    }
+    if c.provider.max_concurrent == 0 {
+        bad("provider.max_concurrent", "must be at least 1".into());
+    }
+    let oa = &c.provider.openai;
+    if !(oa.base_url.starts_with("http://") || oa.base_url.starts_with("https://")) {
+        bad(
+            "provider.openai.base_url",
+            format!("`{}` is not an http:// or https:// URL", oa.base_url),
+        );
+    }
+    if oa.timeout_secs == 0 {
+        bad("provider.openai.timeout_secs", "must be at least 1".into());
+    }
+    if oa.model.trim().is_empty() {
+        bad("provider.openai.model", "must not be empty".into());
+    }
+    if c.api.enabled {
+        let loopback = matches!(c.api.host.as_str(), "127.0.0.1" | "::1" | "localhost");
+        if !loopback && c.api.api_key.is_empty() {
+            bad(
+                "api.api_key",
+                format!(
+                    "api.host is {} (reachable from other machines) but api.api_key is empty; set a key or bind 127.0.0.1",
+                    c.api.host
+                ),
+            );
+        }
+        if c.api.host.parse::<std::net::IpAddr>().is_err() && c.api.host != "localhost" {
+            bad("api.host", format!("`{}` is not an IP address", c.api.host));
+        }
+    }
+    if c.memory.max_context_messages == 0 {
+        bad("memory.max_context_messages", "must be at least 1".into());
+    }
+    if c.channel.terminal.sender_id.trim().is_empty() {
+        bad("channel.terminal.sender_id", "must not be empty".into());
+    }
+    out
+}
+
+fn strsim_closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The key tree, read off the JSON Schema so it can never disagree with the model.
+
+/// Every valid dotted key, and which of them are sections (tables).
+#[derive(Debug, Clone)]
+pub struct KeyTree {
+    keys: BTreeSet<String>,
+    sections: BTreeSet<String>,
+}
+
+impl KeyTree {
+    pub fn of_config() -> Self {
+        let schema = serde_json::to_value(schemars::schema_for!(Config)).expect("schema");
+        let mut tree = Self { keys: BTreeSet::new(), sections: BTreeSet::new() };
+        tree.walk(&schema, &schema, "");
+        tree
+    }
+
+    fn walk(&mut self, root: &serde_json::Value, node: &serde_json::Value, prefix: &str) {
+        let node = resolve(root, node);
+        let Some(props) = node.get("properties").and_then(|p| p.as_object()) else { return };
+        if !prefix.is_empty() {
+            self.sections.insert(prefix.to_owned());
+        }
+        for (name, sub) in props {
+            let key = if prefix.is_empty() { name.clone() } else { format!("{prefix}.{name}") };
+            self.keys.insert(key.clone());
+            self.walk(root, sub, &key);
+        }
+    }
+
+    pub fn contains(&self, key: &str) -> bool {
+        self.keys.contains(key)
+    }
+
+    pub fn is_section(&self, key: &str) -> bool {
+        self.sections.contains(key)
+    }
+
+    /// All valid keys that hold values (not sections).
+    pub fn leaves(&self) -> impl Iterator<Item = &str> {
+        self.keys.iter().filter(|k| !self.sections.contains(*k)).map(String::as_str)
+    }
+
+    /// The closest valid key: a sibling with a similar name, else any key with the same last
+    /// segment (e.g. `[openai]` at the top level → `provider.openai`).
+    pub fn suggest(&self, key: &str) -> Option<String> {
+        let (parent, last) = key.rsplit_once('.').unwrap_or(("", key));
+        let siblings = self.keys.iter().filter(|k| {
+            let (p, _) = k.rsplit_once('.').unwrap_or(("", k));
+            p == parent
+        });
+        let best = siblings
+            .map(|k| {
+                let name = k.rsplit('.').next().unwrap_or(k);
+                (strsim::jaro_winkler(last, name), k)
+            })
+            .filter(|(s, _)| *s >= 0.75)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, k)| k.clone());
+        best.or_else(|| {
+            self.keys.iter().find(|k| k.rsplit('.').next() == Some(last) && *k != key).cloned()
+        })
+    }
+}
+
+fn resolve<'a>(root: &'a serde_json::Value, node: &'a serde_json::Value) -> &'a serde_json::Value {
+    if let Some(r) = node.get("$ref").and_then(|r| r.as_str()) {
+        if let Some(name) = r.strip_prefix("#/$defs/") {
+            if let Some(def) = root.get("$defs").and_then(|d| d.get(name)) {
+                return def;
+            }
+        }
+    }
+    node
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn write(text: &str) -> tempfile::NamedTempFile {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+        f
+    }
+
+    fn opts(path: &Path, env: &[(&str, &str)]) -> LoadOptions {
+        LoadOptions {
+            path: Some(path.to_owned()),
+            env: env.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect(),
+            overrides: vec![],
+        }
+    }
+
+    fn err(text: &str, env: &[(&str, &str)]) -> String {
+        let f = write(text);
+        load(&opts(f.path(), env)).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn defaults_alone_are_valid() {
+        let c = load(&LoadOptions::default()).map(|l| l.config);
+        // The working directory may hold an omega.toml; either way it must load.
+        assert!(c.is_ok(), "{c:?}");
+    }
+
+    #[test]
+    fn unknown_key_names_key_line_and_suggestion() {
+        let e = err("[api]\nenabled = true\nprot = 8080\n", &[]);
+        assert!(e.contains("unknown key `api.prot`"), "{e}");
+        assert!(e.contains("line 3"), "{e}");
+        assert!(e.contains("did you mean `api.port`?"), "{e}");
+    }
+
+    #[test]
+    fn misplaced_section_suggests_its_real_home() {
+        let e = err("[openai]\nmodel = \"x\"\n", &[]);
+        assert!(e.contains("unknown key `openai`"), "{e}");
+        assert!(e.contains("did you mean `provider.openai`?"), "{e}");
+    }
+
+    #[test]
+    fn wrong_type_names_key_file_and_line() {
+        let f = write("[omega]\nname = \"x\"\n\n[api]\nport = \"eighty\"\n");
+        let e = load(&opts(f.path(), &[])).unwrap_err().to_string();
+        assert!(e.contains("invalid value for `api.port`"), "{e}");
+        assert!(e.contains(&format!("{} line 5", f.path().display())), "{e}");
+    }
+
+    #[test]
+    fn syntax_error_names_line() {
+        let e = err("[api\nport = 1\n", &[]);
+        assert!(e.contains("line 1"), "{e}");
+        assert!(e.contains("invalid TOML"), "{e}");
+    }
+
+    #[test]
+    fn env_overrides_file_and_unknown_env_key_is_named() {
+        let f = write("[api]\nport = 4000\n");
+        let c = load(&opts(f.path(), &[("OMEGA_API__PORT", "5000")])).unwrap().config;
+        assert_eq!(c.api.port, 5000);
+        let e = load(&opts(f.path(), &[("OMEGA_API__PROT", "5000")])).unwrap_err().to_string();
+        assert!(e.contains("OMEGA_API__PROT"), "{e}");
+        assert!(e.contains("did you mean `api.port`?"), "{e}");
+        let e = load(&opts(f.path(), &[("OMEGA_API__PORT", "many")])).unwrap_err().to_string();
+        assert!(e.contains("environment variable OMEGA_API__PORT"), "{e}");
+    }
+
+    #[test]
+    fn unrelated_omega_variables_are_ignored() {
+        let f = write("");
+        assert!(load(&opts(f.path(), &[("OMEGA_HOME_HINT", "x")])).is_ok());
+    }
+
+    #[test]
+    fn flags_override_env() {
+        let f = write("");
+        let mut o = opts(f.path(), &[("OMEGA_OMEGA__NAME", "env")]);
+        o.overrides.push(("omega.name".into(), toml::Value::String("flag".into())));
+        assert_eq!(load(&o).unwrap().config.omega.name, "flag");
+    }
+
+    #[test]
+    fn openai_key_from_env_only_fills_an_empty_key() {
+        let f = write("");
+        let c = load(&opts(f.path(), &[("OPENAI_API_KEY", "sk-env")])).unwrap().config;
+        assert_eq!(c.provider.openai.api_key.expose(), "sk-env");
+        let f = write("[provider.openai]\napi_key = \"sk-file\"\n");
+        let c = load(&opts(f.path(), &[("OPENAI_API_KEY", "sk-env")])).unwrap().config;
+        assert_eq!(c.provider.openai.api_key.expose(), "sk-file");
+    }
+
+    #[test]
+    fn semantic_errors_name_the_key() {
+        let e = err("[omega]\ntimezone = \"Mars/Olympus\"\n", &[]);
+        assert!(e.contains("`omega.timezone`") && e.contains("line 2"), "{e}");
+        let e = err("[provider]\ndefault = \"opnai\"\n", &[]);
+        assert!(e.contains("did you mean \"openai\"?"), "{e}");
+        let e = err("[api]\nhost = \"0.0.0.0\"\n", &[]);
+        assert!(e.contains("api.api_key"), "{e}");
+    }
+
+    #[test]
+    fn missing_explicit_file_is_an_error() {
+        let e = load(&LoadOptions {
+            path: Some("/nonexistent/omega.toml".into()),
+            ..LoadOptions::default()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("cannot read config file /nonexistent/omega.toml"), "{e}");
+    }
+
+    #[test]
+    fn redacted_dump_hides_secrets() {
+        let mut c = Config::default();
+        c.provider.openai.api_key = Secret::new("sk-very-secret");
+        let dump = c.to_redacted_toml();
+        assert!(!dump.contains("sk-very-secret"));
+        assert!(dump.contains("<redacted>"));
+    }
+
+    #[test]
+    fn several_problems_are_reported_together() {
+        let e = err("[api]\nprot = 1\n[memory]\ndb_pth = \"x\"\n", &[]);
+        assert!(e.contains("api.prot") && e.contains("memory.db_pth"), "{e}");
+    }
+}

@@ -1,0 +1,24 @@
+//! Omega's vocabulary: the types every other crate speaks, and the rules that need no I/O.
+//!
+//! Nothing here owns a mailbox, a socket or a file handle (config loading reads one file and
+//! returns). Read in this order:
+
+/// Typed ids for rows and senders, and the one function that names a session.
+pub mod ids;
+/// Messages crossing the system: what a channel hands in, what goes back out.
+pub mod message;
+/// Secrets that cannot be printed by accident.
+pub mod secret;
+/// The configuration model, its defaults, and how layers merge into it.
+pub mod config;
+/// Neutralizing role tags and flagging override phrases in untrusted text.
+pub mod sanitize;
+/// Time as an injected dependency.
+pub mod clock;
+/// Time zones: resolving the configured or system zone.
+pub mod tz;
+
+pub use config::Config;
+pub use ids::{ConversationId, InboxId, OutboxId, SessionKey};
+pub use message::{Inbound, Outbound, OutboundKind};
+pub use secret::Secret;
