@@ -1,1 +1,42 @@
-//! placeholder
+//! Omega's memory: one SQLite file, reached through a typed API.
+//!
+//! Reads go through a small connection pool; every write goes through one writer connection that
+//! commits in groups ([`writer`]), which is what makes durable writes cheap enough to do for every
+//! message. The file runs in WAL mode with `synchronous=NORMAL`: a committed write survives a
+//! process crash (`kill -9`); only a power loss can take the last few commits.
+
+/// Errors a caller can act on.
+pub mod error;
+/// Opening the file: permissions, pragmas, migrations.
+pub mod open;
+/// The group-commit writer.
+pub mod writer;
+/// Row types returned by queries.
+pub mod rows;
+/// Inbound messages, before and after they are answered.
+pub mod inbox;
+/// Conversations, their messages, and the exchange written when a message is answered.
+pub mod conversations;
+/// Replies waiting for their channel to confirm delivery.
+pub mod outbox;
+/// Facts about each sender.
+pub mod facts;
+/// The audit log.
+pub mod audit;
+/// Per-channel state such as cursors.
+pub mod state;
+/// Counts and sizes for `omega status`.
+pub mod stats;
+
+pub use error::MemoryError;
+pub use open::Store;
+pub use rows::*;
+
+/// Milliseconds since the Unix epoch, the unit of every time column.
+pub fn millis(t: chrono::DateTime<chrono::Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+pub fn from_millis(ms: i64) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}

@@ -1,0 +1,122 @@
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::error::MemoryError;
+use crate::writer::Writer;
+
+/// The schema, embedded from `schemas/migrations`. sqlx runs each migration in its own
+/// transaction and records it in `_sqlx_migrations`.
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../schemas/migrations");
+
+/// A handle to the database. Cheap to clone; all clones share the reader pool and the writer.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub(crate) read: SqlitePool,
+    pub(crate) writer: Writer,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Open (creating if needed) the database at `path` and apply pending migrations.
+    ///
+    /// The parent directory is created 0700 and the file 0600: the database holds people's
+    /// messages. An existing file that is not SQLite is reported, never overwritten.
+    pub async fn open(path: &Path) -> Result<Self, MemoryError> {
+        prepare_file(path)?;
+        let opts = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("temp_store", "memory");
+        let corrupt = |e: sqlx::Error| classify(path, e);
+
+        let writer = Writer::start(opts.clone(), path.to_owned()).await.map_err(corrupt)?;
+        writer.migrate(&MIGRATOR).await.map_err(|e| match e {
+            MemoryError::Sql(e) => classify(path, e),
+            other => other,
+        })?;
+        let read = SqlitePoolOptions::new()
+            .max_connections(4)
+            .min_connections(0)
+            .connect_with(opts.read_only(true))
+            .await
+            .map_err(corrupt)?;
+        Ok(Self { read, writer, path: path.to_owned() })
+    }
+
+    /// The raw writer, for tests that need a write the typed API does not offer.
+    #[doc(hidden)]
+    pub fn writer_for_tests(&self) -> &Writer {
+        &self.writer
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Stop the writer after the writes already queued, and close the readers.
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.read.close().await;
+    }
+}
+
+fn classify(path: &Path, e: sqlx::Error) -> MemoryError {
+    let reason = e.to_string();
+    let lower = reason.to_ascii_lowercase();
+    if lower.contains("not a database") || lower.contains("malformed") || lower.contains("corrupt")
+    {
+        MemoryError::Corrupt { path: path.to_owned(), reason }
+    } else if matches!(e, sqlx::Error::Migrate(_)) {
+        MemoryError::Migrate { path: path.to_owned(), reason }
+    } else {
+        MemoryError::Sql(e)
+    }
+}
+
+/// Create the directory (0700) and the file (0600) before SQLite does, so they are never
+/// world-readable, not even for a moment.
+fn prepare_file(path: &Path) -> Result<(), MemoryError> {
+    let io = |p: &Path| {
+        let p = p.to_owned();
+        move |source| MemoryError::Io { path: p, source }
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        create_private_dir(dir).map_err(io(dir))?;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(path)
+            .map_err(io(path))?;
+        let mode = std::fs::metadata(path).map_err(io(path))?.permissions().mode();
+        if mode & 0o077 != 0 {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+                .map_err(io(path))?;
+        }
+    }
+    Ok(())
+}
+
+/// Create `dir` and any missing parents; the directories created here are 0700.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::create_dir_all(dir)
+    }
+}

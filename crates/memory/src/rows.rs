@@ -1,0 +1,69 @@
+use serde::Serialize;
+
+/// An inbox row: an inbound message that passed auth.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct InboxRow {
+    pub id: i64,
+    pub channel: String,
+    pub sender_id: String,
+    pub sender_name: Option<String>,
+    pub reply_target: String,
+    pub external_id: Option<String>,
+    pub text: String,
+    pub status: String,
+    pub attempts: i64,
+    pub received_at: i64,
+    pub finished_at: Option<i64>,
+}
+
+/// An outbox row: a reply and its delivery state.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub inbox_id: Option<i64>,
+    pub channel: String,
+    pub recipient: String,
+    pub kind: String,
+    pub text: String,
+    pub status: String,
+    pub attempts: i64,
+    pub created_at: i64,
+    pub delivered_at: Option<i64>,
+}
+
+/// One message of a conversation's history.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct HistoryMessage {
+    pub role: String,
+    pub content: String,
+    pub created_at: i64,
+}
+
+/// A fact about a sender.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct Fact {
+    pub key: String,
+    pub value: String,
+    pub updated_at: i64,
+}
+
+/// An audit log row.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct AuditRow {
+    pub id: i64,
+    pub created_at: i64,
+    pub channel: String,
+    pub sender_id: String,
+    pub sender_name: Option<String>,
+    pub inbox_id: Option<i64>,
+    pub input_text: String,
+    pub output_text: Option<String>,
+    pub provider: Option<String>,
+    pub model: Option<String>,
+    pub input_tokens: Option<i64>,
+    pub output_tokens: Option<i64>,
+    pub cost_usd: Option<f64>,
+    pub latency_ms: Option<i64>,
+    pub status: String,
+    pub error: Option<String>,
+}

@@ -1,0 +1,3 @@
+//! Store tests on real SQLite files in temp dirs.
+
+mod store;
