@@ -1,1 +1,40 @@
-//! placeholder
+//! AI providers: one [`Provider`] trait, one client per wire format.
+//!
+//! A provider turns a [`ChatRequest`] (system prompt, history, the new message) into a
+//! [`ChatResponse`] (text, usage), optionally streaming text deltas as they arrive. Providers are
+//! plain async code; the actor layer adds concurrency limits and supervision.
+
+/// Request and response types shared by every provider.
+pub mod types;
+/// What can go wrong, in terms a caller can act on and a person can read.
+pub mod error;
+/// Server-sent events, as OpenAI-style streaming uses them.
+pub mod sse;
+/// OpenAI chat completions, and every server that speaks it.
+pub mod openai;
+
+pub use error::ProviderError;
+pub use types::{ChatMessage, ChatRequest, ChatResponse, DeltaSink, Role, Usage};
+
+use async_trait::async_trait;
+
+/// An AI backend.
+#[async_trait]
+pub trait Provider: Send + Sync + std::fmt::Debug {
+    /// The config name, e.g. `openai`.
+    fn name(&self) -> &str;
+
+    /// The model used when a request does not name one.
+    fn default_model(&self) -> &str;
+
+    /// Answer one request. With `deltas`, text is sent there as it is generated; the returned
+    /// response still carries the whole text.
+    async fn complete(
+        &self,
+        request: ChatRequest,
+        deltas: Option<DeltaSink>,
+    ) -> Result<ChatResponse, ProviderError>;
+
+    /// A cheap check that the provider is configured and reachable, for start-up and `omega status`.
+    async fn check(&self) -> Result<(), ProviderError>;
+}

@@ -1,1 +1,20 @@
-//! placeholder
+//! What Omega's tests stand on: fakes that speak the real wire formats, installers for the real
+//! third-party peers, and helpers for time and temp dirs.
+//!
+//! Fakes exist only where the real counterpart is outside our control (an AI provider's HTTP API);
+//! they follow the published wire format closely enough that the real clients accept them.
+
+/// A fake OpenAI-compatible chat-completions server on 127.0.0.1:0.
+pub mod openai;
+/// Real third-party peers (llmock), installed on first use into `target/peers`.
+pub mod peers;
+/// Actor probes: recipients that record what they receive.
+pub mod probe;
+/// Waiting with a deadline instead of sleeping.
+pub mod wait;
+/// Temporary data dirs and config files.
+pub mod dirs;
+
+pub use dirs::TempHome;
+pub use openai::{FakeOpenAi, Script};
+pub use wait::{wait_until, wait_until_async};

@@ -1,0 +1,378 @@
+//! OpenAI chat completions (`POST {base_url}/chat/completions`), plain and streaming.
+//!
+//! Only `base_url` distinguishes OpenAI from llama.cpp, vLLM or LM Studio, so the client sticks
+//! to what they all accept: `model`, `messages`, `max_tokens`, `stream`, and
+//! `stream_options.include_usage` (servers that ignore it simply send no usage).
+
+use async_trait::async_trait;
+use futures::StreamExt;
+use omega_core::config::{OPENAI_BASE_URL, OpenAiConfig};
+use serde::Deserialize;
+use serde_json::json;
+use std::time::Duration;
+
+use crate::error::ProviderError;
+use crate::sse::SseParser;
+use crate::types::{ChatRequest, ChatResponse, DeltaSink, Role, Usage};
+use crate::Provider;
+
+/// A client for one OpenAI-compatible server.
+#[derive(Debug, Clone)]
+pub struct OpenAiProvider {
+    name: String,
+    config: OpenAiConfig,
+    http: reqwest::Client,
+}
+
+impl OpenAiProvider {
+    pub fn new(config: OpenAiConfig) -> Self {
+        Self::named("openai", config)
+    }
+
+    /// The same wire under another name (OpenRouter and friends reuse it).
+    pub fn named(name: &str, config: OpenAiConfig) -> Self {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .user_agent(concat!("omega/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .unwrap_or_default();
+        Self { name: name.to_owned(), config, http }
+    }
+
+    fn endpoint(&self, path: &str) -> String {
+        format!("{}/{path}", self.config.base_url.trim_end_matches('/'))
+    }
+
+    /// A missing key only matters against OpenAI itself; self-hosted servers usually need none.
+    fn ready(&self) -> Result<(), ProviderError> {
+        if !self.config.enabled {
+            return Err(ProviderError::Disabled { provider: self.name.clone() });
+        }
+        let official = self.config.base_url.trim_end_matches('/') == OPENAI_BASE_URL;
+        if official && self.config.api_key.is_empty() {
+            return Err(ProviderError::NotConfigured {
+                provider: self.name.clone(),
+                what: "no API key".into(),
+                hint: "set OPENAI_API_KEY or [provider.openai] api_key in omega.toml, or point \
+                       [provider.openai] base_url at an OpenAI-compatible server (llama.cpp, vLLM, \
+                       LM Studio, Ollama's /v1)"
+                    .into(),
+            });
+        }
+        Ok(())
+    }
+
+    fn authorized(&self, rb: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        if self.config.api_key.is_empty() {
+            rb
+        } else {
+            rb.bearer_auth(self.config.api_key.expose())
+        }
+    }
+
+    fn body(&self, req: &ChatRequest, stream: bool) -> serde_json::Value {
+        let mut messages = Vec::with_capacity(req.messages.len() + 1);
+        if !req.system.is_empty() {
+            messages.push(json!({"role": "system", "content": req.system}));
+        }
+        for m in &req.messages {
+            let role = match m.role {
+                Role::System => "system",
+                Role::User => "user",
+                Role::Assistant => "assistant",
+            };
+            messages.push(json!({"role": role, "content": m.content}));
+        }
+        let model = if req.model.is_empty() { &self.config.model } else { &req.model };
+        let mut body = json!({
+            "model": model,
+            "messages": messages,
+            "max_tokens": req.max_tokens.unwrap_or(self.config.max_tokens),
+            "stream": stream,
+        });
+        if stream {
+            body["stream_options"] = json!({"include_usage": true});
+        }
+        body
+    }
+
+    fn transport_error(&self, endpoint: &str, e: &reqwest::Error) -> ProviderError {
+        if e.is_timeout() {
+            return ProviderError::Timeout {
+                provider: self.name.clone(),
+                endpoint: endpoint.to_owned(),
+                secs: self.config.timeout_secs,
+            };
+        }
+        ProviderError::Unreachable {
+            provider: self.name.clone(),
+            endpoint: endpoint.to_owned(),
+            reason: root_cause(e),
+        }
+    }
+
+    async fn status_error(&self, endpoint: &str, resp: reqwest::Response) -> ProviderError {
+        let status = resp.status().as_u16();
+        let retry_after = resp
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let body = resp.text().await.unwrap_or_default();
+        let message = error_message(&body);
+        let (provider, endpoint) = (self.name.clone(), endpoint.to_owned());
+        match status {
+            401 | 403 => ProviderError::AuthRejected { provider, endpoint, status, message },
+            429 => ProviderError::RateLimited { provider, endpoint, retry_after },
+            400..=499 => ProviderError::Rejected { provider, endpoint, status, message },
+            _ => ProviderError::Server { provider, endpoint, status, message },
+        }
+    }
+
+    fn malformed(&self, endpoint: &str, detail: impl Into<String>) -> ProviderError {
+        ProviderError::Malformed {
+            provider: self.name.clone(),
+            endpoint: endpoint.to_owned(),
+            detail: detail.into(),
+        }
+    }
+
+    async fn complete_plain(&self, req: &ChatRequest) -> Result<ChatResponse, ProviderError> {
+        let endpoint = self.endpoint("chat/completions");
+        let resp = self
+            .authorized(self.http.post(&endpoint))
+            .timeout(Duration::from_secs(self.config.timeout_secs))
+            .json(&self.body(req, false))
+            .send()
+            .await
+            .map_err(|e| self.transport_error(&endpoint, &e))?;
+        if !resp.status().is_success() {
+            return Err(self.status_error(&endpoint, resp).await);
+        }
+        let bytes = resp.bytes().await.map_err(|e| self.transport_error(&endpoint, &e))?;
+        let parsed: Completion = serde_json::from_slice(&bytes).map_err(|e| {
+            self.malformed(&endpoint, format!("{e}: {}", preview(&String::from_utf8_lossy(&bytes))))
+        })?;
+        let choice = parsed
+            .choices
+            .into_iter()
+            .next()
+            .ok_or_else(|| self.malformed(&endpoint, "no choices in the response"))?;
+        Ok(ChatResponse {
+            text: choice.message.and_then(|m| m.content).unwrap_or_default(),
+            model: parsed.model.unwrap_or_else(|| req.model.clone()),
+            usage: parsed.usage.map(Into::into),
+            finish_reason: choice.finish_reason,
+        })
+    }
+
+    async fn complete_stream(
+        &self,
+        req: &ChatRequest,
+        deltas: &DeltaSink,
+    ) -> Result<ChatResponse, ProviderError> {
+        let endpoint = self.endpoint("chat/completions");
+        let resp = self
+            .authorized(self.http.post(&endpoint))
+            .timeout(Duration::from_secs(self.config.timeout_secs))
+            .json(&self.body(req, true))
+            .send()
+            .await
+            .map_err(|e| self.transport_error(&endpoint, &e))?;
+        if !resp.status().is_success() {
+            return Err(self.status_error(&endpoint, resp).await);
+        }
+        let mut text = String::new();
+        let mut model = None;
+        let mut usage = None;
+        let mut finish_reason = None;
+        let mut done = false;
+        let mut parser = SseParser::new();
+        let mut body = resp.bytes_stream();
+        'read: while let Some(chunk) = body.next().await {
+            let chunk = chunk.map_err(|e| match self.transport_error(&endpoint, &e) {
+                ProviderError::Unreachable { provider, endpoint, reason } => {
+                    ProviderError::Truncated { provider, endpoint, detail: reason }
+                }
+                other => other,
+            })?;
+            for ev in parser.push(&chunk) {
+                let data = ev.data.trim();
+                if data == "[DONE]" {
+                    done = true;
+                    break 'read;
+                }
+                let parsed: StreamChunk = serde_json::from_str(data)
+                    .map_err(|e| self.malformed(&endpoint, format!("{e}: {}", preview(data))))?;
+                if let Some(err) = parsed.error {
+                    return Err(ProviderError::Server {
+                        provider: self.name.clone(),
+                        endpoint: endpoint.clone(),
+                        status: 200,
+                        message: err.message.unwrap_or_else(|| "error event in stream".into()),
+                    });
+                }
+                if model.is_none() {
+                    model = parsed.model;
+                }
+                if let Some(u) = parsed.usage {
+                    usage = Some(u.into());
+                }
+                for choice in parsed.choices {
+                    if let Some(piece) = choice.delta.and_then(|d| d.content) {
+                        if !piece.is_empty() {
+                            text.push_str(&piece);
+                            let _ = deltas.send(piece);
+                        }
+                    }
+                    if choice.finish_reason.is_some() {
+                        finish_reason = choice.finish_reason;
+                    }
+                }
+            }
+        }
+        // A stream that ends without `[DONE]` and without a finish reason was cut off; a short
+        // answer must never pass for a whole one.
+        if !done && finish_reason.is_none() {
+            return Err(ProviderError::Truncated {
+                provider: self.name.clone(),
+                endpoint,
+                detail: format!("the stream ended after {} characters without finishing", text.len()),
+            });
+        }
+        Ok(ChatResponse {
+            text,
+            model: model.unwrap_or_else(|| req.model.clone()),
+            usage,
+            finish_reason,
+        })
+    }
+}
+
+#[async_trait]
+impl Provider for OpenAiProvider {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn default_model(&self) -> &str {
+        &self.config.model
+    }
+
+    async fn complete(
+        &self,
+        mut request: ChatRequest,
+        deltas: Option<DeltaSink>,
+    ) -> Result<ChatResponse, ProviderError> {
+        self.ready()?;
+        if request.model.is_empty() {
+            request.model = self.config.model.clone();
+        }
+        match deltas {
+            Some(sink) if self.config.stream => self.complete_stream(&request, &sink).await,
+            _ => self.complete_plain(&request).await,
+        }
+    }
+
+    async fn check(&self) -> Result<(), ProviderError> {
+        self.ready()?;
+        let endpoint = self.endpoint("models");
+        let resp = self
+            .authorized(self.http.get(&endpoint))
+            .timeout(Duration::from_secs(5))
+            .send()
+            .await
+            .map_err(|e| self.transport_error(&endpoint, &e))?;
+        if resp.status().is_success() {
+            Ok(())
+        } else {
+            Err(self.status_error(&endpoint, resp).await)
+        }
+    }
+}
+
+/// The innermost error's text: "connection refused", not "error sending request".
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
+/// An error body's message: OpenAI's `{"error":{"message":...}}`, else the start of the body.
+fn error_message(body: &str) -> String {
+    #[derive(Deserialize)]
+    struct Wrapper {
+        error: ErrorBody,
+    }
+    if let Ok(w) = serde_json::from_str::<Wrapper>(body) {
+        if let Some(m) = w.error.message {
+            return m;
+        }
+    }
+    let p = preview(body);
+    if p.is_empty() { "(empty body)".into() } else { p }
+}
+
+fn preview(s: &str) -> String {
+    let s = s.trim();
+    match s.char_indices().nth(200) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_owned(),
+    }
+}
+
+#[derive(Deserialize)]
+struct Completion {
+    model: Option<String>,
+    #[serde(default)]
+    choices: Vec<Choice>,
+    usage: Option<WireUsage>,
+}
+
+#[derive(Deserialize)]
+struct Choice {
+    message: Option<WireMessage>,
+    finish_reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct WireMessage {
+    content: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct StreamChunk {
+    model: Option<String>,
+    #[serde(default)]
+    choices: Vec<StreamChoice>,
+    usage: Option<WireUsage>,
+    error: Option<ErrorBody>,
+}
+
+#[derive(Deserialize)]
+struct StreamChoice {
+    delta: Option<WireMessage>,
+    finish_reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    message: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct WireUsage {
+    #[serde(default)]
+    prompt_tokens: u64,
+    #[serde(default)]
+    completion_tokens: u64,
+}
+
+impl From<WireUsage> for Usage {
+    fn from(u: WireUsage) -> Self {
+        Usage { input_tokens: u.prompt_tokens, output_tokens: u.completion_tokens }
+    }
+}

@@ -1,0 +1,4 @@
+//! The OpenAI-compatible client against the wire-accurate fake and against llmock.
+
+mod openai_fake;
+mod openai_llmock;

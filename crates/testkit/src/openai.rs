@@ -1,0 +1,392 @@
+//! A fake OpenAI chat-completions server.
+//!
+//! It follows the published wire format: `POST /v1/chat/completions` answering a
+//! `chat.completion` object, or with `"stream": true` a `text/event-stream` of
+//! `chat.completion.chunk` objects ending in `data: [DONE]` (with a usage chunk first when
+//! `stream_options.include_usage` is set); errors as `{"error":{"message","type","param","code"}}`
+//! with the matching status and `retry-after`; `GET /v1/models`. `created` is in seconds.
+//!
+//! Tests script what it says next ([`Script`]), how long it takes, and read back what it received.
+
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use bytes::Bytes;
+use parking_lot::Mutex;
+use serde_json::{Value, json};
+use std::collections::VecDeque;
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// What the fake answers to one request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Script {
+    /// `echo: <the last user message>`.
+    Echo,
+    /// This exact text.
+    Text(String),
+    /// An error status with an OpenAI error body (and `retry-after` seconds when given).
+    Status { code: u16, message: String, retry_after: Option<u64> },
+    /// Streaming: send the first half of the text, then end the body cleanly without a finish
+    /// reason or `[DONE]`. Plain: a JSON body cut in half.
+    Truncate(String),
+    /// Streaming: send part of the text, then drop the connection mid-body.
+    Disconnect(String),
+    /// 200 with a body that is not JSON.
+    Garbage(String),
+}
+
+#[derive(Debug, Clone)]
+struct Step {
+    script: Script,
+    delay: Duration,
+}
+
+/// A request as the fake received it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recorded {
+    pub path: String,
+    pub authorization: Option<String>,
+    pub body: Value,
+}
+
+impl Recorded {
+    /// The content of the last `user` message.
+    pub fn last_user_message(&self) -> Option<String> {
+        last_user(&self.body)
+    }
+
+    /// The system prompt, if one was sent.
+    pub fn system_prompt(&self) -> Option<String> {
+        self.body["messages"]
+            .as_array()?
+            .iter()
+            .find(|m| m["role"] == "system")
+            .and_then(|m| m["content"].as_str().map(str::to_owned))
+    }
+}
+
+#[derive(Debug, Default)]
+struct State {
+    queue: VecDeque<Step>,
+    default: Option<Step>,
+    requests: Vec<Recorded>,
+    api_key: Option<String>,
+}
+
+#[derive(Debug, Default)]
+struct Shared {
+    state: Mutex<State>,
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
+}
+
+/// A running fake server. Stops when dropped.
+pub struct FakeOpenAi {
+    port: u16,
+    shared: Arc<Shared>,
+    server: actix_web::dev::ServerHandle,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for FakeOpenAi {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FakeOpenAi").field("port", &self.port).finish()
+    }
+}
+
+impl FakeOpenAi {
+    /// Start on a free loopback port, answering [`Script::Echo`] unless told otherwise.
+    pub fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind fake openai");
+        let port = listener.local_addr().expect("addr").port();
+        let shared = Arc::new(Shared::default());
+        let (tx, rx) = std::sync::mpsc::channel();
+        let s = shared.clone();
+        let thread = std::thread::Builder::new()
+            .name(format!("fake-openai-{port}"))
+            .spawn(move || {
+                let sys = actix_rt::System::new();
+                sys.block_on(async move {
+                    let data = web::Data::from(s);
+                    let server = HttpServer::new(move || {
+                        App::new()
+                            .app_data(data.clone())
+                            .app_data(web::PayloadConfig::new(64 * 1024 * 1024))
+                            .route("/v1/chat/completions", web::post().to(chat))
+                            .route("/v1/models", web::get().to(models))
+                    })
+                    .workers(1)
+                    .disable_signals()
+                    .shutdown_timeout(0)
+                    .listen(listener)
+                    .expect("listen")
+                    .run();
+                    let _ = tx.send(server.handle());
+                    let _ = server.await;
+                });
+            })
+            .expect("spawn fake openai");
+        let server = rx.recv().expect("fake openai started");
+        Self { port, shared, server, thread: Some(thread) }
+    }
+
+    /// `http://127.0.0.1:PORT/v1`, what `base_url` should be.
+    pub fn base_url(&self) -> String {
+        format!("http://127.0.0.1:{}/v1", self.port)
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Answer the next request with `script`, immediately.
+    pub fn push(&self, script: Script) {
+        self.push_delayed(script, Duration::ZERO);
+    }
+
+    /// Answer the next request with `script` after `delay`.
+    pub fn push_delayed(&self, script: Script, delay: Duration) {
+        self.shared.state.lock().queue.push_back(Step { script, delay });
+    }
+
+    /// What to answer once the queue is empty (initially [`Script::Echo`] with no delay).
+    pub fn set_default(&self, script: Script, delay: Duration) {
+        self.shared.state.lock().default = Some(Step { script, delay });
+    }
+
+    /// Require `Authorization: Bearer <key>`; other requests get 401.
+    pub fn require_api_key(&self, key: &str) {
+        self.shared.state.lock().api_key = Some(key.to_owned());
+    }
+
+    /// Every chat request received so far, in order.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.shared.state.lock().requests.clone()
+    }
+
+    pub fn request_count(&self) -> usize {
+        self.shared.state.lock().requests.len()
+    }
+
+    /// The most chat requests that were being answered at the same moment.
+    pub fn max_in_flight(&self) -> usize {
+        self.shared.max_in_flight.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for FakeOpenAi {
+    fn drop(&mut self) {
+        // `stop` returns a future; the server's own thread drives it.
+        drop(self.server.stop(false));
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+struct InFlight<'a>(&'a Shared);
+
+impl<'a> InFlight<'a> {
+    fn enter(s: &'a Shared) -> Self {
+        let now = s.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        s.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        Self(s)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+fn now_secs() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+fn last_user(body: &Value) -> Option<String> {
+    body["messages"]
+        .as_array()?
+        .iter()
+        .rev()
+        .find(|m| m["role"] == "user")
+        .and_then(|m| m["content"].as_str().map(str::to_owned))
+}
+
+fn error_body(message: &str, kind: &str, code: Option<&str>) -> Value {
+    json!({"error": {"message": message, "type": kind, "param": null, "code": code}})
+}
+
+fn count_tokens(s: &str) -> u64 {
+    s.split_whitespace().count() as u64
+}
+
+async fn models(shared: web::Data<Shared>, req: HttpRequest) -> HttpResponse {
+    if let Some(resp) = check_key(&shared, &req) {
+        return resp;
+    }
+    HttpResponse::Ok().json(json!({
+        "object": "list",
+        "data": [{"id": "fake-model", "object": "model", "created": now_secs(), "owned_by": "omega-testkit"}]
+    }))
+}
+
+fn check_key(shared: &Shared, req: &HttpRequest) -> Option<HttpResponse> {
+    let want = shared.state.lock().api_key.clone()?;
+    let got = req.headers().get("authorization").and_then(|v| v.to_str().ok());
+    if got == Some(format!("Bearer {want}").as_str()) {
+        return None;
+    }
+    Some(HttpResponse::Unauthorized().json(error_body(
+        "Incorrect API key provided.",
+        "invalid_request_error",
+        Some("invalid_api_key"),
+    )))
+}
+
+async fn chat(shared: web::Data<Shared>, req: HttpRequest, body: Bytes) -> HttpResponse {
+    let _guard = InFlight::enter(&shared);
+    let parsed: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => {
+            return HttpResponse::BadRequest().json(error_body(
+                &format!("We could not parse the JSON body of your request: {e}"),
+                "invalid_request_error",
+                None,
+            ));
+        }
+    };
+    let authorization =
+        req.headers().get("authorization").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let step = {
+        let mut st = shared.state.lock();
+        st.requests.push(Recorded {
+            path: req.path().to_owned(),
+            authorization,
+            body: parsed.clone(),
+        });
+        st.queue
+            .pop_front()
+            .or_else(|| st.default.clone())
+            .unwrap_or(Step { script: Script::Echo, delay: Duration::ZERO })
+    };
+    if let Some(resp) = check_key(&shared, &req) {
+        return resp;
+    }
+    if parsed["model"].as_str().is_none_or(str::is_empty) || !parsed["messages"].is_array() {
+        return HttpResponse::BadRequest().json(error_body(
+            "you must provide a model parameter and a messages array",
+            "invalid_request_error",
+            None,
+        ));
+    }
+    if !step.delay.is_zero() {
+        tokio::time::sleep(step.delay).await;
+    }
+    let model = parsed["model"].as_str().unwrap_or("fake-model").to_owned();
+    let stream = parsed["stream"].as_bool().unwrap_or(false);
+    let usage_in_stream = parsed["stream_options"]["include_usage"].as_bool().unwrap_or(false);
+    let prompt_tokens: u64 = parsed["messages"]
+        .as_array()
+        .map(|ms| ms.iter().map(|m| count_tokens(m["content"].as_str().unwrap_or(""))).sum())
+        .unwrap_or(0);
+    let text = match &step.script {
+        Script::Echo => format!("echo: {}", last_user(&parsed).unwrap_or_default()),
+        Script::Text(t) | Script::Truncate(t) | Script::Disconnect(t) => t.clone(),
+        Script::Status { code, message, retry_after } => {
+            let status = actix_web::http::StatusCode::from_u16(*code)
+                .unwrap_or(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR);
+            let kind = match code {
+                429 => "rate_limit_exceeded",
+                401 | 403 => "invalid_request_error",
+                400..=499 => "invalid_request_error",
+                _ => "server_error",
+            };
+            let mut b = HttpResponse::build(status);
+            if let Some(s) = retry_after {
+                b.insert_header(("retry-after", s.to_string()));
+            }
+            return b.json(error_body(message, kind, None));
+        }
+        Script::Garbage(g) => {
+            return HttpResponse::Ok().content_type("application/json").body(g.clone());
+        }
+    };
+    let id = format!("chatcmpl-fake{}", now_secs());
+    let usage = json!({
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": count_tokens(&text),
+        "total_tokens": prompt_tokens + count_tokens(&text),
+    });
+    if !stream {
+        let body = json!({
+            "id": id,
+            "object": "chat.completion",
+            "created": now_secs(),
+            "model": model,
+            "choices": [{
+                "index": 0,
+                "message": {"role": "assistant", "content": text},
+                "logprobs": null,
+                "finish_reason": "stop",
+            }],
+            "usage": usage,
+        });
+        if matches!(step.script, Script::Truncate(_)) {
+            let s = body.to_string();
+            return HttpResponse::Ok()
+                .content_type("application/json")
+                .body(s[..s.len() / 2].to_owned());
+        }
+        return HttpResponse::Ok().json(body);
+    }
+
+    // Streaming: a role chunk, content in pieces of a few characters, a finish chunk, the usage
+    // chunk when asked for, then [DONE].
+    let chunk = |delta: Value, finish: Option<&str>| {
+        json!({
+            "id": id, "object": "chat.completion.chunk", "created": now_secs(), "model": model,
+            "choices": [{"index": 0, "delta": delta, "logprobs": null, "finish_reason": finish}],
+        })
+    };
+    let mut events: Vec<String> = vec![chunk(json!({"role": "assistant", "content": ""}), None).to_string()];
+    let chars: Vec<char> = text.chars().collect();
+    for piece in chars.chunks(7) {
+        let s: String = piece.iter().collect();
+        events.push(chunk(json!({"content": s}), None).to_string());
+    }
+    let cut = match &step.script {
+        Script::Truncate(_) | Script::Disconnect(_) => Some(events.len().div_ceil(2)),
+        _ => None,
+    };
+    events.push(chunk(json!({}), Some("stop")).to_string());
+    if usage_in_stream {
+        events.push(
+            json!({"id": id, "object": "chat.completion.chunk", "created": now_secs(), "model": model,
+                   "choices": [], "usage": usage})
+            .to_string(),
+        );
+    }
+    events.push("[DONE]".to_owned());
+    let disconnect = matches!(step.script, Script::Disconnect(_));
+    let events: Vec<String> = match cut {
+        Some(n) => events.into_iter().take(n).collect(),
+        None => events,
+    };
+    let mut items: Vec<Result<Bytes, actix_web::Error>> =
+        events.into_iter().map(|e| Ok(Bytes::from(format!("data: {e}\n\n")))).collect();
+    if disconnect {
+        items.push(Err(actix_web::error::ErrorInternalServerError("connection dropped")));
+    }
+    let body = futures::stream::iter(items).then(|item| async move {
+        tokio::time::sleep(Duration::from_millis(2)).await;
+        item
+    });
+    HttpResponse::Ok()
+        .content_type("text/event-stream")
+        .insert_header(("cache-control", "no-cache"))
+        .streaming(body)
+}
+
+use futures::StreamExt as _;

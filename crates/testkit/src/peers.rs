@@ -1,0 +1,142 @@
+//! Real third-party peers, installed on first use into `target/peers/` (pinned versions, from the
+//! package registries), guarded by a file lock so parallel tests install once.
+//!
+//! If an install is impossible the test fails with a message naming what to install; it never
+//! passes silently.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The llmock version the tests are written against.
+pub const LLMOCK_VERSION: &str = "0.2.2";
+
+/// `target/peers`, next to the build output.
+pub fn peers_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    target.join("peers")
+}
+
+fn locked<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    let dir = peers_dir();
+    std::fs::create_dir_all(&dir).expect("create target/peers");
+    let lock = std::fs::File::create(dir.join(format!("{name}.lock"))).expect("lock file");
+    lock.lock().expect("lock");
+    let out = f();
+    let _ = lock.unlock();
+    out
+}
+
+fn run(cmd: &mut Command, what: &str) {
+    let out = cmd.output().unwrap_or_else(|e| panic!("{what}: cannot run {cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{what} failed ({}):\n{}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Install llmock into `target/peers/llmock` (a Python venv) and return its executable.
+pub fn install_llmock() -> PathBuf {
+    locked("llmock", || {
+        let venv = peers_dir().join("llmock");
+        let exe = venv.join("bin").join("llmock");
+        let marker = venv.join(format!(".installed-{LLMOCK_VERSION}"));
+        if marker.exists() && exe.exists() {
+            return exe;
+        }
+        let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+        run(
+            Command::new(&python).args(["-m", "venv"]).arg(&venv),
+            "creating the llmock venv (needs python3 with venv; apt install python3-venv)",
+        );
+        run(
+            Command::new(venv.join("bin").join("pip"))
+                .args(["install", "--quiet", &format!("llmock=={LLMOCK_VERSION}")]),
+            "pip install llmock (needs PyPI)",
+        );
+        std::fs::write(&marker, "").expect("marker");
+        exe
+    })
+}
+
+/// A running llmock server. Killed when dropped.
+#[derive(Debug)]
+pub struct Llmock {
+    child: Child,
+    pub port: u16,
+}
+
+impl Llmock {
+    /// Install if needed, start on a free port, and wait for `/health`.
+    pub fn start() -> Self {
+        let exe = install_llmock();
+        let port = free_port();
+        let child = Command::new(exe)
+            .args(["serve", "--port", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start llmock");
+        let mut me = Self { child, port };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(status) = me.child.try_wait().expect("llmock status") {
+                panic!("llmock exited at start-up: {status}");
+            }
+            if me.get("/health").is_some_and(|b| b.contains("ok")) {
+                return me;
+            }
+            assert!(Instant::now() < deadline, "llmock did not become healthy within 30 s");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// The OpenAI base URL (`/v1`).
+    pub fn openai_base_url(&self) -> String {
+        format!("http://127.0.0.1:{}/v1", self.port)
+    }
+
+    /// A plain HTTP GET on loopback; returns the body on 200.
+    pub fn get(&self, path: &str) -> Option<String> {
+        http("GET", self.port, path, None)
+    }
+
+    /// A plain HTTP POST of a JSON body; returns the body on 2xx.
+    pub fn post(&self, path: &str, json: &str) -> Option<String> {
+        http("POST", self.port, path, Some(json))
+    }
+}
+
+impl Drop for Llmock {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+}
+
+fn http(method: &str, port: u16, path: &str, body: Option<&str>) -> Option<String> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    let body = body.unwrap_or("");
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).ok()?;
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).ok()?;
+    let (head, rest) = resp.split_once("\r\n\r\n")?;
+    let ok = head.split_whitespace().nth(1).is_some_and(|c| c.starts_with('2'));
+    ok.then(|| rest.to_owned())
+}
