@@ -1,1 +1,7 @@
-//! placeholder
+//! Channel adapters: the parts of each channel that are plain I/O and validation, with no actor
+//! and no global state. The actor shells live in `omega-actors`.
+
+/// The HTTP API's wire types, validation and bearer-token check.
+pub mod http_api;
+/// How the terminal shows messages.
+pub mod terminal;

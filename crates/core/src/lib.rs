@@ -17,6 +17,12 @@ pub mod sanitize;
 pub mod clock;
 /// Time zones: resolving the configured or system zone.
 pub mod tz;
+/// Who may talk to Omega on each channel.
+pub mod auth;
+/// The system prompt, assembled from config, time and the sender's facts.
+pub mod prompt;
+/// Restart budgets for supervised actors.
+pub mod supervision;
 
 pub use config::Config;
 pub use ids::{ConversationId, InboxId, OutboxId, SessionKey};

@@ -1,1 +1,275 @@
-fn main(){}
+//! The `omega` command.
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use omega::config::{self, LoadOptions};
+use omega::{Config, Runtime};
+use omega_actors::channel::LocalChannel;
+use omega_core::auth::Allowed;
+use omega::Provider as _;
+use omega_core::OutboundKind;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(name = "omega", version, about = "A personal AI agent: your AI, your server, your rules")]
+struct Cli {
+    /// Config file (default: $OMEGA_CONFIG, ./omega.toml, ~/.omega/omega.toml).
+    #[arg(long, short = 'c', global = true, value_name = "PATH")]
+    config: Option<PathBuf>,
+    /// Data directory (overrides [omega] data_dir).
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// More logging: -v debug, -vv trace (RUST_LOG wins when set).
+    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the daemon: the HTTP API and every enabled channel, until Ctrl-C or SIGTERM.
+    Start,
+    /// Talk to Omega in this terminal (reads stdin; works with pipes).
+    Chat,
+    /// Send one message and print the answer.
+    Ask {
+        /// The message.
+        #[arg(required = true, num_args = 1..)]
+        text: Vec<String>,
+    },
+    /// Inspect the configuration.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// What is configured, whether the provider answers, database size and counts.
+    Status,
+}
+
+#[derive(Subcommand, Debug)]
+enum ConfigCommand {
+    /// Validate the configuration and print it with secrets redacted.
+    Check,
+    /// Print the configuration's JSON Schema.
+    Schema,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Command::Config { command: ConfigCommand::Schema } = cli.command {
+        print!("{}", config::json_schema());
+        return ExitCode::SUCCESS;
+    }
+    let loaded = match load_config(&cli) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("omega: invalid configuration:\n{e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(&cli, &loaded.config);
+    let result = match cli.command {
+        Command::Config { command: ConfigCommand::Check } => {
+            config_check(&loaded);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Config { command: ConfigCommand::Schema } => unreachable!("handled above"),
+        Command::Start => run(start(loaded.config)),
+        Command::Chat => run(chat(loaded.config)),
+        Command::Ask { text } => run(ask(loaded.config, text.join(" "))),
+        Command::Status => run(status(loaded)),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("omega: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load_config(cli: &Cli) -> Result<config::Loaded, config::ConfigError> {
+    let mut opts = LoadOptions::from_env();
+    opts.path = cli.config.clone();
+    if let Some(dir) = &cli.data_dir {
+        opts.overrides.push(("omega.data_dir".into(), toml::Value::String(dir.display().to_string())));
+    }
+    config::load(&opts)
+}
+
+fn init_logging(cli: &Cli, config: &Config) {
+    use tracing_subscriber::EnvFilter;
+    let default = match cli.verbose {
+        0 => config.omega.log_level.as_str(),
+        1 => "debug",
+        _ => "trace",
+    };
+    // Our crates at the chosen level; dependencies one notch quieter unless asked.
+    let directive = format!("warn,omega={default},omega_actors={default},omega_memory={default},omega_providers={default},omega_core={default}");
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(directive));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
+}
+
+fn run<F: std::future::Future<Output = anyhow::Result<ExitCode>>>(fut: F) -> anyhow::Result<ExitCode> {
+    actix_rt::System::new().block_on(fut)
+}
+
+fn config_check(loaded: &config::Loaded) {
+    match &loaded.path {
+        Some(p) => println!("# configuration OK: {} (+ environment)", p.display()),
+        None => println!("# configuration OK: built-in defaults (+ environment); no config file found"),
+    }
+    println!("# secrets are shown as {}\n", omega_core::secret::REDACTED);
+    print!("{}", loaded.config.to_redacted_toml());
+}
+
+async fn start(config: Config) -> anyhow::Result<ExitCode> {
+    let runtime = Runtime::builder(config.clone()).start().await?;
+    tracing::info!(
+        data_dir = %config.data_dir().display(),
+        provider = %config.provider.default,
+        "Omega is running; Ctrl-C to stop"
+    );
+    if runtime.http_addr().is_none() {
+        tracing::warn!("the HTTP API is disabled ([api] enabled = false); use `omega chat` to talk to Omega");
+    }
+    wait_for_signal().await;
+    tracing::info!("shutting down");
+    runtime.shutdown().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = match signal(SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+async fn chat(config: Config) -> anyhow::Result<ExitCode> {
+    if !config.channel.terminal.enabled {
+        anyhow::bail!("the terminal channel is disabled ([channel.terminal] enabled = false)");
+    }
+    let interactive = omega_actors::terminal::stdin_is_interactive();
+    let sender = config.channel.terminal.sender_id.clone();
+    let runtime = Runtime::builder(config)
+        .http(false)
+        .local_channel_with(
+            omega_actors::terminal::CHANNEL,
+            Allowed::Anyone,
+            omega_actors::terminal::printing_channel(interactive),
+        )
+        .start()
+        .await?;
+    if interactive {
+        let status = runtime.provider_status();
+        eprintln!("Omega — chatting as {sender} via {}. /quit or Ctrl-D to leave.", status.name);
+    }
+    let local = runtime.local(omega_actors::terminal::CHANNEL).cloned().context("terminal channel")?;
+    let result = omega_actors::terminal::run_chat(runtime.gateway().slot(), local, &sender, interactive).await;
+    runtime.shutdown().await;
+    result.context("reading the terminal")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn ask(config: Config, text: String) -> anyhow::Result<ExitCode> {
+    let sender = config.channel.terminal.sender_id.clone();
+    let runtime = Runtime::builder(config)
+        .http(false)
+        .local_channel_with(
+            omega_actors::terminal::CHANNEL,
+            Allowed::Anyone,
+            LocalChannel::new(omega_actors::terminal::CHANNEL),
+        )
+        .start()
+        .await?;
+    let result = runtime.ask(omega_actors::terminal::CHANNEL, &sender, &text).await;
+    runtime.shutdown().await;
+    let reply = result?;
+    match reply.kind {
+        OutboundKind::Reply => {
+            println!("{}", reply.text);
+            Ok(ExitCode::SUCCESS)
+        }
+        _ => {
+            eprintln!("error: {}", reply.text);
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+async fn status(loaded: config::Loaded) -> anyhow::Result<ExitCode> {
+    let c = &loaded.config;
+    println!("Omega {}", env!("CARGO_PKG_VERSION"));
+    match &loaded.path {
+        Some(p) => println!("config:    {}", p.display()),
+        None => println!("config:    built-in defaults (no config file found)"),
+    }
+    println!("data dir:  {}", c.data_dir().display());
+    let running = is_locked(&c.data_dir());
+    println!("daemon:    {}", if running { "running" } else { "not running" });
+
+    let provider = omega_providers::openai::OpenAiProvider::new(c.provider.openai.clone());
+    let check = provider.check().await;
+    println!(
+        "provider:  {} (model {}, {}): {}",
+        c.provider.default,
+        c.provider.openai.model,
+        c.provider.openai.base_url,
+        match &check {
+            Ok(()) => "reachable".to_string(),
+            Err(e) => format!("NOT USABLE — {e}"),
+        }
+    );
+    println!(
+        "channels:  terminal {}, http api {}",
+        if c.channel.terminal.enabled { "enabled" } else { "disabled" },
+        if c.api.enabled { format!("on {}:{}", c.api.host, c.api.port) } else { "disabled".into() }
+    );
+    let db = c.db_path();
+    if db.exists() {
+        let store = omega::Store::open(&db).await?;
+        let s = store.stats().await?;
+        store.close().await;
+        println!("database:  {} ({} KiB)", db.display(), s.size_bytes / 1024);
+        println!(
+            "           {} conversations, {} messages, {} facts, {} pending tasks, {} audit rows",
+            s.conversations, s.messages, s.facts, s.pending_tasks, s.audit_rows
+        );
+        println!(
+            "           {} messages unfinished, {} replies undelivered",
+            s.inbox_unfinished, s.outbox_undelivered
+        );
+    } else {
+        println!("database:  {} (not created yet)", db.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn is_locked(dir: &std::path::Path) -> bool {
+    let Ok(f) = std::fs::File::open(dir.join("omega.lock")) else { return false };
+    match f.try_lock() {
+        Ok(()) => {
+            let _ = f.unlock();
+            false
+        }
+        Err(_) => true,
+    }
+}

@@ -1,0 +1,144 @@
+//! The contract every channel actor fulfils, and [`LocalChannel`], the in-process channel behind
+//! the HTTP API, the terminal, `omega ask` and embedding programs.
+//!
+//! A channel does I/O only: it hands what people send to the Gateway ([`crate::gateway::Receive`])
+//! and sends what it is given ([`Deliver`]), answering whether that worked.
+
+use actix::prelude::*;
+use omega_core::{InboxId, OutboundKind, OutboxId};
+use std::collections::{HashMap, VecDeque};
+use tokio::sync::oneshot;
+
+/// Send a message to a person. The answer tells the Outbox whether to mark it delivered.
+#[derive(Message, Debug, Clone, PartialEq)]
+#[rtype(result = "Result<(), DeliveryError>")]
+pub struct Deliver {
+    /// The outbox row, when the message is durable (replies and errors are; notices are not).
+    pub outbox_id: Option<OutboxId>,
+    pub recipient: String,
+    pub text: String,
+    pub kind: OutboundKind,
+    pub in_reply_to: Option<InboxId>,
+}
+
+/// Why a delivery failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeliveryError {
+    /// Try again later (network down, rate limited).
+    Transient(String),
+    /// Trying again cannot help (the chat no longer exists).
+    Permanent(String),
+}
+
+impl std::fmt::Display for DeliveryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Transient(e) => write!(f, "temporary delivery failure: {e}"),
+            Self::Permanent(e) => write!(f, "delivery failed: {e}"),
+        }
+    }
+}
+
+/// The outcome of a message, as a local caller receives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub inbox_id: InboxId,
+    pub outbox_id: Option<OutboxId>,
+    pub kind: OutboundKind,
+    pub text: String,
+}
+
+/// Register interest in the outcome (reply or error) of one message.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct AwaitReply {
+    pub inbox_id: InboxId,
+    pub tx: oneshot::Sender<Reply>,
+}
+
+/// What a local channel does with each delivery besides resolving waiters (the terminal prints).
+pub type Sink = Box<dyn Fn(&Deliver) + Send>;
+
+/// How many unclaimed outcomes a local channel remembers for callers that ask late.
+const EARLY_CAPACITY: usize = 4096;
+
+/// An in-process channel: outcomes go to whoever awaits them.
+///
+/// A reply can arrive before its caller registers ([`AwaitReply`]) — a fast provider beats the
+/// HTTP handler — so unclaimed outcomes are kept (bounded) and handed over on registration.
+pub struct LocalChannel {
+    name: String,
+    waiters: HashMap<InboxId, oneshot::Sender<Reply>>,
+    early: HashMap<InboxId, Reply>,
+    early_order: VecDeque<InboxId>,
+    sink: Option<Sink>,
+}
+
+impl LocalChannel {
+    pub fn new(name: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            waiters: HashMap::new(),
+            early: HashMap::new(),
+            early_order: VecDeque::new(),
+            sink: None,
+        }
+    }
+
+    pub fn with_sink(mut self, sink: Sink) -> Self {
+        self.sink = Some(sink);
+        self
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Actor for LocalChannel {
+    type Context = Context<Self>;
+}
+
+impl Handler<Deliver> for LocalChannel {
+    type Result = Result<(), DeliveryError>;
+
+    fn handle(&mut self, msg: Deliver, _: &mut Context<Self>) -> Self::Result {
+        if let Some(sink) = &self.sink {
+            sink(&msg);
+        }
+        let Some(id) = msg.in_reply_to.filter(|_| msg.kind.is_outcome()) else { return Ok(()) };
+        let reply = Reply { inbox_id: id, outbox_id: msg.outbox_id, kind: msg.kind, text: msg.text };
+        match self.waiters.remove(&id) {
+            Some(tx) => {
+                let _ = tx.send(reply);
+            }
+            None => {
+                if self.early.len() >= EARLY_CAPACITY {
+                    if let Some(old) = self.early_order.pop_front() {
+                        self.early.remove(&old);
+                    }
+                }
+                self.early.insert(id, reply);
+                self.early_order.push_back(id);
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Handler<AwaitReply> for LocalChannel {
+    type Result = ();
+
+    fn handle(&mut self, msg: AwaitReply, _: &mut Context<Self>) {
+        match self.early.remove(&msg.inbox_id) {
+            Some(reply) => {
+                self.early_order.retain(|i| *i != msg.inbox_id);
+                let _ = msg.tx.send(reply);
+            }
+            None => {
+                self.waiters.retain(|_, tx| !tx.is_closed());
+                self.waiters.insert(msg.inbox_id, msg.tx);
+            }
+        }
+    }
+}

@@ -1,0 +1,339 @@
+//! The Gateway actor: the door. Auth, sanitizing, and routing to one Session per sender.
+//!
+//! ```text
+//! Channel ──Receive──▶ Gateway ──auth──▶ denied: audit row + deny message, nothing else
+//!                          │
+//!                          └─sanitize──Accept──▶ Session (one per "channel:sender")
+//! ```
+//!
+//! The Gateway also owns the sessions' lifecycle: it starts them on demand, stops idle ones
+//! (only when every message it sent has been taken), and after a session panics it gives the
+//! message that was in flight an error reply and starts a fresh session within a restart budget.
+
+use actix::prelude::*;
+use omega_core::auth::AuthPolicy;
+use omega_core::sanitize::sanitize;
+use omega_core::supervision::RestartBudget;
+use omega_core::{InboxId, Inbound, SessionKey};
+use omega_memory::audit::Denial;
+use std::collections::HashMap;
+use std::time::Instant;
+use tokio::sync::oneshot;
+
+use crate::outbox::Notify;
+use crate::session::{Accept, Job, Session, SessionDeps, StopSession, fail_in_flight};
+use crate::supervisor::ChildGuard;
+
+/// A message from a channel, before auth.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Receive {
+    pub inbound: Inbound,
+    /// Answered once the message is stored (or refused); a channel acknowledges upstream only
+    /// then (e.g. commits its Telegram offset).
+    pub ack: Option<oneshot::Sender<Accepted>>,
+}
+
+/// What became of a received message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Accepted {
+    /// Stored in the inbox; it will be answered.
+    Queued(InboxId),
+    /// The channel delivered it before; it is not handled twice.
+    Duplicate(InboxId),
+    /// The sender is not allowed. The deny message (if any) was sent.
+    Denied,
+    /// It could not be stored; the channel should not acknowledge it.
+    Failed(String),
+}
+
+/// A session has had nothing to do for its idle timeout.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct SessionIdle {
+    pub key: SessionKey,
+    pub generation: u64,
+    /// How many `Accept`s it has handled.
+    pub accepted: u64,
+}
+
+/// A session's actor is gone (stopped, or panicked).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct SessionEnded {
+    pub key: SessionKey,
+    pub generation: u64,
+    pub panicked: bool,
+    pub in_flight: Option<Job>,
+}
+
+/// Start sessions for every sender with unfinished inbox rows (start-up, or a new Gateway).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct RecoverInbox;
+
+/// How many sessions are alive.
+#[derive(Message)]
+#[rtype(result = "usize")]
+pub struct SessionCount;
+
+/// Gateway configuration.
+#[derive(Debug, Clone)]
+pub struct GatewaySettings {
+    pub policy: AuthPolicy,
+    pub deny_message: String,
+    /// Panics allowed per sender before its messages are answered with errors instead.
+    pub session_budget: RestartBudget,
+}
+
+struct Entry {
+    addr: Addr<Session>,
+    generation: u64,
+    /// `Accept`s sent to this session.
+    routed: u64,
+    /// Messages that arrived after the session died and before its `SessionEnded` did.
+    held: Vec<Receive>,
+}
+
+pub struct Gateway {
+    settings: GatewaySettings,
+    deps: Option<SessionDeps>,
+    make_deps: Box<dyn Fn(Addr<Gateway>) -> SessionDeps>,
+    sessions: HashMap<SessionKey, Entry>,
+    budgets: HashMap<SessionKey, RestartBudget>,
+    next_generation: u64,
+    _guard: ChildGuard,
+}
+
+impl Gateway {
+    /// `make_deps` builds the sessions' collaborators once the Gateway's own address exists.
+    pub fn new(
+        settings: GatewaySettings,
+        make_deps: Box<dyn Fn(Addr<Gateway>) -> SessionDeps>,
+        guard: ChildGuard,
+    ) -> Self {
+        Self {
+            settings,
+            deps: None,
+            make_deps,
+            sessions: HashMap::new(),
+            budgets: HashMap::new(),
+            next_generation: 0,
+            _guard: guard,
+        }
+    }
+
+    fn deps(&self) -> &SessionDeps {
+        self.deps.as_ref().expect("deps are set in started()")
+    }
+
+    fn start_session(&mut self, channel: &str, sender: &str) -> &mut Entry {
+        self.next_generation += 1;
+        let generation = self.next_generation;
+        let session = Session::new(channel, sender, generation, self.deps().clone());
+        let key = SessionKey::new(channel, sender);
+        tracing::debug!(session = %key, generation, "session started");
+        let entry = Entry { addr: session.start(), generation, routed: 0, held: Vec::new() };
+        self.sessions.insert(key.clone(), entry);
+        self.sessions.get_mut(&key).expect("just inserted")
+    }
+
+    fn route(&mut self, msg: Receive) {
+        let key = msg.inbound.session_key();
+        if let Some(entry) = self.sessions.get_mut(&key) {
+            if !entry.addr.connected() {
+                // Its SessionEnded is on the way; keep the message until the session is replaced.
+                entry.held.push(msg);
+                return;
+            }
+        }
+        let (channel, sender) = (msg.inbound.channel.clone(), msg.inbound.sender_id.clone());
+        let entry = match self.sessions.get_mut(&key) {
+            Some(e) => e,
+            None => self.start_session(&channel, &sender),
+        };
+        entry.routed += 1;
+        entry.addr.do_send(Accept { inbound: msg.inbound, ack: msg.ack });
+    }
+
+    fn deny(&self, msg: Receive, reason: String) {
+        let Receive { inbound, ack } = msg;
+        tracing::warn!(channel = %inbound.channel, sender = %inbound.sender_id, %reason, "message denied");
+        let store = self.deps().store.clone();
+        let denial = Denial {
+            channel: inbound.channel.clone(),
+            sender_id: inbound.sender_id.clone(),
+            sender_name: inbound.sender_name.clone(),
+            input_text: sanitize(&inbound.text).text,
+            reason,
+        };
+        actix_rt::spawn(async move {
+            if let Err(e) = store.audit_denied(denial).await {
+                tracing::error!(error = %e, "cannot audit a denied message");
+            }
+        });
+        if !self.settings.deny_message.is_empty() {
+            self.deps().outbox.do_send(Notify {
+                channel: inbound.channel,
+                recipient: inbound.reply_target,
+                text: self.settings.deny_message.clone(),
+                in_reply_to: None,
+            });
+        }
+        if let Some(ack) = ack {
+            let _ = ack.send(Accepted::Denied);
+        }
+    }
+}
+
+impl Actor for Gateway {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Context<Self>) {
+        self.deps = Some((self.make_deps)(ctx.address()));
+    }
+}
+
+impl Drop for Gateway {
+    fn drop(&mut self) {
+        // Sessions cannot outlive the map that orders them: a new Gateway recovers their
+        // messages from the inbox.
+        for entry in self.sessions.values() {
+            entry.addr.do_send(StopSession);
+        }
+    }
+}
+
+impl Handler<Receive> for Gateway {
+    type Result = ();
+
+    fn handle(&mut self, mut msg: Receive, _: &mut Context<Self>) {
+        let inbound = &msg.inbound;
+        if let Err(denied) = self.settings.policy.check(&inbound.channel, &inbound.sender_id) {
+            self.deny(msg, denied.to_string());
+            return;
+        }
+        let clean = sanitize(&inbound.text);
+        if clean.is_suspicious() {
+            tracing::warn!(
+                channel = %inbound.channel,
+                sender = %inbound.sender_id,
+                tags = clean.neutralized_tags,
+                phrases = ?clean.override_phrases,
+                "message neutralized by the sanitizer"
+            );
+        }
+        msg.inbound.text = clean.text;
+        self.route(msg);
+    }
+}
+
+impl Handler<SessionIdle> for Gateway {
+    type Result = ();
+
+    fn handle(&mut self, msg: SessionIdle, _: &mut Context<Self>) {
+        let Some(entry) = self.sessions.get(&msg.key) else { return };
+        // Stop only if the session has taken every message sent to it; otherwise one is still in
+        // its mailbox and the session is not idle after all.
+        if entry.generation == msg.generation && entry.routed == msg.accepted && entry.held.is_empty() {
+            tracing::debug!(session = %msg.key, "idle session stopped");
+            if let Some(entry) = self.sessions.remove(&msg.key) {
+                entry.addr.do_send(StopSession);
+            }
+        }
+    }
+}
+
+impl Handler<SessionEnded> for Gateway {
+    type Result = ();
+
+    fn handle(&mut self, msg: SessionEnded, ctx: &mut Context<Self>) {
+        let held = match self.sessions.get(&msg.key) {
+            Some(e) if e.generation == msg.generation => {
+                self.sessions.remove(&msg.key).map(|e| e.held).unwrap_or_default()
+            }
+            _ => Vec::new(),
+        };
+        if !msg.panicked {
+            for m in held {
+                self.route(m);
+            }
+            return;
+        }
+        tracing::error!(session = %msg.key, "session panicked");
+        let allowed = self.budgets.entry(msg.key.clone()).or_default().allow(Instant::now());
+        let deps = self.deps().clone();
+        let key = msg.key.clone();
+        // `wait`: the failed message must be marked failed before a new session loads the
+        // sender's unfinished messages, or it would be tried again.
+        ctx.wait(
+            async move {
+                if let Some(job) = msg.in_flight {
+                    fail_in_flight(deps.store.clone(), deps.outbox.clone(), deps.provider_name.clone(), job).await;
+                }
+                if !allowed {
+                    // Over budget: answer what this sender has waiting with an error instead of
+                    // crashing on it again.
+                    let (channel, sender) = key.as_str().split_once(':').unwrap_or(("", ""));
+                    if let Ok(rows) = deps.store.unfinished_inbound_for(channel, sender).await {
+                        for row in rows {
+                            fail_in_flight(deps.store.clone(), deps.outbox.clone(), deps.provider_name.clone(), row.into())
+                                .await;
+                        }
+                    }
+                }
+            }
+            .into_actor(self)
+            .map(move |_, act, _| {
+                if !allowed {
+                    tracing::error!(session = %msg.key, "session restart budget exhausted; its waiting messages were answered with errors");
+                }
+                let (channel, sender) = match msg.key.as_str().split_once(':') {
+                    Some((c, s)) => (c.to_owned(), s.to_owned()),
+                    None => return,
+                };
+                if held.is_empty() {
+                    // A fresh session picks up whatever is still unfinished for this sender.
+                    act.start_session(&channel, &sender);
+                }
+                for m in held {
+                    act.route(m);
+                }
+            }),
+        );
+    }
+}
+
+impl Handler<RecoverInbox> for Gateway {
+    type Result = ();
+
+    fn handle(&mut self, _: RecoverInbox, ctx: &mut Context<Self>) {
+        let store = self.deps().store.clone();
+        ctx.spawn(async move { store.unfinished_inbound().await }.into_actor(self).map(|rows, act, _| {
+            let rows = match rows {
+                Ok(r) => r,
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot read unfinished messages");
+                    return;
+                }
+            };
+            if !rows.is_empty() {
+                tracing::info!(count = rows.len(), "recovering messages left unfinished by the last run");
+            }
+            for row in rows {
+                let key = SessionKey::new(&row.channel, &row.sender_id);
+                if !act.sessions.contains_key(&key) {
+                    act.start_session(&row.channel, &row.sender_id);
+                }
+            }
+        }));
+    }
+}
+
+impl Handler<SessionCount> for Gateway {
+    type Result = usize;
+
+    fn handle(&mut self, _: SessionCount, _: &mut Context<Self>) -> usize {
+        self.sessions.len()
+    }
+}

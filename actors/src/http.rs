@@ -1,0 +1,224 @@
+//! The HTTP API channel, served by actix-web on its own worker thread.
+//!
+//! Handlers validate with `omega_channels::http_api`, hand messages to the Gateway, and wait on
+//! the in-process [`LocalChannel`] for the outcome. Every error is a JSON body with a 4xx/5xx
+//! status.
+
+use actix::prelude::*;
+use actix_web::{HttpRequest, HttpResponse, web};
+use omega_channels::http_api::{ApiError, CHANNEL, MessageRequest, bearer_matches};
+use omega_core::{InboxId, OutboundKind, Secret};
+use omega_memory::Store;
+use parking_lot::RwLock;
+use serde_json::json;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::oneshot;
+
+use crate::channel::{AwaitReply, LocalChannel};
+use crate::gateway::{Accepted, Gateway, Receive};
+use crate::slot::Slot;
+
+/// What `/api/health` reports about the provider; the runtime updates it.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct ProviderStatus {
+    pub name: String,
+    /// `ok`, `unavailable`, or `unknown` before the first check.
+    pub status: String,
+    pub detail: Option<String>,
+}
+
+pub type SharedProviderStatus = Arc<RwLock<ProviderStatus>>;
+
+/// What the handlers need.
+#[derive(Clone)]
+pub struct HttpDeps {
+    pub gateway: Slot<Gateway>,
+    pub local: Addr<LocalChannel>,
+    pub store: Store,
+    pub api_key: Secret,
+    pub deny_message: String,
+    pub reply_timeout: Duration,
+    pub max_body_bytes: usize,
+    pub started: Instant,
+    pub provider: SharedProviderStatus,
+}
+
+/// A running HTTP API.
+pub struct HttpServer {
+    pub addr: SocketAddr,
+    pub handle: actix_web::dev::ServerHandle,
+}
+
+/// Bind `host:port` and serve. The server runs on the current system until stopped.
+pub fn serve(host: &str, port: u16, deps: HttpDeps) -> std::io::Result<HttpServer> {
+    let max_body = deps.max_body_bytes;
+    let data = web::Data::new(deps);
+    let server = actix_web::HttpServer::new(move || {
+        actix_web::App::new()
+            .app_data(data.clone())
+            .app_data(
+                web::JsonConfig::default().limit(max_body).error_handler(|err, _| {
+                    let status = match &err {
+                        actix_web::error::JsonPayloadError::Overflow { .. }
+                        | actix_web::error::JsonPayloadError::OverflowKnownLength { .. } => 413,
+                        actix_web::error::JsonPayloadError::ContentType => 415,
+                        _ => 400,
+                    };
+                    let code = match status {
+                        413 => "too_large",
+                        415 => "unsupported_media_type",
+                        _ => "bad_request",
+                    };
+                    let body = ApiError::new(status, code, format!("invalid JSON body: {err}"));
+                    actix_web::error::InternalError::from_response(err, error_response(&body)).into()
+                }),
+            )
+            .app_data(web::PathConfig::default().error_handler(|err, _| {
+                let body = ApiError::bad_request(format!("invalid path: {err}"));
+                actix_web::error::InternalError::from_response(err, error_response(&body)).into()
+            }))
+            .route("/api/health", web::get().to(health))
+            .route("/api/messages", web::post().to(post_message))
+            .route("/api/messages/{id}", web::get().to(get_message))
+            .default_service(web::to(not_found))
+    })
+    .workers(1)
+    .disable_signals()
+    .shutdown_timeout(2)
+    .bind((host, port))?;
+    let addr = server.addrs().first().copied().ok_or_else(|| std::io::Error::other("no address bound"))?;
+    let server = server.run();
+    let handle = server.handle();
+    actix_rt::spawn(server);
+    Ok(HttpServer { addr, handle })
+}
+
+fn error_response(e: &ApiError) -> HttpResponse {
+    let status = actix_web::http::StatusCode::from_u16(e.status)
+        .unwrap_or(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR);
+    HttpResponse::build(status).json(e)
+}
+
+fn authorize(deps: &HttpDeps, req: &HttpRequest) -> Result<(), HttpResponse> {
+    if deps.api_key.is_empty() {
+        return Ok(());
+    }
+    let header = req.headers().get("authorization").and_then(|v| v.to_str().ok());
+    if bearer_matches(header, deps.api_key.expose()) {
+        Ok(())
+    } else {
+        Err(error_response(&ApiError::new(401, "unauthorized", "missing or invalid bearer token"))
+            .customize()
+            .insert_header(("www-authenticate", "Bearer"))
+            .respond_to(req)
+            .map_into_boxed_body())
+    }
+}
+
+use actix_web::Responder as _;
+
+async fn not_found(req: HttpRequest) -> HttpResponse {
+    error_response(&ApiError::new(404, "not_found", format!("no such endpoint: {} {}", req.method(), req.path())))
+}
+
+async fn health(deps: web::Data<HttpDeps>, req: HttpRequest) -> HttpResponse {
+    if let Err(r) = authorize(&deps, &req) {
+        return r;
+    }
+    let provider = deps.provider.read().clone();
+    HttpResponse::Ok().json(json!({
+        "status": "ok",
+        "uptime_secs": deps.started.elapsed().as_secs(),
+        "provider": provider,
+    }))
+}
+
+async fn post_message(
+    deps: web::Data<HttpDeps>,
+    req: HttpRequest,
+    body: web::Json<MessageRequest>,
+) -> HttpResponse {
+    if let Err(r) = authorize(&deps, &req) {
+        return r;
+    }
+    let (inbound, wait) = match body.into_inner().into_inbound() {
+        Ok(x) => x,
+        Err(e) => return error_response(&e),
+    };
+    let (ack_tx, ack_rx) = oneshot::channel();
+    if deps.gateway.send(Receive { inbound, ack: Some(ack_tx) }).await.is_err() {
+        return error_response(&ApiError::new(503, "unavailable", "Omega's gateway is not running"));
+    }
+    let accepted = match tokio::time::timeout(Duration::from_secs(30), ack_rx).await {
+        Ok(Ok(a)) => a,
+        _ => {
+            return error_response(&ApiError::new(
+                503,
+                "unavailable",
+                "the message could not be stored in time; send it again",
+            ));
+        }
+    };
+    let (id, duplicate) = match accepted {
+        Accepted::Queued(id) => (id, false),
+        Accepted::Duplicate(id) => (id, true),
+        Accepted::Denied => {
+            return error_response(&ApiError::new(403, "sender_not_allowed", deps.deny_message.clone()));
+        }
+        Accepted::Failed(e) => return error_response(&ApiError::new(503, "unavailable", e)),
+    };
+    if duplicate {
+        // Answered (or being answered) already: report what the store has.
+        return message_status(&deps, id).await;
+    }
+    if !wait {
+        return HttpResponse::Accepted().json(json!({"id": id, "status": "queued"}));
+    }
+    let (tx, rx) = oneshot::channel();
+    deps.local.do_send(AwaitReply { inbox_id: id, tx });
+    match tokio::time::timeout(deps.reply_timeout, rx).await {
+        Ok(Ok(reply)) => HttpResponse::Ok().json(json!({
+            "id": id,
+            "status": if reply.kind == OutboundKind::Reply { "answered" } else { "failed" },
+            "reply": {"id": reply.outbox_id, "kind": reply.kind, "text": reply.text},
+        })),
+        _ => HttpResponse::Accepted().json(json!({"id": id, "status": "processing"})),
+    }
+}
+
+async fn get_message(deps: web::Data<HttpDeps>, req: HttpRequest, path: web::Path<i64>) -> HttpResponse {
+    if let Err(r) = authorize(&deps, &req) {
+        return r;
+    }
+    message_status(&deps, InboxId(path.into_inner())).await
+}
+
+async fn message_status(deps: &HttpDeps, id: InboxId) -> HttpResponse {
+    let row = match deps.store.inbound(id).await {
+        Ok(Some(r)) if r.channel == CHANNEL => r,
+        Ok(_) => return error_response(&ApiError::new(404, "not_found", format!("no message with id {id}"))),
+        Err(e) => return error_response(&ApiError::new(500, "storage", e.to_string())),
+    };
+    let replies = match deps.store.replies_to(id).await {
+        Ok(r) => r,
+        Err(e) => return error_response(&ApiError::new(500, "storage", e.to_string())),
+    };
+    let status = match row.status.as_str() {
+        "done" => "answered",
+        other => other,
+    };
+    let replies: Vec<_> = replies
+        .into_iter()
+        .map(|r| json!({"id": r.id, "kind": r.kind, "text": r.text, "created_at": r.created_at}))
+        .collect();
+    HttpResponse::Ok().json(json!({
+        "id": id,
+        "sender": row.sender_id,
+        "status": status,
+        "received_at": row.received_at,
+        "reply": replies.iter().rev().find(|r| r["kind"] != "notice").cloned(),
+        "replies": replies,
+    }))
+}

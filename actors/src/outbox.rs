@@ -1,0 +1,201 @@
+//! The Outbox actor: the last hop. Hands replies to their channel and records the confirmation.
+//!
+//! Every reply and error is first written to the `outbox` table (in the same transaction that
+//! finishes its message); the Outbox then delivers it. Only when the channel answers `Ok` is the
+//! row marked delivered. A failed delivery is retried with back-off; a reply whose channel is not
+//! running stays queued until that channel registers (e.g. the next `omega chat`). At start-up every
+//! undelivered row is sent again, so a crash between "answered" and "delivered" loses nothing.
+//!
+//! Notices ("Got it, I'll get to this next.", the deny message) are not the outcome of a message;
+//! they go out once, best-effort, without a row.
+
+use actix::prelude::*;
+use omega_core::{InboxId, OutboundKind, OutboxId};
+use omega_memory::{OutboxRow, Store};
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use crate::channel::{Deliver, DeliveryError};
+use crate::supervisor::ChildGuard;
+
+/// After this many failed attempts a row is marked failed and no longer retried.
+pub const MAX_DELIVERY_ATTEMPTS: i64 = 8;
+
+/// A channel is running and can take deliveries.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct RegisterChannel {
+    pub name: String,
+    pub recipient: Recipient<Deliver>,
+}
+
+/// Deliver a stored outbox row.
+#[derive(Message, Debug, Clone)]
+#[rtype(result = "()")]
+pub struct Dispatch(pub OutboxRow);
+
+/// Send a best-effort notice (not stored, not retried).
+#[derive(Message, Debug, Clone)]
+#[rtype(result = "()")]
+pub struct Notify {
+    pub channel: String,
+    pub recipient: String,
+    pub text: String,
+    pub in_reply_to: Option<InboxId>,
+}
+
+/// Deliver everything still pending in the outbox (start-up).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct FlushOutbox;
+
+/// A delivery attempt finished.
+#[derive(Message)]
+#[rtype(result = "()")]
+struct Attempted {
+    row: OutboxRow,
+    result: Result<(), DeliveryError>,
+}
+
+pub struct Outbox {
+    store: Store,
+    channels: HashMap<String, Recipient<Deliver>>,
+    /// Rows with a delivery under way, so a flush and a dispatch never send one twice at once.
+    delivering: HashSet<i64>,
+    _guard: ChildGuard,
+}
+
+impl Outbox {
+    pub fn new(store: Store, guard: ChildGuard) -> Self {
+        Self { store, channels: HashMap::new(), delivering: HashSet::new(), _guard: guard }
+    }
+
+    fn deliver(&mut self, row: OutboxRow, ctx: &mut Context<Self>) {
+        let Some(channel) = self.channels.get(&row.channel).cloned() else {
+            tracing::debug!(channel = %row.channel, id = row.id, "channel not running; reply stays queued");
+            return;
+        };
+        if !self.delivering.insert(row.id) {
+            return;
+        }
+        let msg = Deliver {
+            outbox_id: Some(OutboxId(row.id)),
+            recipient: row.recipient.clone(),
+            text: row.text.clone(),
+            kind: OutboundKind::parse(&row.kind).unwrap_or(OutboundKind::Reply),
+            in_reply_to: row.inbox_id.map(InboxId),
+        };
+        let me = ctx.address();
+        actix_rt::spawn(async move {
+            let result = match channel.send(msg).await {
+                Ok(r) => r,
+                Err(e) => Err(DeliveryError::Transient(format!("channel {} is not responding: {e}", row.channel))),
+            };
+            me.do_send(Attempted { row, result });
+        });
+    }
+
+    fn flush(&mut self, only_channel: Option<String>, ctx: &mut Context<Self>) {
+        let store = self.store.clone();
+        ctx.spawn(
+            async move { store.undelivered().await }.into_actor(self).map(move |rows, act, ctx| {
+                match rows {
+                    Ok(rows) => {
+                        for row in rows {
+                            if only_channel.as_ref().is_none_or(|c| *c == row.channel) {
+                                act.deliver(row, ctx);
+                            }
+                        }
+                    }
+                    Err(e) => tracing::error!(error = %e, "cannot read the outbox"),
+                }
+            }),
+        );
+    }
+}
+
+impl Actor for Outbox {
+    type Context = Context<Self>;
+}
+
+impl Handler<RegisterChannel> for Outbox {
+    type Result = ();
+
+    fn handle(&mut self, msg: RegisterChannel, ctx: &mut Context<Self>) {
+        tracing::debug!(channel = %msg.name, "channel registered with the outbox");
+        self.channels.insert(msg.name.clone(), msg.recipient);
+        self.flush(Some(msg.name), ctx);
+    }
+}
+
+impl Handler<Dispatch> for Outbox {
+    type Result = ();
+
+    fn handle(&mut self, msg: Dispatch, ctx: &mut Context<Self>) {
+        self.deliver(msg.0, ctx);
+    }
+}
+
+impl Handler<FlushOutbox> for Outbox {
+    type Result = ();
+
+    fn handle(&mut self, _: FlushOutbox, ctx: &mut Context<Self>) {
+        self.flush(None, ctx);
+    }
+}
+
+impl Handler<Notify> for Outbox {
+    type Result = ();
+
+    fn handle(&mut self, msg: Notify, _: &mut Context<Self>) {
+        let Some(channel) = self.channels.get(&msg.channel) else { return };
+        channel.do_send(Deliver {
+            outbox_id: None,
+            recipient: msg.recipient,
+            text: msg.text,
+            kind: OutboundKind::Notice,
+            in_reply_to: msg.in_reply_to,
+        });
+    }
+}
+
+impl Handler<Attempted> for Outbox {
+    type Result = ();
+
+    fn handle(&mut self, msg: Attempted, ctx: &mut Context<Self>) {
+        let store = self.store.clone();
+        let Attempted { row, result } = msg;
+        let id = OutboxId(row.id);
+        match result {
+            Ok(()) => {
+                ctx.spawn(
+                    async move { store.mark_delivered(id).await }.into_actor(self).map(move |r, act, _| {
+                        act.delivering.remove(&id.0);
+                        if let Err(e) = r {
+                            tracing::error!(error = %e, id = id.0, "cannot mark a reply delivered; it may be sent again after a restart");
+                        }
+                    }),
+                );
+            }
+            Err(err) => {
+                let attempts = row.attempts + 1;
+                let give_up = matches!(err, DeliveryError::Permanent(_)) || attempts >= MAX_DELIVERY_ATTEMPTS;
+                tracing::warn!(id = row.id, channel = %row.channel, attempts, give_up, error = %err, "delivery failed");
+                let text = err.to_string();
+                ctx.spawn(
+                    async move { store.mark_delivery_failed(id, &text, give_up).await }.into_actor(self).map(
+                        move |_, act, ctx| {
+                            act.delivering.remove(&id.0);
+                            if !give_up {
+                                let delay = Duration::from_secs(1u64 << attempts.clamp(0, 6));
+                                let mut row = row;
+                                row.attempts = attempts;
+                                ctx.run_later(delay, move |act, ctx| act.deliver(row, ctx));
+                            }
+                        },
+                    ),
+                );
+            }
+        }
+    }
+}

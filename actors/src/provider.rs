@@ -1,0 +1,72 @@
+//! The Provider actor: one per configured AI backend.
+//!
+//! It owns the client and enforces the global limit on concurrent calls (a semaphore shared by
+//! every provider actor, so `provider.max_concurrent` holds across all of them). Calls run
+//! concurrently inside the actor's context: a call that panics takes the actor down, every caller
+//! waiting on it gets `MailboxError`, and the supervisor starts a fresh actor.
+
+use actix::prelude::*;
+use omega_providers::{ChatRequest, ChatResponse, DeltaSink, Provider, ProviderError};
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+
+use crate::supervisor::ChildGuard;
+
+/// Ask the model.
+#[derive(Message)]
+#[rtype(result = "Result<ChatResponse, ProviderError>")]
+pub struct Complete {
+    pub request: ChatRequest,
+    /// Streamed text, when the caller shows progress.
+    pub deltas: Option<DeltaSink>,
+}
+
+/// Check that the provider is configured and reachable.
+#[derive(Message)]
+#[rtype(result = "Result<(), ProviderError>")]
+pub struct CheckProvider;
+
+pub struct ProviderActor {
+    client: Arc<dyn Provider>,
+    limit: Arc<Semaphore>,
+    _guard: ChildGuard,
+}
+
+impl ProviderActor {
+    pub fn new(client: Arc<dyn Provider>, limit: Arc<Semaphore>, guard: ChildGuard) -> Self {
+        Self { client, limit, _guard: guard }
+    }
+}
+
+impl Actor for ProviderActor {
+    type Context = Context<Self>;
+}
+
+impl Handler<Complete> for ProviderActor {
+    type Result = ResponseActFuture<Self, Result<ChatResponse, ProviderError>>;
+
+    fn handle(&mut self, msg: Complete, _: &mut Context<Self>) -> Self::Result {
+        let client = self.client.clone();
+        let limit = self.limit.clone();
+        Box::pin(
+            async move {
+                // Waiting here is the queue for the global concurrency limit.
+                let _permit = limit.acquire_owned().await.map_err(|_| ProviderError::Interrupted {
+                    provider: client.name().to_owned(),
+                    detail: "shutting down".into(),
+                })?;
+                client.complete(msg.request, msg.deltas).await
+            }
+            .into_actor(self),
+        )
+    }
+}
+
+impl Handler<CheckProvider> for ProviderActor {
+    type Result = ResponseFuture<Result<(), ProviderError>>;
+
+    fn handle(&mut self, _: CheckProvider, _: &mut Context<Self>) -> Self::Result {
+        let client = self.client.clone();
+        Box::pin(async move { client.check().await })
+    }
+}

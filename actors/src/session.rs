@@ -1,0 +1,465 @@
+//! The Session actor: one per sender, the unit of ordering.
+//!
+//! A session records each message in the inbox (that is when the channel may consider it
+//! received), then answers its messages strictly one at a time, oldest first. A message that
+//! arrives while another is being answered waits in the queue and its sender is told so
+//! ("Got it, I'll get to this next."). Different senders have different sessions and run in
+//! parallel.
+//!
+//! A session owns no state that is not also in the database: on start it loads the sender's
+//! unfinished inbox rows, so a fresh session after a crash (or after a restart of the daemon)
+//! picks up exactly where the old one stopped. If it panics, its `Drop` tells the Gateway which
+//! message was in flight, so that message still gets an error reply.
+
+use actix::prelude::*;
+use chrono::Utc;
+use omega_core::prompt::{PromptInput, system_prompt};
+use omega_core::{InboxId, Inbound, OutboundKind, SessionKey};
+use omega_markers::Effect;
+use omega_memory::conversations::{CallRecord, Exchange};
+use omega_memory::inbox::Recorded;
+use omega_memory::{InboxRow, Store};
+use omega_providers::{ChatMessage, ChatRequest, ProviderError, Role};
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::oneshot;
+
+use crate::gateway::{Accepted, SessionEnded, SessionIdle};
+use crate::markers::ProcessOutput;
+use crate::outbox::{Dispatch, Notify, Outbox};
+use crate::provider::Complete;
+use crate::route::Route;
+use crate::slot::Slot;
+
+/// What every session is configured with.
+#[derive(Debug, Clone)]
+pub struct SessionSettings {
+    pub agent_name: String,
+    pub timezone: chrono_tz::Tz,
+    /// Sent when a message has to wait; empty = nothing is sent.
+    pub busy_ack: String,
+    pub idle_timeout: Duration,
+    pub max_context_messages: u32,
+    /// How many times a message may be started (each daemon crash mid-answer is one start) before
+    /// it is answered with an error instead of tried again.
+    pub max_attempts: i64,
+    /// Test hook: a session panics when a message contains this text. Never set by config.
+    #[doc(hidden)]
+    pub panic_on: Option<String>,
+}
+
+impl Default for SessionSettings {
+    fn default() -> Self {
+        Self {
+            agent_name: "Omega".into(),
+            timezone: chrono_tz::UTC,
+            busy_ack: "Got it, I'll get to this next.".into(),
+            idle_timeout: Duration::from_secs(600),
+            max_context_messages: 50,
+            max_attempts: 2,
+            panic_on: None,
+        }
+    }
+}
+
+/// The collaborators a session talks to.
+#[derive(Clone)]
+pub struct SessionDeps {
+    pub store: Store,
+    pub provider: Route<Complete>,
+    pub markers: Route<ProcessOutput>,
+    pub outbox: Slot<Outbox>,
+    pub gateway_idle: Recipient<SessionIdle>,
+    pub gateway_ended: Recipient<SessionEnded>,
+    pub settings: Arc<SessionSettings>,
+    /// The provider's name, for the audit log when the call itself failed.
+    pub provider_name: String,
+}
+
+/// A sanitized message for this sender, to be recorded and answered.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Accept {
+    pub inbound: Inbound,
+    pub ack: Option<oneshot::Sender<Accepted>>,
+}
+
+/// Stop now (the Gateway decided the session is idle, or is shutting down).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct StopSession;
+
+/// One message waiting to be answered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    pub id: InboxId,
+    pub channel: String,
+    pub sender_id: String,
+    pub sender_name: Option<String>,
+    pub reply_target: String,
+    pub text: String,
+}
+
+impl From<InboxRow> for Job {
+    fn from(r: InboxRow) -> Self {
+        Self {
+            id: InboxId(r.id),
+            channel: r.channel,
+            sender_id: r.sender_id,
+            sender_name: r.sender_name,
+            reply_target: r.reply_target,
+            text: r.text,
+        }
+    }
+}
+
+pub struct Session {
+    key: SessionKey,
+    channel: String,
+    sender_id: String,
+    generation: u64,
+    deps: SessionDeps,
+    queue: VecDeque<Job>,
+    in_flight: Option<Job>,
+    /// How many `Accept` messages this session has handled; the Gateway compares it with how
+    /// many it sent before stopping an idle session, so no message is stranded in a mailbox.
+    accepted: u64,
+    idle: Option<SpawnHandle>,
+}
+
+impl Session {
+    pub fn new(channel: &str, sender_id: &str, generation: u64, deps: SessionDeps) -> Self {
+        Self {
+            key: SessionKey::new(channel, sender_id),
+            channel: channel.to_owned(),
+            sender_id: sender_id.to_owned(),
+            generation,
+            deps,
+            queue: VecDeque::new(),
+            in_flight: None,
+            accepted: 0,
+            idle: None,
+        }
+    }
+
+    /// Start the next message if none is in flight; otherwise arm the idle timer.
+    fn kick(&mut self, ctx: &mut Context<Self>) {
+        if self.in_flight.is_some() {
+            return;
+        }
+        if let Some(h) = self.idle.take() {
+            ctx.cancel_future(h);
+        }
+        let Some(job) = self.queue.pop_front() else {
+            let (key, generation) = (self.key.clone(), self.generation);
+            self.idle = Some(ctx.run_later(self.deps.settings.idle_timeout, move |act, _| {
+                act.deps.gateway_idle.do_send(SessionIdle { key, generation, accepted: act.accepted });
+            }));
+            return;
+        };
+        self.in_flight = Some(job.clone());
+        let deps = self.deps.clone();
+        ctx.spawn(answer(deps, self.key.clone(), job).into_actor(self).map(|_, act, ctx| {
+            act.in_flight = None;
+            act.kick(ctx);
+        }));
+    }
+}
+
+impl Actor for Session {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Context<Self>) {
+        // Load what this sender left unfinished before taking new messages, so recovered
+        // messages keep their place in line.
+        let store = self.deps.store.clone();
+        let (channel, sender) = (self.channel.clone(), self.sender_id.clone());
+        ctx.wait(async move { store.unfinished_inbound_for(&channel, &sender).await }.into_actor(self).map(
+            |rows, act, ctx| {
+                match rows {
+                    Ok(rows) => {
+                        if !rows.is_empty() {
+                            tracing::info!(session = %act.key, count = rows.len(), "resuming unfinished messages");
+                        }
+                        act.queue.extend(rows.into_iter().map(Job::from));
+                    }
+                    Err(e) => tracing::error!(session = %act.key, error = %e, "cannot load unfinished messages"),
+                }
+                act.kick(ctx);
+            },
+        ));
+    }
+}
+
+impl Handler<Accept> for Session {
+    type Result = ();
+
+    fn handle(&mut self, msg: Accept, ctx: &mut Context<Self>) {
+        self.accepted += 1;
+        let store = self.deps.store.clone();
+        let inbound = msg.inbound;
+        let ack = msg.ack;
+        // `wait`: record messages of one sender strictly in arrival order.
+        ctx.wait(
+            async move {
+                let r = store.record_inbound(&inbound).await;
+                (inbound, r)
+            }
+            .into_actor(self)
+            .map(move |(inbound, recorded), act, ctx| match recorded {
+                Ok(Recorded::New(id)) => {
+                    if let Some(ack) = ack {
+                        let _ = ack.send(Accepted::Queued(id));
+                    }
+                    let busy = act.in_flight.is_some() || !act.queue.is_empty();
+                    if busy && !act.deps.settings.busy_ack.is_empty() {
+                        act.deps.outbox.do_send(Notify {
+                            channel: inbound.channel.clone(),
+                            recipient: inbound.reply_target.clone(),
+                            text: act.deps.settings.busy_ack.clone(),
+                            in_reply_to: Some(id),
+                        });
+                    }
+                    act.queue.push_back(Job {
+                        id,
+                        channel: inbound.channel,
+                        sender_id: inbound.sender_id,
+                        sender_name: inbound.sender_name,
+                        reply_target: inbound.reply_target,
+                        text: inbound.text,
+                    });
+                    act.kick(ctx);
+                }
+                Ok(Recorded::Duplicate(id)) => {
+                    tracing::debug!(session = %act.key, id = id.0, "duplicate delivery ignored");
+                    if let Some(ack) = ack {
+                        let _ = ack.send(Accepted::Duplicate(id));
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(session = %act.key, error = %e, "cannot record an inbound message");
+                    if let Some(ack) = ack {
+                        let _ = ack.send(Accepted::Failed(format!("cannot store the message: {e}")));
+                    }
+                    act.deps.outbox.do_send(Notify {
+                        channel: inbound.channel,
+                        recipient: inbound.reply_target,
+                        text: "I couldn't save your message (database error), so I can't answer it. Please send it again."
+                            .into(),
+                        in_reply_to: None,
+                    });
+                }
+            }),
+        );
+    }
+}
+
+impl Handler<StopSession> for Session {
+    type Result = ();
+
+    fn handle(&mut self, _: StopSession, ctx: &mut Context<Self>) {
+        ctx.stop();
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.deps.gateway_ended.do_send(SessionEnded {
+            key: self.key.clone(),
+            generation: self.generation,
+            panicked: std::thread::panicking(),
+            in_flight: self.in_flight.take(),
+        });
+    }
+}
+
+/// Answer one message: context → provider → markers → store → outbox. Every path ends in exactly
+/// one stored outcome (a reply or an error) that the Outbox delivers.
+async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
+    if deps.settings.panic_on.as_deref().is_some_and(|p| job.text.contains(p)) {
+        panic!("injected session panic for {key}");
+    }
+    let started = Instant::now();
+    let attempt = match deps.store.start_inbound(job.id).await {
+        Ok(a) => a,
+        Err(e) => {
+            tracing::error!(session = %key, error = %e, "cannot mark a message as started");
+            1
+        }
+    };
+    if attempt > deps.settings.max_attempts {
+        let text = "Omega restarted while answering this message, more than once, so I stopped \
+                    retrying it. Please send it again."
+            .to_owned();
+        let detail = format!("abandoned after {} interrupted attempts", attempt - 1);
+        finish(&deps, &job, OutboundKind::Error, text, Some(detail), CallRecord::default()).await;
+        return;
+    }
+
+    let request = match build_request(&deps, &key, &job).await {
+        Ok(r) => r,
+        Err(e) => {
+            let text = "I couldn't load our conversation (database error). Please try again.".into();
+            finish(&deps, &job, OutboundKind::Error, text, Some(e), CallRecord::default()).await;
+            return;
+        }
+    };
+    let result = deps.provider.send(Complete { request, deltas: None }).await;
+    let latency = Some(started.elapsed().as_millis() as i64);
+    let response = match result {
+        Ok(Ok(r)) => r,
+        Ok(Err(err)) => {
+            tracing::warn!(session = %key, error = %err, "provider call failed");
+            let call = CallRecord { provider: Some(deps.provider_name.clone()), latency_ms: latency, ..Default::default() };
+            finish(&deps, &job, OutboundKind::Error, err.user_message(), Some(err.to_string()), call).await;
+            return;
+        }
+        Err(mailbox) => {
+            let err = ProviderError::Interrupted {
+                provider: deps.provider_name.clone(),
+                detail: format!("the provider actor stopped while answering ({mailbox})"),
+            };
+            tracing::error!(session = %key, error = %err, "provider actor lost");
+            let call = CallRecord { provider: Some(deps.provider_name.clone()), latency_ms: latency, ..Default::default() };
+            let text = "Something went wrong inside Omega while answering this (internal error in the \
+                        provider). Please send it again."
+                .to_owned();
+            finish(&deps, &job, OutboundKind::Error, text, Some(err.to_string()), call).await;
+            return;
+        }
+    };
+    let call = CallRecord {
+        provider: Some(deps.provider_name.clone()),
+        model: Some(response.model.clone()),
+        input_tokens: response.usage.map(|u| u.input_tokens as i64),
+        output_tokens: response.usage.map(|u| u.output_tokens as i64),
+        cost_usd: None,
+        latency_ms: latency,
+    };
+    let processed = match deps.markers.send(ProcessOutput { text: response.text }).await {
+        Ok(p) => p,
+        Err(e) => {
+            let text = "Something went wrong inside Omega while reading the answer (internal error). \
+                        Please send it again."
+                .to_owned();
+            finish(&deps, &job, OutboundKind::Error, text, Some(format!("markers actor: {e}")), call).await;
+            return;
+        }
+    };
+    for d in &processed.diagnostics {
+        tracing::warn!(session = %key, marker = d.marker.as_str(), problem = %d.problem, "malformed marker");
+    }
+    apply_effects(&deps, &key, &processed.effects).await;
+    let text = if processed.text.trim().is_empty() { "Done.".to_owned() } else { processed.text };
+    finish(&deps, &job, OutboundKind::Reply, text, None, call).await;
+}
+
+/// System prompt, the conversation so far, and the new message.
+async fn build_request(deps: &SessionDeps, key: &SessionKey, job: &Job) -> Result<ChatRequest, String> {
+    let (history, facts) = futures::future::join(
+        deps.store.history(&job.channel, &job.sender_id, deps.settings.max_context_messages),
+        deps.store.facts(key.as_str()),
+    )
+    .await;
+    let history = history.map_err(|e| e.to_string())?;
+    let facts: Vec<(String, String)> =
+        facts.map_err(|e| e.to_string())?.into_iter().map(|f| (f.key, f.value)).collect();
+    let system = system_prompt(&PromptInput {
+        agent_name: &deps.settings.agent_name,
+        channel: &job.channel,
+        now: Utc::now(),
+        timezone: deps.settings.timezone,
+        facts: &facts,
+    });
+    let mut messages: Vec<ChatMessage> = history
+        .into_iter()
+        .filter_map(|m| Role::parse(&m.role).map(|r| ChatMessage::new(r, m.content)))
+        .collect();
+    messages.push(ChatMessage::new(Role::User, job.text.clone()));
+    Ok(ChatRequest { model: String::new(), system, messages, max_tokens: None })
+}
+
+/// Effects whose owner exists in this build are applied; the rest are logged.
+async fn apply_effects(deps: &SessionDeps, key: &SessionKey, effects: &[Effect]) {
+    for effect in effects {
+        let r = match effect {
+            Effect::LangSwitch { language } => {
+                deps.store.set_fact(key.as_str(), "preferred_language", language).await
+            }
+            Effect::Personality { description: Some(d) } => {
+                deps.store.set_fact(key.as_str(), "personality", d).await
+            }
+            Effect::Personality { description: None } => {
+                deps.store.delete_fact(key.as_str(), "personality").await.map(|_| ())
+            }
+            other => {
+                tracing::info!(session = %key, effect = ?other, "marker recognized; no handler for it in this build");
+                Ok(())
+            }
+        };
+        if let Err(e) = r {
+            tracing::error!(session = %key, error = %e, "cannot apply a marker effect");
+        }
+    }
+}
+
+/// Store the outcome (one transaction) and hand it to the Outbox.
+async fn finish(
+    deps: &SessionDeps,
+    job: &Job,
+    kind: OutboundKind,
+    text: String,
+    error: Option<String>,
+    call: CallRecord,
+) {
+    let exchange = Exchange {
+        inbox_id: job.id,
+        channel: job.channel.clone(),
+        sender_id: job.sender_id.clone(),
+        sender_name: job.sender_name.clone(),
+        reply_target: job.reply_target.clone(),
+        user_text: job.text.clone(),
+        reply_text: text.clone(),
+        kind,
+        error,
+        call,
+        at: Utc::now(),
+    };
+    match deps.store.finish_exchange(exchange).await {
+        Ok(row) => deps.outbox.do_send(Dispatch(row)),
+        Err(e) => {
+            // The outcome could not be stored: still tell the person, best-effort.
+            tracing::error!(id = job.id.0, error = %e, "cannot store a reply; sending it unstored");
+            deps.outbox.do_send(Notify {
+                channel: job.channel.clone(),
+                recipient: job.reply_target.clone(),
+                text,
+                in_reply_to: Some(job.id),
+            });
+        }
+    }
+}
+
+/// Fail a message that a crashed session was answering. Used by the Gateway.
+pub(crate) async fn fail_in_flight(store: Store, outbox: Slot<Outbox>, provider_name: String, job: Job) {
+    let exchange = Exchange {
+        inbox_id: job.id,
+        channel: job.channel.clone(),
+        sender_id: job.sender_id.clone(),
+        sender_name: job.sender_name.clone(),
+        reply_target: job.reply_target.clone(),
+        user_text: job.text.clone(),
+        reply_text: "Something went wrong inside Omega while answering this (internal error). \
+                     Please send it again."
+            .into(),
+        kind: OutboundKind::Error,
+        error: Some("the session handling this message crashed".into()),
+        call: CallRecord { provider: Some(provider_name), ..Default::default() },
+        at: Utc::now(),
+    };
+    match store.finish_exchange(exchange).await {
+        Ok(row) => outbox.do_send(Dispatch(row)),
+        Err(e) => tracing::error!(id = job.id.0, error = %e, "cannot store the error reply for a crashed session"),
+    }
+}

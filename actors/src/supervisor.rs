@@ -1,0 +1,264 @@
+//! The Supervisor: builds the actor tree and keeps it alive.
+//!
+//! ```text
+//! System
+//! └── Supervisor                  one-for-one restarts, 5 per minute per child
+//!     ├── Outbox                  delivers stored replies to channels, retries, flushes at start
+//!     ├── Markers                 provider output → clean text + typed effects   [work arbiter]
+//!     ├── Provider                one client; global concurrency limit            [work arbiter]
+//!     └── Gateway                 auth, sanitize, routes to sessions
+//!         └── Session × sender    strictly ordered per sender, senders in parallel, stops when idle
+//! Channels (Terminal, Http, embedded) are started by the runtime and register with the Outbox;
+//! they hand messages to the Gateway.
+//! ```
+//!
+//! Actix's own `Supervisor` restarts an actor that *stops*, but a panic inside a handler drops
+//! the actor with no restart. So every child here carries a [`ChildGuard`]: its `Drop` runs during
+//! the unwind and tells this Supervisor, which starts a fresh actor and re-points the
+//! [`Route`]/[`Slot`] everyone else holds. A child that keeps crashing exhausts its
+//! [`RestartBudget`] and is left down; callers then get clear errors instead of a crash loop.
+//!
+//! Provider and Markers live on a second arbiter (thread) so parsing and HTTP work use the second
+//! core while the Gateway and sessions keep the first.
+
+use actix::prelude::*;
+use omega_core::supervision::RestartBudget;
+use omega_memory::Store;
+use omega_providers::Provider;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::sync::Semaphore;
+
+use crate::gateway::{Gateway, GatewaySettings, RecoverInbox};
+use crate::markers::{Markers, ProcessOutput};
+use crate::channel::Deliver;
+use crate::outbox::{FlushOutbox, Outbox, RegisterChannel};
+use crate::provider::{CheckProvider, Complete, ProviderActor};
+use crate::route::Route;
+use crate::session::{SessionDeps, SessionSettings};
+use crate::slot::Slot;
+
+/// The children of the Supervisor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Child {
+    Outbox,
+    Markers,
+    Provider,
+    Gateway,
+}
+
+/// A child's actor is gone.
+#[derive(Message, Debug)]
+#[rtype(result = "()")]
+pub struct ChildDown {
+    pub child: Child,
+    pub panicked: bool,
+}
+
+/// Held by every supervised actor; reports the actor's end to its supervisor.
+pub struct ChildGuard {
+    child: Child,
+    supervisor: Option<Recipient<ChildDown>>,
+}
+
+impl ChildGuard {
+    pub fn new(child: Child, supervisor: Recipient<ChildDown>) -> Self {
+        Self { child, supervisor: Some(supervisor) }
+    }
+
+    /// A guard that reports to nobody, for an actor tested alone.
+    pub fn detached(child: Child) -> Self {
+        Self { child, supervisor: None }
+    }
+}
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        if let Some(s) = &self.supervisor {
+            s.do_send(ChildDown { child: self.child, panicked: std::thread::panicking() });
+        }
+    }
+}
+
+/// The addresses the rest of the system uses. They follow restarts.
+#[derive(Clone, Debug)]
+pub struct Tree {
+    pub store: Store,
+    pub outbox: Slot<Outbox>,
+    pub gateway: Slot<Gateway>,
+    pub provider: Route<Complete>,
+    pub provider_check: Route<CheckProvider>,
+    pub markers: Route<ProcessOutput>,
+}
+
+/// What the Supervisor builds its children from.
+pub struct Spec {
+    pub store: Store,
+    pub provider: Arc<dyn Provider>,
+    pub max_concurrent: usize,
+    pub gateway: GatewaySettings,
+    pub session: SessionSettings,
+}
+
+/// Stop restarting children; the system is shutting down.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Shutdown;
+
+/// How often each child has been restarted.
+#[derive(Message)]
+#[rtype(result = "HashMap<Child, u32>")]
+pub struct RestartCounts;
+
+pub struct Supervisor {
+    spec: Spec,
+    tree: Tree,
+    limit: Arc<Semaphore>,
+    work: ArbiterHandle,
+    budgets: HashMap<Child, RestartBudget>,
+    restarts: HashMap<Child, u32>,
+    /// Running channels, re-registered with every new Outbox.
+    channels: Vec<(String, Recipient<Deliver>)>,
+    stopping: bool,
+}
+
+impl Supervisor {
+    /// Start the Supervisor (and through it the whole tree) on the current system.
+    pub fn start(spec: Spec) -> (Addr<Supervisor>, Tree) {
+        let tree = Tree {
+            store: spec.store.clone(),
+            outbox: Slot::default(),
+            gateway: Slot::default(),
+            provider: Route::default(),
+            provider_check: Route::default(),
+            markers: Route::default(),
+        };
+        let limit = Arc::new(Semaphore::new(spec.max_concurrent.max(1)));
+        let work = Arbiter::new().handle();
+        let sup = Supervisor {
+            spec,
+            tree: tree.clone(),
+            limit,
+            work,
+            budgets: HashMap::new(),
+            restarts: HashMap::new(),
+            channels: Vec::new(),
+            stopping: false,
+        };
+        (sup.start(), tree)
+    }
+
+    fn start_child(&mut self, child: Child, ctx: &mut Context<Self>) {
+        let guard = ChildGuard::new(child, ctx.address().recipient());
+        match child {
+            Child::Outbox => {
+                let addr = Outbox::new(self.spec.store.clone(), guard).start();
+                self.tree.outbox.bind(addr.clone());
+                for (name, recipient) in &self.channels {
+                    addr.do_send(RegisterChannel { name: name.clone(), recipient: recipient.clone() });
+                }
+                addr.do_send(FlushOutbox);
+            }
+            Child::Markers => {
+                let addr = Markers::start_in_arbiter(&self.work, move |_| Markers::new(guard));
+                self.tree.markers.rebind(addr.recipient());
+            }
+            Child::Provider => {
+                let (client, limit) = (self.spec.provider.clone(), self.limit.clone());
+                let addr = ProviderActor::start_in_arbiter(&self.work, move |_| {
+                    ProviderActor::new(client, limit, guard)
+                });
+                self.tree.provider.rebind(addr.clone().recipient());
+                self.tree.provider_check.rebind(addr.recipient());
+            }
+            Child::Gateway => {
+                let tree = self.tree.clone();
+                let settings = Arc::new(self.spec.session.clone());
+                let provider_name = self.spec.provider.name().to_owned();
+                let make_deps = Box::new(move |gw: Addr<Gateway>| SessionDeps {
+                    store: tree.store.clone(),
+                    provider: tree.provider.clone(),
+                    markers: tree.markers.clone(),
+                    outbox: tree.outbox.clone(),
+                    gateway_idle: gw.clone().recipient(),
+                    gateway_ended: gw.recipient(),
+                    settings: settings.clone(),
+                    provider_name: provider_name.clone(),
+                });
+                let addr = Gateway::new(self.spec.gateway.clone(), make_deps, guard).start();
+                self.tree.gateway.bind(addr.clone());
+                addr.do_send(RecoverInbox);
+            }
+        }
+    }
+}
+
+impl Actor for Supervisor {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Context<Self>) {
+        for child in [Child::Outbox, Child::Markers, Child::Provider, Child::Gateway] {
+            self.start_child(child, ctx);
+        }
+    }
+}
+
+impl Handler<ChildDown> for Supervisor {
+    type Result = ();
+
+    fn handle(&mut self, msg: ChildDown, ctx: &mut Context<Self>) {
+        if self.stopping {
+            return;
+        }
+        let budget = self.budgets.entry(msg.child).or_default();
+        if !budget.allow(Instant::now()) {
+            tracing::error!(child = ?msg.child, "restart budget exhausted; leaving it down");
+            match msg.child {
+                Child::Provider => {
+                    self.tree.provider.unbind();
+                    self.tree.provider_check.unbind();
+                }
+                Child::Markers => self.tree.markers.unbind(),
+                Child::Outbox => self.tree.outbox.unbind(),
+                Child::Gateway => self.tree.gateway.unbind(),
+            }
+            return;
+        }
+        *self.restarts.entry(msg.child).or_default() += 1;
+        if msg.panicked {
+            tracing::error!(child = ?msg.child, "actor panicked; restarting it");
+        } else {
+            tracing::warn!(child = ?msg.child, "actor stopped unexpectedly; restarting it");
+        }
+        self.start_child(msg.child, ctx);
+    }
+}
+
+/// Channels register here (not with the Outbox directly) so a restarted Outbox knows them too.
+impl Handler<RegisterChannel> for Supervisor {
+    type Result = ();
+
+    fn handle(&mut self, msg: RegisterChannel, _: &mut Context<Self>) {
+        self.channels.retain(|(n, _)| *n != msg.name);
+        self.channels.push((msg.name.clone(), msg.recipient.clone()));
+        self.tree.outbox.do_send(msg);
+    }
+}
+
+impl Handler<Shutdown> for Supervisor {
+    type Result = ();
+
+    fn handle(&mut self, _: Shutdown, _: &mut Context<Self>) {
+        self.stopping = true;
+        self.work.stop();
+    }
+}
+
+impl Handler<RestartCounts> for Supervisor {
+    type Result = MessageResult<RestartCounts>;
+
+    fn handle(&mut self, _: RestartCounts, _: &mut Context<Self>) -> Self::Result {
+        MessageResult(self.restarts.clone())
+    }
+}

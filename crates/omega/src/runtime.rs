@@ -1,0 +1,359 @@
+//! The runtime: opens the data dir and database, starts the supervision tree, the channels and
+//! the HTTP API, and hands out the handles an embedding program needs.
+
+use actix::prelude::*;
+use omega_actors::channel::{AwaitReply, Deliver, LocalChannel, Reply};
+use omega_actors::gateway::{Accepted, Gateway, GatewaySettings, Receive, SessionCount};
+use omega_actors::http::{HttpDeps, HttpServer, ProviderStatus, SharedProviderStatus};
+use omega_actors::outbox::RegisterChannel;
+use omega_actors::provider::CheckProvider;
+use omega_actors::session::SessionSettings;
+use omega_actors::slot::Slot;
+use omega_actors::supervisor::{Shutdown, Spec, Supervisor, Tree};
+use omega_core::auth::{Allowed, AuthPolicy};
+use omega_core::supervision::RestartBudget;
+use omega_core::{Config, Inbound};
+use omega_memory::Store;
+use omega_providers::Provider;
+use omega_providers::openai::OpenAiProvider;
+use parking_lot::RwLock;
+use std::collections::HashMap;
+use std::fs::File;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::oneshot;
+
+/// Why the runtime could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot create data directory {path}: {source}")]
+    DataDir { path: PathBuf, source: std::io::Error },
+    #[error(
+        "another Omega is already running with data directory {path} (it holds {path}/omega.lock); stop it first, or talk to it through its HTTP API"
+    )]
+    Locked { path: PathBuf },
+    #[error(transparent)]
+    Store(#[from] omega_memory::MemoryError),
+    #[error("cannot serve the HTTP API on {host}:{port}: {source} (set [api] port, or [api] enabled = false)")]
+    Http { host: String, port: u16, source: std::io::Error },
+}
+
+/// Why `ask` produced no reply.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum AskError {
+    #[error("channel {0} is not a local channel of this runtime")]
+    UnknownChannel(String),
+    #[error("the sender is not allowed on this channel")]
+    Denied,
+    #[error("the message was not stored: {0}")]
+    NotStored(String),
+    #[error("the runtime stopped before answering")]
+    Stopped,
+}
+
+/// A channel an embedding program runs itself.
+type ChannelFactory = Box<dyn FnOnce(GatewayHandle) -> Recipient<Deliver>>;
+
+/// Configures and starts a [`Runtime`].
+pub struct RuntimeBuilder {
+    config: Config,
+    provider: Option<Arc<dyn Provider>>,
+    http: bool,
+    locals: Vec<(String, Allowed, Option<LocalChannel>)>,
+    custom: Vec<(String, Allowed, ChannelFactory)>,
+    session_panic_on: Option<String>,
+}
+
+impl RuntimeBuilder {
+    /// Use this provider instead of the one `[provider] default` names.
+    pub fn provider(mut self, provider: Arc<dyn Provider>) -> Self {
+        self.provider = Some(provider);
+        self
+    }
+
+    /// Serve the HTTP API (default: `[api] enabled`).
+    pub fn http(mut self, on: bool) -> Self {
+        self.http = on;
+        self
+    }
+
+    /// Add an in-process channel named `name`, open to any sender: messages go in with
+    /// [`Runtime::ask`] or [`Runtime::gateway`], replies come back to the caller.
+    pub fn local_channel(self, name: &str) -> Self {
+        self.local_channel_with(name, Allowed::Anyone, LocalChannel::new(name))
+    }
+
+    /// An in-process channel with its own auth list and delivery sink.
+    pub fn local_channel_with(mut self, name: &str, allowed: Allowed, channel: LocalChannel) -> Self {
+        self.locals.push((name.to_owned(), allowed, Some(channel)));
+        self
+    }
+
+    /// Add a channel the embedding program implements: `start` receives a handle to submit
+    /// messages and returns where deliveries go.
+    pub fn channel(
+        mut self,
+        name: &str,
+        allowed: Allowed,
+        start: impl FnOnce(GatewayHandle) -> Recipient<Deliver> + 'static,
+    ) -> Self {
+        self.custom.push((name.to_owned(), allowed, Box::new(start)));
+        self
+    }
+
+    /// Test hook: sessions panic on messages containing `marker`.
+    #[doc(hidden)]
+    pub fn inject_session_panic(mut self, marker: &str) -> Self {
+        self.session_panic_on = Some(marker.to_owned());
+        self
+    }
+
+    /// Start everything. Must run inside an actix system.
+    pub async fn start(self) -> Result<Runtime, StartError> {
+        let config = self.config;
+        let data_dir = config.data_dir();
+        omega_memory::open::create_private_dir(&data_dir)
+            .map_err(|source| StartError::DataDir { path: data_dir.clone(), source })?;
+        let lock = lock_data_dir(&data_dir)?;
+        let store = Store::open(&config.db_path()).await?;
+
+        let provider: Arc<dyn Provider> = match self.provider {
+            Some(p) => p,
+            None => Arc::new(OpenAiProvider::new(config.provider.openai.clone())),
+        };
+        let mut policy = AuthPolicy::new(config.auth.enabled);
+        if config.channel.terminal.enabled {
+            // The terminal is the machine's owner.
+            policy.set(omega_actors::terminal::CHANNEL, Allowed::Anyone);
+        }
+        let http_allowed = if config.api.allowed_senders.is_empty() {
+            Allowed::Anyone
+        } else {
+            Allowed::Only(config.api.allowed_senders.clone())
+        };
+        policy.set(omega_channels::http_api::CHANNEL, http_allowed);
+        for (name, allowed, _) in &self.locals {
+            policy.set(name, allowed.clone());
+        }
+        for (name, allowed, _) in &self.custom {
+            policy.set(name, allowed.clone());
+        }
+
+        let session = SessionSettings {
+            agent_name: config.omega.name.clone(),
+            timezone: omega_core::tz::resolve(&config.omega.timezone),
+            busy_ack: config.session.busy_ack.clone(),
+            idle_timeout: Duration::from_secs(config.session.idle_timeout_secs.max(1)),
+            max_context_messages: config.memory.max_context_messages,
+            max_attempts: 2,
+            panic_on: self.session_panic_on,
+        };
+        let spec = Spec {
+            store: store.clone(),
+            provider: provider.clone(),
+            max_concurrent: config.provider.max_concurrent as usize,
+            gateway: GatewaySettings {
+                policy,
+                deny_message: config.auth.deny_message.clone(),
+                session_budget: RestartBudget::default(),
+            },
+            session,
+        };
+        let (supervisor, tree) = Supervisor::start(spec);
+        // The Supervisor starts its children in `started()`, which runs before it handles any
+        // message: once this answers, every slot is bound.
+        let _ = supervisor.send(omega_actors::supervisor::RestartCounts).await;
+
+        let gateway = GatewayHandle { slot: tree.gateway.clone() };
+        let mut locals = HashMap::new();
+        for (name, _, channel) in self.locals {
+            let addr = channel.unwrap_or_else(|| LocalChannel::new(&name)).start();
+            supervisor.do_send(RegisterChannel { name: name.clone(), recipient: addr.clone().recipient() });
+            locals.insert(name, addr);
+        }
+        for (name, _, start) in self.custom {
+            let recipient = start(gateway.clone());
+            supervisor.do_send(RegisterChannel { name, recipient });
+        }
+
+        let provider_status: SharedProviderStatus = Arc::new(RwLock::new(ProviderStatus {
+            name: provider.name().to_owned(),
+            status: "unknown".into(),
+            detail: None,
+        }));
+        spawn_provider_check(tree.clone(), provider_status.clone(), provider.name().to_owned());
+
+        let started = Instant::now();
+        let http = if self.http {
+            let local = LocalChannel::new(omega_channels::http_api::CHANNEL).start();
+            supervisor.do_send(RegisterChannel {
+                name: omega_channels::http_api::CHANNEL.into(),
+                recipient: local.clone().recipient(),
+            });
+            let deps = HttpDeps {
+                gateway: tree.gateway.clone(),
+                local,
+                store: store.clone(),
+                api_key: config.api.api_key.clone(),
+                deny_message: config.auth.deny_message.clone(),
+                reply_timeout: Duration::from_secs(config.api.reply_timeout_secs.max(1)),
+                max_body_bytes: config.api.max_body_bytes,
+                started,
+                provider: provider_status.clone(),
+            };
+            let server = omega_actors::http::serve(&config.api.host, config.api.port, deps).map_err(|source| {
+                StartError::Http { host: config.api.host.clone(), port: config.api.port, source }
+            })?;
+            tracing::info!(addr = %server.addr, "HTTP API listening");
+            Some(server)
+        } else {
+            None
+        };
+
+        Ok(Runtime { tree, supervisor, locals, http, provider_status, started, _lock: lock })
+    }
+}
+
+/// Check the provider in the background and say plainly what is wrong, if anything.
+fn spawn_provider_check(tree: Tree, status: SharedProviderStatus, name: String) {
+    actix_rt::spawn(async move {
+        let result = tree.provider_check.send(CheckProvider).await;
+        let mut s = status.write();
+        match result {
+            Ok(Ok(())) => {
+                tracing::info!(provider = %name, "provider is reachable");
+                s.status = "ok".into();
+                s.detail = None;
+            }
+            Ok(Err(e)) => {
+                tracing::warn!(
+                    provider = %name,
+                    "provider is not usable: {e}. Messages will be answered with this error until it is fixed \
+                     (configure [provider.{name}] in omega.toml, see `omega config check`)"
+                );
+                s.status = "unavailable".into();
+                s.detail = Some(e.to_string());
+            }
+            Err(e) => {
+                s.status = "unavailable".into();
+                s.detail = Some(format!("provider actor not running: {e}"));
+            }
+        }
+    });
+}
+
+fn lock_data_dir(dir: &std::path::Path) -> Result<File, StartError> {
+    let path = dir.join("omega.lock");
+    let file = File::create(&path).map_err(|source| StartError::DataDir { path: path.clone(), source })?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StartError::Locked { path: dir.to_owned() }),
+        Err(std::fs::TryLockError::Error(source)) => Err(StartError::DataDir { path, source }),
+    }
+}
+
+/// Submits messages to the Gateway.
+#[derive(Clone, Debug)]
+pub struct GatewayHandle {
+    slot: Slot<Gateway>,
+}
+
+impl GatewayHandle {
+    /// Hand a message in; resolves once it is stored (or refused).
+    pub async fn submit(&self, inbound: Inbound) -> Accepted {
+        let (tx, rx) = oneshot::channel();
+        if self.slot.send(Receive { inbound, ack: Some(tx) }).await.is_err() {
+            return Accepted::Failed("the gateway is not running".into());
+        }
+        rx.await.unwrap_or_else(|_| Accepted::Failed("the gateway dropped the message".into()))
+    }
+
+    pub fn slot(&self) -> Slot<Gateway> {
+        self.slot.clone()
+    }
+}
+
+/// A running Omega.
+pub struct Runtime {
+    tree: Tree,
+    supervisor: Addr<Supervisor>,
+    locals: HashMap<String, Addr<LocalChannel>>,
+    http: Option<HttpServer>,
+    provider_status: SharedProviderStatus,
+    started: Instant,
+    _lock: File,
+}
+
+impl Runtime {
+    pub fn builder(config: Config) -> RuntimeBuilder {
+        let http = config.api.enabled;
+        RuntimeBuilder {
+            config,
+            provider: None,
+            http,
+            locals: Vec::new(),
+            custom: Vec::new(),
+            session_panic_on: None,
+        }
+    }
+
+    pub fn gateway(&self) -> GatewayHandle {
+        GatewayHandle { slot: self.tree.gateway.clone() }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.tree.store
+    }
+
+    pub fn supervisor(&self) -> &Addr<Supervisor> {
+        &self.supervisor
+    }
+
+    /// The in-process channel registered as `name`.
+    pub fn local(&self, name: &str) -> Option<&Addr<LocalChannel>> {
+        self.locals.get(name)
+    }
+
+    /// Where the HTTP API listens, when it runs.
+    pub fn http_addr(&self) -> Option<SocketAddr> {
+        self.http.as_ref().map(|h| h.addr)
+    }
+
+    pub fn provider_status(&self) -> ProviderStatus {
+        self.provider_status.read().clone()
+    }
+
+    pub fn uptime(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    pub async fn session_count(&self) -> usize {
+        self.tree.gateway.send(SessionCount).await.unwrap_or(0)
+    }
+
+    /// Send `text` as `sender` on local channel `channel` and wait for its outcome (a reply or an
+    /// error explanation).
+    pub async fn ask(&self, channel: &str, sender: &str, text: &str) -> Result<Reply, AskError> {
+        let local = self.locals.get(channel).ok_or_else(|| AskError::UnknownChannel(channel.into()))?;
+        let id = match self.gateway().submit(Inbound::text(channel, sender, text)).await {
+            Accepted::Queued(id) | Accepted::Duplicate(id) => id,
+            Accepted::Denied => return Err(AskError::Denied),
+            Accepted::Failed(e) => return Err(AskError::NotStored(e)),
+        };
+        let (tx, rx) = oneshot::channel();
+        local.do_send(AwaitReply { inbox_id: id, tx });
+        rx.await.map_err(|_| AskError::Stopped)
+    }
+
+    /// Stop the HTTP API, stop restarting actors, and flush the database. Messages still being
+    /// answered stay in the inbox and are resumed by the next start.
+    pub async fn shutdown(self) {
+        if let Some(http) = &self.http {
+            http.handle.stop(true).await;
+        }
+        let _ = self.supervisor.send(Shutdown).await;
+        self.tree.store.close().await;
+    }
+}
