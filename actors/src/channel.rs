@@ -106,17 +106,24 @@ impl Handler<Deliver> for LocalChannel {
         if let Some(sink) = &self.sink {
             sink(&msg);
         }
-        let Some(id) = msg.in_reply_to.filter(|_| msg.kind.is_outcome()) else { return Ok(()) };
-        let reply = Reply { inbox_id: id, outbox_id: msg.outbox_id, kind: msg.kind, text: msg.text };
+        let Some(id) = msg.in_reply_to.filter(|_| msg.kind.is_outcome()) else {
+            return Ok(());
+        };
+        let reply = Reply {
+            inbox_id: id,
+            outbox_id: msg.outbox_id,
+            kind: msg.kind,
+            text: msg.text,
+        };
         match self.waiters.remove(&id) {
             Some(tx) => {
                 let _ = tx.send(reply);
             }
             None => {
-                if self.early.len() >= EARLY_CAPACITY {
-                    if let Some(old) = self.early_order.pop_front() {
-                        self.early.remove(&old);
-                    }
+                if self.early.len() >= EARLY_CAPACITY
+                    && let Some(old) = self.early_order.pop_front()
+                {
+                    self.early.remove(&old);
                 }
                 self.early.insert(id, reply);
                 self.early_order.push_back(id);

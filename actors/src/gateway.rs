@@ -14,7 +14,7 @@ use actix::prelude::*;
 use omega_core::auth::AuthPolicy;
 use omega_core::sanitize::sanitize;
 use omega_core::supervision::RestartBudget;
-use omega_core::{InboxId, Inbound, SessionKey};
+use omega_core::{Inbound, InboxId, SessionKey};
 use omega_memory::audit::Denial;
 use std::collections::HashMap;
 use std::time::Instant;
@@ -133,19 +133,24 @@ impl Gateway {
         let session = Session::new(channel, sender, generation, self.deps().clone());
         let key = SessionKey::new(channel, sender);
         tracing::debug!(session = %key, generation, "session started");
-        let entry = Entry { addr: session.start(), generation, routed: 0, held: Vec::new() };
+        let entry = Entry {
+            addr: session.start(),
+            generation,
+            routed: 0,
+            held: Vec::new(),
+        };
         self.sessions.insert(key.clone(), entry);
         self.sessions.get_mut(&key).expect("just inserted")
     }
 
     fn route(&mut self, msg: Receive) {
         let key = msg.inbound.session_key();
-        if let Some(entry) = self.sessions.get_mut(&key) {
-            if !entry.addr.connected() {
-                // Its SessionEnded is on the way; keep the message until the session is replaced.
-                entry.held.push(msg);
-                return;
-            }
+        if let Some(entry) = self.sessions.get_mut(&key)
+            && !entry.addr.connected()
+        {
+            // Its SessionEnded is on the way; keep the message until the session is replaced.
+            entry.held.push(msg);
+            return;
         }
         let (channel, sender) = (msg.inbound.channel.clone(), msg.inbound.sender_id.clone());
         let entry = match self.sessions.get_mut(&key) {
@@ -153,7 +158,10 @@ impl Gateway {
             None => self.start_session(&channel, &sender),
         };
         entry.routed += 1;
-        entry.addr.do_send(Accept { inbound: msg.inbound, ack: msg.ack });
+        entry.addr.do_send(Accept {
+            inbound: msg.inbound,
+            ack: msg.ack,
+        });
     }
 
     fn deny(&self, msg: Receive, reason: String) {
@@ -209,7 +217,11 @@ impl Handler<Receive> for Gateway {
 
     fn handle(&mut self, mut msg: Receive, _: &mut Context<Self>) {
         let inbound = &msg.inbound;
-        if let Err(denied) = self.settings.policy.check(&inbound.channel, &inbound.sender_id) {
+        if let Err(denied) = self
+            .settings
+            .policy
+            .check(&inbound.channel, &inbound.sender_id)
+        {
             self.deny(msg, denied.to_string());
             return;
         }
@@ -232,10 +244,15 @@ impl Handler<SessionIdle> for Gateway {
     type Result = ();
 
     fn handle(&mut self, msg: SessionIdle, _: &mut Context<Self>) {
-        let Some(entry) = self.sessions.get(&msg.key) else { return };
+        let Some(entry) = self.sessions.get(&msg.key) else {
+            return;
+        };
         // Stop only if the session has taken every message sent to it; otherwise one is still in
         // its mailbox and the session is not idle after all.
-        if entry.generation == msg.generation && entry.routed == msg.accepted && entry.held.is_empty() {
+        if entry.generation == msg.generation
+            && entry.routed == msg.accepted
+            && entry.held.is_empty()
+        {
             tracing::debug!(session = %msg.key, "idle session stopped");
             if let Some(entry) = self.sessions.remove(&msg.key) {
                 entry.addr.do_send(StopSession);
@@ -249,9 +266,11 @@ impl Handler<SessionEnded> for Gateway {
 
     fn handle(&mut self, msg: SessionEnded, ctx: &mut Context<Self>) {
         let held = match self.sessions.get(&msg.key) {
-            Some(e) if e.generation == msg.generation => {
-                self.sessions.remove(&msg.key).map(|e| e.held).unwrap_or_default()
-            }
+            Some(e) if e.generation == msg.generation => self
+                .sessions
+                .remove(&msg.key)
+                .map(|e| e.held)
+                .unwrap_or_default(),
             _ => Vec::new(),
         };
         if !msg.panicked {
@@ -261,7 +280,11 @@ impl Handler<SessionEnded> for Gateway {
             return;
         }
         tracing::error!(session = %msg.key, "session panicked");
-        let allowed = self.budgets.entry(msg.key.clone()).or_default().allow(Instant::now());
+        let allowed = self
+            .budgets
+            .entry(msg.key.clone())
+            .or_default()
+            .allow(Instant::now());
         let deps = self.deps().clone();
         let key = msg.key.clone();
         // `wait`: the failed message must be marked failed before a new session loads the
@@ -309,24 +332,31 @@ impl Handler<RecoverInbox> for Gateway {
 
     fn handle(&mut self, _: RecoverInbox, ctx: &mut Context<Self>) {
         let store = self.deps().store.clone();
-        ctx.spawn(async move { store.unfinished_inbound().await }.into_actor(self).map(|rows, act, _| {
-            let rows = match rows {
-                Ok(r) => r,
-                Err(e) => {
-                    tracing::error!(error = %e, "cannot read unfinished messages");
-                    return;
-                }
-            };
-            if !rows.is_empty() {
-                tracing::info!(count = rows.len(), "recovering messages left unfinished by the last run");
-            }
-            for row in rows {
-                let key = SessionKey::new(&row.channel, &row.sender_id);
-                if !act.sessions.contains_key(&key) {
-                    act.start_session(&row.channel, &row.sender_id);
-                }
-            }
-        }));
+        ctx.spawn(
+            async move { store.unfinished_inbound().await }
+                .into_actor(self)
+                .map(|rows, act, _| {
+                    let rows = match rows {
+                        Ok(r) => r,
+                        Err(e) => {
+                            tracing::error!(error = %e, "cannot read unfinished messages");
+                            return;
+                        }
+                    };
+                    if !rows.is_empty() {
+                        tracing::info!(
+                            count = rows.len(),
+                            "recovering messages left unfinished by the last run"
+                        );
+                    }
+                    for row in rows {
+                        let key = SessionKey::new(&row.channel, &row.sender_id);
+                        if !act.sessions.contains_key(&key) {
+                            act.start_session(&row.channel, &row.sender_id);
+                        }
+                    }
+                }),
+        );
     }
 }
 

@@ -13,25 +13,25 @@
 //! The tree and its restart rules are drawn in [`supervisor`]. Pure logic (config, sanitizing,
 //! prompts, marker parsing, storage) lives in the `crates/`; actors are thin shells around it.
 
-/// Re-pointable recipients, so collaborators follow an actor across restarts.
-pub mod route;
-/// Re-pointable addresses for actors with several message types.
-pub mod slot;
-/// The supervision tree.
-pub mod supervisor;
+/// The channel contract and the in-process channel.
+pub mod channel;
 /// Auth, sanitizing and routing to sessions.
 pub mod gateway;
-/// Per-sender ordering, recording, and answering.
-pub mod session;
-/// The Provider actor.
-pub mod provider;
+/// The HTTP API channel.
+pub mod http;
 /// The Markers actor.
 pub mod markers;
 /// Durable delivery of replies.
 pub mod outbox;
-/// The channel contract and the in-process channel.
-pub mod channel;
+/// The Provider actor.
+pub mod provider;
+/// Re-pointable recipients, so collaborators follow an actor across restarts.
+pub mod route;
+/// Per-sender ordering, recording, and answering.
+pub mod session;
+/// Re-pointable addresses for actors with several message types.
+pub mod slot;
+/// The supervision tree.
+pub mod supervisor;
 /// The terminal channel (`omega chat`).
 pub mod terminal;
-/// The HTTP API channel.
-pub mod http;

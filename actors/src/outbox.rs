@@ -67,7 +67,12 @@ pub struct Outbox {
 
 impl Outbox {
     pub fn new(store: Store, guard: ChildGuard) -> Self {
-        Self { store, channels: HashMap::new(), delivering: HashSet::new(), _guard: guard }
+        Self {
+            store,
+            channels: HashMap::new(),
+            delivering: HashSet::new(),
+            _guard: guard,
+        }
     }
 
     fn deliver(&mut self, row: OutboxRow, ctx: &mut Context<Self>) {
@@ -89,7 +94,10 @@ impl Outbox {
         actix_rt::spawn(async move {
             let result = match channel.send(msg).await {
                 Ok(r) => r,
-                Err(e) => Err(DeliveryError::Transient(format!("channel {} is not responding: {e}", row.channel))),
+                Err(e) => Err(DeliveryError::Transient(format!(
+                    "channel {} is not responding: {e}",
+                    row.channel
+                ))),
             };
             me.do_send(Attempted { row, result });
         });
@@ -98,8 +106,9 @@ impl Outbox {
     fn flush(&mut self, only_channel: Option<String>, ctx: &mut Context<Self>) {
         let store = self.store.clone();
         ctx.spawn(
-            async move { store.undelivered().await }.into_actor(self).map(move |rows, act, ctx| {
-                match rows {
+            async move { store.undelivered().await }
+                .into_actor(self)
+                .map(move |rows, act, ctx| match rows {
                     Ok(rows) => {
                         for row in rows {
                             if only_channel.as_ref().is_none_or(|c| *c == row.channel) {
@@ -108,8 +117,7 @@ impl Outbox {
                         }
                     }
                     Err(e) => tracing::error!(error = %e, "cannot read the outbox"),
-                }
-            }),
+                }),
         );
     }
 }
@@ -148,7 +156,9 @@ impl Handler<Notify> for Outbox {
     type Result = ();
 
     fn handle(&mut self, msg: Notify, _: &mut Context<Self>) {
-        let Some(channel) = self.channels.get(&msg.channel) else { return };
+        let Some(channel) = self.channels.get(&msg.channel) else {
+            return;
+        };
         channel.do_send(Deliver {
             outbox_id: None,
             recipient: msg.recipient,
@@ -179,12 +189,14 @@ impl Handler<Attempted> for Outbox {
             }
             Err(err) => {
                 let attempts = row.attempts + 1;
-                let give_up = matches!(err, DeliveryError::Permanent(_)) || attempts >= MAX_DELIVERY_ATTEMPTS;
+                let give_up =
+                    matches!(err, DeliveryError::Permanent(_)) || attempts >= MAX_DELIVERY_ATTEMPTS;
                 tracing::warn!(id = row.id, channel = %row.channel, attempts, give_up, error = %err, "delivery failed");
                 let text = err.to_string();
                 ctx.spawn(
-                    async move { store.mark_delivery_failed(id, &text, give_up).await }.into_actor(self).map(
-                        move |_, act, ctx| {
+                    async move { store.mark_delivery_failed(id, &text, give_up).await }
+                        .into_actor(self)
+                        .map(move |_, act, ctx| {
                             act.delivering.remove(&id.0);
                             if !give_up {
                                 let delay = Duration::from_secs(1u64 << attempts.clamp(0, 6));
@@ -192,8 +204,7 @@ impl Handler<Attempted> for Outbox {
                                 row.attempts = attempts;
                                 ctx.run_later(delay, move |act, ctx| act.deliver(row, ctx));
                             }
-                        },
-                    ),
+                        }),
                 );
             }
         }

@@ -24,7 +24,9 @@ where
     M::Result: Send,
 {
     fn clone(&self) -> Self {
-        Self { inner: self.inner.clone() }
+        Self {
+            inner: self.inner.clone(),
+        }
     }
 }
 
@@ -34,7 +36,9 @@ where
     M::Result: Send,
 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Route").field("bound", &self.inner.read().is_some()).finish()
+        f.debug_struct("Route")
+            .field("bound", &self.inner.read().is_some())
+            .finish()
     }
 }
 
@@ -44,7 +48,9 @@ where
     M::Result: Send,
 {
     fn default() -> Self {
-        Self { inner: Arc::new(RwLock::new(None)) }
+        Self {
+            inner: Arc::new(RwLock::new(None)),
+        }
     }
 }
 
@@ -54,7 +60,9 @@ where
     M::Result: Send,
 {
     pub fn new(to: Recipient<M>) -> Self {
-        Self { inner: Arc::new(RwLock::new(Some(to))) }
+        Self {
+            inner: Arc::new(RwLock::new(Some(to))),
+        }
     }
 
     /// A route bound to `addr`.

@@ -14,7 +14,7 @@
 use actix::prelude::*;
 use chrono::Utc;
 use omega_core::prompt::{PromptInput, system_prompt};
-use omega_core::{InboxId, Inbound, OutboundKind, SessionKey};
+use omega_core::{Inbound, InboxId, OutboundKind, SessionKey};
 use omega_markers::Effect;
 use omega_memory::conversations::{CallRecord, Exchange};
 use omega_memory::inbox::Recorded;
@@ -153,17 +153,27 @@ impl Session {
         }
         let Some(job) = self.queue.pop_front() else {
             let (key, generation) = (self.key.clone(), self.generation);
-            self.idle = Some(ctx.run_later(self.deps.settings.idle_timeout, move |act, _| {
-                act.deps.gateway_idle.do_send(SessionIdle { key, generation, accepted: act.accepted });
-            }));
+            self.idle = Some(
+                ctx.run_later(self.deps.settings.idle_timeout, move |act, _| {
+                    act.deps.gateway_idle.do_send(SessionIdle {
+                        key,
+                        generation,
+                        accepted: act.accepted,
+                    });
+                }),
+            );
             return;
         };
         self.in_flight = Some(job.clone());
         let deps = self.deps.clone();
-        ctx.spawn(answer(deps, self.key.clone(), job).into_actor(self).map(|_, act, ctx| {
-            act.in_flight = None;
-            act.kick(ctx);
-        }));
+        ctx.spawn(
+            answer(deps, self.key.clone(), job)
+                .into_actor(self)
+                .map(|_, act, ctx| {
+                    act.in_flight = None;
+                    act.kick(ctx);
+                }),
+        );
     }
 }
 
@@ -277,7 +287,12 @@ impl Drop for Session {
 /// Answer one message: context → provider → markers → store → outbox. Every path ends in exactly
 /// one stored outcome (a reply or an error) that the Outbox delivers.
 async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
-    if deps.settings.panic_on.as_deref().is_some_and(|p| job.text.contains(p)) {
+    if deps
+        .settings
+        .panic_on
+        .as_deref()
+        .is_some_and(|p| job.text.contains(p))
+    {
         panic!("injected session panic for {key}");
     }
     let started = Instant::now();
@@ -293,26 +308,61 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
                     retrying it. Please send it again."
             .to_owned();
         let detail = format!("abandoned after {} interrupted attempts", attempt - 1);
-        finish(&deps, &job, OutboundKind::Error, text, Some(detail), CallRecord::default()).await;
+        finish(
+            &deps,
+            &job,
+            OutboundKind::Error,
+            text,
+            Some(detail),
+            CallRecord::default(),
+        )
+        .await;
         return;
     }
 
     let request = match build_request(&deps, &key, &job).await {
         Ok(r) => r,
         Err(e) => {
-            let text = "I couldn't load our conversation (database error). Please try again.".into();
-            finish(&deps, &job, OutboundKind::Error, text, Some(e), CallRecord::default()).await;
+            let text =
+                "I couldn't load our conversation (database error). Please try again.".into();
+            finish(
+                &deps,
+                &job,
+                OutboundKind::Error,
+                text,
+                Some(e),
+                CallRecord::default(),
+            )
+            .await;
             return;
         }
     };
-    let result = deps.provider.send(Complete { request, deltas: None }).await;
+    let result = deps
+        .provider
+        .send(Complete {
+            request,
+            deltas: None,
+        })
+        .await;
     let latency = Some(started.elapsed().as_millis() as i64);
     let response = match result {
         Ok(Ok(r)) => r,
         Ok(Err(err)) => {
             tracing::warn!(session = %key, error = %err, "provider call failed");
-            let call = CallRecord { provider: Some(deps.provider_name.clone()), latency_ms: latency, ..Default::default() };
-            finish(&deps, &job, OutboundKind::Error, err.user_message(), Some(err.to_string()), call).await;
+            let call = CallRecord {
+                provider: Some(deps.provider_name.clone()),
+                latency_ms: latency,
+                ..Default::default()
+            };
+            finish(
+                &deps,
+                &job,
+                OutboundKind::Error,
+                err.user_message(),
+                Some(err.to_string()),
+                call,
+            )
+            .await;
             return;
         }
         Err(mailbox) => {
@@ -321,11 +371,24 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
                 detail: format!("the provider actor stopped while answering ({mailbox})"),
             };
             tracing::error!(session = %key, error = %err, "provider actor lost");
-            let call = CallRecord { provider: Some(deps.provider_name.clone()), latency_ms: latency, ..Default::default() };
-            let text = "Something went wrong inside Omega while answering this (internal error in the \
+            let call = CallRecord {
+                provider: Some(deps.provider_name.clone()),
+                latency_ms: latency,
+                ..Default::default()
+            };
+            let text =
+                "Something went wrong inside Omega while answering this (internal error in the \
                         provider). Please send it again."
-                .to_owned();
-            finish(&deps, &job, OutboundKind::Error, text, Some(err.to_string()), call).await;
+                    .to_owned();
+            finish(
+                &deps,
+                &job,
+                OutboundKind::Error,
+                text,
+                Some(err.to_string()),
+                call,
+            )
+            .await;
             return;
         }
     };
@@ -337,13 +400,28 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
         cost_usd: None,
         latency_ms: latency,
     };
-    let processed = match deps.markers.send(ProcessOutput { text: response.text }).await {
+    let processed = match deps
+        .markers
+        .send(ProcessOutput {
+            text: response.text,
+        })
+        .await
+    {
         Ok(p) => p,
         Err(e) => {
-            let text = "Something went wrong inside Omega while reading the answer (internal error). \
+            let text =
+                "Something went wrong inside Omega while reading the answer (internal error). \
                         Please send it again."
-                .to_owned();
-            finish(&deps, &job, OutboundKind::Error, text, Some(format!("markers actor: {e}")), call).await;
+                    .to_owned();
+            finish(
+                &deps,
+                &job,
+                OutboundKind::Error,
+                text,
+                Some(format!("markers actor: {e}")),
+                call,
+            )
+            .await;
             return;
         }
     };
@@ -351,20 +429,35 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
         tracing::warn!(session = %key, marker = d.marker.as_str(), problem = %d.problem, "malformed marker");
     }
     apply_effects(&deps, &key, &processed.effects).await;
-    let text = if processed.text.trim().is_empty() { "Done.".to_owned() } else { processed.text };
+    let text = if processed.text.trim().is_empty() {
+        "Done.".to_owned()
+    } else {
+        processed.text
+    };
     finish(&deps, &job, OutboundKind::Reply, text, None, call).await;
 }
 
 /// System prompt, the conversation so far, and the new message.
-async fn build_request(deps: &SessionDeps, key: &SessionKey, job: &Job) -> Result<ChatRequest, String> {
+async fn build_request(
+    deps: &SessionDeps,
+    key: &SessionKey,
+    job: &Job,
+) -> Result<ChatRequest, String> {
     let (history, facts) = futures::future::join(
-        deps.store.history(&job.channel, &job.sender_id, deps.settings.max_context_messages),
+        deps.store.history(
+            &job.channel,
+            &job.sender_id,
+            deps.settings.max_context_messages,
+        ),
         deps.store.facts(key.as_str()),
     )
     .await;
     let history = history.map_err(|e| e.to_string())?;
-    let facts: Vec<(String, String)> =
-        facts.map_err(|e| e.to_string())?.into_iter().map(|f| (f.key, f.value)).collect();
+    let facts: Vec<(String, String)> = facts
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|f| (f.key, f.value))
+        .collect();
     let system = system_prompt(&PromptInput {
         agent_name: &deps.settings.agent_name,
         channel: &job.channel,
@@ -377,7 +470,12 @@ async fn build_request(deps: &SessionDeps, key: &SessionKey, job: &Job) -> Resul
         .filter_map(|m| Role::parse(&m.role).map(|r| ChatMessage::new(r, m.content)))
         .collect();
     messages.push(ChatMessage::new(Role::User, job.text.clone()));
-    Ok(ChatRequest { model: String::new(), system, messages, max_tokens: None })
+    Ok(ChatRequest {
+        model: String::new(),
+        system,
+        messages,
+        max_tokens: None,
+    })
 }
 
 /// Effects whose owner exists in this build are applied; the rest are logged.
@@ -385,14 +483,18 @@ async fn apply_effects(deps: &SessionDeps, key: &SessionKey, effects: &[Effect])
     for effect in effects {
         let r = match effect {
             Effect::LangSwitch { language } => {
-                deps.store.set_fact(key.as_str(), "preferred_language", language).await
+                deps.store
+                    .set_fact(key.as_str(), "preferred_language", language)
+                    .await
             }
-            Effect::Personality { description: Some(d) } => {
-                deps.store.set_fact(key.as_str(), "personality", d).await
-            }
-            Effect::Personality { description: None } => {
-                deps.store.delete_fact(key.as_str(), "personality").await.map(|_| ())
-            }
+            Effect::Personality {
+                description: Some(d),
+            } => deps.store.set_fact(key.as_str(), "personality", d).await,
+            Effect::Personality { description: None } => deps
+                .store
+                .delete_fact(key.as_str(), "personality")
+                .await
+                .map(|_| ()),
             other => {
                 tracing::info!(session = %key, effect = ?other, "marker recognized; no handler for it in this build");
                 Ok(())
@@ -442,7 +544,12 @@ async fn finish(
 }
 
 /// Fail a message that a crashed session was answering. Used by the Gateway.
-pub(crate) async fn fail_in_flight(store: Store, outbox: Slot<Outbox>, provider_name: String, job: Job) {
+pub(crate) async fn fail_in_flight(
+    store: Store,
+    outbox: Slot<Outbox>,
+    provider_name: String,
+    job: Job,
+) {
     let exchange = Exchange {
         inbox_id: job.id,
         channel: job.channel.clone(),
@@ -455,11 +562,16 @@ pub(crate) async fn fail_in_flight(store: Store, outbox: Slot<Outbox>, provider_
             .into(),
         kind: OutboundKind::Error,
         error: Some("the session handling this message crashed".into()),
-        call: CallRecord { provider: Some(provider_name), ..Default::default() },
+        call: CallRecord {
+            provider: Some(provider_name),
+            ..Default::default()
+        },
         at: Utc::now(),
     };
     match store.finish_exchange(exchange).await {
         Ok(row) => outbox.do_send(Dispatch(row)),
-        Err(e) => tracing::error!(id = job.id.0, error = %e, "cannot store the error reply for a crashed session"),
+        Err(e) => {
+            tracing::error!(id = job.id.0, error = %e, "cannot store the error reply for a crashed session")
+        }
     }
 }

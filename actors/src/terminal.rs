@@ -20,7 +20,10 @@ pub const CHANNEL: &str = "terminal";
 /// A local channel that prints every delivery.
 pub fn printing_channel(interactive: bool) -> LocalChannel {
     LocalChannel::new(CHANNEL).with_sink(Box::new(move |d| {
-        println!("{}", omega_channels::terminal::render(d.kind, &d.text, interactive));
+        println!(
+            "{}",
+            omega_channels::terminal::render(d.kind, &d.text, interactive)
+        );
     }))
 }
 
@@ -38,7 +41,9 @@ pub async fn run_chat(
             stdout.write_all(b"you> ").await?;
             stdout.flush().await?;
         }
-        let Some(line) = lines.next_line().await? else { break };
+        let Some(line) = lines.next_line().await? else {
+            break;
+        };
         let text = line.trim();
         if text.is_empty() {
             continue;
@@ -47,7 +52,10 @@ pub async fn run_chat(
             break;
         }
         let (ack_tx, ack_rx) = oneshot::channel();
-        gateway.do_send(Receive { inbound: Inbound::text(CHANNEL, sender_id, text), ack: Some(ack_tx) });
+        gateway.do_send(Receive {
+            inbound: Inbound::text(CHANNEL, sender_id, text),
+            ack: Some(ack_tx),
+        });
         let id = match ack_rx.await {
             Ok(Accepted::Queued(id)) | Ok(Accepted::Duplicate(id)) => id,
             Ok(Accepted::Denied) => continue,

@@ -3,26 +3,26 @@
 //! Nothing here owns a mailbox, a socket or a file handle (config loading reads one file and
 //! returns). Read in this order:
 
+/// Who may talk to Omega on each channel.
+pub mod auth;
+/// Time as an injected dependency.
+pub mod clock;
+/// The configuration model, its defaults, and how layers merge into it.
+pub mod config;
 /// Typed ids for rows and senders, and the one function that names a session.
 pub mod ids;
 /// Messages crossing the system: what a channel hands in, what goes back out.
 pub mod message;
-/// Secrets that cannot be printed by accident.
-pub mod secret;
-/// The configuration model, its defaults, and how layers merge into it.
-pub mod config;
-/// Neutralizing role tags and flagging override phrases in untrusted text.
-pub mod sanitize;
-/// Time as an injected dependency.
-pub mod clock;
-/// Time zones: resolving the configured or system zone.
-pub mod tz;
-/// Who may talk to Omega on each channel.
-pub mod auth;
 /// The system prompt, assembled from config, time and the sender's facts.
 pub mod prompt;
+/// Neutralizing role tags and flagging override phrases in untrusted text.
+pub mod sanitize;
+/// Secrets that cannot be printed by accident.
+pub mod secret;
 /// Restart budgets for supervised actors.
 pub mod supervision;
+/// Time zones: resolving the configured or system zone.
+pub mod tz;
 
 pub use config::Config;
 pub use ids::{ConversationId, InboxId, OutboxId, SessionKey};

@@ -61,7 +61,9 @@ pub const OVERRIDE_PHRASES: &[&str] = &[
 ];
 
 /// Characters that are invisible and are used to split a phrase so a naive match misses it.
-const INVISIBLE: &[char] = &['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{00AD}'];
+const INVISIBLE: &[char] = &[
+    '\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{00AD}',
+];
 
 /// The result of sanitizing one message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,14 +86,21 @@ impl Sanitized {
 pub fn sanitize(input: &str) -> Sanitized {
     let (text, neutralized_tags) = neutralize_role_tags(input);
     let normalized = normalize(&text);
-    let override_phrases: Vec<&'static str> =
-        OVERRIDE_PHRASES.iter().copied().filter(|p| normalized.contains(p)).collect();
+    let override_phrases: Vec<&'static str> = OVERRIDE_PHRASES
+        .iter()
+        .copied()
+        .filter(|p| normalized.contains(p))
+        .collect();
     let text = if override_phrases.is_empty() || text.starts_with(UNTRUSTED_PREFIX) {
         text
     } else {
         format!("{UNTRUSTED_PREFIX}{text}")
     };
-    Sanitized { text, neutralized_tags, override_phrases }
+    Sanitized {
+        text,
+        neutralized_tags,
+        override_phrases,
+    }
 }
 
 fn neutralize_role_tags(input: &str) -> (String, usize) {
@@ -157,7 +166,12 @@ mod tests {
 
     #[test]
     fn plain_text_is_untouched() {
-        check("what's the weather in Lisbon?", "what's the weather in Lisbon?", 0, &[]);
+        check(
+            "what's the weather in Lisbon?",
+            "what's the weather in Lisbon?",
+            0,
+            &[],
+        );
         check("", "", 0, &[]);
         check("héllo 👋 système", "héllo 👋 système", 0, &[]);
     }

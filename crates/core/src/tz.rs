@@ -12,15 +12,15 @@ pub fn resolve(configured: &str) -> Tz {
 }
 
 fn system_zone() -> Option<Tz> {
-    if let Ok(tz) = std::env::var("TZ") {
-        if let Ok(z) = tz.trim_start_matches(':').parse::<Tz>() {
-            return Some(z);
-        }
+    if let Ok(tz) = std::env::var("TZ")
+        && let Ok(z) = tz.trim_start_matches(':').parse::<Tz>()
+    {
+        return Some(z);
     }
-    if let Ok(text) = std::fs::read_to_string("/etc/timezone") {
-        if let Ok(z) = text.trim().parse::<Tz>() {
-            return Some(z);
-        }
+    if let Ok(text) = std::fs::read_to_string("/etc/timezone")
+        && let Ok(z) = text.trim().parse::<Tz>()
+    {
+        return Some(z);
     }
     let link = std::fs::read_link("/etc/localtime").ok()?;
     let link = link.to_string_lossy();

@@ -41,7 +41,9 @@ impl Store {
     /// Finish a message in one transaction: the conversation (for a reply), the audit row, the
     /// outbox row, and the inbox row marked done or failed. Either all of it is stored or none.
     pub async fn finish_exchange(&self, x: Exchange) -> Result<OutboxRow, MemoryError> {
-        self.writer.write(move |c| Box::pin(async move { finish(c, &x).await })).await
+        self.writer
+            .write(move |c| Box::pin(async move { finish(c, &x).await }))
+            .await
     }
 
     /// The last `limit` messages of the sender's active conversation, oldest first.

@@ -48,9 +48,13 @@ impl Store {
 
     /// All facts about one sender, by key. Never another sender's.
     pub async fn facts(&self, sender: &str) -> Result<Vec<Fact>, MemoryError> {
-        Ok(sqlx::query_as("SELECT key, value, updated_at FROM facts WHERE sender = ? ORDER BY key")
+        Ok(
+            sqlx::query_as(
+                "SELECT key, value, updated_at FROM facts WHERE sender = ? ORDER BY key",
+            )
             .bind(sender)
             .fetch_all(&self.read)
-            .await?)
+            .await?,
+        )
     }
 }

@@ -1,4 +1,4 @@
-use omega_core::{InboxId, Inbound};
+use omega_core::{Inbound, InboxId};
 
 use crate::error::MemoryError;
 use crate::open::Store;
@@ -90,7 +90,11 @@ impl Store {
     /// Messages that were received but not finished (the daemon stopped or died first), oldest
     /// first.
     pub async fn unfinished_inbound(&self) -> Result<Vec<InboxRow>, MemoryError> {
-        let sql = concat!("SELECT ", inbox_columns!(), " FROM inbox WHERE status IN ('pending', 'processing') ORDER BY id");
+        let sql = concat!(
+            "SELECT ",
+            inbox_columns!(),
+            " FROM inbox WHERE status IN ('pending', 'processing') ORDER BY id"
+        );
         Ok(sqlx::query_as(sql).fetch_all(&self.read).await?)
     }
 
@@ -102,11 +106,18 @@ impl Store {
     ) -> Result<Vec<InboxRow>, MemoryError> {
         let sql = concat!("SELECT ", inbox_columns!(), " FROM inbox
              WHERE channel = ? AND sender_id = ? AND status IN ('pending', 'processing') ORDER BY id");
-        Ok(sqlx::query_as(sql).bind(channel).bind(sender_id).fetch_all(&self.read).await?)
+        Ok(sqlx::query_as(sql)
+            .bind(channel)
+            .bind(sender_id)
+            .fetch_all(&self.read)
+            .await?)
     }
 
     pub async fn inbound(&self, id: InboxId) -> Result<Option<InboxRow>, MemoryError> {
         let sql = concat!("SELECT ", inbox_columns!(), " FROM inbox WHERE id = ?");
-        Ok(sqlx::query_as(sql).bind(id.0).fetch_optional(&self.read).await?)
+        Ok(sqlx::query_as(sql)
+            .bind(id.0)
+            .fetch_optional(&self.read)
+            .await?)
     }
 }

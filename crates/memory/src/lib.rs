@@ -5,28 +5,28 @@
 //! message. The file runs in WAL mode with `synchronous=NORMAL`: a committed write survives a
 //! process crash (`kill -9`); only a power loss can take the last few commits.
 
-/// Errors a caller can act on.
-pub mod error;
-/// Opening the file: permissions, pragmas, migrations.
-pub mod open;
-/// The group-commit writer.
-pub mod writer;
-/// Row types returned by queries.
-pub mod rows;
-/// Inbound messages, before and after they are answered.
-pub mod inbox;
-/// Conversations, their messages, and the exchange written when a message is answered.
-pub mod conversations;
-/// Replies waiting for their channel to confirm delivery.
-pub mod outbox;
-/// Facts about each sender.
-pub mod facts;
 /// The audit log.
 pub mod audit;
+/// Conversations, their messages, and the exchange written when a message is answered.
+pub mod conversations;
+/// Errors a caller can act on.
+pub mod error;
+/// Facts about each sender.
+pub mod facts;
+/// Inbound messages, before and after they are answered.
+pub mod inbox;
+/// Opening the file: permissions, pragmas, migrations.
+pub mod open;
+/// Replies waiting for their channel to confirm delivery.
+pub mod outbox;
+/// Row types returned by queries.
+pub mod rows;
 /// Per-channel state such as cursors.
 pub mod state;
 /// Counts and sizes for `omega status`.
 pub mod stats;
+/// The group-commit writer.
+pub mod writer;
 
 pub use error::MemoryError;
 pub use open::Store;

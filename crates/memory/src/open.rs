@@ -36,7 +36,9 @@ impl Store {
             .pragma("temp_store", "memory");
         let corrupt = |e: sqlx::Error| classify(path, e);
 
-        let writer = Writer::start(opts.clone(), path.to_owned()).await.map_err(corrupt)?;
+        let writer = Writer::start(opts.clone(), path.to_owned())
+            .await
+            .map_err(corrupt)?;
         writer.migrate(&MIGRATOR).await.map_err(|e| match e {
             MemoryError::Sql(e) => classify(path, e),
             other => other,
@@ -47,7 +49,11 @@ impl Store {
             .connect_with(opts.read_only(true))
             .await
             .map_err(corrupt)?;
-        Ok(Self { read, writer, path: path.to_owned() })
+        Ok(Self {
+            read,
+            writer,
+            path: path.to_owned(),
+        })
     }
 
     /// The raw writer, for tests that need a write the typed API does not offer.
@@ -72,9 +78,15 @@ fn classify(path: &Path, e: sqlx::Error) -> MemoryError {
     let lower = reason.to_ascii_lowercase();
     if lower.contains("not a database") || lower.contains("malformed") || lower.contains("corrupt")
     {
-        MemoryError::Corrupt { path: path.to_owned(), reason }
+        MemoryError::Corrupt {
+            path: path.to_owned(),
+            reason,
+        }
     } else if matches!(e, sqlx::Error::Migrate(_)) {
-        MemoryError::Migrate { path: path.to_owned(), reason }
+        MemoryError::Migrate {
+            path: path.to_owned(),
+            reason,
+        }
     } else {
         MemoryError::Sql(e)
     }
@@ -99,7 +111,10 @@ fn prepare_file(path: &Path) -> Result<(), MemoryError> {
             .mode(0o600)
             .open(path)
             .map_err(io(path))?;
-        let mode = std::fs::metadata(path).map_err(io(path))?.permissions().mode();
+        let mode = std::fs::metadata(path)
+            .map_err(io(path))?
+            .permissions()
+            .mode();
         if mode & 0o077 != 0 {
             std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
                 .map_err(io(path))?;
@@ -113,7 +128,10 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::DirBuilderExt;
-        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
     }
     #[cfg(not(unix))]
     {

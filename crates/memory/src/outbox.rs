@@ -1,5 +1,5 @@
 use chrono::Utc;
-use omega_core::{InboxId, OutboxId, Outbound};
+use omega_core::{InboxId, Outbound, OutboxId};
 
 use crate::error::MemoryError;
 use crate::open::Store;
@@ -19,8 +19,12 @@ impl Store {
         self.writer
             .write(move |c| {
                 Box::pin(async move {
-                    sqlx::query_as(concat!("INSERT INTO outbox (inbox_id, channel, recipient, kind, text, created_at)
-                         VALUES (?, ?, ?, ?, ?, ?) RETURNING ", outbox_columns!(), ""))
+                    sqlx::query_as(concat!(
+                        "INSERT INTO outbox (inbox_id, channel, recipient, kind, text, created_at)
+                         VALUES (?, ?, ?, ?, ?, ?) RETURNING ",
+                        outbox_columns!(),
+                        ""
+                    ))
                     .bind(o.in_reply_to.map(|i| i.0))
                     .bind(&o.channel)
                     .bind(&o.recipient)
@@ -36,7 +40,11 @@ impl Store {
 
     /// Replies not yet confirmed by their channel, oldest first.
     pub async fn undelivered(&self) -> Result<Vec<OutboxRow>, MemoryError> {
-        let sql = concat!("SELECT ", outbox_columns!(), " FROM outbox WHERE status = 'pending' ORDER BY id");
+        let sql = concat!(
+            "SELECT ",
+            outbox_columns!(),
+            " FROM outbox WHERE status = 'pending' ORDER BY id"
+        );
         Ok(sqlx::query_as(sql).fetch_all(&self.read).await?)
     }
 
@@ -89,7 +97,11 @@ impl Store {
 
     /// Every outbox row answering one inbound message.
     pub async fn replies_to(&self, id: InboxId) -> Result<Vec<OutboxRow>, MemoryError> {
-        let sql = concat!("SELECT ", outbox_columns!(), " FROM outbox WHERE inbox_id = ? ORDER BY id");
+        let sql = concat!(
+            "SELECT ",
+            outbox_columns!(),
+            " FROM outbox WHERE inbox_id = ? ORDER BY id"
+        );
         Ok(sqlx::query_as(sql).bind(id.0).fetch_all(&self.read).await?)
     }
 
@@ -101,8 +113,12 @@ impl Store {
         after: i64,
         limit: u32,
     ) -> Result<Vec<OutboxRow>, MemoryError> {
-        let sql = concat!("SELECT ", outbox_columns!(), " FROM outbox WHERE channel = ? AND recipient = ? AND id > ?
-             ORDER BY id LIMIT ?");
+        let sql = concat!(
+            "SELECT ",
+            outbox_columns!(),
+            " FROM outbox WHERE channel = ? AND recipient = ? AND id > ?
+             ORDER BY id LIMIT ?"
+        );
         Ok(sqlx::query_as(sql)
             .bind(channel)
             .bind(recipient)

@@ -25,11 +25,15 @@ use crate::error::MemoryError;
 pub const MAX_BATCH: usize = 512;
 
 type Finish = Box<dyn FnOnce(Result<(), String>) + Send>;
-type JobFn = Box<dyn for<'c> FnOnce(&'c mut SqliteConnection) -> BoxFuture<'c, (bool, Finish)> + Send>;
+type JobFn =
+    Box<dyn for<'c> FnOnce(&'c mut SqliteConnection) -> BoxFuture<'c, (bool, Finish)> + Send>;
 
 enum Cmd {
     Job(JobFn),
-    Migrate(&'static sqlx::migrate::Migrator, oneshot::Sender<Result<(), MemoryError>>),
+    Migrate(
+        &'static sqlx::migrate::Migrator,
+        oneshot::Sender<Result<(), MemoryError>>,
+    ),
     Close(oneshot::Sender<()>),
 }
 
@@ -40,13 +44,19 @@ pub struct Writer {
 }
 
 impl Writer {
-    pub(crate) async fn start(opts: SqliteConnectOptions, path: PathBuf) -> Result<Self, sqlx::Error> {
+    pub(crate) async fn start(
+        opts: SqliteConnectOptions,
+        path: PathBuf,
+    ) -> Result<Self, sqlx::Error> {
         let (tx, rx) = mpsc::unbounded_channel();
         let (ready_tx, ready_rx) = oneshot::channel();
         std::thread::Builder::new()
             .name("omega-db-writer".into())
             .spawn(move || {
-                let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                let rt = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
                     Ok(rt) => rt,
                     Err(e) => {
                         let _ = ready_tx.send(Err(sqlx::Error::Io(e)));
@@ -76,7 +86,9 @@ impl Writer {
         migrator: &'static sqlx::migrate::Migrator,
     ) -> Result<(), MemoryError> {
         let (tx, rx) = oneshot::channel();
-        self.tx.send(Cmd::Migrate(migrator, tx)).map_err(|_| MemoryError::WriterGone)?;
+        self.tx
+            .send(Cmd::Migrate(migrator, tx))
+            .map_err(|_| MemoryError::WriterGone)?;
         rx.await.map_err(|_| MemoryError::WriterGone)?
     }
 
@@ -104,7 +116,9 @@ impl Writer {
                 (ok, finish)
             })
         });
-        self.tx.send(Cmd::Job(job)).map_err(|_| MemoryError::WriterGone)?;
+        self.tx
+            .send(Cmd::Job(job))
+            .map_err(|_| MemoryError::WriterGone)?;
         rx.await.map_err(|_| MemoryError::WriterGone)?
     }
 
@@ -128,7 +142,10 @@ async fn run(mut conn: SqliteConnection, mut rx: mpsc::UnboundedReceiver<Cmd>) {
                 Some(Cmd::Job(job)) => batch.push(job),
                 Some(Cmd::Migrate(m, reply)) => {
                     commit_batch(&mut conn, &mut batch).await;
-                    let r = m.run(&mut conn).await.map_err(|e| MemoryError::Sql(e.into()));
+                    let r = m
+                        .run(&mut conn)
+                        .await
+                        .map_err(|e| MemoryError::Sql(e.into()));
                     let _ = reply.send(r);
                 }
                 Some(Cmd::Close(ack)) => {

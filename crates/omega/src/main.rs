@@ -2,17 +2,21 @@
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
+use omega::Provider as _;
 use omega::config::{self, LoadOptions};
 use omega::{Config, Runtime};
 use omega_actors::channel::LocalChannel;
-use omega_core::auth::Allowed;
-use omega::Provider as _;
 use omega_core::OutboundKind;
+use omega_core::auth::Allowed;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
-#[command(name = "omega", version, about = "A personal AI agent: your AI, your server, your rules")]
+#[command(
+    name = "omega",
+    version,
+    about = "A personal AI agent: your AI, your server, your rules"
+)]
 struct Cli {
     /// Config file (default: $OMEGA_CONFIG, ./omega.toml, ~/.omega/omega.toml).
     #[arg(long, short = 'c', global = true, value_name = "PATH")]
@@ -58,7 +62,10 @@ enum ConfigCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Command::Config { command: ConfigCommand::Schema } = cli.command {
+    if let Command::Config {
+        command: ConfigCommand::Schema,
+    } = cli.command
+    {
         print!("{}", config::json_schema());
         return ExitCode::SUCCESS;
     }
@@ -71,11 +78,15 @@ fn main() -> ExitCode {
     };
     init_logging(&cli, &loaded.config);
     let result = match cli.command {
-        Command::Config { command: ConfigCommand::Check } => {
+        Command::Config {
+            command: ConfigCommand::Check,
+        } => {
             config_check(&loaded);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Config { command: ConfigCommand::Schema } => unreachable!("handled above"),
+        Command::Config {
+            command: ConfigCommand::Schema,
+        } => unreachable!("handled above"),
         Command::Start => run(start(loaded.config)),
         Command::Chat => run(chat(loaded.config)),
         Command::Ask { text } => run(ask(loaded.config, text.join(" "))),
@@ -94,7 +105,10 @@ fn load_config(cli: &Cli) -> Result<config::Loaded, config::ConfigError> {
     let mut opts = LoadOptions::from_env();
     opts.path = cli.config.clone();
     if let Some(dir) = &cli.data_dir {
-        opts.overrides.push(("omega.data_dir".into(), toml::Value::String(dir.display().to_string())));
+        opts.overrides.push((
+            "omega.data_dir".into(),
+            toml::Value::String(dir.display().to_string()),
+        ));
     }
     config::load(&opts)
 }
@@ -107,19 +121,29 @@ fn init_logging(cli: &Cli, config: &Config) {
         _ => "trace",
     };
     // Our crates at the chosen level; dependencies one notch quieter unless asked.
-    let directive = format!("warn,omega={default},omega_actors={default},omega_memory={default},omega_providers={default},omega_core={default}");
+    let directive = format!(
+        "warn,omega={default},omega_actors={default},omega_memory={default},omega_providers={default},omega_core={default}"
+    );
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(directive));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
 }
 
-fn run<F: std::future::Future<Output = anyhow::Result<ExitCode>>>(fut: F) -> anyhow::Result<ExitCode> {
+fn run<F: std::future::Future<Output = anyhow::Result<ExitCode>>>(
+    fut: F,
+) -> anyhow::Result<ExitCode> {
     actix_rt::System::new().block_on(fut)
 }
 
 fn config_check(loaded: &config::Loaded) {
     match &loaded.path {
         Some(p) => println!("# configuration OK: {} (+ environment)", p.display()),
-        None => println!("# configuration OK: built-in defaults (+ environment); no config file found"),
+        None => {
+            println!("# configuration OK: built-in defaults (+ environment); no config file found")
+        }
     }
     println!("# secrets are shown as {}\n", omega_core::secret::REDACTED);
     print!("{}", loaded.config.to_redacted_toml());
@@ -133,7 +157,9 @@ async fn start(config: Config) -> anyhow::Result<ExitCode> {
         "Omega is running; Ctrl-C to stop"
     );
     if runtime.http_addr().is_none() {
-        tracing::warn!("the HTTP API is disabled ([api] enabled = false); use `omega chat` to talk to Omega");
+        tracing::warn!(
+            "the HTTP API is disabled ([api] enabled = false); use `omega chat` to talk to Omega"
+        );
     }
     wait_for_signal().await;
     tracing::info!("shutting down");
@@ -180,10 +206,18 @@ async fn chat(config: Config) -> anyhow::Result<ExitCode> {
         .await?;
     if interactive {
         let status = runtime.provider_status();
-        eprintln!("Omega — chatting as {sender} via {}. /quit or Ctrl-D to leave.", status.name);
+        eprintln!(
+            "Omega — chatting as {sender} via {}. /quit or Ctrl-D to leave.",
+            status.name
+        );
     }
-    let local = runtime.local(omega_actors::terminal::CHANNEL).cloned().context("terminal channel")?;
-    let result = omega_actors::terminal::run_chat(runtime.gateway().slot(), local, &sender, interactive).await;
+    let local = runtime
+        .local(omega_actors::terminal::CHANNEL)
+        .cloned()
+        .context("terminal channel")?;
+    let result =
+        omega_actors::terminal::run_chat(runtime.gateway().slot(), local, &sender, interactive)
+            .await;
     runtime.shutdown().await;
     result.context("reading the terminal")?;
     Ok(ExitCode::SUCCESS)
@@ -200,7 +234,9 @@ async fn ask(config: Config, text: String) -> anyhow::Result<ExitCode> {
         )
         .start()
         .await?;
-    let result = runtime.ask(omega_actors::terminal::CHANNEL, &sender, &text).await;
+    let result = runtime
+        .ask(omega_actors::terminal::CHANNEL, &sender, &text)
+        .await;
     runtime.shutdown().await;
     let reply = result?;
     match reply.kind {
@@ -224,7 +260,10 @@ async fn status(loaded: config::Loaded) -> anyhow::Result<ExitCode> {
     }
     println!("data dir:  {}", c.data_dir().display());
     let running = is_locked(&c.data_dir());
-    println!("daemon:    {}", if running { "running" } else { "not running" });
+    println!(
+        "daemon:    {}",
+        if running { "running" } else { "not running" }
+    );
 
     let provider = omega_providers::openai::OpenAiProvider::new(c.provider.openai.clone());
     let check = provider.check().await;
@@ -240,8 +279,16 @@ async fn status(loaded: config::Loaded) -> anyhow::Result<ExitCode> {
     );
     println!(
         "channels:  terminal {}, http api {}",
-        if c.channel.terminal.enabled { "enabled" } else { "disabled" },
-        if c.api.enabled { format!("on {}:{}", c.api.host, c.api.port) } else { "disabled".into() }
+        if c.channel.terminal.enabled {
+            "enabled"
+        } else {
+            "disabled"
+        },
+        if c.api.enabled {
+            format!("on {}:{}", c.api.host, c.api.port)
+        } else {
+            "disabled".into()
+        }
     );
     let db = c.db_path();
     if db.exists() {
@@ -264,7 +311,9 @@ async fn status(loaded: config::Loaded) -> anyhow::Result<ExitCode> {
 }
 
 fn is_locked(dir: &std::path::Path) -> bool {
-    let Ok(f) = std::fs::File::open(dir.join("omega.lock")) else { return false };
+    let Ok(f) = std::fs::File::open(dir.join("omega.lock")) else {
+        return false;
+    };
     match f.try_lock() {
         Ok(()) => {
             let _ = f.unlock();

@@ -29,15 +29,24 @@ use tokio::sync::oneshot;
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error("cannot create data directory {path}: {source}")]
-    DataDir { path: PathBuf, source: std::io::Error },
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error(
         "another Omega is already running with data directory {path} (it holds {path}/omega.lock); stop it first, or talk to it through its HTTP API"
     )]
     Locked { path: PathBuf },
     #[error(transparent)]
     Store(#[from] omega_memory::MemoryError),
-    #[error("cannot serve the HTTP API on {host}:{port}: {source} (set [api] port, or [api] enabled = false)")]
-    Http { host: String, port: u16, source: std::io::Error },
+    #[error(
+        "cannot serve the HTTP API on {host}:{port}: {source} (set [api] port, or [api] enabled = false)"
+    )]
+    Http {
+        host: String,
+        port: u16,
+        source: std::io::Error,
+    },
 }
 
 /// Why `ask` produced no reply.
@@ -86,7 +95,12 @@ impl RuntimeBuilder {
     }
 
     /// An in-process channel with its own auth list and delivery sink.
-    pub fn local_channel_with(mut self, name: &str, allowed: Allowed, channel: LocalChannel) -> Self {
+    pub fn local_channel_with(
+        mut self,
+        name: &str,
+        allowed: Allowed,
+        channel: LocalChannel,
+    ) -> Self {
         self.locals.push((name.to_owned(), allowed, Some(channel)));
         self
     }
@@ -99,7 +113,8 @@ impl RuntimeBuilder {
         allowed: Allowed,
         start: impl FnOnce(GatewayHandle) -> Recipient<Deliver> + 'static,
     ) -> Self {
-        self.custom.push((name.to_owned(), allowed, Box::new(start)));
+        self.custom
+            .push((name.to_owned(), allowed, Box::new(start)));
         self
     }
 
@@ -114,8 +129,12 @@ impl RuntimeBuilder {
     pub async fn start(self) -> Result<Runtime, StartError> {
         let config = self.config;
         let data_dir = config.data_dir();
-        omega_memory::open::create_private_dir(&data_dir)
-            .map_err(|source| StartError::DataDir { path: data_dir.clone(), source })?;
+        omega_memory::open::create_private_dir(&data_dir).map_err(|source| {
+            StartError::DataDir {
+                path: data_dir.clone(),
+                source,
+            }
+        })?;
         let lock = lock_data_dir(&data_dir)?;
         let store = Store::open(&config.db_path()).await?;
 
@@ -164,13 +183,20 @@ impl RuntimeBuilder {
         let (supervisor, tree) = Supervisor::start(spec);
         // The Supervisor starts its children in `started()`, which runs before it handles any
         // message: once this answers, every slot is bound.
-        let _ = supervisor.send(omega_actors::supervisor::RestartCounts).await;
+        let _ = supervisor
+            .send(omega_actors::supervisor::RestartCounts)
+            .await;
 
-        let gateway = GatewayHandle { slot: tree.gateway.clone() };
+        let gateway = GatewayHandle {
+            slot: tree.gateway.clone(),
+        };
         let mut locals = HashMap::new();
         for (name, _, channel) in self.locals {
             let addr = channel.unwrap_or_else(|| LocalChannel::new(&name)).start();
-            supervisor.do_send(RegisterChannel { name: name.clone(), recipient: addr.clone().recipient() });
+            supervisor.do_send(RegisterChannel {
+                name: name.clone(),
+                recipient: addr.clone().recipient(),
+            });
             locals.insert(name, addr);
         }
         for (name, _, start) in self.custom {
@@ -183,7 +209,11 @@ impl RuntimeBuilder {
             status: "unknown".into(),
             detail: None,
         }));
-        spawn_provider_check(tree.clone(), provider_status.clone(), provider.name().to_owned());
+        spawn_provider_check(
+            tree.clone(),
+            provider_status.clone(),
+            provider.name().to_owned(),
+        );
 
         let started = Instant::now();
         let http = if self.http {
@@ -203,16 +233,27 @@ impl RuntimeBuilder {
                 started,
                 provider: provider_status.clone(),
             };
-            let server = omega_actors::http::serve(&config.api.host, config.api.port, deps).map_err(|source| {
-                StartError::Http { host: config.api.host.clone(), port: config.api.port, source }
-            })?;
+            let server = omega_actors::http::serve(&config.api.host, config.api.port, deps)
+                .map_err(|source| StartError::Http {
+                    host: config.api.host.clone(),
+                    port: config.api.port,
+                    source,
+                })?;
             tracing::info!(addr = %server.addr, "HTTP API listening");
             Some(server)
         } else {
             None
         };
 
-        Ok(Runtime { tree, supervisor, locals, http, provider_status, started, _lock: lock })
+        Ok(Runtime {
+            tree,
+            supervisor,
+            locals,
+            http,
+            provider_status,
+            started,
+            _lock: lock,
+        })
     }
 }
 
@@ -246,10 +287,15 @@ fn spawn_provider_check(tree: Tree, status: SharedProviderStatus, name: String) 
 
 fn lock_data_dir(dir: &std::path::Path) -> Result<File, StartError> {
     let path = dir.join("omega.lock");
-    let file = File::create(&path).map_err(|source| StartError::DataDir { path: path.clone(), source })?;
+    let file = File::create(&path).map_err(|source| StartError::DataDir {
+        path: path.clone(),
+        source,
+    })?;
     match file.try_lock() {
         Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(StartError::Locked { path: dir.to_owned() }),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StartError::Locked {
+            path: dir.to_owned(),
+        }),
         Err(std::fs::TryLockError::Error(source)) => Err(StartError::DataDir { path, source }),
     }
 }
@@ -264,10 +310,19 @@ impl GatewayHandle {
     /// Hand a message in; resolves once it is stored (or refused).
     pub async fn submit(&self, inbound: Inbound) -> Accepted {
         let (tx, rx) = oneshot::channel();
-        if self.slot.send(Receive { inbound, ack: Some(tx) }).await.is_err() {
+        if self
+            .slot
+            .send(Receive {
+                inbound,
+                ack: Some(tx),
+            })
+            .await
+            .is_err()
+        {
             return Accepted::Failed("the gateway is not running".into());
         }
-        rx.await.unwrap_or_else(|_| Accepted::Failed("the gateway dropped the message".into()))
+        rx.await
+            .unwrap_or_else(|_| Accepted::Failed("the gateway dropped the message".into()))
     }
 
     pub fn slot(&self) -> Slot<Gateway> {
@@ -300,7 +355,9 @@ impl Runtime {
     }
 
     pub fn gateway(&self) -> GatewayHandle {
-        GatewayHandle { slot: self.tree.gateway.clone() }
+        GatewayHandle {
+            slot: self.tree.gateway.clone(),
+        }
     }
 
     pub fn store(&self) -> &Store {
@@ -336,8 +393,15 @@ impl Runtime {
     /// Send `text` as `sender` on local channel `channel` and wait for its outcome (a reply or an
     /// error explanation).
     pub async fn ask(&self, channel: &str, sender: &str, text: &str) -> Result<Reply, AskError> {
-        let local = self.locals.get(channel).ok_or_else(|| AskError::UnknownChannel(channel.into()))?;
-        let id = match self.gateway().submit(Inbound::text(channel, sender, text)).await {
+        let local = self
+            .locals
+            .get(channel)
+            .ok_or_else(|| AskError::UnknownChannel(channel.into()))?;
+        let id = match self
+            .gateway()
+            .submit(Inbound::text(channel, sender, text))
+            .await
+        {
             Accepted::Queued(id) | Accepted::Duplicate(id) => id,
             Accepted::Denied => return Err(AskError::Denied),
             Accepted::Failed(e) => return Err(AskError::NotStored(e)),

@@ -4,14 +4,14 @@
 //! [`ChatResponse`] (text, usage), optionally streaming text deltas as they arrive. Providers are
 //! plain async code; the actor layer adds concurrency limits and supervision.
 
-/// Request and response types shared by every provider.
-pub mod types;
 /// What can go wrong, in terms a caller can act on and a person can read.
 pub mod error;
-/// Server-sent events, as OpenAI-style streaming uses them.
-pub mod sse;
 /// OpenAI chat completions, and every server that speaks it.
 pub mod openai;
+/// Server-sent events, as OpenAI-style streaming uses them.
+pub mod sse;
+/// Request and response types shared by every provider.
+pub mod types;
 
 pub use error::ProviderError;
 pub use types::{ChatMessage, ChatRequest, ChatResponse, DeltaSink, Role, Usage};

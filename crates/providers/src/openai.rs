@@ -11,10 +11,10 @@ use serde::Deserialize;
 use serde_json::json;
 use std::time::Duration;
 
+use crate::Provider;
 use crate::error::ProviderError;
 use crate::sse::SseParser;
 use crate::types::{ChatRequest, ChatResponse, DeltaSink, Role, Usage};
-use crate::Provider;
 
 /// A client for one OpenAI-compatible server.
 #[derive(Debug, Clone)]
@@ -36,7 +36,11 @@ impl OpenAiProvider {
             .user_agent(concat!("omega/", env!("CARGO_PKG_VERSION")))
             .build()
             .unwrap_or_default();
-        Self { name: name.to_owned(), config, http }
+        Self {
+            name: name.to_owned(),
+            config,
+            http,
+        }
     }
 
     fn endpoint(&self, path: &str) -> String {
@@ -46,7 +50,9 @@ impl OpenAiProvider {
     /// A missing key only matters against OpenAI itself; self-hosted servers usually need none.
     fn ready(&self) -> Result<(), ProviderError> {
         if !self.config.enabled {
-            return Err(ProviderError::Disabled { provider: self.name.clone() });
+            return Err(ProviderError::Disabled {
+                provider: self.name.clone(),
+            });
         }
         let official = self.config.base_url.trim_end_matches('/') == OPENAI_BASE_URL;
         if official && self.config.api_key.is_empty() {
@@ -83,7 +89,11 @@ impl OpenAiProvider {
             };
             messages.push(json!({"role": role, "content": m.content}));
         }
-        let model = if req.model.is_empty() { &self.config.model } else { &req.model };
+        let model = if req.model.is_empty() {
+            &self.config.model
+        } else {
+            &req.model
+        };
         let mut body = json!({
             "model": model,
             "messages": messages,
@@ -123,10 +133,29 @@ impl OpenAiProvider {
         let message = error_message(&body);
         let (provider, endpoint) = (self.name.clone(), endpoint.to_owned());
         match status {
-            401 | 403 => ProviderError::AuthRejected { provider, endpoint, status, message },
-            429 => ProviderError::RateLimited { provider, endpoint, retry_after },
-            400..=499 => ProviderError::Rejected { provider, endpoint, status, message },
-            _ => ProviderError::Server { provider, endpoint, status, message },
+            401 | 403 => ProviderError::AuthRejected {
+                provider,
+                endpoint,
+                status,
+                message,
+            },
+            429 => ProviderError::RateLimited {
+                provider,
+                endpoint,
+                retry_after,
+            },
+            400..=499 => ProviderError::Rejected {
+                provider,
+                endpoint,
+                status,
+                message,
+            },
+            _ => ProviderError::Server {
+                provider,
+                endpoint,
+                status,
+                message,
+            },
         }
     }
 
@@ -150,9 +179,15 @@ impl OpenAiProvider {
         if !resp.status().is_success() {
             return Err(self.status_error(&endpoint, resp).await);
         }
-        let bytes = resp.bytes().await.map_err(|e| self.transport_error(&endpoint, &e))?;
+        let bytes = resp
+            .bytes()
+            .await
+            .map_err(|e| self.transport_error(&endpoint, &e))?;
         let parsed: Completion = serde_json::from_slice(&bytes).map_err(|e| {
-            self.malformed(&endpoint, format!("{e}: {}", preview(&String::from_utf8_lossy(&bytes))))
+            self.malformed(
+                &endpoint,
+                format!("{e}: {}", preview(&String::from_utf8_lossy(&bytes))),
+            )
         })?;
         let choice = parsed
             .choices
@@ -192,9 +227,15 @@ impl OpenAiProvider {
         let mut body = resp.bytes_stream();
         'read: while let Some(chunk) = body.next().await {
             let chunk = chunk.map_err(|e| match self.transport_error(&endpoint, &e) {
-                ProviderError::Unreachable { provider, endpoint, reason } => {
-                    ProviderError::Truncated { provider, endpoint, detail: reason }
-                }
+                ProviderError::Unreachable {
+                    provider,
+                    endpoint,
+                    reason,
+                } => ProviderError::Truncated {
+                    provider,
+                    endpoint,
+                    detail: reason,
+                },
                 other => other,
             })?;
             for ev in parser.push(&chunk) {
@@ -210,7 +251,9 @@ impl OpenAiProvider {
                         provider: self.name.clone(),
                         endpoint: endpoint.clone(),
                         status: 200,
-                        message: err.message.unwrap_or_else(|| "error event in stream".into()),
+                        message: err
+                            .message
+                            .unwrap_or_else(|| "error event in stream".into()),
                     });
                 }
                 if model.is_none() {
@@ -220,11 +263,11 @@ impl OpenAiProvider {
                     usage = Some(u.into());
                 }
                 for choice in parsed.choices {
-                    if let Some(piece) = choice.delta.and_then(|d| d.content) {
-                        if !piece.is_empty() {
-                            text.push_str(&piece);
-                            let _ = deltas.send(piece);
-                        }
+                    if let Some(piece) = choice.delta.and_then(|d| d.content)
+                        && !piece.is_empty()
+                    {
+                        text.push_str(&piece);
+                        let _ = deltas.send(piece);
                     }
                     if choice.finish_reason.is_some() {
                         finish_reason = choice.finish_reason;
@@ -238,7 +281,10 @@ impl OpenAiProvider {
             return Err(ProviderError::Truncated {
                 provider: self.name.clone(),
                 endpoint,
-                detail: format!("the stream ended after {} characters without finishing", text.len()),
+                detail: format!(
+                    "the stream ended after {} characters without finishing",
+                    text.len()
+                ),
             });
         }
         Ok(ChatResponse {
@@ -307,13 +353,17 @@ fn error_message(body: &str) -> String {
     struct Wrapper {
         error: ErrorBody,
     }
-    if let Ok(w) = serde_json::from_str::<Wrapper>(body) {
-        if let Some(m) = w.error.message {
-            return m;
-        }
+    if let Ok(w) = serde_json::from_str::<Wrapper>(body)
+        && let Some(m) = w.error.message
+    {
+        return m;
     }
     let p = preview(body);
-    if p.is_empty() { "(empty body)".into() } else { p }
+    if p.is_empty() {
+        "(empty body)".into()
+    } else {
+        p
+    }
 }
 
 fn preview(s: &str) -> String {
@@ -373,6 +423,9 @@ struct WireUsage {
 
 impl From<WireUsage> for Usage {
     fn from(u: WireUsage) -> Self {
-        Usage { input_tokens: u.prompt_tokens, output_tokens: u.completion_tokens }
+        Usage {
+            input_tokens: u.prompt_tokens,
+            output_tokens: u.completion_tokens,
+        }
     }
 }

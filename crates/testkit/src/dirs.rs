@@ -8,7 +8,12 @@ pub struct TempHome {
 
 impl TempHome {
     pub fn new() -> Self {
-        Self { dir: tempfile::Builder::new().prefix("omega-test-").tempdir().expect("temp dir") }
+        Self {
+            dir: tempfile::Builder::new()
+                .prefix("omega-test-")
+                .tempdir()
+                .expect("temp dir"),
+        }
     }
 
     pub fn path(&self) -> &Path {

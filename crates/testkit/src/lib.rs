@@ -4,6 +4,8 @@
 //! Fakes exist only where the real counterpart is outside our control (an AI provider's HTTP API);
 //! they follow the published wire format closely enough that the real clients accept them.
 
+/// Temporary data dirs and config files.
+pub mod dirs;
 /// A fake OpenAI-compatible chat-completions server on 127.0.0.1:0.
 pub mod openai;
 /// Real third-party peers (llmock), installed on first use into `target/peers`.
@@ -12,8 +14,6 @@ pub mod peers;
 pub mod probe;
 /// Waiting with a deadline instead of sleeping.
 pub mod wait;
-/// Temporary data dirs and config files.
-pub mod dirs;
 
 pub use dirs::TempHome;
 pub use openai::{FakeOpenAi, Script};

@@ -1,5 +1,5 @@
 use chrono::Utc;
-use omega_core::{InboxId, Inbound, OutboundKind};
+use omega_core::{Inbound, InboxId, OutboundKind};
 use omega_memory::conversations::{CallRecord, Exchange};
 use omega_memory::inbox::Recorded;
 use omega_memory::{MemoryError, Store};
@@ -37,7 +37,11 @@ async fn creates_private_dir_and_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = db(&dir);
     let store = Store::open(&path).await.unwrap();
-    let dmode = std::fs::metadata(path.parent().unwrap()).unwrap().permissions().mode() & 0o777;
+    let dmode = std::fs::metadata(path.parent().unwrap())
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
     let fmode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
     assert_eq!(dmode, 0o700);
     assert_eq!(fmode, 0o600);
@@ -55,8 +59,14 @@ async fn inbound_duplicates_are_recognized() {
     assert!(matches!(first, Recorded::New(_)));
     assert_eq!(again, Recorded::Duplicate(first.id()));
     // No external id: never a duplicate.
-    let a = store.record_inbound(&Inbound::text("http", "a", "x")).await.unwrap();
-    let b = store.record_inbound(&Inbound::text("http", "a", "x")).await.unwrap();
+    let a = store
+        .record_inbound(&Inbound::text("http", "a", "x"))
+        .await
+        .unwrap();
+    let b = store
+        .record_inbound(&Inbound::text("http", "a", "x"))
+        .await
+        .unwrap();
     assert_ne!(a.id(), b.id());
     store.close().await;
 }
@@ -66,22 +76,35 @@ async fn an_answered_message_is_remembered_audited_and_queued_in_one_step() {
     let dir = tempfile::tempdir().unwrap();
     let path = db(&dir);
     let store = Store::open(&path).await.unwrap();
-    let id = store.record_inbound(&Inbound::text("http", "alice", "hello")).await.unwrap().id();
+    let id = store
+        .record_inbound(&Inbound::text("http", "alice", "hello"))
+        .await
+        .unwrap()
+        .id();
     assert_eq!(store.unfinished_inbound().await.unwrap().len(), 1);
     assert_eq!(store.start_inbound(id).await.unwrap(), 1);
-    let out = store.finish_exchange(exchange(id, "alice", "hello", "hi alice")).await.unwrap();
+    let out = store
+        .finish_exchange(exchange(id, "alice", "hello", "hi alice"))
+        .await
+        .unwrap();
     assert_eq!(out.kind, "reply");
     assert_eq!(out.status, "pending");
     assert!(store.unfinished_inbound().await.unwrap().is_empty());
     let history = store.history("http", "alice", 50).await.unwrap();
-    let pairs: Vec<_> = history.iter().map(|m| (m.role.as_str(), m.content.as_str())).collect();
+    let pairs: Vec<_> = history
+        .iter()
+        .map(|m| (m.role.as_str(), m.content.as_str()))
+        .collect();
     assert_eq!(pairs, vec![("user", "hello"), ("assistant", "hi alice")]);
     let audit = store.recent_audit(10).await.unwrap();
     assert_eq!(audit[0].status, "ok");
     assert_eq!(audit[0].input_tokens, Some(10));
     assert_eq!(audit[0].cost_usd, Some(0.001));
     assert_eq!(store.undelivered().await.unwrap().len(), 1);
-    store.mark_delivered(omega_core::OutboxId(out.id)).await.unwrap();
+    store
+        .mark_delivered(omega_core::OutboxId(out.id))
+        .await
+        .unwrap();
     assert!(store.undelivered().await.unwrap().is_empty());
     store.close().await;
 
@@ -89,7 +112,10 @@ async fn an_answered_message_is_remembered_audited_and_queued_in_one_step() {
     let store = Store::open(&path).await.unwrap();
     assert_eq!(store.history("http", "alice", 50).await.unwrap().len(), 2);
     let stats = store.stats().await.unwrap();
-    assert_eq!((stats.conversations, stats.messages, stats.audit_rows), (1, 2, 1));
+    assert_eq!(
+        (stats.conversations, stats.messages, stats.audit_rows),
+        (1, 2, 1)
+    );
     store.close().await;
 }
 
@@ -98,8 +124,14 @@ async fn history_is_limited_to_the_most_recent_in_order() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&db(&dir)).await.unwrap();
     for i in 0..5 {
-        let id = store.record_inbound(&Inbound::text("http", "bob", format!("q{i}"))).await.unwrap();
-        store.finish_exchange(exchange(id.id(), "bob", &format!("q{i}"), &format!("a{i}"))).await.unwrap();
+        let id = store
+            .record_inbound(&Inbound::text("http", "bob", format!("q{i}")))
+            .await
+            .unwrap();
+        store
+            .finish_exchange(exchange(id.id(), "bob", &format!("q{i}"), &format!("a{i}")))
+            .await
+            .unwrap();
     }
     let h = store.history("http", "bob", 3).await.unwrap();
     let contents: Vec<_> = h.iter().map(|m| m.content.as_str()).collect();
@@ -111,7 +143,11 @@ async fn history_is_limited_to_the_most_recent_in_order() {
 async fn a_failed_message_stores_no_conversation() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&db(&dir)).await.unwrap();
-    let id = store.record_inbound(&Inbound::text("http", "carol", "hi")).await.unwrap().id();
+    let id = store
+        .record_inbound(&Inbound::text("http", "carol", "hi"))
+        .await
+        .unwrap()
+        .id();
     let mut x = exchange(id, "carol", "hi", "Sorry, the AI is unreachable.");
     x.kind = OutboundKind::Error;
     x.error = Some("connection refused".into());
@@ -120,7 +156,10 @@ async fn a_failed_message_stores_no_conversation() {
     let row = store.inbound(id).await.unwrap().unwrap();
     assert_eq!(row.status, "failed");
     let audit = store.recent_audit(1).await.unwrap();
-    assert_eq!((audit[0].status.as_str(), audit[0].error.as_deref()), ("error", Some("connection refused")));
+    assert_eq!(
+        (audit[0].status.as_str(), audit[0].error.as_deref()),
+        ("error", Some("connection refused"))
+    );
     store.close().await;
 }
 
@@ -129,7 +168,10 @@ async fn facts_are_scoped_per_sender() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&db(&dir)).await.unwrap();
     store.set_fact("telegram:1", "name", "Ana").await.unwrap();
-    store.set_fact("telegram:1", "name", "Ana Maria").await.unwrap();
+    store
+        .set_fact("telegram:1", "name", "Ana Maria")
+        .await
+        .unwrap();
     store.set_fact("telegram:2", "name", "Rui").await.unwrap();
     let ana = store.facts("telegram:1").await.unwrap();
     assert_eq!(ana.len(), 1);
@@ -149,7 +191,8 @@ async fn concurrent_writes_all_land_and_a_failing_one_fails_alone() {
     for i in 0..400 {
         let s = store.clone();
         handles.push(tokio::spawn(async move {
-            s.record_inbound(&Inbound::text("http", &format!("u{}", i % 7), "x")).await
+            s.record_inbound(&Inbound::text("http", &format!("u{}", i % 7), "x"))
+                .await
         }));
     }
     // A job that fails half-way: its first insert must be rolled back with it.
@@ -170,7 +213,10 @@ async fn concurrent_writes_all_land_and_a_failing_one_fails_alone() {
         h.await.unwrap().unwrap();
     }
     assert_eq!(store.unfinished_inbound().await.unwrap().len(), 400);
-    assert!(store.facts("x").await.unwrap().is_empty(), "the failed job's first write was rolled back");
+    assert!(
+        store.facts("x").await.unwrap().is_empty(),
+        "the failed job's first write was rolled back"
+    );
     store.close().await;
 }
 
@@ -192,11 +238,27 @@ async fn channel_state_persists() {
     let dir = tempfile::tempdir().unwrap();
     let path = db(&dir);
     let store = Store::open(&path).await.unwrap();
-    assert_eq!(store.channel_state("telegram", "offset").await.unwrap(), None);
-    store.set_channel_state("telegram", "offset", "41").await.unwrap();
-    store.set_channel_state("telegram", "offset", "42").await.unwrap();
+    assert_eq!(
+        store.channel_state("telegram", "offset").await.unwrap(),
+        None
+    );
+    store
+        .set_channel_state("telegram", "offset", "41")
+        .await
+        .unwrap();
+    store
+        .set_channel_state("telegram", "offset", "42")
+        .await
+        .unwrap();
     store.close().await;
     let store = Store::open(&path).await.unwrap();
-    assert_eq!(store.channel_state("telegram", "offset").await.unwrap().as_deref(), Some("42"));
+    assert_eq!(
+        store
+            .channel_state("telegram", "offset")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("42")
+    );
     store.close().await;
 }

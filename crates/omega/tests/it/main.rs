@@ -1,1 +1,9 @@
+//! Omega end to end: the library runtime in-process, and the real `omega` binary as a user runs it.
 
+mod support;
+
+mod binary;
+mod config_files;
+mod http_api;
+mod pipeline;
+mod supervision;

@@ -1,0 +1,314 @@
+//! The real `omega` binary, run the way a user runs it.
+
+use omega_testkit::peers::free_port;
+use omega_testkit::{FakeOpenAi, Script, TempHome, wait_until};
+use serde_json::{Value, json};
+use std::io::Write;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const BIN: &str = env!("CARGO_BIN_EXE_omega");
+
+/// `omega --config <home>/omega.toml <args>`, with a clean environment for provider variables.
+fn omega(home: &TempHome, args: &[&str]) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--config").arg(home.config_path()).args(args);
+    cmd.env_remove("OPENAI_API_KEY")
+        .env_remove("RUST_LOG")
+        .env_remove("OMEGA_CONFIG");
+    cmd
+}
+
+struct Daemon {
+    child: Child,
+    port: u16,
+    log: std::path::PathBuf,
+}
+
+impl Daemon {
+    fn start(home: &TempHome, port: u16, run: u32) -> Self {
+        let log = home.path().join(format!("daemon-{run}.log"));
+        let child = omega(home, &["start"])
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("spawn omega start");
+        let d = Self { child, port, log };
+        wait_until(Duration::from_secs(20), "the daemon's HTTP API", || {
+            http_get(port, "/api/health").is_some()
+        });
+        d
+    }
+
+    fn base(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn kill9(&mut self) {
+        self.child.kill().expect("SIGKILL");
+        self.child.wait().unwrap();
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn http_get(port: u16, path: &str) -> Option<Value> {
+    let resp = reqwest::blocking_get(format!("http://127.0.0.1:{port}{path}"))?;
+    Some(resp)
+}
+
+mod reqwest {
+    //! Tiny blocking helpers over the async client, for tests that drive a child process.
+    use serde_json::Value;
+
+    fn rt() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
+    pub fn blocking_get(url: String) -> Option<Value> {
+        rt().block_on(async {
+            let r = ::reqwest::get(url).await.ok()?;
+            r.json().await.ok()
+        })
+    }
+
+    pub fn blocking_post(url: String, body: &Value) -> (u16, Value) {
+        rt().block_on(async {
+            let r = ::reqwest::Client::new()
+                .post(url)
+                .json(body)
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+        })
+    }
+}
+
+fn provider_config(fake: &FakeOpenAi, port: u16) -> String {
+    format!(
+        "[provider.openai]\nbase_url = \"{}\"\napi_key = \"sk-test-secret-4711\"\nmodel = \"test-model\"\nstream = false\ntimeout_secs = 30\n\n[api]\nport = {port}\n",
+        fake.base_url()
+    )
+}
+
+#[test]
+fn kill_dash_nine_mid_answer_loses_nothing_and_duplicates_nothing() {
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    fake.require_api_key("sk-test-secret-4711");
+    fake.set_default(Script::Echo, Duration::from_secs(30));
+    let port = free_port();
+    home.write_config(&provider_config(&fake, port));
+    let mut daemon = Daemon::start(&home, port, 1);
+
+    let mut ids = Vec::new();
+    for (sender, text) in [
+        ("ann", "a1"),
+        ("ben", "b1"),
+        ("ann", "a2"),
+        ("cat", "c1"),
+        ("ben", "b2"),
+    ] {
+        let (status, body) = reqwest::blocking_post(
+            format!("{}/api/messages", daemon.base()),
+            &json!({"sender": sender, "text": text, "wait": false}),
+        );
+        assert_eq!(status, 202, "{body}");
+        ids.push((body["id"].as_i64().unwrap(), text));
+    }
+    // Three senders' first messages are at the provider, the rest wait behind them.
+    wait_until(Duration::from_secs(10), "calls in flight", || {
+        fake.request_count() >= 3
+    });
+    daemon.kill9();
+    let log1 = daemon.log();
+
+    fake.set_default(Script::Echo, Duration::ZERO);
+    let daemon = Daemon::start(&home, port, 2);
+    for (id, text) in &ids {
+        let path = format!("/api/messages/{id}");
+        wait_until(
+            Duration::from_secs(20),
+            "every message answered after the restart",
+            || http_get(port, &path).is_some_and(|v| v["status"] == "answered"),
+        );
+        let v = http_get(port, &path).unwrap();
+        let outcomes: Vec<&Value> = v["replies"].as_array().unwrap().iter().collect();
+        assert_eq!(outcomes.len(), 1, "exactly one reply for message {id}: {v}");
+        assert_eq!(outcomes[0]["text"], format!("echo: {text}"));
+    }
+    // Per-sender order survived the crash: ann's a1 was answered before a2.
+    let order: Vec<String> = fake
+        .requests()
+        .iter()
+        .skip(3)
+        .filter_map(|r| r.last_user_message())
+        .collect();
+    let pos = |m: &str| order.iter().position(|x| x == m).unwrap();
+    assert!(pos("a1") < pos("a2") && pos("b1") < pos("b2"), "{order:?}");
+    for log in [log1, daemon.log()] {
+        assert!(
+            !log.contains("sk-test-secret-4711"),
+            "a secret reached the log:\n{log}"
+        );
+    }
+    assert!(
+        daemon.log().contains("recovering messages left unfinished"),
+        "{}",
+        daemon.log()
+    );
+}
+
+#[test]
+fn without_credentials_omega_comes_up_and_says_what_to_configure() {
+    let home = TempHome::new();
+    let port = free_port();
+    home.write_config(&format!("[api]\nport = {port}\n"));
+    let mut daemon = Daemon::start(&home, port, 1);
+    wait_until(Duration::from_secs(10), "the provider check", || {
+        http_get(port, "/api/health").is_some_and(|h| h["provider"]["status"] == "unavailable")
+    });
+    let (status, body) = reqwest::blocking_post(
+        format!("{}/api/messages", daemon.base()),
+        &json!({"sender": "me", "text": "hello?"}),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "failed");
+    let text = body["reply"]["text"].as_str().unwrap();
+    assert!(
+        text.contains("provider openai is not configured") && text.contains("OPENAI_API_KEY"),
+        "{text}"
+    );
+    assert!(daemon.child.try_wait().unwrap().is_none(), "still running");
+    assert!(
+        daemon.log().contains("provider is not usable"),
+        "{}",
+        daemon.log()
+    );
+}
+
+#[test]
+fn config_errors_name_the_key_the_file_and_the_line() {
+    let home = TempHome::new();
+    let path = home.write_config(
+        "[api]\nenabled = true\nprot = 8080\n\n[memory]\nmax_context_messages = \"lots\"\n",
+    );
+    let out = omega(&home, &["start"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unknown key `api.prot`"), "{err}");
+    assert!(err.contains(&format!("{} line 7", path.display())), "{err}");
+    assert!(err.contains("did you mean `api.port`?"), "{err}");
+
+    home.write_config("[memory]\nmax_context_messages = \"lots\"\n");
+    let out = omega(&home, &["config", "check"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("invalid value for `memory.max_context_messages`"),
+        "{err}"
+    );
+    assert!(err.contains(&format!("{} line 6", path.display())), "{err}");
+
+    let out = omega(&home, &["start"])
+        .env("OMEGA_API__PORT", "http")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("environment variable OMEGA_API__PORT"),
+        "{err}"
+    );
+}
+
+#[test]
+fn config_check_prints_the_effective_config_without_secrets() {
+    let home = TempHome::new();
+    home.write_config("[provider.openai]\napi_key = \"sk-live-abcdef\"\n");
+    let out = omega(&home, &["config", "check"])
+        .env("OMEGA_API__PORT", "4321")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("sk-live-abcdef"), "{text}");
+    assert!(text.contains("api_key = \"<redacted>\""), "{text}");
+    assert!(text.contains("port = 4321"), "{text}");
+}
+
+#[test]
+fn chat_reads_piped_stdin_and_ask_continues_the_same_conversation() {
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    home.write_config(&provider_config(&fake, free_port()));
+    let mut child = omega(&home, &["chat"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"one\n\ntwo\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "echo: one\necho: two\n"
+    );
+
+    let out = omega(&home, &["ask", "and", "three"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "echo: and three\n");
+    let last = fake.requests().last().unwrap().body["messages"].clone();
+    let contents: Vec<&str> = last
+        .as_array()
+        .unwrap()
+        .iter()
+        .skip(1)
+        .map(|m| m["content"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        contents,
+        ["one", "echo: one", "two", "echo: two", "and three"]
+    );
+
+    let out = omega(&home, &["status"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("1 conversations, 6 messages"), "{text}");
+    assert!(text.contains("reachable"), "{text}");
+}
+
+#[test]
+fn a_second_daemon_on_the_same_data_dir_is_refused() {
+    let home = TempHome::new();
+    let port = free_port();
+    home.write_config(&format!("[api]\nport = {port}\n"));
+    let _daemon = Daemon::start(&home, port, 1);
+    let out = omega(&home, &["ask", "hi"]).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("another Omega is already running"), "{err}");
+}
