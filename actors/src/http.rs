@@ -120,15 +120,17 @@ fn authorize(deps: &HttpDeps, req: &HttpRequest) -> Option<HttpResponse> {
     if bearer_matches(header, deps.api_key.expose()) {
         None
     } else {
-        Some(error_response(&ApiError::new(
-            401,
-            "unauthorized",
-            "missing or invalid bearer token",
-        ))
-        .customize()
-        .insert_header(("www-authenticate", "Bearer"))
-        .respond_to(req)
-        .map_into_boxed_body())
+        Some(
+            error_response(&ApiError::new(
+                401,
+                "unauthorized",
+                "missing or invalid bearer token",
+            ))
+            .customize()
+            .insert_header(("www-authenticate", "Bearer"))
+            .respond_to(req)
+            .map_into_boxed_body(),
+        )
     }
 }
 

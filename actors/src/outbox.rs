@@ -62,6 +62,8 @@ pub struct Outbox {
     channels: HashMap<String, Recipient<Deliver>>,
     /// Rows with a delivery under way, so a flush and a dispatch never send one twice at once.
     delivering: HashSet<i64>,
+    /// The first retry waits this long; each later one twice as long as the one before.
+    retry_base: Duration,
     _guard: ChildGuard,
 }
 
@@ -71,8 +73,15 @@ impl Outbox {
             store,
             channels: HashMap::new(),
             delivering: HashSet::new(),
+            retry_base: Duration::from_secs(1),
             _guard: guard,
         }
+    }
+
+    /// Change the retry back-off's starting delay (tests use milliseconds).
+    pub fn with_retry_base(mut self, base: Duration) -> Self {
+        self.retry_base = base;
+        self
     }
 
     fn deliver(&mut self, row: OutboxRow, ctx: &mut Context<Self>) {
@@ -199,7 +208,7 @@ impl Handler<Attempted> for Outbox {
                         .map(move |_, act, ctx| {
                             act.delivering.remove(&id.0);
                             if !give_up {
-                                let delay = Duration::from_secs(1u64 << attempts.clamp(0, 6));
+                                let delay = act.retry_base * (1u32 << attempts.clamp(0, 6));
                                 let mut row = row;
                                 row.attempts = attempts;
                                 ctx.run_later(delay, move |act, ctx| act.deliver(row, ctx));

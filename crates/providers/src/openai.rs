@@ -315,9 +315,13 @@ impl Provider for OpenAiProvider {
         if request.model.is_empty() {
             request.model = self.config.model.clone();
         }
-        match deltas {
-            Some(sink) if self.config.stream => self.complete_stream(&request, &sink).await,
-            _ => self.complete_plain(&request).await,
+        // With `stream = true` the wire is always SSE (a cut-off answer is detected, and long
+        // answers keep the connection busy); deltas are forwarded when someone listens.
+        if self.config.stream {
+            let sink = deltas.unwrap_or_else(|| tokio::sync::mpsc::unbounded_channel().0);
+            self.complete_stream(&request, &sink).await
+        } else {
+            self.complete_plain(&request).await
         }
     }
 

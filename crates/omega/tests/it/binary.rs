@@ -99,7 +99,7 @@ mod reqwest {
 
 fn provider_config(fake: &FakeOpenAi, port: u16) -> String {
     format!(
-        "[provider.openai]\nbase_url = \"{}\"\napi_key = \"sk-test-secret-4711\"\nmodel = \"test-model\"\nstream = false\ntimeout_secs = 30\n\n[api]\nport = {port}\n",
+        "[provider.openai]\nbase_url = \"{}\"\napi_key = \"sk-test-secret-4711\"\nmodel = \"test-model\"\ntimeout_secs = 30\n\n[api]\nport = {port}\n",
         fake.base_url()
     )
 }

@@ -8,7 +8,6 @@ pub fn config(home: &TempHome, fake: &FakeOpenAi) -> Config {
     c.omega.timezone = "UTC".into();
     c.provider.openai.base_url = fake.base_url();
     c.provider.openai.model = "test-model".into();
-    c.provider.openai.stream = false;
     c.provider.openai.timeout_secs = 10;
     c.api.port = 0;
     c

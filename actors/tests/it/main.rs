@@ -1,0 +1,4 @@
+//! Actors tested alone, their collaborators replaced by probes.
+
+mod markers;
+mod outbox;
