@@ -72,6 +72,12 @@ pub struct SessionEnded {
 #[rtype(result = "()")]
 pub struct RecoverInbox;
 
+/// Stop every session and then the Gateway itself (graceful shutdown). Messages being answered
+/// are abandoned without an outcome and stay in the inbox, to be resumed by the next start.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct StopGateway;
+
 /// How many sessions are alive.
 #[derive(Message)]
 #[rtype(result = "usize")]
@@ -357,6 +363,21 @@ impl Handler<RecoverInbox> for Gateway {
                     }
                 }),
         );
+    }
+}
+
+impl Handler<StopGateway> for Gateway {
+    type Result = ResponseActFuture<Self, ()>;
+
+    fn handle(&mut self, _: StopGateway, _: &mut Context<Self>) -> Self::Result {
+        let sessions: Vec<Addr<Session>> = self.sessions.drain().map(|(_, e)| e.addr).collect();
+        Box::pin(
+            async move {
+                futures::future::join_all(sessions.iter().map(|s| s.send(StopSession))).await;
+            }
+            .into_actor(self)
+            .map(|_, _, ctx| ctx.stop()),
+        )
     }
 }
 

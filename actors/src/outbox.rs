@@ -49,6 +49,16 @@ pub struct Notify {
 #[rtype(result = "()")]
 pub struct FlushOutbox;
 
+/// Write the pending delivered marks now (shutdown).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct FlushDelivered;
+
+/// Delivered marks are written together: at most this many wait...
+const MARK_BATCH: usize = 256;
+/// ...for at most this long.
+const MARK_DELAY: Duration = Duration::from_millis(20);
+
 /// A delivery attempt finished.
 #[derive(Message)]
 #[rtype(result = "()")]
@@ -62,6 +72,11 @@ pub struct Outbox {
     channels: HashMap<String, Recipient<Deliver>>,
     /// Rows with a delivery under way, so a flush and a dispatch never send one twice at once.
     delivering: HashSet<i64>,
+    /// Confirmed deliveries not yet marked in the database. Marks are batched: a crash in the
+    /// few milliseconds before they are written means those replies are delivered again after
+    /// the restart (at least once, never lost), with the same outbox id.
+    delivered: Vec<OutboxId>,
+    mark_timer: Option<SpawnHandle>,
     /// The first retry waits this long; each later one twice as long as the one before.
     retry_base: Duration,
     _guard: ChildGuard,
@@ -73,6 +88,8 @@ impl Outbox {
             store,
             channels: HashMap::new(),
             delivering: HashSet::new(),
+            delivered: Vec::new(),
+            mark_timer: None,
             retry_base: Duration::from_secs(1),
             _guard: guard,
         }
@@ -110,6 +127,42 @@ impl Outbox {
             };
             me.do_send(Attempted { row, result });
         });
+    }
+
+    fn confirm(&mut self, id: OutboxId, ctx: &mut Context<Self>) {
+        self.delivered.push(id);
+        if self.delivered.len() >= MARK_BATCH {
+            self.write_marks(ctx);
+        } else if self.mark_timer.is_none() {
+            self.mark_timer = Some(ctx.run_later(MARK_DELAY, |act, ctx| {
+                act.mark_timer = None;
+                act.write_marks(ctx);
+            }));
+        }
+    }
+
+    fn write_marks(&mut self, ctx: &mut Context<Self>) {
+        if let Some(t) = self.mark_timer.take() {
+            ctx.cancel_future(t);
+        }
+        let ids = std::mem::take(&mut self.delivered);
+        if ids.is_empty() {
+            return;
+        }
+        let store = self.store.clone();
+        ctx.spawn(async move {
+            let r = store.mark_delivered_many(ids.clone()).await;
+            (ids, r)
+        }
+        .into_actor(self)
+        .map(|(ids, r), act, _| {
+            for id in &ids {
+                act.delivering.remove(&id.0);
+            }
+            if let Err(e) = r {
+                tracing::error!(error = %e, count = ids.len(), "cannot mark replies delivered; they may be sent again after a restart");
+            }
+        }));
     }
 
     fn flush(&mut self, only_channel: Option<String>, ctx: &mut Context<Self>) {
@@ -178,6 +231,26 @@ impl Handler<Notify> for Outbox {
     }
 }
 
+impl Handler<FlushDelivered> for Outbox {
+    type Result = ResponseActFuture<Self, ()>;
+
+    fn handle(&mut self, _: FlushDelivered, ctx: &mut Context<Self>) -> Self::Result {
+        if let Some(t) = self.mark_timer.take() {
+            ctx.cancel_future(t);
+        }
+        let ids = std::mem::take(&mut self.delivered);
+        let store = self.store.clone();
+        Box::pin(
+            async move {
+                if let Err(e) = store.mark_delivered_many(ids).await {
+                    tracing::error!(error = %e, "cannot mark replies delivered at shutdown");
+                }
+            }
+            .into_actor(self),
+        )
+    }
+}
+
 impl Handler<Attempted> for Outbox {
     type Result = ();
 
@@ -186,16 +259,7 @@ impl Handler<Attempted> for Outbox {
         let Attempted { row, result } = msg;
         let id = OutboxId(row.id);
         match result {
-            Ok(()) => {
-                ctx.spawn(
-                    async move { store.mark_delivered(id).await }.into_actor(self).map(move |r, act, _| {
-                        act.delivering.remove(&id.0);
-                        if let Err(e) = r {
-                            tracing::error!(error = %e, id = id.0, "cannot mark a reply delivered; it may be sent again after a restart");
-                        }
-                    }),
-                );
-            }
+            Ok(()) => self.confirm(id, ctx),
             Err(err) => {
                 let attempts = row.attempts + 1;
                 let give_up =

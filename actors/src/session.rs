@@ -41,9 +41,10 @@ pub struct SessionSettings {
     pub busy_ack: String,
     pub idle_timeout: Duration,
     pub max_context_messages: u32,
-    /// How many times a message may be started (each daemon crash mid-answer is one start) before
-    /// it is answered with an error instead of tried again.
-    pub max_attempts: i64,
+    /// How many interruptions (a crash of the daemon or of the session) a message may live
+    /// through; after that it is answered with an error instead of tried again, so a message
+    /// that crashes Omega cannot crash it forever.
+    pub max_resumes: i64,
     /// Test hook: a session panics when a message contains this text. Never set by config.
     #[doc(hidden)]
     pub panic_on: Option<String>,
@@ -57,7 +58,7 @@ impl Default for SessionSettings {
             busy_ack: "Got it, I'll get to this next.".into(),
             idle_timeout: Duration::from_secs(600),
             max_context_messages: 50,
-            max_attempts: 2,
+            max_resumes: 2,
             panic_on: None,
         }
     }
@@ -99,6 +100,8 @@ pub struct Job {
     pub sender_name: Option<String>,
     pub reply_target: String,
     pub text: String,
+    /// Interruptions this message has lived through.
+    pub attempts: i64,
 }
 
 impl From<InboxRow> for Job {
@@ -110,6 +113,7 @@ impl From<InboxRow> for Job {
             sender_name: r.sender_name,
             reply_target: r.reply_target,
             text: r.text,
+            attempts: r.attempts,
         }
     }
 }
@@ -238,6 +242,7 @@ impl Handler<Accept> for Session {
                         sender_name: inbound.sender_name,
                         reply_target: inbound.reply_target,
                         text: inbound.text,
+                        attempts: 0,
                     });
                     act.kick(ctx);
                 }
@@ -296,18 +301,11 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
         panic!("injected session panic for {key}");
     }
     let started = Instant::now();
-    let attempt = match deps.store.start_inbound(job.id).await {
-        Ok(a) => a,
-        Err(e) => {
-            tracing::error!(session = %key, error = %e, "cannot mark a message as started");
-            1
-        }
-    };
-    if attempt > deps.settings.max_attempts {
+    if job.attempts > deps.settings.max_resumes {
         let text = "Omega restarted while answering this message, more than once, so I stopped \
                     retrying it. Please send it again."
             .to_owned();
-        let detail = format!("abandoned after {} interrupted attempts", attempt - 1);
+        let detail = format!("abandoned after {} interruptions", job.attempts);
         finish(
             &deps,
             &job,

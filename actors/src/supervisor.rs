@@ -31,7 +31,7 @@ use std::time::Instant;
 use tokio::sync::Semaphore;
 
 use crate::channel::Deliver;
-use crate::gateway::{Gateway, GatewaySettings, RecoverInbox};
+use crate::gateway::{Gateway, GatewaySettings, RecoverInbox, StopGateway};
 use crate::markers::{Markers, ProcessOutput};
 use crate::outbox::{FlushOutbox, Outbox, RegisterChannel};
 use crate::provider::{CheckProvider, Complete, ProviderActor};
@@ -264,12 +264,24 @@ impl Handler<RegisterChannel> for Supervisor {
     }
 }
 
+/// Graceful shutdown: stop restarting, stop the sessions (their in-flight messages stay in the
+/// inbox for the next start, rather than being answered with a shutdown error), then the work
+/// arbiter.
 impl Handler<Shutdown> for Supervisor {
-    type Result = ();
+    type Result = ResponseActFuture<Self, ()>;
 
-    fn handle(&mut self, _: Shutdown, _: &mut Context<Self>) {
+    fn handle(&mut self, _: Shutdown, _: &mut Context<Self>) -> Self::Result {
         self.stopping = true;
-        self.work.stop();
+        let gateway = self.tree.gateway.clone();
+        Box::pin(
+            async move {
+                let _ = gateway.send(StopGateway).await;
+            }
+            .into_actor(self)
+            .map(|_, act, _| {
+                act.work.stop();
+            }),
+        )
     }
 }
 

@@ -24,14 +24,13 @@ CREATE TABLE inbox (
     reply_target TEXT    NOT NULL,
     external_id  TEXT,
     text         TEXT    NOT NULL,          -- sanitized
-    status       TEXT    NOT NULL DEFAULT 'pending'
-                 CHECK (status IN ('pending', 'processing', 'done', 'failed')),
-    attempts     INTEGER NOT NULL DEFAULT 0,
+    status       TEXT    NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'failed')),
+    attempts     INTEGER NOT NULL DEFAULT 0,   -- interruptions (restarts) it was resumed after
     received_at  INTEGER NOT NULL,
     finished_at  INTEGER
 );
 CREATE UNIQUE INDEX inbox_dedup ON inbox (channel, external_id) WHERE external_id IS NOT NULL;
-CREATE INDEX inbox_unfinished ON inbox (status) WHERE status IN ('pending', 'processing');
+CREATE INDEX inbox_unfinished ON inbox (status) WHERE status = 'pending';
 CREATE INDEX inbox_by_sender ON inbox (channel, sender_id, id);
 
 -- Messages of conversations. Content is what the model saw: the sanitized text.

@@ -20,7 +20,7 @@ impl Store {
     pub async fn audit_denied(&self, d: Denial) -> Result<(), MemoryError> {
         let at = crate::millis(Utc::now());
         self.writer
-            .write(move |c| {
+            .write((d, at), |c, (d, at)| {
                 Box::pin(async move {
                     sqlx::query(
                         "INSERT INTO audit_log (created_at, channel, sender_id, sender_name, input_text, status, error)

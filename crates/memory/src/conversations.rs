@@ -41,9 +41,7 @@ impl Store {
     /// Finish a message in one transaction: the conversation (for a reply), the audit row, the
     /// outbox row, and the inbox row marked done or failed. Either all of it is stored or none.
     pub async fn finish_exchange(&self, x: Exchange) -> Result<OutboxRow, MemoryError> {
-        self.writer
-            .write(move |c| Box::pin(async move { finish(c, &x).await }))
-            .await
+        self.writer.write(x, |c, x| Box::pin(finish(c, x))).await
     }
 
     /// The last `limit` messages of the sender's active conversation, oldest first.
@@ -75,17 +73,17 @@ impl Store {
         sender_id: &str,
         summary: Option<String>,
     ) -> Result<bool, MemoryError> {
-        let (ch, s) = (channel.to_owned(), sender_id.to_owned());
+        let data = (channel.to_owned(), sender_id.to_owned(), summary);
         self.writer
-            .write(move |c| {
+            .write(data, |c, (ch, s, summary)| {
                 Box::pin(async move {
                     let r = sqlx::query(
                         "UPDATE conversations SET status = 'closed', summary = COALESCE(?, summary)
                          WHERE channel = ? AND sender_id = ? AND status = 'active'",
                     )
                     .bind(summary)
-                    .bind(&ch)
-                    .bind(&s)
+                    .bind(ch)
+                    .bind(s)
                     .execute(&mut *c)
                     .await?;
                     Ok(r.rows_affected() > 0)
@@ -95,101 +93,96 @@ impl Store {
     }
 }
 
+/// The conversation part of a reply: make sure an active conversation exists, bump it, and add
+/// both messages. Binds, in order: see `finish`.
+macro_rules! conversation_sql {
+    () => {
+        "
+INSERT INTO conversations (channel, sender_id, started_at, last_activity)
+    SELECT ?, ?, ?, ? WHERE NOT EXISTS
+    (SELECT 1 FROM conversations WHERE channel = ? AND sender_id = ? AND status = 'active');
+UPDATE conversations SET last_activity = ? WHERE id =
+    (SELECT id FROM conversations WHERE channel = ? AND sender_id = ? AND status = 'active' ORDER BY id DESC LIMIT 1);
+INSERT INTO messages (conversation_id, role, content, inbox_id, created_at)
+    SELECT id, 'user', ?, ?, ? FROM conversations
+    WHERE channel = ? AND sender_id = ? AND status = 'active' ORDER BY id DESC LIMIT 1;
+INSERT INTO messages (conversation_id, role, content, inbox_id, created_at)
+    SELECT id, 'assistant', ?, ?, ? FROM conversations
+    WHERE channel = ? AND sender_id = ? AND status = 'active' ORDER BY id DESC LIMIT 1;
+"
+    };
+}
+
+/// Audit, inbox and outbox. The outbox insert is last: its RETURNING row is the result.
+macro_rules! outcome_sql {
+    () => {
+        "
+INSERT INTO audit_log (created_at, channel, sender_id, sender_name, inbox_id, input_text,
+    output_text, provider, model, input_tokens, output_tokens, cost_usd, latency_ms, status, error)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+UPDATE inbox SET status = ?, finished_at = ? WHERE id = ?;
+INSERT INTO outbox (inbox_id, channel, recipient, kind, text, created_at) VALUES (?, ?, ?, ?, ?, ?)
+    RETURNING id, inbox_id, channel, recipient, kind, text, status, attempts, created_at, delivered_at;
+"
+    };
+}
+
+/// One round trip to the database: every statement of the exchange goes in one query.
 async fn finish(c: &mut SqliteConnection, x: &Exchange) -> Result<OutboxRow, sqlx::Error> {
     let at = crate::millis(x.at);
     let reply = x.kind == OutboundKind::Reply;
+    let sql = if reply {
+        concat!(conversation_sql!(), outcome_sql!())
+    } else {
+        outcome_sql!()
+    };
+    let mut q = sqlx::query_as::<_, OutboxRow>(sql);
     if reply {
-        let conversation = active_conversation(c, &x.channel, &x.sender_id, at).await?;
-        for (role, content) in [("user", &x.user_text), ("assistant", &x.reply_text)] {
-            sqlx::query(
-                "INSERT INTO messages (conversation_id, role, content, inbox_id, created_at)
-                 VALUES (?, ?, ?, ?, ?)",
-            )
-            .bind(conversation)
-            .bind(role)
-            .bind(content)
+        let (ch, s) = (&x.channel, &x.sender_id);
+        q = q.bind(ch).bind(s).bind(at).bind(at).bind(ch).bind(s);
+        q = q.bind(at).bind(ch).bind(s);
+        q = q
+            .bind(&x.user_text)
             .bind(x.inbox_id.0)
             .bind(at)
-            .execute(&mut *c)
-            .await?;
-        }
+            .bind(ch)
+            .bind(s);
+        q = q
+            .bind(&x.reply_text)
+            .bind(x.inbox_id.0)
+            .bind(at)
+            .bind(ch)
+            .bind(s);
     }
-    let status = if reply { "ok" } else { "error" };
-    sqlx::query(
-        "INSERT INTO audit_log (created_at, channel, sender_id, sender_name, inbox_id, input_text,
-            output_text, provider, model, input_tokens, output_tokens, cost_usd, latency_ms, status, error)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(at)
-    .bind(&x.channel)
-    .bind(&x.sender_id)
-    .bind(&x.sender_name)
-    .bind(x.inbox_id.0)
-    .bind(&x.user_text)
-    .bind(&x.reply_text)
-    .bind(&x.call.provider)
-    .bind(&x.call.model)
-    .bind(x.call.input_tokens)
-    .bind(x.call.output_tokens)
-    .bind(x.call.cost_usd)
-    .bind(x.call.latency_ms)
-    .bind(status)
-    .bind(&x.error)
-    .execute(&mut *c)
-    .await?;
-    let row: OutboxRow = sqlx::query_as(
-        "INSERT INTO outbox (inbox_id, channel, recipient, kind, text, created_at)
-         VALUES (?, ?, ?, ?, ?, ?)
-         RETURNING id, inbox_id, channel, recipient, kind, text, status, attempts, created_at, delivered_at",
-    )
-    .bind(x.inbox_id.0)
-    .bind(&x.channel)
-    .bind(&x.reply_target)
-    .bind(x.kind.as_str())
-    .bind(&x.reply_text)
-    .bind(at)
-    .fetch_one(&mut *c)
-    .await?;
-    sqlx::query("UPDATE inbox SET status = ?, finished_at = ? WHERE id = ?")
+    q = q
+        .bind(at)
+        .bind(&x.channel)
+        .bind(&x.sender_id)
+        .bind(&x.sender_name)
+        .bind(x.inbox_id.0)
+        .bind(&x.user_text)
+        .bind(&x.reply_text)
+        .bind(&x.call.provider)
+        .bind(&x.call.model)
+        .bind(x.call.input_tokens)
+        .bind(x.call.output_tokens)
+        .bind(x.call.cost_usd)
+        .bind(x.call.latency_ms)
+        .bind(if reply { "ok" } else { "error" })
+        .bind(&x.error);
+    q = q
         .bind(if reply { "done" } else { "failed" })
         .bind(at)
+        .bind(x.inbox_id.0);
+    q = q
         .bind(x.inbox_id.0)
-        .execute(&mut *c)
-        .await?;
-    Ok(row)
-}
-
-/// The sender's active conversation, created if there is none. Its activity time is bumped.
-async fn active_conversation(
-    c: &mut SqliteConnection,
-    channel: &str,
-    sender_id: &str,
-    at: i64,
-) -> Result<i64, sqlx::Error> {
-    let existing: Option<(i64,)> = sqlx::query_as(
-        "UPDATE conversations SET last_activity = ?
-         WHERE id = (SELECT id FROM conversations
-                     WHERE channel = ? AND sender_id = ? AND status = 'active'
-                     ORDER BY id DESC LIMIT 1)
-         RETURNING id",
-    )
-    .bind(at)
-    .bind(channel)
-    .bind(sender_id)
-    .fetch_optional(&mut *c)
-    .await?;
-    if let Some((id,)) = existing {
-        return Ok(id);
-    }
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO conversations (channel, sender_id, started_at, last_activity)
-         VALUES (?, ?, ?, ?) RETURNING id",
-    )
-    .bind(channel)
-    .bind(sender_id)
-    .bind(at)
-    .bind(at)
-    .fetch_one(&mut *c)
-    .await?;
-    Ok(id)
+        .bind(&x.channel)
+        .bind(&x.reply_target)
+        .bind(x.kind.as_str())
+        .bind(&x.reply_text)
+        .bind(at);
+    q.fetch_all(&mut *c)
+        .await?
+        .pop()
+        .ok_or(sqlx::Error::RowNotFound)
 }

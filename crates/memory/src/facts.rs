@@ -7,18 +7,22 @@ use crate::rows::Fact;
 impl Store {
     /// Set a fact about `sender` (a session key, `channel:sender_id`). Upserts.
     pub async fn set_fact(&self, sender: &str, key: &str, value: &str) -> Result<(), MemoryError> {
-        let (s, k, v) = (sender.to_owned(), key.to_owned(), value.to_owned());
-        let at = crate::millis(Utc::now());
+        let data = (
+            sender.to_owned(),
+            key.to_owned(),
+            value.to_owned(),
+            crate::millis(Utc::now()),
+        );
         self.writer
-            .write(move |c| {
+            .write(data, |c, (s, k, v, at)| {
                 Box::pin(async move {
                     sqlx::query(
                         "INSERT INTO facts (sender, key, value, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
                          ON CONFLICT (sender, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
                     )
-                    .bind(&s)
-                    .bind(&k)
-                    .bind(&v)
+                    .bind(s)
+                    .bind(k)
+                    .bind(v)
                     .bind(at)
                     .bind(at)
                     .execute(&mut *c)
@@ -31,13 +35,12 @@ impl Store {
 
     /// Delete one fact. Returns whether it existed.
     pub async fn delete_fact(&self, sender: &str, key: &str) -> Result<bool, MemoryError> {
-        let (s, k) = (sender.to_owned(), key.to_owned());
         self.writer
-            .write(move |c| {
+            .write((sender.to_owned(), key.to_owned()), |c, (s, k)| {
                 Box::pin(async move {
                     let r = sqlx::query("DELETE FROM facts WHERE sender = ? AND key = ?")
-                        .bind(&s)
-                        .bind(&k)
+                        .bind(s)
+                        .bind(k)
                         .execute(&mut *c)
                         .await?;
                     Ok(r.rows_affected() > 0)

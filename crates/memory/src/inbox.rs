@@ -1,4 +1,5 @@
 use omega_core::{Inbound, InboxId};
+use sqlx::SqliteConnection;
 
 use crate::error::MemoryError;
 use crate::open::Store;
@@ -24,67 +25,81 @@ impl Recorded {
 
 macro_rules! inbox_columns {
     () => {
-        "id, channel, sender_id, sender_name, reply_target, external_id, text, \
-                             status, attempts, received_at, finished_at"
+        "id, channel, sender_id, sender_name, reply_target, external_id, text, status, attempts, received_at, finished_at"
     };
+}
+
+async fn record(c: &mut SqliteConnection, m: &Inbound) -> Result<Recorded, sqlx::Error> {
+    // One round trip in the common case: the insert does nothing on a duplicate, and only then
+    // is the existing row looked up.
+    let inserted: Option<(i64,)> = sqlx::query_as(
+        "INSERT INTO inbox (channel, sender_id, sender_name, reply_target, external_id, text, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (channel, external_id) WHERE external_id IS NOT NULL DO NOTHING
+         RETURNING id",
+    )
+    .bind(&m.channel)
+    .bind(&m.sender_id)
+    .bind(&m.sender_name)
+    .bind(&m.reply_target)
+    .bind(&m.external_id)
+    .bind(&m.text)
+    .bind(crate::millis(m.received_at))
+    .fetch_optional(&mut *c)
+    .await?;
+    if let Some((id,)) = inserted {
+        return Ok(Recorded::New(InboxId(id)));
+    }
+    let (id,): (i64,) =
+        sqlx::query_as("SELECT id FROM inbox WHERE channel = ? AND external_id = ?")
+            .bind(&m.channel)
+            .bind(&m.external_id)
+            .fetch_one(&mut *c)
+            .await?;
+    Ok(Recorded::Duplicate(InboxId(id)))
+}
+
+async fn resume(
+    c: &mut SqliteConnection,
+    key: &(String, String),
+) -> Result<Vec<InboxRow>, sqlx::Error> {
+    sqlx::query_as(concat!(
+        "UPDATE inbox SET attempts = attempts + 1
+         WHERE channel = ? AND sender_id = ? AND status = 'pending'
+         RETURNING ",
+        inbox_columns!()
+    ))
+    .bind(&key.0)
+    .bind(&key.1)
+    .fetch_all(&mut *c)
+    .await
 }
 
 impl Store {
     /// Write an inbound message (already sanitized) to the inbox. Returns once it is on disk:
     /// only then may the channel be told the message was received.
     pub async fn record_inbound(&self, msg: &Inbound) -> Result<Recorded, MemoryError> {
-        let m = msg.clone();
-        let received = crate::millis(m.received_at);
         self.writer
-            .write(move |c| {
-                Box::pin(async move {
-                    if let Some(ext) = &m.external_id {
-                        let existing: Option<(i64,)> =
-                            sqlx::query_as("SELECT id FROM inbox WHERE channel = ? AND external_id = ?")
-                                .bind(&m.channel)
-                                .bind(ext)
-                                .fetch_optional(&mut *c)
-                                .await?;
-                        if let Some((id,)) = existing {
-                            return Ok(Recorded::Duplicate(InboxId(id)));
-                        }
-                    }
-                    let (id,): (i64,) = sqlx::query_as(
-                        "INSERT INTO inbox (channel, sender_id, sender_name, reply_target, external_id, text, received_at)
-                         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                    )
-                    .bind(&m.channel)
-                    .bind(&m.sender_id)
-                    .bind(&m.sender_name)
-                    .bind(&m.reply_target)
-                    .bind(&m.external_id)
-                    .bind(&m.text)
-                    .bind(received)
-                    .fetch_one(&mut *c)
-                    .await?;
-                    Ok(Recorded::New(InboxId(id)))
-                })
-            })
+            .write(msg.clone(), |c, m| Box::pin(record(c, m)))
             .await
     }
 
-    /// Mark a message as being worked on and count the attempt. Returns the attempt number
-    /// (1 for the first try); a message that was in progress when the daemon died shows 2.
-    pub async fn start_inbound(&self, id: InboxId) -> Result<i64, MemoryError> {
-        self.writer
-            .write(move |c| {
-                Box::pin(async move {
-                    let (attempts,): (i64,) = sqlx::query_as(
-                        "UPDATE inbox SET status = 'processing', attempts = attempts + 1
-                         WHERE id = ? RETURNING attempts",
-                    )
-                    .bind(id.0)
-                    .fetch_one(&mut *c)
-                    .await?;
-                    Ok(attempts)
-                })
+    /// Take over a sender's unfinished messages after an interruption (a restart of the daemon or
+    /// of the sender's session), oldest first. Each one's `attempts` counts the interruptions it
+    /// has lived through, so a message that keeps coming back can be given up on.
+    pub async fn resume_inbound(
+        &self,
+        channel: &str,
+        sender_id: &str,
+    ) -> Result<Vec<InboxRow>, MemoryError> {
+        let mut rows = self
+            .writer
+            .write((channel.to_owned(), sender_id.to_owned()), |c, k| {
+                Box::pin(resume(c, k))
             })
-            .await
+            .await?;
+        rows.sort_by_key(|r| r.id);
+        Ok(rows)
     }
 
     /// Messages that were received but not finished (the daemon stopped or died first), oldest
@@ -93,7 +108,7 @@ impl Store {
         let sql = concat!(
             "SELECT ",
             inbox_columns!(),
-            " FROM inbox WHERE status IN ('pending', 'processing') ORDER BY id"
+            " FROM inbox WHERE status = 'pending' ORDER BY id"
         );
         Ok(sqlx::query_as(sql).fetch_all(&self.read).await?)
     }
@@ -104,8 +119,11 @@ impl Store {
         channel: &str,
         sender_id: &str,
     ) -> Result<Vec<InboxRow>, MemoryError> {
-        let sql = concat!("SELECT ", inbox_columns!(), " FROM inbox
-             WHERE channel = ? AND sender_id = ? AND status IN ('pending', 'processing') ORDER BY id");
+        let sql = concat!(
+            "SELECT ",
+            inbox_columns!(),
+            " FROM inbox WHERE channel = ? AND sender_id = ? AND status = 'pending' ORDER BY id"
+        );
         Ok(sqlx::query_as(sql)
             .bind(channel)
             .bind(sender_id)

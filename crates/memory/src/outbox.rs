@@ -12,18 +12,15 @@ macro_rules! outbox_columns {
 }
 
 impl Store {
-    /// Queue a message that is not the answer to an inbox row (or is, but written on its own).
+    /// Queue a message that is not written as part of an exchange.
     pub async fn enqueue(&self, out: &Outbound) -> Result<OutboxRow, MemoryError> {
-        let o = out.clone();
-        let at = crate::millis(Utc::now());
         self.writer
-            .write(move |c| {
+            .write((out.clone(), crate::millis(Utc::now())), |c, (o, at)| {
                 Box::pin(async move {
                     sqlx::query_as(concat!(
                         "INSERT INTO outbox (inbox_id, channel, recipient, kind, text, created_at)
                          VALUES (?, ?, ?, ?, ?, ?) RETURNING ",
-                        outbox_columns!(),
-                        ""
+                        outbox_columns!()
                     ))
                     .bind(o.in_reply_to.map(|i| i.0))
                     .bind(&o.channel)
@@ -50,16 +47,25 @@ impl Store {
 
     /// The channel confirmed delivery. Idempotent.
     pub async fn mark_delivered(&self, id: OutboxId) -> Result<(), MemoryError> {
-        let at = crate::millis(Utc::now());
+        self.mark_delivered_many(vec![id]).await
+    }
+
+    /// Several confirmations in one statement. Idempotent.
+    pub async fn mark_delivered_many(&self, ids: Vec<OutboxId>) -> Result<(), MemoryError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let list =
+            serde_json::to_string(&ids.iter().map(|i| i.0).collect::<Vec<_>>()).unwrap_or_default();
         self.writer
-            .write(move |c| {
+            .write((list, crate::millis(Utc::now())), |c, (list, at)| {
                 Box::pin(async move {
                     sqlx::query(
                         "UPDATE outbox SET status = 'delivered', delivered_at = ?, attempts = attempts + 1
-                         WHERE id = ? AND status = 'pending'",
+                         WHERE status = 'pending' AND id IN (SELECT value FROM json_each(?))",
                     )
                     .bind(at)
-                    .bind(id.0)
+                    .bind(list)
                     .execute(&mut *c)
                     .await?;
                     Ok(())
@@ -75,23 +81,25 @@ impl Store {
         error: &str,
         give_up: bool,
     ) -> Result<(), MemoryError> {
-        let error = error.to_owned();
         self.writer
-            .write(move |c| {
-                Box::pin(async move {
-                    sqlx::query(
-                        "UPDATE outbox SET attempts = attempts + 1, last_error = ?,
+            .write(
+                (id, error.to_owned(), give_up),
+                |c, (id, error, give_up)| {
+                    Box::pin(async move {
+                        sqlx::query(
+                            "UPDATE outbox SET attempts = attempts + 1, last_error = ?,
                             status = CASE WHEN ? THEN 'failed' ELSE status END
                          WHERE id = ? AND status = 'pending'",
-                    )
-                    .bind(error)
-                    .bind(give_up)
-                    .bind(id.0)
-                    .execute(&mut *c)
-                    .await?;
-                    Ok(())
-                })
-            })
+                        )
+                        .bind(error)
+                        .bind(give_up)
+                        .bind(id.0)
+                        .execute(&mut *c)
+                        .await?;
+                        Ok(())
+                    })
+                },
+            )
             .await
     }
 
@@ -116,8 +124,7 @@ impl Store {
         let sql = concat!(
             "SELECT ",
             outbox_columns!(),
-            " FROM outbox WHERE channel = ? AND recipient = ? AND id > ?
-             ORDER BY id LIMIT ?"
+            " FROM outbox WHERE channel = ? AND recipient = ? AND id > ? ORDER BY id LIMIT ?"
         );
         Ok(sqlx::query_as(sql)
             .bind(channel)

@@ -25,18 +25,22 @@ impl Store {
         key: &str,
         value: &str,
     ) -> Result<(), MemoryError> {
-        let (ch, k, v) = (channel.to_owned(), key.to_owned(), value.to_owned());
-        let at = crate::millis(Utc::now());
+        let data = (
+            channel.to_owned(),
+            key.to_owned(),
+            value.to_owned(),
+            crate::millis(Utc::now()),
+        );
         self.writer
-            .write(move |c| {
+            .write(data, |c, (ch, k, v, at)| {
                 Box::pin(async move {
                     sqlx::query(
                         "INSERT INTO channel_state (channel, key, value, updated_at) VALUES (?, ?, ?, ?)
                          ON CONFLICT (channel, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
                     )
-                    .bind(&ch)
-                    .bind(&k)
-                    .bind(&v)
+                    .bind(ch)
+                    .bind(k)
+                    .bind(v)
                     .bind(at)
                     .execute(&mut *c)
                     .await?;

@@ -38,10 +38,7 @@ impl Store {
             pending_tasks: count("SELECT COUNT(*) FROM scheduled_tasks WHERE status = 'pending'")
                 .await?,
             audit_rows: count("SELECT COUNT(*) FROM audit_log").await?,
-            inbox_unfinished: count(
-                "SELECT COUNT(*) FROM inbox WHERE status IN ('pending', 'processing')",
-            )
-            .await?,
+            inbox_unfinished: count("SELECT COUNT(*) FROM inbox WHERE status = 'pending'").await?,
             outbox_undelivered: count("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
                 .await?,
         })

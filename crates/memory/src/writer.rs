@@ -1,17 +1,23 @@
 //! Group commit: one connection, one thread, many writes per transaction.
 //!
-//! Every write is a job (a closure over the connection). The writer takes the first waiting job,
-//! then every other job already queued (up to [`MAX_BATCH`]), and runs them all in one
-//! transaction, each inside its own savepoint: a job that fails is rolled back alone and reports
-//! its error, the others commit. Callers get their result only after the commit, so "written"
-//! always means "on disk".
+//! Every write is a job: a piece of data and a function that writes it. The writer takes the
+//! first waiting job, then every other job already queued (up to [`MAX_BATCH`]), and runs them all
+//! in one transaction. Callers get their result only after the commit, so "written" always means
+//! "on disk".
 //!
 //! Under light load a batch is one job and this costs one commit per write, as usual. Under heavy
 //! load the queue fills while a commit is in progress, and the next commit carries all of it:
 //! commit cost is paid per batch, not per write.
 //!
-//! The writer runs on its own thread with its own small runtime, so it keeps working whatever
-//! the callers' runtimes do, and it uses the second core while actors use the first.
+//! A job that fails must not take the others down, nor leave half its writes behind. Savepoints
+//! around each job would do that, but with sqlx every statement is a round trip to the
+//! connection's worker thread (~50 µs here, far more than SQLite's own work), so instead jobs are
+//! *re-runnable*: a function of borrowed data. When a job fails, the whole batch is rolled back
+//! and each of its jobs is run again in a transaction of its own; the failing one fails alone.
+//! Failures are rare (a constraint violation is a bug), so the fast path carries no savepoints.
+//!
+//! The writer runs on its own thread with its own small runtime, so it keeps working whatever the
+//! callers' runtimes do, and it uses the second core while actors use the first.
 
 use futures::future::BoxFuture;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
@@ -24,12 +30,46 @@ use crate::error::MemoryError;
 /// The most jobs one transaction carries.
 pub const MAX_BATCH: usize = 512;
 
-type Finish = Box<dyn FnOnce(Result<(), String>) + Send>;
-type JobFn =
-    Box<dyn for<'c> FnOnce(&'c mut SqliteConnection) -> BoxFuture<'c, (bool, Finish)> + Send>;
+/// A write: reads its data, writes it, returns a value. Must be safe to run twice (the first run
+/// is rolled back when another job of the batch fails).
+pub type WriteFn<D, T> =
+    for<'c> fn(&'c mut SqliteConnection, &'c D) -> BoxFuture<'c, Result<T, sqlx::Error>>;
+
+trait Job: Send {
+    fn run<'c>(&'c mut self, conn: &'c mut SqliteConnection) -> BoxFuture<'c, Result<(), String>>;
+    fn finish(self: Box<Self>, commit: Result<(), MemoryError>);
+}
+
+struct Typed<D, T> {
+    data: D,
+    f: WriteFn<D, T>,
+    out: Option<Result<T, sqlx::Error>>,
+    tx: oneshot::Sender<Result<T, MemoryError>>,
+}
+
+impl<D: Send + Sync + 'static, T: Send + 'static> Job for Typed<D, T> {
+    fn run<'c>(&'c mut self, conn: &'c mut SqliteConnection) -> BoxFuture<'c, Result<(), String>> {
+        Box::pin(async move {
+            let r = (self.f)(conn, &self.data).await;
+            let status = r.as_ref().map(|_| ()).map_err(|e| e.to_string());
+            self.out = Some(r);
+            status
+        })
+    }
+
+    fn finish(self: Box<Self>, commit: Result<(), MemoryError>) {
+        let out = match (self.out, commit) {
+            (Some(Err(e)), _) => Err(MemoryError::Sql(e)),
+            (Some(Ok(v)), Ok(())) => Ok(v),
+            (_, Err(e)) => Err(e),
+            (None, Ok(())) => Err(MemoryError::Commit("the write was never run".into())),
+        };
+        let _ = self.tx.send(out);
+    }
+}
 
 enum Cmd {
-    Job(JobFn),
+    Job(Box<dyn Job>),
     Migrate(
         &'static sqlx::migrate::Migrator,
         oneshot::Sender<Result<(), MemoryError>>,
@@ -41,6 +81,16 @@ enum Cmd {
 #[derive(Clone, Debug)]
 pub struct Writer {
     tx: mpsc::UnboundedSender<Cmd>,
+}
+
+impl std::fmt::Debug for Cmd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Cmd::Job(_) => "Job",
+            Cmd::Migrate(..) => "Migrate",
+            Cmd::Close(_) => "Close",
+        })
+    }
 }
 
 impl Writer {
@@ -92,29 +142,18 @@ impl Writer {
         rx.await.map_err(|_| MemoryError::WriterGone)?
     }
 
-    /// Run `f` inside the next group commit and return its result once committed.
-    pub async fn write<T, F>(&self, f: F) -> Result<T, MemoryError>
+    /// Run `f(conn, &data)` inside the next group commit and return its result once committed.
+    pub async fn write<D, T>(&self, data: D, f: WriteFn<D, T>) -> Result<T, MemoryError>
     where
+        D: Send + Sync + 'static,
         T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut SqliteConnection) -> BoxFuture<'c, Result<T, sqlx::Error>>
-            + Send
-            + 'static,
     {
-        let (tx, rx) = oneshot::channel::<Result<T, MemoryError>>();
-        let job: JobFn = Box::new(move |conn| {
-            Box::pin(async move {
-                let result = f(conn).await;
-                let ok = result.is_ok();
-                let finish: Finish = Box::new(move |commit| {
-                    let out = match (result, commit) {
-                        (Ok(v), Ok(())) => Ok(v),
-                        (Err(e), _) => Err(MemoryError::Sql(e)),
-                        (Ok(_), Err(e)) => Err(MemoryError::Commit(e)),
-                    };
-                    let _ = tx.send(out);
-                });
-                (ok, finish)
-            })
+        let (tx, rx) = oneshot::channel();
+        let job = Box::new(Typed {
+            data,
+            f,
+            out: None,
+            tx,
         });
         self.tx
             .send(Cmd::Job(job))
@@ -132,7 +171,7 @@ impl Writer {
 }
 
 async fn run(mut conn: SqliteConnection, mut rx: mpsc::UnboundedReceiver<Cmd>) {
-    let mut batch: Vec<JobFn> = Vec::with_capacity(MAX_BATCH);
+    let mut batch: Vec<Box<dyn Job>> = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = rx.recv().await {
         let mut pending = Some(first);
         let mut closing = None;
@@ -171,40 +210,64 @@ async fn run(mut conn: SqliteConnection, mut rx: mpsc::UnboundedReceiver<Cmd>) {
     }
 }
 
-async fn commit_batch(conn: &mut SqliteConnection, batch: &mut Vec<JobFn>) {
+async fn commit_batch(conn: &mut SqliteConnection, batch: &mut Vec<Box<dyn Job>>) {
     if batch.is_empty() {
         return;
     }
-    let mut finishers: Vec<Finish> = Vec::with_capacity(batch.len());
+    let mut jobs = std::mem::take(batch);
     if let Err(e) = conn.execute("BEGIN IMMEDIATE").await {
-        let msg = e.to_string();
-        tracing::error!(error = %msg, "cannot begin a write transaction");
-        // Run nothing: dropping a job drops its reply channel, and its caller gets an error.
-        batch.clear();
+        let msg = format!("cannot begin a write transaction: {e}");
+        tracing::error!("{msg}");
+        for job in jobs {
+            job.finish(Err(MemoryError::Commit(msg.clone())));
+        }
         return;
     }
-    for job in batch.drain(..) {
-        if let Err(e) = conn.execute("SAVEPOINT job").await {
-            tracing::error!(error = %e, "cannot open a savepoint");
+    let mut failed = false;
+    for job in jobs.iter_mut() {
+        if job.run(conn).await.is_err() {
+            failed = true;
+            break;
         }
-        let (ok, finish) = job(conn).await;
-        if ok {
-            let _ = conn.execute("RELEASE job").await;
-        } else {
-            let _ = conn.execute("ROLLBACK TO job").await;
-            let _ = conn.execute("RELEASE job").await;
-        }
-        finishers.push(finish);
     }
-    let commit = match conn.execute("COMMIT").await {
-        Ok(_) => Ok(()),
-        Err(e) => {
-            let _ = conn.execute("ROLLBACK").await;
-            tracing::error!(error = %e, "group commit failed");
-            Err(e.to_string())
+    if !failed {
+        match conn.execute("COMMIT").await {
+            Ok(_) => {
+                for job in jobs {
+                    job.finish(Ok(()));
+                }
+            }
+            Err(e) => {
+                let _ = conn.execute("ROLLBACK").await;
+                let msg = e.to_string();
+                tracing::error!(error = %msg, "group commit failed");
+                for job in jobs {
+                    job.finish(Err(MemoryError::Commit(msg.clone())));
+                }
+            }
         }
-    };
-    for finish in finishers {
-        finish(commit.clone());
+        return;
+    }
+    // A job failed: undo the batch and give every job a transaction of its own.
+    let _ = conn.execute("ROLLBACK").await;
+    for mut job in jobs {
+        let outcome = async {
+            conn.execute("BEGIN IMMEDIATE")
+                .await
+                .map_err(|e| e.to_string())?;
+            if job.run(conn).await.is_err() {
+                let _ = conn.execute("ROLLBACK").await;
+                return Ok(());
+            }
+            conn.execute("COMMIT")
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        }
+        .await;
+        if outcome.is_err() {
+            let _ = conn.execute("ROLLBACK").await;
+        }
+        job.finish(outcome.map_err(MemoryError::Commit));
     }
 }

@@ -166,7 +166,7 @@ impl RuntimeBuilder {
             busy_ack: config.session.busy_ack.clone(),
             idle_timeout: Duration::from_secs(config.session.idle_timeout_secs.max(1)),
             max_context_messages: config.memory.max_context_messages,
-            max_attempts: 2,
+            max_resumes: 2,
             panic_on: self.session_panic_on,
         };
         let spec = Spec {
@@ -417,7 +417,14 @@ impl Runtime {
         if let Some(http) = &self.http {
             http.handle.stop(true).await;
         }
+        // Sessions first, so nothing in flight is answered with a shutdown error; then no more
+        // restarts; then the last delivered marks; then the database.
         let _ = self.supervisor.send(Shutdown).await;
+        let _ = self
+            .tree
+            .outbox
+            .send(omega_actors::outbox::FlushDelivered)
+            .await;
         self.tree.store.close().await;
     }
 }

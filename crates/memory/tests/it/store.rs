@@ -82,7 +82,6 @@ async fn an_answered_message_is_remembered_audited_and_queued_in_one_step() {
         .unwrap()
         .id();
     assert_eq!(store.unfinished_inbound().await.unwrap().len(), 1);
-    assert_eq!(store.start_inbound(id).await.unwrap(), 1);
     let out = store
         .finish_exchange(exchange(id, "alice", "hello", "hi alice"))
         .await
@@ -198,7 +197,7 @@ async fn concurrent_writes_all_land_and_a_failing_one_fails_alone() {
     // A job that fails half-way: its first insert must be rolled back with it.
     let failing = store
         .writer_for_tests()
-        .write(|c| {
+        .write((), |c, _| {
             Box::pin(async move {
                 sqlx::query("INSERT INTO facts (sender, key, value, created_at, updated_at) VALUES ('x','k','v',0,0)")
                     .execute(&mut *c)
@@ -260,5 +259,74 @@ async fn channel_state_persists() {
             .as_deref(),
         Some("42")
     );
+    store.close().await;
+}
+
+#[tokio::test]
+async fn resuming_counts_interruptions() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&db(&dir)).await.unwrap();
+    let a = store
+        .record_inbound(&Inbound::text("http", "ida", "one"))
+        .await
+        .unwrap()
+        .id();
+    let b = store
+        .record_inbound(&Inbound::text("http", "ida", "two"))
+        .await
+        .unwrap()
+        .id();
+    store
+        .record_inbound(&Inbound::text("http", "other", "x"))
+        .await
+        .unwrap();
+    let first = store.resume_inbound("http", "ida").await.unwrap();
+    assert_eq!(
+        first.iter().map(|r| (r.id, r.attempts)).collect::<Vec<_>>(),
+        vec![(a.0, 1), (b.0, 1)]
+    );
+    store
+        .finish_exchange(exchange(a, "ida", "one", "1"))
+        .await
+        .unwrap();
+    let second = store.resume_inbound("http", "ida").await.unwrap();
+    assert_eq!(
+        second
+            .iter()
+            .map(|r| (r.id, r.attempts))
+            .collect::<Vec<_>>(),
+        vec![(b.0, 2)]
+    );
+    store.close().await;
+}
+
+#[tokio::test]
+async fn delivered_marks_can_be_batched() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&db(&dir)).await.unwrap();
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        let id = store
+            .record_inbound(&Inbound::text("http", "jo", format!("{i}")))
+            .await
+            .unwrap()
+            .id();
+        ids.push(omega_core::OutboxId(
+            store
+                .finish_exchange(exchange(id, "jo", "q", "a"))
+                .await
+                .unwrap()
+                .id,
+        ));
+    }
+    store.mark_delivered_many(ids[..3].to_vec()).await.unwrap();
+    let left: Vec<i64> = store
+        .undelivered()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(left, vec![ids[3].0, ids[4].0]);
     store.close().await;
 }

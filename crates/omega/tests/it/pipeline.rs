@@ -235,3 +235,45 @@ async fn idle_sessions_stop_and_come_back() {
     assert_eq!(rt.ask("app", "fay", "two").await.unwrap().text, "echo: two");
     rt.shutdown().await;
 }
+
+#[actix_rt::test]
+async fn a_graceful_shutdown_mid_answer_resumes_the_message_on_the_next_start() {
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    fake.set_default(Script::Echo, Duration::from_secs(30));
+    let rt = start(config(&home, &fake)).await;
+    let accepted = rt
+        .gateway()
+        .submit(omega::Inbound::text("app", "ivy", "still there?"))
+        .await;
+    let omega_actors::gateway::Accepted::Queued(id) = accepted else {
+        panic!("{accepted:?}")
+    };
+    let f = &fake;
+    wait_until_async(Duration::from_secs(5), "the provider call", || async move {
+        f.request_count() == 1
+    })
+    .await;
+    rt.shutdown().await;
+
+    fake.set_default(Script::Echo, Duration::ZERO);
+    let rt = start(config(&home, &fake)).await;
+    let store = rt.store().clone();
+    let s = &store;
+    wait_until_async(
+        Duration::from_secs(10),
+        "the resumed answer",
+        || async move { !s.replies_to(id).await.unwrap().is_empty() },
+    )
+    .await;
+    let replies = store.replies_to(id).await.unwrap();
+    assert_eq!(
+        replies.len(),
+        1,
+        "one outcome, and not a shutdown error: {replies:?}"
+    );
+    assert_eq!(
+        (replies[0].kind.as_str(), replies[0].text.as_str()),
+        ("reply", "echo: still there?")
+    );
+    rt.shutdown().await;
+}
