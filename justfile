@@ -1,0 +1,30 @@
+# Omega's tasks. `just ci` is what CI runs (.ci/run adds the machine set-up).
+
+# Run the daemon with ./omega.toml (HTTP API on 127.0.0.1:3000).
+run *ARGS="start":
+    cargo run --release -- {{ARGS}}
+
+# Talk to Omega in this terminal.
+chat:
+    cargo run --release -- chat
+
+test:
+    cargo test --workspace --locked
+
+lint:
+    cargo fmt --all --check
+    cargo clippy --workspace --all-targets --locked -- -D warnings
+
+fmt:
+    cargo fmt --all
+
+# Load test of the runtime and micro-benchmarks; results go in BENCHMARKS.md.
+bench:
+    cargo bench --bench pipeline
+    cargo bench --bench parsers
+
+# Regenerate the config JSON Schema after changing the config model.
+schema:
+    cargo run -q -- config schema > schemas/config.schema.json
+
+ci: lint test
