@@ -25,6 +25,10 @@ pub mod rows;
 pub mod state;
 /// Counts and sizes for `omega status`.
 pub mod stats;
+/// Summaries of closed conversations.
+pub mod summaries;
+/// Scheduled tasks.
+pub mod tasks;
 /// The group-commit writer.
 pub mod writer;
 

@@ -330,3 +330,121 @@ async fn delivered_marks_can_be_batched() {
     assert_eq!(left, vec![ids[3].0, ids[4].0]);
     store.close().await;
 }
+
+fn task(sender: &str, desc: &str) -> omega_memory::tasks::NewTask {
+    omega_memory::tasks::NewTask {
+        channel: "http".into(),
+        sender_id: sender.into(),
+        reply_target: sender.into(),
+        kind: "reminder".into(),
+        description: desc.into(),
+        due_at: Utc::now() + chrono::Duration::hours(1),
+        timezone: "Europe/Lisbon".into(),
+        repeat: None,
+        project: String::new(),
+    }
+}
+
+#[tokio::test]
+async fn tasks_cancel_by_exact_id_or_unambiguous_prefix_only() {
+    use omega_memory::tasks::Cancelled;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&db(&dir)).await.unwrap();
+    let a = store
+        .create_task(task("kim", "water plants"))
+        .await
+        .unwrap();
+    let b = store.create_task(task("kim", "call mum")).await.unwrap();
+    store.create_task(task("lee", "not yours")).await.unwrap();
+    assert_eq!(a.id.len(), 16);
+    assert_eq!(store.pending_tasks("http", "kim").await.unwrap().len(), 2);
+    // SQL wildcards are plain characters: they match nothing.
+    assert_eq!(
+        store.cancel_task("http", "kim", "%").await.unwrap(),
+        Cancelled::NotFound
+    );
+    assert_eq!(
+        store.cancel_task("http", "kim", "_").await.unwrap(),
+        Cancelled::NotFound
+    );
+    assert_eq!(
+        store.cancel_task("http", "kim", "").await.unwrap(),
+        Cancelled::NotFound
+    );
+    // Another sender's task is out of reach.
+    let lee = store.pending_tasks("http", "lee").await.unwrap();
+    assert_eq!(
+        store.cancel_task("http", "kim", &lee[0].id).await.unwrap(),
+        Cancelled::NotFound
+    );
+    // A prefix shared by both is ambiguous (find the longest common prefix of the two ids).
+    let common: String =
+        a.id.chars()
+            .zip(b.id.chars())
+            .take_while(|(x, y)| x == y)
+            .map(|(x, _)| x)
+            .collect();
+    if !common.is_empty() {
+        assert!(matches!(
+            store.cancel_task("http", "kim", &common).await.unwrap(),
+            Cancelled::Ambiguous(_)
+        ));
+    }
+    assert_eq!(
+        store.cancel_task("http", "kim", &a.id[..8]).await.unwrap(),
+        Cancelled::Done(a.id.clone())
+    );
+    assert_eq!(
+        store.cancel_task("http", "kim", &a.id).await.unwrap(),
+        Cancelled::NotFound,
+        "already cancelled"
+    );
+    let left = store.pending_tasks("http", "kim").await.unwrap();
+    assert_eq!(
+        left.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(),
+        vec![b.id.as_str()]
+    );
+    store.close().await;
+}
+
+#[tokio::test]
+async fn closing_with_a_summary_keeps_it_for_the_sender() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&db(&dir)).await.unwrap();
+    let id = store
+        .record_inbound(&Inbound::text("http", "max", "hi"))
+        .await
+        .unwrap()
+        .id();
+    store
+        .finish_exchange(exchange(id, "max", "hi", "hello"))
+        .await
+        .unwrap();
+    let closed = store
+        .summarize_and_close("http", "max", "Max said hi.")
+        .await
+        .unwrap();
+    assert!(closed.is_some());
+    assert!(
+        store.history("http", "max", 10).await.unwrap().is_empty(),
+        "a closed conversation is no longer history"
+    );
+    let s = store.recent_summaries("http", "max", 3).await.unwrap();
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0].summary, "Max said hi.");
+    assert_eq!(
+        store
+            .summarize_and_close("http", "max", "again")
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(
+        store
+            .recent_summaries("http", "other", 3)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    store.close().await;
+}

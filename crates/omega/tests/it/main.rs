@@ -5,5 +5,6 @@ mod support;
 mod binary;
 mod config_files;
 mod http_api;
+mod llmock;
 mod pipeline;
 mod supervision;

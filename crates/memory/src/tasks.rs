@@ -1,0 +1,166 @@
+//! Scheduled tasks: the table the Scheduler will own. Times are stored in UTC with the zone the
+//! user meant them in.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::SqliteConnection;
+
+use crate::error::MemoryError;
+use crate::open::Store;
+
+/// A task to create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewTask {
+    pub channel: String,
+    pub sender_id: String,
+    pub reply_target: String,
+    /// `reminder` or `action`.
+    pub kind: String,
+    pub description: String,
+    pub due_at: DateTime<Utc>,
+    /// IANA zone the due time was meant in.
+    pub timezone: String,
+    pub repeat: Option<String>,
+    pub project: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct TaskRow {
+    pub id: String,
+    pub channel: String,
+    pub sender_id: String,
+    pub reply_target: String,
+    pub kind: String,
+    pub description: String,
+    pub due_at: i64,
+    pub timezone: String,
+    pub repeat: Option<String>,
+    pub project: String,
+    pub status: String,
+    pub retry_count: i64,
+    pub last_error: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// What cancelling by id or prefix did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cancelled {
+    /// This task was pending and is now cancelled.
+    Done(String),
+    NotFound,
+    /// The prefix matches several pending tasks; nothing was cancelled.
+    Ambiguous(Vec<String>),
+}
+
+macro_rules! task_columns {
+    () => {
+        "id, channel, sender_id, reply_target, kind, description, due_at, timezone, repeat, project, status, retry_count, last_error, created_at, updated_at"
+    };
+}
+
+async fn insert(c: &mut SqliteConnection, t: &(NewTask, i64)) -> Result<TaskRow, sqlx::Error> {
+    let (t, at) = t;
+    sqlx::query_as(concat!(
+        "INSERT INTO scheduled_tasks (id, channel, sender_id, reply_target, kind, description, due_at,
+            timezone, repeat, project, created_at, updated_at)
+         VALUES (lower(hex(randomblob(8))), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ",
+        task_columns!()
+    ))
+    .bind(&t.channel)
+    .bind(&t.sender_id)
+    .bind(&t.reply_target)
+    .bind(&t.kind)
+    .bind(&t.description)
+    .bind(crate::millis(t.due_at))
+    .bind(&t.timezone)
+    .bind(&t.repeat)
+    .bind(&t.project)
+    .bind(at)
+    .bind(at)
+    .fetch_one(&mut *c)
+    .await
+}
+
+async fn cancel(
+    c: &mut SqliteConnection,
+    k: &(String, String, String, i64),
+) -> Result<Cancelled, sqlx::Error> {
+    let (channel, sender, prefix, at) = k;
+    // Exact id or prefix, compared as text: no LIKE, so `%` and `_` are just characters.
+    let ids: Vec<(String,)> = sqlx::query_as(
+        "SELECT id FROM scheduled_tasks
+         WHERE channel = ? AND sender_id = ? AND status = 'pending'
+           AND (id = ? OR substr(id, 1, length(?)) = ?)
+         ORDER BY id",
+    )
+    .bind(channel)
+    .bind(sender)
+    .bind(prefix)
+    .bind(prefix)
+    .bind(prefix)
+    .fetch_all(&mut *c)
+    .await?;
+    let ids: Vec<String> = ids.into_iter().map(|r| r.0).collect();
+    let id = match ids.as_slice() {
+        [] => return Ok(Cancelled::NotFound),
+        [one] => one.clone(),
+        many => match many.iter().find(|i| *i == prefix) {
+            Some(exact) => exact.clone(),
+            None => return Ok(Cancelled::Ambiguous(ids)),
+        },
+    };
+    sqlx::query("UPDATE scheduled_tasks SET status = 'cancelled', updated_at = ? WHERE id = ?")
+        .bind(at)
+        .bind(&id)
+        .execute(&mut *c)
+        .await?;
+    Ok(Cancelled::Done(id))
+}
+
+impl Store {
+    pub async fn create_task(&self, task: NewTask) -> Result<TaskRow, MemoryError> {
+        self.writer
+            .write((task, crate::millis(Utc::now())), |c, t| {
+                Box::pin(insert(c, t))
+            })
+            .await
+    }
+
+    /// The sender's pending tasks, soonest first.
+    pub async fn pending_tasks(
+        &self,
+        channel: &str,
+        sender_id: &str,
+    ) -> Result<Vec<TaskRow>, MemoryError> {
+        let sql = concat!(
+            "SELECT ",
+            task_columns!(),
+            " FROM scheduled_tasks WHERE channel = ? AND sender_id = ? AND status = 'pending' ORDER BY due_at, id"
+        );
+        Ok(sqlx::query_as(sql)
+            .bind(channel)
+            .bind(sender_id)
+            .fetch_all(&self.read)
+            .await?)
+    }
+
+    /// Cancel one of the sender's pending tasks by exact id or unambiguous prefix.
+    pub async fn cancel_task(
+        &self,
+        channel: &str,
+        sender_id: &str,
+        id_or_prefix: &str,
+    ) -> Result<Cancelled, MemoryError> {
+        if id_or_prefix.trim().is_empty() {
+            return Ok(Cancelled::NotFound);
+        }
+        let key = (
+            channel.to_owned(),
+            sender_id.to_owned(),
+            id_or_prefix.trim().to_owned(),
+            crate::millis(Utc::now()),
+        );
+        self.writer.write(key, |c, k| Box::pin(cancel(c, k))).await
+    }
+}
