@@ -298,7 +298,7 @@ impl Handler<SessionEnded> for Gateway {
         ctx.wait(
             async move {
                 if let Some(job) = msg.in_flight {
-                    fail_in_flight(deps.store.clone(), deps.outbox.clone(), deps.provider_name.clone(), job).await;
+                    fail_in_flight(&deps, job).await;
                 }
                 if !allowed {
                     // Over budget: answer what this sender has waiting with an error instead of
@@ -306,7 +306,7 @@ impl Handler<SessionEnded> for Gateway {
                     let (channel, sender) = key.as_str().split_once(':').unwrap_or(("", ""));
                     if let Ok(rows) = deps.store.unfinished_inbound_for(channel, sender).await {
                         for row in rows {
-                            fail_in_flight(deps.store.clone(), deps.outbox.clone(), deps.provider_name.clone(), row.into())
+                            fail_in_flight(&deps, row.into())
                                 .await;
                         }
                     }

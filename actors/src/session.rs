@@ -541,35 +541,16 @@ async fn finish(
     }
 }
 
-/// Fail a message that a crashed session was answering. Used by the Gateway.
-pub(crate) async fn fail_in_flight(
-    store: Store,
-    outbox: Slot<Outbox>,
-    provider_name: String,
-    job: Job,
-) {
-    let exchange = Exchange {
-        inbox_id: job.id,
-        channel: job.channel.clone(),
-        sender_id: job.sender_id.clone(),
-        sender_name: job.sender_name.clone(),
-        reply_target: job.reply_target.clone(),
-        user_text: job.text.clone(),
-        reply_text: "Something went wrong inside Omega while answering this (internal error). \
-                     Please send it again."
-            .into(),
-        kind: OutboundKind::Error,
-        error: Some("the session handling this message crashed".into()),
-        call: CallRecord {
-            provider: Some(provider_name),
-            ..Default::default()
-        },
-        at: Utc::now(),
+/// Fail a message that a crashed session was answering. Used by the Gateway, which has no
+/// session but the same collaborators.
+pub(crate) async fn fail_in_flight(deps: &SessionDeps, job: Job) {
+    let text = "Something went wrong inside Omega while answering this (internal error). \
+                Please send it again."
+        .to_owned();
+    let call = CallRecord {
+        provider: Some(deps.provider_name.clone()),
+        ..Default::default()
     };
-    match store.finish_exchange(exchange).await {
-        Ok(row) => outbox.do_send(Dispatch(row)),
-        Err(e) => {
-            tracing::error!(id = job.id.0, error = %e, "cannot store the error reply for a crashed session")
-        }
-    }
+    let error = Some("the session handling this message crashed".to_owned());
+    finish(deps, &job, OutboundKind::Error, text, error, call).await;
 }

@@ -280,3 +280,14 @@ HEARTBEAT_OK";
         );
     }
 }
+
+#[cfg(test)]
+mod snapshots {
+    #[test]
+    fn mixed_answer_snapshot() {
+        let p = super::parse(
+            "Done! I'll remind you.\n\nSCHEDULE: stretch | 2026-12-01T10:00 | weekdays\n\n> LESSON: quoted\n\n```sh\nPURGE_FACTS\n```\nREWARD: 2 | x | y\nThanks.",
+        );
+        insta::assert_debug_snapshot!((p.text, p.effects, p.diagnostics));
+    }
+}

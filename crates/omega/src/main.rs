@@ -189,21 +189,27 @@ async fn wait_for_signal() {
     }
 }
 
-async fn chat(config: Config) -> anyhow::Result<ExitCode> {
+/// A runtime whose only channel is the terminal (`chat`, `ask`): no HTTP API, so it can run
+/// beside nothing else on the same data dir.
+async fn terminal_runtime(config: Config, channel: LocalChannel) -> anyhow::Result<Runtime> {
     if !config.channel.terminal.enabled {
         anyhow::bail!("the terminal channel is disabled ([channel.terminal] enabled = false)");
     }
+    Ok(Runtime::builder(config)
+        .http(false)
+        .local_channel_with(omega_actors::terminal::CHANNEL, Allowed::Anyone, channel)
+        .start()
+        .await?)
+}
+
+async fn chat(config: Config) -> anyhow::Result<ExitCode> {
     let interactive = omega_actors::terminal::stdin_is_interactive();
     let sender = config.channel.terminal.sender_id.clone();
-    let runtime = Runtime::builder(config)
-        .http(false)
-        .local_channel_with(
-            omega_actors::terminal::CHANNEL,
-            Allowed::Anyone,
-            omega_actors::terminal::printing_channel(interactive),
-        )
-        .start()
-        .await?;
+    let runtime = terminal_runtime(
+        config,
+        omega_actors::terminal::printing_channel(interactive),
+    )
+    .await?;
     if interactive {
         let status = runtime.provider_status();
         eprintln!(
@@ -225,15 +231,8 @@ async fn chat(config: Config) -> anyhow::Result<ExitCode> {
 
 async fn ask(config: Config, text: String) -> anyhow::Result<ExitCode> {
     let sender = config.channel.terminal.sender_id.clone();
-    let runtime = Runtime::builder(config)
-        .http(false)
-        .local_channel_with(
-            omega_actors::terminal::CHANNEL,
-            Allowed::Anyone,
-            LocalChannel::new(omega_actors::terminal::CHANNEL),
-        )
-        .start()
-        .await?;
+    let runtime =
+        terminal_runtime(config, LocalChannel::new(omega_actors::terminal::CHANNEL)).await?;
     let result = runtime
         .ask(omega_actors::terminal::CHANNEL, &sender, &text)
         .await;

@@ -167,18 +167,30 @@ impl OpenAiProvider {
         }
     }
 
-    async fn complete_plain(&self, req: &ChatRequest) -> Result<ChatResponse, ProviderError> {
-        let endpoint = self.endpoint("chat/completions");
+    /// POST the request; a non-2xx answer becomes the matching error.
+    async fn post(
+        &self,
+        endpoint: &str,
+        req: &ChatRequest,
+        stream: bool,
+    ) -> Result<reqwest::Response, ProviderError> {
         let resp = self
-            .authorized(self.http.post(&endpoint))
+            .authorized(self.http.post(endpoint))
             .timeout(Duration::from_secs(self.config.timeout_secs))
-            .json(&self.body(req, false))
+            .json(&self.body(req, stream))
             .send()
             .await
-            .map_err(|e| self.transport_error(&endpoint, &e))?;
-        if !resp.status().is_success() {
-            return Err(self.status_error(&endpoint, resp).await);
+            .map_err(|e| self.transport_error(endpoint, &e))?;
+        if resp.status().is_success() {
+            Ok(resp)
+        } else {
+            Err(self.status_error(endpoint, resp).await)
         }
+    }
+
+    async fn complete_plain(&self, req: &ChatRequest) -> Result<ChatResponse, ProviderError> {
+        let endpoint = self.endpoint("chat/completions");
+        let resp = self.post(&endpoint, req, false).await?;
         let bytes = resp
             .bytes()
             .await
@@ -208,16 +220,7 @@ impl OpenAiProvider {
         deltas: &DeltaSink,
     ) -> Result<ChatResponse, ProviderError> {
         let endpoint = self.endpoint("chat/completions");
-        let resp = self
-            .authorized(self.http.post(&endpoint))
-            .timeout(Duration::from_secs(self.config.timeout_secs))
-            .json(&self.body(req, true))
-            .send()
-            .await
-            .map_err(|e| self.transport_error(&endpoint, &e))?;
-        if !resp.status().is_success() {
-            return Err(self.status_error(&endpoint, resp).await);
-        }
+        let resp = self.post(&endpoint, req, true).await?;
         let mut text = String::new();
         let mut model = None;
         let mut usage = None;
