@@ -3,5 +3,7 @@
 
 /// The HTTP API's wire types, validation and bearer-token check.
 pub mod http_api;
+/// Telegram: Markdown to Telegram HTML, split into messages Telegram accepts.
+pub mod telegram;
 /// How the terminal shows messages.
 pub mod terminal;
