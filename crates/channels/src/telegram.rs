@@ -333,11 +333,7 @@ impl Renderer {
 
     fn end(&mut self, tag: TagEnd) {
         match tag {
-            TagEnd::Paragraph => {
-                if self.depth > 0 {
-                    self.text("\n");
-                }
-            }
+            TagEnd::Paragraph if self.depth > 0 => self.text("\n"),
             TagEnd::Heading(_) => self.tag("</b>"),
             TagEnd::BlockQuote(_) => {
                 while self.html.ends_with('\n') {
@@ -358,11 +354,7 @@ impl Renderer {
                 self.lists.pop();
                 self.depth -= 1;
             }
-            TagEnd::Item => {
-                if !self.html.ends_with('\n') {
-                    self.text("\n");
-                }
-            }
+            TagEnd::Item if !self.html.ends_with('\n') => self.text("\n"),
             TagEnd::Emphasis => self.tag("</i>"),
             TagEnd::Strong => self.tag("</b>"),
             TagEnd::Strikethrough => self.tag("</s>"),
