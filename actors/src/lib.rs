@@ -33,5 +33,7 @@ pub mod session;
 pub mod slot;
 /// The supervision tree.
 pub mod supervisor;
+/// The Telegram channel.
+pub mod telegram;
 /// The terminal channel (`omega chat`).
 pub mod terminal;

@@ -54,11 +54,6 @@ pub struct FlushOutbox;
 #[rtype(result = "()")]
 pub struct FlushDelivered;
 
-/// Delivered marks are written together: at most this many wait...
-const MARK_BATCH: usize = 256;
-/// ...for at most this long.
-const MARK_DELAY: Duration = Duration::from_millis(20);
-
 /// A delivery attempt finished.
 #[derive(Message)]
 #[rtype(result = "()")]
@@ -72,11 +67,12 @@ pub struct Outbox {
     channels: HashMap<String, Recipient<Deliver>>,
     /// Rows with a delivery under way, so a flush and a dispatch never send one twice at once.
     delivering: HashSet<i64>,
-    /// Confirmed deliveries not yet marked in the database. Marks are batched: a crash in the
-    /// few milliseconds before they are written means those replies are delivered again after
-    /// the restart (at least once, never lost), with the same outbox id.
+    /// Confirmed deliveries not yet marked in the database. A mark is written as soon as the
+    /// previous mark write is done, so under load marks batch themselves and when idle each is
+    /// written at once. A crash in the moment between a channel's confirmation and its mark means
+    /// that reply is delivered again after the restart (at least once, never lost).
     delivered: Vec<OutboxId>,
-    mark_timer: Option<SpawnHandle>,
+    marking: bool,
     /// The first retry waits this long; each later one twice as long as the one before.
     retry_base: Duration,
     _guard: ChildGuard,
@@ -89,7 +85,7 @@ impl Outbox {
             channels: HashMap::new(),
             delivering: HashSet::new(),
             delivered: Vec::new(),
-            mark_timer: None,
+            marking: false,
             retry_base: Duration::from_secs(1),
             _guard: guard,
         }
@@ -131,38 +127,36 @@ impl Outbox {
 
     fn confirm(&mut self, id: OutboxId, ctx: &mut Context<Self>) {
         self.delivered.push(id);
-        if self.delivered.len() >= MARK_BATCH {
+        if !self.marking {
             self.write_marks(ctx);
-        } else if self.mark_timer.is_none() {
-            self.mark_timer = Some(ctx.run_later(MARK_DELAY, |act, ctx| {
-                act.mark_timer = None;
-                act.write_marks(ctx);
-            }));
         }
     }
 
     fn write_marks(&mut self, ctx: &mut Context<Self>) {
-        if let Some(t) = self.mark_timer.take() {
-            ctx.cancel_future(t);
-        }
         let ids = std::mem::take(&mut self.delivered);
         if ids.is_empty() {
             return;
         }
+        self.marking = true;
         let store = self.store.clone();
-        ctx.spawn(async move {
-            let r = store.mark_delivered_many(ids.clone()).await;
-            (ids, r)
-        }
-        .into_actor(self)
-        .map(|(ids, r), act, _| {
-            for id in &ids {
-                act.delivering.remove(&id.0);
+        ctx.spawn(
+            async move {
+                let r = store.mark_delivered_many(ids.clone()).await;
+                (ids, r)
             }
-            if let Err(e) = r {
-                tracing::error!(error = %e, count = ids.len(), "cannot mark replies delivered; they may be sent again after a restart");
-            }
-        }));
+            .into_actor(self)
+            .map(|(ids, r), act, ctx| {
+                act.marking = false;
+                for id in &ids {
+                    act.delivering.remove(&id.0);
+                }
+                if let Err(e) = r {
+                    tracing::error!(error = %e, count = ids.len(), "cannot mark replies delivered; they may be sent again after a restart");
+                }
+                // Marks that arrived meanwhile go in one write.
+                act.write_marks(ctx);
+            }),
+        );
     }
 
     fn flush(&mut self, only_channel: Option<String>, ctx: &mut Context<Self>) {
@@ -234,10 +228,7 @@ impl Handler<Notify> for Outbox {
 impl Handler<FlushDelivered> for Outbox {
     type Result = ResponseActFuture<Self, ()>;
 
-    fn handle(&mut self, _: FlushDelivered, ctx: &mut Context<Self>) -> Self::Result {
-        if let Some(t) = self.mark_timer.take() {
-            ctx.cancel_future(t);
-        }
+    fn handle(&mut self, _: FlushDelivered, _: &mut Context<Self>) -> Self::Result {
         let ids = std::mem::take(&mut self.delivered);
         let store = self.store.clone();
         Box::pin(

@@ -318,6 +318,24 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
         return;
     }
 
+    if let Some(command) = omega_core::commands::Command::parse(&job.text) {
+        let text = match command {
+            omega_core::commands::Command::Help => {
+                omega_core::commands::help_text(&deps.settings.agent_name)
+            }
+        };
+        finish(
+            &deps,
+            &job,
+            OutboundKind::Reply,
+            text,
+            None,
+            CallRecord::default(),
+        )
+        .await;
+        return;
+    }
+
     let request = match build_request(&deps, &key, &job).await {
         Ok(r) => r,
         Err(e) => {

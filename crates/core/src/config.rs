@@ -146,6 +146,38 @@ impl Default for OpenAiConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct ChannelConfig {
     pub terminal: TerminalConfig,
+    pub telegram: TelegramConfig,
+}
+
+/// `[channel.telegram]`: a Telegram bot, long polling.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct TelegramConfig {
+    /// Run the Telegram channel with `omega start`.
+    pub enabled: bool,
+    /// The token from @BotFather; falls back to TELEGRAM_BOT_TOKEN.
+    pub bot_token: Secret,
+    /// The Bot API server (people run their own; tests point it at loopback).
+    pub api_url: String,
+    /// Telegram user ids allowed to talk to Omega; empty = nobody.
+    pub allowed_users: Vec<i64>,
+    /// Long-polling wait per getUpdates call, in seconds.
+    pub poll_timeout_secs: u64,
+    /// After this many seconds without an answer, send a short "still working" note; 0 = never.
+    pub still_working_secs: u64,
+}
+
+impl Default for TelegramConfig {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            bot_token: Secret::default(),
+            api_url: "https://api.telegram.org".into(),
+            allowed_users: Vec::new(),
+            poll_timeout_secs: 30,
+            still_working_secs: 60,
+        }
+    }
 }
 
 /// `[channel.terminal]`: `omega chat`, the local prompt.
@@ -426,7 +458,10 @@ impl From<Problem> for ConfigError {
 }
 
 /// Environment variables that carry a provider credential, and the key each fills when unset.
-pub const CREDENTIAL_VARS: &[(&str, &str)] = &[("OPENAI_API_KEY", "provider.openai.api_key")];
+pub const CREDENTIAL_VARS: &[(&str, &str)] = &[
+    ("OPENAI_API_KEY", "provider.openai.api_key"),
+    ("TELEGRAM_BOT_TOKEN", "channel.telegram.bot_token"),
+];
 
 /// `OMEGA_CONFIG` names the config file; it is not a key.
 pub const CONFIG_PATH_VAR: &str = "OMEGA_CONFIG";
@@ -523,11 +558,16 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, ConfigError> {
     };
 
     for (var, key) in CREDENTIAL_VARS {
-        if let Some(value) = env(var).filter(|v| !v.trim().is_empty())
-            && *key == "provider.openai.api_key"
-            && config.provider.openai.api_key.is_empty()
-        {
-            config.provider.openai.api_key = Secret::new(value);
+        let Some(value) = env(var).filter(|v| !v.trim().is_empty()) else {
+            continue;
+        };
+        let slot = match *key {
+            "provider.openai.api_key" => &mut config.provider.openai.api_key,
+            "channel.telegram.bot_token" => &mut config.channel.telegram.bot_token,
+            _ => continue,
+        };
+        if slot.is_empty() {
+            *slot = Secret::new(value);
         }
     }
 
@@ -756,6 +796,25 @@ fn validate(c: &Config) -> Vec<(String, String)> {
     }
     if c.memory.max_context_messages == 0 {
         bad("memory.max_context_messages", "must be at least 1".into());
+    }
+    let tg = &c.channel.telegram;
+    if tg.enabled && tg.bot_token.is_empty() {
+        bad(
+            "channel.telegram.bot_token",
+            "the Telegram channel is enabled but has no bot token; set TELEGRAM_BOT_TOKEN or [channel.telegram] bot_token (from @BotFather)".into(),
+        );
+    }
+    if !(tg.api_url.starts_with("http://") || tg.api_url.starts_with("https://")) {
+        bad(
+            "channel.telegram.api_url",
+            format!("`{}` is not an http:// or https:// URL", tg.api_url),
+        );
+    }
+    if tg.poll_timeout_secs > 50 {
+        bad(
+            "channel.telegram.poll_timeout_secs",
+            "must be at most 50 (Telegram's limit)".into(),
+        );
     }
     if c.channel.terminal.sender_id.trim().is_empty() {
         bad("channel.terminal.sender_id", "must not be empty".into());

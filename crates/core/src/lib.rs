@@ -7,6 +7,8 @@
 pub mod auth;
 /// Time as an injected dependency.
 pub mod clock;
+/// Slash commands answered without the AI.
+pub mod commands;
 /// The configuration model, its defaults, and how layers merge into it.
 pub mod config;
 /// Typed ids for rows and senders, and the one function that names a session.

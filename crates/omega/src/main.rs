@@ -197,6 +197,7 @@ async fn terminal_runtime(config: Config, channel: LocalChannel) -> anyhow::Resu
     }
     Ok(Runtime::builder(config)
         .http(false)
+        .telegram(false)
         .local_channel_with(omega_actors::terminal::CHANNEL, Allowed::Anyone, channel)
         .start()
         .await?)

@@ -39,6 +39,8 @@ pub enum StartError {
     Locked { path: PathBuf },
     #[error(transparent)]
     Store(#[from] omega_memory::MemoryError),
+    #[error("cannot start the Telegram channel: {0}")]
+    Telegram(String),
     #[error(
         "cannot serve the HTTP API on {host}:{port}: {source} (set [api] port, or [api] enabled = false)"
     )]
@@ -70,6 +72,7 @@ pub struct RuntimeBuilder {
     config: Config,
     provider: Option<Arc<dyn Provider>>,
     http: bool,
+    telegram: bool,
     locals: Vec<(String, Allowed, Option<LocalChannel>)>,
     custom: Vec<(String, Allowed, ChannelFactory)>,
     session_panic_on: Option<String>,
@@ -85,6 +88,12 @@ impl RuntimeBuilder {
     /// Serve the HTTP API (default: `[api] enabled`).
     pub fn http(mut self, on: bool) -> Self {
         self.http = on;
+        self
+    }
+
+    /// Run the Telegram channel (default: `[channel.telegram] enabled`).
+    pub fn telegram(mut self, on: bool) -> Self {
+        self.telegram = on;
         self
     }
 
@@ -153,6 +162,17 @@ impl RuntimeBuilder {
             Allowed::Only(config.api.allowed_senders.clone())
         };
         policy.set(omega_channels::http_api::CHANNEL, http_allowed);
+        let telegram_users = config
+            .channel
+            .telegram
+            .allowed_users
+            .iter()
+            .map(|u| u.to_string())
+            .collect();
+        policy.set(
+            omega_actors::telegram::CHANNEL,
+            Allowed::Only(telegram_users),
+        );
         for (name, allowed, _) in &self.locals {
             policy.set(name, allowed.clone());
         }
@@ -215,6 +235,26 @@ impl RuntimeBuilder {
             provider.name().to_owned(),
         );
 
+        let mut tasks = Vec::new();
+        if self.telegram && config.channel.telegram.enabled {
+            let tg = config.channel.telegram.clone();
+            let channel = omega_actors::telegram::TelegramChannel::new(tg.clone())
+                .map_err(StartError::Telegram)?;
+            let bot = channel.bot();
+            let addr = channel.start();
+            supervisor.do_send(RegisterChannel {
+                name: omega_actors::telegram::CHANNEL.into(),
+                recipient: addr.clone().recipient(),
+            });
+            tasks.push(actix_rt::spawn(omega_actors::telegram::run_polling(
+                bot,
+                tg,
+                tree.gateway.clone(),
+                store.clone(),
+                addr,
+            )));
+        }
+
         let started = Instant::now();
         let http = if self.http {
             let local = LocalChannel::new(omega_channels::http_api::CHANNEL).start();
@@ -250,6 +290,7 @@ impl RuntimeBuilder {
             supervisor,
             locals,
             http,
+            tasks,
             provider_status,
             started,
             _lock: lock,
@@ -336,6 +377,8 @@ pub struct Runtime {
     supervisor: Addr<Supervisor>,
     locals: HashMap<String, Addr<LocalChannel>>,
     http: Option<HttpServer>,
+    /// Channel loops (Telegram polling), aborted at shutdown.
+    tasks: Vec<actix_rt::task::JoinHandle<()>>,
     provider_status: SharedProviderStatus,
     started: Instant,
     _lock: File,
@@ -344,10 +387,12 @@ pub struct Runtime {
 impl Runtime {
     pub fn builder(config: Config) -> RuntimeBuilder {
         let http = config.api.enabled;
+        let telegram = config.channel.telegram.enabled;
         RuntimeBuilder {
             config,
             provider: None,
             http,
+            telegram,
             locals: Vec::new(),
             custom: Vec::new(),
             session_panic_on: None,
@@ -414,6 +459,9 @@ impl Runtime {
     /// Stop the HTTP API, stop restarting actors, and flush the database. Messages still being
     /// answered stay in the inbox and are resumed by the next start.
     pub async fn shutdown(self) {
+        for task in &self.tasks {
+            task.abort();
+        }
         if let Some(http) = &self.http {
             http.handle.stop(true).await;
         }

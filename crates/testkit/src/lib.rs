@@ -12,6 +12,8 @@ pub mod openai;
 pub mod peers;
 /// Actor probes: recipients that record what they receive.
 pub mod probe;
+/// A fake Telegram Bot API server on 127.0.0.1:0.
+pub mod telegram;
 /// Waiting with a deadline instead of sleeping.
 pub mod wait;
 

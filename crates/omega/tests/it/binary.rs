@@ -4,98 +4,10 @@ use omega_testkit::peers::free_port;
 use omega_testkit::{FakeOpenAi, Script, TempHome, wait_until};
 use serde_json::{Value, json};
 use std::io::Write;
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_omega");
-
-/// `omega --config <home>/omega.toml <args>`, with a clean environment for provider variables.
-fn omega(home: &TempHome, args: &[&str]) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.arg("--config").arg(home.config_path()).args(args);
-    cmd.env_remove("OPENAI_API_KEY")
-        .env_remove("RUST_LOG")
-        .env_remove("OMEGA_CONFIG");
-    cmd
-}
-
-struct Daemon {
-    child: Child,
-    port: u16,
-    log: std::path::PathBuf,
-}
-
-impl Daemon {
-    fn start(home: &TempHome, port: u16, run: u32) -> Self {
-        let log = home.path().join(format!("daemon-{run}.log"));
-        let child = omega(home, &["start"])
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .expect("spawn omega start");
-        let d = Self { child, port, log };
-        wait_until(Duration::from_secs(20), "the daemon's HTTP API", || {
-            http_get(port, "/api/health").is_some()
-        });
-        d
-    }
-
-    fn base(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    fn kill9(&mut self) {
-        self.child.kill().expect("SIGKILL");
-        self.child.wait().unwrap();
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn http_get(port: u16, path: &str) -> Option<Value> {
-    let resp = reqwest::blocking_get(format!("http://127.0.0.1:{port}{path}"))?;
-    Some(resp)
-}
-
-mod reqwest {
-    //! Tiny blocking helpers over the async client, for tests that drive a child process.
-    use serde_json::Value;
-
-    fn rt() -> tokio::runtime::Runtime {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-    }
-
-    pub fn blocking_get(url: String) -> Option<Value> {
-        rt().block_on(async {
-            let r = ::reqwest::get(url).await.ok()?;
-            r.json().await.ok()
-        })
-    }
-
-    pub fn blocking_post(url: String, body: &Value) -> (u16, Value) {
-        rt().block_on(async {
-            let r = ::reqwest::Client::new()
-                .post(url)
-                .json(body)
-                .send()
-                .await
-                .unwrap();
-            (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
-        })
-    }
-}
+use crate::support::{Daemon, http_get, omega, reqwest};
 
 fn provider_config(fake: &FakeOpenAi, port: u16) -> String {
     format!(

@@ -8,3 +8,4 @@ mod http_api;
 mod llmock;
 mod pipeline;
 mod supervision;
+mod telegram;

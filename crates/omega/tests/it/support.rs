@@ -26,3 +26,98 @@ pub async fn start(c: Config) -> Runtime {
 pub fn http_base(rt: &Runtime) -> String {
     format!("http://{}", rt.http_addr().expect("http enabled"))
 }
+
+use omega_testkit::{TempHome as Home, wait_until};
+use serde_json::Value;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const BIN: &str = env!("CARGO_BIN_EXE_omega");
+
+/// `omega --config <home>/omega.toml <args>`, with a clean environment for provider variables.
+pub fn omega(home: &Home, args: &[&str]) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--config").arg(home.config_path()).args(args);
+    cmd.env_remove("OPENAI_API_KEY")
+        .env_remove("RUST_LOG")
+        .env_remove("OMEGA_CONFIG");
+    cmd
+}
+
+pub struct Daemon {
+    pub child: Child,
+    pub port: u16,
+    log: std::path::PathBuf,
+}
+
+impl Daemon {
+    pub fn start(home: &Home, port: u16, run: u32) -> Self {
+        let log = home.path().join(format!("daemon-{run}.log"));
+        let child = omega(home, &["start"])
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("spawn omega start");
+        let d = Self { child, port, log };
+        wait_until(Duration::from_secs(20), "the daemon's HTTP API", || {
+            http_get(port, "/api/health").is_some()
+        });
+        d
+    }
+
+    pub fn base(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub fn kill9(&mut self) {
+        self.child.kill().expect("SIGKILL");
+        self.child.wait().unwrap();
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn http_get(port: u16, path: &str) -> Option<Value> {
+    let resp = reqwest::blocking_get(format!("http://127.0.0.1:{port}{path}"))?;
+    Some(resp)
+}
+
+pub mod reqwest {
+    //! Tiny blocking helpers over the async client, for tests that drive a child process.
+    use serde_json::Value;
+
+    fn rt() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
+    pub fn blocking_get(url: String) -> Option<Value> {
+        rt().block_on(async {
+            let r = ::reqwest::get(url).await.ok()?;
+            r.json().await.ok()
+        })
+    }
+
+    pub fn blocking_post(url: String, body: &Value) -> (u16, Value) {
+        rt().block_on(async {
+            let r = ::reqwest::Client::new()
+                .post(url)
+                .json(body)
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+        })
+    }
+}

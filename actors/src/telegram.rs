@@ -1,0 +1,333 @@
+//! The Telegram channel: teloxide against the Bot API, long polling. I/O only — ordering, the busy
+//! acknowledgement and everything else come from the Gateway and the Session.
+//!
+//! Receiving: `getUpdates` with the stored offset. Each update goes to the Gateway, and only once
+//! it is in the inbox (or refused) is the offset advanced and saved in `channel_state`; a crash in
+//! between makes Telegram send the update again, and the inbox drops it as a duplicate (its
+//! `external_id` is the update id). So a restart neither loses nor repeats a message.
+//!
+//! Errors: network failures and 5xx back off exponentially (1 s … 60 s); `429 retry_after` is
+//! waited out; an invalid token stops the channel with one clear log line instead of a crash
+//! loop.
+//!
+//! Sending: Markdown is rendered to Telegram HTML and split under 4,096 UTF-16 units
+//! (`omega_channels::telegram`); a chunk Telegram rejects as unparseable is re-sent as plain text.
+//! While a message is being answered the chat shows "typing…", refreshed every 4 s, and after
+//! `still_working_secs` a short note says Omega is still on it.
+
+use actix::prelude::*;
+use omega_channels::telegram::{Chunk, MAX_MESSAGE_UTF16, render_chunks};
+use omega_core::Inbound;
+use omega_core::config::TelegramConfig;
+use omega_memory::Store;
+use std::collections::HashMap;
+use std::time::Duration;
+use teloxide::payloads::{GetUpdatesSetters, SendMessageSetters};
+use teloxide::requests::{Request, Requester};
+use teloxide::types::{AllowedUpdate, BotCommand, ChatAction, ChatId, ParseMode, UpdateKind};
+use teloxide::{ApiError, Bot, RequestError};
+
+use crate::channel::{Deliver, DeliveryError};
+use crate::gateway::{Accepted, Gateway, Receive};
+use crate::slot::Slot;
+
+/// The channel name.
+pub const CHANNEL: &str = "telegram";
+/// Key of the saved update offset in `channel_state`.
+const OFFSET_KEY: &str = "offset";
+const TYPING_EVERY: Duration = Duration::from_secs(4);
+/// Sends that hit 429 are retried this many times (waiting `retry_after` each time).
+const SEND_RETRIES: usize = 3;
+
+/// Show "typing…" in a chat until its answer is delivered.
+#[derive(Message)]
+#[rtype(result = "()")]
+struct StartTyping {
+    chat: i64,
+}
+
+pub struct TelegramChannel {
+    bot: Bot,
+    config: TelegramConfig,
+    /// Chats with a message being answered: the typing timer and how many ticks it has run.
+    typing: HashMap<i64, (SpawnHandle, u64)>,
+}
+
+impl TelegramChannel {
+    /// A channel for `config`; `start_polling` begins receiving.
+    pub fn new(config: TelegramConfig) -> Result<Self, String> {
+        let url = reqwest::Url::parse(&config.api_url).map_err(|e| {
+            format!(
+                "channel.telegram.api_url `{}` is not a URL: {e}",
+                config.api_url
+            )
+        })?;
+        let bot = Bot::new(config.bot_token.expose()).set_api_url(url);
+        Ok(Self {
+            bot,
+            config,
+            typing: HashMap::new(),
+        })
+    }
+
+    pub fn bot(&self) -> Bot {
+        self.bot.clone()
+    }
+
+    fn stop_typing(&mut self, chat: i64, ctx: &mut Context<Self>) {
+        if let Some((h, _)) = self.typing.remove(&chat) {
+            ctx.cancel_future(h);
+        }
+    }
+}
+
+impl Actor for TelegramChannel {
+    type Context = Context<Self>;
+}
+
+impl Handler<StartTyping> for TelegramChannel {
+    type Result = ();
+
+    fn handle(&mut self, msg: StartTyping, ctx: &mut Context<Self>) {
+        let chat = msg.chat;
+        if self.typing.contains_key(&chat) {
+            return;
+        }
+        let bot = self.bot.clone();
+        actix_rt::spawn(async move {
+            let _ = bot
+                .send_chat_action(ChatId(chat), ChatAction::Typing)
+                .send()
+                .await;
+        });
+        let note_after = self.config.still_working_secs;
+        let handle = ctx.run_interval(TYPING_EVERY, move |act, _| {
+            let Some(entry) = act.typing.get_mut(&chat) else {
+                return;
+            };
+            entry.1 += 1;
+            let elapsed = entry.1 * TYPING_EVERY.as_secs();
+            let bot = act.bot.clone();
+            let note = note_after > 0
+                && elapsed >= note_after
+                && elapsed - TYPING_EVERY.as_secs() < note_after;
+            actix_rt::spawn(async move {
+                let _ = bot
+                    .send_chat_action(ChatId(chat), ChatAction::Typing)
+                    .send()
+                    .await;
+                if note {
+                    let _ = bot
+                        .send_message(ChatId(chat), "Still working on it…")
+                        .send()
+                        .await;
+                }
+            });
+        });
+        self.typing.insert(chat, (handle, 0));
+    }
+}
+
+impl Handler<Deliver> for TelegramChannel {
+    type Result = ResponseFuture<Result<(), DeliveryError>>;
+
+    fn handle(&mut self, msg: Deliver, ctx: &mut Context<Self>) -> Self::Result {
+        let bot = self.bot.clone();
+        let Ok(chat) = msg.recipient.parse::<i64>() else {
+            let r = Err(DeliveryError::Permanent(format!(
+                "`{}` is not a Telegram chat id",
+                msg.recipient
+            )));
+            return Box::pin(async move { r });
+        };
+        if msg.kind.is_outcome() {
+            self.stop_typing(chat, ctx);
+        }
+        let chunks = render_chunks(&msg.text, MAX_MESSAGE_UTF16);
+        Box::pin(async move {
+            for chunk in chunks {
+                send_chunk(&bot, chat, &chunk).await?;
+            }
+            Ok(())
+        })
+    }
+}
+
+/// Send one chunk as HTML, falling back to plain text if Telegram cannot parse it.
+async fn send_chunk(bot: &Bot, chat: i64, chunk: &Chunk) -> Result<(), DeliveryError> {
+    match send_with_retry(bot, chat, &chunk.html, true).await {
+        Err(RequestError::Api(ApiError::CantParseEntities(why))) => {
+            tracing::warn!(chat, reason = %why, "Telegram rejected the HTML; sending plain text");
+            send_with_retry(bot, chat, &chunk.plain, false)
+                .await
+                .map_err(classify)
+        }
+        other => other.map_err(classify),
+    }
+}
+
+async fn send_with_retry(bot: &Bot, chat: i64, text: &str, html: bool) -> Result<(), RequestError> {
+    let mut tries = 0;
+    loop {
+        let mut req = bot.send_message(ChatId(chat), text);
+        if html {
+            req = req.parse_mode(ParseMode::Html);
+        }
+        match req.send().await {
+            Ok(_) => return Ok(()),
+            Err(RequestError::RetryAfter(secs)) if tries < SEND_RETRIES => {
+                tries += 1;
+                tracing::info!(
+                    chat,
+                    wait_secs = secs.seconds(),
+                    "Telegram asked to slow down"
+                );
+                tokio::time::sleep(secs.duration()).await;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+fn classify(e: RequestError) -> DeliveryError {
+    match e {
+        RequestError::Api(
+            ApiError::BotBlocked
+            | ApiError::ChatNotFound
+            | ApiError::UserDeactivated
+            | ApiError::BotKicked,
+        ) => DeliveryError::Permanent(e.to_string()),
+        other => DeliveryError::Transient(other.to_string()),
+    }
+}
+
+/// Receive updates until the channel is stopped (or the token is rejected).
+pub async fn run_polling(
+    bot: Bot,
+    config: TelegramConfig,
+    gateway: Slot<Gateway>,
+    store: Store,
+    channel: Addr<TelegramChannel>,
+) {
+    let me = loop {
+        match bot.get_me().send().await {
+            Ok(me) => break me,
+            Err(RequestError::Api(ApiError::InvalidToken)) => {
+                tracing::error!(
+                    "Telegram rejected channel.telegram.bot_token (getMe: Unauthorized); the Telegram channel is stopped. \
+                     Check the token from @BotFather"
+                );
+                return;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot reach the Telegram Bot API at start-up; retrying in 5 s");
+                tokio::time::sleep(Duration::from_secs(5)).await;
+            }
+        }
+    };
+    tracing::info!(bot = %me.username(), "Telegram channel connected");
+    if config.allowed_users.is_empty() {
+        tracing::warn!(
+            "channel.telegram.allowed_users is empty: nobody can talk to Omega on Telegram"
+        );
+    }
+    let menu: Vec<BotCommand> = omega_core::commands::MENU
+        .iter()
+        .map(|(n, d)| BotCommand::new(*n, *d))
+        .collect();
+    if let Err(e) = bot.set_my_commands(menu).send().await {
+        tracing::warn!(error = %e, "cannot register the command menu");
+    }
+
+    let mut offset: i32 = match store.channel_state(CHANNEL, OFFSET_KEY).await {
+        Ok(Some(v)) => v.parse().unwrap_or(0),
+        _ => 0,
+    };
+    let mut backoff = Duration::from_secs(1);
+    loop {
+        let request = bot
+            .get_updates()
+            .offset(offset)
+            .timeout(config.poll_timeout_secs as u32)
+            .allowed_updates(vec![AllowedUpdate::Message]);
+        let updates = match request.send().await {
+            Ok(u) => {
+                backoff = Duration::from_secs(1);
+                u
+            }
+            Err(RequestError::RetryAfter(secs)) => {
+                tracing::info!(
+                    wait_secs = secs.seconds(),
+                    "Telegram asked to slow down polling"
+                );
+                tokio::time::sleep(secs.duration()).await;
+                continue;
+            }
+            Err(RequestError::Api(ApiError::InvalidToken)) => {
+                tracing::error!("Telegram rejected the bot token; the Telegram channel is stopped");
+                return;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, retry_in_secs = backoff.as_secs(), "getUpdates failed");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(60));
+                continue;
+            }
+        };
+        for update in updates {
+            let next = update.id.0 as i32 + 1;
+            if let Some(inbound) = to_inbound(update.id.0, &update.kind) {
+                let chat: i64 = inbound.reply_target.parse().unwrap_or(0);
+                let (tx, rx) = tokio::sync::oneshot::channel();
+                gateway.do_send(Receive {
+                    inbound,
+                    ack: Some(tx),
+                });
+                match rx.await {
+                    Ok(Accepted::Queued(_)) => channel.do_send(StartTyping { chat }),
+                    Ok(Accepted::Duplicate(_) | Accepted::Denied) => {}
+                    Ok(Accepted::Failed(e)) => {
+                        tracing::error!(error = %e, "an update could not be stored; it will be fetched again");
+                        tokio::time::sleep(backoff).await;
+                        break;
+                    }
+                    Err(_) => {
+                        tracing::error!("the gateway is gone; Telegram polling stops");
+                        return;
+                    }
+                }
+            }
+            // The update is stored (or refused, or not for us): confirm it.
+            offset = next;
+            if let Err(e) = store
+                .set_channel_state(CHANNEL, OFFSET_KEY, &offset.to_string())
+                .await
+            {
+                tracing::error!(error = %e, "cannot save the Telegram offset");
+            }
+        }
+    }
+}
+
+/// A private text message as an inbound message; anything else is not (yet) for Omega.
+fn to_inbound(update_id: u32, kind: &UpdateKind) -> Option<Inbound> {
+    let UpdateKind::Message(m) = kind else {
+        return None;
+    };
+    if !m.chat.is_private() {
+        return None;
+    }
+    let from = m.from.as_ref()?;
+    let text = m.text()?.to_owned();
+    let mut inbound = Inbound::text(CHANNEL, &from.id.0.to_string(), text);
+    inbound.sender_name = Some(
+        from.username
+            .clone()
+            .map(|u| format!("@{u}"))
+            .unwrap_or_else(|| from.full_name()),
+    );
+    inbound.reply_target = m.chat.id.0.to_string();
+    inbound.external_id = Some(update_id.to_string());
+    inbound.received_at = m.date;
+    Some(inbound)
+}

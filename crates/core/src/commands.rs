@@ -1,0 +1,52 @@
+//! Slash commands Omega answers itself, without asking the AI. Unknown `/x` commands go to the AI.
+
+/// A recognized command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Help,
+}
+
+/// The commands a channel should advertise (e.g. Telegram's command menu): (name, description).
+pub const MENU: &[(&str, &str)] = &[("help", "What Omega can do and how to use it")];
+
+impl Command {
+    /// Parse `/name[@bot] args`. Returns `None` for ordinary text and unknown commands.
+    pub fn parse(text: &str) -> Option<Self> {
+        let first = text.split_whitespace().next()?;
+        let name = first.strip_prefix('/')?;
+        let name = name.split('@').next().unwrap_or(name).to_ascii_lowercase();
+        match name.as_str() {
+            "help" | "start" => Some(Command::Help),
+            _ => None,
+        }
+    }
+}
+
+/// The `/help` text.
+pub fn help_text(agent_name: &str) -> String {
+    format!(
+        "I'm {agent_name}, your personal AI agent. Just write to me in plain language: ask questions, \
+         think out loud, tell me about yourself — I remember our conversations.\n\n\
+         Commands:\n\
+         /help — this message\n\n\
+         More commands (tasks, memory, projects) are on their way."
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_help_with_and_without_bot_name() {
+        assert_eq!(Command::parse("/help"), Some(Command::Help));
+        assert_eq!(
+            Command::parse("  /HELP@omega_bot please"),
+            Some(Command::Help)
+        );
+        assert_eq!(Command::parse("/start"), Some(Command::Help));
+        assert_eq!(Command::parse("help"), None);
+        assert_eq!(Command::parse("/unknown"), None);
+        assert_eq!(Command::parse(""), None);
+    }
+}

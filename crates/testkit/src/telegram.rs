@@ -1,0 +1,471 @@
+//! A fake Telegram Bot API server, written from the Bot API documentation.
+//!
+//! `POST|GET /bot<token>/<method>` with JSON or form parameters; method names are matched
+//! case-insensitively (teloxide sends `GetUpdates`). Answers are `{"ok":true,"result":...}` or
+//! `{"ok":false,"error_code":N,"description":"...","parameters":{"retry_after":S}}`. Dates are Unix
+//! seconds. `getUpdates` honours `offset` (updates below it are confirmed and forgotten) and
+//! `timeout` (long polling: it waits for an update up to that many seconds). `sendMessage` with
+//! `parse_mode: "HTML"` is checked the way Telegram checks it: only its tags, balanced, with
+//! `&lt;`-style entities; otherwise 400 "can't parse entities". A message longer than 4096 UTF-16
+//! units after entity parsing is refused.
+
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use parking_lot::Mutex;
+use serde_json::{Value, json};
+use std::collections::VecDeque;
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use tokio::sync::Notify;
+
+pub const BOT_ID: i64 = 7_000_000_001;
+
+/// A message the bot sent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sent {
+    pub chat_id: i64,
+    pub text: String,
+    pub parse_mode: Option<String>,
+    pub message_id: i64,
+}
+
+#[derive(Debug, Clone)]
+struct Fault {
+    method: String,
+    code: u16,
+    description: String,
+    retry_after: Option<u64>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    token: String,
+    next_update_id: i64,
+    next_message_id: i64,
+    updates: VecDeque<Value>,
+    sent: Vec<Sent>,
+    actions: Vec<(i64, String)>,
+    commands: Vec<Value>,
+    calls: Vec<(String, Value)>,
+    faults: Vec<Fault>,
+    /// Confirmed = below the highest offset a client sent.
+    confirmed_offset: i64,
+}
+
+#[derive(Debug, Default)]
+struct Shared {
+    state: Mutex<State>,
+    new_update: Notify,
+}
+
+/// A running fake Bot API. Stops when dropped.
+pub struct FakeTelegram {
+    port: u16,
+    shared: Arc<Shared>,
+    server: actix_web::dev::ServerHandle,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for FakeTelegram {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FakeTelegram")
+            .field("port", &self.port)
+            .finish()
+    }
+}
+
+fn now_secs() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+impl FakeTelegram {
+    /// Start on a free loopback port, accepting `token`.
+    pub fn start(token: &str) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind fake telegram");
+        let port = listener.local_addr().expect("addr").port();
+        let shared = Arc::new(Shared::default());
+        {
+            let mut st = shared.state.lock();
+            st.token = token.to_owned();
+            st.next_update_id = 100;
+            st.next_message_id = 1;
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let s = shared.clone();
+        let thread = std::thread::Builder::new()
+            .name(format!("fake-telegram-{port}"))
+            .spawn(move || {
+                actix_rt::System::new().block_on(async move {
+                    let data = web::Data::from(s);
+                    let server = HttpServer::new(move || {
+                        App::new()
+                            .app_data(data.clone())
+                            .app_data(web::PayloadConfig::new(64 * 1024 * 1024))
+                            .route("/bot{token}/{method}", web::to(method))
+                            .route("/file/bot{token}/{path:.*}", web::get().to(file))
+                    })
+                    .workers(2)
+                    .disable_signals()
+                    .shutdown_timeout(0)
+                    .listen(listener)
+                    .expect("listen")
+                    .run();
+                    let _ = tx.send(server.handle());
+                    let _ = server.await;
+                });
+            })
+            .expect("spawn fake telegram");
+        let server = rx.recv().expect("fake telegram started");
+        Self {
+            port,
+            shared,
+            server,
+            thread: Some(thread),
+        }
+    }
+
+    /// What `api_url` should be.
+    pub fn api_url(&self) -> String {
+        format!("http://127.0.0.1:{}/", self.port)
+    }
+
+    /// A person sends the bot a private text message; returns the update id.
+    pub fn send_text(&self, user_id: i64, text: &str) -> i64 {
+        let mut st = self.shared.state.lock();
+        let update_id = st.next_update_id;
+        st.next_update_id += 1;
+        let message_id = st.next_message_id;
+        st.next_message_id += 1;
+        let user = json!({"id": user_id, "is_bot": false, "first_name": format!("User{user_id}"), "username": format!("user{user_id}"), "language_code": "en"});
+        st.updates.push_back(json!({
+            "update_id": update_id,
+            "message": {
+                "message_id": message_id,
+                "date": now_secs(),
+                "chat": {"id": user_id, "type": "private", "first_name": format!("User{user_id}"), "username": format!("user{user_id}")},
+                "from": user,
+                "text": text,
+            }
+        }));
+        drop(st);
+        self.shared.new_update.notify_waiters();
+        update_id
+    }
+
+    /// The next call to `method` fails with this status (and `retry_after`, for 429).
+    pub fn fail_next(&self, method: &str, code: u16, description: &str, retry_after: Option<u64>) {
+        self.shared.state.lock().faults.push(Fault {
+            method: method.to_ascii_lowercase(),
+            code,
+            description: description.to_owned(),
+            retry_after,
+        });
+    }
+
+    /// Messages the bot sent, in order.
+    pub fn sent(&self) -> Vec<Sent> {
+        self.shared.state.lock().sent.clone()
+    }
+
+    /// Messages the bot sent to one chat.
+    pub fn sent_to(&self, chat_id: i64) -> Vec<Sent> {
+        self.sent()
+            .into_iter()
+            .filter(|s| s.chat_id == chat_id)
+            .collect()
+    }
+
+    /// (chat, action) pairs from `sendChatAction`.
+    pub fn chat_actions(&self) -> Vec<(i64, String)> {
+        self.shared.state.lock().actions.clone()
+    }
+
+    /// The commands registered with `setMyCommands`.
+    pub fn commands(&self) -> Vec<Value> {
+        self.shared.state.lock().commands.clone()
+    }
+
+    /// Every call: (lower-case method, parameters).
+    pub fn calls(&self) -> Vec<(String, Value)> {
+        self.shared.state.lock().calls.clone()
+    }
+
+    /// Updates not yet confirmed by a later `offset`.
+    pub fn unconfirmed(&self) -> usize {
+        self.shared.state.lock().updates.len()
+    }
+
+    pub fn confirmed_offset(&self) -> i64 {
+        self.shared.state.lock().confirmed_offset
+    }
+}
+
+impl Drop for FakeTelegram {
+    fn drop(&mut self) {
+        self.shared.new_update.notify_waiters();
+        drop(self.server.stop(false));
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn ok(result: Value) -> HttpResponse {
+    HttpResponse::Ok().json(json!({"ok": true, "result": result}))
+}
+
+fn err(code: u16, description: &str, retry_after: Option<u64>) -> HttpResponse {
+    let status = actix_web::http::StatusCode::from_u16(code)
+        .unwrap_or(actix_web::http::StatusCode::BAD_REQUEST);
+    let mut body = json!({"ok": false, "error_code": code, "description": description});
+    if let Some(s) = retry_after {
+        body["parameters"] = json!({"retry_after": s});
+    }
+    HttpResponse::build(status).json(body)
+}
+
+/// Parameters from a JSON body, a form body, or the query string.
+fn params(req: &HttpRequest, body: &[u8]) -> Value {
+    if let Ok(v) = serde_json::from_slice::<Value>(body)
+        && v.is_object()
+    {
+        return v;
+    }
+    let raw = if body.is_empty() {
+        req.query_string().as_bytes()
+    } else {
+        body
+    };
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(raw).unwrap_or_default();
+    let mut map = serde_json::Map::new();
+    for (k, v) in pairs {
+        let val = serde_json::from_str::<Value>(&v).unwrap_or(Value::String(v));
+        map.insert(k, val);
+    }
+    Value::Object(map)
+}
+
+fn int(v: &Value) -> Option<i64> {
+    v.as_i64()
+        .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+}
+
+fn bot_user() -> Value {
+    json!({"id": BOT_ID, "is_bot": true, "first_name": "Omega", "username": "omega_test_bot"})
+}
+
+async fn file(_path: web::Path<(String, String)>) -> HttpResponse {
+    HttpResponse::NotFound().finish()
+}
+
+async fn method(
+    shared: web::Data<Shared>,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (token, method) = path.into_inner();
+    let method = method.to_ascii_lowercase();
+    let p = params(&req, &body);
+    {
+        let mut st = shared.state.lock();
+        if token != st.token {
+            return err(401, "Unauthorized", None);
+        }
+        st.calls.push((method.clone(), p.clone()));
+        if let Some(i) = st.faults.iter().position(|f| f.method == method) {
+            let f = st.faults.remove(i);
+            return err(f.code, &f.description, f.retry_after);
+        }
+    }
+    match method.as_str() {
+        "getme" => ok(json!({
+            "id": BOT_ID, "is_bot": true, "first_name": "Omega", "username": "omega_test_bot",
+            "can_join_groups": true, "can_read_all_group_messages": false, "supports_inline_queries": false,
+            "can_connect_to_business": false, "has_main_web_app": false
+        })),
+        "getwebhookinfo" => {
+            ok(json!({"url": "", "has_custom_certificate": false, "pending_update_count": 0}))
+        }
+        "deletewebhook" | "setmycommands" | "sendchataction" => {
+            let mut st = shared.state.lock();
+            if method == "setmycommands" {
+                st.commands = p["commands"].as_array().cloned().unwrap_or_default();
+            }
+            if method == "sendchataction" {
+                let chat = int(&p["chat_id"]).unwrap_or(0);
+                st.actions
+                    .push((chat, p["action"].as_str().unwrap_or("").to_owned()));
+            }
+            ok(json!(true))
+        }
+        "getupdates" => get_updates(&shared, &p).await,
+        "sendmessage" => send_message(&shared, &p),
+        _ => err(404, "Not Found: method not found", None),
+    }
+}
+
+async fn get_updates(shared: &Shared, p: &Value) -> HttpResponse {
+    let offset = int(&p["offset"]).unwrap_or(0);
+    let timeout = int(&p["timeout"]).unwrap_or(0).clamp(0, 50) as u64;
+    let limit = int(&p["limit"]).unwrap_or(100).clamp(1, 100) as usize;
+    let deadline = Instant::now() + Duration::from_secs(timeout);
+    loop {
+        let notified = shared.new_update.notified();
+        {
+            let mut st = shared.state.lock();
+            if offset > 0 {
+                // An offset confirms every update below it: they are never sent again.
+                st.updates
+                    .retain(|u| u["update_id"].as_i64().unwrap_or(0) >= offset);
+                st.confirmed_offset = st.confirmed_offset.max(offset);
+            }
+            let batch: Vec<Value> = st.updates.iter().take(limit).cloned().collect();
+            if !batch.is_empty() || Instant::now() >= deadline {
+                return ok(Value::Array(batch));
+            }
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        let _ = tokio::time::timeout(left, notified).await;
+    }
+}
+
+fn send_message(shared: &Shared, p: &Value) -> HttpResponse {
+    let Some(chat_id) = int(&p["chat_id"]) else {
+        return err(400, "Bad Request: chat_id is empty", None);
+    };
+    let text = p["text"].as_str().unwrap_or("").to_owned();
+    if text.trim().is_empty() {
+        return err(400, "Bad Request: message text is empty", None);
+    }
+    let parse_mode = p["parse_mode"].as_str().map(str::to_owned);
+    let visible = match parse_mode.as_deref() {
+        Some("HTML") => match visible_text(&text) {
+            Ok(v) => v,
+            Err(e) => {
+                return err(
+                    400,
+                    &format!("Bad Request: can't parse entities: {e}"),
+                    None,
+                );
+            }
+        },
+        _ => text.clone(),
+    };
+    if visible.chars().map(char::len_utf16).sum::<usize>() > 4096 {
+        return err(400, "Bad Request: message is too long", None);
+    }
+    let mut st = shared.state.lock();
+    let message_id = st.next_message_id;
+    st.next_message_id += 1;
+    st.sent.push(Sent {
+        chat_id,
+        text: text.clone(),
+        parse_mode,
+        message_id,
+    });
+    ok(json!({
+        "message_id": message_id,
+        "date": now_secs(),
+        "chat": {"id": chat_id, "type": "private", "first_name": "User"},
+        "from": bot_user(),
+        "text": visible,
+    }))
+}
+
+/// Telegram's HTML subset: returns the visible text, or why it cannot be parsed.
+pub fn visible_text(html: &str) -> Result<String, String> {
+    const TAGS: &[&str] = &[
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "ins",
+        "s",
+        "strike",
+        "del",
+        "span",
+        "tg-spoiler",
+        "a",
+        "code",
+        "pre",
+        "blockquote",
+        "tg-emoji",
+    ];
+    let mut out = String::new();
+    let mut stack: Vec<String> = Vec::new();
+    let mut rest = html;
+    let mut offset = 0;
+    while let Some(c) = rest.chars().next() {
+        match c {
+            '<' => {
+                let end = rest
+                    .find('>')
+                    .ok_or_else(|| format!("unclosed start tag at byte offset {offset}"))?;
+                let inner = &rest[1..end];
+                if let Some(name) = inner.strip_prefix('/') {
+                    let name = name.trim().to_ascii_lowercase();
+                    match stack.pop() {
+                        Some(open) if open == name => {}
+                        _ => {
+                            return Err(format!(
+                                "can't find end tag corresponding to start tag \"{name}\" at byte offset {offset}"
+                            ));
+                        }
+                    }
+                } else {
+                    let name = inner
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or("")
+                        .to_ascii_lowercase();
+                    if !TAGS.contains(&name.as_str()) {
+                        return Err(format!(
+                            "Unsupported start tag \"{name}\" at byte offset {offset}"
+                        ));
+                    }
+                    stack.push(name);
+                }
+                offset += end + 1;
+                rest = &rest[end + 1..];
+            }
+            '&' => {
+                let end = rest
+                    .find(';')
+                    .filter(|e| *e <= 10)
+                    .ok_or_else(|| format!("unsupported entity at byte offset {offset}"))?;
+                let entity = &rest[1..end];
+                let decoded = match entity {
+                    "lt" => '<',
+                    "gt" => '>',
+                    "amp" => '&',
+                    "quot" => '"',
+                    e if e.starts_with('#') => e[1..]
+                        .parse::<u32>()
+                        .ok()
+                        .and_then(char::from_u32)
+                        .ok_or_else(|| format!("bad entity at byte offset {offset}"))?,
+                    _ => return Err(format!("unsupported HTML entity at byte offset {offset}")),
+                };
+                out.push(decoded);
+                offset += end + 1;
+                rest = &rest[end + 1..];
+            }
+            c => {
+                out.push(c);
+                offset += c.len_utf8();
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+    }
+    if let Some(open) = stack.pop() {
+        return Err(format!(
+            "can't find end tag corresponding to start tag \"{open}\""
+        ));
+    }
+    Ok(out)
+}
