@@ -45,6 +45,8 @@ pub struct SessionSettings {
     /// through; after that it is answered with an error instead of tried again, so a message
     /// that crashes Omega cannot crash it forever.
     pub max_resumes: i64,
+    /// The provider can look at images.
+    pub vision: bool,
     /// Test hook: a session panics when a message contains this text. Never set by config.
     #[doc(hidden)]
     pub panic_on: Option<String>,
@@ -59,6 +61,7 @@ impl Default for SessionSettings {
             idle_timeout: Duration::from_secs(600),
             max_context_messages: 50,
             max_resumes: 2,
+            vision: false,
             panic_on: None,
         }
     }
@@ -102,10 +105,12 @@ pub struct Job {
     pub text: String,
     /// Interruptions this message has lived through.
     pub attempts: i64,
+    pub attachments: Vec<omega_core::Attachment>,
 }
 
 impl From<InboxRow> for Job {
     fn from(r: InboxRow) -> Self {
+        let attachments = r.attachments();
         Self {
             id: InboxId(r.id),
             channel: r.channel,
@@ -113,6 +118,7 @@ impl From<InboxRow> for Job {
             sender_name: r.sender_name,
             reply_target: r.reply_target,
             text: r.text,
+            attachments,
             attempts: r.attempts,
         }
     }
@@ -243,6 +249,7 @@ impl Handler<Accept> for Session {
                         reply_target: inbound.reply_target,
                         text: inbound.text,
                         attempts: 0,
+                        attachments: inbound.attachments,
                     });
                     act.kick(ctx);
                 }
@@ -324,6 +331,24 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
                 omega_core::commands::help_text(&deps.settings.agent_name)
             }
         };
+        finish(
+            &deps,
+            &job,
+            OutboundKind::Reply,
+            text,
+            None,
+            CallRecord::default(),
+        )
+        .await;
+        return;
+    }
+
+    if !job.attachments.is_empty() && !deps.settings.vision {
+        let text = format!(
+            "I can't look at images with the current model ({} has vision turned off). Describe it in \
+             words, or switch to a model that can see ([provider.{}] vision = true).",
+            deps.provider_name, deps.provider_name
+        );
         finish(
             &deps,
             &job,
@@ -485,7 +510,16 @@ async fn build_request(
         .into_iter()
         .filter_map(|m| Role::parse(&m.role).map(|r| ChatMessage::new(r, m.content)))
         .collect();
-    messages.push(ChatMessage::new(Role::User, job.text.clone()));
+    let mut current = ChatMessage::new(Role::User, job.text.clone());
+    for a in &job.attachments {
+        let data =
+            std::fs::read(&a.path).map_err(|e| format!("cannot read {}: {e}", a.path.display()))?;
+        current.images.push(omega_providers::Image {
+            mime: a.mime.clone(),
+            data,
+        });
+    }
+    messages.push(current);
     Ok(ChatRequest {
         model: String::new(),
         system,
@@ -545,7 +579,13 @@ async fn finish(
         at: Utc::now(),
     };
     match deps.store.finish_exchange(exchange).await {
-        Ok(row) => deps.outbox.do_send(Dispatch(row)),
+        Ok(row) => {
+            // The message is answered: its files are no longer needed (and are private).
+            for a in &job.attachments {
+                let _ = std::fs::remove_file(&a.path);
+            }
+            deps.outbox.do_send(Dispatch(row));
+        }
         Err(e) => {
             // The outcome could not be stored: still tell the person, best-effort.
             tracing::error!(id = job.id.0, error = %e, "cannot store a reply; sending it unstored");

@@ -17,11 +17,13 @@
 
 use actix::prelude::*;
 use omega_channels::telegram::{Chunk, MAX_MESSAGE_UTF16, render_chunks};
-use omega_core::Inbound;
-use omega_core::config::TelegramConfig;
+use omega_core::config::{TelegramConfig, VoiceConfig};
+use omega_core::{Attachment, AttachmentKind, Inbound};
 use omega_memory::Store;
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
+use teloxide::net::Download;
 use teloxide::payloads::{GetUpdatesSetters, SendMessageSetters};
 use teloxide::requests::{Request, Requester};
 use teloxide::types::{AllowedUpdate, BotCommand, ChatAction, ChatId, ParseMode, UpdateKind};
@@ -202,13 +204,26 @@ fn classify(e: RequestError) -> DeliveryError {
 }
 
 /// Receive updates until the channel is stopped (or the token is rejected).
-pub async fn run_polling(
-    bot: Bot,
-    config: TelegramConfig,
-    gateway: Slot<Gateway>,
-    store: Store,
-    channel: Addr<TelegramChannel>,
-) {
+/// What polling needs besides the bot.
+pub struct PollingDeps {
+    pub config: TelegramConfig,
+    pub voice: VoiceConfig,
+    /// Where photos are saved until their message is answered (inside the data dir).
+    pub media_dir: PathBuf,
+    pub gateway: Slot<Gateway>,
+    pub store: Store,
+    pub channel: Addr<TelegramChannel>,
+}
+
+pub async fn run_polling(bot: Bot, deps: PollingDeps) {
+    let PollingDeps {
+        config,
+        voice,
+        media_dir,
+        gateway,
+        store,
+        channel,
+    } = deps;
     let me = loop {
         match bot.get_me().send().await {
             Ok(me) => break me,
@@ -276,7 +291,12 @@ pub async fn run_polling(
         };
         for update in updates {
             let next = update.id.0 as i32 + 1;
-            if let Some(inbound) = to_inbound(update.id.0, &update.kind) {
+            let incoming =
+                incoming(&bot, update.id.0, &update.kind, &config, &voice, &media_dir).await;
+            if let Incoming::Answer { chat, text } = &incoming {
+                let _ = bot.send_message(ChatId(*chat), text.clone()).send().await;
+            }
+            if let Incoming::Message(inbound) = incoming {
                 let chat: i64 = inbound.reply_target.parse().unwrap_or(0);
                 let (tx, rx) = tokio::sync::oneshot::channel();
                 gateway.do_send(Receive {
@@ -309,25 +329,163 @@ pub async fn run_polling(
     }
 }
 
-/// A private text message as an inbound message; anything else is not (yet) for Omega.
-fn to_inbound(update_id: u32, kind: &UpdateKind) -> Option<Inbound> {
+/// What an update turns into.
+enum Incoming {
+    /// A message for the Gateway.
+    Message(Inbound),
+    /// Something the channel answers itself (a voice message it could not transcribe).
+    Answer { chat: i64, text: String },
+    /// Not for Omega (groups, edits, stickers...).
+    Ignore,
+}
+
+/// Turn an update into a message: text as is, a photo saved for the model to see, a voice note
+/// transcribed. Media is fetched only for allowed senders: nothing from an unknown sender costs
+/// a download or a transcription, and the Gateway refuses them as usual.
+async fn incoming(
+    bot: &Bot,
+    update_id: u32,
+    kind: &UpdateKind,
+    config: &TelegramConfig,
+    voice: &VoiceConfig,
+    media_dir: &Path,
+) -> Incoming {
     let UpdateKind::Message(m) = kind else {
-        return None;
+        return Incoming::Ignore;
     };
     if !m.chat.is_private() {
-        return None;
+        return Incoming::Ignore;
     }
-    let from = m.from.as_ref()?;
-    let text = m.text()?.to_owned();
-    let mut inbound = Inbound::text(CHANNEL, &from.id.0.to_string(), text);
+    let Some(from) = m.from.as_ref() else {
+        return Incoming::Ignore;
+    };
+    let chat = m.chat.id.0;
+    let allowed = config.allowed_users.contains(&(from.id.0 as i64));
+    let mut inbound = Inbound::text(CHANNEL, &from.id.0.to_string(), "");
     inbound.sender_name = Some(
         from.username
             .clone()
             .map(|u| format!("@{u}"))
             .unwrap_or_else(|| from.full_name()),
     );
-    inbound.reply_target = m.chat.id.0.to_string();
+    inbound.reply_target = chat.to_string();
     inbound.external_id = Some(update_id.to_string());
     inbound.received_at = m.date;
-    Some(inbound)
+
+    if let Some(text) = m.text() {
+        inbound.text = text.to_owned();
+    } else if let Some(photos) = m.photo() {
+        inbound.text = m
+            .caption()
+            .map(str::to_owned)
+            .unwrap_or_else(|| "[Photo]".into());
+        if allowed {
+            let Some(best) = photos
+                .iter()
+                .max_by_key(|p| u64::from(p.width) * u64::from(p.height))
+            else {
+                return Incoming::Ignore;
+            };
+            let path = media_dir.join(format!("telegram-{update_id}.jpg"));
+            match download(bot, &best.file.id.0, &path).await {
+                Ok(()) => inbound.attachments.push(Attachment {
+                    kind: AttachmentKind::Image,
+                    mime: "image/jpeg".into(),
+                    path,
+                }),
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot download a photo");
+                    return Incoming::Answer {
+                        chat,
+                        text: format!(
+                            "I couldn't download your photo ({e}). Please send it again."
+                        ),
+                    };
+                }
+            }
+        }
+    } else if let Some(v) = m.voice() {
+        if !allowed {
+            inbound.text = "[Voice message]".into();
+        } else if !voice.enabled {
+            return Incoming::Answer { chat, text: "I can't listen to voice messages here ([voice] enabled = false). Please type it.".into() };
+        } else {
+            let audio = match fetch(bot, &v.file.id.0).await {
+                Ok(a) => a,
+                Err(e) => {
+                    return Incoming::Answer {
+                        chat,
+                        text: format!(
+                            "I couldn't download your voice message ({e}). Please send it again."
+                        ),
+                    };
+                }
+            };
+            let mime = v
+                .mime_type
+                .as_ref()
+                .map(|m| m.to_string())
+                .unwrap_or_else(|| "audio/ogg".into());
+            match omega_providers::transcribe::transcribe(voice, audio, "voice.ogg", &mime).await {
+                Ok(t) if !t.is_empty() => inbound.text = format!("[Voice message] {t}"),
+                Ok(_) => {
+                    return Incoming::Answer {
+                        chat,
+                        text: "I couldn't make out any words in your voice message.".into(),
+                    };
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "transcription failed");
+                    return Incoming::Answer {
+                        chat,
+                        text: format!("I couldn't transcribe your voice message: {e}."),
+                    };
+                }
+            }
+        }
+    } else {
+        return Incoming::Ignore;
+    }
+    Incoming::Message(inbound)
+}
+
+/// Download a file into memory.
+async fn fetch(bot: &Bot, file_id: &str) -> Result<Vec<u8>, String> {
+    let file = bot
+        .get_file(teloxide::types::FileId(file_id.to_owned()))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut data = Vec::new();
+    bot.download_file(&file.path, &mut data)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(data)
+}
+
+/// Download a file to `path`, private (0600).
+async fn download(bot: &Bot, file_id: &str, path: &Path) -> Result<(), String> {
+    let data = fetch(bot, file_id).await?;
+    if data.is_empty() {
+        return Err("the file is empty".into());
+    }
+    let path = path.to_owned();
+    tokio::task::spawn_blocking(move || write_private(&path, &data))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())
+}
+
+fn write_private(path: &Path, data: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path)?;
+    f.write_all(data)?;
+    f.sync_all()
 }

@@ -108,6 +108,7 @@ impl MessageRequest {
                 .map(|i| format!("{sender}\u{1f}{i}")),
             text: self.text,
             received_at: Utc::now(),
+            attachments: Vec::new(),
         };
         Ok((inbound, self.wait.unwrap_or(true)))
     }

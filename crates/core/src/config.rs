@@ -30,6 +30,36 @@ pub struct Config {
     pub api: ApiConfig,
     pub memory: MemoryConfig,
     pub session: SessionConfig,
+    pub voice: VoiceConfig,
+}
+
+/// `[voice]`: transcription of voice messages, through an OpenAI-compatible
+/// `/audio/transcriptions` endpoint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct VoiceConfig {
+    /// Transcribe voice messages (otherwise people are told they cannot be read).
+    pub enabled: bool,
+    /// The API root; requests go to `{base_url}/audio/transcriptions`.
+    pub base_url: String,
+    /// Bearer token; falls back to OPENAI_API_KEY.
+    pub api_key: Secret,
+    /// The transcription model.
+    pub model: String,
+    /// Give up on a transcription after this many seconds.
+    pub timeout_secs: u64,
+}
+
+impl Default for VoiceConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            base_url: OPENAI_BASE_URL.into(),
+            api_key: Secret::default(),
+            model: "whisper-1".into(),
+            timeout_secs: 60,
+        }
+    }
 }
 
 /// `[omega]`: who this agent is and where it keeps its data.
@@ -121,6 +151,8 @@ pub struct OpenAiConfig {
     pub stream: bool,
     /// Upper bound on tokens in one answer.
     pub max_tokens: u32,
+    /// The model can look at images (photos are sent to it); false = people are told it cannot.
+    pub vision: bool,
 }
 
 /// Where OpenAI itself lives; a missing key is only an error against this host.
@@ -137,6 +169,7 @@ impl Default for OpenAiConfig {
             timeout_secs: 120,
             stream: true,
             max_tokens: 4096,
+            vision: true,
         }
     }
 }
@@ -567,7 +600,10 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, ConfigError> {
             _ => continue,
         };
         if slot.is_empty() {
-            *slot = Secret::new(value);
+            *slot = Secret::new(value.clone());
+        }
+        if *var == "OPENAI_API_KEY" && config.voice.api_key.is_empty() {
+            config.voice.api_key = Secret::new(value);
         }
     }
 
@@ -796,6 +832,12 @@ fn validate(c: &Config) -> Vec<(String, String)> {
     }
     if c.memory.max_context_messages == 0 {
         bad("memory.max_context_messages", "must be at least 1".into());
+    }
+    if !(c.voice.base_url.starts_with("http://") || c.voice.base_url.starts_with("https://")) {
+        bad(
+            "voice.base_url",
+            format!("`{}` is not an http:// or https:// URL", c.voice.base_url),
+        );
     }
     let tg = &c.channel.telegram;
     if tg.enabled && tg.bot_token.is_empty() {

@@ -28,5 +28,5 @@ pub mod tz;
 
 pub use config::Config;
 pub use ids::{ConversationId, InboxId, OutboxId, SessionKey};
-pub use message::{Inbound, Outbound, OutboundKind};
+pub use message::{Attachment, AttachmentKind, Inbound, Outbound, OutboundKind};
 pub use secret::Secret;

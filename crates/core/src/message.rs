@@ -19,6 +19,25 @@ pub struct Inbound {
     pub external_id: Option<String>,
     pub text: String,
     pub received_at: DateTime<Utc>,
+    /// Files that came with the message, already saved in the data dir by the channel.
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file that came with a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub kind: AttachmentKind,
+    /// MIME type, e.g. `image/jpeg`.
+    pub mime: String,
+    /// Where the channel saved it (inside the data dir). Deleted once the message is answered.
+    pub path: std::path::PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttachmentKind {
+    Image,
 }
 
 impl Inbound {
@@ -32,6 +51,7 @@ impl Inbound {
             external_id: None,
             text: text.into(),
             received_at: Utc::now(),
+            attachments: Vec::new(),
         }
     }
 

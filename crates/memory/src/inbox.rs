@@ -25,7 +25,7 @@ impl Recorded {
 
 macro_rules! inbox_columns {
     () => {
-        "id, channel, sender_id, sender_name, reply_target, external_id, text, status, attempts, received_at, finished_at"
+        "id, channel, sender_id, sender_name, reply_target, external_id, text, status, attempts, received_at, finished_at, attachments_json"
     };
 }
 
@@ -33,8 +33,8 @@ async fn record(c: &mut SqliteConnection, m: &Inbound) -> Result<Recorded, sqlx:
     // One round trip in the common case: the insert does nothing on a duplicate, and only then
     // is the existing row looked up.
     let inserted: Option<(i64,)> = sqlx::query_as(
-        "INSERT INTO inbox (channel, sender_id, sender_name, reply_target, external_id, text, received_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
+        "INSERT INTO inbox (channel, sender_id, sender_name, reply_target, external_id, text, received_at, attachments_json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (channel, external_id) WHERE external_id IS NOT NULL DO NOTHING
          RETURNING id",
     )
@@ -45,6 +45,7 @@ async fn record(c: &mut SqliteConnection, m: &Inbound) -> Result<Recorded, sqlx:
     .bind(&m.external_id)
     .bind(&m.text)
     .bind(crate::millis(m.received_at))
+    .bind((!m.attachments.is_empty()).then(|| serde_json::to_string(&m.attachments).unwrap_or_default()))
     .fetch_optional(&mut *c)
     .await?;
     if let Some((id,)) = inserted {

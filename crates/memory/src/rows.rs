@@ -14,6 +14,17 @@ pub struct InboxRow {
     pub attempts: i64,
     pub received_at: i64,
     pub finished_at: Option<i64>,
+    pub attachments_json: Option<String>,
+}
+
+impl InboxRow {
+    /// The attachments recorded with the message.
+    pub fn attachments(&self) -> Vec<omega_core::Attachment> {
+        self.attachments_json
+            .as_deref()
+            .and_then(|j| serde_json::from_str(j).ok())
+            .unwrap_or_default()
+    }
 }
 
 /// An outbox row: a reply and its delivery state.

@@ -187,6 +187,7 @@ impl RuntimeBuilder {
             idle_timeout: Duration::from_secs(config.session.idle_timeout_secs.max(1)),
             max_context_messages: config.memory.max_context_messages,
             max_resumes: 2,
+            vision: provider.supports_vision(),
             panic_on: self.session_panic_on,
         };
         let spec = Spec {
@@ -246,12 +247,23 @@ impl RuntimeBuilder {
                 name: omega_actors::telegram::CHANNEL.into(),
                 recipient: addr.clone().recipient(),
             });
+            let media_dir = data_dir.join("media");
+            omega_memory::open::create_private_dir(&media_dir).map_err(|source| {
+                StartError::DataDir {
+                    path: media_dir.clone(),
+                    source,
+                }
+            })?;
+            let deps = omega_actors::telegram::PollingDeps {
+                config: tg,
+                voice: config.voice.clone(),
+                media_dir,
+                gateway: tree.gateway.clone(),
+                store: store.clone(),
+                channel: addr,
+            };
             tasks.push(actix_rt::spawn(omega_actors::telegram::run_polling(
-                bot,
-                tg,
-                tree.gateway.clone(),
-                store.clone(),
-                addr,
+                bot, deps,
             )));
         }
 

@@ -10,11 +10,13 @@ pub mod error;
 pub mod openai;
 /// Server-sent events, as OpenAI-style streaming uses them.
 pub mod sse;
+/// Speech to text for voice messages.
+pub mod transcribe;
 /// Request and response types shared by every provider.
 pub mod types;
 
 pub use error::ProviderError;
-pub use types::{ChatMessage, ChatRequest, ChatResponse, DeltaSink, Role, Usage};
+pub use types::{ChatMessage, ChatRequest, ChatResponse, DeltaSink, Image, Role, Usage};
 
 use async_trait::async_trait;
 
@@ -26,6 +28,11 @@ pub trait Provider: Send + Sync + std::fmt::Debug {
 
     /// The model used when a request does not name one.
     fn default_model(&self) -> &str;
+
+    /// Whether the model can look at images.
+    fn supports_vision(&self) -> bool {
+        false
+    }
 
     /// Answer one request. With `deltas`, text is sent there as it is generated; the returned
     /// response still carries the whole text.

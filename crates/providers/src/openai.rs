@@ -87,7 +87,17 @@ impl OpenAiProvider {
                 Role::User => "user",
                 Role::Assistant => "assistant",
             };
-            messages.push(json!({"role": role, "content": m.content}));
+            if m.images.is_empty() {
+                messages.push(json!({"role": role, "content": m.content}));
+            } else {
+                let mut parts = vec![json!({"type": "text", "text": m.content})];
+                parts.extend(
+                    m.images
+                        .iter()
+                        .map(|i| json!({"type": "image_url", "image_url": {"url": i.data_url()}})),
+                );
+                messages.push(json!({"role": role, "content": parts}));
+            }
         }
         let model = if req.model.is_empty() {
             &self.config.model
@@ -307,6 +317,10 @@ impl Provider for OpenAiProvider {
 
     fn default_model(&self) -> &str {
         &self.config.model
+    }
+
+    fn supports_vision(&self) -> bool {
+        self.config.vision
     }
 
     async fn complete(

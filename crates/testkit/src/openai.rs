@@ -76,6 +76,10 @@ struct State {
     default: Option<Step>,
     requests: Vec<Recorded>,
     api_key: Option<String>,
+    /// What `/audio/transcriptions` answers: Ok(text) or Err(status).
+    transcript: Option<Result<String, u16>>,
+    /// Multipart bodies received by `/audio/transcriptions`.
+    transcriptions: Vec<Vec<u8>>,
 }
 
 #[derive(Debug, Default)]
@@ -121,6 +125,7 @@ impl FakeOpenAi {
                             .app_data(web::PayloadConfig::new(64 * 1024 * 1024))
                             .route("/v1/chat/completions", web::post().to(chat))
                             .route("/v1/models", web::get().to(models))
+                            .route("/v1/audio/transcriptions", web::post().to(transcription))
                     })
                     .workers(1)
                     .disable_signals()
@@ -173,6 +178,16 @@ impl FakeOpenAi {
     /// Require `Authorization: Bearer <key>`; other requests get 401.
     pub fn require_api_key(&self, key: &str) {
         self.shared.state.lock().api_key = Some(key.to_owned());
+    }
+
+    /// What `/v1/audio/transcriptions` answers: the transcript, or an error status.
+    pub fn set_transcript(&self, answer: Result<&str, u16>) {
+        self.shared.state.lock().transcript = Some(answer.map(str::to_owned));
+    }
+
+    /// The multipart bodies posted for transcription.
+    pub fn transcriptions(&self) -> Vec<Vec<u8>> {
+        self.shared.state.lock().transcriptions.clone()
     }
 
     /// Every chat request received so far, in order.
@@ -248,6 +263,40 @@ async fn models(shared: web::Data<Shared>, req: HttpRequest) -> HttpResponse {
         "object": "list",
         "data": [{"id": "fake-model", "object": "model", "created": now_secs(), "owned_by": "omega-testkit"}]
     }))
+}
+
+async fn transcription(shared: web::Data<Shared>, req: HttpRequest, body: Bytes) -> HttpResponse {
+    if let Some(resp) = check_key(&shared, &req) {
+        return resp;
+    }
+    let is_multipart = req
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let text = String::from_utf8_lossy(&body);
+    if !is_multipart || !text.contains("name=\"file\"") || !text.contains("name=\"model\"") {
+        return HttpResponse::BadRequest().json(error_body(
+            "expected multipart/form-data with `file` and `model`",
+            "invalid_request_error",
+            None,
+        ));
+    }
+    let answer = {
+        let mut st = shared.state.lock();
+        st.transcriptions.push(body.to_vec());
+        st.transcript
+            .clone()
+            .unwrap_or(Ok("hello from a voice note".into()))
+    };
+    match answer {
+        Ok(t) => HttpResponse::Ok().json(json!({"text": t})),
+        Err(code) => HttpResponse::build(
+            actix_web::http::StatusCode::from_u16(code)
+                .unwrap_or(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR),
+        )
+        .json(error_body("transcription failed", "server_error", None)),
+    }
 }
 
 fn check_key(shared: &Shared, req: &HttpRequest) -> Option<HttpResponse> {

@@ -50,6 +50,8 @@ struct State {
     faults: Vec<Fault>,
     /// Confirmed = below the highest offset a client sent.
     confirmed_offset: i64,
+    /// file_id → (file_path, bytes)
+    files: Vec<(String, String, Vec<u8>)>,
 }
 
 #[derive(Debug, Default)]
@@ -155,6 +157,59 @@ impl FakeTelegram {
         update_id
     }
 
+    fn push_message(&self, user_id: i64, fields: Value) -> i64 {
+        let mut st = self.shared.state.lock();
+        let update_id = st.next_update_id;
+        st.next_update_id += 1;
+        let message_id = st.next_message_id;
+        st.next_message_id += 1;
+        let mut message = json!({
+            "message_id": message_id,
+            "date": now_secs(),
+            "chat": {"id": user_id, "type": "private", "first_name": format!("User{user_id}")},
+            "from": {"id": user_id, "is_bot": false, "first_name": format!("User{user_id}")},
+        });
+        for (k, v) in fields.as_object().into_iter().flatten() {
+            message[k] = v.clone();
+        }
+        st.updates
+            .push_back(json!({"update_id": update_id, "message": message}));
+        drop(st);
+        self.shared.new_update.notify_waiters();
+        update_id
+    }
+
+    fn add_file(&self, kind: &str, bytes: &[u8]) -> (String, String) {
+        let mut st = self.shared.state.lock();
+        let n = st.files.len() + 1;
+        let (id, path) = (format!("{kind}-file-{n}"), format!("{kind}s/file_{n}"));
+        st.files.push((id.clone(), path.clone(), bytes.to_vec()));
+        (id, path)
+    }
+
+    /// A person sends a photo (JPEG bytes) with an optional caption, in three sizes as Telegram
+    /// does; only the largest carries `bytes`, the smaller ones carry a marker.
+    pub fn send_photo(&self, user_id: i64, bytes: &[u8], caption: Option<&str>) -> i64 {
+        let (small, _) = self.add_file("photo", b"thumbnail");
+        let (medium, _) = self.add_file("photo", b"medium");
+        let (large, _) = self.add_file("photo", bytes);
+        let size = |id: &str, w: u32, h: u32, n: usize| json!({"file_id": id, "file_unique_id": format!("u{id}"), "width": w, "height": h, "file_size": n});
+        let mut fields = json!({"photo": [size(&small, 90, 60, 9), size(&large, 1280, 960, bytes.len()), size(&medium, 320, 240, 6)]});
+        if let Some(c) = caption {
+            fields["caption"] = json!(c);
+        }
+        self.push_message(user_id, fields)
+    }
+
+    /// A person sends a voice note (OGG bytes).
+    pub fn send_voice(&self, user_id: i64, bytes: &[u8]) -> i64 {
+        let (id, _) = self.add_file("voice", bytes);
+        self.push_message(
+            user_id,
+            json!({"voice": {"file_id": id, "file_unique_id": format!("u{id}"), "duration": 3, "mime_type": "audio/ogg", "file_size": bytes.len()}}),
+        )
+    }
+
     /// The next call to `method` fails with this status (and `retry_after`, for 429).
     pub fn fail_next(&self, method: &str, code: u16, description: &str, retry_after: Option<u64>) {
         self.shared.state.lock().faults.push(Fault {
@@ -257,8 +312,18 @@ fn bot_user() -> Value {
     json!({"id": BOT_ID, "is_bot": true, "first_name": "Omega", "username": "omega_test_bot"})
 }
 
-async fn file(_path: web::Path<(String, String)>) -> HttpResponse {
-    HttpResponse::NotFound().finish()
+async fn file(shared: web::Data<Shared>, path: web::Path<(String, String)>) -> HttpResponse {
+    let (token, file_path) = path.into_inner();
+    let st = shared.state.lock();
+    if token != st.token {
+        return HttpResponse::Unauthorized().finish();
+    }
+    match st.files.iter().find(|(_, p, _)| *p == file_path) {
+        Some((_, _, bytes)) => HttpResponse::Ok()
+            .content_type("application/octet-stream")
+            .body(bytes.clone()),
+        None => HttpResponse::NotFound().finish(),
+    }
 }
 
 async fn method(
@@ -303,6 +368,16 @@ async fn method(
             ok(json!(true))
         }
         "getupdates" => get_updates(&shared, &p).await,
+        "getfile" => {
+            let st = shared.state.lock();
+            let id = p["file_id"].as_str().unwrap_or("");
+            match st.files.iter().find(|(fid, _, _)| fid == id) {
+                Some((fid, path, bytes)) => ok(
+                    json!({"file_id": fid, "file_unique_id": format!("u{fid}"), "file_size": bytes.len(), "file_path": path}),
+                ),
+                None => err(400, "Bad Request: invalid file_id", None),
+            }
+        }
         "sendmessage" => send_message(&shared, &p),
         _ => err(404, "Not Found: method not found", None),
     }

@@ -17,18 +17,26 @@ struct Setup {
 }
 
 fn setup() -> Setup {
+    setup_with("")
+}
+
+/// A home whose config points the provider, the transcription endpoint and Telegram at fakes;
+/// `provider_extra` is appended to `[provider.openai]`.
+fn setup_with(provider_extra: &str) -> Setup {
     let (home, tg, ai) = (
         TempHome::new(),
         FakeTelegram::start(TOKEN),
         FakeOpenAi::start(),
     );
     let port = free_port();
+    let (ai_url, tg_url) = (ai.base_url(), tg.api_url());
     home.write_config(&format!(
-        "[provider.openai]\nbase_url = \"{}\"\nmodel = \"m\"\n\n[api]\nport = {port}\n\n\
-         [channel.telegram]\nenabled = true\nbot_token = \"{TOKEN}\"\napi_url = \"{}\"\nallowed_users = [{OWNER}]\npoll_timeout_secs = 1\n\n\
-         [auth]\ndeny_message = \"Not for you.\"\n",
-        ai.base_url(),
-        tg.api_url()
+        "[provider.openai]\nbase_url = \"{ai_url}\"\nmodel = \"m\"\n{provider_extra}\n\
+         [voice]\nbase_url = \"{ai_url}\"\n\n\
+         [api]\nport = {port}\n\n\
+         [channel.telegram]\nenabled = true\nbot_token = \"{TOKEN}\"\napi_url = \"{tg_url}\"\n\
+         allowed_users = [{OWNER}]\npoll_timeout_secs = 1\n\n\
+         [auth]\ndeny_message = \"Not for you.\"\n"
     ));
     Setup { home, tg, ai, port }
 }
@@ -235,5 +243,104 @@ fn an_invalid_token_stops_the_channel_with_a_clear_error() {
     assert!(
         crate::support::http_get(s.port, "/api/health").is_some(),
         "the rest of Omega keeps running"
+    );
+}
+
+const JPEG: &[u8] = b"\xff\xd8\xff\xe0fake-jpeg-bytes-for-the-test\xff\xd9";
+
+#[test]
+fn a_photo_reaches_a_vision_model_as_an_image_and_is_deleted_afterwards() {
+    let s = setup();
+    let _daemon = Daemon::start(&s.home, s.port, 1);
+    s.tg.send_photo(OWNER, JPEG, Some("what is this?"));
+    wait_for_reply(&s.tg, OWNER, 1);
+    let req = &s.ai.requests()[0];
+    let content = &req.body["messages"].as_array().unwrap().last().unwrap()["content"];
+    assert_eq!(content[0]["text"], "what is this?");
+    let url = content[1]["image_url"]["url"].as_str().unwrap();
+    assert_eq!(
+        url,
+        format!(
+            "data:image/jpeg;base64,{}",
+            omega_providers::types::base64(JPEG)
+        ),
+        "the largest size, whole"
+    );
+    let media = s.home.data_dir().join("media");
+    wait_until(
+        Duration::from_secs(5),
+        "the photo deleted after the answer",
+        || {
+            std::fs::read_dir(&media)
+                .map(|d| d.count() == 0)
+                .unwrap_or(false)
+        },
+    );
+}
+
+#[test]
+fn a_photo_for_a_model_without_vision_gets_a_plain_explanation() {
+    let s = setup_with("vision = false\n");
+    let _daemon = Daemon::start(&s.home, s.port, 1);
+    s.tg.send_photo(OWNER, JPEG, None);
+    wait_for_reply(&s.tg, OWNER, 1);
+    assert!(
+        s.tg.sent_to(OWNER)[0].text.contains("can't look at images"),
+        "{:?}",
+        s.tg.sent_to(OWNER)
+    );
+    assert_eq!(s.ai.request_count(), 0);
+}
+
+#[test]
+fn a_voice_note_is_transcribed_and_answered_as_text() {
+    let s = setup();
+    s.ai.set_transcript(Ok("remind me to water the plants"));
+    let _daemon = Daemon::start(&s.home, s.port, 1);
+    s.tg.send_voice(OWNER, b"OggS-fake-opus-audio");
+    wait_for_reply(&s.tg, OWNER, 1);
+    assert_eq!(
+        s.ai.requests()[0].last_user_message().as_deref(),
+        Some("[Voice message] remind me to water the plants")
+    );
+    let posted = &s.ai.transcriptions()[0];
+    let body = String::from_utf8_lossy(posted);
+    assert!(
+        body.contains("OggS-fake-opus-audio") && body.contains("whisper-1"),
+        "{body}"
+    );
+    assert_eq!(
+        s.tg.sent_to(OWNER)[0].text,
+        "echo: [Voice message] remind me to water the plants"
+    );
+}
+
+#[test]
+fn a_failed_transcription_gets_a_clear_reply() {
+    let s = setup();
+    s.ai.set_transcript(Err(503));
+    let _daemon = Daemon::start(&s.home, s.port, 1);
+    s.tg.send_voice(OWNER, b"OggS-audio");
+    wait_for_reply(&s.tg, OWNER, 1);
+    let text = &s.tg.sent_to(OWNER)[0].text;
+    assert!(
+        text.starts_with("I couldn't transcribe your voice message") && text.contains("503"),
+        "{text}"
+    );
+    assert_eq!(s.ai.request_count(), 0);
+}
+
+#[test]
+fn media_from_unknown_senders_is_never_downloaded_or_transcribed() {
+    let s = setup();
+    let _daemon = Daemon::start(&s.home, s.port, 1);
+    s.tg.send_voice(666, b"OggS-audio");
+    s.tg.send_photo(666, JPEG, None);
+    wait_for_reply(&s.tg, 666, 2);
+    assert!(s.tg.sent_to(666).iter().all(|m| m.text == "Not for you."));
+    assert!(s.ai.transcriptions().is_empty());
+    assert!(
+        !s.tg.calls().iter().any(|(m, _)| m == "getfile"),
+        "no downloads for strangers"
     );
 }
