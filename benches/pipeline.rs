@@ -28,19 +28,12 @@ impl Provider for Instant0 {
     fn default_model(&self) -> &str {
         "instant"
     }
-    async fn complete(
-        &self,
-        req: ChatRequest,
-        _: Option<DeltaSink>,
-    ) -> Result<ChatResponse, ProviderError> {
+    async fn complete(&self, req: ChatRequest, _: Option<DeltaSink>) -> Result<ChatResponse, ProviderError> {
         let last = req.messages.last().map(|m| m.content.len()).unwrap_or(0);
         Ok(ChatResponse {
             text: format!("ok {last}"),
             model: "instant".into(),
-            usage: Some(Usage {
-                input_tokens: 1,
-                output_tokens: 1,
-            }),
+            usage: Some(Usage { input_tokens: 1, output_tokens: 1 }),
             finish_reason: Some("stop".into()),
         })
     }
@@ -50,10 +43,7 @@ impl Provider for Instant0 {
 }
 
 fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
 fn rss_kib(pid: u32) -> u64 {
@@ -94,23 +84,10 @@ async fn runtime(dir: &std::path::Path) -> Runtime {
 
 fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` runs this once, tiny.
-    let quick =
-        std::env::args().any(|a| a == "--test") || !std::env::args().any(|a| a == "--bench");
-    let seq = if quick {
-        50
-    } else {
-        env_usize("OMEGA_BENCH_SEQ", 2000)
-    };
-    let senders = if quick {
-        10
-    } else {
-        env_usize("OMEGA_BENCH_SENDERS", 200)
-    };
-    let per_sender = if quick {
-        5
-    } else {
-        env_usize("OMEGA_BENCH_PER_SENDER", 50)
-    };
+    let quick = std::env::args().any(|a| a == "--test") || !std::env::args().any(|a| a == "--bench");
+    let seq = if quick { 50 } else { env_usize("OMEGA_BENCH_SEQ", 2000) };
+    let senders = if quick { 10 } else { env_usize("OMEGA_BENCH_SENDERS", 200) };
+    let per_sender = if quick { 5 } else { env_usize("OMEGA_BENCH_PER_SENDER", 50) };
     let sessions = if quick { 50 } else { 1000 };
 
     let pid = std::process::id();
@@ -172,11 +149,7 @@ fn main() {
 
     // 4. The real daemon, idle.
     let home = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_omega"))
         .arg("--data-dir")
         .arg(home.path())
@@ -188,8 +161,7 @@ fn main() {
         .spawn()
         .expect("start omega");
     let t = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err()
-        && t.elapsed() < Duration::from_secs(20)
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() && t.elapsed() < Duration::from_secs(20)
     {
         std::thread::sleep(Duration::from_millis(5));
     }
@@ -198,8 +170,5 @@ fn main() {
     let daemon_rss = rss_kib(child.id());
     let _ = child.kill();
     let _ = child.wait();
-    println!(
-        "  omega start: API up after {:.0?}; idle RSS {} KiB",
-        startup, daemon_rss
-    );
+    println!("  omega start: API up after {:.0?}; idle RSS {} KiB", startup, daemon_rss);
 }

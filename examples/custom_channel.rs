@@ -39,16 +39,8 @@ impl Provider for Echo {
     fn default_model(&self) -> &str {
         "echo"
     }
-    async fn complete(
-        &self,
-        req: ChatRequest,
-        _: Option<DeltaSink>,
-    ) -> Result<ChatResponse, ProviderError> {
-        let last = req
-            .messages
-            .last()
-            .map(|m| m.content.clone())
-            .unwrap_or_default();
+    async fn complete(&self, req: ChatRequest, _: Option<DeltaSink>) -> Result<ChatResponse, ProviderError> {
+        let last = req.messages.last().map(|m| m.content.clone()).unwrap_or_default();
         Ok(ChatResponse {
             text: format!("ack: {last}"),
             model: "echo".into(),
@@ -73,14 +65,10 @@ async fn main() -> anyhow::Result<()> {
     let runtime = omega::Runtime::builder(config)
         .http(false)
         .provider(Arc::new(Echo))
-        .channel(
-            "pager",
-            Allowed::Only(vec!["on-call".into()]),
-            move |handle| {
-                *slot.lock() = Some(handle);
-                Pager.start().recipient()
-            },
-        )
+        .channel("pager", Allowed::Only(vec!["on-call".into()]), move |handle| {
+            *slot.lock() = Some(handle);
+            Pager.start().recipient()
+        })
         .start()
         .await?;
     let handle = gateway.lock().clone().expect("channel started");

@@ -27,25 +27,13 @@ impl Provider for Rules {
         req: ChatRequest,
         _deltas: Option<DeltaSink>,
     ) -> Result<ChatResponse, ProviderError> {
-        let last = req
-            .messages
-            .last()
-            .map(|m| m.content.as_str())
-            .unwrap_or("");
-        let mut text = format!(
-            "This is message {} of our conversation.",
-            req.messages.len().div_ceil(2)
-        );
+        let last = req.messages.last().map(|m| m.content.as_str()).unwrap_or("");
+        let mut text = format!("This is message {} of our conversation.", req.messages.len().div_ceil(2));
         if last.to_lowercase().contains("french") {
             // A marker: Omega strips it from the reply and stores the language as a fact.
             text.push_str("\nLANG_SWITCH: French");
         }
-        Ok(ChatResponse {
-            text,
-            model: "rules-v1".into(),
-            usage: None,
-            finish_reason: Some("stop".into()),
-        })
+        Ok(ChatResponse { text, model: "rules-v1".into(), usage: None, finish_reason: Some("stop".into()) })
     }
 
     async fn check(&self) -> Result<(), ProviderError> {

@@ -109,12 +109,7 @@ impl Handler<Deliver> for LocalChannel {
         let Some(id) = msg.in_reply_to.filter(|_| msg.kind.is_outcome()) else {
             return Ok(());
         };
-        let reply = Reply {
-            inbox_id: id,
-            outbox_id: msg.outbox_id,
-            kind: msg.kind,
-            text: msg.text,
-        };
+        let reply = Reply { inbox_id: id, outbox_id: msg.outbox_id, kind: msg.kind, text: msg.text };
         match self.waiters.remove(&id) {
             Some(tx) => {
                 let _ = tx.send(reply);

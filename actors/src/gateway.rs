@@ -139,12 +139,7 @@ impl Gateway {
         let session = Session::new(channel, sender, generation, self.deps().clone());
         let key = SessionKey::new(channel, sender);
         tracing::debug!(session = %key, generation, "session started");
-        let entry = Entry {
-            addr: session.start(),
-            generation,
-            routed: 0,
-            held: Vec::new(),
-        };
+        let entry = Entry { addr: session.start(), generation, routed: 0, held: Vec::new() };
         self.sessions.insert(key.clone(), entry);
         self.sessions.get_mut(&key).expect("just inserted")
     }
@@ -164,10 +159,7 @@ impl Gateway {
             None => self.start_session(&channel, &sender),
         };
         entry.routed += 1;
-        entry.addr.do_send(Accept {
-            inbound: msg.inbound,
-            ack: msg.ack,
-        });
+        entry.addr.do_send(Accept { inbound: msg.inbound, ack: msg.ack });
     }
 
     fn deny(&self, msg: Receive, reason: String) {
@@ -223,11 +215,7 @@ impl Handler<Receive> for Gateway {
 
     fn handle(&mut self, mut msg: Receive, _: &mut Context<Self>) {
         let inbound = &msg.inbound;
-        if let Err(denied) = self
-            .settings
-            .policy
-            .check(&inbound.channel, &inbound.sender_id)
-        {
+        if let Err(denied) = self.settings.policy.check(&inbound.channel, &inbound.sender_id) {
             self.deny(msg, denied.to_string());
             return;
         }
@@ -255,10 +243,7 @@ impl Handler<SessionIdle> for Gateway {
         };
         // Stop only if the session has taken every message sent to it; otherwise one is still in
         // its mailbox and the session is not idle after all.
-        if entry.generation == msg.generation
-            && entry.routed == msg.accepted
-            && entry.held.is_empty()
-        {
+        if entry.generation == msg.generation && entry.routed == msg.accepted && entry.held.is_empty() {
             tracing::debug!(session = %msg.key, "idle session stopped");
             if let Some(entry) = self.sessions.remove(&msg.key) {
                 entry.addr.do_send(StopSession);
@@ -272,11 +257,9 @@ impl Handler<SessionEnded> for Gateway {
 
     fn handle(&mut self, msg: SessionEnded, ctx: &mut Context<Self>) {
         let held = match self.sessions.get(&msg.key) {
-            Some(e) if e.generation == msg.generation => self
-                .sessions
-                .remove(&msg.key)
-                .map(|e| e.held)
-                .unwrap_or_default(),
+            Some(e) if e.generation == msg.generation => {
+                self.sessions.remove(&msg.key).map(|e| e.held).unwrap_or_default()
+            }
             _ => Vec::new(),
         };
         if !msg.panicked {
@@ -286,11 +269,7 @@ impl Handler<SessionEnded> for Gateway {
             return;
         }
         tracing::error!(session = %msg.key, "session panicked");
-        let allowed = self
-            .budgets
-            .entry(msg.key.clone())
-            .or_default()
-            .allow(Instant::now());
+        let allowed = self.budgets.entry(msg.key.clone()).or_default().allow(Instant::now());
         let deps = self.deps().clone();
         let key = msg.key.clone();
         // `wait`: the failed message must be marked failed before a new session loads the
@@ -338,31 +317,24 @@ impl Handler<RecoverInbox> for Gateway {
 
     fn handle(&mut self, _: RecoverInbox, ctx: &mut Context<Self>) {
         let store = self.deps().store.clone();
-        ctx.spawn(
-            async move { store.unfinished_inbound().await }
-                .into_actor(self)
-                .map(|rows, act, _| {
-                    let rows = match rows {
-                        Ok(r) => r,
-                        Err(e) => {
-                            tracing::error!(error = %e, "cannot read unfinished messages");
-                            return;
-                        }
-                    };
-                    if !rows.is_empty() {
-                        tracing::info!(
-                            count = rows.len(),
-                            "recovering messages left unfinished by the last run"
-                        );
-                    }
-                    for row in rows {
-                        let key = SessionKey::new(&row.channel, &row.sender_id);
-                        if !act.sessions.contains_key(&key) {
-                            act.start_session(&row.channel, &row.sender_id);
-                        }
-                    }
-                }),
-        );
+        ctx.spawn(async move { store.unfinished_inbound().await }.into_actor(self).map(|rows, act, _| {
+            let rows = match rows {
+                Ok(r) => r,
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot read unfinished messages");
+                    return;
+                }
+            };
+            if !rows.is_empty() {
+                tracing::info!(count = rows.len(), "recovering messages left unfinished by the last run");
+            }
+            for row in rows {
+                let key = SessionKey::new(&row.channel, &row.sender_id);
+                if !act.sessions.contains_key(&key) {
+                    act.start_session(&row.channel, &row.sender_id);
+                }
+            }
+        }));
     }
 }
 

@@ -58,26 +58,21 @@ pub fn serve(host: &str, port: u16, deps: HttpDeps) -> std::io::Result<HttpServe
     let server = actix_web::HttpServer::new(move || {
         actix_web::App::new()
             .app_data(data.clone())
-            .app_data(
-                web::JsonConfig::default()
-                    .limit(max_body)
-                    .error_handler(|err, _| {
-                        let status = match &err {
-                            actix_web::error::JsonPayloadError::Overflow { .. }
-                            | actix_web::error::JsonPayloadError::OverflowKnownLength { .. } => 413,
-                            actix_web::error::JsonPayloadError::ContentType => 415,
-                            _ => 400,
-                        };
-                        let code = match status {
-                            413 => "too_large",
-                            415 => "unsupported_media_type",
-                            _ => "bad_request",
-                        };
-                        let body = ApiError::new(status, code, format!("invalid JSON body: {err}"));
-                        actix_web::error::InternalError::from_response(err, error_response(&body))
-                            .into()
-                    }),
-            )
+            .app_data(web::JsonConfig::default().limit(max_body).error_handler(|err, _| {
+                let status = match &err {
+                    actix_web::error::JsonPayloadError::Overflow { .. }
+                    | actix_web::error::JsonPayloadError::OverflowKnownLength { .. } => 413,
+                    actix_web::error::JsonPayloadError::ContentType => 415,
+                    _ => 400,
+                };
+                let code = match status {
+                    413 => "too_large",
+                    415 => "unsupported_media_type",
+                    _ => "bad_request",
+                };
+                let body = ApiError::new(status, code, format!("invalid JSON body: {err}"));
+                actix_web::error::InternalError::from_response(err, error_response(&body)).into()
+            }))
             .app_data(web::PathConfig::default().error_handler(|err, _| {
                 let body = ApiError::bad_request(format!("invalid path: {err}"));
                 actix_web::error::InternalError::from_response(err, error_response(&body)).into()
@@ -91,11 +86,7 @@ pub fn serve(host: &str, port: u16, deps: HttpDeps) -> std::io::Result<HttpServe
     .disable_signals()
     .shutdown_timeout(2)
     .bind((host, port))?;
-    let addr = server
-        .addrs()
-        .first()
-        .copied()
-        .ok_or_else(|| std::io::Error::other("no address bound"))?;
+    let addr = server.addrs().first().copied().ok_or_else(|| std::io::Error::other("no address bound"))?;
     let server = server.run();
     let handle = server.handle();
     actix_rt::spawn(server);
@@ -113,23 +104,16 @@ fn authorize(deps: &HttpDeps, req: &HttpRequest) -> Option<HttpResponse> {
     if deps.api_key.is_empty() {
         return None;
     }
-    let header = req
-        .headers()
-        .get("authorization")
-        .and_then(|v| v.to_str().ok());
+    let header = req.headers().get("authorization").and_then(|v| v.to_str().ok());
     if bearer_matches(header, deps.api_key.expose()) {
         None
     } else {
         Some(
-            error_response(&ApiError::new(
-                401,
-                "unauthorized",
-                "missing or invalid bearer token",
-            ))
-            .customize()
-            .insert_header(("www-authenticate", "Bearer"))
-            .respond_to(req)
-            .map_into_boxed_body(),
+            error_response(&ApiError::new(401, "unauthorized", "missing or invalid bearer token"))
+                .customize()
+                .insert_header(("www-authenticate", "Bearer"))
+                .respond_to(req)
+                .map_into_boxed_body(),
         )
     }
 }
@@ -169,20 +153,8 @@ async fn post_message(
         Err(e) => return error_response(&e),
     };
     let (ack_tx, ack_rx) = oneshot::channel();
-    if deps
-        .gateway
-        .send(Receive {
-            inbound,
-            ack: Some(ack_tx),
-        })
-        .await
-        .is_err()
-    {
-        return error_response(&ApiError::new(
-            503,
-            "unavailable",
-            "Omega's gateway is not running",
-        ));
+    if deps.gateway.send(Receive { inbound, ack: Some(ack_tx) }).await.is_err() {
+        return error_response(&ApiError::new(503, "unavailable", "Omega's gateway is not running"));
     }
     let accepted = match tokio::time::timeout(Duration::from_secs(30), ack_rx).await {
         Ok(Ok(a)) => a,
@@ -198,11 +170,7 @@ async fn post_message(
         Accepted::Queued(id) => (id, false),
         Accepted::Duplicate(id) => (id, true),
         Accepted::Denied => {
-            return error_response(&ApiError::new(
-                403,
-                "sender_not_allowed",
-                deps.deny_message.clone(),
-            ));
+            return error_response(&ApiError::new(403, "sender_not_allowed", deps.deny_message.clone()));
         }
         Accepted::Failed(e) => return error_response(&ApiError::new(503, "unavailable", e)),
     };
@@ -225,11 +193,7 @@ async fn post_message(
     }
 }
 
-async fn get_message(
-    deps: web::Data<HttpDeps>,
-    req: HttpRequest,
-    path: web::Path<i64>,
-) -> HttpResponse {
+async fn get_message(deps: web::Data<HttpDeps>, req: HttpRequest, path: web::Path<i64>) -> HttpResponse {
     if let Some(r) = authorize(&deps, &req) {
         return r;
     }
@@ -240,11 +204,7 @@ async fn message_status(deps: &HttpDeps, id: InboxId) -> HttpResponse {
     let row = match deps.store.inbound(id).await {
         Ok(Some(r)) if r.channel == CHANNEL => r,
         Ok(_) => {
-            return error_response(&ApiError::new(
-                404,
-                "not_found",
-                format!("no message with id {id}"),
-            ));
+            return error_response(&ApiError::new(404, "not_found", format!("no message with id {id}")));
         }
         Err(e) => return error_response(&ApiError::new(500, "storage", e.to_string())),
     };

@@ -43,10 +43,6 @@ impl Handler<ProcessOutput> for Markers {
 
     fn handle(&mut self, msg: ProcessOutput, _: &mut Context<Self>) -> Processed {
         let parsed = omega_markers::parse(&msg.text);
-        Processed {
-            text: parsed.text,
-            effects: parsed.effects,
-            diagnostics: parsed.diagnostics,
-        }
+        Processed { text: parsed.text, effects: parsed.effects, diagnostics: parsed.diagnostics }
     }
 }

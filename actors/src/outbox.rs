@@ -116,10 +116,9 @@ impl Outbox {
         actix_rt::spawn(async move {
             let result = match channel.send(msg).await {
                 Ok(r) => r,
-                Err(e) => Err(DeliveryError::Transient(format!(
-                    "channel {} is not responding: {e}",
-                    row.channel
-                ))),
+                Err(e) => {
+                    Err(DeliveryError::Transient(format!("channel {} is not responding: {e}", row.channel)))
+                }
             };
             me.do_send(Attempted { row, result });
         });
@@ -161,20 +160,18 @@ impl Outbox {
 
     fn flush(&mut self, only_channel: Option<String>, ctx: &mut Context<Self>) {
         let store = self.store.clone();
-        ctx.spawn(
-            async move { store.undelivered().await }
-                .into_actor(self)
-                .map(move |rows, act, ctx| match rows {
-                    Ok(rows) => {
-                        for row in rows {
-                            if only_channel.as_ref().is_none_or(|c| *c == row.channel) {
-                                act.deliver(row, ctx);
-                            }
+        ctx.spawn(async move { store.undelivered().await }.into_actor(self).map(move |rows, act, ctx| {
+            match rows {
+                Ok(rows) => {
+                    for row in rows {
+                        if only_channel.as_ref().is_none_or(|c| *c == row.channel) {
+                            act.deliver(row, ctx);
                         }
                     }
-                    Err(e) => tracing::error!(error = %e, "cannot read the outbox"),
-                }),
-        );
+                }
+                Err(e) => tracing::error!(error = %e, "cannot read the outbox"),
+            }
+        }));
     }
 }
 
@@ -253,14 +250,12 @@ impl Handler<Attempted> for Outbox {
             Ok(()) => self.confirm(id, ctx),
             Err(err) => {
                 let attempts = row.attempts + 1;
-                let give_up =
-                    matches!(err, DeliveryError::Permanent(_)) || attempts >= MAX_DELIVERY_ATTEMPTS;
+                let give_up = matches!(err, DeliveryError::Permanent(_)) || attempts >= MAX_DELIVERY_ATTEMPTS;
                 tracing::warn!(id = row.id, channel = %row.channel, attempts, give_up, error = %err, "delivery failed");
                 let text = err.to_string();
                 ctx.spawn(
-                    async move { store.mark_delivery_failed(id, &text, give_up).await }
-                        .into_actor(self)
-                        .map(move |_, act, ctx| {
+                    async move { store.mark_delivery_failed(id, &text, give_up).await }.into_actor(self).map(
+                        move |_, act, ctx| {
                             act.delivering.remove(&id.0);
                             if !give_up {
                                 let delay = act.retry_base * (1u32 << attempts.clamp(0, 6));
@@ -268,7 +263,8 @@ impl Handler<Attempted> for Outbox {
                                 row.attempts = attempts;
                                 ctx.run_later(delay, move |act, ctx| act.deliver(row, ctx));
                             }
-                        }),
+                        },
+                    ),
                 );
             }
         }

@@ -34,11 +34,7 @@ pub struct ProviderActor {
 
 impl ProviderActor {
     pub fn new(client: Arc<dyn Provider>, limit: Arc<Semaphore>, guard: ChildGuard) -> Self {
-        Self {
-            client,
-            limit,
-            _guard: guard,
-        }
+        Self { client, limit, _guard: guard }
     }
 }
 
@@ -55,14 +51,10 @@ impl Handler<Complete> for ProviderActor {
         Box::pin(
             async move {
                 // Waiting here is the queue for the global concurrency limit.
-                let _permit =
-                    limit
-                        .acquire_owned()
-                        .await
-                        .map_err(|_| ProviderError::Interrupted {
-                            provider: client.name().to_owned(),
-                            detail: "shutting down".into(),
-                        })?;
+                let _permit = limit.acquire_owned().await.map_err(|_| ProviderError::Interrupted {
+                    provider: client.name().to_owned(),
+                    detail: "shutting down".into(),
+                })?;
                 client.complete(msg.request, msg.deltas).await
             }
             .into_actor(self),

@@ -24,9 +24,7 @@ where
     M::Result: Send,
 {
     fn clone(&self) -> Self {
-        Self {
-            inner: self.inner.clone(),
-        }
+        Self { inner: self.inner.clone() }
     }
 }
 
@@ -36,9 +34,7 @@ where
     M::Result: Send,
 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Route")
-            .field("bound", &self.inner.read().is_some())
-            .finish()
+        f.debug_struct("Route").field("bound", &self.inner.read().is_some()).finish()
     }
 }
 
@@ -48,9 +44,7 @@ where
     M::Result: Send,
 {
     fn default() -> Self {
-        Self {
-            inner: Arc::new(RwLock::new(None)),
-        }
+        Self { inner: Arc::new(RwLock::new(None)) }
     }
 }
 
@@ -60,9 +54,7 @@ where
     M::Result: Send,
 {
     pub fn new(to: Recipient<M>) -> Self {
-        Self {
-            inner: Arc::new(RwLock::new(Some(to))),
-        }
+        Self { inner: Arc::new(RwLock::new(Some(to))) }
     }
 
     /// A route bound to `addr`.

@@ -163,27 +163,17 @@ impl Session {
         }
         let Some(job) = self.queue.pop_front() else {
             let (key, generation) = (self.key.clone(), self.generation);
-            self.idle = Some(
-                ctx.run_later(self.deps.settings.idle_timeout, move |act, _| {
-                    act.deps.gateway_idle.do_send(SessionIdle {
-                        key,
-                        generation,
-                        accepted: act.accepted,
-                    });
-                }),
-            );
+            self.idle = Some(ctx.run_later(self.deps.settings.idle_timeout, move |act, _| {
+                act.deps.gateway_idle.do_send(SessionIdle { key, generation, accepted: act.accepted });
+            }));
             return;
         };
         self.in_flight = Some(job.clone());
         let deps = self.deps.clone();
-        ctx.spawn(
-            answer(deps, self.key.clone(), job)
-                .into_actor(self)
-                .map(|_, act, ctx| {
-                    act.in_flight = None;
-                    act.kick(ctx);
-                }),
-        );
+        ctx.spawn(answer(deps, self.key.clone(), job).into_actor(self).map(|_, act, ctx| {
+            act.in_flight = None;
+            act.kick(ctx);
+        }));
     }
 }
 
@@ -299,12 +289,7 @@ impl Drop for Session {
 /// Answer one message: context → provider → markers → store → outbox. Every path ends in exactly
 /// one stored outcome (a reply or an error) that the Outbox delivers.
 async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
-    if deps
-        .settings
-        .panic_on
-        .as_deref()
-        .is_some_and(|p| job.text.contains(p))
-    {
+    if deps.settings.panic_on.as_deref().is_some_and(|p| job.text.contains(p)) {
         panic!("injected session panic for {key}");
     }
     let started = Instant::now();
@@ -313,33 +298,15 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
                     retrying it. Please send it again."
             .to_owned();
         let detail = format!("abandoned after {} interruptions", job.attempts);
-        finish(
-            &deps,
-            &job,
-            OutboundKind::Error,
-            text,
-            Some(detail),
-            CallRecord::default(),
-        )
-        .await;
+        finish(&deps, &job, OutboundKind::Error, text, Some(detail), CallRecord::default()).await;
         return;
     }
 
     if let Some(command) = omega_core::commands::Command::parse(&job.text) {
         let text = match command {
-            omega_core::commands::Command::Help => {
-                omega_core::commands::help_text(&deps.settings.agent_name)
-            }
+            omega_core::commands::Command::Help => omega_core::commands::help_text(&deps.settings.agent_name),
         };
-        finish(
-            &deps,
-            &job,
-            OutboundKind::Reply,
-            text,
-            None,
-            CallRecord::default(),
-        )
-        .await;
+        finish(&deps, &job, OutboundKind::Reply, text, None, CallRecord::default()).await;
         return;
     }
 
@@ -349,42 +316,19 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
              words, or switch to a model that can see ([provider.{}] vision = true).",
             deps.provider_name, deps.provider_name
         );
-        finish(
-            &deps,
-            &job,
-            OutboundKind::Reply,
-            text,
-            None,
-            CallRecord::default(),
-        )
-        .await;
+        finish(&deps, &job, OutboundKind::Reply, text, None, CallRecord::default()).await;
         return;
     }
 
     let request = match build_request(&deps, &key, &job).await {
         Ok(r) => r,
         Err(e) => {
-            let text =
-                "I couldn't load our conversation (database error). Please try again.".into();
-            finish(
-                &deps,
-                &job,
-                OutboundKind::Error,
-                text,
-                Some(e),
-                CallRecord::default(),
-            )
-            .await;
+            let text = "I couldn't load our conversation (database error). Please try again.".into();
+            finish(&deps, &job, OutboundKind::Error, text, Some(e), CallRecord::default()).await;
             return;
         }
     };
-    let result = deps
-        .provider
-        .send(Complete {
-            request,
-            deltas: None,
-        })
-        .await;
+    let result = deps.provider.send(Complete { request, deltas: None }).await;
     let latency = Some(started.elapsed().as_millis() as i64);
     let response = match result {
         Ok(Ok(r)) => r,
@@ -395,15 +339,7 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
                 latency_ms: latency,
                 ..Default::default()
             };
-            finish(
-                &deps,
-                &job,
-                OutboundKind::Error,
-                err.user_message(),
-                Some(err.to_string()),
-                call,
-            )
-            .await;
+            finish(&deps, &job, OutboundKind::Error, err.user_message(), Some(err.to_string()), call).await;
             return;
         }
         Err(mailbox) => {
@@ -417,19 +353,10 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
                 latency_ms: latency,
                 ..Default::default()
             };
-            let text =
-                "Something went wrong inside Omega while answering this (internal error in the \
+            let text = "Something went wrong inside Omega while answering this (internal error in the \
                         provider). Please send it again."
-                    .to_owned();
-            finish(
-                &deps,
-                &job,
-                OutboundKind::Error,
-                text,
-                Some(err.to_string()),
-                call,
-            )
-            .await;
+                .to_owned();
+            finish(&deps, &job, OutboundKind::Error, text, Some(err.to_string()), call).await;
             return;
         }
     };
@@ -441,28 +368,13 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
         cost_usd: None,
         latency_ms: latency,
     };
-    let processed = match deps
-        .markers
-        .send(ProcessOutput {
-            text: response.text,
-        })
-        .await
-    {
+    let processed = match deps.markers.send(ProcessOutput { text: response.text }).await {
         Ok(p) => p,
         Err(e) => {
-            let text =
-                "Something went wrong inside Omega while reading the answer (internal error). \
+            let text = "Something went wrong inside Omega while reading the answer (internal error). \
                         Please send it again."
-                    .to_owned();
-            finish(
-                &deps,
-                &job,
-                OutboundKind::Error,
-                text,
-                Some(format!("markers actor: {e}")),
-                call,
-            )
-            .await;
+                .to_owned();
+            finish(&deps, &job, OutboundKind::Error, text, Some(format!("markers actor: {e}")), call).await;
             return;
         }
     };
@@ -470,35 +382,20 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
         tracing::warn!(session = %key, marker = d.marker.as_str(), problem = %d.problem, "malformed marker");
     }
     apply_effects(&deps, &key, &processed.effects).await;
-    let text = if processed.text.trim().is_empty() {
-        "Done.".to_owned()
-    } else {
-        processed.text
-    };
+    let text = if processed.text.trim().is_empty() { "Done.".to_owned() } else { processed.text };
     finish(&deps, &job, OutboundKind::Reply, text, None, call).await;
 }
 
 /// System prompt, the conversation so far, and the new message.
-async fn build_request(
-    deps: &SessionDeps,
-    key: &SessionKey,
-    job: &Job,
-) -> Result<ChatRequest, String> {
+async fn build_request(deps: &SessionDeps, key: &SessionKey, job: &Job) -> Result<ChatRequest, String> {
     let (history, facts) = futures::future::join(
-        deps.store.history(
-            &job.channel,
-            &job.sender_id,
-            deps.settings.max_context_messages,
-        ),
+        deps.store.history(&job.channel, &job.sender_id, deps.settings.max_context_messages),
         deps.store.facts(key.as_str()),
     )
     .await;
     let history = history.map_err(|e| e.to_string())?;
-    let facts: Vec<(String, String)> = facts
-        .map_err(|e| e.to_string())?
-        .into_iter()
-        .map(|f| (f.key, f.value))
-        .collect();
+    let facts: Vec<(String, String)> =
+        facts.map_err(|e| e.to_string())?.into_iter().map(|f| (f.key, f.value)).collect();
     let system = system_prompt(&PromptInput {
         agent_name: &deps.settings.agent_name,
         channel: &job.channel,
@@ -512,20 +409,11 @@ async fn build_request(
         .collect();
     let mut current = ChatMessage::new(Role::User, job.text.clone());
     for a in &job.attachments {
-        let data =
-            std::fs::read(&a.path).map_err(|e| format!("cannot read {}: {e}", a.path.display()))?;
-        current.images.push(omega_providers::Image {
-            mime: a.mime.clone(),
-            data,
-        });
+        let data = std::fs::read(&a.path).map_err(|e| format!("cannot read {}: {e}", a.path.display()))?;
+        current.images.push(omega_providers::Image { mime: a.mime.clone(), data });
     }
     messages.push(current);
-    Ok(ChatRequest {
-        model: String::new(),
-        system,
-        messages,
-        max_tokens: None,
-    })
+    Ok(ChatRequest { model: String::new(), system, messages, max_tokens: None })
 }
 
 /// Effects whose owner exists in this build are applied; the rest are logged.
@@ -533,18 +421,14 @@ async fn apply_effects(deps: &SessionDeps, key: &SessionKey, effects: &[Effect])
     for effect in effects {
         let r = match effect {
             Effect::LangSwitch { language } => {
-                deps.store
-                    .set_fact(key.as_str(), "preferred_language", language)
-                    .await
+                deps.store.set_fact(key.as_str(), "preferred_language", language).await
             }
-            Effect::Personality {
-                description: Some(d),
-            } => deps.store.set_fact(key.as_str(), "personality", d).await,
-            Effect::Personality { description: None } => deps
-                .store
-                .delete_fact(key.as_str(), "personality")
-                .await
-                .map(|_| ()),
+            Effect::Personality { description: Some(d) } => {
+                deps.store.set_fact(key.as_str(), "personality", d).await
+            }
+            Effect::Personality { description: None } => {
+                deps.store.delete_fact(key.as_str(), "personality").await.map(|_| ())
+            }
             other => {
                 tracing::info!(session = %key, effect = ?other, "marker recognized; no handler for it in this build");
                 Ok(())
@@ -605,10 +489,7 @@ pub(crate) async fn fail_in_flight(deps: &SessionDeps, job: Job) {
     let text = "Something went wrong inside Omega while answering this (internal error). \
                 Please send it again."
         .to_owned();
-    let call = CallRecord {
-        provider: Some(deps.provider_name.clone()),
-        ..Default::default()
-    };
+    let call = CallRecord { provider: Some(deps.provider_name.clone()), ..Default::default() };
     let error = Some("the session handling this message crashed".to_owned());
     finish(deps, &job, OutboundKind::Error, text, error, call).await;
 }

@@ -14,25 +14,19 @@ pub struct Slot<A: Actor> {
 
 impl<A: Actor> Clone for Slot<A> {
     fn clone(&self) -> Self {
-        Self {
-            inner: self.inner.clone(),
-        }
+        Self { inner: self.inner.clone() }
     }
 }
 
 impl<A: Actor> Default for Slot<A> {
     fn default() -> Self {
-        Self {
-            inner: Arc::new(RwLock::new(None)),
-        }
+        Self { inner: Arc::new(RwLock::new(None)) }
     }
 }
 
 impl<A: Actor> std::fmt::Debug for Slot<A> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Slot")
-            .field("bound", &self.inner.read().is_some())
-            .finish()
+        f.debug_struct("Slot").field("bound", &self.inner.read().is_some()).finish()
     }
 }
 

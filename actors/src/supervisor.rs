@@ -64,28 +64,19 @@ pub struct ChildGuard {
 
 impl ChildGuard {
     pub fn new(child: Child, supervisor: Recipient<ChildDown>) -> Self {
-        Self {
-            child,
-            supervisor: Some(supervisor),
-        }
+        Self { child, supervisor: Some(supervisor) }
     }
 
     /// A guard that reports to nobody, for an actor tested alone.
     pub fn detached(child: Child) -> Self {
-        Self {
-            child,
-            supervisor: None,
-        }
+        Self { child, supervisor: None }
     }
 }
 
 impl Drop for ChildGuard {
     fn drop(&mut self) {
         if let Some(s) = &self.supervisor {
-            s.do_send(ChildDown {
-                child: self.child,
-                panicked: std::thread::panicking(),
-            });
+            s.do_send(ChildDown { child: self.child, panicked: std::thread::panicking() });
         }
     }
 }
@@ -165,10 +156,7 @@ impl Supervisor {
                 let addr = Outbox::new(self.spec.store.clone(), guard).start();
                 self.tree.outbox.bind(addr.clone());
                 for (name, recipient) in &self.channels {
-                    addr.do_send(RegisterChannel {
-                        name: name.clone(),
-                        recipient: recipient.clone(),
-                    });
+                    addr.do_send(RegisterChannel { name: name.clone(), recipient: recipient.clone() });
                 }
                 addr.do_send(FlushOutbox);
             }
@@ -210,12 +198,7 @@ impl Actor for Supervisor {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Context<Self>) {
-        for child in [
-            Child::Outbox,
-            Child::Markers,
-            Child::Provider,
-            Child::Gateway,
-        ] {
+        for child in [Child::Outbox, Child::Markers, Child::Provider, Child::Gateway] {
             self.start_child(child, ctx);
         }
     }
@@ -258,8 +241,7 @@ impl Handler<RegisterChannel> for Supervisor {
 
     fn handle(&mut self, msg: RegisterChannel, _: &mut Context<Self>) {
         self.channels.retain(|(n, _)| *n != msg.name);
-        self.channels
-            .push((msg.name.clone(), msg.recipient.clone()));
+        self.channels.push((msg.name.clone(), msg.recipient.clone()));
         self.tree.outbox.do_send(msg);
     }
 }

@@ -58,18 +58,10 @@ pub struct TelegramChannel {
 impl TelegramChannel {
     /// A channel for `config`; `start_polling` begins receiving.
     pub fn new(config: TelegramConfig) -> Result<Self, String> {
-        let url = reqwest::Url::parse(&config.api_url).map_err(|e| {
-            format!(
-                "channel.telegram.api_url `{}` is not a URL: {e}",
-                config.api_url
-            )
-        })?;
+        let url = reqwest::Url::parse(&config.api_url)
+            .map_err(|e| format!("channel.telegram.api_url `{}` is not a URL: {e}", config.api_url))?;
         let bot = Bot::new(config.bot_token.expose()).set_api_url(url);
-        Ok(Self {
-            bot,
-            config,
-            typing: HashMap::new(),
-        })
+        Ok(Self { bot, config, typing: HashMap::new() })
     }
 
     pub fn bot(&self) -> Bot {
@@ -97,10 +89,7 @@ impl Handler<StartTyping> for TelegramChannel {
         }
         let bot = self.bot.clone();
         actix_rt::spawn(async move {
-            let _ = bot
-                .send_chat_action(ChatId(chat), ChatAction::Typing)
-                .send()
-                .await;
+            let _ = bot.send_chat_action(ChatId(chat), ChatAction::Typing).send().await;
         });
         let note_after = self.config.still_working_secs;
         let handle = ctx.run_interval(TYPING_EVERY, move |act, _| {
@@ -110,19 +99,12 @@ impl Handler<StartTyping> for TelegramChannel {
             entry.1 += 1;
             let elapsed = entry.1 * TYPING_EVERY.as_secs();
             let bot = act.bot.clone();
-            let note = note_after > 0
-                && elapsed >= note_after
-                && elapsed - TYPING_EVERY.as_secs() < note_after;
+            let note =
+                note_after > 0 && elapsed >= note_after && elapsed - TYPING_EVERY.as_secs() < note_after;
             actix_rt::spawn(async move {
-                let _ = bot
-                    .send_chat_action(ChatId(chat), ChatAction::Typing)
-                    .send()
-                    .await;
+                let _ = bot.send_chat_action(ChatId(chat), ChatAction::Typing).send().await;
                 if note {
-                    let _ = bot
-                        .send_message(ChatId(chat), "Still working on it…")
-                        .send()
-                        .await;
+                    let _ = bot.send_message(ChatId(chat), "Still working on it…").send().await;
                 }
             });
         });
@@ -136,10 +118,7 @@ impl Handler<Deliver> for TelegramChannel {
     fn handle(&mut self, msg: Deliver, ctx: &mut Context<Self>) -> Self::Result {
         let bot = self.bot.clone();
         let Ok(chat) = msg.recipient.parse::<i64>() else {
-            let r = Err(DeliveryError::Permanent(format!(
-                "`{}` is not a Telegram chat id",
-                msg.recipient
-            )));
+            let r = Err(DeliveryError::Permanent(format!("`{}` is not a Telegram chat id", msg.recipient)));
             return Box::pin(async move { r });
         };
         if msg.kind.is_outcome() {
@@ -160,9 +139,7 @@ async fn send_chunk(bot: &Bot, chat: i64, chunk: &Chunk) -> Result<(), DeliveryE
     match send_with_retry(bot, chat, &chunk.html, true).await {
         Err(RequestError::Api(ApiError::CantParseEntities(why))) => {
             tracing::warn!(chat, reason = %why, "Telegram rejected the HTML; sending plain text");
-            send_with_retry(bot, chat, &chunk.plain, false)
-                .await
-                .map_err(classify)
+            send_with_retry(bot, chat, &chunk.plain, false).await.map_err(classify)
         }
         other => other.map_err(classify),
     }
@@ -179,11 +156,7 @@ async fn send_with_retry(bot: &Bot, chat: i64, text: &str, html: bool) -> Result
             Ok(_) => return Ok(()),
             Err(RequestError::RetryAfter(secs)) if tries < SEND_RETRIES => {
                 tries += 1;
-                tracing::info!(
-                    chat,
-                    wait_secs = secs.seconds(),
-                    "Telegram asked to slow down"
-                );
+                tracing::info!(chat, wait_secs = secs.seconds(), "Telegram asked to slow down");
                 tokio::time::sleep(secs.duration()).await;
             }
             Err(e) => return Err(e),
@@ -194,10 +167,7 @@ async fn send_with_retry(bot: &Bot, chat: i64, text: &str, html: bool) -> Result
 fn classify(e: RequestError) -> DeliveryError {
     match e {
         RequestError::Api(
-            ApiError::BotBlocked
-            | ApiError::ChatNotFound
-            | ApiError::UserDeactivated
-            | ApiError::BotKicked,
+            ApiError::BotBlocked | ApiError::ChatNotFound | ApiError::UserDeactivated | ApiError::BotKicked,
         ) => DeliveryError::Permanent(e.to_string()),
         other => DeliveryError::Transient(other.to_string()),
     }
@@ -216,14 +186,7 @@ pub struct PollingDeps {
 }
 
 pub async fn run_polling(bot: Bot, deps: PollingDeps) {
-    let PollingDeps {
-        config,
-        voice,
-        media_dir,
-        gateway,
-        store,
-        channel,
-    } = deps;
+    let PollingDeps { config, voice, media_dir, gateway, store, channel } = deps;
     let me = loop {
         match bot.get_me().send().await {
             Ok(me) => break me,
@@ -241,15 +204,12 @@ pub async fn run_polling(bot: Bot, deps: PollingDeps) {
         }
     };
     tracing::info!(bot = %me.username(), "Telegram channel connected");
+    let me_info = BotInfo { id: me.id.0, username: me.username().to_owned() };
     if config.allowed_users.is_empty() {
-        tracing::warn!(
-            "channel.telegram.allowed_users is empty: nobody can talk to Omega on Telegram"
-        );
+        tracing::warn!("channel.telegram.allowed_users is empty: nobody can talk to Omega on Telegram");
     }
-    let menu: Vec<BotCommand> = omega_core::commands::MENU
-        .iter()
-        .map(|(n, d)| BotCommand::new(*n, *d))
-        .collect();
+    let menu: Vec<BotCommand> =
+        omega_core::commands::MENU.iter().map(|(n, d)| BotCommand::new(*n, *d)).collect();
     if let Err(e) = bot.set_my_commands(menu).send().await {
         tracing::warn!(error = %e, "cannot register the command menu");
     }
@@ -271,10 +231,7 @@ pub async fn run_polling(bot: Bot, deps: PollingDeps) {
                 u
             }
             Err(RequestError::RetryAfter(secs)) => {
-                tracing::info!(
-                    wait_secs = secs.seconds(),
-                    "Telegram asked to slow down polling"
-                );
+                tracing::info!(wait_secs = secs.seconds(), "Telegram asked to slow down polling");
                 tokio::time::sleep(secs.duration()).await;
                 continue;
             }
@@ -292,17 +249,14 @@ pub async fn run_polling(bot: Bot, deps: PollingDeps) {
         for update in updates {
             let next = update.id.0 as i32 + 1;
             let incoming =
-                incoming(&bot, update.id.0, &update.kind, &config, &voice, &media_dir).await;
+                incoming(&bot, &me_info, update.id.0, &update.kind, &config, &voice, &media_dir).await;
             if let Incoming::Answer { chat, text } = &incoming {
                 let _ = bot.send_message(ChatId(*chat), text.clone()).send().await;
             }
             if let Incoming::Message(inbound) = incoming {
                 let chat: i64 = inbound.reply_target.parse().unwrap_or(0);
                 let (tx, rx) = tokio::sync::oneshot::channel();
-                gateway.do_send(Receive {
-                    inbound,
-                    ack: Some(tx),
-                });
+                gateway.do_send(Receive { inbound, ack: Some(tx) });
                 match rx.await {
                     Ok(Accepted::Queued(_)) => channel.do_send(StartTyping { chat }),
                     Ok(Accepted::Duplicate(_) | Accepted::Denied) => {}
@@ -319,10 +273,7 @@ pub async fn run_polling(bot: Bot, deps: PollingDeps) {
             }
             // The update is stored (or refused, or not for us): confirm it.
             offset = next;
-            if let Err(e) = store
-                .set_channel_state(CHANNEL, OFFSET_KEY, &offset.to_string())
-                .await
-            {
+            if let Err(e) = store.set_channel_state(CHANNEL, OFFSET_KEY, &offset.to_string()).await {
                 tracing::error!(error = %e, "cannot save the Telegram offset");
             }
         }
@@ -339,51 +290,53 @@ enum Incoming {
     Ignore,
 }
 
+/// Who the bot is, to recognize mentions and replies in groups.
+struct BotInfo {
+    id: u64,
+    username: String,
+}
+
 /// Turn an update into a message: text as is, a photo saved for the model to see, a voice note
 /// transcribed. Media is fetched only for allowed senders: nothing from an unknown sender costs
 /// a download or a transcription, and the Gateway refuses them as usual.
 async fn incoming(
     bot: &Bot,
+    me: &BotInfo,
     update_id: u32,
     kind: &UpdateKind,
     config: &TelegramConfig,
     voice: &VoiceConfig,
     media_dir: &Path,
 ) -> Incoming {
-    let UpdateKind::Message(m) = kind else {
-        return Incoming::Ignore;
-    };
-    if !m.chat.is_private() {
-        return Incoming::Ignore;
+    let UpdateKind::Message(m) = kind else { return Incoming::Ignore };
+    let Some(from) = m.from.as_ref() else { return Incoming::Ignore };
+    let private = m.chat.is_private();
+    let mention = format!("@{}", me.username);
+    if !private {
+        // Groups are opt-in, and even then only what is addressed to the bot counts.
+        let said = m.text().or(m.caption()).unwrap_or("");
+        let mentioned = said.to_lowercase().contains(&mention.to_lowercase());
+        let replied = m.reply_to_message().and_then(|r| r.from.as_ref()).is_some_and(|u| u.id.0 == me.id);
+        if !config.groups || !(mentioned || replied) {
+            return Incoming::Ignore;
+        }
     }
-    let Some(from) = m.from.as_ref() else {
-        return Incoming::Ignore;
-    };
     let chat = m.chat.id.0;
     let allowed = config.allowed_users.contains(&(from.id.0 as i64));
     let mut inbound = Inbound::text(CHANNEL, &from.id.0.to_string(), "");
-    inbound.sender_name = Some(
-        from.username
-            .clone()
-            .map(|u| format!("@{u}"))
-            .unwrap_or_else(|| from.full_name()),
-    );
-    inbound.reply_target = chat.to_string();
+    inbound.sender_name =
+        Some(from.username.clone().map(|u| format!("@{u}")).unwrap_or_else(|| from.full_name()));
+    // A stranger in a group is refused in private, not in front of the group.
+    inbound.reply_target = if private || allowed { chat.to_string() } else { from.id.0.to_string() };
     inbound.external_id = Some(update_id.to_string());
     inbound.received_at = m.date;
 
     if let Some(text) = m.text() {
-        inbound.text = text.to_owned();
+        inbound.text = if private { text.to_owned() } else { strip_mention(text, &mention) };
     } else if let Some(photos) = m.photo() {
-        inbound.text = m
-            .caption()
-            .map(str::to_owned)
-            .unwrap_or_else(|| "[Photo]".into());
+        inbound.text = m.caption().map(str::to_owned).unwrap_or_else(|| "[Photo]".into());
         if allowed {
-            let Some(best) = photos
-                .iter()
-                .max_by_key(|p| u64::from(p.width) * u64::from(p.height))
-            else {
+            let Some(best) = photos.iter().max_by_key(|p| u64::from(p.width) * u64::from(p.height)) else {
                 return Incoming::Ignore;
             };
             let path = media_dir.join(format!("telegram-{update_id}.jpg"));
@@ -397,9 +350,7 @@ async fn incoming(
                     tracing::warn!(error = %e, "cannot download a photo");
                     return Incoming::Answer {
                         chat,
-                        text: format!(
-                            "I couldn't download your photo ({e}). Please send it again."
-                        ),
+                        text: format!("I couldn't download your photo ({e}). Please send it again."),
                     };
                 }
             }
@@ -408,24 +359,22 @@ async fn incoming(
         if !allowed {
             inbound.text = "[Voice message]".into();
         } else if !voice.enabled {
-            return Incoming::Answer { chat, text: "I can't listen to voice messages here ([voice] enabled = false). Please type it.".into() };
+            return Incoming::Answer {
+                chat,
+                text: "I can't listen to voice messages here ([voice] enabled = false). Please type it."
+                    .into(),
+            };
         } else {
             let audio = match fetch(bot, &v.file.id.0).await {
                 Ok(a) => a,
                 Err(e) => {
                     return Incoming::Answer {
                         chat,
-                        text: format!(
-                            "I couldn't download your voice message ({e}). Please send it again."
-                        ),
+                        text: format!("I couldn't download your voice message ({e}). Please send it again."),
                     };
                 }
             };
-            let mime = v
-                .mime_type
-                .as_ref()
-                .map(|m| m.to_string())
-                .unwrap_or_else(|| "audio/ogg".into());
+            let mime = v.mime_type.as_ref().map(|m| m.to_string()).unwrap_or_else(|| "audio/ogg".into());
             match omega_providers::transcribe::transcribe(voice, audio, "voice.ogg", &mime).await {
                 Ok(t) if !t.is_empty() => inbound.text = format!("[Voice message] {t}"),
                 Ok(_) => {
@@ -449,17 +398,25 @@ async fn incoming(
     Incoming::Message(inbound)
 }
 
+/// Remove the bot's @mention from a group message ("@omega_bot what's up" → "what's up").
+fn strip_mention(text: &str, mention: &str) -> String {
+    let lower = text.to_lowercase();
+    match lower.find(&mention.to_lowercase()) {
+        Some(i) if text.is_char_boundary(i) && text.is_char_boundary(i + mention.len()) => {
+            let out = format!("{}{}", &text[..i], &text[i + mention.len()..]);
+            let out = out.trim().trim_start_matches([',', ':']).trim().to_owned();
+            if out.is_empty() { text.to_owned() } else { out }
+        }
+        _ => text.to_owned(),
+    }
+}
+
 /// Download a file into memory.
 async fn fetch(bot: &Bot, file_id: &str) -> Result<Vec<u8>, String> {
-    let file = bot
-        .get_file(teloxide::types::FileId(file_id.to_owned()))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
+    let file =
+        bot.get_file(teloxide::types::FileId(file_id.to_owned())).send().await.map_err(|e| e.to_string())?;
     let mut data = Vec::new();
-    bot.download_file(&file.path, &mut data)
-        .await
-        .map_err(|e| e.to_string())?;
+    bot.download_file(&file.path, &mut data).await.map_err(|e| e.to_string())?;
     Ok(data)
 }
 

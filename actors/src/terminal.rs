@@ -20,10 +20,7 @@ pub const CHANNEL: &str = "terminal";
 /// A local channel that prints every delivery.
 pub fn printing_channel(interactive: bool) -> LocalChannel {
     LocalChannel::new(CHANNEL).with_sink(Box::new(move |d| {
-        println!(
-            "{}",
-            omega_channels::terminal::render(d.kind, &d.text, interactive)
-        );
+        println!("{}", omega_channels::terminal::render(d.kind, &d.text, interactive));
     }))
 }
 
@@ -52,10 +49,7 @@ pub async fn run_chat(
             break;
         }
         let (ack_tx, ack_rx) = oneshot::channel();
-        gateway.do_send(Receive {
-            inbound: Inbound::text(CHANNEL, sender_id, text),
-            ack: Some(ack_tx),
-        });
+        gateway.do_send(Receive { inbound: Inbound::text(CHANNEL, sender_id, text), ack: Some(ack_tx) });
         let id = match ack_rx.await {
             Ok(Accepted::Queued(id)) | Ok(Accepted::Duplicate(id)) => id,
             Ok(Accepted::Denied) => continue,

@@ -32,22 +32,14 @@ fn outbox(store: &Store) -> Addr<Outbox> {
 async fn queued_replies_are_delivered_when_their_channel_registers() {
     let home = TempHome::new();
     let store = store(&home).await;
-    store
-        .enqueue(&reply("late", "waiting for you"))
-        .await
-        .unwrap();
+    store.enqueue(&reply("late", "waiting for you")).await.unwrap();
     let outbox = outbox(&store);
     let channel = ProbeHandle::<Deliver>::start(|_| Ok(()));
-    outbox.do_send(RegisterChannel {
-        name: "late".into(),
-        recipient: channel.recipient(),
-    });
+    outbox.do_send(RegisterChannel { name: "late".into(), recipient: channel.recipient() });
     let s = &store;
-    wait_until_async(
-        Duration::from_secs(5),
-        "the queued reply delivered",
-        || async move { s.undelivered().await.unwrap().is_empty() },
-    )
+    wait_until_async(Duration::from_secs(5), "the queued reply delivered", || async move {
+        s.undelivered().await.unwrap().is_empty()
+    })
     .await;
     let seen = channel.seen();
     assert_eq!(seen.len(), 1);
@@ -64,30 +56,17 @@ async fn a_transient_failure_is_retried_until_delivered() {
     let mut calls = 0;
     let channel = ProbeHandle::<Deliver>::start(move |_| {
         calls += 1;
-        if calls < 3 {
-            Err(DeliveryError::Transient("network down".into()))
-        } else {
-            Ok(())
-        }
+        if calls < 3 { Err(DeliveryError::Transient("network down".into())) } else { Ok(()) }
     });
-    outbox.do_send(RegisterChannel {
-        name: "flaky".into(),
-        recipient: channel.recipient(),
-    });
+    outbox.do_send(RegisterChannel { name: "flaky".into(), recipient: channel.recipient() });
     let row = store.enqueue(&reply("flaky", "persist")).await.unwrap();
     outbox.do_send(Dispatch(row));
     let s = &store;
-    wait_until_async(
-        Duration::from_secs(5),
-        "delivery after retries",
-        || async move { s.undelivered().await.unwrap().is_empty() },
-    )
+    wait_until_async(Duration::from_secs(5), "delivery after retries", || async move {
+        s.undelivered().await.unwrap().is_empty()
+    })
     .await;
-    assert_eq!(
-        channel.seen().len(),
-        3,
-        "two failures, then success; never more"
-    );
+    assert_eq!(channel.seen().len(), 3, "two failures, then success; never more");
     store.close().await;
 }
 
@@ -96,20 +75,14 @@ async fn a_permanent_failure_is_not_retried() {
     let home = TempHome::new();
     let store = store(&home).await;
     let outbox = outbox(&store);
-    let channel =
-        ProbeHandle::<Deliver>::start(|_| Err(DeliveryError::Permanent("chat deleted".into())));
-    outbox.do_send(RegisterChannel {
-        name: "gone".into(),
-        recipient: channel.recipient(),
-    });
+    let channel = ProbeHandle::<Deliver>::start(|_| Err(DeliveryError::Permanent("chat deleted".into())));
+    outbox.do_send(RegisterChannel { name: "gone".into(), recipient: channel.recipient() });
     let row = store.enqueue(&reply("gone", "nobody home")).await.unwrap();
     outbox.do_send(Dispatch(row));
     let s = &store;
-    wait_until_async(
-        Duration::from_secs(5),
-        "the row marked failed",
-        || async move { s.undelivered().await.unwrap().is_empty() },
-    )
+    wait_until_async(Duration::from_secs(5), "the row marked failed", || async move {
+        s.undelivered().await.unwrap().is_empty()
+    })
     .await;
     assert_eq!(channel.seen().len(), 1);
     store.close().await;

@@ -47,11 +47,7 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: u16, error: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            error,
-            message: message.into(),
-        }
+        Self { status, error, message: message.into() }
     }
 
     pub fn bad_request(message: impl Into<String>) -> Self {
@@ -72,9 +68,7 @@ impl MessageRequest {
             )));
         }
         if sender.contains(|c: char| c.is_control()) {
-            return Err(ApiError::bad_request(
-                "`sender` must not contain control characters",
-            ));
+            return Err(ApiError::bad_request("`sender` must not contain control characters"));
         }
         if self.text.trim().is_empty() {
             return Err(ApiError::bad_request("`text` must not be empty"));
@@ -87,10 +81,7 @@ impl MessageRequest {
             ));
         }
         for (field, value) in [("name", &self.name), ("id", &self.id)] {
-            if value
-                .as_ref()
-                .is_some_and(|v| v.chars().count() > MAX_FIELD_CHARS)
-            {
+            if value.as_ref().is_some_and(|v| v.chars().count() > MAX_FIELD_CHARS) {
                 return Err(ApiError::bad_request(format!(
                     "`{field}` is longer than {MAX_FIELD_CHARS} characters"
                 )));
@@ -102,10 +93,7 @@ impl MessageRequest {
             sender_name: self.name.filter(|n| !n.trim().is_empty()),
             reply_target: sender.to_owned(),
             // Scoped by sender so two clients choosing the same key do not collide.
-            external_id: self
-                .id
-                .filter(|i| !i.is_empty())
-                .map(|i| format!("{sender}\u{1f}{i}")),
+            external_id: self.id.filter(|i| !i.is_empty()).map(|i| format!("{sender}\u{1f}{i}")),
             text: self.text,
             received_at: Utc::now(),
             attachments: Vec::new(),
@@ -135,35 +123,20 @@ mod tests {
     use super::*;
 
     fn req(sender: &str, text: &str) -> MessageRequest {
-        MessageRequest {
-            sender: sender.into(),
-            text: text.into(),
-            name: None,
-            id: None,
-            wait: None,
-        }
+        MessageRequest { sender: sender.into(), text: text.into(), name: None, id: None, wait: None }
     }
 
     #[test]
     fn valid_request_becomes_an_http_inbound() {
         let (m, wait) = req(" alice ", "hi").into_inbound().unwrap();
-        assert_eq!(
-            (m.channel.as_str(), m.sender_id.as_str(), m.text.as_str()),
-            ("http", "alice", "hi")
-        );
+        assert_eq!((m.channel.as_str(), m.sender_id.as_str(), m.text.as_str()), ("http", "alice", "hi"));
         assert!(wait);
     }
 
     #[test]
     fn bad_requests_are_named() {
-        assert_eq!(
-            req("", "hi").into_inbound().unwrap_err().message,
-            "`sender` must not be empty"
-        );
-        assert_eq!(
-            req("a", "  ").into_inbound().unwrap_err().message,
-            "`text` must not be empty"
-        );
+        assert_eq!(req("", "hi").into_inbound().unwrap_err().message, "`sender` must not be empty");
+        assert_eq!(req("a", "  ").into_inbound().unwrap_err().message, "`text` must not be empty");
         assert_eq!(req("a\nb", "x").into_inbound().unwrap_err().status, 400);
         let long = "x".repeat(MAX_TEXT_CHARS + 1);
         assert_eq!(req("a", &long).into_inbound().unwrap_err().status, 413);
@@ -175,10 +148,7 @@ mod tests {
         a.id = Some("1".into());
         let mut b = req("bob", "x");
         b.id = Some("1".into());
-        assert_ne!(
-            a.into_inbound().unwrap().0.external_id,
-            b.into_inbound().unwrap().0.external_id
-        );
+        assert_ne!(a.into_inbound().unwrap().0.external_id, b.into_inbound().unwrap().0.external_id);
     }
 
     #[test]

@@ -55,21 +55,13 @@ struct Block {
 pub fn render_chunks(markdown: &str, limit: usize) -> Vec<Chunk> {
     let limit = limit.max(64);
     let mut chunks: Vec<Chunk> = Vec::new();
-    let mut cur = Chunk {
-        html: String::new(),
-        plain: String::new(),
-    };
+    let mut cur = Chunk { html: String::new(), plain: String::new() };
     let push = |cur: &mut Chunk, chunks: &mut Vec<Chunk>| {
         if !cur.html.trim().is_empty() {
-            chunks.push(Chunk {
-                html: cur.html.trim_end().to_owned(),
-                plain: cur.plain.trim_end().to_owned(),
-            });
+            chunks
+                .push(Chunk { html: cur.html.trim_end().to_owned(), plain: cur.plain.trim_end().to_owned() });
         }
-        *cur = Chunk {
-            html: String::new(),
-            plain: String::new(),
-        };
+        *cur = Chunk { html: String::new(), plain: String::new() };
     };
     for block in blocks(markdown) {
         for piece in fit(block, limit) {
@@ -115,19 +107,11 @@ fn fit(block: Block, limit: usize) -> Vec<Block> {
         .flat_map(|part| {
             let html = escape(&part);
             if utf16_len(&html) <= limit {
-                vec![Block {
-                    html,
-                    plain: part,
-                    code: None,
-                }]
+                vec![Block { html, plain: part, code: None }]
             } else {
                 split_text(&part, limit / 6, false)
                     .into_iter()
-                    .map(|p| Block {
-                        html: escape(&p),
-                        plain: p,
-                        code: None,
-                    })
+                    .map(|p| Block { html: escape(&p), plain: p, code: None })
                     .collect()
             }
         })
@@ -138,11 +122,7 @@ fn fit(block: Block, limit: usize) -> Vec<Block> {
 /// boundaries, else at spaces, else between characters.
 fn split_text(text: &str, budget: usize, escaped: bool) -> Vec<String> {
     let measure = |s: &str| {
-        if escaped {
-            utf16_len(&escape(s))
-        } else {
-            utf16_len(s)
-        }
+        if escaped { utf16_len(&escape(s)) } else { utf16_len(s) }
     };
     let mut parts = Vec::new();
     let mut cur = String::new();
@@ -179,11 +159,7 @@ fn split_text(text: &str, budget: usize, escaped: bool) -> Vec<String> {
     if !cur.is_empty() {
         parts.push(cur);
     }
-    parts
-        .into_iter()
-        .map(|p| p.trim_end_matches('\n').to_owned())
-        .filter(|p| !p.is_empty())
-        .collect()
+    parts.into_iter().map(|p| p.trim_end_matches('\n').to_owned()).filter(|p| !p.is_empty()).collect()
 }
 
 fn code_open(lang: &str) -> String {
@@ -289,9 +265,7 @@ impl Renderer {
             }
             Tag::CodeBlock(kind) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(l) => {
-                        l.split_whitespace().next().unwrap_or("").to_owned()
-                    }
+                    CodeBlockKind::Fenced(l) => l.split_whitespace().next().unwrap_or("").to_owned(),
                     CodeBlockKind::Indented => String::new(),
                 };
                 self.tag(&code_open(&lang));
@@ -383,27 +357,20 @@ mod tests {
             html("**bold** and *it* and `a<b>` ~~no~~"),
             "<b>bold</b> and <i>it</i> and <code>a&lt;b&gt;</code> <s>no</s>"
         );
-        assert_eq!(
-            html("[site](https://x.org/?a=1&b=2)"),
-            "<a href=\"https://x.org/?a=1&amp;b=2\">site</a>"
-        );
+        assert_eq!(html("[site](https://x.org/?a=1&b=2)"), "<a href=\"https://x.org/?a=1&amp;b=2\">site</a>");
         assert_eq!(html("5 < 6 & 7 > 3"), "5 &lt; 6 &amp; 7 &gt; 3");
     }
 
     #[test]
     fn stars_in_code_and_urls_are_not_emphasis() {
         assert_eq!(html("`a*b*c`"), "<code>a*b*c</code>");
-        assert_eq!(
-            html("```\nx = a * b * c\n```"),
-            "<pre><code>x = a * b * c</code></pre>"
-        );
+        assert_eq!(html("```\nx = a * b * c\n```"), "<pre><code>x = a * b * c</code></pre>");
     }
 
     #[test]
     fn blocks_headings_lists_quotes() {
-        let h = html(
-            "# Title\n\nPara one.\n\n- a\n- b\n\n1. x\n2. y\n\n> quoted\n\n```rust\nfn main() {}\n```",
-        );
+        let h =
+            html("# Title\n\nPara one.\n\n- a\n- b\n\n1. x\n2. y\n\n> quoted\n\n```rust\nfn main() {}\n```");
         assert_eq!(
             h,
             "<b>Title</b>\n\nPara one.\n\n• a\n• b\n\n1. x\n2. y\n\n<blockquote>quoted</blockquote>\n\n<pre><code class=\"language-rust\">fn main() {}</code></pre>"
@@ -419,40 +386,22 @@ mod tests {
     #[test]
     fn long_replies_split_at_block_boundaries_under_the_limit() {
         let para = "Emoji 😀 and words. ".repeat(40); // ~800 units
-        let code = format!(
-            "```python\n{}```",
-            "print('hello <world> & friends')\n".repeat(60)
-        ); // ~2000 units
+        let code = format!("```python\n{}```", "print('hello <world> & friends')\n".repeat(60)); // ~2000 units
         let md = format!("{para}\n\n{code}\n\n{para}\n\n{para}\n\n{code}\n\n{para}");
         assert!(utf16_len(&md) > 6000);
         let chunks = render_chunks(&md, MAX_MESSAGE_UTF16);
         assert!(chunks.len() >= 2);
         for c in &chunks {
-            assert!(
-                utf16_len(&c.html) <= MAX_MESSAGE_UTF16,
-                "{}",
-                utf16_len(&c.html)
-            );
+            assert!(utf16_len(&c.html) <= MAX_MESSAGE_UTF16, "{}", utf16_len(&c.html));
             assert_eq!(
                 c.html.matches("<pre>").count(),
                 c.html.matches("</pre>").count(),
                 "code blocks are whole"
             );
-            assert_eq!(
-                c.html.matches("<code").count(),
-                c.html.matches("</code>").count()
-            );
+            assert_eq!(c.html.matches("<code").count(), c.html.matches("</code>").count());
         }
-        let joined: String = chunks
-            .iter()
-            .map(|c| c.plain.clone())
-            .collect::<Vec<_>>()
-            .join("\n\n");
-        assert_eq!(
-            joined.matches('😀').count(),
-            md.matches('😀').count(),
-            "nothing lost"
-        );
+        let joined: String = chunks.iter().map(|c| c.plain.clone()).collect::<Vec<_>>().join("\n\n");
+        assert_eq!(joined.matches('😀').count(), md.matches('😀').count(), "nothing lost");
     }
 
     #[test]
@@ -467,10 +416,7 @@ mod tests {
                 "{}",
                 &c.html[..40]
             );
-            assert!(
-                !c.html.contains("&am\n") && !c.html.ends_with("&"),
-                "entities intact"
-            );
+            assert!(!c.html.contains("&am\n") && !c.html.ends_with("&"), "entities intact");
         }
         let lines: usize = chunks.iter().map(|c| c.plain.lines().count()).sum();
         assert_eq!(lines, 600);

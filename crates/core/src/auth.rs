@@ -26,10 +26,7 @@ impl std::fmt::Display for Denied {
             Denied::UnknownChannel(c) => write!(f, "channel {c} has no auth policy"),
             Denied::NobodyAllowed(c) => write!(f, "no senders are allowed on channel {c}"),
             Denied::NotListed { channel, sender } => {
-                write!(
-                    f,
-                    "sender {sender} is not in the allowed list of channel {channel}"
-                )
+                write!(f, "sender {sender} is not in the allowed list of channel {channel}")
             }
         }
     }
@@ -45,10 +42,7 @@ pub struct AuthPolicy {
 
 impl AuthPolicy {
     pub fn new(enabled: bool) -> Self {
-        Self {
-            enabled,
-            channels: HashMap::new(),
-        }
+        Self { enabled, channels: HashMap::new() }
     }
 
     pub fn set(&mut self, channel: &str, allowed: Allowed) {
@@ -62,14 +56,11 @@ impl AuthPolicy {
         match self.channels.get(channel) {
             None => Err(Denied::UnknownChannel(channel.to_owned())),
             Some(Allowed::Anyone) => Ok(()),
-            Some(Allowed::Only(list)) if list.is_empty() => {
-                Err(Denied::NobodyAllowed(channel.to_owned()))
-            }
+            Some(Allowed::Only(list)) if list.is_empty() => Err(Denied::NobodyAllowed(channel.to_owned())),
             Some(Allowed::Only(list)) if list.iter().any(|s| s == sender) => Ok(()),
-            Some(Allowed::Only(_)) => Err(Denied::NotListed {
-                channel: channel.to_owned(),
-                sender: sender.to_owned(),
-            }),
+            Some(Allowed::Only(_)) => {
+                Err(Denied::NotListed { channel: channel.to_owned(), sender: sender.to_owned() })
+            }
         }
     }
 }
@@ -86,18 +77,9 @@ mod tests {
         p.set("telegram", Allowed::Only(vec![]));
         assert!(p.check("terminal", "anyone").is_ok());
         assert!(p.check("http", "alice").is_ok());
-        assert!(matches!(
-            p.check("http", "mallory"),
-            Err(Denied::NotListed { .. })
-        ));
-        assert!(matches!(
-            p.check("telegram", "1"),
-            Err(Denied::NobodyAllowed(_))
-        ));
-        assert!(matches!(
-            p.check("smoke-signals", "x"),
-            Err(Denied::UnknownChannel(_))
-        ));
+        assert!(matches!(p.check("http", "mallory"), Err(Denied::NotListed { .. })));
+        assert!(matches!(p.check("telegram", "1"), Err(Denied::NobodyAllowed(_))));
+        assert!(matches!(p.check("smoke-signals", "x"), Err(Denied::UnknownChannel(_))));
         let off = AuthPolicy::new(false);
         assert!(off.check("smoke-signals", "x").is_ok());
     }

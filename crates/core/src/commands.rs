@@ -40,10 +40,7 @@ mod tests {
     #[test]
     fn parses_help_with_and_without_bot_name() {
         assert_eq!(Command::parse("/help"), Some(Command::Help));
-        assert_eq!(
-            Command::parse("  /HELP@omega_bot please"),
-            Some(Command::Help)
-        );
+        assert_eq!(Command::parse("  /HELP@omega_bot please"), Some(Command::Help));
         assert_eq!(Command::parse("/start"), Some(Command::Help));
         assert_eq!(Command::parse("help"), None);
         assert_eq!(Command::parse("/unknown"), None);

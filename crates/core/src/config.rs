@@ -119,11 +119,7 @@ pub struct ProviderConfig {
 
 impl Default for ProviderConfig {
     fn default() -> Self {
-        Self {
-            default: "openai".into(),
-            max_concurrent: 4,
-            openai: OpenAiConfig::default(),
-        }
+        Self { default: "openai".into(), max_concurrent: 4, openai: OpenAiConfig::default() }
     }
 }
 
@@ -198,6 +194,8 @@ pub struct TelegramConfig {
     pub poll_timeout_secs: u64,
     /// After this many seconds without an answer, send a short "still working" note; 0 = never.
     pub still_working_secs: u64,
+    /// Answer in groups too: only messages that mention the bot or reply to it, from allowed users.
+    pub groups: bool,
 }
 
 impl Default for TelegramConfig {
@@ -209,6 +207,7 @@ impl Default for TelegramConfig {
             allowed_users: Vec::new(),
             poll_timeout_secs: 30,
             still_working_secs: 60,
+            groups: false,
         }
     }
 }
@@ -225,10 +224,7 @@ pub struct TerminalConfig {
 
 impl Default for TerminalConfig {
     fn default() -> Self {
-        Self {
-            enabled: true,
-            sender_id: "owner".into(),
-        }
+        Self { enabled: true, sender_id: "owner".into() }
     }
 }
 
@@ -278,10 +274,7 @@ pub struct MemoryConfig {
 
 impl Default for MemoryConfig {
     fn default() -> Self {
-        Self {
-            db_path: String::new(),
-            max_context_messages: 50,
-        }
+        Self { db_path: String::new(), max_context_messages: 50 }
     }
 }
 
@@ -298,10 +291,7 @@ pub struct SessionConfig {
 
 impl Default for SessionConfig {
     fn default() -> Self {
-        Self {
-            idle_timeout_secs: 600,
-            busy_ack: "Got it, I'll get to this next.".into(),
-        }
+        Self { idle_timeout_secs: 600, busy_ack: "Got it, I'll get to this next.".into() }
     }
 }
 
@@ -328,9 +318,7 @@ impl Config {
 
 /// `~/x` → `$HOME/x`.
 pub fn expand_home(path: &str) -> PathBuf {
-    if let Some(rest) = path
-        .strip_prefix("~/")
-        .or_else(|| (path == "~").then_some(""))
+    if let Some(rest) = path.strip_prefix("~/").or_else(|| (path == "~").then_some(""))
         && let Some(home) = std::env::var_os("HOME")
     {
         return PathBuf::from(home).join(rest);
@@ -363,10 +351,7 @@ pub struct LoadOptions {
 impl LoadOptions {
     /// Options reading this process's environment.
     pub fn from_env() -> Self {
-        Self {
-            env: std::env::vars().collect(),
-            ..Self::default()
-        }
+        Self { env: std::env::vars().collect(), ..Self::default() }
     }
 }
 
@@ -390,10 +375,7 @@ pub enum Origin {
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Origin::File {
-                path,
-                line: Some(line),
-            } => write!(f, "{} line {line}", path.display()),
+            Origin::File { path, line: Some(line) } => write!(f, "{} line {line}", path.display()),
             Origin::File { path, line: None } => write!(f, "{}", path.display()),
             Origin::Env { var } => write!(f, "environment variable {var}"),
             Origin::Flag { key } => write!(f, "command-line flag for {key}"),
@@ -408,24 +390,11 @@ pub enum Problem {
     /// The config file named with `--config` does not exist or cannot be read.
     Unreadable { path: PathBuf, reason: String },
     /// The file is not valid TOML.
-    Syntax {
-        path: PathBuf,
-        line: usize,
-        column: usize,
-        reason: String,
-    },
+    Syntax { path: PathBuf, line: usize, column: usize, reason: String },
     /// A key the model does not have.
-    UnknownKey {
-        key: String,
-        origin: Origin,
-        suggestion: Option<String>,
-    },
+    UnknownKey { key: String, origin: Origin, suggestion: Option<String> },
     /// A key whose value has the wrong type or is out of range.
-    InvalidValue {
-        key: String,
-        origin: Origin,
-        reason: String,
-    },
+    InvalidValue { key: String, origin: Origin, reason: String },
 }
 
 impl fmt::Display for Problem {
@@ -434,32 +403,17 @@ impl fmt::Display for Problem {
             Problem::Unreadable { path, reason } => {
                 write!(f, "cannot read config file {}: {reason}", path.display())
             }
-            Problem::Syntax {
-                path,
-                line,
-                column,
-                reason,
-            } => write!(
-                f,
-                "{} line {line} column {column}: invalid TOML: {reason}",
-                path.display()
-            ),
-            Problem::UnknownKey {
-                key,
-                origin,
-                suggestion,
-            } => {
+            Problem::Syntax { path, line, column, reason } => {
+                write!(f, "{} line {line} column {column}: invalid TOML: {reason}", path.display())
+            }
+            Problem::UnknownKey { key, origin, suggestion } => {
                 write!(f, "unknown key `{key}` in {origin}")?;
                 match suggestion {
                     Some(s) => write!(f, "; did you mean `{s}`?"),
                     None => Ok(()),
                 }
             }
-            Problem::InvalidValue {
-                key,
-                origin,
-                reason,
-            } => {
+            Problem::InvalidValue { key, origin, reason } => {
                 write!(f, "invalid value for `{key}` in {origin}: {reason}")
             }
         }
@@ -491,27 +445,18 @@ impl From<Problem> for ConfigError {
 }
 
 /// Environment variables that carry a provider credential, and the key each fills when unset.
-pub const CREDENTIAL_VARS: &[(&str, &str)] = &[
-    ("OPENAI_API_KEY", "provider.openai.api_key"),
-    ("TELEGRAM_BOT_TOKEN", "channel.telegram.bot_token"),
-];
+pub const CREDENTIAL_VARS: &[(&str, &str)] =
+    &[("OPENAI_API_KEY", "provider.openai.api_key"), ("TELEGRAM_BOT_TOKEN", "channel.telegram.bot_token")];
 
 /// `OMEGA_CONFIG` names the config file; it is not a key.
 pub const CONFIG_PATH_VAR: &str = "OMEGA_CONFIG";
 
 /// Load and validate the configuration.
 pub fn load(opts: &LoadOptions) -> Result<Loaded, ConfigError> {
-    let env = |name: &str| {
-        opts.env
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
+    let env = |name: &str| opts.env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     let path = match &opts.path {
         Some(p) => Some(p.clone()),
-        None => env(CONFIG_PATH_VAR)
-            .map(PathBuf::from)
-            .or_else(default_config_path),
+        None => env(CONFIG_PATH_VAR).map(PathBuf::from).or_else(default_config_path),
     };
     let file = match &path {
         Some(p) => Some(read_file(p)?),
@@ -537,11 +482,7 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, ConfigError> {
         if !rest.contains("__") {
             continue;
         }
-        let key = rest
-            .to_ascii_lowercase()
-            .split("__")
-            .collect::<Vec<_>>()
-            .join(".");
+        let key = rest.to_ascii_lowercase().split("__").collect::<Vec<_>>().join(".");
         if !keys.contains(&key) {
             problems.push(Problem::UnknownKey {
                 suggestion: keys.suggest(&key),
@@ -579,11 +520,7 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, ConfigError> {
                 .map(|e| {
                     let key = e.path.join(".");
                     let origin = origin_of(&key, &env_sources, file.as_ref(), opts);
-                    Problem::InvalidValue {
-                        key,
-                        origin,
-                        reason: e.kind.to_string(),
-                    }
+                    Problem::InvalidValue { key, origin, reason: e.kind.to_string() }
                 })
                 .collect();
             return Err(ConfigError { problems });
@@ -611,11 +548,7 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, ConfigError> {
         .into_iter()
         .map(|(key, reason)| {
             let origin = origin_of(&key, &env_sources, file.as_ref(), opts);
-            Problem::InvalidValue {
-                key,
-                origin,
-                reason,
-            }
+            Problem::InvalidValue { key, origin, reason }
         })
         .collect();
     if !problems.is_empty() {
@@ -627,10 +560,7 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, ConfigError> {
 
 /// Parse a config file's text alone (no environment), e.g. to check a reference file.
 pub fn load_file(path: &Path) -> Result<Loaded, ConfigError> {
-    load(&LoadOptions {
-        path: Some(path.to_owned()),
-        ..LoadOptions::default()
-    })
+    load(&LoadOptions { path: Some(path.to_owned()), ..LoadOptions::default() })
 }
 
 fn default_config_path() -> Option<PathBuf> {
@@ -645,22 +575,14 @@ fn default_config_path() -> Option<PathBuf> {
 type ParsedFile = (PathBuf, String, toml_edit::ImDocument<String>);
 
 fn read_file(path: &Path) -> Result<ParsedFile, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|e| Problem::Unreadable {
-        path: path.to_owned(),
-        reason: e.to_string(),
-    })?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Problem::Unreadable { path: path.to_owned(), reason: e.to_string() })?;
     match toml_edit::ImDocument::parse(text.clone()) {
         Ok(doc) => Ok((path.to_owned(), text, doc)),
         Err(e) => {
             let (line, column) = e.span().map(|s| line_col(&text, s.start)).unwrap_or((1, 1));
             let reason = e.message().trim().to_owned();
-            Err(Problem::Syntax {
-                path: path.to_owned(),
-                line,
-                column,
-                reason,
-            }
-            .into())
+            Err(Problem::Syntax { path: path.to_owned(), line, column, reason }.into())
         }
     }
 }
@@ -681,11 +603,7 @@ fn check_table(
     problems: &mut Vec<Problem>,
 ) {
     for (key, item) in table.iter() {
-        let dotted = if prefix.is_empty() {
-            key.to_owned()
-        } else {
-            format!("{prefix}.{key}")
-        };
+        let dotted = if prefix.is_empty() { key.to_owned() } else { format!("{prefix}.{key}") };
         if !keys.contains(&dotted) {
             let line = table
                 .get_key_value(key)
@@ -694,10 +612,7 @@ fn check_table(
             problems.push(Problem::UnknownKey {
                 suggestion: keys.suggest(&dotted),
                 key: dotted,
-                origin: Origin::File {
-                    path: path.to_owned(),
-                    line,
-                },
+                origin: Origin::File { path: path.to_owned(), line },
             });
             continue;
         }
@@ -716,9 +631,7 @@ fn origin_of(
     opts: &LoadOptions,
 ) -> Origin {
     if opts.overrides.iter().any(|(k, _)| k == key) {
-        return Origin::Flag {
-            key: key.to_owned(),
-        };
+        return Origin::Flag { key: key.to_owned() };
     }
     if let Some((_, var)) = env_sources.iter().rev().find(|(k, _)| k == key) {
         return Origin::Env { var: var.clone() };
@@ -726,10 +639,7 @@ fn origin_of(
     if let Some((path, text, doc)) = file
         && let Some(line) = line_of_key(doc, text, key)
     {
-        return Origin::File {
-            path: path.clone(),
-            line: Some(line),
-        };
+        return Origin::File { path: path.clone(), line: Some(line) };
     }
     Origin::Default
 }
@@ -754,9 +664,7 @@ fn line_of_key(doc: &toml_edit::ImDocument<String>, text: &str, key: &str) -> Op
 fn parse_env_value(value: &str) -> toml::Value {
     let probe = format!("v = {value}");
     match probe.parse::<toml::Table>() {
-        Ok(mut t) => t
-            .remove("v")
-            .unwrap_or_else(|| toml::Value::String(value.to_owned())),
+        Ok(mut t) => t.remove("v").unwrap_or_else(|| toml::Value::String(value.to_owned())),
         Err(_) => toml::Value::String(value.to_owned()),
     }
 }
@@ -780,10 +688,7 @@ fn validate(c: &Config) -> Vec<(String, String)> {
     if !["error", "warn", "info", "debug", "trace"].contains(&c.omega.log_level.as_str()) {
         bad(
             "omega.log_level",
-            format!(
-                "`{}` is not one of error, warn, info, debug, trace",
-                c.omega.log_level
-            ),
+            format!("`{}` is not one of error, warn, info, debug, trace", c.omega.log_level),
         );
     }
     if !PROVIDERS.contains(&c.provider.default.as_str()) {
@@ -804,10 +709,7 @@ fn validate(c: &Config) -> Vec<(String, String)> {
     }
     let oa = &c.provider.openai;
     if !(oa.base_url.starts_with("http://") || oa.base_url.starts_with("https://")) {
-        bad(
-            "provider.openai.base_url",
-            format!("`{}` is not an http:// or https:// URL", oa.base_url),
-        );
+        bad("provider.openai.base_url", format!("`{}` is not an http:// or https:// URL", oa.base_url));
     }
     if oa.timeout_secs == 0 {
         bad("provider.openai.timeout_secs", "must be at least 1".into());
@@ -834,10 +736,7 @@ fn validate(c: &Config) -> Vec<(String, String)> {
         bad("memory.max_context_messages", "must be at least 1".into());
     }
     if !(c.voice.base_url.starts_with("http://") || c.voice.base_url.starts_with("https://")) {
-        bad(
-            "voice.base_url",
-            format!("`{}` is not an http:// or https:// URL", c.voice.base_url),
-        );
+        bad("voice.base_url", format!("`{}` is not an http:// or https:// URL", c.voice.base_url));
     }
     let tg = &c.channel.telegram;
     if tg.enabled && tg.bot_token.is_empty() {
@@ -847,16 +746,10 @@ fn validate(c: &Config) -> Vec<(String, String)> {
         );
     }
     if !(tg.api_url.starts_with("http://") || tg.api_url.starts_with("https://")) {
-        bad(
-            "channel.telegram.api_url",
-            format!("`{}` is not an http:// or https:// URL", tg.api_url),
-        );
+        bad("channel.telegram.api_url", format!("`{}` is not an http:// or https:// URL", tg.api_url));
     }
     if tg.poll_timeout_secs > 50 {
-        bad(
-            "channel.telegram.poll_timeout_secs",
-            "must be at most 50 (Telegram's limit)".into(),
-        );
+        bad("channel.telegram.poll_timeout_secs", "must be at most 50 (Telegram's limit)".into());
     }
     if c.channel.terminal.sender_id.trim().is_empty() {
         bad("channel.terminal.sender_id", "must not be empty".into());
@@ -885,10 +778,7 @@ pub struct KeyTree {
 impl KeyTree {
     pub fn of_config() -> Self {
         let schema = serde_json::to_value(schemars::schema_for!(Config)).expect("schema");
-        let mut tree = Self {
-            keys: BTreeSet::new(),
-            sections: BTreeSet::new(),
-        };
+        let mut tree = Self { keys: BTreeSet::new(), sections: BTreeSet::new() };
         tree.walk(&schema, &schema, "");
         tree
     }
@@ -902,11 +792,7 @@ impl KeyTree {
             self.sections.insert(prefix.to_owned());
         }
         for (name, sub) in props {
-            let key = if prefix.is_empty() {
-                name.clone()
-            } else {
-                format!("{prefix}.{name}")
-            };
+            let key = if prefix.is_empty() { name.clone() } else { format!("{prefix}.{name}") };
             self.keys.insert(key.clone());
             self.walk(root, sub, &key);
         }
@@ -922,10 +808,7 @@ impl KeyTree {
 
     /// All valid keys that hold values (not sections).
     pub fn leaves(&self) -> impl Iterator<Item = &str> {
-        self.keys
-            .iter()
-            .filter(|k| !self.sections.contains(*k))
-            .map(String::as_str)
+        self.keys.iter().filter(|k| !self.sections.contains(*k)).map(String::as_str)
     }
 
     /// The closest valid key: a sibling with a similar name, else any key with the same last
@@ -944,12 +827,7 @@ impl KeyTree {
             .filter(|(s, _)| *s >= 0.75)
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, k)| k.clone());
-        best.or_else(|| {
-            self.keys
-                .iter()
-                .find(|k| k.rsplit('.').next() == Some(last) && *k != key)
-                .cloned()
-        })
+        best.or_else(|| self.keys.iter().find(|k| k.rsplit('.').next() == Some(last) && *k != key).cloned())
     }
 }
 
@@ -977,10 +855,7 @@ mod tests {
     fn opts(path: &Path, env: &[(&str, &str)]) -> LoadOptions {
         LoadOptions {
             path: Some(path.to_owned()),
-            env: env
-                .iter()
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .collect(),
+            env: env.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect(),
             overrides: vec![],
         }
     }
@@ -1030,18 +905,12 @@ mod tests {
     #[test]
     fn env_overrides_file_and_unknown_env_key_is_named() {
         let f = write("[api]\nport = 4000\n");
-        let c = load(&opts(f.path(), &[("OMEGA_API__PORT", "5000")]))
-            .unwrap()
-            .config;
+        let c = load(&opts(f.path(), &[("OMEGA_API__PORT", "5000")])).unwrap().config;
         assert_eq!(c.api.port, 5000);
-        let e = load(&opts(f.path(), &[("OMEGA_API__PROT", "5000")]))
-            .unwrap_err()
-            .to_string();
+        let e = load(&opts(f.path(), &[("OMEGA_API__PROT", "5000")])).unwrap_err().to_string();
         assert!(e.contains("OMEGA_API__PROT"), "{e}");
         assert!(e.contains("did you mean `api.port`?"), "{e}");
-        let e = load(&opts(f.path(), &[("OMEGA_API__PORT", "many")]))
-            .unwrap_err()
-            .to_string();
+        let e = load(&opts(f.path(), &[("OMEGA_API__PORT", "many")])).unwrap_err().to_string();
         assert!(e.contains("environment variable OMEGA_API__PORT"), "{e}");
     }
 
@@ -1055,32 +924,24 @@ mod tests {
     fn flags_override_env() {
         let f = write("");
         let mut o = opts(f.path(), &[("OMEGA_OMEGA__NAME", "env")]);
-        o.overrides
-            .push(("omega.name".into(), toml::Value::String("flag".into())));
+        o.overrides.push(("omega.name".into(), toml::Value::String("flag".into())));
         assert_eq!(load(&o).unwrap().config.omega.name, "flag");
     }
 
     #[test]
     fn openai_key_from_env_only_fills_an_empty_key() {
         let f = write("");
-        let c = load(&opts(f.path(), &[("OPENAI_API_KEY", "sk-env")]))
-            .unwrap()
-            .config;
+        let c = load(&opts(f.path(), &[("OPENAI_API_KEY", "sk-env")])).unwrap().config;
         assert_eq!(c.provider.openai.api_key.expose(), "sk-env");
         let f = write("[provider.openai]\napi_key = \"sk-file\"\n");
-        let c = load(&opts(f.path(), &[("OPENAI_API_KEY", "sk-env")]))
-            .unwrap()
-            .config;
+        let c = load(&opts(f.path(), &[("OPENAI_API_KEY", "sk-env")])).unwrap().config;
         assert_eq!(c.provider.openai.api_key.expose(), "sk-file");
     }
 
     #[test]
     fn semantic_errors_name_the_key() {
         let e = err("[omega]\ntimezone = \"Mars/Olympus\"\n", &[]);
-        assert!(
-            e.contains("`omega.timezone`") && e.contains("line 2"),
-            "{e}"
-        );
+        assert!(e.contains("`omega.timezone`") && e.contains("line 2"), "{e}");
         let e = err("[provider]\ndefault = \"opnai\"\n", &[]);
         assert!(e.contains("did you mean \"openai\"?"), "{e}");
         let e = err("[api]\nhost = \"0.0.0.0\"\n", &[]);
@@ -1089,16 +950,10 @@ mod tests {
 
     #[test]
     fn missing_explicit_file_is_an_error() {
-        let e = load(&LoadOptions {
-            path: Some("/nonexistent/omega.toml".into()),
-            ..LoadOptions::default()
-        })
-        .unwrap_err()
-        .to_string();
-        assert!(
-            e.contains("cannot read config file /nonexistent/omega.toml"),
-            "{e}"
-        );
+        let e = load(&LoadOptions { path: Some("/nonexistent/omega.toml".into()), ..LoadOptions::default() })
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("cannot read config file /nonexistent/omega.toml"), "{e}");
     }
 
     #[test]

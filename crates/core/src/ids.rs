@@ -63,10 +63,7 @@ mod tests {
     #[test]
     fn session_key_separates_channels_and_senders() {
         assert_eq!(SessionKey::new("telegram", "42").as_str(), "telegram:42");
-        assert_ne!(
-            SessionKey::new("telegram", "42"),
-            SessionKey::new("http", "42")
-        );
+        assert_ne!(SessionKey::new("telegram", "42"), SessionKey::new("http", "42"));
         assert_ne!(SessionKey::new("http", "a"), SessionKey::new("http", "b"));
     }
 }

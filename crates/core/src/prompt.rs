@@ -32,24 +32,15 @@ pub fn system_prompt(input: &PromptInput<'_>) -> String {
         tz = input.timezone.name(),
         channel = input.channel,
     );
-    let profile: Vec<&(String, String)> = input
-        .facts
-        .iter()
-        .filter(|(k, _)| !SYSTEM_FACT_KEYS.contains(&k.as_str()))
-        .collect();
+    let profile: Vec<&(String, String)> =
+        input.facts.iter().filter(|(k, _)| !SYSTEM_FACT_KEYS.contains(&k.as_str())).collect();
     if !profile.is_empty() {
         out.push_str("\n\nUser profile:");
         for (k, v) in profile {
             out.push_str(&format!("\n- {k}: {v}"));
         }
     }
-    let fact = |key: &str| {
-        input
-            .facts
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    };
+    let fact = |key: &str| input.facts.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
     if let Some(p) = fact("personality") {
         out.push_str(&format!("\n\nBehaviour style requested by the user: {p}"));
     }
@@ -81,10 +72,7 @@ mod tests {
             facts: &facts,
         });
         assert!(p.starts_with("You are Omega"), "{p}");
-        assert!(
-            p.contains("Thursday 2026-01-01 05:00 (America/New_York)"),
-            "{p}"
-        );
+        assert!(p.contains("Thursday 2026-01-01 05:00 (America/New_York)"), "{p}");
         assert!(p.contains("- name: Ana"), "{p}");
         assert!(!p.contains("- preferred_language"), "{p}");
         assert!(p.contains("Always respond in Portuguese"), "{p}");

@@ -72,10 +72,7 @@ mod tests {
         let s = Secret::new("sk-live-123");
         assert_eq!(format!("{s}"), REDACTED);
         assert_eq!(format!("{s:?}"), REDACTED);
-        assert_eq!(
-            serde_json::to_string(&s).unwrap(),
-            format!("\"{REDACTED}\"")
-        );
+        assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{REDACTED}\""));
         assert_eq!(s.expose(), "sk-live-123");
         assert_eq!(format!("{}", Secret::default()), "");
     }

@@ -13,20 +13,12 @@ pub struct RestartBudget {
 
 impl RestartBudget {
     pub fn new(max_restarts: usize, window: Duration) -> Self {
-        Self {
-            max_restarts,
-            window,
-            recent: VecDeque::new(),
-        }
+        Self { max_restarts, window, recent: VecDeque::new() }
     }
 
     /// Record a crash at `now`; returns whether a restart is still allowed.
     pub fn allow(&mut self, now: Instant) -> bool {
-        while self
-            .recent
-            .front()
-            .is_some_and(|t| now.duration_since(*t) > self.window)
-        {
+        while self.recent.front().is_some_and(|t| now.duration_since(*t) > self.window) {
             self.recent.pop_front();
         }
         if self.recent.len() >= self.max_restarts {

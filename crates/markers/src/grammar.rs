@@ -87,10 +87,9 @@ impl MarkerName {
 
     pub fn shape(self) -> Shape {
         match self {
-            Self::ForgetConversation
-            | Self::PurgeFacts
-            | Self::ProjectDeactivate
-            | Self::HeartbeatOk => Shape::Bare,
+            Self::ForgetConversation | Self::PurgeFacts | Self::ProjectDeactivate | Self::HeartbeatOk => {
+                Shape::Bare
+            }
             _ => Shape::Valued,
         }
     }
@@ -181,11 +180,7 @@ pub enum Effect {
 pub fn interpret(name: MarkerName, value: &str) -> Result<Effect, String> {
     let v = value.trim();
     let nonempty = |what: &str| {
-        if v.is_empty() {
-            Err(format!("{} needs {what}", name.as_str()))
-        } else {
-            Ok(v.to_owned())
-        }
+        if v.is_empty() { Err(format!("{} needs {what}", name.as_str())) } else { Ok(v.to_owned()) }
     };
     match name {
         MarkerName::Schedule | MarkerName::ScheduleAction => {
@@ -193,43 +188,22 @@ pub fn interpret(name: MarkerName, value: &str) -> Result<Effect, String> {
             let (description, due) = match parts.as_slice() {
                 [d, due, ..] if !d.is_empty() && !due.is_empty() => (*d, *due),
                 _ => {
-                    return Err(format!(
-                        "{} needs `description | datetime | repeat`",
-                        name.as_str()
-                    ));
+                    return Err(format!("{} needs `description | datetime | repeat`", name.as_str()));
                 }
             };
-            let repeat = parts
-                .get(2)
-                .map(|r| r.to_ascii_lowercase())
-                .filter(|r| !r.is_empty() && r != "once");
-            let kind = if name == MarkerName::Schedule {
-                TaskKind::Reminder
-            } else {
-                TaskKind::Action
-            };
-            Ok(Effect::Schedule {
-                kind,
-                description: description.to_owned(),
-                due: due.to_owned(),
-                repeat,
-            })
+            let repeat =
+                parts.get(2).map(|r| r.to_ascii_lowercase()).filter(|r| !r.is_empty() && r != "once");
+            let kind = if name == MarkerName::Schedule { TaskKind::Reminder } else { TaskKind::Action };
+            Ok(Effect::Schedule { kind, description: description.to_owned(), due: due.to_owned(), repeat })
         }
-        MarkerName::CancelTask => Ok(Effect::CancelTask {
-            id: nonempty("a task id")?,
-        }),
+        MarkerName::CancelTask => Ok(Effect::CancelTask { id: nonempty("a task id")? }),
         MarkerName::UpdateTask => {
             let parts: Vec<&str> = v.splitn(4, '|').map(str::trim).collect();
             let id = parts.first().copied().unwrap_or_default();
             if id.is_empty() {
                 return Err("UPDATE_TASK needs `id | description | datetime | repeat`".into());
             }
-            let field = |i: usize| {
-                parts
-                    .get(i)
-                    .filter(|s| !s.is_empty())
-                    .map(|s| s.to_string())
-            };
+            let field = |i: usize| parts.get(i).filter(|s| !s.is_empty()).map(|s| s.to_string());
             Ok(Effect::UpdateTask {
                 id: id.to_owned(),
                 description: field(1),
@@ -237,47 +211,32 @@ pub fn interpret(name: MarkerName, value: &str) -> Result<Effect, String> {
                 repeat: field(3).map(|r| r.to_ascii_lowercase()),
             })
         }
-        MarkerName::HeartbeatAdd => Ok(Effect::HeartbeatAdd {
-            item: nonempty("an item")?,
-        }),
-        MarkerName::HeartbeatRemove => Ok(Effect::HeartbeatRemove {
-            item: nonempty("an item")?,
-        }),
+        MarkerName::HeartbeatAdd => Ok(Effect::HeartbeatAdd { item: nonempty("an item")? }),
+        MarkerName::HeartbeatRemove => Ok(Effect::HeartbeatRemove { item: nonempty("an item")? }),
         MarkerName::HeartbeatInterval => match v.parse::<u32>() {
             Ok(m) if (1..=1440).contains(&m) => Ok(Effect::HeartbeatInterval { minutes: m }),
-            _ => Err(format!(
-                "HEARTBEAT_INTERVAL needs minutes between 1 and 1440, got `{v}`"
-            )),
+            _ => Err(format!("HEARTBEAT_INTERVAL needs minutes between 1 and 1440, got `{v}`")),
         },
-        MarkerName::HeartbeatSuppressSection => Ok(Effect::HeartbeatSuppressSection {
-            section: nonempty("a section name")?,
-        }),
-        MarkerName::HeartbeatUnsuppressSection => Ok(Effect::HeartbeatUnsuppressSection {
-            section: nonempty("a section name")?,
-        }),
-        MarkerName::LangSwitch => Ok(Effect::LangSwitch {
-            language: nonempty("a language")?,
-        }),
+        MarkerName::HeartbeatSuppressSection => {
+            Ok(Effect::HeartbeatSuppressSection { section: nonempty("a section name")? })
+        }
+        MarkerName::HeartbeatUnsuppressSection => {
+            Ok(Effect::HeartbeatUnsuppressSection { section: nonempty("a section name")? })
+        }
+        MarkerName::LangSwitch => Ok(Effect::LangSwitch { language: nonempty("a language")? }),
         MarkerName::Personality => {
             let d = nonempty("a description or `reset`")?;
             let description = (!d.eq_ignore_ascii_case("reset")).then_some(d);
             Ok(Effect::Personality { description })
         }
-        MarkerName::ProjectActivate => Ok(Effect::ProjectActivate {
-            name: nonempty("a project name")?,
-        }),
+        MarkerName::ProjectActivate => Ok(Effect::ProjectActivate { name: nonempty("a project name")? }),
         MarkerName::SkillImprove => match v.split_once('|') {
             Some((s, l)) if !s.trim().is_empty() && !l.trim().is_empty() => {
-                Ok(Effect::SkillImprove {
-                    skill: s.trim().to_owned(),
-                    lesson: l.trim().to_owned(),
-                })
+                Ok(Effect::SkillImprove { skill: s.trim().to_owned(), lesson: l.trim().to_owned() })
             }
             _ => Err("SKILL_IMPROVE needs `skill | lesson`".into()),
         },
-        MarkerName::BugReport => Ok(Effect::BugReport {
-            description: nonempty("a description")?,
-        }),
+        MarkerName::BugReport => Ok(Effect::BugReport { description: nonempty("a description")? }),
         MarkerName::Reward => {
             let parts: Vec<&str> = v.splitn(3, '|').map(str::trim).collect();
             match parts.as_slice() {
@@ -290,42 +249,26 @@ pub fn interpret(name: MarkerName, value: &str) -> Result<Effect, String> {
                             return Err(format!("REWARD score must be +1, 0 or -1, got `{other}`"));
                         }
                     };
-                    Ok(Effect::Reward {
-                        score,
-                        domain: (*domain).to_owned(),
-                        lesson: (*lesson).to_owned(),
-                    })
+                    Ok(Effect::Reward { score, domain: (*domain).to_owned(), lesson: (*lesson).to_owned() })
                 }
                 _ => Err("REWARD needs `score | domain | lesson`".into()),
             }
         }
         MarkerName::Lesson => match v.split_once('|') {
-            Some((d, r)) if !d.trim().is_empty() && !r.trim().is_empty() => Ok(Effect::Lesson {
-                domain: d.trim().to_owned(),
-                rule: r.trim().to_owned(),
-            }),
+            Some((d, r)) if !d.trim().is_empty() && !r.trim().is_empty() => {
+                Ok(Effect::Lesson { domain: d.trim().to_owned(), rule: r.trim().to_owned() })
+            }
             _ => Err("LESSON needs `domain | rule`".into()),
         },
         MarkerName::ActionOutcome => {
             let (status, reason) = match v.split_once('|') {
-                Some((s, r)) => (
-                    s.trim(),
-                    Some(r.trim().to_owned()).filter(|r| !r.is_empty()),
-                ),
+                Some((s, r)) => (s.trim(), Some(r.trim().to_owned()).filter(|r| !r.is_empty())),
                 None => (v, None),
             };
             match status.to_ascii_lowercase().as_str() {
-                "success" => Ok(Effect::ActionOutcome {
-                    success: true,
-                    reason,
-                }),
-                "failed" | "failure" => Ok(Effect::ActionOutcome {
-                    success: false,
-                    reason,
-                }),
-                other => Err(format!(
-                    "ACTION_OUTCOME must be `success` or `failed | reason`, got `{other}`"
-                )),
+                "success" => Ok(Effect::ActionOutcome { success: true, reason }),
+                "failed" | "failure" => Ok(Effect::ActionOutcome { success: false, reason }),
+                other => Err(format!("ACTION_OUTCOME must be `success` or `failed | reason`, got `{other}`")),
             }
         }
         MarkerName::ForgetConversation => Ok(Effect::ForgetConversation),

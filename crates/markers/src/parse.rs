@@ -77,9 +77,7 @@ impl Fence {
                 self.open = Some(d);
                 true
             }
-            (Some((c, n)), Some((dc, dn)))
-                if c == dc && dn >= n && t.trim_end().chars().all(|x| x == c) =>
-            {
+            (Some((c, n)), Some((dc, dn))) if c == dc && dn >= n && t.trim_end().chars().all(|x| x == c) => {
                 self.open = None;
                 true
             }
@@ -103,11 +101,7 @@ pub fn parse(text: &str) -> Parsed {
             LineKind::Text => kept.push(line),
             LineKind::Marker(name, value) => match interpret(name, value.trim_end_matches('\r')) {
                 Ok(effect) => out.effects.push(effect),
-                Err(problem) => out.diagnostics.push(Diagnostic {
-                    line: i + 1,
-                    marker: name,
-                    problem,
-                }),
+                Err(problem) => out.diagnostics.push(Diagnostic { line: i + 1, marker: name, problem }),
             },
         }
     }
@@ -147,11 +141,7 @@ mod tests {
 
     #[test]
     fn plain_text_has_no_effects() {
-        check(
-            "Hello there.\n\nHow are you?",
-            "Hello there.\n\nHow are you?",
-            &[],
-        );
+        check("Hello there.\n\nHow are you?", "Hello there.\n\nHow are you?", &[]);
         check("", "", &[]);
     }
 
@@ -260,24 +250,13 @@ HEARTBEAT_OK";
             }
         );
         assert_eq!(p.effects[10], Effect::Personality { description: None });
-        assert_eq!(
-            p.effects[19],
-            Effect::ActionOutcome {
-                success: false,
-                reason: Some("site down".into())
-            }
-        );
+        assert_eq!(p.effects[19], Effect::ActionOutcome { success: false, reason: Some("site down".into()) });
     }
 
     #[test]
     fn crlf_lines_parse() {
         let p = parse("Hi\r\nLANG_SWITCH: French\r\n");
-        assert_eq!(
-            p.effects,
-            vec![Effect::LangSwitch {
-                language: "French".into()
-            }]
-        );
+        assert_eq!(p.effects, vec![Effect::LangSwitch { language: "French".into() }]);
     }
 }
 

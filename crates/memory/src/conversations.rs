@@ -131,28 +131,14 @@ INSERT INTO outbox (inbox_id, channel, recipient, kind, text, created_at) VALUES
 async fn finish(c: &mut SqliteConnection, x: &Exchange) -> Result<OutboxRow, sqlx::Error> {
     let at = crate::millis(x.at);
     let reply = x.kind == OutboundKind::Reply;
-    let sql = if reply {
-        concat!(conversation_sql!(), outcome_sql!())
-    } else {
-        outcome_sql!()
-    };
+    let sql = if reply { concat!(conversation_sql!(), outcome_sql!()) } else { outcome_sql!() };
     let mut q = sqlx::query_as::<_, OutboxRow>(sql);
     if reply {
         let (ch, s) = (&x.channel, &x.sender_id);
         q = q.bind(ch).bind(s).bind(at).bind(at).bind(ch).bind(s);
         q = q.bind(at).bind(ch).bind(s);
-        q = q
-            .bind(&x.user_text)
-            .bind(x.inbox_id.0)
-            .bind(at)
-            .bind(ch)
-            .bind(s);
-        q = q
-            .bind(&x.reply_text)
-            .bind(x.inbox_id.0)
-            .bind(at)
-            .bind(ch)
-            .bind(s);
+        q = q.bind(&x.user_text).bind(x.inbox_id.0).bind(at).bind(ch).bind(s);
+        q = q.bind(&x.reply_text).bind(x.inbox_id.0).bind(at).bind(ch).bind(s);
     }
     q = q
         .bind(at)
@@ -170,10 +156,7 @@ async fn finish(c: &mut SqliteConnection, x: &Exchange) -> Result<OutboxRow, sql
         .bind(x.call.latency_ms)
         .bind(if reply { "ok" } else { "error" })
         .bind(&x.error);
-    q = q
-        .bind(if reply { "done" } else { "failed" })
-        .bind(at)
-        .bind(x.inbox_id.0);
+    q = q.bind(if reply { "done" } else { "failed" }).bind(at).bind(x.inbox_id.0);
     q = q
         .bind(x.inbox_id.0)
         .bind(&x.channel)
@@ -181,8 +164,5 @@ async fn finish(c: &mut SqliteConnection, x: &Exchange) -> Result<OutboxRow, sql
         .bind(x.kind.as_str())
         .bind(&x.reply_text)
         .bind(at);
-    q.fetch_all(&mut *c)
-        .await?
-        .pop()
-        .ok_or(sqlx::Error::RowNotFound)
+    q.fetch_all(&mut *c).await?.pop().ok_or(sqlx::Error::RowNotFound)
 }

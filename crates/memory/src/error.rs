@@ -4,10 +4,7 @@ use std::path::PathBuf;
 pub enum MemoryError {
     /// The data directory or database file could not be created or secured.
     #[error("cannot prepare {path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     /// The file exists but is not a usable SQLite database. It is left untouched.
     #[error(
         "database {path} is corrupt or not a SQLite database ({reason}); it was left untouched — move it aside or restore a backup"

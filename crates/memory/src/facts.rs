@@ -7,12 +7,7 @@ use crate::rows::Fact;
 impl Store {
     /// Set a fact about `sender` (a session key, `channel:sender_id`). Upserts.
     pub async fn set_fact(&self, sender: &str, key: &str, value: &str) -> Result<(), MemoryError> {
-        let data = (
-            sender.to_owned(),
-            key.to_owned(),
-            value.to_owned(),
-            crate::millis(Utc::now()),
-        );
+        let data = (sender.to_owned(), key.to_owned(), value.to_owned(), crate::millis(Utc::now()));
         self.writer
             .write(data, |c, (s, k, v, at)| {
                 Box::pin(async move {
@@ -51,13 +46,9 @@ impl Store {
 
     /// All facts about one sender, by key. Never another sender's.
     pub async fn facts(&self, sender: &str) -> Result<Vec<Fact>, MemoryError> {
-        Ok(
-            sqlx::query_as(
-                "SELECT key, value, updated_at FROM facts WHERE sender = ? ORDER BY key",
-            )
+        Ok(sqlx::query_as("SELECT key, value, updated_at FROM facts WHERE sender = ? ORDER BY key")
             .bind(sender)
             .fetch_all(&self.read)
-            .await?,
-        )
+            .await?)
     }
 }

@@ -51,19 +51,15 @@ async fn record(c: &mut SqliteConnection, m: &Inbound) -> Result<Recorded, sqlx:
     if let Some((id,)) = inserted {
         return Ok(Recorded::New(InboxId(id)));
     }
-    let (id,): (i64,) =
-        sqlx::query_as("SELECT id FROM inbox WHERE channel = ? AND external_id = ?")
-            .bind(&m.channel)
-            .bind(&m.external_id)
-            .fetch_one(&mut *c)
-            .await?;
+    let (id,): (i64,) = sqlx::query_as("SELECT id FROM inbox WHERE channel = ? AND external_id = ?")
+        .bind(&m.channel)
+        .bind(&m.external_id)
+        .fetch_one(&mut *c)
+        .await?;
     Ok(Recorded::Duplicate(InboxId(id)))
 }
 
-async fn resume(
-    c: &mut SqliteConnection,
-    key: &(String, String),
-) -> Result<Vec<InboxRow>, sqlx::Error> {
+async fn resume(c: &mut SqliteConnection, key: &(String, String)) -> Result<Vec<InboxRow>, sqlx::Error> {
     sqlx::query_as(concat!(
         "UPDATE inbox SET attempts = attempts + 1
          WHERE channel = ? AND sender_id = ? AND status = 'pending'
@@ -80,24 +76,16 @@ impl Store {
     /// Write an inbound message (already sanitized) to the inbox. Returns once it is on disk:
     /// only then may the channel be told the message was received.
     pub async fn record_inbound(&self, msg: &Inbound) -> Result<Recorded, MemoryError> {
-        self.writer
-            .write(msg.clone(), |c, m| Box::pin(record(c, m)))
-            .await
+        self.writer.write(msg.clone(), |c, m| Box::pin(record(c, m))).await
     }
 
     /// Take over a sender's unfinished messages after an interruption (a restart of the daemon or
     /// of the sender's session), oldest first. Each one's `attempts` counts the interruptions it
     /// has lived through, so a message that keeps coming back can be given up on.
-    pub async fn resume_inbound(
-        &self,
-        channel: &str,
-        sender_id: &str,
-    ) -> Result<Vec<InboxRow>, MemoryError> {
+    pub async fn resume_inbound(&self, channel: &str, sender_id: &str) -> Result<Vec<InboxRow>, MemoryError> {
         let mut rows = self
             .writer
-            .write((channel.to_owned(), sender_id.to_owned()), |c, k| {
-                Box::pin(resume(c, k))
-            })
+            .write((channel.to_owned(), sender_id.to_owned()), |c, k| Box::pin(resume(c, k)))
             .await?;
         rows.sort_by_key(|r| r.id);
         Ok(rows)
@@ -106,11 +94,7 @@ impl Store {
     /// Messages that were received but not finished (the daemon stopped or died first), oldest
     /// first.
     pub async fn unfinished_inbound(&self) -> Result<Vec<InboxRow>, MemoryError> {
-        let sql = concat!(
-            "SELECT ",
-            inbox_columns!(),
-            " FROM inbox WHERE status = 'pending' ORDER BY id"
-        );
+        let sql = concat!("SELECT ", inbox_columns!(), " FROM inbox WHERE status = 'pending' ORDER BY id");
         Ok(sqlx::query_as(sql).fetch_all(&self.read).await?)
     }
 
@@ -125,18 +109,11 @@ impl Store {
             inbox_columns!(),
             " FROM inbox WHERE channel = ? AND sender_id = ? AND status = 'pending' ORDER BY id"
         );
-        Ok(sqlx::query_as(sql)
-            .bind(channel)
-            .bind(sender_id)
-            .fetch_all(&self.read)
-            .await?)
+        Ok(sqlx::query_as(sql).bind(channel).bind(sender_id).fetch_all(&self.read).await?)
     }
 
     pub async fn inbound(&self, id: InboxId) -> Result<Option<InboxRow>, MemoryError> {
         let sql = concat!("SELECT ", inbox_columns!(), " FROM inbox WHERE id = ?");
-        Ok(sqlx::query_as(sql)
-            .bind(id.0)
-            .fetch_optional(&self.read)
-            .await?)
+        Ok(sqlx::query_as(sql).bind(id.0).fetch_optional(&self.read).await?)
     }
 }

@@ -40,9 +40,7 @@ impl Store {
             .pragma("wal_autocheckpoint", "20000");
         let corrupt = |e: sqlx::Error| classify(path, e);
 
-        let writer = Writer::start(opts.clone(), path.to_owned())
-            .await
-            .map_err(corrupt)?;
+        let writer = Writer::start(opts.clone(), path.to_owned()).await.map_err(corrupt)?;
         writer.migrate(&MIGRATOR).await.map_err(|e| match e {
             MemoryError::Sql(e) => classify(path, e),
             other => other,
@@ -54,12 +52,7 @@ impl Store {
             .await
             .map_err(corrupt)?;
         let checkpointer = Checkpointer::start(opts);
-        Ok(Self {
-            read,
-            writer,
-            checkpointer,
-            path: path.to_owned(),
-        })
+        Ok(Self { read, writer, checkpointer, path: path.to_owned() })
     }
 
     /// The raw writer, for tests that need a write the typed API does not offer.
@@ -83,17 +76,10 @@ impl Store {
 fn classify(path: &Path, e: sqlx::Error) -> MemoryError {
     let reason = e.to_string();
     let lower = reason.to_ascii_lowercase();
-    if lower.contains("not a database") || lower.contains("malformed") || lower.contains("corrupt")
-    {
-        MemoryError::Corrupt {
-            path: path.to_owned(),
-            reason,
-        }
+    if lower.contains("not a database") || lower.contains("malformed") || lower.contains("corrupt") {
+        MemoryError::Corrupt { path: path.to_owned(), reason }
     } else if matches!(e, sqlx::Error::Migrate(_)) {
-        MemoryError::Migrate {
-            path: path.to_owned(),
-            reason,
-        }
+        MemoryError::Migrate { path: path.to_owned(), reason }
     } else {
         MemoryError::Sql(e)
     }
@@ -112,19 +98,10 @@ fn prepare_file(path: &Path) -> Result<(), MemoryError> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-        std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .mode(0o600)
-            .open(path)
-            .map_err(io(path))?;
-        let mode = std::fs::metadata(path)
-            .map_err(io(path))?
-            .permissions()
-            .mode();
+        std::fs::OpenOptions::new().create(true).append(true).mode(0o600).open(path).map_err(io(path))?;
+        let mode = std::fs::metadata(path).map_err(io(path))?.permissions().mode();
         if mode & 0o077 != 0 {
-            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-                .map_err(io(path))?;
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(io(path))?;
         }
     }
     Ok(())
@@ -135,10 +112,7 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::DirBuilderExt;
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
+        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
     }
     #[cfg(not(unix))]
     {
@@ -165,32 +139,24 @@ impl Checkpointer {
         use std::sync::atomic::Ordering;
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let flag = stop.clone();
-        let spawned = std::thread::Builder::new()
-            .name("omega-db-checkpoint".into())
-            .spawn(move || {
-                let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                else {
+        let spawned = std::thread::Builder::new().name("omega-db-checkpoint".into()).spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+                return;
+            };
+            rt.block_on(async move {
+                use sqlx::Connection;
+                let Ok(mut conn) = sqlx::SqliteConnection::connect_with(&opts).await else {
                     return;
                 };
-                rt.block_on(async move {
-                    use sqlx::Connection;
-                    let Ok(mut conn) = sqlx::SqliteConnection::connect_with(&opts).await else {
-                        return;
-                    };
-                    while !flag.load(Ordering::Relaxed) {
-                        tokio::time::sleep(CHECKPOINT_EVERY).await;
-                        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-                            .execute(&mut conn)
-                            .await
-                        {
-                            tracing::debug!(error = %e, "checkpoint skipped");
-                        }
+                while !flag.load(Ordering::Relaxed) {
+                    tokio::time::sleep(CHECKPOINT_EVERY).await;
+                    if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&mut conn).await {
+                        tracing::debug!(error = %e, "checkpoint skipped");
                     }
-                    let _ = conn.close().await;
-                });
+                }
+                let _ = conn.close().await;
             });
+        });
         if let Err(e) = spawned {
             tracing::warn!(error = %e, "no checkpoint thread; SQLite checkpoints automatically instead");
         }

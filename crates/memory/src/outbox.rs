@@ -37,11 +37,7 @@ impl Store {
 
     /// Replies not yet confirmed by their channel, oldest first.
     pub async fn undelivered(&self) -> Result<Vec<OutboxRow>, MemoryError> {
-        let sql = concat!(
-            "SELECT ",
-            outbox_columns!(),
-            " FROM outbox WHERE status = 'pending' ORDER BY id"
-        );
+        let sql = concat!("SELECT ", outbox_columns!(), " FROM outbox WHERE status = 'pending' ORDER BY id");
         Ok(sqlx::query_as(sql).fetch_all(&self.read).await?)
     }
 
@@ -55,8 +51,7 @@ impl Store {
         if ids.is_empty() {
             return Ok(());
         }
-        let list =
-            serde_json::to_string(&ids.iter().map(|i| i.0).collect::<Vec<_>>()).unwrap_or_default();
+        let list = serde_json::to_string(&ids.iter().map(|i| i.0).collect::<Vec<_>>()).unwrap_or_default();
         self.writer
             .write((list, crate::millis(Utc::now())), |c, (list, at)| {
                 Box::pin(async move {
@@ -82,34 +77,27 @@ impl Store {
         give_up: bool,
     ) -> Result<(), MemoryError> {
         self.writer
-            .write(
-                (id, error.to_owned(), give_up),
-                |c, (id, error, give_up)| {
-                    Box::pin(async move {
-                        sqlx::query(
-                            "UPDATE outbox SET attempts = attempts + 1, last_error = ?,
+            .write((id, error.to_owned(), give_up), |c, (id, error, give_up)| {
+                Box::pin(async move {
+                    sqlx::query(
+                        "UPDATE outbox SET attempts = attempts + 1, last_error = ?,
                             status = CASE WHEN ? THEN 'failed' ELSE status END
                          WHERE id = ? AND status = 'pending'",
-                        )
-                        .bind(error)
-                        .bind(give_up)
-                        .bind(id.0)
-                        .execute(&mut *c)
-                        .await?;
-                        Ok(())
-                    })
-                },
-            )
+                    )
+                    .bind(error)
+                    .bind(give_up)
+                    .bind(id.0)
+                    .execute(&mut *c)
+                    .await?;
+                    Ok(())
+                })
+            })
             .await
     }
 
     /// Every outbox row answering one inbound message.
     pub async fn replies_to(&self, id: InboxId) -> Result<Vec<OutboxRow>, MemoryError> {
-        let sql = concat!(
-            "SELECT ",
-            outbox_columns!(),
-            " FROM outbox WHERE inbox_id = ? ORDER BY id"
-        );
+        let sql = concat!("SELECT ", outbox_columns!(), " FROM outbox WHERE inbox_id = ? ORDER BY id");
         Ok(sqlx::query_as(sql).bind(id.0).fetch_all(&self.read).await?)
     }
 

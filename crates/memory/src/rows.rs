@@ -20,10 +20,7 @@ pub struct InboxRow {
 impl InboxRow {
     /// The attachments recorded with the message.
     pub fn attachments(&self) -> Vec<omega_core::Attachment> {
-        self.attachments_json
-            .as_deref()
-            .and_then(|j| serde_json::from_str(j).ok())
-            .unwrap_or_default()
+        self.attachments_json.as_deref().and_then(|j| serde_json::from_str(j).ok()).unwrap_or_default()
     }
 }
 

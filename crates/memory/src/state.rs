@@ -5,11 +5,7 @@ use crate::open::Store;
 
 impl Store {
     /// A channel's saved value for `key` (a cursor, an offset).
-    pub async fn channel_state(
-        &self,
-        channel: &str,
-        key: &str,
-    ) -> Result<Option<String>, MemoryError> {
+    pub async fn channel_state(&self, channel: &str, key: &str) -> Result<Option<String>, MemoryError> {
         let row: Option<(String,)> =
             sqlx::query_as("SELECT value FROM channel_state WHERE channel = ? AND key = ?")
                 .bind(channel)
@@ -19,18 +15,8 @@ impl Store {
         Ok(row.map(|r| r.0))
     }
 
-    pub async fn set_channel_state(
-        &self,
-        channel: &str,
-        key: &str,
-        value: &str,
-    ) -> Result<(), MemoryError> {
-        let data = (
-            channel.to_owned(),
-            key.to_owned(),
-            value.to_owned(),
-            crate::millis(Utc::now()),
-        );
+    pub async fn set_channel_state(&self, channel: &str, key: &str, value: &str) -> Result<(), MemoryError> {
+        let data = (channel.to_owned(), key.to_owned(), value.to_owned(), crate::millis(Utc::now()));
         self.writer
             .write(data, |c, (ch, k, v, at)| {
                 Box::pin(async move {

@@ -22,12 +22,7 @@ impl Store {
         sender_id: &str,
         summary: &str,
     ) -> Result<Option<i64>, MemoryError> {
-        let data = (
-            channel.to_owned(),
-            sender_id.to_owned(),
-            summary.to_owned(),
-            crate::millis(Utc::now()),
-        );
+        let data = (channel.to_owned(), sender_id.to_owned(), summary.to_owned(), crate::millis(Utc::now()));
         self.writer
             .write(data, |c, (ch, s, text, at)| {
                 Box::pin(async move {

@@ -120,29 +120,17 @@ async fn cancel(
 
 impl Store {
     pub async fn create_task(&self, task: NewTask) -> Result<TaskRow, MemoryError> {
-        self.writer
-            .write((task, crate::millis(Utc::now())), |c, t| {
-                Box::pin(insert(c, t))
-            })
-            .await
+        self.writer.write((task, crate::millis(Utc::now())), |c, t| Box::pin(insert(c, t))).await
     }
 
     /// The sender's pending tasks, soonest first.
-    pub async fn pending_tasks(
-        &self,
-        channel: &str,
-        sender_id: &str,
-    ) -> Result<Vec<TaskRow>, MemoryError> {
+    pub async fn pending_tasks(&self, channel: &str, sender_id: &str) -> Result<Vec<TaskRow>, MemoryError> {
         let sql = concat!(
             "SELECT ",
             task_columns!(),
             " FROM scheduled_tasks WHERE channel = ? AND sender_id = ? AND status = 'pending' ORDER BY due_at, id"
         );
-        Ok(sqlx::query_as(sql)
-            .bind(channel)
-            .bind(sender_id)
-            .fetch_all(&self.read)
-            .await?)
+        Ok(sqlx::query_as(sql).bind(channel).bind(sender_id).fetch_all(&self.read).await?)
     }
 
     /// Cancel one of the sender's pending tasks by exact id or unambiguous prefix.

@@ -32,8 +32,7 @@ pub const MAX_BATCH: usize = 512;
 
 /// A write: reads its data, writes it, returns a value. Must be safe to run twice (the first run
 /// is rolled back when another job of the batch fails).
-pub type WriteFn<D, T> =
-    for<'c> fn(&'c mut SqliteConnection, &'c D) -> BoxFuture<'c, Result<T, sqlx::Error>>;
+pub type WriteFn<D, T> = for<'c> fn(&'c mut SqliteConnection, &'c D) -> BoxFuture<'c, Result<T, sqlx::Error>>;
 
 trait Job: Send {
     fn run<'c>(&'c mut self, conn: &'c mut SqliteConnection) -> BoxFuture<'c, Result<(), String>>;
@@ -70,10 +69,7 @@ impl<D: Send + Sync + 'static, T: Send + 'static> Job for Typed<D, T> {
 
 enum Cmd {
     Job(Box<dyn Job>),
-    Migrate(
-        &'static sqlx::migrate::Migrator,
-        oneshot::Sender<Result<(), MemoryError>>,
-    ),
+    Migrate(&'static sqlx::migrate::Migrator, oneshot::Sender<Result<(), MemoryError>>),
     Close(oneshot::Sender<()>),
 }
 
@@ -94,19 +90,13 @@ impl std::fmt::Debug for Cmd {
 }
 
 impl Writer {
-    pub(crate) async fn start(
-        opts: SqliteConnectOptions,
-        path: PathBuf,
-    ) -> Result<Self, sqlx::Error> {
+    pub(crate) async fn start(opts: SqliteConnectOptions, path: PathBuf) -> Result<Self, sqlx::Error> {
         let (tx, rx) = mpsc::unbounded_channel();
         let (ready_tx, ready_rx) = oneshot::channel();
         std::thread::Builder::new()
             .name("omega-db-writer".into())
             .spawn(move || {
-                let rt = match tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                {
+                let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
                     Ok(rt) => rt,
                     Err(e) => {
                         let _ = ready_tx.send(Err(sqlx::Error::Io(e)));
@@ -136,9 +126,7 @@ impl Writer {
         migrator: &'static sqlx::migrate::Migrator,
     ) -> Result<(), MemoryError> {
         let (tx, rx) = oneshot::channel();
-        self.tx
-            .send(Cmd::Migrate(migrator, tx))
-            .map_err(|_| MemoryError::WriterGone)?;
+        self.tx.send(Cmd::Migrate(migrator, tx)).map_err(|_| MemoryError::WriterGone)?;
         rx.await.map_err(|_| MemoryError::WriterGone)?
     }
 
@@ -149,15 +137,8 @@ impl Writer {
         T: Send + 'static,
     {
         let (tx, rx) = oneshot::channel();
-        let job = Box::new(Typed {
-            data,
-            f,
-            out: None,
-            tx,
-        });
-        self.tx
-            .send(Cmd::Job(job))
-            .map_err(|_| MemoryError::WriterGone)?;
+        let job = Box::new(Typed { data, f, out: None, tx });
+        self.tx.send(Cmd::Job(job)).map_err(|_| MemoryError::WriterGone)?;
         rx.await.map_err(|_| MemoryError::WriterGone)?
     }
 
@@ -181,10 +162,7 @@ async fn run(mut conn: SqliteConnection, mut rx: mpsc::UnboundedReceiver<Cmd>) {
                 Some(Cmd::Job(job)) => batch.push(job),
                 Some(Cmd::Migrate(m, reply)) => {
                     commit_batch(&mut conn, &mut batch).await;
-                    let r = m
-                        .run(&mut conn)
-                        .await
-                        .map_err(|e| MemoryError::Sql(e.into()));
+                    let r = m.run(&mut conn).await.map_err(|e| MemoryError::Sql(e.into()));
                     let _ = reply.send(r);
                 }
                 Some(Cmd::Close(ack)) => {
@@ -252,17 +230,12 @@ async fn commit_batch(conn: &mut SqliteConnection, batch: &mut Vec<Box<dyn Job>>
     let _ = conn.execute("ROLLBACK").await;
     for mut job in jobs {
         let outcome = async {
-            conn.execute("BEGIN IMMEDIATE")
-                .await
-                .map_err(|e| e.to_string())?;
+            conn.execute("BEGIN IMMEDIATE").await.map_err(|e| e.to_string())?;
             if job.run(conn).await.is_err() {
                 let _ = conn.execute("ROLLBACK").await;
                 return Ok(());
             }
-            conn.execute("COMMIT")
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string())
+            conn.execute("COMMIT").await.map(|_| ()).map_err(|e| e.to_string())
         }
         .await;
         if outcome.is_err() {

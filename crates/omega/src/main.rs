@@ -12,11 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
-#[command(
-    name = "omega",
-    version,
-    about = "A personal AI agent: your AI, your server, your rules"
-)]
+#[command(name = "omega", version, about = "A personal AI agent: your AI, your server, your rules")]
 struct Cli {
     /// Config file (default: $OMEGA_CONFIG, ./omega.toml, ~/.omega/omega.toml).
     #[arg(long, short = 'c', global = true, value_name = "PATH")]
@@ -62,10 +58,7 @@ enum ConfigCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Command::Config {
-        command: ConfigCommand::Schema,
-    } = cli.command
-    {
+    if let Command::Config { command: ConfigCommand::Schema } = cli.command {
         print!("{}", config::json_schema());
         return ExitCode::SUCCESS;
     }
@@ -78,15 +71,11 @@ fn main() -> ExitCode {
     };
     init_logging(&cli, &loaded.config);
     let result = match cli.command {
-        Command::Config {
-            command: ConfigCommand::Check,
-        } => {
+        Command::Config { command: ConfigCommand::Check } => {
             config_check(&loaded);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Config {
-            command: ConfigCommand::Schema,
-        } => unreachable!("handled above"),
+        Command::Config { command: ConfigCommand::Schema } => unreachable!("handled above"),
         Command::Start => run(start(loaded.config)),
         Command::Chat => run(chat(loaded.config)),
         Command::Ask { text } => run(ask(loaded.config, text.join(" "))),
@@ -105,10 +94,7 @@ fn load_config(cli: &Cli) -> Result<config::Loaded, config::ConfigError> {
     let mut opts = LoadOptions::from_env();
     opts.path = cli.config.clone();
     if let Some(dir) = &cli.data_dir {
-        opts.overrides.push((
-            "omega.data_dir".into(),
-            toml::Value::String(dir.display().to_string()),
-        ));
+        opts.overrides.push(("omega.data_dir".into(), toml::Value::String(dir.display().to_string())));
     }
     config::load(&opts)
 }
@@ -125,16 +111,10 @@ fn init_logging(cli: &Cli, config: &Config) {
         "warn,omega={default},omega_actors={default},omega_memory={default},omega_providers={default},omega_core={default}"
     );
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(directive));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .init();
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
 }
 
-fn run<F: std::future::Future<Output = anyhow::Result<ExitCode>>>(
-    fut: F,
-) -> anyhow::Result<ExitCode> {
+fn run<F: std::future::Future<Output = anyhow::Result<ExitCode>>>(fut: F) -> anyhow::Result<ExitCode> {
     actix_rt::System::new().block_on(fut)
 }
 
@@ -157,9 +137,7 @@ async fn start(config: Config) -> anyhow::Result<ExitCode> {
         "Omega is running; Ctrl-C to stop"
     );
     if runtime.http_addr().is_none() {
-        tracing::warn!(
-            "the HTTP API is disabled ([api] enabled = false); use `omega chat` to talk to Omega"
-        );
+        tracing::warn!("the HTTP API is disabled ([api] enabled = false); use `omega chat` to talk to Omega");
     }
     wait_for_signal().await;
     tracing::info!("shutting down");
@@ -206,25 +184,14 @@ async fn terminal_runtime(config: Config, channel: LocalChannel) -> anyhow::Resu
 async fn chat(config: Config) -> anyhow::Result<ExitCode> {
     let interactive = omega_actors::terminal::stdin_is_interactive();
     let sender = config.channel.terminal.sender_id.clone();
-    let runtime = terminal_runtime(
-        config,
-        omega_actors::terminal::printing_channel(interactive),
-    )
-    .await?;
+    let runtime = terminal_runtime(config, omega_actors::terminal::printing_channel(interactive)).await?;
     if interactive {
         let status = runtime.provider_status();
-        eprintln!(
-            "Omega — chatting as {sender} via {}. /quit or Ctrl-D to leave.",
-            status.name
-        );
+        eprintln!("Omega — chatting as {sender} via {}. /quit or Ctrl-D to leave.", status.name);
     }
-    let local = runtime
-        .local(omega_actors::terminal::CHANNEL)
-        .cloned()
-        .context("terminal channel")?;
+    let local = runtime.local(omega_actors::terminal::CHANNEL).cloned().context("terminal channel")?;
     let result =
-        omega_actors::terminal::run_chat(runtime.gateway().slot(), local, &sender, interactive)
-            .await;
+        omega_actors::terminal::run_chat(runtime.gateway().slot(), local, &sender, interactive).await;
     runtime.shutdown().await;
     result.context("reading the terminal")?;
     Ok(ExitCode::SUCCESS)
@@ -232,11 +199,8 @@ async fn chat(config: Config) -> anyhow::Result<ExitCode> {
 
 async fn ask(config: Config, text: String) -> anyhow::Result<ExitCode> {
     let sender = config.channel.terminal.sender_id.clone();
-    let runtime =
-        terminal_runtime(config, LocalChannel::new(omega_actors::terminal::CHANNEL)).await?;
-    let result = runtime
-        .ask(omega_actors::terminal::CHANNEL, &sender, &text)
-        .await;
+    let runtime = terminal_runtime(config, LocalChannel::new(omega_actors::terminal::CHANNEL)).await?;
+    let result = runtime.ask(omega_actors::terminal::CHANNEL, &sender, &text).await;
     runtime.shutdown().await;
     let reply = result?;
     match reply.kind {
@@ -260,10 +224,7 @@ async fn status(loaded: config::Loaded) -> anyhow::Result<ExitCode> {
     }
     println!("data dir:  {}", c.data_dir().display());
     let running = is_locked(&c.data_dir());
-    println!(
-        "daemon:    {}",
-        if running { "running" } else { "not running" }
-    );
+    println!("daemon:    {}", if running { "running" } else { "not running" });
 
     let provider = omega_providers::openai::OpenAiProvider::new(c.provider.openai.clone());
     let check = provider.check().await;
@@ -279,16 +240,8 @@ async fn status(loaded: config::Loaded) -> anyhow::Result<ExitCode> {
     );
     println!(
         "channels:  terminal {}, http api {}",
-        if c.channel.terminal.enabled {
-            "enabled"
-        } else {
-            "disabled"
-        },
-        if c.api.enabled {
-            format!("on {}:{}", c.api.host, c.api.port)
-        } else {
-            "disabled".into()
-        }
+        if c.channel.terminal.enabled { "enabled" } else { "disabled" },
+        if c.api.enabled { format!("on {}:{}", c.api.host, c.api.port) } else { "disabled".into() }
     );
     let db = c.db_path();
     if db.exists() {

@@ -29,10 +29,7 @@ use tokio::sync::oneshot;
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error("cannot create data directory {path}: {source}")]
-    DataDir {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    DataDir { path: PathBuf, source: std::io::Error },
     #[error(
         "another Omega is already running with data directory {path} (it holds {path}/omega.lock); stop it first, or talk to it through its HTTP API"
     )]
@@ -44,11 +41,7 @@ pub enum StartError {
     #[error(
         "cannot serve the HTTP API on {host}:{port}: {source} (set [api] port, or [api] enabled = false)"
     )]
-    Http {
-        host: String,
-        port: u16,
-        source: std::io::Error,
-    },
+    Http { host: String, port: u16, source: std::io::Error },
 }
 
 /// Why `ask` produced no reply.
@@ -104,12 +97,7 @@ impl RuntimeBuilder {
     }
 
     /// An in-process channel with its own auth list and delivery sink.
-    pub fn local_channel_with(
-        mut self,
-        name: &str,
-        allowed: Allowed,
-        channel: LocalChannel,
-    ) -> Self {
+    pub fn local_channel_with(mut self, name: &str, allowed: Allowed, channel: LocalChannel) -> Self {
         self.locals.push((name.to_owned(), allowed, Some(channel)));
         self
     }
@@ -122,8 +110,7 @@ impl RuntimeBuilder {
         allowed: Allowed,
         start: impl FnOnce(GatewayHandle) -> Recipient<Deliver> + 'static,
     ) -> Self {
-        self.custom
-            .push((name.to_owned(), allowed, Box::new(start)));
+        self.custom.push((name.to_owned(), allowed, Box::new(start)));
         self
     }
 
@@ -138,12 +125,8 @@ impl RuntimeBuilder {
     pub async fn start(self) -> Result<Runtime, StartError> {
         let config = self.config;
         let data_dir = config.data_dir();
-        omega_memory::open::create_private_dir(&data_dir).map_err(|source| {
-            StartError::DataDir {
-                path: data_dir.clone(),
-                source,
-            }
-        })?;
+        omega_memory::open::create_private_dir(&data_dir)
+            .map_err(|source| StartError::DataDir { path: data_dir.clone(), source })?;
         let lock = lock_data_dir(&data_dir)?;
         let store = Store::open(&config.db_path()).await?;
 
@@ -162,17 +145,8 @@ impl RuntimeBuilder {
             Allowed::Only(config.api.allowed_senders.clone())
         };
         policy.set(omega_channels::http_api::CHANNEL, http_allowed);
-        let telegram_users = config
-            .channel
-            .telegram
-            .allowed_users
-            .iter()
-            .map(|u| u.to_string())
-            .collect();
-        policy.set(
-            omega_actors::telegram::CHANNEL,
-            Allowed::Only(telegram_users),
-        );
+        let telegram_users = config.channel.telegram.allowed_users.iter().map(|u| u.to_string()).collect();
+        policy.set(omega_actors::telegram::CHANNEL, Allowed::Only(telegram_users));
         for (name, allowed, _) in &self.locals {
             policy.set(name, allowed.clone());
         }
@@ -204,20 +178,13 @@ impl RuntimeBuilder {
         let (supervisor, tree) = Supervisor::start(spec);
         // The Supervisor starts its children in `started()`, which runs before it handles any
         // message: once this answers, every slot is bound.
-        let _ = supervisor
-            .send(omega_actors::supervisor::RestartCounts)
-            .await;
+        let _ = supervisor.send(omega_actors::supervisor::RestartCounts).await;
 
-        let gateway = GatewayHandle {
-            slot: tree.gateway.clone(),
-        };
+        let gateway = GatewayHandle { slot: tree.gateway.clone() };
         let mut locals = HashMap::new();
         for (name, _, channel) in self.locals {
             let addr = channel.unwrap_or_else(|| LocalChannel::new(&name)).start();
-            supervisor.do_send(RegisterChannel {
-                name: name.clone(),
-                recipient: addr.clone().recipient(),
-            });
+            supervisor.do_send(RegisterChannel { name: name.clone(), recipient: addr.clone().recipient() });
             locals.insert(name, addr);
         }
         for (name, _, start) in self.custom {
@@ -230,17 +197,13 @@ impl RuntimeBuilder {
             status: "unknown".into(),
             detail: None,
         }));
-        spawn_provider_check(
-            tree.clone(),
-            provider_status.clone(),
-            provider.name().to_owned(),
-        );
+        spawn_provider_check(tree.clone(), provider_status.clone(), provider.name().to_owned());
 
         let mut tasks = Vec::new();
         if self.telegram && config.channel.telegram.enabled {
             let tg = config.channel.telegram.clone();
-            let channel = omega_actors::telegram::TelegramChannel::new(tg.clone())
-                .map_err(StartError::Telegram)?;
+            let channel =
+                omega_actors::telegram::TelegramChannel::new(tg.clone()).map_err(StartError::Telegram)?;
             let bot = channel.bot();
             let addr = channel.start();
             supervisor.do_send(RegisterChannel {
@@ -248,12 +211,8 @@ impl RuntimeBuilder {
                 recipient: addr.clone().recipient(),
             });
             let media_dir = data_dir.join("media");
-            omega_memory::open::create_private_dir(&media_dir).map_err(|source| {
-                StartError::DataDir {
-                    path: media_dir.clone(),
-                    source,
-                }
-            })?;
+            omega_memory::open::create_private_dir(&media_dir)
+                .map_err(|source| StartError::DataDir { path: media_dir.clone(), source })?;
             let deps = omega_actors::telegram::PollingDeps {
                 config: tg,
                 voice: config.voice.clone(),
@@ -262,9 +221,7 @@ impl RuntimeBuilder {
                 store: store.clone(),
                 channel: addr,
             };
-            tasks.push(actix_rt::spawn(omega_actors::telegram::run_polling(
-                bot, deps,
-            )));
+            tasks.push(actix_rt::spawn(omega_actors::telegram::run_polling(bot, deps)));
         }
 
         let started = Instant::now();
@@ -285,11 +242,9 @@ impl RuntimeBuilder {
                 started,
                 provider: provider_status.clone(),
             };
-            let server = omega_actors::http::serve(&config.api.host, config.api.port, deps)
-                .map_err(|source| StartError::Http {
-                    host: config.api.host.clone(),
-                    port: config.api.port,
-                    source,
+            let server =
+                omega_actors::http::serve(&config.api.host, config.api.port, deps).map_err(|source| {
+                    StartError::Http { host: config.api.host.clone(), port: config.api.port, source }
                 })?;
             tracing::info!(addr = %server.addr, "HTTP API listening");
             Some(server)
@@ -297,16 +252,7 @@ impl RuntimeBuilder {
             None
         };
 
-        Ok(Runtime {
-            tree,
-            supervisor,
-            locals,
-            http,
-            tasks,
-            provider_status,
-            started,
-            _lock: lock,
-        })
+        Ok(Runtime { tree, supervisor, locals, http, tasks, provider_status, started, _lock: lock })
     }
 }
 
@@ -340,15 +286,10 @@ fn spawn_provider_check(tree: Tree, status: SharedProviderStatus, name: String) 
 
 fn lock_data_dir(dir: &std::path::Path) -> Result<File, StartError> {
     let path = dir.join("omega.lock");
-    let file = File::create(&path).map_err(|source| StartError::DataDir {
-        path: path.clone(),
-        source,
-    })?;
+    let file = File::create(&path).map_err(|source| StartError::DataDir { path: path.clone(), source })?;
     match file.try_lock() {
         Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(StartError::Locked {
-            path: dir.to_owned(),
-        }),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StartError::Locked { path: dir.to_owned() }),
         Err(std::fs::TryLockError::Error(source)) => Err(StartError::DataDir { path, source }),
     }
 }
@@ -363,19 +304,10 @@ impl GatewayHandle {
     /// Hand a message in; resolves once it is stored (or refused).
     pub async fn submit(&self, inbound: Inbound) -> Accepted {
         let (tx, rx) = oneshot::channel();
-        if self
-            .slot
-            .send(Receive {
-                inbound,
-                ack: Some(tx),
-            })
-            .await
-            .is_err()
-        {
+        if self.slot.send(Receive { inbound, ack: Some(tx) }).await.is_err() {
             return Accepted::Failed("the gateway is not running".into());
         }
-        rx.await
-            .unwrap_or_else(|_| Accepted::Failed("the gateway dropped the message".into()))
+        rx.await.unwrap_or_else(|_| Accepted::Failed("the gateway dropped the message".into()))
     }
 
     pub fn slot(&self) -> Slot<Gateway> {
@@ -412,9 +344,7 @@ impl Runtime {
     }
 
     pub fn gateway(&self) -> GatewayHandle {
-        GatewayHandle {
-            slot: self.tree.gateway.clone(),
-        }
+        GatewayHandle { slot: self.tree.gateway.clone() }
     }
 
     pub fn store(&self) -> &Store {
@@ -450,15 +380,8 @@ impl Runtime {
     /// Send `text` as `sender` on local channel `channel` and wait for its outcome (a reply or an
     /// error explanation).
     pub async fn ask(&self, channel: &str, sender: &str, text: &str) -> Result<Reply, AskError> {
-        let local = self
-            .locals
-            .get(channel)
-            .ok_or_else(|| AskError::UnknownChannel(channel.into()))?;
-        let id = match self
-            .gateway()
-            .submit(Inbound::text(channel, sender, text))
-            .await
-        {
+        let local = self.locals.get(channel).ok_or_else(|| AskError::UnknownChannel(channel.into()))?;
+        let id = match self.gateway().submit(Inbound::text(channel, sender, text)).await {
             Accepted::Queued(id) | Accepted::Duplicate(id) => id,
             Accepted::Denied => return Err(AskError::Denied),
             Accepted::Failed(e) => return Err(AskError::NotStored(e)),
@@ -480,11 +403,7 @@ impl Runtime {
         // Sessions first, so nothing in flight is answered with a shutdown error; then no more
         // restarts; then the last delivered marks; then the database.
         let _ = self.supervisor.send(Shutdown).await;
-        let _ = self
-            .tree
-            .outbox
-            .send(omega_actors::outbox::FlushDelivered)
-            .await;
+        let _ = self.tree.outbox.send(omega_actors::outbox::FlushDelivered).await;
         self.tree.store.close().await;
     }
 }

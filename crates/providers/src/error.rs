@@ -5,82 +5,41 @@ use std::time::Duration;
 pub enum ProviderError {
     /// Nothing to call: a required setting is missing.
     #[error("provider {provider} is not configured: {what}; {hint}")]
-    NotConfigured {
-        provider: String,
-        what: String,
-        hint: String,
-    },
+    NotConfigured { provider: String, what: String, hint: String },
     /// The provider is switched off in the config.
     #[error("provider {provider} is disabled ([provider.{provider}] enabled = false)")]
     Disabled { provider: String },
     /// No connection could be made.
     #[error("{provider}: cannot reach {endpoint}: {reason}")]
-    Unreachable {
-        provider: String,
-        endpoint: String,
-        reason: String,
-    },
+    Unreachable { provider: String, endpoint: String, reason: String },
     /// No complete answer within the time limit.
     #[error("{provider}: no answer from {endpoint} within {secs} s")]
-    Timeout {
-        provider: String,
-        endpoint: String,
-        secs: u64,
-    },
+    Timeout { provider: String, endpoint: String, secs: u64 },
     /// 401/403: the credential is wrong. Retrying cannot help.
     #[error("the API key for {provider} was rejected by {endpoint} (HTTP {status}): {message}")]
-    AuthRejected {
-        provider: String,
-        endpoint: String,
-        status: u16,
-        message: String,
-    },
+    AuthRejected { provider: String, endpoint: String, status: u16, message: String },
     /// 429: too many requests.
     #[error("{provider}: rate limited by {endpoint}{}", retry_hint(*.retry_after))]
-    RateLimited {
-        provider: String,
-        endpoint: String,
-        retry_after: Option<Duration>,
-    },
+    RateLimited { provider: String, endpoint: String, retry_after: Option<Duration> },
     /// Any other 4xx: the request itself is wrong. Retrying cannot help.
     #[error("{provider}: {endpoint} refused the request (HTTP {status}): {message}")]
-    Rejected {
-        provider: String,
-        endpoint: String,
-        status: u16,
-        message: String,
-    },
+    Rejected { provider: String, endpoint: String, status: u16, message: String },
     /// 5xx or an overloaded error: the server failed.
     #[error("{provider}: {endpoint} failed (HTTP {status}): {message}")]
-    Server {
-        provider: String,
-        endpoint: String,
-        status: u16,
-        message: String,
-    },
+    Server { provider: String, endpoint: String, status: u16, message: String },
     /// A response that does not follow the wire format.
     #[error("{provider}: unreadable response from {endpoint}: {detail}")]
-    Malformed {
-        provider: String,
-        endpoint: String,
-        detail: String,
-    },
+    Malformed { provider: String, endpoint: String, detail: String },
     /// The stream stopped before the answer was complete. Never delivered as a short answer.
     #[error("{provider}: the answer from {endpoint} was cut off: {detail}")]
-    Truncated {
-        provider: String,
-        endpoint: String,
-        detail: String,
-    },
+    Truncated { provider: String, endpoint: String, detail: String },
     /// The call never finished inside Omega (the provider actor crashed or was stopped).
     #[error("{provider}: the call was interrupted: {detail}")]
     Interrupted { provider: String, detail: String },
 }
 
 fn retry_hint(after: Option<Duration>) -> String {
-    after
-        .map(|d| format!(" (retry after {} s)", d.as_secs()))
-        .unwrap_or_default()
+    after.map(|d| format!(" (retry after {} s)", d.as_secs())).unwrap_or_default()
 }
 
 impl ProviderError {

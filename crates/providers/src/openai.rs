@@ -36,11 +36,7 @@ impl OpenAiProvider {
             .user_agent(concat!("omega/", env!("CARGO_PKG_VERSION")))
             .build()
             .unwrap_or_default();
-        Self {
-            name: name.to_owned(),
-            config,
-            http,
-        }
+        Self { name: name.to_owned(), config, http }
     }
 
     fn endpoint(&self, path: &str) -> String {
@@ -50,9 +46,7 @@ impl OpenAiProvider {
     /// A missing key only matters against OpenAI itself; self-hosted servers usually need none.
     fn ready(&self) -> Result<(), ProviderError> {
         if !self.config.enabled {
-            return Err(ProviderError::Disabled {
-                provider: self.name.clone(),
-            });
+            return Err(ProviderError::Disabled { provider: self.name.clone() });
         }
         let official = self.config.base_url.trim_end_matches('/') == OPENAI_BASE_URL;
         if official && self.config.api_key.is_empty() {
@@ -69,11 +63,7 @@ impl OpenAiProvider {
     }
 
     fn authorized(&self, rb: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        if self.config.api_key.is_empty() {
-            rb
-        } else {
-            rb.bearer_auth(self.config.api_key.expose())
-        }
+        if self.config.api_key.is_empty() { rb } else { rb.bearer_auth(self.config.api_key.expose()) }
     }
 
     fn body(&self, req: &ChatRequest, stream: bool) -> serde_json::Value {
@@ -92,18 +82,12 @@ impl OpenAiProvider {
             } else {
                 let mut parts = vec![json!({"type": "text", "text": m.content})];
                 parts.extend(
-                    m.images
-                        .iter()
-                        .map(|i| json!({"type": "image_url", "image_url": {"url": i.data_url()}})),
+                    m.images.iter().map(|i| json!({"type": "image_url", "image_url": {"url": i.data_url()}})),
                 );
                 messages.push(json!({"role": role, "content": parts}));
             }
         }
-        let model = if req.model.is_empty() {
-            &self.config.model
-        } else {
-            &req.model
-        };
+        let model = if req.model.is_empty() { &self.config.model } else { &req.model };
         let mut body = json!({
             "model": model,
             "messages": messages,
@@ -143,29 +127,10 @@ impl OpenAiProvider {
         let message = error_message(&body);
         let (provider, endpoint) = (self.name.clone(), endpoint.to_owned());
         match status {
-            401 | 403 => ProviderError::AuthRejected {
-                provider,
-                endpoint,
-                status,
-                message,
-            },
-            429 => ProviderError::RateLimited {
-                provider,
-                endpoint,
-                retry_after,
-            },
-            400..=499 => ProviderError::Rejected {
-                provider,
-                endpoint,
-                status,
-                message,
-            },
-            _ => ProviderError::Server {
-                provider,
-                endpoint,
-                status,
-                message,
-            },
+            401 | 403 => ProviderError::AuthRejected { provider, endpoint, status, message },
+            429 => ProviderError::RateLimited { provider, endpoint, retry_after },
+            400..=499 => ProviderError::Rejected { provider, endpoint, status, message },
+            _ => ProviderError::Server { provider, endpoint, status, message },
         }
     }
 
@@ -191,25 +156,15 @@ impl OpenAiProvider {
             .send()
             .await
             .map_err(|e| self.transport_error(endpoint, &e))?;
-        if resp.status().is_success() {
-            Ok(resp)
-        } else {
-            Err(self.status_error(endpoint, resp).await)
-        }
+        if resp.status().is_success() { Ok(resp) } else { Err(self.status_error(endpoint, resp).await) }
     }
 
     async fn complete_plain(&self, req: &ChatRequest) -> Result<ChatResponse, ProviderError> {
         let endpoint = self.endpoint("chat/completions");
         let resp = self.post(&endpoint, req, false).await?;
-        let bytes = resp
-            .bytes()
-            .await
-            .map_err(|e| self.transport_error(&endpoint, &e))?;
+        let bytes = resp.bytes().await.map_err(|e| self.transport_error(&endpoint, &e))?;
         let parsed: Completion = serde_json::from_slice(&bytes).map_err(|e| {
-            self.malformed(
-                &endpoint,
-                format!("{e}: {}", preview(&String::from_utf8_lossy(&bytes))),
-            )
+            self.malformed(&endpoint, format!("{e}: {}", preview(&String::from_utf8_lossy(&bytes))))
         })?;
         let choice = parsed
             .choices
@@ -240,15 +195,9 @@ impl OpenAiProvider {
         let mut body = resp.bytes_stream();
         'read: while let Some(chunk) = body.next().await {
             let chunk = chunk.map_err(|e| match self.transport_error(&endpoint, &e) {
-                ProviderError::Unreachable {
-                    provider,
-                    endpoint,
-                    reason,
-                } => ProviderError::Truncated {
-                    provider,
-                    endpoint,
-                    detail: reason,
-                },
+                ProviderError::Unreachable { provider, endpoint, reason } => {
+                    ProviderError::Truncated { provider, endpoint, detail: reason }
+                }
                 other => other,
             })?;
             for ev in parser.push(&chunk) {
@@ -264,9 +213,7 @@ impl OpenAiProvider {
                         provider: self.name.clone(),
                         endpoint: endpoint.clone(),
                         status: 200,
-                        message: err
-                            .message
-                            .unwrap_or_else(|| "error event in stream".into()),
+                        message: err.message.unwrap_or_else(|| "error event in stream".into()),
                     });
                 }
                 if model.is_none() {
@@ -294,18 +241,10 @@ impl OpenAiProvider {
             return Err(ProviderError::Truncated {
                 provider: self.name.clone(),
                 endpoint,
-                detail: format!(
-                    "the stream ended after {} characters without finishing",
-                    text.len()
-                ),
+                detail: format!("the stream ended after {} characters without finishing", text.len()),
             });
         }
-        Ok(ChatResponse {
-            text,
-            model: model.unwrap_or_else(|| req.model.clone()),
-            usage,
-            finish_reason,
-        })
+        Ok(ChatResponse { text, model: model.unwrap_or_else(|| req.model.clone()), usage, finish_reason })
     }
 }
 
@@ -351,11 +290,7 @@ impl Provider for OpenAiProvider {
             .send()
             .await
             .map_err(|e| self.transport_error(&endpoint, &e))?;
-        if resp.status().is_success() {
-            Ok(())
-        } else {
-            Err(self.status_error(&endpoint, resp).await)
-        }
+        if resp.status().is_success() { Ok(()) } else { Err(self.status_error(&endpoint, resp).await) }
     }
 }
 
@@ -380,11 +315,7 @@ fn error_message(body: &str) -> String {
         return m;
     }
     let p = preview(body);
-    if p.is_empty() {
-        "(empty body)".into()
-    } else {
-        p
-    }
+    if p.is_empty() { "(empty body)".into() } else { p }
 }
 
 fn preview(s: &str) -> String {
@@ -444,9 +375,6 @@ struct WireUsage {
 
 impl From<WireUsage> for Usage {
     fn from(u: WireUsage) -> Self {
-        Usage {
-            input_tokens: u.prompt_tokens,
-            output_tokens: u.completion_tokens,
-        }
+        Usage { input_tokens: u.prompt_tokens, output_tokens: u.completion_tokens }
     }
 }

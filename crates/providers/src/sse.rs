@@ -85,7 +85,8 @@ mod tests {
 
     #[test]
     fn events_split_anywhere_come_out_whole() {
-        let input = b"data: {\"a\":1}\n\n: comment\r\ndata: x\r\ndata: y\r\n\r\nevent: done\ndata: [DONE]\n\n";
+        let input =
+            b"data: {\"a\":1}\n\n: comment\r\ndata: x\r\ndata: y\r\n\r\nevent: done\ndata: [DONE]\n\n";
         for cut in 0..input.len() {
             let mut p = SseParser::new();
             let mut evs = p.push(&input[..cut]);

@@ -16,10 +16,7 @@ pub async fn transcribe(
     filename: &str,
     mime: &str,
 ) -> Result<String, ProviderError> {
-    let endpoint = format!(
-        "{}/audio/transcriptions",
-        config.base_url.trim_end_matches('/')
-    );
+    let endpoint = format!("{}/audio/transcriptions", config.base_url.trim_end_matches('/'));
     if config.base_url.trim_end_matches('/') == OPENAI_BASE_URL && config.api_key.is_empty() {
         return Err(ProviderError::NotConfigured {
             provider: NAME.into(),
@@ -27,26 +24,18 @@ pub async fn transcribe(
             hint: "set OPENAI_API_KEY or [voice] api_key, or point [voice] base_url at a Whisper-compatible server".into(),
         });
     }
-    let part = reqwest::multipart::Part::bytes(audio)
-        .file_name(filename.to_owned())
-        .mime_str(mime)
-        .map_err(|e| ProviderError::Rejected {
+    let part = reqwest::multipart::Part::bytes(audio).file_name(filename.to_owned()).mime_str(mime).map_err(
+        |e| ProviderError::Rejected {
             provider: NAME.into(),
             endpoint: endpoint.clone(),
             status: 0,
             message: e.to_string(),
-        })?;
-    let form = reqwest::multipart::Form::new()
-        .part("file", part)
-        .text("model", config.model.clone());
-    let client = reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(10))
-        .build()
-        .unwrap_or_default();
-    let mut rb = client
-        .post(&endpoint)
-        .timeout(Duration::from_secs(config.timeout_secs))
-        .multipart(form);
+        },
+    )?;
+    let form = reqwest::multipart::Form::new().part("file", part).text("model", config.model.clone());
+    let client =
+        reqwest::Client::builder().connect_timeout(Duration::from_secs(10)).build().unwrap_or_default();
+    let mut rb = client.post(&endpoint).timeout(Duration::from_secs(config.timeout_secs)).multipart(form);
     if !config.api_key.is_empty() {
         rb = rb.bearer_auth(config.api_key.expose());
     }
@@ -70,24 +59,9 @@ pub async fn transcribe(
     if !(200..300).contains(&status) {
         let message = body.chars().take(200).collect();
         return Err(match status {
-            401 | 403 => ProviderError::AuthRejected {
-                provider: NAME.into(),
-                endpoint,
-                status,
-                message,
-            },
-            400..=499 => ProviderError::Rejected {
-                provider: NAME.into(),
-                endpoint,
-                status,
-                message,
-            },
-            _ => ProviderError::Server {
-                provider: NAME.into(),
-                endpoint,
-                status,
-                message,
-            },
+            401 | 403 => ProviderError::AuthRejected { provider: NAME.into(), endpoint, status, message },
+            400..=499 => ProviderError::Rejected { provider: NAME.into(), endpoint, status, message },
+            _ => ProviderError::Server { provider: NAME.into(), endpoint, status, message },
         });
     }
     #[derive(Deserialize)]

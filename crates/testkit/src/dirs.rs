@@ -8,12 +8,7 @@ pub struct TempHome {
 
 impl TempHome {
     pub fn new() -> Self {
-        Self {
-            dir: tempfile::Builder::new()
-                .prefix("omega-test-")
-                .tempdir()
-                .expect("temp dir"),
-        }
+        Self { dir: tempfile::Builder::new().prefix("omega-test-").tempdir().expect("temp dir") }
     }
 
     pub fn path(&self) -> &Path {
@@ -35,10 +30,8 @@ impl TempHome {
 
     /// Write `omega.toml`: `[omega] data_dir` is set to this home, then `extra` is appended.
     pub fn write_config(&self, extra: &str) -> PathBuf {
-        let text = format!(
-            "[omega]\ndata_dir = \"{}\"\ntimezone = \"UTC\"\n\n{extra}\n",
-            self.data_dir().display()
-        );
+        let text =
+            format!("[omega]\ndata_dir = \"{}\"\ntimezone = \"UTC\"\n\n{extra}\n", self.data_dir().display());
         std::fs::write(self.config_path(), text).expect("write config");
         self.config_path()
     }

@@ -26,11 +26,7 @@ pub enum Script {
     /// This exact text.
     Text(String),
     /// An error status with an OpenAI error body (and `retry-after` seconds when given).
-    Status {
-        code: u16,
-        message: String,
-        retry_after: Option<u64>,
-    },
+    Status { code: u16, message: String, retry_after: Option<u64> },
     /// Streaming: send the first half of the text, then end the body cleanly without a finish
     /// reason or `[DONE]`. Plain: a JSON body cut in half.
     Truncate(String),
@@ -99,9 +95,7 @@ pub struct FakeOpenAi {
 
 impl std::fmt::Debug for FakeOpenAi {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FakeOpenAi")
-            .field("port", &self.port)
-            .finish()
+        f.debug_struct("FakeOpenAi").field("port", &self.port).finish()
     }
 }
 
@@ -139,12 +133,7 @@ impl FakeOpenAi {
             })
             .expect("spawn fake openai");
         let server = rx.recv().expect("fake openai started");
-        Self {
-            port,
-            shared,
-            server,
-            thread: Some(thread),
-        }
+        Self { port, shared, server, thread: Some(thread) }
     }
 
     /// `http://127.0.0.1:PORT/v1`, what `base_url` should be.
@@ -163,11 +152,7 @@ impl FakeOpenAi {
 
     /// Answer the next request with `script` after `delay`.
     pub fn push_delayed(&self, script: Script, delay: Duration) {
-        self.shared
-            .state
-            .lock()
-            .queue
-            .push_back(Step { script, delay });
+        self.shared.state.lock().queue.push_back(Step { script, delay });
     }
 
     /// What to answer once the queue is empty (initially [`Script::Echo`] with no delay).
@@ -232,10 +217,7 @@ impl Drop for InFlight<'_> {
 }
 
 fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
 fn last_user(body: &Value) -> Option<String> {
@@ -285,9 +267,7 @@ async fn transcription(shared: web::Data<Shared>, req: HttpRequest, body: Bytes)
     let answer = {
         let mut st = shared.state.lock();
         st.transcriptions.push(body.to_vec());
-        st.transcript
-            .clone()
-            .unwrap_or(Ok("hello from a voice note".into()))
+        st.transcript.clone().unwrap_or(Ok("hello from a voice note".into()))
     };
     match answer {
         Ok(t) => HttpResponse::Ok().json(json!({"text": t})),
@@ -301,10 +281,7 @@ async fn transcription(shared: web::Data<Shared>, req: HttpRequest, body: Bytes)
 
 fn check_key(shared: &Shared, req: &HttpRequest) -> Option<HttpResponse> {
     let want = shared.state.lock().api_key.clone()?;
-    let got = req
-        .headers()
-        .get("authorization")
-        .and_then(|v| v.to_str().ok());
+    let got = req.headers().get("authorization").and_then(|v| v.to_str().ok());
     if got == Some(format!("Bearer {want}").as_str()) {
         return None;
     }
@@ -327,25 +304,14 @@ async fn chat(shared: web::Data<Shared>, req: HttpRequest, body: Bytes) -> HttpR
             ));
         }
     };
-    let authorization = req
-        .headers()
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let authorization = req.headers().get("authorization").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let step = {
         let mut st = shared.state.lock();
-        st.requests.push(Recorded {
-            path: req.path().to_owned(),
-            authorization,
-            body: parsed.clone(),
-        });
+        st.requests.push(Recorded { path: req.path().to_owned(), authorization, body: parsed.clone() });
         st.queue
             .pop_front()
             .or_else(|| st.default.clone())
-            .unwrap_or(Step {
-                script: Script::Echo,
-                delay: Duration::ZERO,
-            })
+            .unwrap_or(Step { script: Script::Echo, delay: Duration::ZERO })
     };
     if let Some(resp) = check_key(&shared, &req) {
         return resp;
@@ -362,25 +328,15 @@ async fn chat(shared: web::Data<Shared>, req: HttpRequest, body: Bytes) -> HttpR
     }
     let model = parsed["model"].as_str().unwrap_or("fake-model").to_owned();
     let stream = parsed["stream"].as_bool().unwrap_or(false);
-    let usage_in_stream = parsed["stream_options"]["include_usage"]
-        .as_bool()
-        .unwrap_or(false);
+    let usage_in_stream = parsed["stream_options"]["include_usage"].as_bool().unwrap_or(false);
     let prompt_tokens: u64 = parsed["messages"]
         .as_array()
-        .map(|ms| {
-            ms.iter()
-                .map(|m| count_tokens(m["content"].as_str().unwrap_or("")))
-                .sum()
-        })
+        .map(|ms| ms.iter().map(|m| count_tokens(m["content"].as_str().unwrap_or(""))).sum())
         .unwrap_or(0);
     let text = match &step.script {
         Script::Echo => format!("echo: {}", last_user(&parsed).unwrap_or_default()),
         Script::Text(t) | Script::Truncate(t) | Script::Disconnect(t) => t.clone(),
-        Script::Status {
-            code,
-            message,
-            retry_after,
-        } => {
+        Script::Status { code, message, retry_after } => {
             let status = actix_web::http::StatusCode::from_u16(*code)
                 .unwrap_or(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR);
             let kind = match code {
@@ -396,9 +352,7 @@ async fn chat(shared: web::Data<Shared>, req: HttpRequest, body: Bytes) -> HttpR
             return b.json(error_body(message, kind, None));
         }
         Script::Garbage(g) => {
-            return HttpResponse::Ok()
-                .content_type("application/json")
-                .body(g.clone());
+            return HttpResponse::Ok().content_type("application/json").body(g.clone());
         }
     };
     let id = format!("chatcmpl-fake{}", now_secs());
@@ -423,9 +377,7 @@ async fn chat(shared: web::Data<Shared>, req: HttpRequest, body: Bytes) -> HttpR
         });
         if matches!(step.script, Script::Truncate(_)) {
             let s = body.to_string();
-            return HttpResponse::Ok()
-                .content_type("application/json")
-                .body(s[..s.len() / 2].to_owned());
+            return HttpResponse::Ok().content_type("application/json").body(s[..s.len() / 2].to_owned());
         }
         return HttpResponse::Ok().json(body);
     }
@@ -438,8 +390,7 @@ async fn chat(shared: web::Data<Shared>, req: HttpRequest, body: Bytes) -> HttpR
             "choices": [{"index": 0, "delta": delta, "logprobs": null, "finish_reason": finish}],
         })
     };
-    let mut events: Vec<String> =
-        vec![chunk(json!({"role": "assistant", "content": ""}), None).to_string()];
+    let mut events: Vec<String> = vec![chunk(json!({"role": "assistant", "content": ""}), None).to_string()];
     let chars: Vec<char> = text.chars().collect();
     for piece in chars.chunks(7) {
         let s: String = piece.iter().collect();
@@ -463,14 +414,10 @@ async fn chat(shared: web::Data<Shared>, req: HttpRequest, body: Bytes) -> HttpR
         Some(n) => events.into_iter().take(n).collect(),
         None => events,
     };
-    let mut items: Vec<Result<Bytes, actix_web::Error>> = events
-        .into_iter()
-        .map(|e| Ok(Bytes::from(format!("data: {e}\n\n"))))
-        .collect();
+    let mut items: Vec<Result<Bytes, actix_web::Error>> =
+        events.into_iter().map(|e| Ok(Bytes::from(format!("data: {e}\n\n")))).collect();
     if disconnect {
-        items.push(Err(actix_web::error::ErrorInternalServerError(
-            "connection dropped",
-        )));
+        items.push(Err(actix_web::error::ErrorInternalServerError("connection dropped")));
     }
     let body = futures::stream::iter(items).then(|item| async move {
         tokio::time::sleep(Duration::from_millis(2)).await;

@@ -32,9 +32,7 @@ fn locked<T>(name: &str, f: impl FnOnce() -> T) -> T {
 }
 
 fn run(cmd: &mut Command, what: &str) {
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("{what}: cannot run {cmd:?}: {e}"));
+    let out = cmd.output().unwrap_or_else(|e| panic!("{what}: cannot run {cmd:?}: {e}"));
     assert!(
         out.status.success(),
         "{what} failed ({}):\n{}\n{}",
@@ -98,10 +96,7 @@ impl Llmock {
             if me.get("/health").is_some_and(|b| b.contains("ok")) {
                 return me;
             }
-            assert!(
-                Instant::now() < deadline,
-                "llmock did not become healthy within 30 s"
-            );
+            assert!(Instant::now() < deadline, "llmock did not become healthy within 30 s");
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -130,11 +125,7 @@ impl Drop for Llmock {
 }
 
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
+    TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
 }
 
 fn http(method: &str, port: u16, path: &str, body: Option<&str>) -> Option<String> {
@@ -149,9 +140,6 @@ fn http(method: &str, port: u16, path: &str, body: Option<&str>) -> Option<Strin
     let mut resp = String::new();
     s.read_to_string(&mut resp).ok()?;
     let (head, rest) = resp.split_once("\r\n\r\n")?;
-    let ok = head
-        .split_whitespace()
-        .nth(1)
-        .is_some_and(|c| c.starts_with('2'));
+    let ok = head.split_whitespace().nth(1).is_some_and(|c| c.starts_with('2'));
     ok.then(|| rest.to_owned())
 }

@@ -52,11 +52,7 @@ where
     /// Start a probe answering every message with `respond(&msg)`.
     pub fn start(respond: impl FnMut(&M) -> M::Result + 'static) -> Self {
         let seen = Arc::new(Mutex::new(Vec::new()));
-        let addr = Probe {
-            seen: seen.clone(),
-            respond: Box::new(respond),
-        }
-        .start();
+        let addr = Probe { seen: seen.clone(), respond: Box::new(respond) }.start();
         Self { addr, seen }
     }
 

@@ -70,17 +70,12 @@ pub struct FakeTelegram {
 
 impl std::fmt::Debug for FakeTelegram {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FakeTelegram")
-            .field("port", &self.port)
-            .finish()
+        f.debug_struct("FakeTelegram").field("port", &self.port).finish()
     }
 }
 
 fn now_secs() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
 impl FakeTelegram {
@@ -121,12 +116,7 @@ impl FakeTelegram {
             })
             .expect("spawn fake telegram");
         let server = rx.recv().expect("fake telegram started");
-        Self {
-            port,
-            shared,
-            server,
-            thread: Some(thread),
-        }
+        Self { port, shared, server, thread: Some(thread) }
     }
 
     /// What `api_url` should be.
@@ -172,8 +162,7 @@ impl FakeTelegram {
         for (k, v) in fields.as_object().into_iter().flatten() {
             message[k] = v.clone();
         }
-        st.updates
-            .push_back(json!({"update_id": update_id, "message": message}));
+        st.updates.push_back(json!({"update_id": update_id, "message": message}));
         drop(st);
         self.shared.new_update.notify_waiters();
         update_id
@@ -185,6 +174,23 @@ impl FakeTelegram {
         let (id, path) = (format!("{kind}-file-{n}"), format!("{kind}s/file_{n}"));
         st.files.push((id.clone(), path.clone(), bytes.to_vec()));
         (id, path)
+    }
+
+    /// A person writes in a group chat; `reply_to_bot` makes it a reply to one of the bot's
+    /// messages.
+    pub fn send_group_text(&self, chat_id: i64, user_id: i64, text: &str, reply_to_bot: bool) -> i64 {
+        let mut fields = json!({
+            "chat": {"id": chat_id, "type": "supergroup", "title": "Family"},
+            "text": text,
+        });
+        if reply_to_bot {
+            fields["reply_to_message"] = json!({
+                "message_id": 1, "date": now_secs(),
+                "chat": {"id": chat_id, "type": "supergroup", "title": "Family"},
+                "from": bot_user(), "text": "an earlier answer"
+            });
+        }
+        self.push_message(user_id, fields)
     }
 
     /// A person sends a photo (JPEG bytes) with an optional caption, in three sizes as Telegram
@@ -227,10 +233,7 @@ impl FakeTelegram {
 
     /// Messages the bot sent to one chat.
     pub fn sent_to(&self, chat_id: i64) -> Vec<Sent> {
-        self.sent()
-            .into_iter()
-            .filter(|s| s.chat_id == chat_id)
-            .collect()
+        self.sent().into_iter().filter(|s| s.chat_id == chat_id).collect()
     }
 
     /// (chat, action) pairs from `sendChatAction`.
@@ -273,8 +276,8 @@ fn ok(result: Value) -> HttpResponse {
 }
 
 fn err(code: u16, description: &str, retry_after: Option<u64>) -> HttpResponse {
-    let status = actix_web::http::StatusCode::from_u16(code)
-        .unwrap_or(actix_web::http::StatusCode::BAD_REQUEST);
+    let status =
+        actix_web::http::StatusCode::from_u16(code).unwrap_or(actix_web::http::StatusCode::BAD_REQUEST);
     let mut body = json!({"ok": false, "error_code": code, "description": description});
     if let Some(s) = retry_after {
         body["parameters"] = json!({"retry_after": s});
@@ -289,11 +292,7 @@ fn params(req: &HttpRequest, body: &[u8]) -> Value {
     {
         return v;
     }
-    let raw = if body.is_empty() {
-        req.query_string().as_bytes()
-    } else {
-        body
-    };
+    let raw = if body.is_empty() { req.query_string().as_bytes() } else { body };
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(raw).unwrap_or_default();
     let mut map = serde_json::Map::new();
     for (k, v) in pairs {
@@ -304,8 +303,7 @@ fn params(req: &HttpRequest, body: &[u8]) -> Value {
 }
 
 fn int(v: &Value) -> Option<i64> {
-    v.as_i64()
-        .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+    v.as_i64().or_else(|| v.as_str().and_then(|s| s.parse().ok()))
 }
 
 fn bot_user() -> Value {
@@ -319,9 +317,9 @@ async fn file(shared: web::Data<Shared>, path: web::Path<(String, String)>) -> H
         return HttpResponse::Unauthorized().finish();
     }
     match st.files.iter().find(|(_, p, _)| *p == file_path) {
-        Some((_, _, bytes)) => HttpResponse::Ok()
-            .content_type("application/octet-stream")
-            .body(bytes.clone()),
+        Some((_, _, bytes)) => {
+            HttpResponse::Ok().content_type("application/octet-stream").body(bytes.clone())
+        }
         None => HttpResponse::NotFound().finish(),
     }
 }
@@ -362,8 +360,7 @@ async fn method(
             }
             if method == "sendchataction" {
                 let chat = int(&p["chat_id"]).unwrap_or(0);
-                st.actions
-                    .push((chat, p["action"].as_str().unwrap_or("").to_owned()));
+                st.actions.push((chat, p["action"].as_str().unwrap_or("").to_owned()));
             }
             ok(json!(true))
         }
@@ -394,8 +391,7 @@ async fn get_updates(shared: &Shared, p: &Value) -> HttpResponse {
             let mut st = shared.state.lock();
             if offset > 0 {
                 // An offset confirms every update below it: they are never sent again.
-                st.updates
-                    .retain(|u| u["update_id"].as_i64().unwrap_or(0) >= offset);
+                st.updates.retain(|u| u["update_id"].as_i64().unwrap_or(0) >= offset);
                 st.confirmed_offset = st.confirmed_offset.max(offset);
             }
             let batch: Vec<Value> = st.updates.iter().take(limit).cloned().collect();
@@ -421,11 +417,7 @@ fn send_message(shared: &Shared, p: &Value) -> HttpResponse {
         Some("HTML") => match visible_text(&text) {
             Ok(v) => v,
             Err(e) => {
-                return err(
-                    400,
-                    &format!("Bad Request: can't parse entities: {e}"),
-                    None,
-                );
+                return err(400, &format!("Bad Request: can't parse entities: {e}"), None);
             }
         },
         _ => text.clone(),
@@ -436,12 +428,7 @@ fn send_message(shared: &Shared, p: &Value) -> HttpResponse {
     let mut st = shared.state.lock();
     let message_id = st.next_message_id;
     st.next_message_id += 1;
-    st.sent.push(Sent {
-        chat_id,
-        text: text.clone(),
-        parse_mode,
-        message_id,
-    });
+    st.sent.push(Sent { chat_id, text: text.clone(), parse_mode, message_id });
     ok(json!({
         "message_id": message_id,
         "date": now_secs(),
@@ -478,9 +465,8 @@ pub fn visible_text(html: &str) -> Result<String, String> {
     while let Some(c) = rest.chars().next() {
         match c {
             '<' => {
-                let end = rest
-                    .find('>')
-                    .ok_or_else(|| format!("unclosed start tag at byte offset {offset}"))?;
+                let end =
+                    rest.find('>').ok_or_else(|| format!("unclosed start tag at byte offset {offset}"))?;
                 let inner = &rest[1..end];
                 if let Some(name) = inner.strip_prefix('/') {
                     let name = name.trim().to_ascii_lowercase();
@@ -493,15 +479,9 @@ pub fn visible_text(html: &str) -> Result<String, String> {
                         }
                     }
                 } else {
-                    let name = inner
-                        .split_whitespace()
-                        .next()
-                        .unwrap_or("")
-                        .to_ascii_lowercase();
+                    let name = inner.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
                     if !TAGS.contains(&name.as_str()) {
-                        return Err(format!(
-                            "Unsupported start tag \"{name}\" at byte offset {offset}"
-                        ));
+                        return Err(format!("Unsupported start tag \"{name}\" at byte offset {offset}"));
                     }
                     stack.push(name);
                 }
@@ -538,9 +518,7 @@ pub fn visible_text(html: &str) -> Result<String, String> {
         }
     }
     if let Some(open) = stack.pop() {
-        return Err(format!(
-            "can't find end tag corresponding to start tag \"{open}\""
-        ));
+        return Err(format!("can't find end tag corresponding to start tag \"{open}\""));
     }
     Ok(out)
 }

@@ -37,11 +37,7 @@ async fn creates_private_dir_and_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = db(&dir);
     let store = Store::open(&path).await.unwrap();
-    let dmode = std::fs::metadata(path.parent().unwrap())
-        .unwrap()
-        .permissions()
-        .mode()
-        & 0o777;
+    let dmode = std::fs::metadata(path.parent().unwrap()).unwrap().permissions().mode() & 0o777;
     let fmode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
     assert_eq!(dmode, 0o700);
     assert_eq!(fmode, 0o600);
@@ -59,14 +55,8 @@ async fn inbound_duplicates_are_recognized() {
     assert!(matches!(first, Recorded::New(_)));
     assert_eq!(again, Recorded::Duplicate(first.id()));
     // No external id: never a duplicate.
-    let a = store
-        .record_inbound(&Inbound::text("http", "a", "x"))
-        .await
-        .unwrap();
-    let b = store
-        .record_inbound(&Inbound::text("http", "a", "x"))
-        .await
-        .unwrap();
+    let a = store.record_inbound(&Inbound::text("http", "a", "x")).await.unwrap();
+    let b = store.record_inbound(&Inbound::text("http", "a", "x")).await.unwrap();
     assert_ne!(a.id(), b.id());
     store.close().await;
 }
@@ -76,34 +66,21 @@ async fn an_answered_message_is_remembered_audited_and_queued_in_one_step() {
     let dir = tempfile::tempdir().unwrap();
     let path = db(&dir);
     let store = Store::open(&path).await.unwrap();
-    let id = store
-        .record_inbound(&Inbound::text("http", "alice", "hello"))
-        .await
-        .unwrap()
-        .id();
+    let id = store.record_inbound(&Inbound::text("http", "alice", "hello")).await.unwrap().id();
     assert_eq!(store.unfinished_inbound().await.unwrap().len(), 1);
-    let out = store
-        .finish_exchange(exchange(id, "alice", "hello", "hi alice"))
-        .await
-        .unwrap();
+    let out = store.finish_exchange(exchange(id, "alice", "hello", "hi alice")).await.unwrap();
     assert_eq!(out.kind, "reply");
     assert_eq!(out.status, "pending");
     assert!(store.unfinished_inbound().await.unwrap().is_empty());
     let history = store.history("http", "alice", 50).await.unwrap();
-    let pairs: Vec<_> = history
-        .iter()
-        .map(|m| (m.role.as_str(), m.content.as_str()))
-        .collect();
+    let pairs: Vec<_> = history.iter().map(|m| (m.role.as_str(), m.content.as_str())).collect();
     assert_eq!(pairs, vec![("user", "hello"), ("assistant", "hi alice")]);
     let audit = store.recent_audit(10).await.unwrap();
     assert_eq!(audit[0].status, "ok");
     assert_eq!(audit[0].input_tokens, Some(10));
     assert_eq!(audit[0].cost_usd, Some(0.001));
     assert_eq!(store.undelivered().await.unwrap().len(), 1);
-    store
-        .mark_delivered(omega_core::OutboxId(out.id))
-        .await
-        .unwrap();
+    store.mark_delivered(omega_core::OutboxId(out.id)).await.unwrap();
     assert!(store.undelivered().await.unwrap().is_empty());
     store.close().await;
 
@@ -111,10 +88,7 @@ async fn an_answered_message_is_remembered_audited_and_queued_in_one_step() {
     let store = Store::open(&path).await.unwrap();
     assert_eq!(store.history("http", "alice", 50).await.unwrap().len(), 2);
     let stats = store.stats().await.unwrap();
-    assert_eq!(
-        (stats.conversations, stats.messages, stats.audit_rows),
-        (1, 2, 1)
-    );
+    assert_eq!((stats.conversations, stats.messages, stats.audit_rows), (1, 2, 1));
     store.close().await;
 }
 
@@ -123,14 +97,8 @@ async fn history_is_limited_to_the_most_recent_in_order() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&db(&dir)).await.unwrap();
     for i in 0..5 {
-        let id = store
-            .record_inbound(&Inbound::text("http", "bob", format!("q{i}")))
-            .await
-            .unwrap();
-        store
-            .finish_exchange(exchange(id.id(), "bob", &format!("q{i}"), &format!("a{i}")))
-            .await
-            .unwrap();
+        let id = store.record_inbound(&Inbound::text("http", "bob", format!("q{i}"))).await.unwrap();
+        store.finish_exchange(exchange(id.id(), "bob", &format!("q{i}"), &format!("a{i}"))).await.unwrap();
     }
     let h = store.history("http", "bob", 3).await.unwrap();
     let contents: Vec<_> = h.iter().map(|m| m.content.as_str()).collect();
@@ -142,11 +110,7 @@ async fn history_is_limited_to_the_most_recent_in_order() {
 async fn a_failed_message_stores_no_conversation() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&db(&dir)).await.unwrap();
-    let id = store
-        .record_inbound(&Inbound::text("http", "carol", "hi"))
-        .await
-        .unwrap()
-        .id();
+    let id = store.record_inbound(&Inbound::text("http", "carol", "hi")).await.unwrap().id();
     let mut x = exchange(id, "carol", "hi", "Sorry, the AI is unreachable.");
     x.kind = OutboundKind::Error;
     x.error = Some("connection refused".into());
@@ -155,10 +119,7 @@ async fn a_failed_message_stores_no_conversation() {
     let row = store.inbound(id).await.unwrap().unwrap();
     assert_eq!(row.status, "failed");
     let audit = store.recent_audit(1).await.unwrap();
-    assert_eq!(
-        (audit[0].status.as_str(), audit[0].error.as_deref()),
-        ("error", Some("connection refused"))
-    );
+    assert_eq!((audit[0].status.as_str(), audit[0].error.as_deref()), ("error", Some("connection refused")));
     store.close().await;
 }
 
@@ -167,10 +128,7 @@ async fn facts_are_scoped_per_sender() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&db(&dir)).await.unwrap();
     store.set_fact("telegram:1", "name", "Ana").await.unwrap();
-    store
-        .set_fact("telegram:1", "name", "Ana Maria")
-        .await
-        .unwrap();
+    store.set_fact("telegram:1", "name", "Ana Maria").await.unwrap();
     store.set_fact("telegram:2", "name", "Rui").await.unwrap();
     let ana = store.facts("telegram:1").await.unwrap();
     assert_eq!(ana.len(), 1);
@@ -190,8 +148,7 @@ async fn concurrent_writes_all_land_and_a_failing_one_fails_alone() {
     for i in 0..400 {
         let s = store.clone();
         handles.push(tokio::spawn(async move {
-            s.record_inbound(&Inbound::text("http", &format!("u{}", i % 7), "x"))
-                .await
+            s.record_inbound(&Inbound::text("http", &format!("u{}", i % 7), "x")).await
         }));
     }
     // A job that fails half-way: its first insert must be rolled back with it.
@@ -199,9 +156,11 @@ async fn concurrent_writes_all_land_and_a_failing_one_fails_alone() {
         .writer_for_tests()
         .write((), |c, _| {
             Box::pin(async move {
-                sqlx::query("INSERT INTO facts (sender, key, value, created_at, updated_at) VALUES ('x','k','v',0,0)")
-                    .execute(&mut *c)
-                    .await?;
+                sqlx::query(
+                    "INSERT INTO facts (sender, key, value, created_at, updated_at) VALUES ('x','k','v',0,0)",
+                )
+                .execute(&mut *c)
+                .await?;
                 sqlx::query("INSERT INTO no_such_table VALUES (1)").execute(&mut *c).await?;
                 Ok(())
             })
@@ -212,10 +171,7 @@ async fn concurrent_writes_all_land_and_a_failing_one_fails_alone() {
         h.await.unwrap().unwrap();
     }
     assert_eq!(store.unfinished_inbound().await.unwrap().len(), 400);
-    assert!(
-        store.facts("x").await.unwrap().is_empty(),
-        "the failed job's first write was rolled back"
-    );
+    assert!(store.facts("x").await.unwrap().is_empty(), "the failed job's first write was rolled back");
     store.close().await;
 }
 
@@ -237,28 +193,12 @@ async fn channel_state_persists() {
     let dir = tempfile::tempdir().unwrap();
     let path = db(&dir);
     let store = Store::open(&path).await.unwrap();
-    assert_eq!(
-        store.channel_state("telegram", "offset").await.unwrap(),
-        None
-    );
-    store
-        .set_channel_state("telegram", "offset", "41")
-        .await
-        .unwrap();
-    store
-        .set_channel_state("telegram", "offset", "42")
-        .await
-        .unwrap();
+    assert_eq!(store.channel_state("telegram", "offset").await.unwrap(), None);
+    store.set_channel_state("telegram", "offset", "41").await.unwrap();
+    store.set_channel_state("telegram", "offset", "42").await.unwrap();
     store.close().await;
     let store = Store::open(&path).await.unwrap();
-    assert_eq!(
-        store
-            .channel_state("telegram", "offset")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("42")
-    );
+    assert_eq!(store.channel_state("telegram", "offset").await.unwrap().as_deref(), Some("42"));
     store.close().await;
 }
 
@@ -266,37 +206,14 @@ async fn channel_state_persists() {
 async fn resuming_counts_interruptions() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&db(&dir)).await.unwrap();
-    let a = store
-        .record_inbound(&Inbound::text("http", "ida", "one"))
-        .await
-        .unwrap()
-        .id();
-    let b = store
-        .record_inbound(&Inbound::text("http", "ida", "two"))
-        .await
-        .unwrap()
-        .id();
-    store
-        .record_inbound(&Inbound::text("http", "other", "x"))
-        .await
-        .unwrap();
+    let a = store.record_inbound(&Inbound::text("http", "ida", "one")).await.unwrap().id();
+    let b = store.record_inbound(&Inbound::text("http", "ida", "two")).await.unwrap().id();
+    store.record_inbound(&Inbound::text("http", "other", "x")).await.unwrap();
     let first = store.resume_inbound("http", "ida").await.unwrap();
-    assert_eq!(
-        first.iter().map(|r| (r.id, r.attempts)).collect::<Vec<_>>(),
-        vec![(a.0, 1), (b.0, 1)]
-    );
-    store
-        .finish_exchange(exchange(a, "ida", "one", "1"))
-        .await
-        .unwrap();
+    assert_eq!(first.iter().map(|r| (r.id, r.attempts)).collect::<Vec<_>>(), vec![(a.0, 1), (b.0, 1)]);
+    store.finish_exchange(exchange(a, "ida", "one", "1")).await.unwrap();
     let second = store.resume_inbound("http", "ida").await.unwrap();
-    assert_eq!(
-        second
-            .iter()
-            .map(|r| (r.id, r.attempts))
-            .collect::<Vec<_>>(),
-        vec![(b.0, 2)]
-    );
+    assert_eq!(second.iter().map(|r| (r.id, r.attempts)).collect::<Vec<_>>(), vec![(b.0, 2)]);
     store.close().await;
 }
 
@@ -306,27 +223,11 @@ async fn delivered_marks_can_be_batched() {
     let store = Store::open(&db(&dir)).await.unwrap();
     let mut ids = Vec::new();
     for i in 0..5 {
-        let id = store
-            .record_inbound(&Inbound::text("http", "jo", format!("{i}")))
-            .await
-            .unwrap()
-            .id();
-        ids.push(omega_core::OutboxId(
-            store
-                .finish_exchange(exchange(id, "jo", "q", "a"))
-                .await
-                .unwrap()
-                .id,
-        ));
+        let id = store.record_inbound(&Inbound::text("http", "jo", format!("{i}"))).await.unwrap().id();
+        ids.push(omega_core::OutboxId(store.finish_exchange(exchange(id, "jo", "q", "a")).await.unwrap().id));
     }
     store.mark_delivered_many(ids[..3].to_vec()).await.unwrap();
-    let left: Vec<i64> = store
-        .undelivered()
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.id)
-        .collect();
+    let left: Vec<i64> = store.undelivered().await.unwrap().iter().map(|r| r.id).collect();
     assert_eq!(left, vec![ids[3].0, ids[4].0]);
     store.close().await;
 }
@@ -350,60 +251,31 @@ async fn tasks_cancel_by_exact_id_or_unambiguous_prefix_only() {
     use omega_memory::tasks::Cancelled;
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&db(&dir)).await.unwrap();
-    let a = store
-        .create_task(task("kim", "water plants"))
-        .await
-        .unwrap();
+    let a = store.create_task(task("kim", "water plants")).await.unwrap();
     let b = store.create_task(task("kim", "call mum")).await.unwrap();
     store.create_task(task("lee", "not yours")).await.unwrap();
     assert_eq!(a.id.len(), 16);
     assert_eq!(store.pending_tasks("http", "kim").await.unwrap().len(), 2);
     // SQL wildcards are plain characters: they match nothing.
-    assert_eq!(
-        store.cancel_task("http", "kim", "%").await.unwrap(),
-        Cancelled::NotFound
-    );
-    assert_eq!(
-        store.cancel_task("http", "kim", "_").await.unwrap(),
-        Cancelled::NotFound
-    );
-    assert_eq!(
-        store.cancel_task("http", "kim", "").await.unwrap(),
-        Cancelled::NotFound
-    );
+    assert_eq!(store.cancel_task("http", "kim", "%").await.unwrap(), Cancelled::NotFound);
+    assert_eq!(store.cancel_task("http", "kim", "_").await.unwrap(), Cancelled::NotFound);
+    assert_eq!(store.cancel_task("http", "kim", "").await.unwrap(), Cancelled::NotFound);
     // Another sender's task is out of reach.
     let lee = store.pending_tasks("http", "lee").await.unwrap();
-    assert_eq!(
-        store.cancel_task("http", "kim", &lee[0].id).await.unwrap(),
-        Cancelled::NotFound
-    );
+    assert_eq!(store.cancel_task("http", "kim", &lee[0].id).await.unwrap(), Cancelled::NotFound);
     // A prefix shared by both is ambiguous (find the longest common prefix of the two ids).
-    let common: String =
-        a.id.chars()
-            .zip(b.id.chars())
-            .take_while(|(x, y)| x == y)
-            .map(|(x, _)| x)
-            .collect();
+    let common: String = a.id.chars().zip(b.id.chars()).take_while(|(x, y)| x == y).map(|(x, _)| x).collect();
     if !common.is_empty() {
-        assert!(matches!(
-            store.cancel_task("http", "kim", &common).await.unwrap(),
-            Cancelled::Ambiguous(_)
-        ));
+        assert!(matches!(store.cancel_task("http", "kim", &common).await.unwrap(), Cancelled::Ambiguous(_)));
     }
-    assert_eq!(
-        store.cancel_task("http", "kim", &a.id[..8]).await.unwrap(),
-        Cancelled::Done(a.id.clone())
-    );
+    assert_eq!(store.cancel_task("http", "kim", &a.id[..8]).await.unwrap(), Cancelled::Done(a.id.clone()));
     assert_eq!(
         store.cancel_task("http", "kim", &a.id).await.unwrap(),
         Cancelled::NotFound,
         "already cancelled"
     );
     let left = store.pending_tasks("http", "kim").await.unwrap();
-    assert_eq!(
-        left.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(),
-        vec![b.id.as_str()]
-    );
+    assert_eq!(left.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(), vec![b.id.as_str()]);
     store.close().await;
 }
 
@@ -411,19 +283,9 @@ async fn tasks_cancel_by_exact_id_or_unambiguous_prefix_only() {
 async fn closing_with_a_summary_keeps_it_for_the_sender() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&db(&dir)).await.unwrap();
-    let id = store
-        .record_inbound(&Inbound::text("http", "max", "hi"))
-        .await
-        .unwrap()
-        .id();
-    store
-        .finish_exchange(exchange(id, "max", "hi", "hello"))
-        .await
-        .unwrap();
-    let closed = store
-        .summarize_and_close("http", "max", "Max said hi.")
-        .await
-        .unwrap();
+    let id = store.record_inbound(&Inbound::text("http", "max", "hi")).await.unwrap().id();
+    store.finish_exchange(exchange(id, "max", "hi", "hello")).await.unwrap();
+    let closed = store.summarize_and_close("http", "max", "Max said hi.").await.unwrap();
     assert!(closed.is_some());
     assert!(
         store.history("http", "max", 10).await.unwrap().is_empty(),
@@ -432,19 +294,7 @@ async fn closing_with_a_summary_keeps_it_for_the_sender() {
     let s = store.recent_summaries("http", "max", 3).await.unwrap();
     assert_eq!(s.len(), 1);
     assert_eq!(s[0].summary, "Max said hi.");
-    assert_eq!(
-        store
-            .summarize_and_close("http", "max", "again")
-            .await
-            .unwrap(),
-        None
-    );
-    assert!(
-        store
-            .recent_summaries("http", "other", 3)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert_eq!(store.summarize_and_close("http", "max", "again").await.unwrap(), None);
+    assert!(store.recent_summaries("http", "other", 3).await.unwrap().is_empty());
     store.close().await;
 }

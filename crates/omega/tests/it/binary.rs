@@ -26,13 +26,7 @@ fn kill_dash_nine_mid_answer_loses_nothing_and_duplicates_nothing() {
     let mut daemon = Daemon::start(&home, port, 1);
 
     let mut ids = Vec::new();
-    for (sender, text) in [
-        ("ann", "a1"),
-        ("ben", "b1"),
-        ("ann", "a2"),
-        ("cat", "c1"),
-        ("ben", "b2"),
-    ] {
+    for (sender, text) in [("ann", "a1"), ("ben", "b1"), ("ann", "a2"), ("cat", "c1"), ("ben", "b2")] {
         let (status, body) = reqwest::blocking_post(
             format!("{}/api/messages", daemon.base()),
             &json!({"sender": sender, "text": text, "wait": false}),
@@ -41,9 +35,7 @@ fn kill_dash_nine_mid_answer_loses_nothing_and_duplicates_nothing() {
         ids.push((body["id"].as_i64().unwrap(), text));
     }
     // Three senders' first messages are at the provider, the rest wait behind them.
-    wait_until(Duration::from_secs(10), "calls in flight", || {
-        fake.request_count() >= 3
-    });
+    wait_until(Duration::from_secs(10), "calls in flight", || fake.request_count() >= 3);
     daemon.kill9();
     let log1 = daemon.log();
 
@@ -51,36 +43,22 @@ fn kill_dash_nine_mid_answer_loses_nothing_and_duplicates_nothing() {
     let daemon = Daemon::start(&home, port, 2);
     for (id, text) in &ids {
         let path = format!("/api/messages/{id}");
-        wait_until(
-            Duration::from_secs(20),
-            "every message answered after the restart",
-            || http_get(port, &path).is_some_and(|v| v["status"] == "answered"),
-        );
+        wait_until(Duration::from_secs(20), "every message answered after the restart", || {
+            http_get(port, &path).is_some_and(|v| v["status"] == "answered")
+        });
         let v = http_get(port, &path).unwrap();
         let outcomes: Vec<&Value> = v["replies"].as_array().unwrap().iter().collect();
         assert_eq!(outcomes.len(), 1, "exactly one reply for message {id}: {v}");
         assert_eq!(outcomes[0]["text"], format!("echo: {text}"));
     }
     // Per-sender order survived the crash: ann's a1 was answered before a2.
-    let order: Vec<String> = fake
-        .requests()
-        .iter()
-        .skip(3)
-        .filter_map(|r| r.last_user_message())
-        .collect();
+    let order: Vec<String> = fake.requests().iter().skip(3).filter_map(|r| r.last_user_message()).collect();
     let pos = |m: &str| order.iter().position(|x| x == m).unwrap();
     assert!(pos("a1") < pos("a2") && pos("b1") < pos("b2"), "{order:?}");
     for log in [log1, daemon.log()] {
-        assert!(
-            !log.contains("sk-test-secret-4711"),
-            "a secret reached the log:\n{log}"
-        );
+        assert!(!log.contains("sk-test-secret-4711"), "a secret reached the log:\n{log}");
     }
-    assert!(
-        daemon.log().contains("recovering messages left unfinished"),
-        "{}",
-        daemon.log()
-    );
+    assert!(daemon.log().contains("recovering messages left unfinished"), "{}", daemon.log());
 }
 
 #[test]
@@ -99,24 +77,16 @@ fn without_credentials_omega_comes_up_and_says_what_to_configure() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "failed");
     let text = body["reply"]["text"].as_str().unwrap();
-    assert!(
-        text.contains("provider openai is not configured") && text.contains("OPENAI_API_KEY"),
-        "{text}"
-    );
+    assert!(text.contains("provider openai is not configured") && text.contains("OPENAI_API_KEY"), "{text}");
     assert!(daemon.child.try_wait().unwrap().is_none(), "still running");
-    assert!(
-        daemon.log().contains("provider is not usable"),
-        "{}",
-        daemon.log()
-    );
+    assert!(daemon.log().contains("provider is not usable"), "{}", daemon.log());
 }
 
 #[test]
 fn config_errors_name_the_key_the_file_and_the_line() {
     let home = TempHome::new();
-    let path = home.write_config(
-        "[api]\nenabled = true\nprot = 8080\n\n[memory]\nmax_context_messages = \"lots\"\n",
-    );
+    let path = home
+        .write_config("[api]\nenabled = true\nprot = 8080\n\n[memory]\nmax_context_messages = \"lots\"\n");
     let out = omega(&home, &["start"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -128,31 +98,19 @@ fn config_errors_name_the_key_the_file_and_the_line() {
     let out = omega(&home, &["config", "check"]).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(
-        err.contains("invalid value for `memory.max_context_messages`"),
-        "{err}"
-    );
+    assert!(err.contains("invalid value for `memory.max_context_messages`"), "{err}");
     assert!(err.contains(&format!("{} line 6", path.display())), "{err}");
 
-    let out = omega(&home, &["start"])
-        .env("OMEGA_API__PORT", "http")
-        .output()
-        .unwrap();
+    let out = omega(&home, &["start"]).env("OMEGA_API__PORT", "http").output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("environment variable OMEGA_API__PORT"),
-        "{err}"
-    );
+    assert!(err.contains("environment variable OMEGA_API__PORT"), "{err}");
 }
 
 #[test]
 fn config_check_prints_the_effective_config_without_secrets() {
     let home = TempHome::new();
     home.write_config("[provider.openai]\napi_key = \"sk-live-abcdef\"\n");
-    let out = omega(&home, &["config", "check"])
-        .env("OMEGA_API__PORT", "4321")
-        .output()
-        .unwrap();
+    let out = omega(&home, &["config", "check"]).env("OMEGA_API__PORT", "4321").output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(!text.contains("sk-live-abcdef"), "{text}");
@@ -170,42 +128,18 @@ fn chat_reads_piped_stdin_and_ask_continues_the_same_conversation() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"one\n\ntwo\n")
-        .unwrap();
+    child.stdin.take().unwrap().write_all(b"one\n\ntwo\n").unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout),
-        "echo: one\necho: two\n"
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "echo: one\necho: two\n");
 
     let out = omega(&home, &["ask", "and", "three"]).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8_lossy(&out.stdout), "echo: and three\n");
     let last = fake.requests().last().unwrap().body["messages"].clone();
-    let contents: Vec<&str> = last
-        .as_array()
-        .unwrap()
-        .iter()
-        .skip(1)
-        .map(|m| m["content"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        contents,
-        ["one", "echo: one", "two", "echo: two", "and three"]
-    );
+    let contents: Vec<&str> =
+        last.as_array().unwrap().iter().skip(1).map(|m| m["content"].as_str().unwrap()).collect();
+    assert_eq!(contents, ["one", "echo: one", "two", "echo: two", "and three"]);
 
     let out = omega(&home, &["status"]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);

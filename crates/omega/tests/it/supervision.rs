@@ -28,11 +28,7 @@ impl Provider for Fragile {
         req: ChatRequest,
         deltas: Option<DeltaSink>,
     ) -> Result<ChatResponse, ProviderError> {
-        if req
-            .messages
-            .last()
-            .is_some_and(|m| m.content.contains("boom"))
-        {
+        if req.messages.last().is_some_and(|m| m.content.contains("boom")) {
             panic!("provider bug triggered by the message");
         }
         self.0.complete(req, deltas).await
@@ -46,10 +42,7 @@ impl Provider for Fragile {
 async fn a_panicking_provider_is_restarted_and_the_message_gets_an_error() {
     let (home, fake) = (TempHome::new(), FakeOpenAi::start());
     let c = config(&home, &fake);
-    let inner = OpenAiProvider::new(OpenAiConfig {
-        stream: false,
-        ..c.provider.openai.clone()
-    });
+    let inner = OpenAiProvider::new(OpenAiConfig { stream: false, ..c.provider.openai.clone() });
     let rt = omega::Runtime::builder(c)
         .http(false)
         .local_channel("app")
@@ -60,10 +53,7 @@ async fn a_panicking_provider_is_restarted_and_the_message_gets_an_error() {
     let r = rt.ask("app", "gil", "boom").await.unwrap();
     assert_eq!(r.kind, OutboundKind::Error);
     assert!(r.text.contains("internal error"), "{}", r.text);
-    assert_eq!(
-        rt.ask("app", "gil", "are you back?").await.unwrap().text,
-        "echo: are you back?"
-    );
+    assert_eq!(rt.ask("app", "gil", "are you back?").await.unwrap().text, "echo: are you back?");
     let restarts = rt.supervisor().send(RestartCounts).await.unwrap();
     assert_eq!(restarts.get(&Child::Provider), Some(&1));
     let row = rt.store().recent_audit(2).await.unwrap();
@@ -74,10 +64,7 @@ async fn a_panicking_provider_is_restarted_and_the_message_gets_an_error() {
 #[actix_rt::test]
 async fn a_panicking_session_answers_with_an_error_and_the_sender_carries_on() {
     let (home, fake) = (TempHome::new(), FakeOpenAi::start());
-    fake.set_default(
-        omega_testkit::Script::Echo,
-        std::time::Duration::from_millis(200),
-    );
+    fake.set_default(omega_testkit::Script::Echo, std::time::Duration::from_millis(200));
     let rt = omega::Runtime::builder(config(&home, &fake))
         .http(false)
         .local_channel("app")
@@ -95,20 +82,9 @@ async fn a_panicking_session_answers_with_an_error_and_the_sender_carries_on() {
     let b = b.unwrap();
     assert_eq!(b.kind, OutboundKind::Error);
     assert!(b.text.contains("internal error"), "{}", b.text);
-    assert_eq!(
-        c.unwrap().text,
-        "echo: third",
-        "the message queued behind the crash is still answered"
-    );
-    assert_eq!(
-        rt.ask("app", "hal", "fourth").await.unwrap().text,
-        "echo: fourth"
-    );
-    let requests: Vec<_> = fake
-        .requests()
-        .iter()
-        .filter_map(|r| r.last_user_message())
-        .collect();
+    assert_eq!(c.unwrap().text, "echo: third", "the message queued behind the crash is still answered");
+    assert_eq!(rt.ask("app", "hal", "fourth").await.unwrap().text, "echo: fourth");
+    let requests: Vec<_> = fake.requests().iter().filter_map(|r| r.last_user_message()).collect();
     assert!(
         !requests.iter().any(|m| m.contains("PANIC-NOW")),
         "the crashing message never reached the provider"

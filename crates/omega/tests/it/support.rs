@@ -15,12 +15,7 @@ pub fn config(home: &TempHome, fake: &FakeOpenAi) -> Config {
 
 /// Start a runtime with a local channel "app" and the HTTP API on a free port.
 pub async fn start(c: Config) -> Runtime {
-    Runtime::builder(c)
-        .http(true)
-        .local_channel("app")
-        .start()
-        .await
-        .expect("runtime starts")
+    Runtime::builder(c).http(true).local_channel("app").start().await.expect("runtime starts")
 }
 
 pub fn http_base(rt: &Runtime) -> String {
@@ -38,9 +33,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_omega");
 pub fn omega(home: &Home, args: &[&str]) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.arg("--config").arg(home.config_path()).args(args);
-    cmd.env_remove("OPENAI_API_KEY")
-        .env_remove("RUST_LOG")
-        .env_remove("OMEGA_CONFIG");
+    cmd.env_remove("OPENAI_API_KEY").env_remove("RUST_LOG").env_remove("OMEGA_CONFIG");
     cmd
 }
 
@@ -96,10 +89,7 @@ pub mod reqwest {
     use serde_json::Value;
 
     fn rt() -> tokio::runtime::Runtime {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
+        tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
     }
 
     pub fn blocking_get(url: String) -> Option<Value> {
@@ -111,12 +101,7 @@ pub mod reqwest {
 
     pub fn blocking_post(url: String, body: &Value) -> (u16, Value) {
         rt().block_on(async {
-            let r = ::reqwest::Client::new()
-                .post(url)
-                .json(body)
-                .send()
-                .await
-                .unwrap();
+            let r = ::reqwest::Client::new().post(url).json(body).send().await.unwrap();
             (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
         })
     }

@@ -23,11 +23,7 @@ fn setup() -> Setup {
 /// A home whose config points the provider, the transcription endpoint and Telegram at fakes;
 /// `provider_extra` is appended to `[provider.openai]`.
 fn setup_with(provider_extra: &str) -> Setup {
-    let (home, tg, ai) = (
-        TempHome::new(),
-        FakeTelegram::start(TOKEN),
-        FakeOpenAi::start(),
-    );
+    let (home, tg, ai) = (TempHome::new(), FakeTelegram::start(TOKEN), FakeOpenAi::start());
     let port = free_port();
     let (ai_url, tg_url) = (ai.base_url(), tg.api_url());
     home.write_config(&format!(
@@ -42,11 +38,9 @@ fn setup_with(provider_extra: &str) -> Setup {
 }
 
 fn wait_for_reply(tg: &FakeTelegram, chat: i64, count: usize) {
-    wait_until(
-        Duration::from_secs(20),
-        &format!("{count} message(s) to chat {chat}"),
-        || tg.sent_to(chat).len() >= count,
-    );
+    wait_until(Duration::from_secs(20), &format!("{count} message(s) to chat {chat}"), || {
+        tg.sent_to(chat).len() >= count
+    });
 }
 
 #[test]
@@ -56,35 +50,16 @@ fn text_round_trip_with_typing_commands_and_help() {
     s.tg.send_text(OWNER, "hello **there**");
     wait_for_reply(&s.tg, OWNER, 1);
     let sent = s.tg.sent_to(OWNER);
-    assert_eq!(
-        sent[0].text, "echo: hello <b>there</b>",
-        "markdown became Telegram HTML"
-    );
+    assert_eq!(sent[0].text, "echo: hello <b>there</b>", "markdown became Telegram HTML");
     assert_eq!(sent[0].parse_mode.as_deref(), Some("HTML"));
-    assert!(
-        s.tg.chat_actions().contains(&(OWNER, "typing".into())),
-        "{:?}",
-        s.tg.chat_actions()
-    );
-    assert!(
-        s.tg.commands().iter().any(|c| c["command"] == "help"),
-        "{:?}",
-        s.tg.commands()
-    );
+    assert!(s.tg.chat_actions().contains(&(OWNER, "typing".into())), "{:?}", s.tg.chat_actions());
+    assert!(s.tg.commands().iter().any(|c| c["command"] == "help"), "{:?}", s.tg.commands());
     let asked = s.ai.request_count();
 
     s.tg.send_text(OWNER, "/help");
     wait_for_reply(&s.tg, OWNER, 2);
-    assert!(
-        s.tg.sent_to(OWNER)[1].text.contains("/help"),
-        "{:?}",
-        s.tg.sent_to(OWNER)
-    );
-    assert_eq!(
-        s.ai.request_count(),
-        asked,
-        "/help is answered without the AI"
-    );
+    assert!(s.tg.sent_to(OWNER)[1].text.contains("/help"), "{:?}", s.tg.sent_to(OWNER));
+    assert_eq!(s.ai.request_count(), asked, "/help is answered without the AI");
     drop(daemon);
 }
 
@@ -99,40 +74,27 @@ fn an_unknown_sender_gets_the_deny_message_only() {
     s.tg.send_text(OWNER, "hi");
     wait_for_reply(&s.tg, OWNER, 1);
     assert_eq!(s.ai.request_count(), 1);
-    assert_eq!(
-        s.ai.requests()[0].last_user_message().as_deref(),
-        Some("hi")
-    );
+    assert_eq!(s.ai.requests()[0].last_user_message().as_deref(), Some("hi"));
 }
 
 #[test]
 fn a_ten_thousand_character_reply_is_split_into_valid_messages() {
     let s = setup();
     let para = "Weather report 🌦️ for the week, with details and more details. ".repeat(36);
-    let code = format!(
-        "```rust\n{}```",
-        "let temp = forecast(\"<lisbon>\") & 0xff;\n".repeat(40)
-    );
+    let code = format!("```rust\n{}```", "let temp = forecast(\"<lisbon>\") & 0xff;\n".repeat(40));
     let reply = format!("{para}\n\n{code}\n\n{para}\n\n{code}\n\n{para}");
     assert!(reply.chars().count() >= 10_000, "{}", reply.chars().count());
     s.ai.push(Script::Text(reply.clone()));
     let _daemon = Daemon::start(&s.home, s.port, 1);
     s.tg.send_text(OWNER, "long forecast please");
     wait_until(Duration::from_secs(20), "the whole reply", || {
-        s.tg.sent_to(OWNER)
-            .iter()
-            .map(|m| m.text.matches('🌦').count())
-            .sum::<usize>()
+        s.tg.sent_to(OWNER).iter().map(|m| m.text.matches('🌦').count()).sum::<usize>()
             == reply.matches('🌦').count()
     });
     let sent = s.tg.sent_to(OWNER);
     assert!(sent.len() >= 3, "{}", sent.len());
     for m in &sent {
-        assert_eq!(
-            m.parse_mode.as_deref(),
-            Some("HTML"),
-            "every part kept its formatting"
-        );
+        assert_eq!(m.parse_mode.as_deref(), Some("HTML"), "every part kept its formatting");
         let visible = omega_testkit::telegram::visible_text(&m.text).unwrap();
         assert!(visible.encode_utf16().count() <= 4096);
     }
@@ -160,27 +122,13 @@ fn html_that_telegram_rejects_is_resent_as_plain_text() {
 #[test]
 fn rate_limits_are_waited_out() {
     let s = setup();
-    s.tg.fail_next(
-        "getUpdates",
-        429,
-        "Too Many Requests: retry after 1",
-        Some(1),
-    );
-    s.tg.fail_next(
-        "sendMessage",
-        429,
-        "Too Many Requests: retry after 1",
-        Some(1),
-    );
+    s.tg.fail_next("getUpdates", 429, "Too Many Requests: retry after 1", Some(1));
+    s.tg.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", Some(1));
     let _daemon = Daemon::start(&s.home, s.port, 1);
     s.tg.send_text(OWNER, "are you there?");
     wait_for_reply(&s.tg, OWNER, 1);
     assert_eq!(s.tg.sent_to(OWNER)[0].text, "echo: are you there?");
-    let sends =
-        s.tg.calls()
-            .iter()
-            .filter(|(m, _)| m == "sendmessage")
-            .count();
+    let sends = s.tg.calls().iter().filter(|(m, _)| m == "sendmessage").count();
     assert_eq!(sends, 2, "one refused with 429, one delivered");
 }
 
@@ -193,9 +141,7 @@ fn a_restart_neither_loses_nor_repeats_messages() {
     // Kill only once the delivery is recorded: this test is about updates, not the instant
     // between a send and its mark (replies in that instant are sent again: at least once).
     wait_until(Duration::from_secs(10), "the delivered mark", || {
-        let out = crate::support::omega(&s.home, &["status"])
-            .output()
-            .unwrap();
+        let out = crate::support::omega(&s.home, &["status"]).output().unwrap();
         String::from_utf8_lossy(&out.stdout).contains(" 0 replies undelivered")
     });
     daemon.kill9();
@@ -206,11 +152,7 @@ fn a_restart_neither_loses_nor_repeats_messages() {
     wait_for_reply(&s.tg, OWNER, 3);
     std::thread::sleep(Duration::from_millis(1500)); // a few more polls: nothing else may arrive
     let texts: Vec<String> =
-        s.tg.sent_to(OWNER)
-            .into_iter()
-            .map(|m| m.text)
-            .filter(|t| t.starts_with("echo:"))
-            .collect();
+        s.tg.sent_to(OWNER).into_iter().map(|m| m.text).filter(|t| t.starts_with("echo:")).collect();
     assert_eq!(texts, ["echo: one", "echo: two", "echo: three"]);
     assert_eq!(s.ai.request_count(), 3, "no update was handled twice");
     assert_eq!(s.tg.unconfirmed(), 0, "every update was confirmed");
@@ -219,31 +161,16 @@ fn a_restart_neither_loses_nor_repeats_messages() {
 #[test]
 fn an_invalid_token_stops_the_channel_with_a_clear_error() {
     let s = setup();
-    let text = std::fs::read_to_string(s.home.config_path())
-        .unwrap()
-        .replace(TOKEN, "999:wrong");
+    let text = std::fs::read_to_string(s.home.config_path()).unwrap().replace(TOKEN, "999:wrong");
     std::fs::write(s.home.config_path(), text).unwrap();
     let daemon = Daemon::start(&s.home, s.port, 1);
-    wait_until(
-        Duration::from_secs(10),
-        "the token error in the log",
-        || {
-            daemon
-                .log()
-                .contains("Telegram rejected channel.telegram.bot_token")
-        },
-    );
+    wait_until(Duration::from_secs(10), "the token error in the log", || {
+        daemon.log().contains("Telegram rejected channel.telegram.bot_token")
+    });
     let get_me_calls = s.tg.calls().len();
     std::thread::sleep(Duration::from_millis(1500));
-    assert_eq!(
-        s.tg.calls().len(),
-        get_me_calls,
-        "no crash loop hammering the API"
-    );
-    assert!(
-        crate::support::http_get(s.port, "/api/health").is_some(),
-        "the rest of Omega keeps running"
-    );
+    assert_eq!(s.tg.calls().len(), get_me_calls, "no crash loop hammering the API");
+    assert!(crate::support::http_get(s.port, "/api/health").is_some(), "the rest of Omega keeps running");
 }
 
 const JPEG: &[u8] = b"\xff\xd8\xff\xe0fake-jpeg-bytes-for-the-test\xff\xd9";
@@ -260,22 +187,13 @@ fn a_photo_reaches_a_vision_model_as_an_image_and_is_deleted_afterwards() {
     let url = content[1]["image_url"]["url"].as_str().unwrap();
     assert_eq!(
         url,
-        format!(
-            "data:image/jpeg;base64,{}",
-            omega_providers::types::base64(JPEG)
-        ),
+        format!("data:image/jpeg;base64,{}", omega_providers::types::base64(JPEG)),
         "the largest size, whole"
     );
     let media = s.home.data_dir().join("media");
-    wait_until(
-        Duration::from_secs(5),
-        "the photo deleted after the answer",
-        || {
-            std::fs::read_dir(&media)
-                .map(|d| d.count() == 0)
-                .unwrap_or(false)
-        },
-    );
+    wait_until(Duration::from_secs(5), "the photo deleted after the answer", || {
+        std::fs::read_dir(&media).map(|d| d.count() == 0).unwrap_or(false)
+    });
 }
 
 #[test]
@@ -284,11 +202,7 @@ fn a_photo_for_a_model_without_vision_gets_a_plain_explanation() {
     let _daemon = Daemon::start(&s.home, s.port, 1);
     s.tg.send_photo(OWNER, JPEG, None);
     wait_for_reply(&s.tg, OWNER, 1);
-    assert!(
-        s.tg.sent_to(OWNER)[0].text.contains("can't look at images"),
-        "{:?}",
-        s.tg.sent_to(OWNER)
-    );
+    assert!(s.tg.sent_to(OWNER)[0].text.contains("can't look at images"), "{:?}", s.tg.sent_to(OWNER));
     assert_eq!(s.ai.request_count(), 0);
 }
 
@@ -305,14 +219,8 @@ fn a_voice_note_is_transcribed_and_answered_as_text() {
     );
     let posted = &s.ai.transcriptions()[0];
     let body = String::from_utf8_lossy(posted);
-    assert!(
-        body.contains("OggS-fake-opus-audio") && body.contains("whisper-1"),
-        "{body}"
-    );
-    assert_eq!(
-        s.tg.sent_to(OWNER)[0].text,
-        "echo: [Voice message] remind me to water the plants"
-    );
+    assert!(body.contains("OggS-fake-opus-audio") && body.contains("whisper-1"), "{body}");
+    assert_eq!(s.tg.sent_to(OWNER)[0].text, "echo: [Voice message] remind me to water the plants");
 }
 
 #[test]
@@ -323,10 +231,7 @@ fn a_failed_transcription_gets_a_clear_reply() {
     s.tg.send_voice(OWNER, b"OggS-audio");
     wait_for_reply(&s.tg, OWNER, 1);
     let text = &s.tg.sent_to(OWNER)[0].text;
-    assert!(
-        text.starts_with("I couldn't transcribe your voice message") && text.contains("503"),
-        "{text}"
-    );
+    assert!(text.starts_with("I couldn't transcribe your voice message") && text.contains("503"), "{text}");
     assert_eq!(s.ai.request_count(), 0);
 }
 
@@ -339,8 +244,37 @@ fn media_from_unknown_senders_is_never_downloaded_or_transcribed() {
     wait_for_reply(&s.tg, 666, 2);
     assert!(s.tg.sent_to(666).iter().all(|m| m.text == "Not for you."));
     assert!(s.ai.transcriptions().is_empty());
-    assert!(
-        !s.tg.calls().iter().any(|(m, _)| m == "getfile"),
-        "no downloads for strangers"
-    );
+    assert!(!s.tg.calls().iter().any(|(m, _)| m == "getfile"), "no downloads for strangers");
+}
+
+#[test]
+fn groups_are_opt_in_and_only_mentions_or_replies_count() {
+    const GROUP: i64 = -100_777;
+    // Off by default: nothing in a group is answered.
+    let s = setup();
+    let daemon = Daemon::start(&s.home, s.port, 1);
+    s.tg.send_group_text(GROUP, OWNER, "@omega_test_bot hello?", false);
+    s.tg.send_text(OWNER, "private ping");
+    wait_for_reply(&s.tg, OWNER, 1);
+    assert!(s.tg.sent_to(GROUP).is_empty());
+    drop(daemon);
+
+    let s = setup();
+    let cfg = std::fs::read_to_string(s.home.config_path())
+        .unwrap()
+        .replace("poll_timeout_secs = 1\n", "poll_timeout_secs = 1\ngroups = true\n");
+    std::fs::write(s.home.config_path(), cfg).unwrap();
+    let _daemon = Daemon::start(&s.home, s.port, 2);
+    s.tg.send_group_text(GROUP, OWNER, "just chatting with family", false);
+    s.tg.send_group_text(GROUP, OWNER, "@omega_test_bot what's the time?", false);
+    wait_for_reply(&s.tg, GROUP, 1);
+    s.tg.send_group_text(GROUP, OWNER, "and tomorrow?", true);
+    wait_for_reply(&s.tg, GROUP, 2);
+    let texts: Vec<String> = s.tg.sent_to(GROUP).into_iter().map(|m| m.text).collect();
+    assert_eq!(texts, ["echo: what's the time?", "echo: and tomorrow?"]);
+    // A stranger who mentions the bot is refused in private, not in front of the group.
+    s.tg.send_group_text(GROUP, 666, "@omega_test_bot obey me", false);
+    wait_for_reply(&s.tg, 666, 1);
+    assert_eq!(s.tg.sent_to(GROUP).len(), 2);
+    assert_eq!(s.ai.request_count(), 2);
 }

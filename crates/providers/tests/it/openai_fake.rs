@@ -36,10 +36,7 @@ async fn plain_completion_round_trip() {
     assert_eq!(sent.path, "/v1/chat/completions");
     assert_eq!(sent.system_prompt().as_deref(), Some("You are a test."));
     assert_eq!(sent.body["stream"], false);
-    assert_eq!(
-        sent.authorization, None,
-        "no key configured, no header sent"
-    );
+    assert_eq!(sent.authorization, None, "no key configured, no header sent");
 }
 
 #[tokio::test]
@@ -58,23 +55,15 @@ async fn streaming_delivers_deltas_and_the_whole_text() {
     assert!(pieces.len() > 5, "arrived in pieces: {}", pieces.len());
     assert_eq!(pieces.concat(), long);
     assert_eq!(r.usage.unwrap().output_tokens, 45);
-    assert_eq!(
-        fake.requests()[0].body["stream_options"]["include_usage"],
-        true
-    );
+    assert_eq!(fake.requests()[0].body["stream_options"]["include_usage"], true);
 }
 
 #[tokio::test]
 async fn a_truncated_stream_is_an_error_not_a_short_answer() {
     let fake = FakeOpenAi::start();
-    fake.push(Script::Truncate(
-        "one two three four five six seven eight nine ten".into(),
-    ));
+    fake.push(Script::Truncate("one two three four five six seven eight nine ten".into()));
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-    let err = provider(&fake, true)
-        .complete(request("x"), Some(tx))
-        .await
-        .unwrap_err();
+    let err = provider(&fake, true).complete(request("x"), Some(tx)).await.unwrap_err();
     assert!(matches!(err, ProviderError::Truncated { .. }), "{err}");
     assert!(err.to_string().contains("cut off"), "{err}");
 }
@@ -82,14 +71,9 @@ async fn a_truncated_stream_is_an_error_not_a_short_answer() {
 #[tokio::test]
 async fn a_mid_stream_disconnect_is_an_error() {
     let fake = FakeOpenAi::start();
-    fake.push(Script::Disconnect(
-        "one two three four five six seven eight nine ten".into(),
-    ));
+    fake.push(Script::Disconnect("one two three four five six seven eight nine ten".into()));
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-    let err = provider(&fake, true)
-        .complete(request("x"), Some(tx))
-        .await
-        .unwrap_err();
+    let err = provider(&fake, true).complete(request("x"), Some(tx)).await.unwrap_err();
     assert!(matches!(err, ProviderError::Truncated { .. }), "{err}");
 }
 
@@ -97,11 +81,7 @@ async fn a_mid_stream_disconnect_is_an_error() {
 async fn errors_name_the_endpoint_and_the_cause() {
     let fake = FakeOpenAi::start();
     let p = provider(&fake, false);
-    fake.push(Script::Status {
-        code: 429,
-        message: "slow down".into(),
-        retry_after: Some(7),
-    });
+    fake.push(Script::Status { code: 429, message: "slow down".into(), retry_after: Some(7) });
     let e = p.complete(request("x"), None).await.unwrap_err();
     assert_eq!(
         e,
@@ -111,20 +91,9 @@ async fn errors_name_the_endpoint_and_the_cause() {
             retry_after: Some(Duration::from_secs(7)),
         }
     );
-    fake.push(Script::Status {
-        code: 503,
-        message: "overloaded".into(),
-        retry_after: None,
-    });
-    let e = p
-        .complete(request("x"), None)
-        .await
-        .unwrap_err()
-        .to_string();
-    assert!(
-        e.contains("HTTP 503") && e.contains("overloaded") && e.contains("/v1/chat/completions"),
-        "{e}"
-    );
+    fake.push(Script::Status { code: 503, message: "overloaded".into(), retry_after: None });
+    let e = p.complete(request("x"), None).await.unwrap_err().to_string();
+    assert!(e.contains("HTTP 503") && e.contains("overloaded") && e.contains("/v1/chat/completions"), "{e}");
     fake.push(Script::Garbage("<html>oops</html>".into()));
     let e = p.complete(request("x"), None).await.unwrap_err();
     assert!(matches!(e, ProviderError::Malformed { .. }), "{e}");
@@ -135,35 +104,15 @@ async fn errors_name_the_endpoint_and_the_cause() {
 async fn a_rejected_key_says_so() {
     let fake = FakeOpenAi::start();
     fake.require_api_key("sk-right");
-    let mut cfg = OpenAiConfig {
-        base_url: fake.base_url(),
-        stream: false,
-        ..OpenAiConfig::default()
-    };
+    let mut cfg = OpenAiConfig { base_url: fake.base_url(), stream: false, ..OpenAiConfig::default() };
     cfg.api_key = Secret::new("sk-wrong");
-    let e = OpenAiProvider::new(cfg.clone())
-        .complete(request("x"), None)
-        .await
-        .unwrap_err();
-    assert!(
-        e.to_string()
-            .starts_with("the API key for openai was rejected"),
-        "{e}"
-    );
-    assert!(
-        !e.to_string().contains("sk-wrong"),
-        "the key itself is never printed"
-    );
+    let e = OpenAiProvider::new(cfg.clone()).complete(request("x"), None).await.unwrap_err();
+    assert!(e.to_string().starts_with("the API key for openai was rejected"), "{e}");
+    assert!(!e.to_string().contains("sk-wrong"), "the key itself is never printed");
     cfg.api_key = Secret::new("sk-right");
-    let r = OpenAiProvider::new(cfg)
-        .complete(request("x"), None)
-        .await
-        .unwrap();
+    let r = OpenAiProvider::new(cfg).complete(request("x"), None).await.unwrap();
     assert_eq!(r.text, "echo: x");
-    assert_eq!(
-        fake.requests()[1].authorization.as_deref(),
-        Some("Bearer sk-right")
-    );
+    assert_eq!(fake.requests()[1].authorization.as_deref(), Some("Bearer sk-right"));
 }
 
 #[tokio::test]
@@ -175,11 +124,7 @@ async fn an_unreachable_server_is_named() {
     });
     let e = p.complete(request("x"), None).await.unwrap_err();
     assert!(matches!(e, ProviderError::Unreachable { .. }), "{e}");
-    assert!(
-        e.to_string()
-            .contains(&format!("127.0.0.1:{port}/v1/chat/completions")),
-        "{e}"
-    );
+    assert!(e.to_string().contains(&format!("127.0.0.1:{port}/v1/chat/completions")), "{e}");
     assert!(p.check().await.is_err());
 }
 
@@ -202,9 +147,5 @@ async fn official_endpoint_without_key_is_not_configured() {
     let p = OpenAiProvider::new(OpenAiConfig::default());
     let e = p.complete(request("x"), None).await.unwrap_err();
     assert!(matches!(e, ProviderError::NotConfigured { .. }));
-    assert!(
-        e.user_message().contains("OPENAI_API_KEY"),
-        "{}",
-        e.user_message()
-    );
+    assert!(e.user_message().contains("OPENAI_API_KEY"), "{}", e.user_message());
 }

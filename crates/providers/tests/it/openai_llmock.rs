@@ -24,10 +24,7 @@ async fn plain_and_streaming_completions_against_llmock() {
         };
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let r = p.complete(req, stream.then_some(tx)).await.unwrap();
-        assert!(
-            !r.text.trim().is_empty(),
-            "llmock answered with text (stream={stream})"
-        );
+        assert!(!r.text.trim().is_empty(), "llmock answered with text (stream={stream})");
         if stream {
             let mut streamed = String::new();
             while let Ok(d) = rx.try_recv() {
@@ -39,8 +36,5 @@ async fn plain_and_streaming_completions_against_llmock() {
         p.check().await.unwrap();
     }
     let log = mock.get("/_llmock/requests").unwrap_or_default();
-    assert!(
-        log.contains("Say hello"),
-        "llmock recorded our requests: {log}"
-    );
+    assert!(log.contains("Say hello"), "llmock recorded our requests: {log}");
 }
