@@ -278,3 +278,18 @@ fn groups_are_opt_in_and_only_mentions_or_replies_count() {
     assert_eq!(s.tg.sent_to(GROUP).len(), 2);
     assert_eq!(s.ai.request_count(), 2);
 }
+
+#[test]
+fn server_errors_while_polling_back_off_and_recover() {
+    // teloxide itself pauses 10 s after a 5xx before reporting it; Omega's back-off comes on top.
+    let s = setup();
+    s.tg.fail_next("getUpdates", 502, "Bad Gateway", None);
+    let daemon = Daemon::start(&s.home, s.port, 1);
+    s.tg.send_text(OWNER, "still there?");
+    wait_until(Duration::from_secs(40), "the reply after the server error", || {
+        !s.tg.sent_to(OWNER).is_empty()
+    });
+    assert_eq!(s.tg.sent_to(OWNER)[0].text, "echo: still there?");
+    let log = daemon.log();
+    assert!(log.contains("getUpdates failed") && log.contains("retry_in_secs=1"), "{log}");
+}
