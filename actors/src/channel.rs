@@ -21,6 +21,17 @@ pub struct Deliver {
     pub in_reply_to: Option<InboxId>,
 }
 
+/// The answer so far, while it is being generated (markers already held back). Best-effort: a
+/// channel may show it (Telegram edits one message as it grows) or ignore it; the final answer
+/// still arrives as a [`Deliver`].
+#[derive(Message, Debug, Clone, PartialEq)]
+#[rtype(result = "()")]
+pub struct Preview {
+    pub recipient: String,
+    pub in_reply_to: InboxId,
+    pub text: String,
+}
+
 /// Why a delivery failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeliveryError {

@@ -15,7 +15,7 @@ use omega_memory::{OutboxRow, Store};
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
-use crate::channel::{Deliver, DeliveryError};
+use crate::channel::{Deliver, DeliveryError, Preview};
 use crate::supervisor::ChildGuard;
 
 /// After this many failed attempts a row is marked failed and no longer retried.
@@ -27,6 +27,14 @@ pub const MAX_DELIVERY_ATTEMPTS: i64 = 8;
 pub struct RegisterChannel {
     pub name: String,
     pub recipient: Recipient<Deliver>,
+}
+
+/// A channel shows answers while they are generated.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct RegisterPreviews {
+    pub name: String,
+    pub recipient: Recipient<Preview>,
 }
 
 /// Deliver a stored outbox row.
@@ -65,6 +73,7 @@ struct Attempted {
 pub struct Outbox {
     store: Store,
     channels: HashMap<String, Recipient<Deliver>>,
+    previews: HashMap<String, Recipient<Preview>>,
     /// Rows with a delivery under way, so a flush and a dispatch never send one twice at once.
     delivering: HashSet<i64>,
     /// Confirmed deliveries not yet marked in the database. A mark is written as soon as the
@@ -83,6 +92,7 @@ impl Outbox {
         Self {
             store,
             channels: HashMap::new(),
+            previews: HashMap::new(),
             delivering: HashSet::new(),
             delivered: Vec::new(),
             marking: false,
@@ -186,6 +196,32 @@ impl Handler<RegisterChannel> for Outbox {
         tracing::debug!(channel = %msg.name, "channel registered with the outbox");
         self.channels.insert(msg.name.clone(), msg.recipient);
         self.flush(Some(msg.name), ctx);
+    }
+}
+
+impl Handler<RegisterPreviews> for Outbox {
+    type Result = ();
+
+    fn handle(&mut self, msg: RegisterPreviews, _: &mut Context<Self>) {
+        self.previews.insert(msg.name, msg.recipient);
+    }
+}
+
+/// A preview for a channel, by name.
+#[derive(Message, Debug, Clone)]
+#[rtype(result = "()")]
+pub struct ShowPreview {
+    pub channel: String,
+    pub preview: Preview,
+}
+
+impl Handler<ShowPreview> for Outbox {
+    type Result = ();
+
+    fn handle(&mut self, msg: ShowPreview, _: &mut Context<Self>) {
+        if let Some(r) = self.previews.get(&msg.channel) {
+            r.do_send(msg.preview);
+        }
     }
 }
 

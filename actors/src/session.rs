@@ -25,9 +25,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
+use crate::channel::Preview;
 use crate::gateway::{Accepted, SessionEnded, SessionIdle};
 use crate::markers::ProcessOutput;
-use crate::outbox::{Dispatch, Notify, Outbox};
+use crate::outbox::{Dispatch, Notify, Outbox, ShowPreview};
 use crate::provider::Complete;
 use crate::route::Route;
 use crate::slot::Slot;
@@ -47,6 +48,8 @@ pub struct SessionSettings {
     pub max_resumes: i64,
     /// The provider can look at images.
     pub vision: bool,
+    /// Channels that show answers while they are generated ([`crate::channel::Preview`]).
+    pub preview_channels: Vec<String>,
     /// Test hook: a session panics when a message contains this text. Never set by config.
     #[doc(hidden)]
     pub panic_on: Option<String>,
@@ -62,6 +65,7 @@ impl Default for SessionSettings {
             max_context_messages: 50,
             max_resumes: 2,
             vision: false,
+            preview_channels: Vec::new(),
             panic_on: None,
         }
     }
@@ -328,7 +332,8 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
             return;
         }
     };
-    let result = deps.provider.send(Complete { request, deltas: None }).await;
+    let deltas = deps.settings.preview_channels.contains(&job.channel).then(|| spawn_previews(&deps, &job));
+    let result = deps.provider.send(Complete { request, deltas }).await;
     let latency = Some(started.elapsed().as_millis() as i64);
     let response = match result {
         Ok(Ok(r)) => r,
@@ -384,6 +389,49 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
     apply_effects(&deps, &key, &processed.effects).await;
     let text = if processed.text.trim().is_empty() { "Done.".to_owned() } else { processed.text };
     finish(&deps, &job, OutboundKind::Reply, text, None, call).await;
+}
+
+/// The shortest gap between two previews of a growing answer (Telegram allows about one edit a
+/// second per chat).
+const PREVIEW_EVERY: Duration = Duration::from_millis(1200);
+
+/// Forward the streamed answer to the channel as previews: markers held back by the stream
+/// filter, at most one preview per [`PREVIEW_EVERY`]. Ends when the provider drops the sink; the
+/// final answer is delivered as usual.
+fn spawn_previews(deps: &SessionDeps, job: &Job) -> omega_providers::DeltaSink {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+    let outbox = deps.outbox.clone();
+    let (channel, recipient, id) = (job.channel.clone(), job.reply_target.clone(), job.id);
+    actix_rt::spawn(async move {
+        let mut filter = omega_markers::StreamFilter::new();
+        let mut shown = String::new();
+        let mut last: Option<Instant> = None;
+        let mut dirty = false;
+        loop {
+            let next = match last {
+                Some(t) => tokio::time::timeout_at((t + PREVIEW_EVERY).into(), rx.recv()).await,
+                None => Ok(rx.recv().await),
+            };
+            match next {
+                Ok(Some(delta)) => {
+                    let visible = filter.push(&delta);
+                    if !visible.is_empty() {
+                        shown.push_str(&visible);
+                        dirty = true;
+                    }
+                }
+                Ok(None) => break,
+                Err(_) => {}
+            }
+            if dirty && !shown.trim().is_empty() && last.is_none_or(|t| t.elapsed() >= PREVIEW_EVERY) {
+                let preview = Preview { recipient: recipient.clone(), in_reply_to: id, text: shown.clone() };
+                outbox.do_send(ShowPreview { channel: channel.clone(), preview });
+                last = Some(Instant::now());
+                dirty = false;
+            }
+        }
+    });
+    tx
 }
 
 /// System prompt, the conversation so far, and the new message.

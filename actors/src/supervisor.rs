@@ -31,9 +31,10 @@ use std::time::Instant;
 use tokio::sync::Semaphore;
 
 use crate::channel::Deliver;
+use crate::channel::Preview;
 use crate::gateway::{Gateway, GatewaySettings, RecoverInbox, StopGateway};
 use crate::markers::{Markers, ProcessOutput};
-use crate::outbox::{FlushOutbox, Outbox, RegisterChannel};
+use crate::outbox::{FlushOutbox, Outbox, RegisterChannel, RegisterPreviews};
 use crate::provider::{CheckProvider, Complete, ProviderActor};
 use crate::route::Route;
 use crate::session::{SessionDeps, SessionSettings};
@@ -120,6 +121,7 @@ pub struct Supervisor {
     restarts: HashMap<Child, u32>,
     /// Running channels, re-registered with every new Outbox.
     channels: Vec<(String, Recipient<Deliver>)>,
+    previews: Vec<(String, Recipient<Preview>)>,
     stopping: bool,
 }
 
@@ -144,6 +146,7 @@ impl Supervisor {
             budgets: HashMap::new(),
             restarts: HashMap::new(),
             channels: Vec::new(),
+            previews: Vec::new(),
             stopping: false,
         };
         (sup.start(), tree)
@@ -157,6 +160,9 @@ impl Supervisor {
                 self.tree.outbox.bind(addr.clone());
                 for (name, recipient) in &self.channels {
                     addr.do_send(RegisterChannel { name: name.clone(), recipient: recipient.clone() });
+                }
+                for (name, recipient) in &self.previews {
+                    addr.do_send(RegisterPreviews { name: name.clone(), recipient: recipient.clone() });
                 }
                 addr.do_send(FlushOutbox);
             }
@@ -249,6 +255,16 @@ impl Handler<RegisterChannel> for Supervisor {
 /// Graceful shutdown: stop restarting, stop the sessions (their in-flight messages stay in the
 /// inbox for the next start, rather than being answered with a shutdown error), then the work
 /// arbiter.
+impl Handler<RegisterPreviews> for Supervisor {
+    type Result = ();
+
+    fn handle(&mut self, msg: RegisterPreviews, _: &mut Context<Self>) {
+        self.previews.retain(|(n, _)| *n != msg.name);
+        self.previews.push((msg.name.clone(), msg.recipient.clone()));
+        self.tree.outbox.do_send(msg);
+    }
+}
+
 impl Handler<Shutdown> for Supervisor {
     type Result = ResponseActFuture<Self, ()>;
 

@@ -17,6 +17,7 @@
 
 use actix::prelude::*;
 use omega_channels::telegram::{Chunk, MAX_MESSAGE_UTF16, render_chunks};
+use omega_core::InboxId;
 use omega_core::config::{TelegramConfig, VoiceConfig};
 use omega_core::{Attachment, AttachmentKind, Inbound};
 use omega_memory::Store;
@@ -24,12 +25,13 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use teloxide::net::Download;
+use teloxide::payloads::EditMessageTextSetters;
 use teloxide::payloads::{GetUpdatesSetters, SendMessageSetters};
 use teloxide::requests::{Request, Requester};
-use teloxide::types::{AllowedUpdate, BotCommand, ChatAction, ChatId, ParseMode, UpdateKind};
+use teloxide::types::{AllowedUpdate, BotCommand, ChatAction, ChatId, MessageId, ParseMode, UpdateKind};
 use teloxide::{ApiError, Bot, RequestError};
 
-use crate::channel::{Deliver, DeliveryError};
+use crate::channel::{Deliver, DeliveryError, Preview};
 use crate::gateway::{Accepted, Gateway, Receive};
 use crate::slot::Slot;
 
@@ -48,9 +50,25 @@ struct StartTyping {
     chat: i64,
 }
 
+/// A message being shown while its answer is generated.
+#[derive(Debug, Default)]
+struct Live {
+    chat: i64,
+    /// The message that shows the preview, once Telegram has created it.
+    message: Option<MessageId>,
+    /// A send or edit is under way; `pending` is the newest text to show after it.
+    busy: bool,
+    pending: Option<String>,
+    shown: String,
+}
+
 pub struct TelegramChannel {
     bot: Bot,
     config: TelegramConfig,
+    live: HashMap<InboxId, Live>,
+    /// Previews whose answer was delivered while their first send was still under way; the
+    /// preview message is deleted when that send completes.
+    abandoned: HashMap<InboxId, (i64, Option<MessageId>)>,
     /// Chats with a message being answered: the typing timer and how many ticks it has run.
     typing: HashMap<i64, (SpawnHandle, u64)>,
 }
@@ -61,7 +79,7 @@ impl TelegramChannel {
         let url = reqwest::Url::parse(&config.api_url)
             .map_err(|e| format!("channel.telegram.api_url `{}` is not a URL: {e}", config.api_url))?;
         let bot = Bot::new(config.bot_token.expose()).set_api_url(url);
-        Ok(Self { bot, config, typing: HashMap::new() })
+        Ok(Self { bot, config, typing: HashMap::new(), live: HashMap::new(), abandoned: HashMap::new() })
     }
 
     pub fn bot(&self) -> Bot {
@@ -112,6 +130,81 @@ impl Handler<StartTyping> for TelegramChannel {
     }
 }
 
+/// The longest preview shown, in UTF-16 units (the rest arrives with the final answer).
+const PREVIEW_MAX: usize = 3500;
+
+fn preview_text(text: &str) -> String {
+    let mut out = String::new();
+    let mut n = 0;
+    for c in text.chars() {
+        n += c.len_utf16();
+        if n > PREVIEW_MAX {
+            out.push_str(" …");
+            break;
+        }
+        out.push(c);
+    }
+    out
+}
+
+impl TelegramChannel {
+    /// Show `text` for `id`: create the preview message, or edit it.
+    fn show(&mut self, id: InboxId, text: String, ctx: &mut Context<Self>) {
+        let Some(live) = self.live.get_mut(&id) else { return };
+        if live.busy {
+            live.pending = Some(text);
+            return;
+        }
+        if text == live.shown {
+            return;
+        }
+        live.busy = true;
+        live.shown = text.clone();
+        let (bot, chat, message) = (self.bot.clone(), live.chat, live.message);
+        let fut = async move {
+            match message {
+                None => bot.send_message(ChatId(chat), preview_text(&text)).send().await.map(|m| Some(m.id)),
+                Some(mid) => {
+                    bot.edit_message_text(ChatId(chat), mid, preview_text(&text)).send().await.map(|_| None)
+                }
+            }
+        };
+        ctx.spawn(fut.into_actor(self).map(move |r, act, ctx| {
+            if let Some((chat, existing)) = act.abandoned.remove(&id) {
+                // The answer came while this update was under way: the preview goes.
+                let created = r.ok().flatten();
+                if let Some(mid) = created.or(existing) {
+                    let bot = act.bot.clone();
+                    actix_rt::spawn(async move {
+                        let _ = bot.delete_message(ChatId(chat), mid).send().await;
+                    });
+                }
+                return;
+            }
+            let Some(live) = act.live.get_mut(&id) else { return };
+            live.busy = false;
+            match r {
+                Ok(Some(mid)) => live.message = Some(mid),
+                Ok(None) => {}
+                Err(e) => tracing::debug!(error = %e, "preview update skipped"),
+            }
+            if let Some(next) = live.pending.take() {
+                act.show(id, next, ctx);
+            }
+        }));
+    }
+}
+
+impl Handler<Preview> for TelegramChannel {
+    type Result = ();
+
+    fn handle(&mut self, msg: Preview, ctx: &mut Context<Self>) {
+        let Ok(chat) = msg.recipient.parse::<i64>() else { return };
+        self.live.entry(msg.in_reply_to).or_insert_with(|| Live { chat, ..Live::default() });
+        self.show(msg.in_reply_to, msg.text, ctx);
+    }
+}
+
 impl Handler<Deliver> for TelegramChannel {
     type Result = ResponseFuture<Result<(), DeliveryError>>;
 
@@ -124,10 +217,29 @@ impl Handler<Deliver> for TelegramChannel {
         if msg.kind.is_outcome() {
             self.stop_typing(chat, ctx);
         }
+        // A preview of this answer is on screen: it becomes the answer's first part.
+        let mut preview = None;
+        if let Some(id) = msg.in_reply_to.filter(|_| msg.kind.is_outcome()) {
+            if let Some(live) = self.live.remove(&id) {
+                match (live.message, live.busy) {
+                    (Some(mid), false) => preview = Some(mid),
+                    (existing, true) => {
+                        self.abandoned.insert(id, (live.chat, existing));
+                    }
+                    (None, false) => {}
+                }
+            }
+        }
         let chunks = render_chunks(&msg.text, MAX_MESSAGE_UTF16);
         Box::pin(async move {
-            for chunk in chunks {
-                send_chunk(&bot, chat, &chunk).await?;
+            let mut rest = chunks.iter();
+            if let Some(mid) = preview {
+                if let Some(first) = rest.next() {
+                    edit_chunk(&bot, chat, mid, first).await?;
+                }
+            }
+            for chunk in rest {
+                send_chunk(&bot, chat, chunk).await?;
             }
             Ok(())
         })
@@ -142,6 +254,21 @@ async fn send_chunk(bot: &Bot, chat: i64, chunk: &Chunk) -> Result<(), DeliveryE
             send_with_retry(bot, chat, &chunk.plain, false).await.map_err(classify)
         }
         other => other.map_err(classify),
+    }
+}
+
+/// Turn the preview message into a chunk of the final answer (HTML, else plain).
+async fn edit_chunk(bot: &Bot, chat: i64, mid: MessageId, chunk: &Chunk) -> Result<(), DeliveryError> {
+    let html = bot.edit_message_text(ChatId(chat), mid, &chunk.html).parse_mode(ParseMode::Html).send().await;
+    let r = match html {
+        Err(RequestError::Api(ApiError::CantParseEntities(_))) => {
+            bot.edit_message_text(ChatId(chat), mid, &chunk.plain).send().await.map(|_| ())
+        }
+        other => other.map(|_| ()),
+    };
+    match r {
+        Ok(()) | Err(RequestError::Api(ApiError::MessageNotModified)) => Ok(()),
+        Err(e) => Err(classify(e)),
     }
 }
 

@@ -196,6 +196,8 @@ pub struct TelegramConfig {
     pub still_working_secs: u64,
     /// Answer in groups too: only messages that mention the bot or reply to it, from allowed users.
     pub groups: bool,
+    /// Show answers as they are written by editing one message (needs a streaming provider).
+    pub stream: bool,
 }
 
 impl Default for TelegramConfig {
@@ -208,6 +210,7 @@ impl Default for TelegramConfig {
             poll_timeout_secs: 30,
             still_working_secs: 60,
             groups: false,
+            stream: false,
         }
     }
 }

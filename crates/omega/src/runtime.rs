@@ -162,6 +162,14 @@ impl RuntimeBuilder {
             max_context_messages: config.memory.max_context_messages,
             max_resumes: 2,
             vision: provider.supports_vision(),
+            preview_channels: if self.telegram
+                && config.channel.telegram.enabled
+                && config.channel.telegram.stream
+            {
+                vec![omega_actors::telegram::CHANNEL.to_owned()]
+            } else {
+                Vec::new()
+            },
             panic_on: self.session_panic_on,
         };
         let spec = Spec {
@@ -210,6 +218,12 @@ impl RuntimeBuilder {
                 name: omega_actors::telegram::CHANNEL.into(),
                 recipient: addr.clone().recipient(),
             });
+            if tg.stream {
+                supervisor.do_send(omega_actors::outbox::RegisterPreviews {
+                    name: omega_actors::telegram::CHANNEL.into(),
+                    recipient: addr.clone().recipient(),
+                });
+            }
             let media_dir = data_dir.join("media");
             omega_memory::open::create_private_dir(&media_dir)
                 .map_err(|source| StartError::DataDir { path: media_dir.clone(), source })?;

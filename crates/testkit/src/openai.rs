@@ -76,6 +76,8 @@ struct State {
     transcript: Option<Result<String, u16>>,
     /// Multipart bodies received by `/audio/transcriptions`.
     transcriptions: Vec<Vec<u8>>,
+    /// Pause between streamed chunks (default 2 ms).
+    chunk_delay: Option<Duration>,
 }
 
 #[derive(Debug, Default)]
@@ -163,6 +165,11 @@ impl FakeOpenAi {
     /// Require `Authorization: Bearer <key>`; other requests get 401.
     pub fn require_api_key(&self, key: &str) {
         self.shared.state.lock().api_key = Some(key.to_owned());
+    }
+
+    /// Pause between streamed chunks, to make a stream take a while.
+    pub fn set_chunk_delay(&self, delay: Duration) {
+        self.shared.state.lock().chunk_delay = Some(delay);
     }
 
     /// What `/v1/audio/transcriptions` answers: the transcript, or an error status.
@@ -419,8 +426,9 @@ async fn chat(shared: web::Data<Shared>, req: HttpRequest, body: Bytes) -> HttpR
     if disconnect {
         items.push(Err(actix_web::error::ErrorInternalServerError("connection dropped")));
     }
-    let body = futures::stream::iter(items).then(|item| async move {
-        tokio::time::sleep(Duration::from_millis(2)).await;
+    let pause = shared.state.lock().chunk_delay.unwrap_or(Duration::from_millis(2));
+    let body = futures::stream::iter(items).then(move |item| async move {
+        tokio::time::sleep(pause).await;
         item
     });
     HttpResponse::Ok()

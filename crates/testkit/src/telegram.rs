@@ -50,6 +50,9 @@ struct State {
     faults: Vec<Fault>,
     /// Confirmed = below the highest offset a client sent.
     confirmed_offset: i64,
+    /// (message_id, new text) for every accepted editMessageText.
+    edits: Vec<(i64, String)>,
+    deleted: Vec<i64>,
     /// file_id → (file_path, bytes)
     files: Vec<(String, String, Vec<u8>)>,
 }
@@ -236,6 +239,16 @@ impl FakeTelegram {
         self.sent().into_iter().filter(|s| s.chat_id == chat_id).collect()
     }
 
+    /// (message id, text) of every accepted edit, in order.
+    pub fn edits(&self) -> Vec<(i64, String)> {
+        self.shared.state.lock().edits.clone()
+    }
+
+    /// Ids of messages the bot deleted.
+    pub fn deleted(&self) -> Vec<i64> {
+        self.shared.state.lock().deleted.clone()
+    }
+
     /// (chat, action) pairs from `sendChatAction`.
     pub fn chat_actions(&self) -> Vec<(i64, String)> {
         self.shared.state.lock().actions.clone()
@@ -376,6 +389,18 @@ async fn method(
             }
         }
         "sendmessage" => send_message(&shared, &p),
+        "editmessagetext" => edit_message(&shared, &p),
+        "deletemessage" => {
+            let mut st = shared.state.lock();
+            let mid = int(&p["message_id"]).unwrap_or(0);
+            let before = st.sent.len();
+            st.sent.retain(|m| m.message_id != mid);
+            if st.sent.len() == before {
+                return err(400, "Bad Request: message to delete not found", None);
+            }
+            st.deleted.push(mid);
+            ok(json!(true))
+        }
         _ => err(404, "Not Found: method not found", None),
     }
 }
@@ -435,6 +460,43 @@ fn send_message(shared: &Shared, p: &Value) -> HttpResponse {
         "chat": {"id": chat_id, "type": "private", "first_name": "User"},
         "from": bot_user(),
         "text": visible,
+    }))
+}
+
+fn edit_message(shared: &Shared, p: &Value) -> HttpResponse {
+    let (Some(chat_id), Some(mid)) = (int(&p["chat_id"]), int(&p["message_id"])) else {
+        return err(400, "Bad Request: message identifier is not specified", None);
+    };
+    let text = p["text"].as_str().unwrap_or("").to_owned();
+    let parse_mode = p["parse_mode"].as_str().map(str::to_owned);
+    let visible = match parse_mode.as_deref() {
+        Some("HTML") => match visible_text(&text) {
+            Ok(v) => v,
+            Err(e) => return err(400, &format!("Bad Request: can't parse entities: {e}"), None),
+        },
+        _ => text.clone(),
+    };
+    if visible.chars().map(char::len_utf16).sum::<usize>() > 4096 {
+        return err(400, "Bad Request: MESSAGE_TOO_LONG", None);
+    }
+    let mut st = shared.state.lock();
+    let Some(m) = st.sent.iter_mut().find(|m| m.message_id == mid && m.chat_id == chat_id) else {
+        return err(400, "Bad Request: message to edit not found", None);
+    };
+    if m.text == text && m.parse_mode == parse_mode {
+        return err(
+            400,
+            "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",
+            None,
+        );
+    }
+    m.text = text.clone();
+    m.parse_mode = parse_mode;
+    st.edits.push((mid, text));
+    ok(json!({
+        "message_id": mid, "date": now_secs(), "edit_date": now_secs(),
+        "chat": {"id": chat_id, "type": "private", "first_name": "User"},
+        "from": bot_user(), "text": visible,
     }))
 }
 

@@ -293,3 +293,39 @@ fn server_errors_while_polling_back_off_and_recover() {
     let log = daemon.log();
     assert!(log.contains("getUpdates failed") && log.contains("retry_in_secs=1"), "{log}");
 }
+
+#[test]
+fn a_streamed_answer_grows_in_one_message_and_settles_into_the_formatted_text() {
+    let s = setup();
+    let cfg = std::fs::read_to_string(s.home.config_path())
+        .unwrap()
+        .replace("poll_timeout_secs = 1\n", "poll_timeout_secs = 1\nstream = true\n");
+    std::fs::write(s.home.config_path(), cfg).unwrap();
+    s.ai.set_chunk_delay(Duration::from_millis(60));
+    let answer = "Here is **the plan** for today, step by step, so you can follow along easily.\n\
+                  LANG_SWITCH: French\n\
+                  First we water the plants, then we call the plumber, then lunch.";
+    s.ai.push(Script::Text(answer.into()));
+    let _daemon = Daemon::start(&s.home, s.port, 1);
+    s.tg.send_text(OWNER, "plan my day");
+    wait_until(Duration::from_secs(20), "the final edit", || {
+        s.tg.sent_to(OWNER).first().is_some_and(|m| m.parse_mode.as_deref() == Some("HTML"))
+    });
+    let sent = s.tg.sent_to(OWNER);
+    assert_eq!(sent.len(), 1, "one message, edited as the answer grew: {sent:?}");
+    assert_eq!(
+        sent[0].text,
+        "Here is <b>the plan</b> for today, step by step, so you can follow along easily.\n\
+         First we water the plants, then we call the plumber, then lunch."
+    );
+    let edits = s.tg.edits();
+    assert!(!edits.is_empty());
+    let previews: Vec<String> =
+        s.tg.calls()
+            .into_iter()
+            .filter(|(m, _)| m == "sendmessage" || m == "editmessagetext")
+            .map(|(_, p)| p["text"].as_str().unwrap_or("").to_owned())
+            .collect();
+    assert!(previews.len() >= 2, "a preview, then the final text: {previews:?}");
+    assert!(previews.iter().all(|t| !t.contains("LANG_SWITCH")), "a marker never flashes: {previews:?}");
+}
