@@ -219,24 +219,24 @@ impl Handler<Deliver> for TelegramChannel {
         }
         // A preview of this answer is on screen: it becomes the answer's first part.
         let mut preview = None;
-        if let Some(id) = msg.in_reply_to.filter(|_| msg.kind.is_outcome()) {
-            if let Some(live) = self.live.remove(&id) {
-                match (live.message, live.busy) {
-                    (Some(mid), false) => preview = Some(mid),
-                    (existing, true) => {
-                        self.abandoned.insert(id, (live.chat, existing));
-                    }
-                    (None, false) => {}
+        if let Some(id) = msg.in_reply_to.filter(|_| msg.kind.is_outcome())
+            && let Some(live) = self.live.remove(&id)
+        {
+            match (live.message, live.busy) {
+                (Some(mid), false) => preview = Some(mid),
+                (existing, true) => {
+                    self.abandoned.insert(id, (live.chat, existing));
                 }
+                (None, false) => {}
             }
         }
         let chunks = render_chunks(&msg.text, MAX_MESSAGE_UTF16);
         Box::pin(async move {
             let mut rest = chunks.iter();
-            if let Some(mid) = preview {
-                if let Some(first) = rest.next() {
-                    edit_chunk(&bot, chat, mid, first).await?;
-                }
+            if let Some(mid) = preview
+                && let Some(first) = rest.next()
+            {
+                edit_chunk(&bot, chat, mid, first).await?;
             }
             for chunk in rest {
                 send_chunk(&bot, chat, chunk).await?;
