@@ -90,6 +90,10 @@ pub struct GatewaySettings {
     pub deny_message: String,
     /// Panics allowed per sender before its messages are answered with errors instead.
     pub session_budget: RestartBudget,
+    /// Channels where an unknown sender gets a pairing code instead of the deny message.
+    pub pairing_channels: Vec<String>,
+    /// How long a pairing code is valid.
+    pub pairing_ttl: std::time::Duration,
 }
 
 struct Entry {
@@ -162,6 +166,56 @@ impl Gateway {
         entry.addr.do_send(Accept { inbound: msg.inbound, ack: msg.ack });
     }
 
+    /// An unknown sender on a pairing channel: audit, and hand out a one-time code.
+    fn offer_pairing(&self, msg: Receive, reason: String) {
+        let Receive { inbound, ack } = msg;
+        tracing::warn!(channel = %inbound.channel, sender = %inbound.sender_id, "unknown sender; pairing code offered");
+        let deps = self.deps().clone();
+        let ttl = self.settings.pairing_ttl;
+        actix_rt::spawn(async move {
+            let denial = Denial {
+                channel: inbound.channel.clone(),
+                sender_id: inbound.sender_id.clone(),
+                sender_name: inbound.sender_name.clone(),
+                input_text: sanitize(&inbound.text).text,
+                reason: format!("{reason}; pairing code offered"),
+            };
+            if let Err(e) = deps.store.audit_denied(denial).await {
+                tracing::error!(error = %e, "cannot audit a denied message");
+            }
+            let code = deps
+                .store
+                .pairing_code(
+                    &inbound.channel,
+                    &inbound.sender_id,
+                    inbound.sender_name.as_deref(),
+                    &inbound.reply_target,
+                    ttl,
+                )
+                .await;
+            let text = match code {
+                Ok(code) => format!(
+                    "Hi! I only talk to people my owner has approved. Your pairing code is {code} (valid for {} minutes): \
+                     ask the owner to send me /approve {code}, or to run `omega pair {code}`.",
+                    ttl.as_secs() / 60
+                ),
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot issue a pairing code");
+                    return;
+                }
+            };
+            deps.outbox.do_send(Notify {
+                channel: inbound.channel,
+                recipient: inbound.reply_target,
+                text,
+                in_reply_to: None,
+            });
+        });
+        if let Some(ack) = ack {
+            let _ = ack.send(Accepted::Denied);
+        }
+    }
+
     fn deny(&self, msg: Receive, reason: String) {
         let Receive { inbound, ack } = msg;
         tracing::warn!(channel = %inbound.channel, sender = %inbound.sender_id, %reason, "message denied");
@@ -213,12 +267,37 @@ impl Drop for Gateway {
 impl Handler<Receive> for Gateway {
     type Result = ();
 
-    fn handle(&mut self, mut msg: Receive, _: &mut Context<Self>) {
+    fn handle(&mut self, msg: Receive, ctx: &mut Context<Self>) {
         let inbound = &msg.inbound;
         if let Err(denied) = self.settings.policy.check(&inbound.channel, &inbound.sender_id) {
-            self.deny(msg, denied.to_string());
+            if !self.settings.pairing_channels.contains(&inbound.channel) {
+                self.deny(msg, denied.to_string());
+                return;
+            }
+            // Pairing may have let this sender in. `wait`: this sender's messages stay in order.
+            let store = self.deps().store.clone();
+            let (channel, sender) = (inbound.channel.clone(), inbound.sender_id.clone());
+            ctx.wait(
+                async move { store.is_approved(&channel, &sender).await.unwrap_or(false) }
+                    .into_actor(self)
+                    .map(move |approved, act, _| {
+                        if approved {
+                            act.admit(msg);
+                        } else {
+                            act.offer_pairing(msg, denied.to_string());
+                        }
+                    }),
+            );
             return;
         }
+        self.admit(msg);
+    }
+}
+
+impl Gateway {
+    /// Sanitize and route a message whose sender is allowed.
+    fn admit(&mut self, mut msg: Receive) {
+        let inbound = &msg.inbound;
         let clean = sanitize(&inbound.text);
         if clean.is_suspicious() {
             tracing::warn!(

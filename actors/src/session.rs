@@ -307,9 +307,7 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
     }
 
     if let Some(command) = omega_core::commands::Command::parse(&job.text) {
-        let text = match command {
-            omega_core::commands::Command::Help => omega_core::commands::help_text(&deps.settings.agent_name),
-        };
+        let text = run_command(&deps, &job, command).await;
         finish(&deps, &job, OutboundKind::Reply, text, None, CallRecord::default()).await;
         return;
     }
@@ -389,6 +387,38 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
     apply_effects(&deps, &key, &processed.effects).await;
     let text = if processed.text.trim().is_empty() { "Done.".to_owned() } else { processed.text };
     finish(&deps, &job, OutboundKind::Reply, text, None, call).await;
+}
+
+/// Answer a slash command without the AI.
+async fn run_command(deps: &SessionDeps, job: &Job, command: omega_core::commands::Command) -> String {
+    use omega_core::commands::{Command, help_text};
+    match command {
+        Command::Help => help_text(&deps.settings.agent_name),
+        Command::Approve(code) if code.is_empty() => {
+            "Usage: /approve CODE (the code the person was given).".into()
+        }
+        Command::Approve(code) => {
+            // Only the owner's people (the configured allowed senders) may let others in; someone
+            // who got in by pairing may not pass the door on.
+            if deps.store.is_approved(&job.channel, &job.sender_id).await.unwrap_or(true) {
+                return "Only the owner can approve pairing codes.".into();
+            }
+            match deps.store.approve_pairing(&code).await {
+                Ok(Some(req)) => {
+                    deps.outbox.do_send(Notify {
+                        channel: req.channel.clone(),
+                        recipient: req.reply_target.clone(),
+                        text: "You're approved — say hi!".into(),
+                        in_reply_to: None,
+                    });
+                    let who = req.sender_name.unwrap_or_else(|| req.sender_id.clone());
+                    format!("Approved {who} on {}: they can talk to me now.", req.channel)
+                }
+                Ok(None) => format!("No pending request has code {code} (codes expire after 10 minutes)."),
+                Err(e) => format!("I couldn't approve that code (database error: {e})."),
+            }
+        }
+    }
 }
 
 /// The shortest gap between two previews of a growing answer (Telegram allows about one edit a

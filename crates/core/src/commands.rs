@@ -4,10 +4,15 @@
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Help,
+    /// Let in the sender who was given this pairing code (empty = no code given).
+    Approve(String),
 }
 
 /// The commands a channel should advertise (e.g. Telegram's command menu): (name, description).
-pub const MENU: &[(&str, &str)] = &[("help", "What Omega can do and how to use it")];
+pub const MENU: &[(&str, &str)] = &[
+    ("help", "What Omega can do and how to use it"),
+    ("approve", "Let in someone who was given a pairing code"),
+];
 
 impl Command {
     /// Parse `/name[@bot] args`. Returns `None` for ordinary text and unknown commands.
@@ -17,6 +22,7 @@ impl Command {
         let name = name.split('@').next().unwrap_or(name).to_ascii_lowercase();
         match name.as_str() {
             "help" | "start" => Some(Command::Help),
+            "approve" => Some(Command::Approve(text.split_whitespace().nth(1).unwrap_or("").to_owned())),
             _ => None,
         }
     }
@@ -28,7 +34,8 @@ pub fn help_text(agent_name: &str) -> String {
         "I'm {agent_name}, your personal AI agent. Just write to me in plain language: ask questions, \
          think out loud, tell me about yourself — I remember our conversations.\n\n\
          Commands:\n\
-         /help — this message\n\n\
+         /help — this message\n\
+         /approve CODE — let in someone who was given a pairing code\n\n\
          More commands (tasks, memory, projects) are on their way."
     )
 }
@@ -44,6 +51,8 @@ mod tests {
         assert_eq!(Command::parse("/start"), Some(Command::Help));
         assert_eq!(Command::parse("help"), None);
         assert_eq!(Command::parse("/unknown"), None);
+        assert_eq!(Command::parse("/approve 123456"), Some(Command::Approve("123456".into())));
+        assert_eq!(Command::parse("/approve"), Some(Command::Approve(String::new())));
         assert_eq!(Command::parse(""), None);
     }
 }

@@ -198,6 +198,9 @@ pub struct TelegramConfig {
     pub groups: bool,
     /// Show answers as they are written by editing one message (needs a streaming provider).
     pub stream: bool,
+    /// Unknown users get a one-time code instead of the deny message; approving the code
+    /// (`/approve CODE` from an allowed user, or `omega pair CODE`) lets them in.
+    pub pairing: bool,
 }
 
 impl Default for TelegramConfig {
@@ -211,6 +214,7 @@ impl Default for TelegramConfig {
             still_working_secs: 60,
             groups: false,
             stream: false,
+            pairing: false,
         }
     }
 }

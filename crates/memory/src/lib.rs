@@ -19,6 +19,8 @@ pub mod inbox;
 pub mod open;
 /// Replies waiting for their channel to confirm delivery.
 pub mod outbox;
+/// Pairing codes and the senders they let in.
+pub mod pairing;
 /// Row types returned by queries.
 pub mod rows;
 /// Per-channel state such as cursors.

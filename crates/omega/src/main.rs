@@ -46,6 +46,11 @@ enum Command {
     },
     /// What is configured, whether the provider answers, database size and counts.
     Status,
+    /// Approve a pairing code: the person who was given it can talk to Omega.
+    Pair {
+        /// The code the person was given.
+        code: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -80,6 +85,7 @@ fn main() -> ExitCode {
         Command::Chat => run(chat(loaded.config)),
         Command::Ask { text } => run(ask(loaded.config, text.join(" "))),
         Command::Status => run(status(loaded)),
+        Command::Pair { code } => run(pair(loaded.config, code)),
     };
     match result {
         Ok(code) => code,
@@ -267,6 +273,27 @@ async fn status(loaded: config::Loaded) -> anyhow::Result<ExitCode> {
         println!("database:  {} (not created yet)", db.display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+async fn pair(config: Config, code: String) -> anyhow::Result<ExitCode> {
+    let db = config.db_path();
+    if !db.exists() {
+        anyhow::bail!("no database at {} yet; start Omega first", db.display());
+    }
+    let store = omega::Store::open(&db).await?;
+    let approved = store.approve_pairing(&code).await;
+    store.close().await;
+    match approved? {
+        Some(req) => {
+            let who = req.sender_name.unwrap_or_else(|| req.sender_id.clone());
+            println!("Approved {who} ({}:{}): they can talk to Omega now.", req.channel, req.sender_id);
+            Ok(ExitCode::SUCCESS)
+        }
+        None => {
+            eprintln!("No pending request has code {code} (codes expire after 10 minutes).");
+            Ok(ExitCode::FAILURE)
+        }
+    }
 }
 
 fn is_locked(dir: &std::path::Path) -> bool {

@@ -180,6 +180,12 @@ impl RuntimeBuilder {
                 policy,
                 deny_message: config.auth.deny_message.clone(),
                 session_budget: RestartBudget::default(),
+                pairing_channels: if config.channel.telegram.pairing {
+                    vec![omega_actors::telegram::CHANNEL.to_owned()]
+                } else {
+                    Vec::new()
+                },
+                pairing_ttl: Duration::from_secs(600),
             },
             session,
         };

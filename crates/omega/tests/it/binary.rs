@@ -158,3 +158,33 @@ fn a_second_daemon_on_the_same_data_dir_is_refused() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("another Omega is already running"), "{err}");
 }
+
+#[test]
+fn omega_pair_approves_a_code_from_the_command_line() {
+    let home = TempHome::new();
+    home.write_config("");
+    let code = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        let store = omega::Store::open(&home.db_path()).await.unwrap();
+        let code =
+            store.pairing_code("telegram", "77", Some("@ana"), "77", Duration::from_secs(600)).await.unwrap();
+        store.close().await;
+        code
+    });
+    let out = omega(&home, &["pair", "999999"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("No pending request has code 999999"));
+    let out = omega(&home, &["pair", &code]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "Approved @ana (telegram:77): they can talk to Omega now.\n"
+    );
+    let approved =
+        tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+            let store = omega::Store::open(&home.db_path()).await.unwrap();
+            let ok = store.is_approved("telegram", "77").await.unwrap();
+            store.close().await;
+            ok
+        });
+    assert!(approved);
+}

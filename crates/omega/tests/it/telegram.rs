@@ -329,3 +329,44 @@ fn a_streamed_answer_grows_in_one_message_and_settles_into_the_formatted_text() 
     assert!(previews.len() >= 2, "a preview, then the final text: {previews:?}");
     assert!(previews.iter().all(|t| !t.contains("LANG_SWITCH")), "a marker never flashes: {previews:?}");
 }
+
+#[test]
+fn pairing_lets_a_new_person_in_once_the_owner_approves_their_code() {
+    const FRIEND: i64 = 5151;
+    let s = setup();
+    let cfg = std::fs::read_to_string(s.home.config_path())
+        .unwrap()
+        .replace("poll_timeout_secs = 1\n", "poll_timeout_secs = 1\npairing = true\n");
+    std::fs::write(s.home.config_path(), cfg).unwrap();
+    let _daemon = Daemon::start(&s.home, s.port, 1);
+
+    s.tg.send_text(FRIEND, "hi, I'm Ana");
+    wait_for_reply(&s.tg, FRIEND, 1);
+    let offer = s.tg.sent_to(FRIEND)[0].text.clone();
+    let code: String = offer.split("pairing code is ").nth(1).unwrap().chars().take(6).collect();
+    assert!(code.chars().all(|c| c.is_ascii_digit()), "{offer}");
+    assert_eq!(s.ai.request_count(), 0, "nothing from a stranger reaches the AI");
+
+    // Asking again gives the same code.
+    s.tg.send_text(FRIEND, "hello?");
+    wait_for_reply(&s.tg, FRIEND, 2);
+    assert!(s.tg.sent_to(FRIEND)[1].text.contains(&code));
+
+    // A wrong code changes nothing; the right one lets the friend in and tells them.
+    s.tg.send_text(OWNER, "/approve 000000x");
+    wait_for_reply(&s.tg, OWNER, 1);
+    assert!(s.tg.sent_to(OWNER)[0].text.starts_with("No pending request"), "{:?}", s.tg.sent_to(OWNER));
+    s.tg.send_text(OWNER, &format!("/approve {code}"));
+    wait_for_reply(&s.tg, OWNER, 2);
+    assert!(s.tg.sent_to(OWNER)[1].text.starts_with("Approved"), "{:?}", s.tg.sent_to(OWNER));
+    wait_for_reply(&s.tg, FRIEND, 3);
+    assert_eq!(s.tg.sent_to(FRIEND)[2].text, "You're approved — say hi!");
+
+    s.tg.send_text(FRIEND, "now can we talk?");
+    wait_for_reply(&s.tg, FRIEND, 4);
+    assert_eq!(s.tg.sent_to(FRIEND)[3].text, "echo: now can we talk?");
+    // The friend cannot pass the door on.
+    s.tg.send_text(FRIEND, "/approve 123456");
+    wait_for_reply(&s.tg, FRIEND, 5);
+    assert_eq!(s.tg.sent_to(FRIEND)[4].text, "Only the owner can approve pairing codes.");
+}
