@@ -114,12 +114,15 @@ pub struct ProviderConfig {
     pub default: String,
     /// How many provider calls may run at once, across all senders; the rest wait their turn.
     pub max_concurrent: u32,
+    /// Attempts per call, the first included, when a failure can pass (connection errors, 429,
+    /// 5xx, overloaded); `retry-after` is honoured.
+    pub max_attempts: u32,
     pub openai: OpenAiConfig,
 }
 
 impl Default for ProviderConfig {
     fn default() -> Self {
-        Self { default: "openai".into(), max_concurrent: 4, openai: OpenAiConfig::default() }
+        Self { default: "openai".into(), max_concurrent: 4, max_attempts: 4, openai: OpenAiConfig::default() }
     }
 }
 
@@ -710,6 +713,9 @@ fn validate(c: &Config) -> Vec<(String, String)> {
                 PROVIDERS.join(", ")
             ),
         );
+    }
+    if c.provider.max_attempts == 0 || c.provider.max_attempts > 10 {
+        bad("provider.max_attempts", "must be between 1 and 10".into());
     }
     if c.provider.max_concurrent == 0 {
         bad("provider.max_concurrent", "must be at least 1".into());

@@ -16,6 +16,7 @@ use omega_core::{Config, Inbound};
 use omega_memory::Store;
 use omega_providers::Provider;
 use omega_providers::openai::OpenAiProvider;
+use omega_providers::retry::{RetryPolicy, Retrying};
 use parking_lot::RwLock;
 use std::collections::HashMap;
 use std::fs::File;
@@ -130,10 +131,12 @@ impl RuntimeBuilder {
         let lock = lock_data_dir(&data_dir)?;
         let store = Store::open(&config.db_path()).await?;
 
-        let provider: Arc<dyn Provider> = match self.provider {
+        let base: Arc<dyn Provider> = match self.provider {
             Some(p) => p,
             None => Arc::new(OpenAiProvider::new(config.provider.openai.clone())),
         };
+        let policy = RetryPolicy { max_attempts: config.provider.max_attempts, ..RetryPolicy::default() };
+        let provider: Arc<dyn Provider> = Arc::new(Retrying::new(base, policy));
         let mut policy = AuthPolicy::new(config.auth.enabled);
         if config.channel.terminal.enabled {
             // The terminal is the machine's owner.

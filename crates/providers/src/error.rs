@@ -26,7 +26,7 @@ pub enum ProviderError {
     Rejected { provider: String, endpoint: String, status: u16, message: String },
     /// 5xx or an overloaded error: the server failed.
     #[error("{provider}: {endpoint} failed (HTTP {status}): {message}")]
-    Server { provider: String, endpoint: String, status: u16, message: String },
+    Server { provider: String, endpoint: String, status: u16, message: String, retry_after: Option<Duration> },
     /// A response that does not follow the wire format.
     #[error("{provider}: unreadable response from {endpoint}: {detail}")]
     Malformed { provider: String, endpoint: String, detail: String },
@@ -54,6 +54,31 @@ impl ProviderError {
                 | Self::Truncated { .. }
                 | Self::Interrupted { .. }
         )
+    }
+
+    /// How long the server asked us to wait before trying again, if it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::RateLimited { retry_after, .. } | Self::Server { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// The provider the error is about.
+    pub fn provider(&self) -> &str {
+        match self {
+            Self::NotConfigured { provider, .. }
+            | Self::Disabled { provider }
+            | Self::Unreachable { provider, .. }
+            | Self::Timeout { provider, .. }
+            | Self::AuthRejected { provider, .. }
+            | Self::RateLimited { provider, .. }
+            | Self::Rejected { provider, .. }
+            | Self::Server { provider, .. }
+            | Self::Malformed { provider, .. }
+            | Self::Truncated { provider, .. }
+            | Self::Interrupted { provider, .. } => provider,
+        }
     }
 
     /// What the person who sent the message is told. Plain words, the cause, and what to do

@@ -8,6 +8,8 @@
 pub mod error;
 /// OpenAI chat completions, and every server that speaks it.
 pub mod openai;
+/// Retries with back-off for any provider.
+pub mod retry;
 /// Server-sent events, as OpenAI-style streaming uses them.
 pub mod sse;
 /// Speech to text for voice messages.

@@ -130,7 +130,7 @@ impl OpenAiProvider {
             401 | 403 => ProviderError::AuthRejected { provider, endpoint, status, message },
             429 => ProviderError::RateLimited { provider, endpoint, retry_after },
             400..=499 => ProviderError::Rejected { provider, endpoint, status, message },
-            _ => ProviderError::Server { provider, endpoint, status, message },
+            _ => ProviderError::Server { provider, endpoint, status, message, retry_after },
         }
     }
 
@@ -214,6 +214,7 @@ impl OpenAiProvider {
                         endpoint: endpoint.clone(),
                         status: 200,
                         message: err.message.unwrap_or_else(|| "error event in stream".into()),
+                        retry_after: None,
                     });
                 }
                 if model.is_none() {

@@ -61,7 +61,9 @@ pub async fn transcribe(
         return Err(match status {
             401 | 403 => ProviderError::AuthRejected { provider: NAME.into(), endpoint, status, message },
             400..=499 => ProviderError::Rejected { provider: NAME.into(), endpoint, status, message },
-            _ => ProviderError::Server { provider: NAME.into(), endpoint, status, message },
+            _ => {
+                ProviderError::Server { provider: NAME.into(), endpoint, status, message, retry_after: None }
+            }
         });
     }
     #[derive(Deserialize)]

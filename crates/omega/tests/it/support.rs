@@ -8,6 +8,8 @@ pub fn config(home: &TempHome, fake: &FakeOpenAi) -> Config {
     c.omega.timezone = "UTC".into();
     c.provider.openai.base_url = fake.base_url();
     c.provider.openai.model = "test-model".into();
+    // One attempt: tests of failures see them directly; retries have tests of their own.
+    c.provider.max_attempts = 1;
     c.provider.openai.timeout_secs = 10;
     c.api.port = 0;
     c

@@ -2,3 +2,4 @@
 
 mod openai_fake;
 mod openai_llmock;
+mod retry;
