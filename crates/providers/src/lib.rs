@@ -16,6 +16,8 @@ pub mod sse;
 pub mod transcribe;
 /// Request and response types shared by every provider.
 pub mod types;
+/// The HTTP client and error mapping every provider shares.
+mod wire;
 
 pub use error::ProviderError;
 pub use types::{ChatMessage, ChatRequest, ChatResponse, DeltaSink, Image, Role, Usage};

@@ -15,6 +15,7 @@ use crate::Provider;
 use crate::error::ProviderError;
 use crate::sse::SseParser;
 use crate::types::{ChatRequest, ChatResponse, DeltaSink, Role, Usage};
+use crate::wire::{Endpoint, preview};
 
 /// A client for one OpenAI-compatible server.
 #[derive(Debug, Clone)]
@@ -31,12 +32,7 @@ impl OpenAiProvider {
 
     /// The same wire under another name (OpenRouter and friends reuse it).
     pub fn named(name: &str, config: OpenAiConfig) -> Self {
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
-            .user_agent(concat!("omega/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .unwrap_or_default();
-        Self { name: name.to_owned(), config, http }
+        Self { name: name.to_owned(), config, http: crate::wire::client() }
     }
 
     fn endpoint(&self, path: &str) -> String {
@@ -100,46 +96,8 @@ impl OpenAiProvider {
         body
     }
 
-    fn transport_error(&self, endpoint: &str, e: &reqwest::Error) -> ProviderError {
-        if e.is_timeout() {
-            return ProviderError::Timeout {
-                provider: self.name.clone(),
-                endpoint: endpoint.to_owned(),
-                secs: self.config.timeout_secs,
-            };
-        }
-        ProviderError::Unreachable {
-            provider: self.name.clone(),
-            endpoint: endpoint.to_owned(),
-            reason: root_cause(e),
-        }
-    }
-
-    async fn status_error(&self, endpoint: &str, resp: reqwest::Response) -> ProviderError {
-        let status = resp.status().as_u16();
-        let retry_after = resp
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
-        let body = resp.text().await.unwrap_or_default();
-        let message = error_message(&body);
-        let (provider, endpoint) = (self.name.clone(), endpoint.to_owned());
-        match status {
-            401 | 403 => ProviderError::AuthRejected { provider, endpoint, status, message },
-            429 => ProviderError::RateLimited { provider, endpoint, retry_after },
-            400..=499 => ProviderError::Rejected { provider, endpoint, status, message },
-            _ => ProviderError::Server { provider, endpoint, status, message, retry_after },
-        }
-    }
-
-    fn malformed(&self, endpoint: &str, detail: impl Into<String>) -> ProviderError {
-        ProviderError::Malformed {
-            provider: self.name.clone(),
-            endpoint: endpoint.to_owned(),
-            detail: detail.into(),
-        }
+    fn at<'a>(&'a self, url: &'a str) -> Endpoint<'a> {
+        Endpoint { provider: &self.name, url, timeout_secs: self.config.timeout_secs }
     }
 
     /// POST the request; a non-2xx answer becomes the matching error.
@@ -155,22 +113,22 @@ impl OpenAiProvider {
             .json(&self.body(req, stream))
             .send()
             .await
-            .map_err(|e| self.transport_error(endpoint, &e))?;
-        if resp.status().is_success() { Ok(resp) } else { Err(self.status_error(endpoint, resp).await) }
+            .map_err(|e| self.at(endpoint).transport(&e))?;
+        if resp.status().is_success() { Ok(resp) } else { Err(self.at(endpoint).status(resp).await) }
     }
 
     async fn complete_plain(&self, req: &ChatRequest) -> Result<ChatResponse, ProviderError> {
         let endpoint = self.endpoint("chat/completions");
         let resp = self.post(&endpoint, req, false).await?;
-        let bytes = resp.bytes().await.map_err(|e| self.transport_error(&endpoint, &e))?;
+        let bytes = resp.bytes().await.map_err(|e| self.at(&endpoint).transport(&e))?;
         let parsed: Completion = serde_json::from_slice(&bytes).map_err(|e| {
-            self.malformed(&endpoint, format!("{e}: {}", preview(&String::from_utf8_lossy(&bytes))))
+            self.at(&endpoint).malformed(format!("{e}: {}", preview(&String::from_utf8_lossy(&bytes))))
         })?;
         let choice = parsed
             .choices
             .into_iter()
             .next()
-            .ok_or_else(|| self.malformed(&endpoint, "no choices in the response"))?;
+            .ok_or_else(|| self.at(&endpoint).malformed("no choices in the response"))?;
         Ok(ChatResponse {
             text: choice.message.and_then(|m| m.content).unwrap_or_default(),
             model: parsed.model.unwrap_or_else(|| req.model.clone()),
@@ -194,12 +152,7 @@ impl OpenAiProvider {
         let mut parser = SseParser::new();
         let mut body = resp.bytes_stream();
         'read: while let Some(chunk) = body.next().await {
-            let chunk = chunk.map_err(|e| match self.transport_error(&endpoint, &e) {
-                ProviderError::Unreachable { provider, endpoint, reason } => {
-                    ProviderError::Truncated { provider, endpoint, detail: reason }
-                }
-                other => other,
-            })?;
+            let chunk = chunk.map_err(|e| self.at(&endpoint).cut(&e))?;
             for ev in parser.push(&chunk) {
                 let data = ev.data.trim();
                 if data == "[DONE]" {
@@ -207,15 +160,11 @@ impl OpenAiProvider {
                     break 'read;
                 }
                 let parsed: StreamChunk = serde_json::from_str(data)
-                    .map_err(|e| self.malformed(&endpoint, format!("{e}: {}", preview(data))))?;
+                    .map_err(|e| self.at(&endpoint).malformed(format!("{e}: {}", preview(data))))?;
                 if let Some(err) = parsed.error {
-                    return Err(ProviderError::Server {
-                        provider: self.name.clone(),
-                        endpoint: endpoint.clone(),
-                        status: 200,
-                        message: err.message.unwrap_or_else(|| "error event in stream".into()),
-                        retry_after: None,
-                    });
+                    return Err(self
+                        .at(&endpoint)
+                        .in_stream(err.message.unwrap_or_else(|| "error event in stream".into())));
                 }
                 if model.is_none() {
                     model = parsed.model;
@@ -239,11 +188,9 @@ impl OpenAiProvider {
         // A stream that ends without `[DONE]` and without a finish reason was cut off; a short
         // answer must never pass for a whole one.
         if !done && finish_reason.is_none() {
-            return Err(ProviderError::Truncated {
-                provider: self.name.clone(),
-                endpoint,
-                detail: format!("the stream ended after {} characters without finishing", text.len()),
-            });
+            return Err(self
+                .at(&endpoint)
+                .truncated(format!("the stream ended after {} characters without finishing", text.len())));
         }
         Ok(ChatResponse { text, model: model.unwrap_or_else(|| req.model.clone()), usage, finish_reason })
     }
@@ -290,40 +237,8 @@ impl Provider for OpenAiProvider {
             .timeout(Duration::from_secs(5))
             .send()
             .await
-            .map_err(|e| self.transport_error(&endpoint, &e))?;
-        if resp.status().is_success() { Ok(()) } else { Err(self.status_error(&endpoint, resp).await) }
-    }
-}
-
-/// The innermost error's text: "connection refused", not "error sending request".
-fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut cur = e;
-    while let Some(next) = cur.source() {
-        cur = next;
-    }
-    cur.to_string()
-}
-
-/// An error body's message: OpenAI's `{"error":{"message":...}}`, else the start of the body.
-fn error_message(body: &str) -> String {
-    #[derive(Deserialize)]
-    struct Wrapper {
-        error: ErrorBody,
-    }
-    if let Ok(w) = serde_json::from_str::<Wrapper>(body)
-        && let Some(m) = w.error.message
-    {
-        return m;
-    }
-    let p = preview(body);
-    if p.is_empty() { "(empty body)".into() } else { p }
-}
-
-fn preview(s: &str) -> String {
-    let s = s.trim();
-    match s.char_indices().nth(200) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_owned(),
+            .map_err(|e| self.at(&endpoint).transport(&e))?;
+        if resp.status().is_success() { Ok(()) } else { Err(self.at(&endpoint).status(resp).await) }
     }
 }
 
