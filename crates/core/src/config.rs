@@ -118,16 +118,63 @@ pub struct ProviderConfig {
     /// 5xx, overloaded); `retry-after` is honoured.
     pub max_attempts: u32,
     pub openai: OpenAiConfig,
+    pub anthropic: AnthropicConfig,
 }
 
 impl Default for ProviderConfig {
     fn default() -> Self {
-        Self { default: "openai".into(), max_concurrent: 4, max_attempts: 4, openai: OpenAiConfig::default() }
+        Self {
+            default: "openai".into(),
+            max_concurrent: 4,
+            max_attempts: 4,
+            openai: OpenAiConfig::default(),
+            anthropic: AnthropicConfig::default(),
+        }
     }
 }
 
 /// The providers this build knows, in the order `omega status` lists them.
-pub const PROVIDERS: &[&str] = &["openai"];
+pub const PROVIDERS: &[&str] = &["openai", "anthropic"];
+
+/// `[provider.anthropic]`: Anthropic's Messages API.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct AnthropicConfig {
+    /// Whether this provider may be used.
+    pub enabled: bool,
+    /// The API root; requests go to `{base_url}/v1/messages`.
+    pub base_url: String,
+    /// `x-api-key`; falls back to ANTHROPIC_API_KEY.
+    pub api_key: Secret,
+    /// The model for everyday messages.
+    pub model: String,
+    /// The model for complex work.
+    pub model_complex: String,
+    /// Give up on a call after this many seconds.
+    pub timeout_secs: u64,
+    /// Stream replies (server-sent events).
+    pub stream: bool,
+    /// Upper bound on tokens in one answer.
+    pub max_tokens: u32,
+    /// The model can look at images.
+    pub vision: bool,
+}
+
+impl Default for AnthropicConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            base_url: "https://api.anthropic.com".into(),
+            api_key: Secret::default(),
+            model: "claude-sonnet-4-6".into(),
+            model_complex: "claude-opus-4-6".into(),
+            timeout_secs: 300,
+            stream: true,
+            max_tokens: 8192,
+            vision: true,
+        }
+    }
+}
 
 /// `[provider.openai]`: OpenAI or any server speaking its chat-completions API
 /// (llama.cpp, vLLM, LM Studio, ...); only `base_url` differs.
@@ -543,6 +590,7 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, ConfigError> {
         };
         let slot = match *key {
             "provider.openai.api_key" => &mut config.provider.openai.api_key,
+            "provider.anthropic.api_key" => &mut config.provider.anthropic.api_key,
             "channel.telegram.bot_token" => &mut config.channel.telegram.bot_token,
             _ => continue,
         };
@@ -726,6 +774,13 @@ fn validate(c: &Config) -> Vec<(String, String)> {
     }
     if oa.timeout_secs == 0 {
         bad("provider.openai.timeout_secs", "must be at least 1".into());
+    }
+    let an = &c.provider.anthropic;
+    if !(an.base_url.starts_with("http://") || an.base_url.starts_with("https://")) {
+        bad("provider.anthropic.base_url", format!("`{}` is not an http:// or https:// URL", an.base_url));
+    }
+    if an.timeout_secs == 0 {
+        bad("provider.anthropic.timeout_secs", "must be at least 1".into());
     }
     if oa.model.trim().is_empty() {
         bad("provider.openai.model", "must not be empty".into());

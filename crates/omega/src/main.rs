@@ -2,7 +2,6 @@
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use omega::Provider as _;
 use omega::config::{self, LoadOptions};
 use omega::{Config, Runtime};
 use omega_actors::channel::LocalChannel;
@@ -238,15 +237,14 @@ async fn status(loaded: config::Loaded) -> anyhow::Result<ExitCode> {
     let running = is_locked(&c.data_dir());
     println!("daemon:    {}", if running { "running" } else { "not running" });
 
-    let provider = omega_providers::openai::OpenAiProvider::new(c.provider.openai.clone());
+    let provider = omega::runtime::build_provider(c, &c.provider.default);
     let check = provider.check().await;
     println!(
-        "provider:  {} (model {}, {}): {}",
-        c.provider.default,
-        c.provider.openai.model,
-        c.provider.openai.base_url,
+        "provider:  {} (model {}): {}",
+        provider.name(),
+        provider.default_model(),
         match &check {
-            Ok(()) => "reachable".to_string(),
+            Ok(()) => "ready".to_string(),
             Err(e) => format!("NOT USABLE — {e}"),
         }
     );

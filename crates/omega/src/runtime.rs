@@ -15,6 +15,7 @@ use omega_core::supervision::RestartBudget;
 use omega_core::{Config, Inbound};
 use omega_memory::Store;
 use omega_providers::Provider;
+use omega_providers::anthropic::AnthropicProvider;
 use omega_providers::openai::OpenAiProvider;
 use omega_providers::retry::{RetryPolicy, Retrying};
 use parking_lot::RwLock;
@@ -133,7 +134,7 @@ impl RuntimeBuilder {
 
         let base: Arc<dyn Provider> = match self.provider {
             Some(p) => p,
-            None => Arc::new(OpenAiProvider::new(config.provider.openai.clone())),
+            None => build_provider(&config, &config.provider.default),
         };
         let policy = RetryPolicy { max_attempts: config.provider.max_attempts, ..RetryPolicy::default() };
         let provider: Arc<dyn Provider> = Arc::new(Retrying::new(base, policy));
@@ -276,6 +277,14 @@ impl RuntimeBuilder {
         };
 
         Ok(Runtime { tree, supervisor, locals, http, tasks, provider_status, started, _lock: lock })
+    }
+}
+
+/// The configured client for provider `name` (validated by config loading).
+pub fn build_provider(config: &Config, name: &str) -> Arc<dyn Provider> {
+    match name {
+        "anthropic" => Arc::new(AnthropicProvider::new(config.provider.anthropic.clone())),
+        _ => Arc::new(OpenAiProvider::new(config.provider.openai.clone())),
     }
 }
 

@@ -4,6 +4,8 @@
 //! [`ChatResponse`] (text, usage), optionally streaming text deltas as they arrive. Providers are
 //! plain async code; the actor layer adds concurrency limits and supervision.
 
+/// Anthropic's Messages API.
+pub mod anthropic;
 /// What can go wrong, in terms a caller can act on and a person can read.
 pub mod error;
 /// OpenAI chat completions, and every server that speaks it.

@@ -97,8 +97,12 @@ pub struct ChatRequest {
 /// Token counts of one call, as the provider reported them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Usage {
+    /// All prompt tokens, cached ones included.
     pub input_tokens: u64,
     pub output_tokens: u64,
+    /// Prompt tokens served from the provider's cache (billed cheaper).
+    #[serde(default)]
+    pub cached_tokens: u64,
 }
 
 #[derive(Debug, Clone, PartialEq)]

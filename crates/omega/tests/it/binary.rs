@@ -144,7 +144,7 @@ fn chat_reads_piped_stdin_and_ask_continues_the_same_conversation() {
     let out = omega(&home, &["status"]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("1 conversations, 6 messages"), "{text}");
-    assert!(text.contains("reachable"), "{text}");
+    assert!(text.contains("provider:  openai (model test-model): ready"), "{text}");
 }
 
 #[test]

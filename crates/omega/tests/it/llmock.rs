@@ -28,3 +28,23 @@ async fn omega_answers_through_llmock_end_to_end() {
     assert!(!verdict.to_lowercase().contains("fail"), "llmock's verdict on our client: {verdict}");
     rt.shutdown().await;
 }
+
+#[actix_rt::test]
+async fn switching_the_default_provider_to_anthropic_needs_one_line() {
+    let mock = tokio::task::spawn_blocking(Llmock::start).await.unwrap();
+    let home = TempHome::new();
+    let mut c = omega::Config::default();
+    c.omega.data_dir = home.data_dir().display().to_string();
+    c.provider.default = "anthropic".into();
+    c.provider.anthropic.base_url = format!("http://127.0.0.1:{}/anthropic", mock.port);
+    c.provider.anthropic.api_key = omega_core::Secret::new("sk-ant-test");
+    let rt = omega::Runtime::builder(c).http(false).local_channel("app").start().await.unwrap();
+    let r = rt.ask("app", "yan", "Hello Claude").await.unwrap();
+    assert_eq!(r.kind, OutboundKind::Reply, "{}", r.text);
+    let audit = rt.store().recent_audit(1).await.unwrap();
+    assert_eq!(audit[0].provider.as_deref(), Some("anthropic"));
+    assert!(audit[0].output_tokens.is_some_and(|t| t > 0));
+    let log = mock.get("/_llmock/requests").unwrap_or_default();
+    assert!(log.contains("/anthropic/v1/messages") || log.contains("anthropic"), "{log}");
+    rt.shutdown().await;
+}

@@ -1,5 +1,6 @@
 //! The OpenAI-compatible client against the wire-accurate fake and against llmock.
 
+mod anthropic;
 mod openai_fake;
 mod openai_llmock;
 mod retry;

@@ -1,0 +1,289 @@
+//! Anthropic's Messages API (`POST {base_url}/v1/messages`), plain and streaming.
+//!
+//! The system prompt is sent as a text block marked `cache_control: ephemeral`: it is the stable
+//! prefix of every call, so Anthropic serves it from its prompt cache and bills it at the cached
+//! rate; the cached token counts are reported in [`Usage`].
+
+use async_trait::async_trait;
+use futures::StreamExt;
+use omega_core::config::AnthropicConfig;
+use serde::Deserialize;
+use serde_json::json;
+use std::time::Duration;
+
+use crate::Provider;
+use crate::error::ProviderError;
+use crate::sse::SseParser;
+use crate::types::{ChatRequest, ChatResponse, DeltaSink, Role, Usage};
+use crate::wire::{Endpoint, preview};
+
+/// The API version header Omega speaks.
+pub const API_VERSION: &str = "2023-06-01";
+
+#[derive(Debug, Clone)]
+pub struct AnthropicProvider {
+    config: AnthropicConfig,
+    http: reqwest::Client,
+}
+
+impl AnthropicProvider {
+    pub fn new(config: AnthropicConfig) -> Self {
+        Self { config, http: crate::wire::client() }
+    }
+
+    fn url(&self) -> String {
+        format!("{}/v1/messages", self.config.base_url.trim_end_matches('/'))
+    }
+
+    fn at<'a>(&self, url: &'a str) -> Endpoint<'a> {
+        Endpoint { provider: "anthropic", url, timeout_secs: self.config.timeout_secs }
+    }
+
+    fn ready(&self) -> Result<(), ProviderError> {
+        if !self.config.enabled {
+            return Err(ProviderError::Disabled { provider: "anthropic".into() });
+        }
+        if self.config.api_key.is_empty() {
+            return Err(ProviderError::NotConfigured {
+                provider: "anthropic".into(),
+                what: "no API key".into(),
+                hint: "set ANTHROPIC_API_KEY or [provider.anthropic] api_key in omega.toml".into(),
+            });
+        }
+        Ok(())
+    }
+
+    fn body(&self, req: &ChatRequest, stream: bool) -> serde_json::Value {
+        let messages: Vec<serde_json::Value> = req
+            .messages
+            .iter()
+            .filter(|m| m.role != Role::System)
+            .map(|m| {
+                let role = if m.role == Role::Assistant { "assistant" } else { "user" };
+                if m.images.is_empty() {
+                    json!({"role": role, "content": m.content})
+                } else {
+                    let mut blocks: Vec<serde_json::Value> = m
+                        .images
+                        .iter()
+                        .map(|i| {
+                            json!({"type": "image", "source": {
+                                "type": "base64", "media_type": i.mime, "data": crate::types::base64(&i.data)
+                            }})
+                        })
+                        .collect();
+                    blocks.push(json!({"type": "text", "text": m.content}));
+                    json!({"role": role, "content": blocks})
+                }
+            })
+            .collect();
+        let model = if req.model.is_empty() { &self.config.model } else { &req.model };
+        let mut body = json!({
+            "model": model,
+            "max_tokens": req.max_tokens.unwrap_or(self.config.max_tokens),
+            "messages": messages,
+            "stream": stream,
+        });
+        if !req.system.is_empty() {
+            body["system"] =
+                json!([{"type": "text", "text": req.system, "cache_control": {"type": "ephemeral"}}]);
+        }
+        body
+    }
+
+    async fn post(
+        &self,
+        url: &str,
+        req: &ChatRequest,
+        stream: bool,
+    ) -> Result<reqwest::Response, ProviderError> {
+        let resp = self
+            .http
+            .post(url)
+            .header("x-api-key", self.config.api_key.expose())
+            .header("anthropic-version", API_VERSION)
+            .timeout(Duration::from_secs(self.config.timeout_secs))
+            .json(&self.body(req, stream))
+            .send()
+            .await
+            .map_err(|e| self.at(url).transport(&e))?;
+        if resp.status().is_success() { Ok(resp) } else { Err(self.at(url).status(resp).await) }
+    }
+
+    async fn complete_plain(&self, req: &ChatRequest) -> Result<ChatResponse, ProviderError> {
+        let url = self.url();
+        let resp = self.post(&url, req, false).await?;
+        let bytes = resp.bytes().await.map_err(|e| self.at(&url).transport(&e))?;
+        let m: Message = serde_json::from_slice(&bytes).map_err(|e| {
+            self.at(&url).malformed(format!("{e}: {}", preview(&String::from_utf8_lossy(&bytes))))
+        })?;
+        let text = m.content.iter().filter_map(|b| b.text.as_deref()).collect::<Vec<_>>().join("");
+        Ok(ChatResponse {
+            text,
+            model: m.model.unwrap_or_else(|| req.model.clone()),
+            usage: m.usage.map(Into::into),
+            finish_reason: m.stop_reason,
+        })
+    }
+
+    async fn complete_stream(
+        &self,
+        req: &ChatRequest,
+        deltas: &DeltaSink,
+    ) -> Result<ChatResponse, ProviderError> {
+        let url = self.url();
+        let resp = self.post(&url, req, true).await?;
+        let (mut text, mut model, mut stop) = (String::new(), None, None);
+        let mut usage = Usage::default();
+        let mut finished = false;
+        let mut parser = SseParser::new();
+        let mut body = resp.bytes_stream();
+        'read: while let Some(chunk) = body.next().await {
+            let chunk = chunk.map_err(|e| self.at(&url).cut(&e))?;
+            for ev in parser.push(&chunk) {
+                let parsed: StreamEvent = serde_json::from_str(&ev.data)
+                    .map_err(|e| self.at(&url).malformed(format!("{e}: {}", preview(&ev.data))))?;
+                match parsed.kind.as_str() {
+                    "message_start" => {
+                        if let Some(m) = parsed.message {
+                            model = m.model;
+                            if let Some(u) = m.usage {
+                                usage = u.into();
+                            }
+                        }
+                    }
+                    "content_block_delta" => {
+                        if let Some(piece) = parsed.delta.and_then(|d| d.text).filter(|t| !t.is_empty()) {
+                            text.push_str(&piece);
+                            let _ = deltas.send(piece);
+                        }
+                    }
+                    "message_delta" => {
+                        if let Some(d) = parsed.delta {
+                            stop = d.stop_reason.or(stop);
+                        }
+                        if let Some(u) = parsed.usage {
+                            usage.output_tokens = u.output_tokens;
+                        }
+                    }
+                    "message_stop" => {
+                        finished = true;
+                        break 'read;
+                    }
+                    "error" => {
+                        let message =
+                            parsed.error.and_then(|e| e.message).unwrap_or_else(|| "error event".into());
+                        return Err(self.at(&url).in_stream(message));
+                    }
+                    _ => {} // ping, content_block_start/stop
+                }
+            }
+        }
+        if !finished {
+            return Err(self.at(&url).truncated(format!(
+                "the stream ended after {} characters without message_stop",
+                text.len()
+            )));
+        }
+        Ok(ChatResponse {
+            text,
+            model: model.unwrap_or_else(|| req.model.clone()),
+            usage: Some(usage),
+            finish_reason: stop,
+        })
+    }
+}
+
+#[async_trait]
+impl Provider for AnthropicProvider {
+    fn name(&self) -> &str {
+        "anthropic"
+    }
+
+    fn default_model(&self) -> &str {
+        &self.config.model
+    }
+
+    fn supports_vision(&self) -> bool {
+        self.config.vision
+    }
+
+    async fn complete(
+        &self,
+        mut request: ChatRequest,
+        deltas: Option<DeltaSink>,
+    ) -> Result<ChatResponse, ProviderError> {
+        self.ready()?;
+        if request.model.is_empty() {
+            request.model = self.config.model.clone();
+        }
+        if self.config.stream {
+            let sink = deltas.unwrap_or_else(|| tokio::sync::mpsc::unbounded_channel().0);
+            self.complete_stream(&request, &sink).await
+        } else {
+            self.complete_plain(&request).await
+        }
+    }
+
+    async fn check(&self) -> Result<(), ProviderError> {
+        // The Messages API has no free ping; a configured key is the check that costs nothing.
+        self.ready()
+    }
+}
+
+#[derive(Deserialize)]
+struct Message {
+    model: Option<String>,
+    #[serde(default)]
+    content: Vec<Block>,
+    stop_reason: Option<String>,
+    usage: Option<WireUsage>,
+}
+
+#[derive(Deserialize)]
+struct Block {
+    text: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct StreamEvent {
+    #[serde(rename = "type")]
+    kind: String,
+    message: Option<Message>,
+    delta: Option<Delta>,
+    usage: Option<WireUsage>,
+    error: Option<ErrorBody>,
+}
+
+#[derive(Deserialize)]
+struct Delta {
+    text: Option<String>,
+    stop_reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    message: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct WireUsage {
+    #[serde(default)]
+    input_tokens: u64,
+    #[serde(default)]
+    output_tokens: u64,
+    #[serde(default)]
+    cache_read_input_tokens: u64,
+    #[serde(default)]
+    cache_creation_input_tokens: u64,
+}
+
+impl From<WireUsage> for Usage {
+    fn from(u: WireUsage) -> Self {
+        Usage {
+            input_tokens: u.input_tokens + u.cache_read_input_tokens + u.cache_creation_input_tokens,
+            output_tokens: u.output_tokens,
+            cached_tokens: u.cache_read_input_tokens,
+        }
+    }
+}
