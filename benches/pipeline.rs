@@ -35,6 +35,7 @@ impl Provider for Instant0 {
             model: "instant".into(),
             usage: Some(Usage { input_tokens: 1, output_tokens: 1, cached_tokens: 0 }),
             finish_reason: Some("stop".into()),
+            ..Default::default()
         })
     }
     async fn check(&self) -> Result<(), ProviderError> {

@@ -46,6 +46,7 @@ impl Provider for Echo {
             model: "echo".into(),
             usage: None,
             finish_reason: None,
+            ..Default::default()
         })
     }
     async fn check(&self) -> Result<(), ProviderError> {

@@ -33,7 +33,13 @@ impl Provider for Rules {
             // A marker: Omega strips it from the reply and stores the language as a fact.
             text.push_str("\nLANG_SWITCH: French");
         }
-        Ok(ChatResponse { text, model: "rules-v1".into(), usage: None, finish_reason: Some("stop".into()) })
+        Ok(ChatResponse {
+            text,
+            model: "rules-v1".into(),
+            usage: None,
+            finish_reason: Some("stop".into()),
+            ..Default::default()
+        })
     }
 
     async fn check(&self) -> Result<(), ProviderError> {

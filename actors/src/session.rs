@@ -363,8 +363,10 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
             return;
         }
     };
+    let answered_by =
+        if response.provider.is_empty() { deps.provider_name.clone() } else { response.provider.clone() };
     let call = CallRecord {
-        provider: Some(deps.provider_name.clone()),
+        provider: Some(answered_by),
         model: Some(response.model.clone()),
         input_tokens: response.usage.map(|u| u.input_tokens as i64),
         output_tokens: response.usage.map(|u| u.output_tokens as i64),

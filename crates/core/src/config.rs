@@ -117,6 +117,8 @@ pub struct ProviderConfig {
     /// Attempts per call, the first included, when a failure can pass (connection errors, 429,
     /// 5xx, overloaded); `retry-after` is honoured.
     pub max_attempts: u32,
+    /// Providers to try, in order, when the default one cannot answer.
+    pub fallback: Vec<String>,
     pub openai: OpenAiConfig,
     pub anthropic: AnthropicConfig,
 }
@@ -127,6 +129,7 @@ impl Default for ProviderConfig {
             default: "openai".into(),
             max_concurrent: 4,
             max_attempts: 4,
+            fallback: Vec::new(),
             openai: OpenAiConfig::default(),
             anthropic: AnthropicConfig::default(),
         }
@@ -761,6 +764,19 @@ fn validate(c: &Config) -> Vec<(String, String)> {
                 PROVIDERS.join(", ")
             ),
         );
+    }
+    for (i, name) in c.provider.fallback.iter().enumerate() {
+        if !PROVIDERS.contains(&name.as_str()) {
+            bad(
+                "provider.fallback",
+                format!("unknown provider \"{name}\" (this build has: {})", PROVIDERS.join(", ")),
+            );
+        } else if *name == c.provider.default || c.provider.fallback[..i].contains(name) {
+            bad(
+                "provider.fallback",
+                format!("\"{name}\" is listed twice (the default provider is tried first anyway)"),
+            );
+        }
     }
     if c.provider.max_attempts == 0 || c.provider.max_attempts > 10 {
         bad("provider.max_attempts", "must be between 1 and 10".into());

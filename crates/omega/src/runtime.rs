@@ -16,6 +16,7 @@ use omega_core::{Config, Inbound};
 use omega_memory::Store;
 use omega_providers::Provider;
 use omega_providers::anthropic::AnthropicProvider;
+use omega_providers::fallback::Fallback;
 use omega_providers::openai::OpenAiProvider;
 use omega_providers::retry::{RetryPolicy, Retrying};
 use parking_lot::RwLock;
@@ -132,12 +133,17 @@ impl RuntimeBuilder {
         let lock = lock_data_dir(&data_dir)?;
         let store = Store::open(&config.db_path()).await?;
 
-        let base: Arc<dyn Provider> = match self.provider {
+        let policy = RetryPolicy { max_attempts: config.provider.max_attempts, ..RetryPolicy::default() };
+        let retrying =
+            |p: Arc<dyn Provider>| -> Arc<dyn Provider> { Arc::new(Retrying::new(p, policy.clone())) };
+        let primary = match self.provider {
             Some(p) => p,
             None => build_provider(&config, &config.provider.default),
         };
-        let policy = RetryPolicy { max_attempts: config.provider.max_attempts, ..RetryPolicy::default() };
-        let provider: Arc<dyn Provider> = Arc::new(Retrying::new(base, policy));
+        let mut chain = vec![retrying(primary)];
+        chain.extend(config.provider.fallback.iter().map(|name| retrying(build_provider(&config, name))));
+        let provider: Arc<dyn Provider> =
+            if chain.len() == 1 { chain.remove(0) } else { Arc::new(Fallback::new(chain)) };
         let mut policy = AuthPolicy::new(config.auth.enabled);
         if config.channel.terminal.enabled {
             // The terminal is the machine's owner.

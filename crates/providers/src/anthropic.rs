@@ -119,6 +119,7 @@ impl AnthropicProvider {
         })?;
         let text = m.content.iter().filter_map(|b| b.text.as_deref()).collect::<Vec<_>>().join("");
         Ok(ChatResponse {
+            provider: "anthropic".into(),
             text,
             model: m.model.unwrap_or_else(|| req.model.clone()),
             usage: m.usage.map(Into::into),
@@ -186,6 +187,7 @@ impl AnthropicProvider {
             )));
         }
         Ok(ChatResponse {
+            provider: "anthropic".into(),
             text,
             model: model.unwrap_or_else(|| req.model.clone()),
             usage: Some(usage),

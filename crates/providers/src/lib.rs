@@ -8,6 +8,8 @@
 pub mod anthropic;
 /// What can go wrong, in terms a caller can act on and a person can read.
 pub mod error;
+/// Failover to the next provider.
+pub mod fallback;
 /// OpenAI chat completions, and every server that speaks it.
 pub mod openai;
 /// Retries with back-off for any provider.

@@ -130,6 +130,7 @@ impl OpenAiProvider {
             .next()
             .ok_or_else(|| self.at(&endpoint).malformed("no choices in the response"))?;
         Ok(ChatResponse {
+            provider: self.name.clone(),
             text: choice.message.and_then(|m| m.content).unwrap_or_default(),
             model: parsed.model.unwrap_or_else(|| req.model.clone()),
             usage: parsed.usage.map(Into::into),
@@ -192,7 +193,13 @@ impl OpenAiProvider {
                 .at(&endpoint)
                 .truncated(format!("the stream ended after {} characters without finishing", text.len())));
         }
-        Ok(ChatResponse { text, model: model.unwrap_or_else(|| req.model.clone()), usage, finish_reason })
+        Ok(ChatResponse {
+            provider: self.name.clone(),
+            text,
+            model: model.unwrap_or_else(|| req.model.clone()),
+            usage,
+            finish_reason,
+        })
     }
 }
 

@@ -105,8 +105,11 @@ pub struct Usage {
     pub cached_tokens: u64,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatResponse {
+    /// The provider that answered (with fallbacks, not always the first one asked); empty = the
+    /// one that was called.
+    pub provider: String,
     pub text: String,
     /// The model that answered, as the server named it.
     pub model: String,

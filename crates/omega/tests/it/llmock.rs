@@ -48,3 +48,22 @@ async fn switching_the_default_provider_to_anthropic_needs_one_line() {
     assert!(log.contains("/anthropic/v1/messages") || log.contains("anthropic"), "{log}");
     rt.shutdown().await;
 }
+
+#[actix_rt::test]
+async fn when_the_default_provider_is_down_the_fallback_answers_and_the_audit_says_so() {
+    let mock = tokio::task::spawn_blocking(Llmock::start).await.unwrap();
+    let home = TempHome::new();
+    let mut c = omega::Config::default();
+    c.omega.data_dir = home.data_dir().display().to_string();
+    c.provider.max_attempts = 1;
+    c.provider.openai.base_url = format!("http://127.0.0.1:{}/v1", omega_testkit::peers::free_port());
+    c.provider.fallback = vec!["anthropic".into()];
+    c.provider.anthropic.base_url = format!("http://127.0.0.1:{}/anthropic", mock.port);
+    c.provider.anthropic.api_key = omega_core::Secret::new("sk-ant-test");
+    let rt = omega::Runtime::builder(c).http(false).local_channel("app").start().await.unwrap();
+    let r = rt.ask("app", "zed", "anyone home?").await.unwrap();
+    assert_eq!(r.kind, OutboundKind::Reply, "{}", r.text);
+    let audit = rt.store().recent_audit(1).await.unwrap();
+    assert_eq!(audit[0].provider.as_deref(), Some("anthropic"), "the audit names who answered");
+    rt.shutdown().await;
+}
