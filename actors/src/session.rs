@@ -50,6 +50,10 @@ pub struct SessionSettings {
     pub vision: bool,
     /// Channels that show answers while they are generated ([`crate::channel::Preview`]).
     pub preview_channels: Vec<String>,
+    /// Prices from the config, on top of the built-in table.
+    pub prices: std::collections::BTreeMap<String, omega_core::config::Price>,
+    /// Daily spending caps.
+    pub budget: omega_core::config::BudgetConfig,
     /// Test hook: a session panics when a message contains this text. Never set by config.
     #[doc(hidden)]
     pub panic_on: Option<String>,
@@ -66,6 +70,8 @@ impl Default for SessionSettings {
             max_resumes: 2,
             vision: false,
             preview_channels: Vec::new(),
+            prices: Default::default(),
+            budget: Default::default(),
             panic_on: None,
         }
     }
@@ -330,6 +336,11 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
             return;
         }
     };
+    if let Some(refusal) = over_budget(&deps, &job, &request).await {
+        let call = CallRecord { provider: Some(deps.provider_name.clone()), ..Default::default() };
+        finish(&deps, &job, OutboundKind::Error, refusal, Some("daily budget reached".into()), call).await;
+        return;
+    }
     let deltas = deps.settings.preview_channels.contains(&job.channel).then(|| spawn_previews(&deps, &job));
     let result = deps.provider.send(Complete { request, deltas }).await;
     let latency = Some(started.elapsed().as_millis() as i64);
@@ -370,7 +381,9 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
         model: Some(response.model.clone()),
         input_tokens: response.usage.map(|u| u.input_tokens as i64),
         output_tokens: response.usage.map(|u| u.output_tokens as i64),
-        cost_usd: None,
+        cost_usd: response
+            .usage
+            .and_then(|u| omega_providers::pricing::cost_usd(&response.model, &u, &deps.settings.prices)),
         latency_ms: latency,
     };
     let processed = match deps.markers.send(ProcessOutput { text: response.text }).await {
@@ -391,11 +404,96 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
     finish(&deps, &job, OutboundKind::Reply, text, None, call).await;
 }
 
+/// The start of the user's day, in UTC milliseconds.
+fn start_of_today(tz: chrono_tz::Tz) -> i64 {
+    use chrono::TimeZone;
+    let now = Utc::now().with_timezone(&tz);
+    let midnight = now.date_naive().and_hms_opt(0, 0, 0).unwrap_or_default();
+    tz.from_local_datetime(&midnight)
+        .earliest()
+        .map(|t| t.timestamp_millis())
+        .unwrap_or(now.timestamp_millis())
+}
+
+/// Refuse a call that would take the sender (or everyone) over today's cap. The call's prompt is
+/// estimated at four characters a token and priced at the model's input rate; the answer's cost
+/// cannot be known in advance, so a cap can be overshot by at most one answer.
+async fn over_budget(deps: &SessionDeps, job: &Job, request: &ChatRequest) -> Option<String> {
+    let b = &deps.settings.budget;
+    let capped = b.daily_usd_per_sender > 0.0
+        || b.daily_tokens_per_sender > 0
+        || b.daily_usd_total > 0.0
+        || b.daily_tokens_total > 0;
+    if !capped {
+        return None;
+    }
+    let since = start_of_today(deps.settings.timezone);
+    let chars: usize = request.system.len() + request.messages.iter().map(|m| m.content.len()).sum::<usize>();
+    let est_tokens = (chars / 4) as i64;
+    let est_usd = omega_providers::pricing::price_for(&request.model, &deps.settings.prices)
+        .map_or(0.0, |p| est_tokens as f64 * p.input_per_mtok / 1_000_000.0);
+    let tz = deps.settings.timezone.name();
+    let mine = deps.store.spend_since(Some((&job.channel, &job.sender_id)), since).await.ok()?;
+    if b.daily_usd_per_sender > 0.0 && mine.usd + est_usd > b.daily_usd_per_sender {
+        return Some(format!(
+            "You've reached today's budget: ${:.4} of ${:.2} spent. It resets at midnight ({tz}); the owner can raise [budget] daily_usd_per_sender.",
+            mine.usd, b.daily_usd_per_sender
+        ));
+    }
+    if b.daily_tokens_per_sender > 0 && mine.tokens + est_tokens > b.daily_tokens_per_sender as i64 {
+        return Some(format!(
+            "You've reached today's token budget: {} of {} tokens used. It resets at midnight ({tz}); the owner can raise [budget] daily_tokens_per_sender.",
+            mine.tokens, b.daily_tokens_per_sender
+        ));
+    }
+    if b.daily_usd_total > 0.0 || b.daily_tokens_total > 0 {
+        let all = deps.store.spend_since(None, since).await.ok()?;
+        if (b.daily_usd_total > 0.0 && all.usd + est_usd > b.daily_usd_total)
+            || (b.daily_tokens_total > 0 && all.tokens + est_tokens > b.daily_tokens_total as i64)
+        {
+            return Some(format!(
+                "Omega has reached today's overall budget (${:.4}, {} tokens used). It resets at midnight ({tz}).",
+                all.usd, all.tokens
+            ));
+        }
+    }
+    None
+}
+
+/// `/usage`: today's spend, the sender's and everyone's, against the caps.
+async fn usage_report(deps: &SessionDeps, job: &Job) -> String {
+    let since = start_of_today(deps.settings.timezone);
+    let (mine, all) = match (
+        deps.store.spend_since(Some((&job.channel, &job.sender_id)), since).await,
+        deps.store.spend_since(None, since).await,
+    ) {
+        (Ok(m), Ok(a)) => (m, a),
+        (Err(e), _) | (_, Err(e)) => return format!("I couldn't read the usage (database error: {e})."),
+    };
+    let b = &deps.settings.budget;
+    let cap = |usd: f64| if usd > 0.0 { format!(" of ${usd:.2}") } else { String::new() };
+    let tcap = |t: u64| if t > 0 { format!(" of {t}") } else { String::new() };
+    format!(
+        "Today ({}):\nYou: ${:.4}{} and {} tokens{} in {} messages.\nEveryone: ${:.4}{} and {} tokens{}.",
+        deps.settings.timezone.name(),
+        mine.usd,
+        cap(b.daily_usd_per_sender),
+        mine.tokens,
+        tcap(b.daily_tokens_per_sender),
+        mine.calls,
+        all.usd,
+        cap(b.daily_usd_total),
+        all.tokens,
+        tcap(b.daily_tokens_total),
+    )
+}
+
 /// Answer a slash command without the AI.
 async fn run_command(deps: &SessionDeps, job: &Job, command: omega_core::commands::Command) -> String {
     use omega_core::commands::{Command, help_text};
     match command {
         Command::Help => help_text(&deps.settings.agent_name),
+        Command::Usage => usage_report(deps, job).await,
         Command::Approve(code) if code.is_empty() => {
             "Usage: /approve CODE (the code the person was given).".into()
         }

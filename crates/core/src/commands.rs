@@ -6,11 +6,14 @@ pub enum Command {
     Help,
     /// Let in the sender who was given this pairing code (empty = no code given).
     Approve(String),
+    /// Today's spend against the budget.
+    Usage,
 }
 
 /// The commands a channel should advertise (e.g. Telegram's command menu): (name, description).
 pub const MENU: &[(&str, &str)] = &[
     ("help", "What Omega can do and how to use it"),
+    ("usage", "What you (and everyone) spent today"),
     ("approve", "Let in someone who was given a pairing code"),
 ];
 
@@ -22,6 +25,7 @@ impl Command {
         let name = name.split('@').next().unwrap_or(name).to_ascii_lowercase();
         match name.as_str() {
             "help" | "start" => Some(Command::Help),
+            "usage" => Some(Command::Usage),
             "approve" => Some(Command::Approve(text.split_whitespace().nth(1).unwrap_or("").to_owned())),
             _ => None,
         }
@@ -35,6 +39,7 @@ pub fn help_text(agent_name: &str) -> String {
          think out loud, tell me about yourself — I remember our conversations.\n\n\
          Commands:\n\
          /help — this message\n\
+         /usage — what you and everyone spent today\n\
          /approve CODE — let in someone who was given a pairing code\n\n\
          More commands (tasks, memory, projects) are on their way."
     )

@@ -31,6 +31,35 @@ pub struct Config {
     pub memory: MemoryConfig,
     pub session: SessionConfig,
     pub voice: VoiceConfig,
+    pub budget: BudgetConfig,
+    /// Prices per model, USD per million tokens, on top of the built-in table:
+    /// `[prices."gpt-4o"] input_per_mtok = 2.5`. A model name matches its longest listed prefix.
+    pub prices: std::collections::BTreeMap<String, Price>,
+}
+
+/// What a model costs, USD per million tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Price {
+    pub input_per_mtok: f64,
+    pub output_per_mtok: f64,
+    /// Prompt tokens served from the provider's cache; defaults to the input price.
+    #[serde(default)]
+    pub cached_input_per_mtok: Option<f64>,
+}
+
+/// `[budget]`: daily spending caps (the day is the user's, in `omega.timezone`). 0 = no cap.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct BudgetConfig {
+    /// USD one sender may spend per day.
+    pub daily_usd_per_sender: f64,
+    /// Tokens (in + out) one sender may use per day.
+    pub daily_tokens_per_sender: u64,
+    /// USD all senders together may spend per day.
+    pub daily_usd_total: f64,
+    /// Tokens all senders together may use per day.
+    pub daily_tokens_total: u64,
 }
 
 /// `[voice]`: transcription of voice messages, through an OpenAI-compatible
@@ -778,6 +807,22 @@ fn validate(c: &Config) -> Vec<(String, String)> {
             );
         }
     }
+    for (key, v) in [
+        ("budget.daily_usd_per_sender", c.budget.daily_usd_per_sender),
+        ("budget.daily_usd_total", c.budget.daily_usd_total),
+    ] {
+        if !(v.is_finite() && v >= 0.0) {
+            bad(key, "must be 0 (no cap) or a positive amount of USD".into());
+        }
+    }
+    for (model, p) in &c.prices {
+        if [p.input_per_mtok, p.output_per_mtok, p.cached_input_per_mtok.unwrap_or(0.0)]
+            .iter()
+            .any(|x| !(x.is_finite() && *x >= 0.0))
+        {
+            bad(&format!("prices.{model}"), "prices must be zero or positive".into());
+        }
+    }
     if c.provider.max_attempts == 0 || c.provider.max_attempts > 10 {
         bad("provider.max_attempts", "must be between 1 and 10".into());
     }
@@ -857,18 +902,35 @@ fn strsim_closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> 
 pub struct KeyTree {
     keys: BTreeSet<String>,
     sections: BTreeSet<String>,
+    /// Sections whose keys are free names (maps), e.g. `prices`.
+    maps: BTreeSet<String>,
 }
 
 impl KeyTree {
     pub fn of_config() -> Self {
         let schema = serde_json::to_value(schemars::schema_for!(Config)).expect("schema");
-        let mut tree = Self { keys: BTreeSet::new(), sections: BTreeSet::new() };
+        let mut tree = Self { keys: BTreeSet::new(), sections: BTreeSet::new(), maps: BTreeSet::new() };
         tree.walk(&schema, &schema, "");
         tree
     }
 
     fn walk(&mut self, root: &serde_json::Value, node: &serde_json::Value, prefix: &str) {
         let node = resolve(root, node);
+        // A map (`[prices."gpt-4o"]`): any name is a valid key, and its value has the shape of
+        // `additionalProperties`.
+        if let Some(values) = node.get("additionalProperties").filter(|v| v.is_object()) {
+            self.sections.insert(prefix.to_owned());
+            self.maps.insert(prefix.to_owned());
+            let mut shape = Self { keys: BTreeSet::new(), sections: BTreeSet::new(), maps: BTreeSet::new() };
+            shape.walk(root, values, "*");
+            for k in shape.keys {
+                self.keys.insert(format!("{prefix}.{k}"));
+            }
+            for k in shape.sections {
+                self.sections.insert(format!("{prefix}.{k}"));
+            }
+            return;
+        }
         let Some(props) = node.get("properties").and_then(|p| p.as_object()) else {
             return;
         };
@@ -883,16 +945,27 @@ impl KeyTree {
     }
 
     pub fn contains(&self, key: &str) -> bool {
-        self.keys.contains(key)
+        self.keys.contains(key) || self.keys.contains(&self.pattern(key))
+    }
+
+    /// `prices.gpt-4o.input_per_mtok` → `prices.*.input_per_mtok` when `prices` is a map.
+    fn pattern(&self, key: &str) -> String {
+        for map in &self.maps {
+            if let Some(rest) = key.strip_prefix(&format!("{map}.")) {
+                let tail = rest.split_once('.').map(|(_, t)| format!(".{t}")).unwrap_or_default();
+                return format!("{map}.*{tail}");
+            }
+        }
+        key.to_owned()
     }
 
     pub fn is_section(&self, key: &str) -> bool {
-        self.sections.contains(key)
+        self.sections.contains(key) || self.sections.contains(&self.pattern(key))
     }
 
-    /// All valid keys that hold values (not sections).
+    /// All valid keys that hold values (not sections), map entries excluded.
     pub fn leaves(&self) -> impl Iterator<Item = &str> {
-        self.keys.iter().filter(|k| !self.sections.contains(*k)).map(String::as_str)
+        self.keys.iter().filter(|k| !self.sections.contains(*k) && !k.contains('*')).map(String::as_str)
     }
 
     /// The closest valid key: a sibling with a similar name, else any key with the same last

@@ -15,7 +15,43 @@ pub struct Denial {
     pub reason: String,
 }
 
+/// What was spent in a period.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Spend {
+    pub usd: f64,
+    pub tokens: i64,
+    pub calls: i64,
+}
+
 impl Store {
+    /// Spend recorded in the audit log since `since_ms`: of one sender (`Some((channel, sender))`)
+    /// or of everyone (`None`).
+    pub async fn spend_since(&self, who: Option<(&str, &str)>, since_ms: i64) -> Result<Spend, MemoryError> {
+        let (usd, tokens, calls): (Option<f64>, Option<i64>, i64) = match who {
+            Some((channel, sender)) => {
+                sqlx::query_as(
+                    "SELECT SUM(cost_usd), SUM(COALESCE(input_tokens, 0) + COALESCE(output_tokens, 0)), COUNT(*)
+                     FROM audit_log WHERE created_at >= ? AND channel = ? AND sender_id = ? AND status != 'denied'",
+                )
+                .bind(since_ms)
+                .bind(channel)
+                .bind(sender)
+                .fetch_one(&self.read)
+                .await?
+            }
+            None => {
+                sqlx::query_as(
+                    "SELECT SUM(cost_usd), SUM(COALESCE(input_tokens, 0) + COALESCE(output_tokens, 0)), COUNT(*)
+                     FROM audit_log WHERE created_at >= ? AND status != 'denied'",
+                )
+                .bind(since_ms)
+                .fetch_one(&self.read)
+                .await?
+            }
+        };
+        Ok(Spend { usd: usd.unwrap_or(0.0), tokens: tokens.unwrap_or(0), calls })
+    }
+
     /// Record a denied message. Nothing else about it is stored.
     pub async fn audit_denied(&self, d: Denial) -> Result<(), MemoryError> {
         let at = crate::millis(Utc::now());

@@ -172,6 +172,8 @@ impl RuntimeBuilder {
             max_context_messages: config.memory.max_context_messages,
             max_resumes: 2,
             vision: provider.supports_vision(),
+            prices: config.prices.clone(),
+            budget: config.budget.clone(),
             preview_channels: if self.telegram
                 && config.channel.telegram.enabled
                 && config.channel.telegram.stream

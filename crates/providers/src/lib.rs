@@ -12,6 +12,8 @@ pub mod error;
 pub mod fallback;
 /// OpenAI chat completions, and every server that speaks it.
 pub mod openai;
+/// What a call cost.
+pub mod pricing;
 /// Retries with back-off for any provider.
 pub mod retry;
 /// Server-sent events, as OpenAI-style streaming uses them.

@@ -179,3 +179,36 @@ async fn a_graceful_shutdown_mid_answer_resumes_the_message_on_the_next_start() 
     assert_eq!((replies[0].kind.as_str(), replies[0].text.as_str()), ("reply", "echo: still there?"));
     rt.shutdown().await;
 }
+
+#[actix_rt::test]
+async fn a_daily_budget_stops_spending_before_the_call_and_usage_shows_it() {
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    let mut c = config(&home, &fake);
+    // Prompts free, each answer word a dollar: "echo: hello" costs $2.
+    c.prices.insert(
+        "test-model".into(),
+        omega_core::config::Price {
+            input_per_mtok: 0.0,
+            output_per_mtok: 1_000_000.0,
+            cached_input_per_mtok: None,
+        },
+    );
+    c.budget.daily_usd_per_sender = 1.5;
+    let rt = start(c).await;
+    assert_eq!(rt.ask("app", "kay", "hello").await.unwrap().text, "echo: hello");
+    let audit = rt.store().recent_audit(1).await.unwrap();
+    assert_eq!(audit[0].cost_usd, Some(2.0), "cost recorded from usage × price");
+    let refused = rt.ask("app", "kay", "and again").await.unwrap();
+    assert_eq!(refused.kind, OutboundKind::Error);
+    assert!(refused.text.starts_with("You've reached today's budget: $2.0000 of $1.50"), "{}", refused.text);
+    assert_eq!(fake.request_count(), 1, "the refused call was never made");
+    // Someone else still has their own budget.
+    assert_eq!(rt.ask("app", "lou", "hi").await.unwrap().text, "echo: hi");
+    let usage = rt.ask("app", "kay", "/usage").await.unwrap();
+    assert!(
+        usage.text.contains("You: $2.0000 of $1.50") && usage.text.contains("Everyone: $4.0000"),
+        "{}",
+        usage.text
+    );
+    rt.shutdown().await;
+}
