@@ -150,6 +150,8 @@ pub struct ProviderConfig {
     pub fallback: Vec<String>,
     pub openai: OpenAiConfig,
     pub anthropic: AnthropicConfig,
+    /// `[provider.openrouter]`: OpenRouter (the OpenAI wire; a key is required).
+    pub openrouter: OpenAiConfig,
 }
 
 impl Default for ProviderConfig {
@@ -161,12 +163,18 @@ impl Default for ProviderConfig {
             fallback: Vec::new(),
             openai: OpenAiConfig::default(),
             anthropic: AnthropicConfig::default(),
+            openrouter: OpenAiConfig {
+                base_url: "https://openrouter.ai/api/v1".into(),
+                model: "anthropic/claude-sonnet-4".into(),
+                model_complex: "anthropic/claude-opus-4".into(),
+                ..OpenAiConfig::default()
+            },
         }
     }
 }
 
 /// The providers this build knows, in the order `omega status` lists them.
-pub const PROVIDERS: &[&str] = &["openai", "anthropic"];
+pub const PROVIDERS: &[&str] = &["openai", "anthropic", "openrouter"];
 
 /// `[provider.anthropic]`: Anthropic's Messages API.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -623,6 +631,7 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, ConfigError> {
         let slot = match *key {
             "provider.openai.api_key" => &mut config.provider.openai.api_key,
             "provider.anthropic.api_key" => &mut config.provider.anthropic.api_key,
+            "provider.openrouter.api_key" => &mut config.provider.openrouter.api_key,
             "channel.telegram.bot_token" => &mut config.channel.telegram.bot_token,
             _ => continue,
         };

@@ -292,6 +292,7 @@ impl RuntimeBuilder {
 pub fn build_provider(config: &Config, name: &str) -> Arc<dyn Provider> {
     match name {
         "anthropic" => Arc::new(AnthropicProvider::new(config.provider.anthropic.clone())),
+        "openrouter" => Arc::new(OpenAiProvider::openrouter(config.provider.openrouter.clone())),
         _ => Arc::new(OpenAiProvider::new(config.provider.openai.clone())),
     }
 }

@@ -23,6 +23,8 @@ pub struct OpenAiProvider {
     name: String,
     config: OpenAiConfig,
     http: reqwest::Client,
+    /// Extra headers every request carries (OpenRouter's attribution).
+    headers: Vec<(&'static str, String)>,
 }
 
 impl OpenAiProvider {
@@ -30,9 +32,19 @@ impl OpenAiProvider {
         Self::named("openai", config)
     }
 
-    /// The same wire under another name (OpenRouter and friends reuse it).
+    /// The same wire under another name.
     pub fn named(name: &str, config: OpenAiConfig) -> Self {
-        Self { name: name.to_owned(), config, http: crate::wire::client() }
+        Self { name: name.to_owned(), config, http: crate::wire::client(), headers: Vec::new() }
+    }
+
+    /// OpenRouter: the OpenAI wire, a key always required, and its attribution headers.
+    pub fn openrouter(config: OpenAiConfig) -> Self {
+        let mut p = Self::named("openrouter", config);
+        p.headers = vec![
+            ("HTTP-Referer", "https://github.com/omega-agent/omega".to_owned()),
+            ("X-Title", "Omega".to_owned()),
+        ];
+        p
     }
 
     fn endpoint(&self, path: &str) -> String {
@@ -44,21 +56,31 @@ impl OpenAiProvider {
         if !self.config.enabled {
             return Err(ProviderError::Disabled { provider: self.name.clone() });
         }
-        let official = self.config.base_url.trim_end_matches('/') == OPENAI_BASE_URL;
-        if official && self.config.api_key.is_empty() {
+        let hosted =
+            self.config.base_url.trim_end_matches('/') == OPENAI_BASE_URL || self.name == "openrouter";
+        if hosted && self.config.api_key.is_empty() {
+            let hint = if self.name == "openrouter" {
+                "set OPENROUTER_API_KEY or [provider.openrouter] api_key in omega.toml".to_owned()
+            } else {
+                format!(
+                    "set OPENAI_API_KEY or [provider.{0}] api_key in omega.toml, or point [provider.{0}] base_url \
+                     at an OpenAI-compatible server (llama.cpp, vLLM, LM Studio, Ollama's /v1)",
+                    self.name
+                )
+            };
             return Err(ProviderError::NotConfigured {
                 provider: self.name.clone(),
                 what: "no API key".into(),
-                hint: "set OPENAI_API_KEY or [provider.openai] api_key in omega.toml, or point \
-                       [provider.openai] base_url at an OpenAI-compatible server (llama.cpp, vLLM, \
-                       LM Studio, Ollama's /v1)"
-                    .into(),
+                hint,
             });
         }
         Ok(())
     }
 
-    fn authorized(&self, rb: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+    fn authorized(&self, mut rb: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        for (k, v) in &self.headers {
+            rb = rb.header(*k, v);
+        }
         if self.config.api_key.is_empty() { rb } else { rb.bearer_auth(self.config.api_key.expose()) }
     }
 

@@ -47,10 +47,17 @@ struct Step {
 pub struct Recorded {
     pub path: String,
     pub authorization: Option<String>,
+    /// Every header, names lower-cased.
+    pub headers: Vec<(String, String)>,
     pub body: Value,
 }
 
 impl Recorded {
+    /// A header's value.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
     /// The content of the last `user` message.
     pub fn last_user_message(&self) -> Option<String> {
         last_user(&self.body)
@@ -314,7 +321,17 @@ async fn chat(shared: web::Data<Shared>, req: HttpRequest, body: Bytes) -> HttpR
     let authorization = req.headers().get("authorization").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let step = {
         let mut st = shared.state.lock();
-        st.requests.push(Recorded { path: req.path().to_owned(), authorization, body: parsed.clone() });
+        let headers = req
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
+            .collect();
+        st.requests.push(Recorded {
+            path: req.path().to_owned(),
+            authorization,
+            headers,
+            body: parsed.clone(),
+        });
         st.queue
             .pop_front()
             .or_else(|| st.default.clone())

@@ -149,3 +149,24 @@ async fn official_endpoint_without_key_is_not_configured() {
     assert!(matches!(e, ProviderError::NotConfigured { .. }));
     assert!(e.user_message().contains("OPENAI_API_KEY"), "{}", e.user_message());
 }
+
+#[tokio::test]
+async fn openrouter_speaks_the_openai_wire_with_its_headers_and_needs_a_key() {
+    let fake = FakeOpenAi::start();
+    let cfg = OpenAiConfig {
+        base_url: fake.base_url(),
+        model: "openai/gpt-4o-mini".into(),
+        ..OpenAiConfig::default()
+    };
+    let e = OpenAiProvider::openrouter(cfg.clone()).complete(request("x"), None).await.unwrap_err();
+    assert!(e.user_message().contains("OPENROUTER_API_KEY"), "{}", e.user_message());
+    let p = OpenAiProvider::openrouter(OpenAiConfig { api_key: Secret::new("sk-or-test"), ..cfg });
+    let r = p.complete(request("via openrouter"), None).await.unwrap();
+    assert_eq!(r.text, "echo: via openrouter");
+    assert_eq!(r.provider, "openrouter");
+    let sent = &fake.requests()[0];
+    assert_eq!(sent.authorization.as_deref(), Some("Bearer sk-or-test"));
+    assert_eq!(sent.header("x-title"), Some("Omega"));
+    assert!(sent.header("http-referer").is_some());
+    assert_eq!(sent.body["model"], "openai/gpt-4o-mini");
+}
