@@ -152,6 +152,44 @@ pub struct ProviderConfig {
     pub anthropic: AnthropicConfig,
     /// `[provider.openrouter]`: OpenRouter (the OpenAI wire; a key is required).
     pub openrouter: OpenAiConfig,
+    pub ollama: OllamaConfig,
+}
+
+/// `[provider.ollama]`: a local Ollama server, native API.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct OllamaConfig {
+    /// Whether this provider may be used.
+    pub enabled: bool,
+    /// The server; requests go to `{base_url}/api/chat`.
+    pub base_url: String,
+    /// The model for everyday messages (as `ollama list` names it).
+    pub model: String,
+    /// The model for complex work.
+    pub model_complex: String,
+    /// Give up on a call after this many seconds (local models can be slow).
+    pub timeout_secs: u64,
+    /// Stream replies (newline-delimited JSON).
+    pub stream: bool,
+    /// Upper bound on tokens in one answer (`num_predict`).
+    pub max_tokens: u32,
+    /// The model can look at images (llava, llama3.2-vision, ...).
+    pub vision: bool,
+}
+
+impl Default for OllamaConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            base_url: "http://localhost:11434".into(),
+            model: "llama3.1:8b".into(),
+            model_complex: "llama3.1:8b".into(),
+            timeout_secs: 600,
+            stream: true,
+            max_tokens: 4096,
+            vision: false,
+        }
+    }
 }
 
 impl Default for ProviderConfig {
@@ -169,12 +207,13 @@ impl Default for ProviderConfig {
                 model_complex: "anthropic/claude-opus-4".into(),
                 ..OpenAiConfig::default()
             },
+            ollama: OllamaConfig::default(),
         }
     }
 }
 
 /// The providers this build knows, in the order `omega status` lists them.
-pub const PROVIDERS: &[&str] = &["openai", "anthropic", "openrouter"];
+pub const PROVIDERS: &[&str] = &["openai", "anthropic", "openrouter", "ollama"];
 
 /// `[provider.anthropic]`: Anthropic's Messages API.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

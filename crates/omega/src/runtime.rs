@@ -293,6 +293,7 @@ pub fn build_provider(config: &Config, name: &str) -> Arc<dyn Provider> {
     match name {
         "anthropic" => Arc::new(AnthropicProvider::new(config.provider.anthropic.clone())),
         "openrouter" => Arc::new(OpenAiProvider::openrouter(config.provider.openrouter.clone())),
+        "ollama" => Arc::new(omega_providers::ollama::OllamaProvider::new(config.provider.ollama.clone())),
         _ => Arc::new(OpenAiProvider::new(config.provider.openai.clone())),
     }
 }

@@ -109,8 +109,16 @@ pub(crate) fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
 
 /// An error body's message. OpenAI (`{"error":{"message"}}`), Anthropic
 /// (`{"type":"error","error":{"type","message"}}`) and Gemini (`{"error":{"code","message"}}`) all
-/// put it at `error.message`; anything else is shown as the start of the body.
+/// put it at `error.message`; Ollama sends `{"error":"..."}`; anything else is shown as the start
+/// of the body.
 pub(crate) fn error_message(body: &str) -> String {
+    #[derive(Deserialize)]
+    struct Flat {
+        error: String,
+    }
+    if let Ok(f) = serde_json::from_str::<Flat>(body) {
+        return f.error;
+    }
     #[derive(Deserialize)]
     struct Wrapper {
         error: Inner,
