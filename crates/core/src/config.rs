@@ -153,6 +153,47 @@ pub struct ProviderConfig {
     /// `[provider.openrouter]`: OpenRouter (the OpenAI wire; a key is required).
     pub openrouter: OpenAiConfig,
     pub ollama: OllamaConfig,
+    pub gemini: GeminiConfig,
+}
+
+/// `[provider.gemini]`: Google's Gemini API.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct GeminiConfig {
+    /// Whether this provider may be used.
+    pub enabled: bool,
+    /// The API root; requests go to `{base_url}/v1beta/models/{model}:generateContent`.
+    pub base_url: String,
+    /// `x-goog-api-key`; falls back to GEMINI_API_KEY.
+    pub api_key: Secret,
+    /// The model for everyday messages.
+    pub model: String,
+    /// The model for complex work.
+    pub model_complex: String,
+    /// Give up on a call after this many seconds.
+    pub timeout_secs: u64,
+    /// Stream replies (server-sent events).
+    pub stream: bool,
+    /// Upper bound on tokens in one answer.
+    pub max_tokens: u32,
+    /// The model can look at images.
+    pub vision: bool,
+}
+
+impl Default for GeminiConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            base_url: "https://generativelanguage.googleapis.com".into(),
+            api_key: Secret::default(),
+            model: "gemini-2.5-flash".into(),
+            model_complex: "gemini-2.5-pro".into(),
+            timeout_secs: 120,
+            stream: true,
+            max_tokens: 8192,
+            vision: true,
+        }
+    }
 }
 
 /// `[provider.ollama]`: a local Ollama server, native API.
@@ -208,12 +249,13 @@ impl Default for ProviderConfig {
                 ..OpenAiConfig::default()
             },
             ollama: OllamaConfig::default(),
+            gemini: GeminiConfig::default(),
         }
     }
 }
 
 /// The providers this build knows, in the order `omega status` lists them.
-pub const PROVIDERS: &[&str] = &["openai", "anthropic", "openrouter", "ollama"];
+pub const PROVIDERS: &[&str] = &["openai", "anthropic", "openrouter", "ollama", "gemini"];
 
 /// `[provider.anthropic]`: Anthropic's Messages API.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -671,6 +713,7 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, ConfigError> {
             "provider.openai.api_key" => &mut config.provider.openai.api_key,
             "provider.anthropic.api_key" => &mut config.provider.anthropic.api_key,
             "provider.openrouter.api_key" => &mut config.provider.openrouter.api_key,
+            "provider.gemini.api_key" => &mut config.provider.gemini.api_key,
             "channel.telegram.bot_token" => &mut config.channel.telegram.bot_token,
             _ => continue,
         };

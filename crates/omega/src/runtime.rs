@@ -294,6 +294,7 @@ pub fn build_provider(config: &Config, name: &str) -> Arc<dyn Provider> {
         "anthropic" => Arc::new(AnthropicProvider::new(config.provider.anthropic.clone())),
         "openrouter" => Arc::new(OpenAiProvider::openrouter(config.provider.openrouter.clone())),
         "ollama" => Arc::new(omega_providers::ollama::OllamaProvider::new(config.provider.ollama.clone())),
+        "gemini" => Arc::new(omega_providers::gemini::GeminiProvider::new(config.provider.gemini.clone())),
         _ => Arc::new(OpenAiProvider::new(config.provider.openai.clone())),
     }
 }

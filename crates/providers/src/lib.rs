@@ -10,6 +10,8 @@ pub mod anthropic;
 pub mod error;
 /// Failover to the next provider.
 pub mod fallback;
+/// Google's Gemini API.
+pub mod gemini;
 /// Ollama's native chat API.
 pub mod ollama;
 /// OpenAI chat completions, and every server that speaks it.
