@@ -381,9 +381,11 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
         model: Some(response.model.clone()),
         input_tokens: response.usage.map(|u| u.input_tokens as i64),
         output_tokens: response.usage.map(|u| u.output_tokens as i64),
-        cost_usd: response
-            .usage
-            .and_then(|u| omega_providers::pricing::cost_usd(&response.model, &u, &deps.settings.prices)),
+        cost_usd: response.cost_usd.or_else(|| {
+            response
+                .usage
+                .and_then(|u| omega_providers::pricing::cost_usd(&response.model, &u, &deps.settings.prices))
+        }),
         latency_ms: latency,
     };
     let processed = match deps.markers.send(ProcessOutput { text: response.text }).await {

@@ -154,6 +154,58 @@ pub struct ProviderConfig {
     pub openrouter: OpenAiConfig,
     pub ollama: OllamaConfig,
     pub gemini: GeminiConfig,
+    #[serde(rename = "claude-code")]
+    pub claude_code: ClaudeCodeConfig,
+}
+
+/// `[provider.claude-code]`: the Claude Code CLI, run as a subprocess per call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct ClaudeCodeConfig {
+    /// Whether this provider may be used.
+    pub enabled: bool,
+    /// The `claude` executable (a name on PATH, or a path).
+    pub binary: String,
+    /// The model for everyday messages.
+    pub model: String,
+    /// The model for complex work.
+    pub model_complex: String,
+    /// Turns (model calls and tool uses) per run.
+    pub max_turns: u32,
+    /// How often a run that hit `max_turns` is resumed before giving up.
+    pub max_resume_attempts: u32,
+    /// Tools the CLI may use without asking (e.g. ["Read", "Bash"]); [] = the CLI's defaults,
+    /// which refuse anything that needs permission.
+    pub allowed_tools: Vec<String>,
+    /// Give up on a call (and kill the CLI's process group) after this many seconds.
+    pub timeout_secs: u64,
+    /// Passed as CLAUDE_CODE_OAUTH_TOKEN (from `claude setup-token`); "" = the CLI's own login.
+    pub oauth_token: Secret,
+    /// Passed as ANTHROPIC_API_KEY; "" = none.
+    pub api_key: Secret,
+    /// Passed as ANTHROPIC_BASE_URL (an Anthropic-compatible server); "" = Anthropic's.
+    pub base_url: String,
+    /// HOME for the CLI (where its login and sessions live); "" = Omega's HOME.
+    pub home: String,
+}
+
+impl Default for ClaudeCodeConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            binary: "claude".into(),
+            model: "claude-sonnet-4-6".into(),
+            model_complex: "claude-opus-4-6".into(),
+            max_turns: 25,
+            max_resume_attempts: 3,
+            allowed_tools: Vec::new(),
+            timeout_secs: 3600,
+            oauth_token: Secret::default(),
+            api_key: Secret::default(),
+            base_url: String::new(),
+            home: String::new(),
+        }
+    }
 }
 
 /// `[provider.gemini]`: Google's Gemini API.
@@ -250,12 +302,13 @@ impl Default for ProviderConfig {
             },
             ollama: OllamaConfig::default(),
             gemini: GeminiConfig::default(),
+            claude_code: ClaudeCodeConfig::default(),
         }
     }
 }
 
 /// The providers this build knows, in the order `omega status` lists them.
-pub const PROVIDERS: &[&str] = &["openai", "anthropic", "openrouter", "ollama", "gemini"];
+pub const PROVIDERS: &[&str] = &["openai", "anthropic", "openrouter", "ollama", "gemini", "claude-code"];
 
 /// `[provider.anthropic]`: Anthropic's Messages API.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -660,7 +713,7 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, ConfigError> {
         if !rest.contains("__") {
             continue;
         }
-        let key = rest.to_ascii_lowercase().split("__").collect::<Vec<_>>().join(".");
+        let key = keys.from_env(&rest.to_ascii_lowercase().split("__").collect::<Vec<_>>().join("."));
         if !keys.contains(&key) {
             problems.push(Problem::UnknownKey {
                 suggestion: keys.suggest(&key),
@@ -1039,6 +1092,36 @@ impl KeyTree {
         self.keys.contains(key) || self.keys.contains(&self.pattern(key))
     }
 
+    /// Environment variables cannot carry `-`: `provider.claude_code.model` means
+    /// `provider.claude-code.model` when only the latter exists.
+    pub fn from_env(&self, key: &str) -> String {
+        if self.contains(key) {
+            return key.to_owned();
+        }
+        let mut out: Vec<String> = Vec::new();
+        for part in key.split('.') {
+            let plain = [out.join("."), part.to_owned()]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(".");
+            let dashed_part = part.replace('_', "-");
+            let dashed = [out.join("."), dashed_part.clone()]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(".");
+            if !self.keys.contains(&plain) && self.keys.contains(&dashed) {
+                out.push(dashed_part);
+            } else {
+                out.push(part.to_owned());
+            }
+        }
+        out.join(".")
+    }
+
     /// `prices.gpt-4o.input_per_mtok` → `prices.*.input_per_mtok` when `prices` is a map.
     fn pattern(&self, key: &str) -> String {
         for map in &self.maps {
@@ -1148,6 +1231,13 @@ mod tests {
         let e = err("[api\nport = 1\n", &[]);
         assert!(e.contains("line 1"), "{e}");
         assert!(e.contains("invalid TOML"), "{e}");
+    }
+
+    #[test]
+    fn env_vars_reach_dashed_keys() {
+        let f = write("");
+        let c = load(&opts(f.path(), &[("OMEGA_PROVIDER__CLAUDE_CODE__MAX_TURNS", "7")])).unwrap().config;
+        assert_eq!(c.provider.claude_code.max_turns, 7);
     }
 
     #[test]

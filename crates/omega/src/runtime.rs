@@ -295,6 +295,10 @@ pub fn build_provider(config: &Config, name: &str) -> Arc<dyn Provider> {
         "openrouter" => Arc::new(OpenAiProvider::openrouter(config.provider.openrouter.clone())),
         "ollama" => Arc::new(omega_providers::ollama::OllamaProvider::new(config.provider.ollama.clone())),
         "gemini" => Arc::new(omega_providers::gemini::GeminiProvider::new(config.provider.gemini.clone())),
+        "claude-code" => Arc::new(omega_providers::claude_code::ClaudeCodeProvider::new(
+            config.provider.claude_code.clone(),
+            config.data_dir().join("workspace"),
+        )),
         _ => Arc::new(OpenAiProvider::new(config.provider.openai.clone())),
     }
 }

@@ -124,6 +124,7 @@ impl AnthropicProvider {
             model: m.model.unwrap_or_else(|| req.model.clone()),
             usage: m.usage.map(Into::into),
             finish_reason: m.stop_reason,
+            cost_usd: None,
         })
     }
 
@@ -192,6 +193,7 @@ impl AnthropicProvider {
             model: model.unwrap_or_else(|| req.model.clone()),
             usage: Some(usage),
             finish_reason: stop,
+            cost_usd: None,
         })
     }
 }

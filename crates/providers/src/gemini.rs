@@ -185,6 +185,7 @@ impl Provider for GeminiProvider {
             model: model.unwrap_or_else(|| request.model.clone()),
             usage: Some(usage),
             finish_reason: finish,
+            cost_usd: None,
         })
     }
 

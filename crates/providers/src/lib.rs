@@ -6,6 +6,8 @@
 
 /// Anthropic's Messages API.
 pub mod anthropic;
+/// The Claude Code CLI as a subprocess.
+pub mod claude_code;
 /// What can go wrong, in terms a caller can act on and a person can read.
 pub mod error;
 /// Failover to the next provider.

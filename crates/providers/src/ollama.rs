@@ -146,6 +146,7 @@ impl Provider for OllamaProvider {
                     cached_tokens: 0,
                 }),
                 finish_reason: l.done_reason,
+                cost_usd: None,
             }),
             _ => Err(self
                 .at(&url)

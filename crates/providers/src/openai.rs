@@ -157,6 +157,7 @@ impl OpenAiProvider {
             model: parsed.model.unwrap_or_else(|| req.model.clone()),
             usage: parsed.usage.map(Into::into),
             finish_reason: choice.finish_reason,
+            cost_usd: None,
         })
     }
 
@@ -221,6 +222,7 @@ impl OpenAiProvider {
             model: model.unwrap_or_else(|| req.model.clone()),
             usage,
             finish_reason,
+            cost_usd: None,
         })
     }
 }

@@ -116,6 +116,9 @@ pub struct ChatResponse {
     pub usage: Option<Usage>,
     /// Why generation stopped (`stop`, `length`, ...), when the server says.
     pub finish_reason: Option<String>,
+    /// What the call cost, when the provider reports it (the Claude Code CLI does); otherwise it
+    /// is computed from usage and the price table.
+    pub cost_usd: Option<f64>,
 }
 
 /// Where streamed text goes while a reply is generated.

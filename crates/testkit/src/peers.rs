@@ -69,6 +69,33 @@ pub fn install_llmock() -> PathBuf {
     })
 }
 
+/// The Claude Code CLI version the tests are written against.
+pub const CLAUDE_CODE_VERSION: &str = "2.1.331";
+
+/// Install the real Claude Code CLI into `target/peers/claude` (npm) and return its executable.
+pub fn install_claude() -> PathBuf {
+    locked("claude", || {
+        let dir = peers_dir().join("claude");
+        let exe = dir.join("node_modules").join(".bin").join("claude");
+        let ok = Command::new(&exe)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(CLAUDE_CODE_VERSION));
+        if ok {
+            return exe;
+        }
+        std::fs::create_dir_all(&dir).expect("create target/peers/claude");
+        run(
+            Command::new("npm")
+                .args(["install", "--silent", "--prefix"])
+                .arg(&dir)
+                .arg(format!("@anthropic-ai/claude-code@{CLAUDE_CODE_VERSION}")),
+            "npm install @anthropic-ai/claude-code (needs Node.js 20+ and the npm registry)",
+        );
+        exe
+    })
+}
+
 /// A running llmock server. Killed when dropped.
 #[derive(Debug)]
 pub struct Llmock {

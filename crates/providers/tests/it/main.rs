@@ -1,6 +1,7 @@
 //! The OpenAI-compatible client against the wire-accurate fake and against llmock.
 
 mod anthropic;
+mod claude_code;
 mod gemini;
 mod ollama;
 mod openai_fake;

@@ -1,0 +1,365 @@
+//! The Claude Code CLI as a provider: `claude -p --output-format stream-json --verbose`, one
+//! subprocess per call.
+//!
+//! - The prompt goes in through stdin, not argv (one argument is limited to 128 KiB on Linux).
+//! - The child gets a minimal environment: `PATH`, `HOME`, `LANG`, and only the credentials this
+//!   provider is configured with — never Omega's other keys.
+//! - It runs in its own process group; a timeout, or the call being abandoned, kills the whole
+//!   group (the CLI starts helpers of its own).
+//! - Success is judged by `is_error`, not `subtype` (a CLI that is not logged in reports
+//!   `"subtype":"success"` with `"is_error":true`).
+//! - `error_max_turns` is resumed (`--resume SESSION`, "continue where you left off") up to
+//!   `max_resume_attempts` times with back-off; the cost of every run is added up.
+
+use async_trait::async_trait;
+use omega_core::config::ClaudeCodeConfig;
+use serde::Deserialize;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+
+use crate::Provider;
+use crate::error::ProviderError;
+use crate::types::{ChatRequest, ChatResponse, DeltaSink, Role, Usage};
+
+const NAME: &str = "claude-code";
+
+#[derive(Debug, Clone)]
+pub struct ClaudeCodeProvider {
+    config: ClaudeCodeConfig,
+    /// Where the CLI runs (Omega's workspace).
+    workdir: PathBuf,
+}
+
+/// One finished run of the CLI.
+#[derive(Debug, Deserialize)]
+struct RunResult {
+    #[serde(default)]
+    subtype: String,
+    #[serde(default)]
+    is_error: bool,
+    result: Option<String>,
+    session_id: Option<String>,
+    total_cost_usd: Option<f64>,
+    usage: Option<RunUsage>,
+    #[serde(default)]
+    errors: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+struct RunUsage {
+    #[serde(default)]
+    input_tokens: u64,
+    #[serde(default)]
+    output_tokens: u64,
+    #[serde(default)]
+    cache_read_input_tokens: u64,
+    #[serde(default)]
+    cache_creation_input_tokens: u64,
+}
+
+impl ClaudeCodeProvider {
+    pub fn new(config: ClaudeCodeConfig, workdir: PathBuf) -> Self {
+        Self { config, workdir }
+    }
+
+    fn error(&self, detail: impl Into<String>) -> ProviderError {
+        ProviderError::Server {
+            provider: NAME.into(),
+            endpoint: self.config.binary.clone(),
+            status: 0,
+            message: detail.into(),
+            retry_after: None,
+        }
+    }
+
+    /// The whole conversation as one prompt (a fresh CLI session knows nothing of it).
+    fn prompt(req: &ChatRequest) -> String {
+        let (history, current) = match req.messages.split_last() {
+            Some((last, rest)) => (rest, last.content.as_str()),
+            None => (&[][..], ""),
+        };
+        if history.is_empty() {
+            return current.to_owned();
+        }
+        let mut p = String::from("[Earlier in this conversation]\n");
+        for m in history {
+            let who = if m.role == Role::Assistant { "Assistant" } else { "User" };
+            p.push_str(&format!("{who}: {}\n", m.content));
+        }
+        p.push_str("\n[Current message]\n");
+        p.push_str(current);
+        p
+    }
+
+    /// Run the CLI once; `resume` continues an earlier session.
+    async fn run(
+        &self,
+        model: &str,
+        system: &str,
+        prompt: &str,
+        resume: Option<&str>,
+        deltas: Option<&DeltaSink>,
+    ) -> Result<RunResult, ProviderError> {
+        let mut cmd = tokio::process::Command::new(&self.config.binary);
+        cmd.arg("-p")
+            .args(["--output-format", "stream-json", "--verbose"])
+            .args(["--model", model])
+            .args(["--max-turns", &self.config.max_turns.to_string()]);
+        if !system.is_empty() {
+            cmd.args(["--append-system-prompt", system]);
+        }
+        if let Some(sid) = resume {
+            cmd.args(["--resume", sid]);
+        }
+        if !self.config.allowed_tools.is_empty() {
+            cmd.arg("--allowedTools").args(&self.config.allowed_tools);
+        }
+        cmd.env_clear();
+        for var in ["PATH", "LANG", "LC_ALL", "TZ"] {
+            if let Ok(v) = std::env::var(var) {
+                cmd.env(var, v);
+            }
+        }
+        let home = if self.config.home.is_empty() {
+            std::env::var("HOME").unwrap_or_default()
+        } else {
+            self.config.home.clone()
+        };
+        cmd.env("HOME", home)
+            .env("DISABLE_TELEMETRY", "1")
+            .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
+        if !self.config.oauth_token.is_empty() {
+            cmd.env("CLAUDE_CODE_OAUTH_TOKEN", self.config.oauth_token.expose());
+        }
+        if !self.config.api_key.is_empty() {
+            cmd.env("ANTHROPIC_API_KEY", self.config.api_key.expose());
+        }
+        if !self.config.base_url.is_empty() {
+            cmd.env("ANTHROPIC_BASE_URL", &self.config.base_url);
+        }
+        std::fs::create_dir_all(&self.workdir)
+            .map_err(|e| self.error(format!("cannot create {}: {e}", self.workdir.display())))?;
+        cmd.current_dir(&self.workdir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .process_group(0)
+            .kill_on_drop(true);
+        let mut child = cmd.spawn().map_err(|e| ProviderError::Unreachable {
+            provider: NAME.into(),
+            endpoint: self.config.binary.clone(),
+            reason: format!("cannot start it: {e} (set [provider.claude-code] binary, or install @anthropic-ai/claude-code)"),
+        })?;
+        let group = GroupGuard(child.id());
+        if let Some(mut stdin) = child.stdin.take() {
+            let prompt = prompt.to_owned();
+            tokio::spawn(async move {
+                let _ = stdin.write_all(prompt.as_bytes()).await;
+                let _ = stdin.shutdown().await;
+            });
+        }
+        let stdout = child.stdout.take().ok_or_else(|| self.error("no stdout"))?;
+        let mut stderr = child.stderr.take().ok_or_else(|| self.error("no stderr"))?;
+        let stderr_task = tokio::spawn(async move {
+            let mut s = String::new();
+            let _ = stderr.read_to_string(&mut s).await;
+            s
+        });
+        let read = async {
+            let mut lines = BufReader::new(stdout).lines();
+            let mut result = None;
+            while let Ok(Some(line)) = lines.next_line().await {
+                let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
+                match v["type"].as_str() {
+                    Some("assistant") => {
+                        if let (Some(d), Some(blocks)) = (deltas, v["message"]["content"].as_array()) {
+                            for b in blocks.iter().filter(|b| b["type"] == "text") {
+                                if let Some(t) = b["text"].as_str() {
+                                    let _ = d.send(t.to_owned());
+                                }
+                            }
+                        }
+                    }
+                    Some("result") => result = serde_json::from_value::<RunResult>(v).ok(),
+                    _ => {}
+                }
+            }
+            let status = child.wait().await;
+            (result, status)
+        };
+        let secs = self.config.timeout_secs;
+        let (result, status) = match tokio::time::timeout(Duration::from_secs(secs), read).await {
+            Ok(r) => r,
+            Err(_) => {
+                group.kill();
+                return Err(ProviderError::Timeout {
+                    provider: NAME.into(),
+                    endpoint: self.config.binary.clone(),
+                    secs,
+                });
+            }
+        };
+        drop(group);
+        let stderr = stderr_task.await.unwrap_or_default();
+        match result {
+            Some(r) => Ok(r),
+            None => Err(self.error(format!(
+                "it exited ({}) without a result: {}",
+                status.map(|s| s.to_string()).unwrap_or_else(|e| e.to_string()),
+                crate::wire::preview(&stderr)
+            ))),
+        }
+    }
+}
+
+/// Kills the child's whole process group when dropped (unless already disarmed by exit).
+struct GroupGuard(Option<u32>);
+
+impl GroupGuard {
+    fn kill(&self) {
+        if let Some(pid) = self.0 {
+            kill_group(pid);
+        }
+    }
+}
+
+impl Drop for GroupGuard {
+    fn drop(&mut self) {
+        // Helpers the CLI started may outlive it; the group goes with it.
+        self.kill();
+    }
+}
+
+#[allow(unsafe_code)]
+fn kill_group(pid: u32) {
+    if let Ok(pid) = i32::try_from(pid) {
+        // SAFETY: kill(2) with a negative pid signals a process group; it touches no memory of
+        // ours. The group id is the child's pid (it was started with process_group(0)).
+        unsafe {
+            libc::kill(-pid, libc::SIGKILL);
+        }
+    }
+}
+
+#[async_trait]
+impl Provider for ClaudeCodeProvider {
+    fn name(&self) -> &str {
+        NAME
+    }
+
+    fn default_model(&self) -> &str {
+        &self.config.model
+    }
+
+    fn supports_vision(&self) -> bool {
+        false
+    }
+
+    async fn complete(
+        &self,
+        request: ChatRequest,
+        deltas: Option<DeltaSink>,
+    ) -> Result<ChatResponse, ProviderError> {
+        if !self.config.enabled {
+            return Err(ProviderError::Disabled { provider: NAME.into() });
+        }
+        let model = if request.model.is_empty() { self.config.model.clone() } else { request.model.clone() };
+        let mut result =
+            self.run(&model, &request.system, &Self::prompt(&request), None, deltas.as_ref()).await?;
+        let mut cost = result.total_cost_usd.unwrap_or(0.0);
+        let mut usage = Usage::default();
+        let mut add = |u: &Option<RunUsage>| {
+            if let Some(u) = u {
+                usage.input_tokens +=
+                    u.input_tokens + u.cache_read_input_tokens + u.cache_creation_input_tokens;
+                usage.output_tokens += u.output_tokens;
+                usage.cached_tokens += u.cache_read_input_tokens;
+            }
+        };
+        add(&result.usage);
+        let mut resumes = 0;
+        while result.is_error
+            && result.subtype == "error_max_turns"
+            && resumes < self.config.max_resume_attempts
+        {
+            let Some(sid) = result.session_id.clone() else { break };
+            resumes += 1;
+            tokio::time::sleep(Duration::from_millis(500) * (1 << resumes.min(5))).await;
+            tracing::info!(session = %sid, resumes, "claude-code hit its turn limit; resuming");
+            result = self
+                .run(
+                    &model,
+                    "",
+                    "Continue where you left off. Complete the remaining work.",
+                    Some(&sid),
+                    deltas.as_ref(),
+                )
+                .await?;
+            cost += result.total_cost_usd.unwrap_or(0.0);
+            add(&result.usage);
+        }
+        if result.is_error {
+            let detail = result
+                .result
+                .clone()
+                .filter(|r| !r.trim().is_empty())
+                .or_else(|| {
+                    result
+                        .errors
+                        .first()
+                        .map(|e| e.as_str().map(str::to_owned).unwrap_or_else(|| e.to_string()))
+                })
+                .unwrap_or_else(|| result.subtype.clone());
+            if result.subtype == "error_max_turns" {
+                return Err(ProviderError::Rejected {
+                    provider: NAME.into(),
+                    endpoint: self.config.binary.clone(),
+                    status: 0,
+                    message: format!(
+                        "stopped after {} turns ({} resumes) without finishing; raise [provider.claude-code] max_turns",
+                        self.config.max_turns, resumes
+                    ),
+                });
+            }
+            let lower = detail.to_lowercase();
+            if lower.contains("login") || lower.contains("api key") || lower.contains("authentication") {
+                return Err(ProviderError::AuthRejected {
+                    provider: NAME.into(),
+                    endpoint: self.config.binary.clone(),
+                    status: 401,
+                    message: detail,
+                });
+            }
+            return Err(self.error(detail));
+        }
+        Ok(ChatResponse {
+            provider: NAME.into(),
+            text: result.result.unwrap_or_default(),
+            model,
+            usage: Some(usage),
+            finish_reason: Some(result.subtype),
+            cost_usd: Some(cost),
+        })
+    }
+
+    async fn check(&self) -> Result<(), ProviderError> {
+        let out = tokio::process::Command::new(&self.config.binary)
+            .arg("--version")
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .output()
+            .await
+            .map_err(|e| ProviderError::Unreachable {
+                provider: NAME.into(),
+                endpoint: self.config.binary.clone(),
+                reason: format!("cannot start it: {e}"),
+            })?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(self.error(String::from_utf8_lossy(&out.stderr).into_owned()))
+        }
+    }
+}
