@@ -288,7 +288,7 @@ impl Default for OllamaConfig {
 impl Default for ProviderConfig {
     fn default() -> Self {
         Self {
-            default: "openai".into(),
+            default: "claude-code".into(),
             max_concurrent: 4,
             max_attempts: 4,
             fallback: Vec::new(),

@@ -74,6 +74,24 @@ impl ClaudeCodeProvider {
         }
     }
 
+    fn spawn_error(&self, e: std::io::Error) -> ProviderError {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            return ProviderError::NotConfigured {
+                provider: NAME.into(),
+                what: format!("the `{}` CLI was not found", self.config.binary),
+                hint:
+                    "install it (npm install -g @anthropic-ai/claude-code) and log in by running `claude`, \
+                       set [provider.claude-code] binary, or choose another [provider] default in omega.toml"
+                        .into(),
+            };
+        }
+        ProviderError::Unreachable {
+            provider: NAME.into(),
+            endpoint: self.config.binary.clone(),
+            reason: format!("cannot start it: {e}"),
+        }
+    }
+
     /// The whole conversation as one prompt (a fresh CLI session knows nothing of it).
     fn prompt(req: &ChatRequest) -> String {
         let (history, current) = match req.messages.split_last() {
@@ -147,11 +165,7 @@ impl ClaudeCodeProvider {
             .stderr(Stdio::piped())
             .process_group(0)
             .kill_on_drop(true);
-        let mut child = cmd.spawn().map_err(|e| ProviderError::Unreachable {
-            provider: NAME.into(),
-            endpoint: self.config.binary.clone(),
-            reason: format!("cannot start it: {e} (set [provider.claude-code] binary, or install @anthropic-ai/claude-code)"),
-        })?;
+        let mut child = cmd.spawn().map_err(|e| self.spawn_error(e))?;
         let group = GroupGuard(child.id());
         if let Some(mut stdin) = child.stdin.take() {
             let prompt = prompt.to_owned();
@@ -351,11 +365,7 @@ impl Provider for ClaudeCodeProvider {
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .output()
             .await
-            .map_err(|e| ProviderError::Unreachable {
-                provider: NAME.into(),
-                endpoint: self.config.binary.clone(),
-                reason: format!("cannot start it: {e}"),
-            })?;
+            .map_err(|e| self.spawn_error(e))?;
         if out.status.success() {
             Ok(())
         } else {

@@ -11,7 +11,7 @@ use crate::support::{Daemon, http_get, omega, reqwest};
 
 fn provider_config(fake: &FakeOpenAi, port: u16) -> String {
     format!(
-        "[provider.openai]\nbase_url = \"{}\"\napi_key = \"sk-test-secret-4711\"\nmodel = \"test-model\"\ntimeout_secs = 30\n\n[api]\nport = {port}\n",
+        "[provider]\ndefault = \"openai\"\n\n[provider.openai]\nbase_url = \"{}\"\napi_key = \"sk-test-secret-4711\"\nmodel = \"test-model\"\ntimeout_secs = 30\n\n[api]\nport = {port}\n",
         fake.base_url()
     )
 }
@@ -77,7 +77,10 @@ fn without_credentials_omega_comes_up_and_says_what_to_configure() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "failed");
     let text = body["reply"]["text"].as_str().unwrap();
-    assert!(text.contains("provider openai is not configured") && text.contains("OPENAI_API_KEY"), "{text}");
+    assert!(
+        text.contains("provider claude-code is not configured") && text.contains("@anthropic-ai/claude-code"),
+        "the default provider says what is missing and how to fix it: {text}"
+    );
     assert!(daemon.child.try_wait().unwrap().is_none(), "still running");
     assert!(daemon.log().contains("provider is not usable"), "{}", daemon.log());
 }

@@ -10,6 +10,7 @@ async fn omega_answers_through_llmock_end_to_end() {
     let home = TempHome::new();
     let mut c = omega::Config::default();
     c.omega.data_dir = home.data_dir().display().to_string();
+    c.provider.default = "openai".into();
     c.provider.openai.base_url = mock.openai_base_url();
     c.provider.openai.api_key = omega_core::Secret::new("sk-test");
     c.provider.openai.model = "gpt-4o-mini".into();
@@ -56,6 +57,7 @@ async fn when_the_default_provider_is_down_the_fallback_answers_and_the_audit_sa
     let mut c = omega::Config::default();
     c.omega.data_dir = home.data_dir().display().to_string();
     c.provider.max_attempts = 1;
+    c.provider.default = "openai".into();
     c.provider.openai.base_url = format!("http://127.0.0.1:{}/v1", omega_testkit::peers::free_port());
     c.provider.fallback = vec!["anthropic".into()];
     c.provider.anthropic.base_url = format!("http://127.0.0.1:{}/anthropic", mock.port);

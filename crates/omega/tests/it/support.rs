@@ -6,6 +6,7 @@ pub fn config(home: &TempHome, fake: &FakeOpenAi) -> Config {
     let mut c = Config::default();
     c.omega.data_dir = home.data_dir().display().to_string();
     c.omega.timezone = "UTC".into();
+    c.provider.default = "openai".into();
     c.provider.openai.base_url = fake.base_url();
     c.provider.openai.model = "test-model".into();
     // One attempt: tests of failures see them directly; retries have tests of their own.

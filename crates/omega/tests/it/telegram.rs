@@ -27,7 +27,7 @@ fn setup_with(provider_extra: &str) -> Setup {
     let port = free_port();
     let (ai_url, tg_url) = (ai.base_url(), tg.api_url());
     home.write_config(&format!(
-        "[provider.openai]\nbase_url = \"{ai_url}\"\nmodel = \"m\"\n{provider_extra}\n\
+        "[provider]\ndefault = \"openai\"\n\n[provider.openai]\nbase_url = \"{ai_url}\"\nmodel = \"m\"\n{provider_extra}\n\
          [voice]\nbase_url = \"{ai_url}\"\n\n\
          [api]\nport = {port}\n\n\
          [channel.telegram]\nenabled = true\nbot_token = \"{TOKEN}\"\napi_url = \"{tg_url}\"\n\
