@@ -48,6 +48,8 @@ pub struct SessionSettings {
     pub max_resumes: i64,
     /// The provider can look at images.
     pub vision: bool,
+    /// The provider keeps conversations itself (sessions are resumed, history is not re-sent).
+    pub keeps_sessions: bool,
     /// Channels that show answers while they are generated ([`crate::channel::Preview`]).
     pub preview_channels: Vec<String>,
     /// Prices from the config, on top of the built-in table.
@@ -69,6 +71,7 @@ impl Default for SessionSettings {
             max_context_messages: 50,
             max_resumes: 2,
             vision: false,
+            keeps_sessions: false,
             preview_channels: Vec::new(),
             prices: Default::default(),
             budget: Default::default(),
@@ -342,7 +345,25 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
         return;
     }
     let deltas = deps.settings.preview_channels.contains(&job.channel).then(|| spawn_previews(&deps, &job));
-    let result = deps.provider.send(Complete { request, deltas }).await;
+    let resumed = request.resume.is_some();
+    let mut result = deps.provider.send(Complete { request, deltas: deltas.clone() }).await;
+    if resumed && matches!(result, Ok(Err(_))) {
+        // The provider's session may be gone or broken: drop it and ask again with the history.
+        tracing::warn!(session = %key, "resuming the provider session failed; starting a fresh one");
+        let _ =
+            deps.store.set_provider_session(&job.channel, &job.sender_id, &deps.provider_name, None).await;
+        if let Ok(fresh) = build_request(&deps, &key, &job).await {
+            result = deps.provider.send(Complete { request: fresh, deltas }).await;
+        }
+    }
+    if let Ok(Ok(r)) = &result
+        && let Some(sid) = &r.session_id
+    {
+        let _ = deps
+            .store
+            .set_provider_session(&job.channel, &job.sender_id, &deps.provider_name, Some(sid))
+            .await;
+    }
     let latency = Some(started.elapsed().as_millis() as i64);
     let response = match result {
         Ok(Ok(r)) => r,
@@ -593,7 +614,17 @@ async fn build_request(deps: &SessionDeps, key: &SessionKey, job: &Job) -> Resul
         current.images.push(omega_providers::Image { mime: a.mime.clone(), data });
     }
     messages.push(current);
-    Ok(ChatRequest { model: String::new(), system, messages, max_tokens: None })
+    // A provider that keeps the conversation itself continues its session with the new message
+    // alone; the history goes only into a fresh session.
+    let resume = if deps.settings.keeps_sessions {
+        deps.store.provider_session(&job.channel, &job.sender_id, &deps.provider_name).await.ok().flatten()
+    } else {
+        None
+    };
+    if resume.is_some() {
+        messages.drain(..messages.len().saturating_sub(1));
+    }
+    Ok(ChatRequest { model: String::new(), system, messages, max_tokens: None, resume })
 }
 
 /// Effects whose owner exists in this build are applied; the rest are logged.

@@ -86,6 +86,12 @@ impl Store {
                     .bind(s)
                     .execute(&mut *c)
                     .await?;
+                    // A new conversation starts without the provider's memory of the old one.
+                    sqlx::query("DELETE FROM provider_sessions WHERE channel = ? AND sender_id = ?")
+                        .bind(ch)
+                        .bind(s)
+                        .execute(&mut *c)
+                        .await?;
                     Ok(r.rows_affected() > 0)
                 })
             })

@@ -23,6 +23,8 @@ pub mod outbox;
 pub mod pairing;
 /// Row types returned by queries.
 pub mod rows;
+/// Provider-side sessions to resume.
+pub mod sessions;
 /// Per-channel state such as cursors.
 pub mod state;
 /// Counts and sizes for `omega status`.

@@ -36,6 +36,11 @@ impl Store {
                     .fetch_optional(&mut *c)
                     .await?;
                     let Some((id,)) = closed else { return Ok(None) };
+                    sqlx::query("DELETE FROM provider_sessions WHERE channel = ? AND sender_id = ?")
+                        .bind(ch)
+                        .bind(s)
+                        .execute(&mut *c)
+                        .await?;
                     sqlx::query(
                         "INSERT INTO summaries (conversation_id, channel, sender_id, summary, created_at)
                          VALUES (?, ?, ?, ?, ?)",

@@ -172,6 +172,7 @@ impl RuntimeBuilder {
             max_context_messages: config.memory.max_context_messages,
             max_resumes: 2,
             vision: provider.supports_vision(),
+            keeps_sessions: provider.keeps_sessions(),
             prices: config.prices.clone(),
             budget: config.budget.clone(),
             preview_channels: if self.telegram

@@ -125,6 +125,7 @@ impl AnthropicProvider {
             usage: m.usage.map(Into::into),
             finish_reason: m.stop_reason,
             cost_usd: None,
+            session_id: None,
         })
     }
 
@@ -194,6 +195,7 @@ impl AnthropicProvider {
             usage: Some(usage),
             finish_reason: stop,
             cost_usd: None,
+            session_id: None,
         })
     }
 }

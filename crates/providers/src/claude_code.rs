@@ -271,6 +271,10 @@ impl Provider for ClaudeCodeProvider {
         false
     }
 
+    fn keeps_sessions(&self) -> bool {
+        true
+    }
+
     async fn complete(
         &self,
         request: ChatRequest,
@@ -355,6 +359,7 @@ impl Provider for ClaudeCodeProvider {
             usage: Some(usage),
             finish_reason: Some(result.subtype),
             cost_usd: Some(cost),
+            session_id: result.session_id,
         })
     }
 

@@ -36,6 +36,10 @@ impl Provider for Fallback {
         self.chain[0].supports_vision()
     }
 
+    fn keeps_sessions(&self) -> bool {
+        self.chain[0].keeps_sessions()
+    }
+
     async fn complete(
         &self,
         request: ChatRequest,
@@ -50,6 +54,12 @@ impl Provider for Fallback {
             let mut req = request.clone();
             if i > 0 {
                 req.model.clear();
+            }
+            if i > 0 && req.resume.is_some() {
+                // A session of the primary means nothing to the others, and the history was not
+                // sent: a fallback could only answer out of context. Fail instead; the caller
+                // retries without the session.
+                continue;
             }
             match p.complete(req, deltas.clone()).await {
                 Ok(mut r) => {

@@ -186,6 +186,7 @@ impl Provider for GeminiProvider {
             usage: Some(usage),
             finish_reason: finish,
             cost_usd: None,
+            session_id: None,
         })
     }
 

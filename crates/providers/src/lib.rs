@@ -50,6 +50,12 @@ pub trait Provider: Send + Sync + std::fmt::Debug {
         false
     }
 
+    /// Whether the provider keeps the conversation itself (`resume` a session instead of being
+    /// sent the history).
+    fn keeps_sessions(&self) -> bool {
+        false
+    }
+
     /// Answer one request. With `deltas`, text is sent there as it is generated; the returned
     /// response still carries the whole text.
     async fn complete(

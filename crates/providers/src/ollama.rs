@@ -147,6 +147,7 @@ impl Provider for OllamaProvider {
                 }),
                 finish_reason: l.done_reason,
                 cost_usd: None,
+                session_id: None,
             }),
             _ => Err(self
                 .at(&url)

@@ -158,6 +158,7 @@ impl OpenAiProvider {
             usage: parsed.usage.map(Into::into),
             finish_reason: choice.finish_reason,
             cost_usd: None,
+            session_id: None,
         })
     }
 
@@ -223,6 +224,7 @@ impl OpenAiProvider {
             usage,
             finish_reason,
             cost_usd: None,
+            session_id: None,
         })
     }
 }

@@ -88,6 +88,10 @@ impl Provider for Retrying {
         self.inner.supports_vision()
     }
 
+    fn keeps_sessions(&self) -> bool {
+        self.inner.keeps_sessions()
+    }
+
     async fn complete(
         &self,
         request: ChatRequest,

@@ -92,6 +92,9 @@ pub struct ChatRequest {
     pub messages: Vec<ChatMessage>,
     /// `None` = the provider's configured limit.
     pub max_tokens: Option<u32>,
+    /// A provider-side session to continue (providers that keep sessions); `messages` then holds
+    /// only the new message.
+    pub resume: Option<String>,
 }
 
 /// Token counts of one call, as the provider reported them.
@@ -119,6 +122,8 @@ pub struct ChatResponse {
     /// What the call cost, when the provider reports it (the Claude Code CLI does); otherwise it
     /// is computed from usage and the price table.
     pub cost_usd: Option<f64>,
+    /// The provider-side session this answer belongs to, to resume next time.
+    pub session_id: Option<String>,
 }
 
 /// Where streamed text goes while a reply is generated.

@@ -69,3 +69,37 @@ async fn when_the_default_provider_is_down_the_fallback_answers_and_the_audit_sa
     assert_eq!(audit[0].provider.as_deref(), Some("anthropic"), "the audit names who answered");
     rt.shutdown().await;
 }
+
+#[actix_rt::test]
+async fn claude_code_is_resumed_per_sender_instead_of_being_sent_the_history() {
+    let mock = tokio::task::spawn_blocking(Llmock::start).await.unwrap();
+    let claude = tokio::task::spawn_blocking(omega_testkit::peers::install_claude).await.unwrap();
+    let home = TempHome::new();
+    let cli_home = tempfile::tempdir().unwrap();
+    let mut c = omega::Config::default();
+    c.omega.data_dir = home.data_dir().display().to_string();
+    assert_eq!(c.provider.default, "claude-code");
+    let cc = &mut c.provider.claude_code;
+    cc.binary = claude.display().to_string();
+    cc.base_url = format!("http://127.0.0.1:{}/anthropic", mock.port);
+    cc.api_key = omega_core::Secret::new("sk-ant-test");
+    cc.home = cli_home.path().display().to_string();
+    cc.max_turns = 5;
+    let rt = omega::Runtime::builder(c).http(false).local_channel("app").start().await.unwrap();
+    let first = rt.ask("app", "ivo", "My name is Ivo and I like plums").await.unwrap();
+    assert_eq!(first.kind, OutboundKind::Reply, "{}", first.text);
+    let sid = rt.store().provider_session("app", "ivo", "claude-code").await.unwrap();
+    assert!(sid.is_some(), "the CLI's session id is kept for this sender");
+    let second = rt.ask("app", "ivo", "What fruit do I like?").await.unwrap();
+    assert_eq!(second.kind, OutboundKind::Reply, "{}", second.text);
+    let log = mock.get("/_llmock/requests").unwrap_or_default();
+    assert!(log.contains("What fruit do I like?"));
+    assert!(
+        !log.contains("[Earlier in this conversation]"),
+        "the history was not re-sent: the CLI resumed its session"
+    );
+    assert!(log.matches("I like plums").count() >= 2, "the resumed session carried the first message");
+    let audit = rt.store().recent_audit(1).await.unwrap();
+    assert!(audit[0].cost_usd.is_some_and(|c| c > 0.0), "the CLI's own cost is recorded");
+    rt.shutdown().await;
+}

@@ -1,0 +1,75 @@
+//! Provider-side session ids (e.g. the Claude Code CLI's), per sender and provider.
+
+use chrono::Utc;
+
+use crate::error::MemoryError;
+use crate::open::Store;
+
+impl Store {
+    /// The provider session to resume for this sender, if any.
+    pub async fn provider_session(
+        &self,
+        channel: &str,
+        sender_id: &str,
+        provider: &str,
+    ) -> Result<Option<String>, MemoryError> {
+        let row: Option<(String,)> = sqlx::query_as(
+            "SELECT session_id FROM provider_sessions WHERE channel = ? AND sender_id = ? AND provider = ?",
+        )
+        .bind(channel)
+        .bind(sender_id)
+        .bind(provider)
+        .fetch_optional(&self.read)
+        .await?;
+        Ok(row.map(|r| r.0))
+    }
+
+    /// Remember (`Some`) or forget (`None`) the provider session for this sender.
+    pub async fn set_provider_session(
+        &self,
+        channel: &str,
+        sender_id: &str,
+        provider: &str,
+        session_id: Option<&str>,
+    ) -> Result<(), MemoryError> {
+        let data = (
+            channel.to_owned(),
+            sender_id.to_owned(),
+            provider.to_owned(),
+            session_id.map(str::to_owned),
+            crate::millis(Utc::now()),
+        );
+        self.writer
+            .write(data, |c, (ch, s, p, sid, at)| {
+                Box::pin(async move {
+                    match sid {
+                        Some(sid) => {
+                            sqlx::query(
+                                "INSERT INTO provider_sessions (channel, sender_id, provider, session_id, updated_at)
+                                 VALUES (?, ?, ?, ?, ?)
+                                 ON CONFLICT (channel, sender_id, provider)
+                                 DO UPDATE SET session_id = excluded.session_id, updated_at = excluded.updated_at",
+                            )
+                            .bind(ch)
+                            .bind(s)
+                            .bind(p)
+                            .bind(sid)
+                            .bind(at)
+                            .execute(&mut *c)
+                            .await?;
+                        }
+                        None => {
+                            sqlx::query("DELETE FROM provider_sessions WHERE channel = ? AND sender_id = ? AND provider = ?")
+                                .bind(ch)
+                                .bind(s)
+                                .bind(p)
+                                .execute(&mut *c)
+                                .await?;
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .await
+    }
+}
