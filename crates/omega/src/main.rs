@@ -237,17 +237,17 @@ async fn status(loaded: config::Loaded) -> anyhow::Result<ExitCode> {
     let running = is_locked(&c.data_dir());
     println!("daemon:    {}", if running { "running" } else { "not running" });
 
-    let provider = omega::runtime::build_provider(c, &c.provider.default);
-    let check = provider.check().await;
-    println!(
-        "provider:  {} (model {}): {}",
-        provider.name(),
-        provider.default_model(),
-        match &check {
+    // The default provider, then its fallbacks, each checked (cheaply: no paid call).
+    let names: Vec<&String> = std::iter::once(&c.provider.default).chain(c.provider.fallback.iter()).collect();
+    for (i, name) in names.iter().enumerate() {
+        let provider = omega::runtime::build_provider(c, name);
+        let state = match provider.check().await {
             Ok(()) => "ready".to_string(),
             Err(e) => format!("NOT USABLE — {e}"),
-        }
-    );
+        };
+        let label = if i == 0 { "provider: " } else { "fallback: " };
+        println!("{label} {} (model {}): {state}", provider.name(), provider.default_model());
+    }
     println!(
         "channels:  terminal {}, http api {}",
         if c.channel.terminal.enabled { "enabled" } else { "disabled" },
