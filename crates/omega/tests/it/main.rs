@@ -6,6 +6,7 @@ mod binary;
 mod config_files;
 mod http_api;
 mod llmock;
+mod local_llm;
 mod pipeline;
 mod supervision;
 mod telegram;
