@@ -46,6 +46,8 @@ pub struct SessionSettings {
     /// through; after that it is answered with an error instead of tried again, so a message
     /// that crashes Omega cannot crash it forever.
     pub max_resumes: i64,
+    /// The provider's default model (for pricing estimates).
+    pub model: String,
     /// The provider can look at images.
     pub vision: bool,
     /// The provider keeps conversations itself (sessions are resumed, history is not re-sent).
@@ -70,6 +72,7 @@ impl Default for SessionSettings {
             idle_timeout: Duration::from_secs(600),
             max_context_messages: 50,
             max_resumes: 2,
+            model: String::new(),
             vision: false,
             keeps_sessions: false,
             preview_channels: Vec::new(),
@@ -453,7 +456,8 @@ async fn over_budget(deps: &SessionDeps, job: &Job, request: &ChatRequest) -> Op
     let since = start_of_today(deps.settings.timezone);
     let chars: usize = request.system.len() + request.messages.iter().map(|m| m.content.len()).sum::<usize>();
     let est_tokens = (chars / 4) as i64;
-    let est_usd = omega_providers::pricing::price_for(&request.model, &deps.settings.prices)
+    let model = if request.model.is_empty() { &deps.settings.model } else { &request.model };
+    let est_usd = omega_providers::pricing::price_for(model, &deps.settings.prices)
         .map_or(0.0, |p| est_tokens as f64 * p.input_per_mtok / 1_000_000.0);
     let tz = deps.settings.timezone.name();
     let mine = deps.store.spend_since(Some((&job.channel, &job.sender_id)), since).await.ok()?;

@@ -48,7 +48,16 @@ const SEND_RETRIES: usize = 3;
 #[rtype(result = "()")]
 struct StartTyping {
     chat: i64,
+    /// The message being answered: if its answer was already delivered (a fast answer can beat
+    /// this message here), no typing starts.
+    id: InboxId,
 }
+
+/// Typing stops after this long even without an answer (the answer may come through another
+/// path, or never).
+const TYPING_MAX: Duration = Duration::from_secs(30 * 60);
+/// How many recently answered messages are remembered to ignore late `StartTyping`s.
+const ANSWERED_MEMORY: usize = 1024;
 
 /// A message being shown while its answer is generated.
 #[derive(Debug, Default)]
@@ -66,6 +75,8 @@ pub struct TelegramChannel {
     bot: Bot,
     config: TelegramConfig,
     live: HashMap<InboxId, Live>,
+    /// Messages whose answer was delivered, most recent last (bounded).
+    answered: std::collections::VecDeque<InboxId>,
     /// Previews whose answer was delivered while their first send was still under way; the
     /// preview message is deleted when that send completes.
     abandoned: HashMap<InboxId, (i64, Option<MessageId>)>,
@@ -79,7 +90,14 @@ impl TelegramChannel {
         let url = reqwest::Url::parse(&config.api_url)
             .map_err(|e| format!("channel.telegram.api_url `{}` is not a URL: {e}", config.api_url))?;
         let bot = Bot::new(config.bot_token.expose()).set_api_url(url);
-        Ok(Self { bot, config, typing: HashMap::new(), live: HashMap::new(), abandoned: HashMap::new() })
+        Ok(Self {
+            bot,
+            config,
+            typing: HashMap::new(),
+            live: HashMap::new(),
+            answered: Default::default(),
+            abandoned: HashMap::new(),
+        })
     }
 
     pub fn bot(&self) -> Bot {
@@ -102,7 +120,7 @@ impl Handler<StartTyping> for TelegramChannel {
 
     fn handle(&mut self, msg: StartTyping, ctx: &mut Context<Self>) {
         let chat = msg.chat;
-        if self.typing.contains_key(&chat) {
+        if self.typing.contains_key(&chat) || self.answered.contains(&msg.id) {
             return;
         }
         let bot = self.bot.clone();
@@ -110,12 +128,18 @@ impl Handler<StartTyping> for TelegramChannel {
             let _ = bot.send_chat_action(ChatId(chat), ChatAction::Typing).send().await;
         });
         let note_after = self.config.still_working_secs;
-        let handle = ctx.run_interval(TYPING_EVERY, move |act, _| {
+        let handle = ctx.run_interval(TYPING_EVERY, move |act, ctx| {
             let Some(entry) = act.typing.get_mut(&chat) else {
                 return;
             };
             entry.1 += 1;
             let elapsed = entry.1 * TYPING_EVERY.as_secs();
+            if elapsed > TYPING_MAX.as_secs() {
+                if let Some((h, _)) = act.typing.remove(&chat) {
+                    ctx.cancel_future(h);
+                }
+                return;
+            }
             let bot = act.bot.clone();
             let note =
                 note_after > 0 && elapsed >= note_after && elapsed - TYPING_EVERY.as_secs() < note_after;
@@ -216,6 +240,12 @@ impl Handler<Deliver> for TelegramChannel {
         };
         if msg.kind.is_outcome() {
             self.stop_typing(chat, ctx);
+            if let Some(id) = msg.in_reply_to {
+                if self.answered.len() >= ANSWERED_MEMORY {
+                    self.answered.pop_front();
+                }
+                self.answered.push_back(id);
+            }
         }
         // A preview of this answer is on screen: it becomes the answer's first part.
         let mut preview = None;
@@ -385,7 +415,7 @@ pub async fn run_polling(bot: Bot, deps: PollingDeps) {
                 let (tx, rx) = tokio::sync::oneshot::channel();
                 gateway.do_send(Receive { inbound, ack: Some(tx) });
                 match rx.await {
-                    Ok(Accepted::Queued(_)) => channel.do_send(StartTyping { chat }),
+                    Ok(Accepted::Queued(id)) => channel.do_send(StartTyping { chat, id }),
                     Ok(Accepted::Duplicate(_) | Accepted::Denied) => {}
                     Ok(Accepted::Failed(e)) => {
                         tracing::error!(error = %e, "an update could not be stored; it will be fetched again");

@@ -171,6 +171,7 @@ impl RuntimeBuilder {
             idle_timeout: Duration::from_secs(config.session.idle_timeout_secs.max(1)),
             max_context_messages: config.memory.max_context_messages,
             max_resumes: 2,
+            model: provider.default_model().to_owned(),
             vision: provider.supports_vision(),
             keeps_sessions: provider.keeps_sessions(),
             prices: config.prices.clone(),
