@@ -320,7 +320,7 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
 
     if let Some(command) = omega_core::commands::Command::parse(&job.text) {
         let text = run_command(&deps, &job, command).await;
-        finish(&deps, &job, OutboundKind::Reply, text, None, CallRecord::default()).await;
+        store_outcome(&deps, &job, OutboundKind::Reply, text, None, CallRecord::default(), true).await;
         return;
     }
 
@@ -655,7 +655,7 @@ async fn apply_effects(deps: &SessionDeps, key: &SessionKey, effects: &[Effect])
     }
 }
 
-/// Store the outcome (one transaction) and hand it to the Outbox.
+/// [`store_outcome`] for an outcome that belongs to the conversation.
 async fn finish(
     deps: &SessionDeps,
     job: &Job,
@@ -663,6 +663,20 @@ async fn finish(
     text: String,
     error: Option<String>,
     call: CallRecord,
+) {
+    store_outcome(deps, job, kind, text, error, call, false).await;
+}
+
+/// Store the outcome (one transaction) and hand it to the Outbox; `off_the_record` keeps it out
+/// of the conversation history.
+async fn store_outcome(
+    deps: &SessionDeps,
+    job: &Job,
+    kind: OutboundKind,
+    text: String,
+    error: Option<String>,
+    call: CallRecord,
+    off_the_record: bool,
 ) {
     let exchange = Exchange {
         inbox_id: job.id,
@@ -673,6 +687,7 @@ async fn finish(
         user_text: job.text.clone(),
         reply_text: text.clone(),
         kind,
+        off_the_record,
         error,
         call,
         at: Utc::now(),

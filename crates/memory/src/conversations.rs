@@ -31,6 +31,9 @@ pub struct Exchange {
     pub reply_text: String,
     /// `Reply` stores both sides in the conversation; `Error` stores neither, only audit + outbox.
     pub kind: OutboundKind,
+    /// A reply that is not part of the conversation (a slash command's answer): audited and
+    /// delivered, but never fed back to the model as history.
+    pub off_the_record: bool,
     /// For an error: what went wrong, for the audit log (never shown to the model).
     pub error: Option<String>,
     pub call: CallRecord,
@@ -137,9 +140,10 @@ INSERT INTO outbox (inbox_id, channel, recipient, kind, text, created_at) VALUES
 async fn finish(c: &mut SqliteConnection, x: &Exchange) -> Result<OutboxRow, sqlx::Error> {
     let at = crate::millis(x.at);
     let reply = x.kind == OutboundKind::Reply;
-    let sql = if reply { concat!(conversation_sql!(), outcome_sql!()) } else { outcome_sql!() };
+    let remember = reply && !x.off_the_record;
+    let sql = if remember { concat!(conversation_sql!(), outcome_sql!()) } else { outcome_sql!() };
     let mut q = sqlx::query_as::<_, OutboxRow>(sql);
-    if reply {
+    if remember {
         let (ch, s) = (&x.channel, &x.sender_id);
         q = q.bind(ch).bind(s).bind(at).bind(at).bind(ch).bind(s);
         q = q.bind(at).bind(ch).bind(s);

@@ -19,6 +19,7 @@ fn exchange(id: InboxId, sender: &str, user: &str, reply: &str) -> Exchange {
         user_text: user.into(),
         reply_text: reply.into(),
         kind: OutboundKind::Reply,
+        off_the_record: false,
         error: None,
         call: CallRecord {
             provider: Some("openai".into()),

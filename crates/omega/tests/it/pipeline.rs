@@ -212,3 +212,18 @@ async fn a_daily_budget_stops_spending_before_the_call_and_usage_shows_it() {
     );
     rt.shutdown().await;
 }
+
+#[actix_rt::test]
+async fn slash_commands_are_answered_without_the_ai_and_kept_out_of_history() {
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    let rt = start(config(&home, &fake)).await;
+    let help = rt.ask("app", "max", "/help").await.unwrap();
+    assert!(help.text.contains("/usage") && help.text.contains("/approve"), "{}", help.text);
+    assert_eq!(fake.request_count(), 0);
+    assert!(rt.store().history("app", "max", 10).await.unwrap().is_empty(), "commands are not conversation");
+    assert_eq!(rt.store().recent_audit(1).await.unwrap()[0].status, "ok", "but they are audited");
+    rt.ask("app", "max", "a real question").await.unwrap();
+    let sent = fake.requests()[0].body["messages"].as_array().unwrap().len();
+    assert_eq!(sent, 2, "system + the question; no /help in the history");
+    rt.shutdown().await;
+}
