@@ -14,6 +14,8 @@ pub mod openai;
 pub mod peers;
 /// Actor probes: recipients that record what they receive.
 pub mod probe;
+/// The HTTP server under every fake.
+mod server;
 /// A fake Telegram Bot API server on 127.0.0.1:0.
 pub mod telegram;
 /// Waiting with a deadline instead of sleeping.

@@ -3,11 +3,12 @@
 //! `"done": true` and the token counts; `GET /api/tags`; errors as `{"error": "..."}`.
 //! It echoes the last user message, knows one model, and can cut a stream short.
 
-use actix_web::{App, HttpResponse, HttpServer, web};
+use actix_web::{HttpResponse, web};
+
+use crate::server::Running;
 use bytes::Bytes;
 use parking_lot::Mutex;
 use serde_json::{Value, json};
-use std::net::TcpListener;
 use std::sync::Arc;
 
 #[derive(Debug, Default)]
@@ -20,8 +21,7 @@ struct State {
 pub struct FakeOllama {
     port: u16,
     state: Arc<Mutex<State>>,
-    server: actix_web::dev::ServerHandle,
-    thread: Option<std::thread::JoinHandle<()>>,
+    _server: Running,
 }
 
 impl std::fmt::Debug for FakeOllama {
@@ -35,32 +35,14 @@ pub const MODEL: &str = "llama3.1:8b";
 
 impl FakeOllama {
     pub fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind fake ollama");
-        let port = listener.local_addr().expect("addr").port();
         let state = Arc::new(Mutex::new(State::default()));
-        let (tx, rx) = std::sync::mpsc::channel();
-        let s = state.clone();
-        let thread = std::thread::spawn(move || {
-            actix_rt::System::new().block_on(async move {
-                let data = web::Data::from(s);
-                let server = HttpServer::new(move || {
-                    App::new()
-                        .app_data(data.clone())
-                        .route("/api/chat", web::post().to(chat))
-                        .route("/api/tags", web::get().to(tags))
-                })
-                .workers(1)
-                .disable_signals()
-                .shutdown_timeout(0)
-                .listen(listener)
-                .expect("listen")
-                .run();
-                let _ = tx.send(server.handle());
-                let _ = server.await;
-            });
+        let data = web::Data::from(state.clone());
+        let server = Running::spawn("fake-ollama", 1, move |cfg| {
+            cfg.app_data(data.clone())
+                .route("/api/chat", web::post().to(chat))
+                .route("/api/tags", web::get().to(tags));
         });
-        let server = rx.recv().expect("fake ollama started");
-        Self { port, state, server, thread: Some(thread) }
+        Self { port: server.port, state, _server: server }
     }
 
     pub fn base_url(&self) -> String {
@@ -74,15 +56,6 @@ impl FakeOllama {
 
     pub fn requests(&self) -> Vec<Value> {
         self.state.lock().requests.clone()
-    }
-}
-
-impl Drop for FakeOllama {
-    fn drop(&mut self) {
-        drop(self.server.stop(false));
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
     }
 }
 

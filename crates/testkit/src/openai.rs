@@ -8,12 +8,13 @@
 //!
 //! Tests script what it says next ([`Script`]), how long it takes, and read back what it received.
 
-use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use crate::server::Running;
 use bytes::Bytes;
 use parking_lot::Mutex;
 use serde_json::{Value, json};
 use std::collections::VecDeque;
-use std::net::TcpListener;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -98,8 +99,7 @@ struct Shared {
 pub struct FakeOpenAi {
     port: u16,
     shared: Arc<Shared>,
-    server: actix_web::dev::ServerHandle,
-    thread: Option<std::thread::JoinHandle<()>>,
+    _server: Running,
 }
 
 impl std::fmt::Debug for FakeOpenAi {
@@ -111,38 +111,16 @@ impl std::fmt::Debug for FakeOpenAi {
 impl FakeOpenAi {
     /// Start on a free loopback port, answering [`Script::Echo`] unless told otherwise.
     pub fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind fake openai");
-        let port = listener.local_addr().expect("addr").port();
         let shared = Arc::new(Shared::default());
-        let (tx, rx) = std::sync::mpsc::channel();
-        let s = shared.clone();
-        let thread = std::thread::Builder::new()
-            .name(format!("fake-openai-{port}"))
-            .spawn(move || {
-                let sys = actix_rt::System::new();
-                sys.block_on(async move {
-                    let data = web::Data::from(s);
-                    let server = HttpServer::new(move || {
-                        App::new()
-                            .app_data(data.clone())
-                            .app_data(web::PayloadConfig::new(64 * 1024 * 1024))
-                            .route("/v1/chat/completions", web::post().to(chat))
-                            .route("/v1/models", web::get().to(models))
-                            .route("/v1/audio/transcriptions", web::post().to(transcription))
-                    })
-                    .workers(1)
-                    .disable_signals()
-                    .shutdown_timeout(0)
-                    .listen(listener)
-                    .expect("listen")
-                    .run();
-                    let _ = tx.send(server.handle());
-                    let _ = server.await;
-                });
-            })
-            .expect("spawn fake openai");
-        let server = rx.recv().expect("fake openai started");
-        Self { port, shared, server, thread: Some(thread) }
+        let data = web::Data::from(shared.clone());
+        let server = Running::spawn("fake-openai", 1, move |cfg| {
+            cfg.app_data(data.clone())
+                .app_data(web::PayloadConfig::new(64 * 1024 * 1024))
+                .route("/v1/chat/completions", web::post().to(chat))
+                .route("/v1/models", web::get().to(models))
+                .route("/v1/audio/transcriptions", web::post().to(transcription));
+        });
+        Self { port: server.port, shared, _server: server }
     }
 
     /// `http://127.0.0.1:PORT/v1`, what `base_url` should be.
@@ -201,16 +179,6 @@ impl FakeOpenAi {
     /// The most chat requests that were being answered at the same moment.
     pub fn max_in_flight(&self) -> usize {
         self.shared.max_in_flight.load(Ordering::SeqCst)
-    }
-}
-
-impl Drop for FakeOpenAi {
-    fn drop(&mut self) {
-        // `stop` returns a future; the server's own thread drives it.
-        drop(self.server.stop(false));
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
     }
 }
 

@@ -9,11 +9,12 @@
 //! `&lt;`-style entities; otherwise 400 "can't parse entities". A message longer than 4096 UTF-16
 //! units after entity parsing is refused.
 
-use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use crate::server::Running;
 use parking_lot::Mutex;
 use serde_json::{Value, json};
 use std::collections::VecDeque;
-use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::Notify;
@@ -67,8 +68,7 @@ struct Shared {
 pub struct FakeTelegram {
     port: u16,
     shared: Arc<Shared>,
-    server: actix_web::dev::ServerHandle,
-    thread: Option<std::thread::JoinHandle<()>>,
+    _server: Running,
 }
 
 impl std::fmt::Debug for FakeTelegram {
@@ -84,8 +84,6 @@ fn now_secs() -> i64 {
 impl FakeTelegram {
     /// Start on a free loopback port, accepting `token`.
     pub fn start(token: &str) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind fake telegram");
-        let port = listener.local_addr().expect("addr").port();
         let shared = Arc::new(Shared::default());
         {
             let mut st = shared.state.lock();
@@ -93,33 +91,14 @@ impl FakeTelegram {
             st.next_update_id = 100;
             st.next_message_id = 1;
         }
-        let (tx, rx) = std::sync::mpsc::channel();
-        let s = shared.clone();
-        let thread = std::thread::Builder::new()
-            .name(format!("fake-telegram-{port}"))
-            .spawn(move || {
-                actix_rt::System::new().block_on(async move {
-                    let data = web::Data::from(s);
-                    let server = HttpServer::new(move || {
-                        App::new()
-                            .app_data(data.clone())
-                            .app_data(web::PayloadConfig::new(64 * 1024 * 1024))
-                            .route("/bot{token}/{method}", web::to(method))
-                            .route("/file/bot{token}/{path:.*}", web::get().to(file))
-                    })
-                    .workers(2)
-                    .disable_signals()
-                    .shutdown_timeout(0)
-                    .listen(listener)
-                    .expect("listen")
-                    .run();
-                    let _ = tx.send(server.handle());
-                    let _ = server.await;
-                });
-            })
-            .expect("spawn fake telegram");
-        let server = rx.recv().expect("fake telegram started");
-        Self { port, shared, server, thread: Some(thread) }
+        let data = web::Data::from(shared.clone());
+        let server = Running::spawn("fake-telegram", 2, move |cfg| {
+            cfg.app_data(data.clone())
+                .app_data(web::PayloadConfig::new(64 * 1024 * 1024))
+                .route("/bot{token}/{method}", web::to(method))
+                .route("/file/bot{token}/{path:.*}", web::get().to(file));
+        });
+        Self { port: server.port, shared, _server: server }
     }
 
     /// What `api_url` should be.
@@ -276,11 +255,8 @@ impl FakeTelegram {
 
 impl Drop for FakeTelegram {
     fn drop(&mut self) {
+        // Release long polls so the server can stop at once.
         self.shared.new_update.notify_waiters();
-        drop(self.server.stop(false));
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
     }
 }
 
