@@ -628,7 +628,7 @@ async fn build_request(deps: &SessionDeps, key: &SessionKey, job: &Job) -> Resul
     if resume.is_some() {
         messages.drain(..messages.len().saturating_sub(1));
     }
-    Ok(ChatRequest { model: String::new(), system, messages, max_tokens: None, resume })
+    Ok(ChatRequest { model: String::new(), system, messages, max_tokens: None, resume, tools: Vec::new() })
 }
 
 /// Effects whose owner exists in this build are applied; the rest are logged.

@@ -14,7 +14,7 @@ use std::time::Duration;
 use crate::Provider;
 use crate::error::ProviderError;
 use crate::sse::SseParser;
-use crate::types::{ChatRequest, ChatResponse, DeltaSink, Role, Usage};
+use crate::types::{ChatRequest, ChatResponse, DeltaSink, Role, ToolCall, Usage};
 use crate::wire::{Endpoint, preview};
 
 /// The API version header Omega speaks.
@@ -60,21 +60,26 @@ impl AnthropicProvider {
             .filter(|m| m.role != Role::System)
             .map(|m| {
                 let role = if m.role == Role::Assistant { "assistant" } else { "user" };
-                if m.images.is_empty() {
-                    json!({"role": role, "content": m.content})
-                } else {
-                    let mut blocks: Vec<serde_json::Value> = m
-                        .images
-                        .iter()
-                        .map(|i| {
-                            json!({"type": "image", "source": {
-                                "type": "base64", "media_type": i.mime, "data": crate::types::base64(&i.data)
-                            }})
-                        })
-                        .collect();
-                    blocks.push(json!({"type": "text", "text": m.content}));
-                    json!({"role": role, "content": blocks})
+                let plain = m.images.is_empty() && m.tool_calls.is_empty() && m.tool_results.is_empty();
+                if plain {
+                    return json!({"role": role, "content": m.content});
                 }
+                let mut blocks: Vec<serde_json::Value> = Vec::new();
+                for r in &m.tool_results {
+                    blocks.push(json!({"type": "tool_result", "tool_use_id": r.call_id, "content": r.content, "is_error": r.is_error}));
+                }
+                for i in &m.images {
+                    blocks.push(json!({"type": "image", "source": {
+                        "type": "base64", "media_type": i.mime, "data": crate::types::base64(&i.data)
+                    }}));
+                }
+                if !m.content.is_empty() {
+                    blocks.push(json!({"type": "text", "text": m.content}));
+                }
+                for c in &m.tool_calls {
+                    blocks.push(json!({"type": "tool_use", "id": c.id, "name": c.name, "input": c.arguments}));
+                }
+                json!({"role": role, "content": blocks})
             })
             .collect();
         let model = if req.model.is_empty() { &self.config.model } else { &req.model };
@@ -84,6 +89,13 @@ impl AnthropicProvider {
             "messages": messages,
             "stream": stream,
         });
+        if !req.tools.is_empty() {
+            body["tools"] = json!(req
+                .tools
+                .iter()
+                .map(|t| json!({"name": t.name, "description": t.description, "input_schema": t.parameters}))
+                .collect::<Vec<_>>());
+        }
         if !req.system.is_empty() {
             body["system"] =
                 json!([{"type": "text", "text": req.system, "cache_control": {"type": "ephemeral"}}]);
@@ -118,6 +130,16 @@ impl AnthropicProvider {
             self.at(&url).malformed(format!("{e}: {}", preview(&String::from_utf8_lossy(&bytes))))
         })?;
         let text = m.content.iter().filter_map(|b| b.text.as_deref()).collect::<Vec<_>>().join("");
+        let tool_calls = m
+            .content
+            .iter()
+            .filter(|b| b.kind == "tool_use")
+            .map(|b| ToolCall {
+                id: b.id.clone().unwrap_or_default(),
+                name: b.name.clone().unwrap_or_default(),
+                arguments: b.input.clone().unwrap_or(serde_json::Value::Null),
+            })
+            .collect();
         Ok(ChatResponse {
             provider: "anthropic".into(),
             text,
@@ -126,6 +148,7 @@ impl AnthropicProvider {
             finish_reason: m.stop_reason,
             cost_usd: None,
             session_id: None,
+            tool_calls,
         })
     }
 
@@ -139,6 +162,8 @@ impl AnthropicProvider {
         let (mut text, mut model, mut stop) = (String::new(), None, None);
         let mut usage = Usage::default();
         let mut finished = false;
+        // (block index, id, name, input JSON as it arrives)
+        let mut calls: Vec<(usize, String, String, String)> = Vec::new();
         let mut parser = SseParser::new();
         let mut body = resp.bytes_stream();
         'read: while let Some(chunk) = body.next().await {
@@ -155,8 +180,26 @@ impl AnthropicProvider {
                             }
                         }
                     }
+                    "content_block_start" => {
+                        if let Some(b) = parsed.content_block.filter(|b| b.kind == "tool_use") {
+                            let i = parsed.index.unwrap_or(calls.len());
+                            calls.push((
+                                i,
+                                b.id.unwrap_or_default(),
+                                b.name.unwrap_or_default(),
+                                String::new(),
+                            ));
+                        }
+                    }
                     "content_block_delta" => {
-                        if let Some(piece) = parsed.delta.and_then(|d| d.text).filter(|t| !t.is_empty()) {
+                        let Some(d) = parsed.delta else { continue };
+                        if let Some(json) = d.partial_json {
+                            let i = parsed.index.unwrap_or(0);
+                            if let Some(c) = calls.iter_mut().find(|c| c.0 == i) {
+                                c.3.push_str(&json);
+                            }
+                        }
+                        if let Some(piece) = d.text.filter(|t| !t.is_empty()) {
                             text.push_str(&piece);
                             let _ = deltas.send(piece);
                         }
@@ -196,6 +239,18 @@ impl AnthropicProvider {
             finish_reason: stop,
             cost_usd: None,
             session_id: None,
+            tool_calls: calls
+                .into_iter()
+                .map(|(_, id, name, json)| ToolCall {
+                    id,
+                    name,
+                    arguments: if json.trim().is_empty() {
+                        serde_json::json!({})
+                    } else {
+                        serde_json::from_str(&json).unwrap_or(serde_json::Value::String(json))
+                    },
+                })
+                .collect(),
         })
     }
 }
@@ -248,13 +303,20 @@ struct Message {
 
 #[derive(Deserialize)]
 struct Block {
+    #[serde(rename = "type", default)]
+    kind: String,
     text: Option<String>,
+    id: Option<String>,
+    name: Option<String>,
+    input: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
 struct StreamEvent {
     #[serde(rename = "type")]
     kind: String,
+    index: Option<usize>,
+    content_block: Option<Block>,
     message: Option<Message>,
     delta: Option<Delta>,
     usage: Option<WireUsage>,
@@ -264,6 +326,7 @@ struct StreamEvent {
 #[derive(Deserialize)]
 struct Delta {
     text: Option<String>,
+    partial_json: Option<String>,
     stop_reason: Option<String>,
 }
 

@@ -360,6 +360,7 @@ impl Provider for ClaudeCodeProvider {
             finish_reason: Some(result.subtype),
             cost_usd: Some(cost),
             session_id: result.session_id,
+            tool_calls: Vec::new(),
         })
     }
 

@@ -187,6 +187,7 @@ impl Provider for GeminiProvider {
             finish_reason: finish,
             cost_usd: None,
             session_id: None,
+            tool_calls: Vec::new(),
         })
     }
 

@@ -32,7 +32,9 @@ pub mod types;
 mod wire;
 
 pub use error::ProviderError;
-pub use types::{ChatMessage, ChatRequest, ChatResponse, DeltaSink, Image, Role, Usage};
+pub use types::{
+    ChatMessage, ChatRequest, ChatResponse, DeltaSink, Image, Role, ToolCall, ToolResult, ToolSpec, Usage,
+};
 
 use async_trait::async_trait;
 

@@ -148,6 +148,7 @@ impl Provider for OllamaProvider {
                 finish_reason: l.done_reason,
                 cost_usd: None,
                 session_id: None,
+                tool_calls: Vec::new(),
             }),
             _ => Err(self
                 .at(&url)

@@ -14,7 +14,7 @@ use std::time::Duration;
 use crate::Provider;
 use crate::error::ProviderError;
 use crate::sse::SseParser;
-use crate::types::{ChatRequest, ChatResponse, DeltaSink, Role, Usage};
+use crate::types::{ChatRequest, ChatResponse, DeltaSink, Role, ToolCall, Usage};
 use crate::wire::{Endpoint, preview};
 
 /// A client for one OpenAI-compatible server.
@@ -95,7 +95,23 @@ impl OpenAiProvider {
                 Role::User => "user",
                 Role::Assistant => "assistant",
             };
-            if m.images.is_empty() {
+            if !m.tool_calls.is_empty() {
+                let calls: Vec<serde_json::Value> = m
+                    .tool_calls
+                    .iter()
+                    .map(|c| json!({"id": c.id, "type": "function", "function": {"name": c.name, "arguments": c.arguments.to_string()}}))
+                    .collect();
+                let content = if m.content.is_empty() { serde_json::Value::Null } else { json!(m.content) };
+                messages.push(json!({"role": "assistant", "content": content, "tool_calls": calls}));
+            } else if !m.tool_results.is_empty() {
+                // Each result is a message of its own, tied to its call.
+                for r in &m.tool_results {
+                    messages.push(json!({"role": "tool", "tool_call_id": r.call_id, "content": r.content}));
+                }
+                if !m.content.is_empty() {
+                    messages.push(json!({"role": "user", "content": m.content}));
+                }
+            } else if m.images.is_empty() {
                 messages.push(json!({"role": role, "content": m.content}));
             } else {
                 let mut parts = vec![json!({"type": "text", "text": m.content})];
@@ -114,6 +130,13 @@ impl OpenAiProvider {
         });
         if stream {
             body["stream_options"] = json!({"include_usage": true});
+        }
+        if !req.tools.is_empty() {
+            body["tools"] = json!(req
+                .tools
+                .iter()
+                .map(|t| json!({"type": "function", "function": {"name": t.name, "description": t.description, "parameters": t.parameters}}))
+                .collect::<Vec<_>>());
         }
         body
     }
@@ -151,14 +174,25 @@ impl OpenAiProvider {
             .into_iter()
             .next()
             .ok_or_else(|| self.at(&endpoint).malformed("no choices in the response"))?;
+        let (text, tool_calls) = match choice.message {
+            Some(m) => {
+                let mut parts = CallParts::default();
+                for c in m.tool_calls.unwrap_or_default() {
+                    parts.add(c);
+                }
+                (m.content.unwrap_or_default(), parts.finish())
+            }
+            None => (String::new(), Vec::new()),
+        };
         Ok(ChatResponse {
             provider: self.name.clone(),
-            text: choice.message.and_then(|m| m.content).unwrap_or_default(),
+            text,
             model: parsed.model.unwrap_or_else(|| req.model.clone()),
             usage: parsed.usage.map(Into::into),
             finish_reason: choice.finish_reason,
             cost_usd: None,
             session_id: None,
+            tool_calls,
         })
     }
 
@@ -174,6 +208,7 @@ impl OpenAiProvider {
         let mut usage = None;
         let mut finish_reason = None;
         let mut done = false;
+        let mut calls = CallParts::default();
         let mut parser = SseParser::new();
         let mut body = resp.bytes_stream();
         'read: while let Some(chunk) = body.next().await {
@@ -198,11 +233,14 @@ impl OpenAiProvider {
                     usage = Some(u.into());
                 }
                 for choice in parsed.choices {
-                    if let Some(piece) = choice.delta.and_then(|d| d.content)
-                        && !piece.is_empty()
-                    {
-                        text.push_str(&piece);
-                        let _ = deltas.send(piece);
+                    if let Some(delta) = choice.delta {
+                        for c in delta.tool_calls.unwrap_or_default() {
+                            calls.add(c);
+                        }
+                        if let Some(piece) = delta.content.filter(|p| !p.is_empty()) {
+                            text.push_str(&piece);
+                            let _ = deltas.send(piece);
+                        }
                     }
                     if choice.finish_reason.is_some() {
                         finish_reason = choice.finish_reason;
@@ -225,6 +263,7 @@ impl OpenAiProvider {
             finish_reason,
             cost_usd: None,
             session_id: None,
+            tool_calls: calls.finish(),
         })
     }
 }
@@ -292,6 +331,60 @@ struct Choice {
 #[derive(Deserialize)]
 struct WireMessage {
     content: Option<String>,
+    /// Servers send `null` as often as they leave it out.
+    tool_calls: Option<Vec<WireToolCall>>,
+}
+
+/// A tool call, whole (plain responses) or in pieces (stream deltas, joined by `index`).
+#[derive(Deserialize)]
+struct WireToolCall {
+    #[serde(default)]
+    index: usize,
+    id: Option<String>,
+    function: Option<WireFunction>,
+}
+
+#[derive(Deserialize)]
+struct WireFunction {
+    name: Option<String>,
+    #[serde(default)]
+    arguments: String,
+}
+
+/// Tool calls put together from stream deltas.
+#[derive(Default)]
+struct CallParts {
+    parts: Vec<(String, String, String)>,
+}
+
+impl CallParts {
+    fn add(&mut self, c: WireToolCall) {
+        while self.parts.len() <= c.index {
+            self.parts.push(Default::default());
+        }
+        let p = &mut self.parts[c.index];
+        if let Some(id) = c.id {
+            p.0 = id;
+        }
+        if let Some(f) = c.function {
+            if let Some(n) = f.name {
+                p.1.push_str(&n);
+            }
+            p.2.push_str(&f.arguments);
+        }
+    }
+
+    fn finish(self) -> Vec<ToolCall> {
+        self.parts
+            .into_iter()
+            .filter(|(_, name, _)| !name.is_empty())
+            .map(|(id, name, args)| ToolCall {
+                id,
+                name,
+                arguments: serde_json::from_str(&args).unwrap_or(serde_json::Value::String(args)),
+            })
+            .collect()
+    }
 }
 
 #[derive(Deserialize)]

@@ -26,6 +26,38 @@ pub struct ChatMessage {
     /// Images shown with this message (vision models only).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub images: Vec<Image>,
+    /// On an assistant message: the tools the model asked to run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tool_calls: Vec<ToolCall>,
+    /// On a user message: the results of those tools, handed back.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tool_results: Vec<ToolResult>,
+}
+
+/// A tool the model may call: a name, what it does, and a JSON Schema for its arguments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ToolSpec {
+    pub name: String,
+    pub description: String,
+    pub parameters: serde_json::Value,
+}
+
+/// A call the model asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ToolCall {
+    /// The provider's id for the call, echoed back with its result.
+    pub id: String,
+    pub name: String,
+    pub arguments: serde_json::Value,
+}
+
+/// What a tool call produced. Tool output is untrusted data, never instructions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ToolResult {
+    pub call_id: String,
+    pub name: String,
+    pub content: String,
+    pub is_error: bool,
 }
 
 /// An image, inline.
@@ -59,7 +91,13 @@ pub fn base64(data: &[u8]) -> String {
 
 impl ChatMessage {
     pub fn new(role: Role, content: impl Into<String>) -> Self {
-        Self { role, content: content.into(), images: Vec::new() }
+        Self {
+            role,
+            content: content.into(),
+            images: Vec::new(),
+            tool_calls: Vec::new(),
+            tool_results: Vec::new(),
+        }
     }
 }
 
@@ -95,6 +133,8 @@ pub struct ChatRequest {
     /// A provider-side session to continue (providers that keep sessions); `messages` then holds
     /// only the new message.
     pub resume: Option<String>,
+    /// Tools the model may call (native tool calling); empty = none.
+    pub tools: Vec<ToolSpec>,
 }
 
 /// Token counts of one call, as the provider reported them.
@@ -124,6 +164,8 @@ pub struct ChatResponse {
     pub cost_usd: Option<f64>,
     /// The provider-side session this answer belongs to, to resume next time.
     pub session_id: Option<String>,
+    /// Tools the model asked to run before it can answer (the text may be empty then).
+    pub tool_calls: Vec<ToolCall>,
 }
 
 /// Where streamed text goes while a reply is generated.

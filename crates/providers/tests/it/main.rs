@@ -7,3 +7,4 @@ mod ollama;
 mod openai_fake;
 mod openai_llmock;
 mod retry;
+mod tools;
