@@ -13,7 +13,7 @@ use std::time::Duration;
 use crate::Provider;
 use crate::error::ProviderError;
 use crate::sse::SseParser;
-use crate::types::{ChatRequest, ChatResponse, DeltaSink, Role, Usage};
+use crate::types::{ChatRequest, ChatResponse, DeltaSink, Role, ToolCall, Usage};
 use crate::wire::{Endpoint, preview};
 
 #[derive(Debug, Clone)]
@@ -47,7 +47,16 @@ impl GeminiProvider {
             .filter(|m| m.role != Role::System)
             .map(|m| {
                 let role = if m.role == Role::Assistant { "model" } else { "user" };
-                let mut parts = vec![json!({"text": m.content})];
+                let mut parts = Vec::new();
+                for r in &m.tool_results {
+                    parts.push(json!({"functionResponse": {"name": r.name, "response": {"content": r.content, "is_error": r.is_error}}}));
+                }
+                if !m.content.is_empty() || (m.tool_results.is_empty() && m.tool_calls.is_empty()) {
+                    parts.push(json!({"text": m.content}));
+                }
+                for c in &m.tool_calls {
+                    parts.push(json!({"functionCall": {"name": c.name, "args": c.arguments}}));
+                }
                 parts.extend(m.images.iter().map(
                     |i| json!({"inline_data": {"mime_type": i.mime, "data": crate::types::base64(&i.data)}}),
                 ));
@@ -58,6 +67,14 @@ impl GeminiProvider {
             "contents": contents,
             "generationConfig": {"maxOutputTokens": req.max_tokens.unwrap_or(self.config.max_tokens)},
         });
+        if !req.tools.is_empty() {
+            let decls: Vec<serde_json::Value> = req
+                .tools
+                .iter()
+                .map(|t| json!({"name": t.name, "description": t.description, "parameters": t.parameters}))
+                .collect();
+            body["tools"] = json!([{"functionDeclarations": decls}]);
+        }
         if !req.system.is_empty() {
             body["systemInstruction"] = json!({"parts": [{"text": req.system}]});
         }
@@ -78,10 +95,11 @@ impl GeminiProvider {
     }
 }
 
-/// Append a chunk's text; returns the text added.
+/// Append a chunk's text and tool calls; returns the text added.
 fn absorb(
     chunk: &GenerateResponse,
     text: &mut String,
+    calls: &mut Vec<ToolCall>,
     usage: &mut Usage,
     finish: &mut Option<String>,
 ) -> String {
@@ -90,6 +108,14 @@ fn absorb(
         for p in c.content.as_ref().map(|c| c.parts.as_slice()).unwrap_or_default() {
             if let Some(t) = &p.text {
                 added.push_str(t);
+            }
+            if let Some(f) = &p.function_call {
+                // Gemini has no call ids; the position and name identify the call.
+                calls.push(ToolCall {
+                    id: format!("call-{}-{}", calls.len(), f.name),
+                    name: f.name.clone(),
+                    arguments: f.args.clone().unwrap_or(serde_json::json!({})),
+                });
             }
         }
         if c.finish_reason.is_some() {
@@ -142,13 +168,14 @@ impl Provider for GeminiProvider {
         let url = self.url(&request.model, self.config.stream);
         let resp = self.post(&url, &request).await?;
         let (mut text, mut usage, mut finish) = (String::new(), Usage::default(), None);
+        let mut calls = Vec::new();
         let mut model = None;
         if !self.config.stream {
             let bytes = resp.bytes().await.map_err(|e| self.at(&url).transport(&e))?;
             let r: GenerateResponse = serde_json::from_slice(&bytes).map_err(|e| {
                 self.at(&url).malformed(format!("{e}: {}", preview(&String::from_utf8_lossy(&bytes))))
             })?;
-            absorb(&r, &mut text, &mut usage, &mut finish);
+            absorb(&r, &mut text, &mut calls, &mut usage, &mut finish);
             model = r.model_version;
         } else {
             let mut parser = SseParser::new();
@@ -161,7 +188,7 @@ impl Provider for GeminiProvider {
                     if let Some(err) = r.error.as_ref().and_then(|e| e.message.clone()) {
                         return Err(self.at(&url).in_stream(err));
                     }
-                    let added = absorb(&r, &mut text, &mut usage, &mut finish);
+                    let added = absorb(&r, &mut text, &mut calls, &mut usage, &mut finish);
                     if !added.is_empty()
                         && let Some(d) = &deltas
                     {
@@ -187,7 +214,7 @@ impl Provider for GeminiProvider {
             finish_reason: finish,
             cost_usd: None,
             session_id: None,
-            tool_calls: Vec::new(),
+            tool_calls: calls,
         })
     }
 
@@ -227,8 +254,16 @@ struct Content {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct Part {
     text: Option<String>,
+    function_call: Option<FunctionCall>,
+}
+
+#[derive(Deserialize)]
+struct FunctionCall {
+    name: String,
+    args: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]

@@ -1,8 +1,9 @@
 //! Native tool calling against llmock: given tools it asks for a call with arguments generated
 //! from the schema; given the result it answers in text — a whole round of a tool loop.
 
-use omega_core::config::{AnthropicConfig, OpenAiConfig};
+use omega_core::config::{AnthropicConfig, GeminiConfig, OpenAiConfig};
 use omega_providers::anthropic::AnthropicProvider;
+use omega_providers::gemini::GeminiProvider;
 use omega_providers::openai::OpenAiProvider;
 use omega_providers::{ChatMessage, ChatRequest, Provider, Role, ToolResult, ToolSpec};
 use omega_testkit::peers::Llmock;
@@ -50,7 +51,7 @@ async fn round_trip(p: &dyn Provider) {
 }
 
 #[tokio::test]
-async fn openai_and_anthropic_tool_calls_plain_and_streamed() {
+async fn openai_anthropic_and_gemini_tool_calls_plain_and_streamed() {
     let mock = tokio::task::spawn_blocking(Llmock::start).await.unwrap();
     for stream in [false, true] {
         let openai = OpenAiProvider::new(OpenAiConfig {
@@ -68,6 +69,13 @@ async fn openai_and_anthropic_tool_calls_plain_and_streamed() {
             ..AnthropicConfig::default()
         });
         round_trip(&anthropic).await;
+        let gemini = GeminiProvider::new(GeminiConfig {
+            base_url: format!("http://127.0.0.1:{}/gemini", mock.port),
+            api_key: omega_core::Secret::new("gm-test"),
+            stream,
+            ..GeminiConfig::default()
+        });
+        round_trip(&gemini).await;
     }
     let log = mock.get("/_llmock/requests").unwrap_or_default();
     assert!(
