@@ -45,7 +45,21 @@ impl OllamaProvider {
                 Role::User => "user",
                 Role::Assistant => "assistant",
             };
+            for r in &m.tool_results {
+                messages.push(json!({"role": "tool", "content": r.content, "tool_name": r.name}));
+            }
+            if !m.tool_results.is_empty() && m.content.is_empty() {
+                continue;
+            }
             let mut msg = json!({"role": role, "content": m.content});
+            if !m.tool_calls.is_empty() {
+                msg["tool_calls"] = json!(
+                    m.tool_calls
+                        .iter()
+                        .map(|c| json!({"function": {"name": c.name, "arguments": c.arguments}}))
+                        .collect::<Vec<_>>()
+                );
+            }
             if !m.images.is_empty() {
                 msg["images"] =
                     json!(m.images.iter().map(|i| crate::types::base64(&i.data)).collect::<Vec<_>>());
@@ -53,12 +67,20 @@ impl OllamaProvider {
             messages.push(msg);
         }
         let model = if req.model.is_empty() { &self.config.model } else { &req.model };
-        json!({
+        let mut body = json!({
             "model": model,
             "messages": messages,
             "stream": stream,
             "options": {"num_predict": req.max_tokens.unwrap_or(self.config.max_tokens)},
-        })
+        });
+        if !req.tools.is_empty() {
+            body["tools"] = json!(req
+                .tools
+                .iter()
+                .map(|t| json!({"type": "function", "function": {"name": t.name, "description": t.description, "parameters": t.parameters}}))
+                .collect::<Vec<_>>());
+        }
+        body
     }
 }
 
@@ -100,10 +122,14 @@ impl Provider for OllamaProvider {
             return Err(self.at(&url).status(resp).await);
         }
         let mut text = String::new();
+        let mut calls: Vec<crate::types::ToolCall> = Vec::new();
         let mut last: Option<Line> = None;
         let mut buf: Vec<u8> = Vec::new();
         let mut body = resp.bytes_stream();
-        let handle = |raw: &[u8], text: &mut String| -> Result<Option<Line>, ProviderError> {
+        let handle = |raw: &[u8],
+                      text: &mut String,
+                      calls: &mut Vec<crate::types::ToolCall>|
+         -> Result<Option<Line>, ProviderError> {
             let raw = String::from_utf8_lossy(raw);
             let raw = raw.trim();
             if raw.is_empty() {
@@ -113,6 +139,14 @@ impl Provider for OllamaProvider {
                 .map_err(|e| self.at(&url).malformed(format!("{e}: {}", preview(raw))))?;
             if let Some(err) = &line.error {
                 return Err(self.at(&url).in_stream(err.clone()));
+            }
+            for c in line.message.as_ref().and_then(|m| m.tool_calls.as_ref()).into_iter().flatten() {
+                // Ollama has no call ids; the position and name identify the call.
+                calls.push(crate::types::ToolCall {
+                    id: format!("call-{}-{}", calls.len(), c.function.name),
+                    name: c.function.name.clone(),
+                    arguments: c.function.arguments.clone(),
+                });
             }
             if let Some(piece) = line.message.as_ref().map(|m| m.content.clone()).filter(|c| !c.is_empty()) {
                 text.push_str(&piece);
@@ -127,12 +161,12 @@ impl Provider for OllamaProvider {
             buf.extend_from_slice(&chunk);
             while let Some(pos) = buf.iter().position(|&b| b == b'\n') {
                 let line: Vec<u8> = buf.drain(..=pos).collect();
-                if let Some(l) = handle(&line, &mut text)? {
+                if let Some(l) = handle(&line, &mut text, &mut calls)? {
                     last = Some(l);
                 }
             }
         }
-        if let Some(l) = handle(&buf, &mut text)? {
+        if let Some(l) = handle(&buf, &mut text, &mut calls)? {
             last = Some(l);
         }
         match last {
@@ -148,7 +182,7 @@ impl Provider for OllamaProvider {
                 finish_reason: l.done_reason,
                 cost_usd: None,
                 session_id: None,
-                tool_calls: Vec::new(),
+                tool_calls: calls,
             }),
             _ => Err(self
                 .at(&url)
@@ -187,4 +221,17 @@ struct Line {
 struct LineMessage {
     #[serde(default)]
     content: String,
+    tool_calls: Option<Vec<LineToolCall>>,
+}
+
+#[derive(Deserialize)]
+struct LineToolCall {
+    function: LineFunction,
+}
+
+#[derive(Deserialize)]
+struct LineFunction {
+    name: String,
+    #[serde(default)]
+    arguments: serde_json::Value,
 }

@@ -83,7 +83,36 @@ async fn chat(state: web::Data<Mutex<State>>, body: Bytes) -> HttpResponse {
         .and_then(|m| m.iter().rev().find(|m| m["role"] == "user"))
         .and_then(|m| m["content"].as_str())
         .unwrap_or("");
-    let text = format!("echo: {last}");
+    // Given tools, and no tool result yet, ask for the first tool (arguments: `{}` or a sample
+    // string per required property); after a result, answer in text.
+    let answered_tool =
+        req["messages"].as_array().and_then(|m| m.last()).is_some_and(|m| m["role"] == "tool");
+    if let Some(tool) = req["tools"].as_array().and_then(|t| t.first()).filter(|_| !answered_tool) {
+        let mut args = serde_json::Map::new();
+        for name in tool["function"]["parameters"]["required"].as_array().into_iter().flatten() {
+            if let Some(n) = name.as_str() {
+                args.insert(n.to_owned(), json!("sample"));
+            }
+        }
+        let call = json!({
+            "model": MODEL, "created_at": "2026-11-25T10:00:00.000000000Z",
+            "message": {"role": "assistant", "content": "", "tool_calls": [{"function": {"name": tool["function"]["name"], "arguments": args}}]},
+            "done": true, "done_reason": "stop", "prompt_eval_count": 10, "eval_count": 5
+        });
+        return HttpResponse::Ok().content_type("application/x-ndjson").body(call.to_string() + "\n");
+    }
+    let text = if answered_tool {
+        format!(
+            "tool said: {}",
+            req["messages"]
+                .as_array()
+                .and_then(|m| m.last())
+                .and_then(|m| m["content"].as_str())
+                .unwrap_or("")
+        )
+    } else {
+        format!("echo: {last}")
+    };
     let prompt_tokens: usize = req["messages"]
         .as_array()
         .map(|ms| ms.iter().map(|m| m["content"].as_str().unwrap_or("").split_whitespace().count()).sum())

@@ -83,3 +83,15 @@ async fn openai_anthropic_and_gemini_tool_calls_plain_and_streamed() {
         "results went back in each wire's form"
     );
 }
+
+#[tokio::test]
+async fn ollama_tool_calls_against_the_fake() {
+    let fake = omega_testkit::ollama::FakeOllama::start();
+    let p = omega_providers::ollama::OllamaProvider::new(omega_core::config::OllamaConfig {
+        base_url: fake.base_url(),
+        ..omega_core::config::OllamaConfig::default()
+    });
+    round_trip(&p).await;
+    let sent = fake.requests();
+    assert_eq!(sent[1]["messages"].as_array().unwrap().last().unwrap()["role"], "tool");
+}
