@@ -187,6 +187,8 @@ pub struct ClaudeCodeConfig {
     pub base_url: String,
     /// HOME for the CLI (where its login and sessions live); "" = Omega's HOME.
     pub home: String,
+    /// Calls to this provider at once (on top of `[provider] max_concurrent`); 0 = no limit of its own.
+    pub max_concurrent: u32,
 }
 
 impl Default for ClaudeCodeConfig {
@@ -204,6 +206,7 @@ impl Default for ClaudeCodeConfig {
             api_key: Secret::default(),
             base_url: String::new(),
             home: String::new(),
+            max_concurrent: 0,
         }
     }
 }
@@ -230,6 +233,8 @@ pub struct GeminiConfig {
     pub max_tokens: u32,
     /// The model can look at images.
     pub vision: bool,
+    /// Calls to this provider at once (on top of `[provider] max_concurrent`); 0 = no limit of its own.
+    pub max_concurrent: u32,
 }
 
 impl Default for GeminiConfig {
@@ -244,6 +249,7 @@ impl Default for GeminiConfig {
             stream: true,
             max_tokens: 8192,
             vision: true,
+            max_concurrent: 0,
         }
     }
 }
@@ -268,6 +274,8 @@ pub struct OllamaConfig {
     pub max_tokens: u32,
     /// The model can look at images (llava, llama3.2-vision, ...).
     pub vision: bool,
+    /// Calls to this provider at once (on top of `[provider] max_concurrent`); 0 = no limit of its own.
+    pub max_concurrent: u32,
 }
 
 impl Default for OllamaConfig {
@@ -281,6 +289,7 @@ impl Default for OllamaConfig {
             stream: true,
             max_tokens: 4096,
             vision: false,
+            max_concurrent: 0,
         }
     }
 }
@@ -332,6 +341,8 @@ pub struct AnthropicConfig {
     pub max_tokens: u32,
     /// The model can look at images.
     pub vision: bool,
+    /// Calls to this provider at once (on top of `[provider] max_concurrent`); 0 = no limit of its own.
+    pub max_concurrent: u32,
 }
 
 impl Default for AnthropicConfig {
@@ -346,6 +357,7 @@ impl Default for AnthropicConfig {
             stream: true,
             max_tokens: 8192,
             vision: true,
+            max_concurrent: 0,
         }
     }
 }
@@ -373,6 +385,8 @@ pub struct OpenAiConfig {
     pub max_tokens: u32,
     /// The model can look at images (photos are sent to it); false = people are told it cannot.
     pub vision: bool,
+    /// Calls to this provider at once (on top of `[provider] max_concurrent`); 0 = no limit of its own.
+    pub max_concurrent: u32,
 }
 
 /// Where OpenAI itself lives; a missing key is only an error against this host.
@@ -390,6 +404,7 @@ impl Default for OpenAiConfig {
             stream: true,
             max_tokens: 4096,
             vision: true,
+            max_concurrent: 0,
         }
     }
 }

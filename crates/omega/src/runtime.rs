@@ -292,17 +292,30 @@ impl RuntimeBuilder {
 
 /// The configured client for provider `name` (validated by config loading).
 pub fn build_provider(config: &Config, name: &str) -> Arc<dyn Provider> {
-    match name {
-        "anthropic" => Arc::new(AnthropicProvider::new(config.provider.anthropic.clone())),
-        "openrouter" => Arc::new(OpenAiProvider::openrouter(config.provider.openrouter.clone())),
-        "ollama" => Arc::new(omega_providers::ollama::OllamaProvider::new(config.provider.ollama.clone())),
-        "gemini" => Arc::new(omega_providers::gemini::GeminiProvider::new(config.provider.gemini.clone())),
-        "claude-code" => Arc::new(omega_providers::claude_code::ClaudeCodeProvider::new(
-            config.provider.claude_code.clone(),
-            config.data_dir().join("workspace"),
-        )),
-        _ => Arc::new(OpenAiProvider::new(config.provider.openai.clone())),
-    }
+    let p = &config.provider;
+    let (client, max): (Arc<dyn Provider>, u32) = match name {
+        "anthropic" => (Arc::new(AnthropicProvider::new(p.anthropic.clone())), p.anthropic.max_concurrent),
+        "openrouter" => {
+            (Arc::new(OpenAiProvider::openrouter(p.openrouter.clone())), p.openrouter.max_concurrent)
+        }
+        "ollama" => (
+            Arc::new(omega_providers::ollama::OllamaProvider::new(p.ollama.clone())),
+            p.ollama.max_concurrent,
+        ),
+        "gemini" => (
+            Arc::new(omega_providers::gemini::GeminiProvider::new(p.gemini.clone())),
+            p.gemini.max_concurrent,
+        ),
+        "claude-code" => (
+            Arc::new(omega_providers::claude_code::ClaudeCodeProvider::new(
+                p.claude_code.clone(),
+                config.data_dir().join("workspace"),
+            )),
+            p.claude_code.max_concurrent,
+        ),
+        _ => (Arc::new(OpenAiProvider::new(p.openai.clone())), p.openai.max_concurrent),
+    };
+    omega_providers::limit::Limited::wrap(client, max)
 }
 
 /// Check the provider in the background and say plainly what is wrong, if anything.

@@ -14,6 +14,8 @@ pub mod error;
 pub mod fallback;
 /// Google's Gemini API.
 pub mod gemini;
+/// A provider's own concurrency limit.
+pub mod limit;
 /// Ollama's native chat API.
 pub mod ollama;
 /// OpenAI chat completions, and every server that speaks it.
