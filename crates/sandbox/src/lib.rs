@@ -1,0 +1,15 @@
+//! The sandbox: what a tool's child process may touch, enforced by the kernel.
+//!
+//! [`policy`] turns a level (`sandbox`, `rx`, `rwx`) into path rules — pure, testable without a
+//! kernel. [`landlock`] enforces a plan on the calling thread and its future children (Linux).
+//!
+//! Landlock only grants. To keep Omega's own data out of a tree that is otherwise allowed, the
+//! plan grants the *siblings* along the path to each protected path instead of the tree itself.
+
+/// Enforcing a plan with Landlock (Linux).
+#[cfg(target_os = "linux")]
+pub mod landlock;
+/// Levels, protected paths, and the rules they expand to.
+pub mod policy;
+
+pub use policy::{Access, Level, Policy, Rule, plan};
