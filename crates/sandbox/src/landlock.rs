@@ -23,6 +23,29 @@ pub enum SandboxError {
 /// Restrict the calling thread (and its future children) to `rules`. Paths that do not exist are
 /// skipped.
 pub fn restrict(rules: &[Rule]) -> Result<(), SandboxError> {
+    apply(prepare(rules)?)
+}
+
+/// A ruleset with every path opened, ready to apply (in a child, after fork).
+pub struct Prepared(landlock::RulesetCreated);
+
+impl std::fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Prepared")
+    }
+}
+
+/// Apply a prepared ruleset to the calling thread.
+pub fn apply(prepared: Prepared) -> Result<(), SandboxError> {
+    let status = prepared.0.restrict_self().map_err(|e| SandboxError::Setup(e.to_string()))?;
+    if status.ruleset == RulesetStatus::NotEnforced {
+        return Err(SandboxError::Unenforced);
+    }
+    Ok(())
+}
+
+/// Open every rule's path and build the ruleset.
+pub fn prepare(rules: &[Rule]) -> Result<Prepared, SandboxError> {
     let all = AccessFs::from_all(ABI_WANTED);
     let read_exec = AccessFs::from_read(ABI_WANTED);
     let err = |e: landlock::RulesetError| SandboxError::Setup(e.to_string());
@@ -37,9 +60,5 @@ pub fn restrict(rules: &[Rule]) -> Result<(), SandboxError> {
         let access = if rule.path.is_dir() { access } else { access & AccessFs::from_file(ABI_WANTED) };
         ruleset = ruleset.add_rule(PathBeneath::new(fd, access)).map_err(err)?;
     }
-    let status = ruleset.restrict_self().map_err(err)?;
-    if status.ruleset == RulesetStatus::NotEnforced {
-        return Err(SandboxError::Unenforced);
-    }
-    Ok(())
+    Ok(Prepared(ruleset))
 }

@@ -12,4 +12,8 @@ pub mod landlock;
 /// Levels, protected paths, and the rules they expand to.
 pub mod policy;
 
+/// Sandboxed child processes (Linux).
+#[cfg(target_os = "linux")]
+pub mod spawn;
+
 pub use policy::{Access, Level, Policy, Rule, plan};

@@ -61,3 +61,32 @@ fn the_rx_level_reads_around_the_protected_data_but_never_into_it() {
     assert!(!read_data && !list_data, "the data dir is unreachable");
     assert!(!via_proc, "not even through /proc/self/root");
 }
+
+#[test]
+fn a_sandboxed_child_gets_a_minimal_environment_and_cannot_reach_the_data() {
+    let (_home, data, workspace) = setup();
+    let policy = Policy::new(Level::Sandbox, &workspace, vec![data.clone()]);
+    let rules = plan(&policy, &list_dir);
+    let script = format!("env; cat {}/memory.db && echo LEAKED; echo ok > out.txt", data.display());
+    let out = omega_sandbox::spawn::command("/bin/sh", &workspace, rules, Default::default())
+        .unwrap()
+        .args(["-c", &script])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("LEAKED") && !stdout.contains("secret"), "{stdout}");
+    let vars: Vec<&str> = stdout.lines().filter_map(|l| l.split('=').next()).collect();
+    for v in &vars {
+        assert!(
+            ["PATH", "LANG", "HOME", "PWD", "SHLVL", "_", "OLDPWD"].contains(v),
+            "unexpected variable {v} in {stdout}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(workspace.join("out.txt")).unwrap(),
+        "ok\n",
+        "the workspace is writable"
+    );
+    // The caller is not restricted: only the child was.
+    assert_eq!(std::fs::read_to_string(data.join("memory.db")).unwrap(), "secret");
+}

@@ -1,0 +1,75 @@
+//! Child processes under the policy: a minimal environment, their own process group, resource
+//! limits, and Landlock applied between fork and exec, so the restriction binds the child and
+//! never the caller's thread.
+
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::Command;
+
+use crate::landlock::SandboxError;
+use crate::policy::Rule;
+
+/// Resource limits for a child. 0 = no limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub cpu_secs: u64,
+    pub memory_bytes: u64,
+    pub processes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { cpu_secs: 120, memory_bytes: 2 << 30, processes: 256 }
+    }
+}
+
+/// A `Command` for `program` that runs sandboxed in `workdir`. The environment is emptied: the
+/// child sees `PATH`, `LANG` and `HOME` (= `workdir`) only — no API keys, no tokens.
+pub fn command(
+    program: &str,
+    workdir: &Path,
+    rules: Vec<Rule>,
+    limits: Limits,
+) -> Result<Command, SandboxError> {
+    let mut cmd = Command::new(program);
+    cmd.current_dir(workdir)
+        .env_clear()
+        .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+        .env("LANG", "C.UTF-8")
+        .env("HOME", workdir)
+        .process_group(0);
+    // Build the ruleset (opening every path) before fork; the child only applies it.
+    let ruleset = std::sync::Mutex::new(Some(crate::landlock::prepare(&rules)?));
+    #[allow(unsafe_code)]
+    // SAFETY: the closure runs in the forked child before exec. It calls setrlimit(2) and the
+    // Landlock syscalls on a ruleset created before the fork; the mutex it locks is owned by the
+    // closure alone, so no other thread can hold it at fork time.
+    unsafe {
+        cmd.pre_exec(move || {
+            set_limits(limits)?;
+            let prepared = ruleset.lock().map_err(|_| std::io::Error::other("sandbox lock"))?.take();
+            if let Some(r) = prepared {
+                crate::landlock::apply(r).map_err(|e| std::io::Error::other(e.to_string()))?;
+            }
+            Ok(())
+        });
+    }
+    Ok(cmd)
+}
+
+#[allow(unsafe_code)]
+fn set_limits(l: Limits) -> std::io::Result<()> {
+    for (resource, value) in
+        [(libc::RLIMIT_CPU, l.cpu_secs), (libc::RLIMIT_AS, l.memory_bytes), (libc::RLIMIT_NPROC, l.processes)]
+    {
+        if value == 0 {
+            continue;
+        }
+        let lim = libc::rlimit { rlim_cur: value as libc::rlim_t, rlim_max: value as libc::rlim_t };
+        // SAFETY: setrlimit reads the struct we pass; it has no other memory effects.
+        if unsafe { libc::setrlimit(resource, &lim) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+    }
+    Ok(())
+}
