@@ -68,38 +68,6 @@ impl Store {
         rows.reverse();
         Ok(rows)
     }
-
-    /// Close the sender's active conversation. Returns whether there was one.
-    pub async fn close_conversation(
-        &self,
-        channel: &str,
-        sender_id: &str,
-        summary: Option<String>,
-    ) -> Result<bool, MemoryError> {
-        let data = (channel.to_owned(), sender_id.to_owned(), summary);
-        self.writer
-            .write(data, |c, (ch, s, summary)| {
-                Box::pin(async move {
-                    let r = sqlx::query(
-                        "UPDATE conversations SET status = 'closed', summary = COALESCE(?, summary)
-                         WHERE channel = ? AND sender_id = ? AND status = 'active'",
-                    )
-                    .bind(summary)
-                    .bind(ch)
-                    .bind(s)
-                    .execute(&mut *c)
-                    .await?;
-                    // A new conversation starts without the provider's memory of the old one.
-                    sqlx::query("DELETE FROM provider_sessions WHERE channel = ? AND sender_id = ?")
-                        .bind(ch)
-                        .bind(s)
-                        .execute(&mut *c)
-                        .await?;
-                    Ok(r.rows_affected() > 0)
-                })
-            })
-            .await
-    }
 }
 
 /// The conversation part of a reply: make sure an active conversation exists, bump it, and add

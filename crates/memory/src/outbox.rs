@@ -100,26 +100,4 @@ impl Store {
         let sql = concat!("SELECT ", outbox_columns!(), " FROM outbox WHERE inbox_id = ? ORDER BY id");
         Ok(sqlx::query_as(sql).bind(id.0).fetch_all(&self.read).await?)
     }
-
-    /// Outbox rows for one recipient with an id above `after`, oldest first.
-    pub async fn outbox_for(
-        &self,
-        channel: &str,
-        recipient: &str,
-        after: i64,
-        limit: u32,
-    ) -> Result<Vec<OutboxRow>, MemoryError> {
-        let sql = concat!(
-            "SELECT ",
-            outbox_columns!(),
-            " FROM outbox WHERE channel = ? AND recipient = ? AND id > ? ORDER BY id LIMIT ?"
-        );
-        Ok(sqlx::query_as(sql)
-            .bind(channel)
-            .bind(recipient)
-            .bind(after)
-            .bind(i64::from(limit))
-            .fetch_all(&self.read)
-            .await?)
-    }
 }
