@@ -12,8 +12,13 @@ pub mod landlock;
 /// Levels, protected paths, and the rules they expand to.
 pub mod policy;
 
+/// The same policy as a Seatbelt profile (macOS `sandbox-exec`).
+pub mod seatbelt;
 /// Sandboxed child processes (Linux).
 #[cfg(target_os = "linux")]
 pub mod spawn;
+/// The built-in tools (`bash`, `read`, `write`, `edit`), confined by the policy (Linux).
+#[cfg(target_os = "linux")]
+pub mod tools;
 
 pub use policy::{Access, Level, Policy, Rule, plan};

@@ -20,6 +20,14 @@ impl Level {
             _ => None,
         }
     }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Sandbox => "sandbox",
+            Level::Rx => "rx",
+            Level::Rwx => "rwx",
+        }
+    }
 }
 
 /// What a rule allows beneath its path.
@@ -48,11 +56,23 @@ pub struct Policy {
     pub protected: Vec<PathBuf>,
     /// Read-execute at the `sandbox` level.
     pub system_dirs: Vec<PathBuf>,
+    /// More read-execute grants at the `sandbox` level: where a program the tool runs lives
+    /// (an MCP server's package, the Claude Code CLI). Protected paths stay excluded.
+    pub read_exec: Vec<PathBuf>,
+    /// More read-write grants at every level (the Claude Code CLI's own home). Protected paths
+    /// stay excluded.
+    pub read_write: Vec<PathBuf>,
+    /// Outbound and listening TCP allowed. Landlock blocks TCP from ABI 4 on; UDP is not covered.
+    pub network: bool,
 }
 
 /// The directories programs need to run, on a usual Linux.
 pub const SYSTEM_DIRS: &[&str] =
     &["/bin", "/sbin", "/usr", "/lib", "/lib64", "/lib32", "/etc", "/opt", "/proc", "/sys", "/dev"];
+
+/// Device files every program may write, at every level (`> /dev/null` must work).
+pub const DEVICES: &[&str] =
+    &["/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty"];
 
 impl Policy {
     pub fn new(level: Level, workspace: &Path, protected: Vec<PathBuf>) -> Self {
@@ -61,6 +81,9 @@ impl Policy {
             workspace: workspace.to_owned(),
             protected,
             system_dirs: SYSTEM_DIRS.iter().map(PathBuf::from).collect(),
+            read_exec: Vec::new(),
+            read_write: Vec::new(),
+            network: false,
         }
     }
 }
@@ -69,9 +92,13 @@ impl Policy {
 /// sibling expansion sees the file system, and what tests replace.
 pub fn plan(policy: &Policy, list: &dyn Fn(&Path) -> Vec<PathBuf>) -> Vec<Rule> {
     let mut rules = vec![Rule { path: policy.workspace.clone(), access: Access::Full }];
+    rules.extend(DEVICES.iter().map(|d| Rule { path: PathBuf::from(d), access: Access::Full }));
+    for dir in &policy.read_write {
+        rules.extend(around(dir, Access::Full, &policy.protected, list));
+    }
     match policy.level {
         Level::Sandbox => {
-            for dir in &policy.system_dirs {
+            for dir in policy.system_dirs.iter().chain(&policy.read_exec) {
                 rules.extend(around(dir, Access::ReadExec, &policy.protected, list));
             }
         }
@@ -141,11 +168,18 @@ mod tests {
             workspace: "/home/me/.omega/workspace".into(),
             protected: vec!["/home/me/.omega/data".into(), "/home/me/.omega/omega.toml".into()],
             system_dirs: vec!["/usr".into()],
+            read_exec: Vec::new(),
+            read_write: Vec::new(),
+            network: false,
         }
     }
 
     fn rules(level: Level) -> Vec<(String, Access)> {
-        plan(&policy(level), &fake).into_iter().map(|r| (r.path.display().to_string(), r.access)).collect()
+        plan(&policy(level), &fake)
+            .into_iter()
+            .filter(|r| !r.path.starts_with("/dev"))
+            .map(|r| (r.path.display().to_string(), r.access))
+            .collect()
     }
 
     #[test]

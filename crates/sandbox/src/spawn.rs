@@ -23,23 +23,33 @@ impl Default for Limits {
     }
 }
 
+/// The `PATH` sandboxed children get.
+pub const CHILD_PATH: &str = "/usr/local/bin:/usr/bin:/bin";
+
 /// A `Command` for `program` that runs sandboxed in `workdir`. The environment is emptied: the
-/// child sees `PATH`, `LANG` and `HOME` (= `workdir`) only — no API keys, no tokens.
+/// child sees `PATH`, `LANG`, `HOME` (= `workdir`) and `TMPDIR` (`workdir/.tmp`) only — no API
+/// keys, no tokens; callers add what a program really needs. With `require_enforced`, a kernel
+/// that cannot enforce the rules makes the spawn fail instead of running unconfined.
 pub fn command(
     program: &str,
     workdir: &Path,
     rules: Vec<Rule>,
+    network: bool,
     limits: Limits,
+    require_enforced: bool,
 ) -> Result<Command, SandboxError> {
+    let tmp = workdir.join(".tmp");
+    let _ = std::fs::create_dir_all(&tmp);
     let mut cmd = Command::new(program);
     cmd.current_dir(workdir)
         .env_clear()
-        .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+        .env("PATH", CHILD_PATH)
         .env("LANG", "C.UTF-8")
         .env("HOME", workdir)
+        .env("TMPDIR", &tmp)
         .process_group(0);
     // Build the ruleset (opening every path) before fork; the child only applies it.
-    let ruleset = std::sync::Mutex::new(Some(crate::landlock::prepare(&rules)?));
+    let ruleset = std::sync::Mutex::new(Some(crate::landlock::prepare(&rules, network)?));
     #[allow(unsafe_code)]
     // SAFETY: the closure runs in the forked child before exec. It calls setrlimit(2) and the
     // Landlock syscalls on a ruleset created before the fork; the mutex it locks is owned by the
@@ -49,7 +59,10 @@ pub fn command(
             set_limits(limits)?;
             let prepared = ruleset.lock().map_err(|_| std::io::Error::other("sandbox lock"))?.take();
             if let Some(r) = prepared {
-                crate::landlock::apply(r).map_err(|e| std::io::Error::other(e.to_string()))?;
+                let enforced = crate::landlock::apply(r).map_err(|e| std::io::Error::other(e.to_string()))?;
+                if require_enforced && enforced == crate::landlock::Enforcement::None {
+                    return Err(std::io::Error::other(SandboxError::Unenforced.to_string()));
+                }
             }
             Ok(())
         });

@@ -6,7 +6,7 @@ use std::path::Path;
 fn in_sandbox<T: Send + 'static>(policy: Policy, f: impl FnOnce() -> T + Send + 'static) -> T {
     std::thread::spawn(move || {
         let rules = plan(&policy, &list_dir);
-        omega_sandbox::landlock::restrict(&rules).expect("landlock");
+        omega_sandbox::landlock::restrict(&rules, false).expect("landlock");
         f()
     })
     .join()
@@ -68,7 +68,7 @@ fn a_sandboxed_child_gets_a_minimal_environment_and_cannot_reach_the_data() {
     let policy = Policy::new(Level::Sandbox, &workspace, vec![data.clone()]);
     let rules = plan(&policy, &list_dir);
     let script = format!("env; cat {}/memory.db && echo LEAKED; echo ok > out.txt", data.display());
-    let out = omega_sandbox::spawn::command("/bin/sh", &workspace, rules, Default::default())
+    let out = omega_sandbox::spawn::command("/bin/sh", &workspace, rules, false, Default::default(), true)
         .unwrap()
         .args(["-c", &script])
         .output()
@@ -78,7 +78,7 @@ fn a_sandboxed_child_gets_a_minimal_environment_and_cannot_reach_the_data() {
     let vars: Vec<&str> = stdout.lines().filter_map(|l| l.split('=').next()).collect();
     for v in &vars {
         assert!(
-            ["PATH", "LANG", "HOME", "PWD", "SHLVL", "_", "OLDPWD"].contains(v),
+            ["PATH", "LANG", "HOME", "TMPDIR", "PWD", "SHLVL", "_", "OLDPWD"].contains(v),
             "unexpected variable {v} in {stdout}"
         );
     }

@@ -2,3 +2,5 @@
 
 #[cfg(target_os = "linux")]
 mod landlock_real;
+#[cfg(target_os = "linux")]
+mod tools_real;
