@@ -32,6 +32,9 @@ pub struct Config {
     pub session: SessionConfig,
     pub voice: VoiceConfig,
     pub budget: BudgetConfig,
+    pub sandbox: SandboxConfig,
+    pub tools: ToolsConfig,
+    pub mcp: McpConfig,
     /// Prices per model, USD per million tokens, on top of the built-in table:
     /// `[prices."gpt-4o"] input_per_mtok = 2.5`. A model name matches its longest listed prefix.
     pub prices: std::collections::BTreeMap<String, Price>,
@@ -60,6 +63,127 @@ pub struct BudgetConfig {
     pub daily_usd_total: f64,
     /// Tokens all senders together may use per day.
     pub daily_tokens_total: u64,
+}
+
+/// How much the tools (and every child process Omega starts for them) may touch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SandboxLevel {
+    /// Read and write only the workspace; read and execute the system directories.
+    #[default]
+    Sandbox,
+    /// Read and execute anywhere except Omega's own data; write only in the workspace.
+    Rx,
+    /// Read and write anywhere except Omega's own data and config.
+    Rwx,
+}
+
+/// `[sandbox]`: the kernel-enforced policy for tools, MCP servers and the Claude Code CLI.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct SandboxConfig {
+    /// `sandbox` (workspace only), `rx` (read anywhere, write the workspace) or `rwx` (read and
+    /// write anywhere); Omega's own data and config are unreachable at every level.
+    pub level: SandboxLevel,
+    /// Let tools open TCP connections (blocked otherwise where the kernel supports it).
+    pub network: bool,
+    /// Run tools even where the kernel cannot enforce `sandbox` or `rx` (no Landlock).
+    pub allow_unenforced: bool,
+    /// CPU seconds a tool process may use.
+    pub cpu_secs: u64,
+    /// Address space a tool process may use, in MiB.
+    pub memory_mb: u64,
+    /// Processes a tool may run at once.
+    pub max_processes: u64,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        Self {
+            level: SandboxLevel::Sandbox,
+            network: false,
+            allow_unenforced: false,
+            cpu_secs: 120,
+            memory_mb: 2048,
+            max_processes: 256,
+        }
+    }
+}
+
+/// `[tools]`: the agentic tool loop of the HTTP providers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct ToolsConfig {
+    /// Offer tools (bash, read, write, edit and MCP tools) to providers with native tool calling.
+    pub enabled: bool,
+    /// Rounds of tool use per message before the model must answer.
+    pub max_turns: u32,
+    /// A tool call is stopped after this many seconds.
+    pub timeout_secs: u64,
+    /// Tool output beyond this many bytes is cut (with a note the model sees).
+    pub max_output_bytes: usize,
+    /// How often the very same call may run for one message before the loop is stopped.
+    pub max_repeats: u32,
+}
+
+impl Default for ToolsConfig {
+    fn default() -> Self {
+        Self { enabled: true, max_turns: 20, timeout_secs: 120, max_output_bytes: 30_000, max_repeats: 2 }
+    }
+}
+
+/// `[mcp]`: Model Context Protocol servers whose tools the AI may use.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct McpConfig {
+    /// A call to an MCP tool is abandoned after this many seconds.
+    pub call_timeout_secs: u64,
+    /// `[mcp.servers.NAME]`: one server each; its tools appear as `mcp__NAME__TOOL`.
+    pub servers: std::collections::BTreeMap<String, McpServerConfig>,
+}
+
+impl Default for McpConfig {
+    fn default() -> Self {
+        Self { call_timeout_secs: 60, servers: Default::default() }
+    }
+}
+
+/// One MCP server: a program speaking MCP on stdio (`command`), or a streamable-HTTP endpoint (`url`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct McpServerConfig {
+    /// Start the server (when its tools are first needed).
+    pub enabled: bool,
+    /// The program to run (stdio servers).
+    pub command: String,
+    /// Its arguments.
+    pub args: Vec<String>,
+    /// Environment variables it needs, on top of the minimal sandbox environment. Values are
+    /// treated as secrets (never printed or logged).
+    pub env: std::collections::BTreeMap<String, Secret>,
+    /// The endpoint of a streamable-HTTP server, instead of `command`.
+    pub url: String,
+    /// More paths the server may read and execute at the `sandbox` level (its own package).
+    pub read_paths: Vec<String>,
+    /// More paths the server may write (Omega's own data stays unreachable).
+    pub write_paths: Vec<String>,
+    /// Let this server open TCP connections even when `[sandbox] network` is off.
+    pub network: bool,
+}
+
+impl Default for McpServerConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            command: String::new(),
+            args: Vec::new(),
+            env: Default::default(),
+            url: String::new(),
+            read_paths: Vec::new(),
+            write_paths: Vec::new(),
+            network: false,
+        }
+    }
 }
 
 /// `[voice]`: transcription of voice messages, through an OpenAI-compatible
@@ -982,6 +1106,28 @@ fn validate(c: &Config) -> Vec<(String, String)> {
             bad(&format!("prices.{model}"), "prices must be zero or positive".into());
         }
     }
+    for (name, server) in &c.mcp.servers {
+        let key = format!("mcp.servers.{name}");
+        if name.is_empty() || !name.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_') {
+            bad(&key, "server names may use letters, digits, `-` and `_` only".into());
+        }
+        match (server.command.trim().is_empty(), server.url.trim().is_empty()) {
+            (true, true) => {
+                bad(&key, "needs `command` (a stdio server) or `url` (a streamable-HTTP server)".into())
+            }
+            (false, false) => bad(&key, "has both `command` and `url`; keep one".into()),
+            (true, false) if !(server.url.starts_with("http://") || server.url.starts_with("https://")) => {
+                bad(&format!("{key}.url"), format!("`{}` is not an http:// or https:// URL", server.url))
+            }
+            _ => {}
+        }
+    }
+    if c.tools.max_turns == 0 {
+        bad("tools.max_turns", "must be at least 1 (set tools.enabled = false to turn tools off)".into());
+    }
+    if c.tools.timeout_secs == 0 {
+        bad("tools.timeout_secs", "must be at least 1".into());
+    }
     if c.provider.max_attempts == 0 || c.provider.max_attempts > 10 {
         bad("provider.max_attempts", "must be between 1 and 10".into());
     }
@@ -1080,6 +1226,7 @@ impl KeyTree {
         if let Some(values) = node.get("additionalProperties").filter(|v| v.is_object()) {
             self.sections.insert(prefix.to_owned());
             self.maps.insert(prefix.to_owned());
+            self.keys.insert(format!("{prefix}.*"));
             let mut shape = Self { keys: BTreeSet::new(), sections: BTreeSet::new(), maps: BTreeSet::new() };
             shape.walk(root, values, "*");
             for k in shape.keys {
@@ -1087,6 +1234,9 @@ impl KeyTree {
             }
             for k in shape.sections {
                 self.sections.insert(format!("{prefix}.{k}"));
+            }
+            for k in shape.maps {
+                self.maps.insert(format!("{prefix}.{k}"));
             }
             return;
         }
@@ -1137,15 +1287,18 @@ impl KeyTree {
         out.join(".")
     }
 
-    /// `prices.gpt-4o.input_per_mtok` → `prices.*.input_per_mtok` when `prices` is a map.
+    /// `prices.gpt-4o.input_per_mtok` → `prices.*.input_per_mtok` when `prices` is a map (and
+    /// `mcp.servers.x.env.TOKEN` → `mcp.servers.*.env.*`: maps nest).
     fn pattern(&self, key: &str) -> String {
-        for map in &self.maps {
-            if let Some(rest) = key.strip_prefix(&format!("{map}.")) {
-                let tail = rest.split_once('.').map(|(_, t)| format!(".{t}")).unwrap_or_default();
-                return format!("{map}.*{tail}");
+        let mut out = String::with_capacity(key.len());
+        for part in key.split('.') {
+            let in_map = !out.is_empty() && self.maps.contains(&out);
+            if !out.is_empty() {
+                out.push('.');
             }
+            out.push_str(if in_map { "*" } else { part });
         }
-        key.to_owned()
+        out
     }
 
     pub fn is_section(&self, key: &str) -> bool {
@@ -1160,7 +1313,10 @@ impl KeyTree {
     /// The closest valid key: a sibling with a similar name, else any key with the same last
     /// segment (e.g. `[openai]` at the top level → `provider.openai`).
     pub fn suggest(&self, key: &str) -> Option<String> {
-        let (parent, last) = key.rsplit_once('.').unwrap_or(("", key));
+        // Inside a map (`mcp.servers.x.commandd`) the siblings are the map's value keys.
+        let (real_parent, last) = key.rsplit_once('.').unwrap_or(("", key));
+        let pattern = self.pattern(key);
+        let (parent, _) = pattern.rsplit_once('.').unwrap_or(("", &pattern));
         let siblings = self.keys.iter().filter(|k| {
             let (p, _) = k.rsplit_once('.').unwrap_or(("", k));
             p == parent
@@ -1172,7 +1328,10 @@ impl KeyTree {
             })
             .filter(|(s, _)| *s >= 0.75)
             .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, k)| k.clone());
+            .map(|(_, k)| match k.rsplit_once('.') {
+                Some((_, name)) if !real_parent.is_empty() => format!("{real_parent}.{name}"),
+                _ => k.clone(),
+            });
         best.or_else(|| self.keys.iter().find(|k| k.rsplit('.').next() == Some(last) && *k != key).cloned())
     }
 }
@@ -1224,6 +1383,28 @@ mod tests {
         assert!(e.contains("unknown key `api.prot`"), "{e}");
         assert!(e.contains("line 3"), "{e}");
         assert!(e.contains("did you mean `api.port`?"), "{e}");
+    }
+
+    #[test]
+    fn map_sections_take_any_name_and_check_what_is_inside() {
+        let f = write(
+            "[prices.\"gpt-x\"]\ninput_per_mtok = 1.0\noutput_per_mtok = 2.0\n\n\
+             [mcp.servers.files]\ncommand = \"node\"\nargs = [\"server.js\"]\nenv = { TOKEN = \"s3cret\" }\n\n\
+             [sandbox]\nlevel = \"rx\"\n",
+        );
+        let c = load(&opts(f.path(), &[])).unwrap().config;
+        assert_eq!(c.prices["gpt-x"].output_per_mtok, 2.0);
+        assert_eq!(c.mcp.servers["files"].env["TOKEN"].expose(), "s3cret");
+        assert!(c.mcp.servers["files"].enabled);
+        assert_eq!(c.sandbox.level, SandboxLevel::Rx);
+        assert!(!c.to_redacted_toml().contains("s3cret"), "server environments are secrets");
+
+        let e = err("[mcp.servers.files]\ncommandd = \"node\"\n", &[]);
+        assert!(e.contains("did you mean `mcp.servers.files.command`?"), "{e}");
+        let e = err("[mcp.servers.files]\nargs = []\n", &[]);
+        assert!(e.contains("needs `command`"), "{e}");
+        let e = err("[sandbox]\nlevel = \"open\"\n", &[]);
+        assert!(e.contains("sandbox.level"), "{e}");
     }
 
     #[test]

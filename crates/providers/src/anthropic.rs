@@ -265,6 +265,10 @@ impl Provider for AnthropicProvider {
         &self.config.model
     }
 
+    fn supports_tools(&self) -> bool {
+        true
+    }
+
     fn supports_vision(&self) -> bool {
         self.config.vision
     }

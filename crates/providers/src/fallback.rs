@@ -40,6 +40,10 @@ impl Provider for Fallback {
         self.chain[0].keeps_sessions()
     }
 
+    fn supports_tools(&self) -> bool {
+        self.chain[0].supports_tools()
+    }
+
     async fn complete(
         &self,
         request: ChatRequest,

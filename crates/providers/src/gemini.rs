@@ -143,6 +143,10 @@ impl Provider for GeminiProvider {
         &self.config.model
     }
 
+    fn supports_tools(&self) -> bool {
+        true
+    }
+
     fn supports_vision(&self) -> bool {
         self.config.vision
     }

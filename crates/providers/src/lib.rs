@@ -26,6 +26,8 @@ pub mod pricing;
 pub mod retry;
 /// Server-sent events, as OpenAI-style streaming uses them.
 pub mod sse;
+/// The agentic tool loop.
+pub mod toolloop;
 /// Speech to text for voice messages.
 pub mod transcribe;
 /// Request and response types shared by every provider.
@@ -57,6 +59,12 @@ pub trait Provider: Send + Sync + std::fmt::Debug {
     /// Whether the provider keeps the conversation itself (`resume` a session instead of being
     /// sent the history).
     fn keeps_sessions(&self) -> bool {
+        false
+    }
+
+    /// Whether the provider speaks native tool calling (the tool loop can drive it). The Claude
+    /// Code CLI runs its own tools and says no.
+    fn supports_tools(&self) -> bool {
         false
     }
 

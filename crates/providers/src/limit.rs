@@ -43,6 +43,10 @@ impl Provider for Limited {
         self.inner.keeps_sessions()
     }
 
+    fn supports_tools(&self) -> bool {
+        self.inner.supports_tools()
+    }
+
     async fn complete(
         &self,
         request: ChatRequest,

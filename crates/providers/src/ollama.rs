@@ -94,6 +94,10 @@ impl Provider for OllamaProvider {
         &self.config.model
     }
 
+    fn supports_tools(&self) -> bool {
+        true
+    }
+
     fn supports_vision(&self) -> bool {
         self.config.vision
     }

@@ -278,6 +278,10 @@ impl Provider for OpenAiProvider {
         &self.config.model
     }
 
+    fn supports_tools(&self) -> bool {
+        true
+    }
+
     fn supports_vision(&self) -> bool {
         self.config.vision
     }

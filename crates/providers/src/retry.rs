@@ -92,6 +92,10 @@ impl Provider for Retrying {
         self.inner.keeps_sessions()
     }
 
+    fn supports_tools(&self) -> bool {
+        self.inner.supports_tools()
+    }
+
     async fn complete(
         &self,
         request: ChatRequest,
