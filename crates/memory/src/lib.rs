@@ -33,6 +33,8 @@ pub mod stats;
 pub mod summaries;
 /// Scheduled tasks.
 pub mod tasks;
+/// The audit of tool calls.
+pub mod toolcalls;
 /// The group-commit writer.
 pub mod writer;
 

@@ -75,3 +75,18 @@ pub struct AuditRow {
     pub status: String,
     pub error: Option<String>,
 }
+
+/// A recorded tool call.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct ToolCallRow {
+    pub id: i64,
+    pub created_at: i64,
+    pub channel: String,
+    pub sender_id: String,
+    pub inbox_id: Option<i64>,
+    pub tool: String,
+    pub arguments: String,
+    pub ok: bool,
+    pub outcome: String,
+    pub duration_ms: i64,
+}

@@ -16,6 +16,8 @@ pub mod fallback;
 pub mod gemini;
 /// A provider's own concurrency limit.
 pub mod limit;
+/// The MCP client (Model Context Protocol servers' tools).
+pub mod mcp;
 /// Ollama's native chat API.
 pub mod ollama;
 /// OpenAI chat completions, and every server that speaks it.

