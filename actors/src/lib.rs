@@ -5,6 +5,7 @@
 //! ```text
 //! Channel ─Receive─▶ Gateway ─Accept─▶ Session ─Complete─▶ Provider
 //!                                         │
+//!                                         ├─ListTools / RunTool─▶ Sandbox (tool loop, HTTP providers)
 //!                                         ├─ProcessOutput─▶ Markers ─▶ Processed (text + effects)
 //!                                         └─ store (inbox → conversation, audit, outbox)
 //!                                                 └─Dispatch─▶ Outbox ─Deliver─▶ Channel
@@ -27,6 +28,8 @@ pub mod outbox;
 pub mod provider;
 /// Re-pointable recipients, so collaborators follow an actor across restarts.
 pub mod route;
+/// The Sandbox actor: every tool call goes through it.
+pub mod sandbox;
 /// Per-sender ordering, recording, and answering.
 pub mod session;
 /// Re-pointable addresses for actors with several message types.

@@ -14,6 +14,9 @@ use crate::supervisor::ChildGuard;
 #[rtype(result = "Processed")]
 pub struct ProcessOutput {
     pub text: String,
+    /// Untrusted text the model saw while answering (tool output): markers copied from it are
+    /// not executed.
+    pub untrusted: Vec<String>,
 }
 
 /// The answer with markers stripped, and what they asked for.
@@ -42,7 +45,8 @@ impl Handler<ProcessOutput> for Markers {
     type Result = Processed;
 
     fn handle(&mut self, msg: ProcessOutput, _: &mut Context<Self>) -> Processed {
-        let parsed = omega_markers::parse(&msg.text);
+        let untrusted: Vec<&str> = msg.untrusted.iter().map(String::as_str).collect();
+        let parsed = omega_markers::parse_beside(&msg.text, &untrusted);
         Processed { text: parsed.text, effects: parsed.effects, diagnostics: parsed.diagnostics }
     }
 }

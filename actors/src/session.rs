@@ -58,6 +58,12 @@ pub struct SessionSettings {
     pub prices: std::collections::BTreeMap<String, omega_core::config::Price>,
     /// Daily spending caps.
     pub budget: omega_core::config::BudgetConfig,
+    /// The tool loop's limits; `None` = no tools are offered.
+    pub tools: Option<omega_providers::toolloop::LoopLimits>,
+    /// The provider speaks native tool calling (the tool loop can drive it).
+    pub provider_tools: bool,
+    /// Every configured secret, redacted from the audit of tool calls.
+    pub secrets: Vec<omega_core::Secret>,
     /// Test hook: a session panics when a message contains this text. Never set by config.
     #[doc(hidden)]
     pub panic_on: Option<String>,
@@ -78,6 +84,9 @@ impl Default for SessionSettings {
             preview_channels: Vec::new(),
             prices: Default::default(),
             budget: Default::default(),
+            tools: None,
+            provider_tools: false,
+            secrets: Vec::new(),
             panic_on: None,
         }
     }
@@ -89,6 +98,8 @@ pub struct SessionDeps {
     pub store: Store,
     pub provider: Route<Complete>,
     pub markers: Route<ProcessOutput>,
+    /// The Sandbox actor, when tools are on.
+    pub tools: Option<crate::sandbox::RoutedTools>,
     pub outbox: Slot<Outbox>,
     pub gateway_idle: Recipient<SessionIdle>,
     pub gateway_ended: Recipient<SessionEnded>,
@@ -349,7 +360,15 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
     }
     let deltas = deps.settings.preview_channels.contains(&job.channel).then(|| spawn_previews(&deps, &job));
     let resumed = request.resume.is_some();
-    let mut result = deps.provider.send(Complete { request, deltas: deltas.clone() }).await;
+    let mut untrusted = Vec::new();
+    let mut result = match (&deps.tools, deps.settings.tools) {
+        (Some(tools), Some(limits)) if deps.settings.provider_tools => {
+            let (answer, outputs) = run_tool_loop(&deps, &job, tools, limits, request, deltas.clone()).await;
+            untrusted = outputs;
+            Ok(answer)
+        }
+        _ => deps.provider.send(Complete { request, deltas: deltas.clone() }).await,
+    };
     if resumed && matches!(result, Ok(Err(_))) {
         // The provider's session may be gone or broken: drop it and ask again with the history.
         tracing::warn!(session = %key, "resuming the provider session failed; starting a fresh one");
@@ -412,7 +431,7 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
         }),
         latency_ms: latency,
     };
-    let processed = match deps.markers.send(ProcessOutput { text: response.text }).await {
+    let processed = match deps.markers.send(ProcessOutput { text: response.text, untrusted }).await {
         Ok(p) => p,
         Err(e) => {
             let text = "Something went wrong inside Omega while reading the answer (internal error). \
@@ -428,6 +447,58 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
     apply_effects(&deps, &key, &processed.effects).await;
     let text = if processed.text.trim().is_empty() { "Done.".to_owned() } else { processed.text };
     finish(&deps, &job, OutboundKind::Reply, text, None, call).await;
+}
+
+/// Answer through the tool loop: the model may run tools (through the Sandbox actor) before it
+/// answers. Every call is audited, with secrets redacted. Returns the answer and the raw tool
+/// outputs (untrusted: markers copied from them are not executed).
+async fn run_tool_loop(
+    deps: &SessionDeps,
+    job: &Job,
+    tools: &crate::sandbox::RoutedTools,
+    limits: omega_providers::toolloop::LoopLimits,
+    request: ChatRequest,
+    deltas: Option<omega_providers::DeltaSink>,
+) -> (Result<omega_providers::ChatResponse, ProviderError>, Vec<String>) {
+    use futures::FutureExt as _;
+    let provider = deps.provider.clone();
+    let name = deps.provider_name.clone();
+    let complete = move |req: ChatRequest| {
+        let (provider, deltas, name) = (provider.clone(), deltas.clone(), name.clone());
+        async move {
+            match provider.send(Complete { request: req, deltas }).await {
+                Ok(r) => r,
+                Err(e) => Err(ProviderError::Interrupted {
+                    provider: name,
+                    detail: format!("the provider actor stopped while answering ({e})"),
+                }),
+            }
+        }
+        .boxed()
+    };
+    let out = omega_providers::toolloop::run(&complete, tools, request, limits).await;
+    if let Some(stop) = &out.stopped {
+        tracing::warn!(channel = %job.channel, sender = %job.sender_id, ?stop, "tool loop stopped by a limit");
+    }
+    let known: Vec<&str> = deps.settings.secrets.iter().map(|s| s.expose()).collect();
+    let records = out
+        .runs
+        .iter()
+        .map(|r| omega_memory::toolcalls::ToolCallRecord {
+            channel: job.channel.clone(),
+            sender_id: job.sender_id.clone(),
+            inbox_id: Some(job.id.0),
+            tool: r.name.clone(),
+            arguments: omega_core::secret::redact_json(&r.arguments, &known).to_string(),
+            ok: !r.is_error,
+            outcome: omega_core::secret::redact_text(&r.content, &known),
+            duration_ms: r.duration.as_millis() as i64,
+        })
+        .collect();
+    if let Err(e) = deps.store.record_tool_calls(records).await {
+        tracing::error!(error = %e, "cannot record tool calls in the audit log");
+    }
+    (out.result, out.runs.into_iter().map(|r| r.content).collect())
 }
 
 /// The start of the user's day, in UTC milliseconds.

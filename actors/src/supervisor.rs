@@ -6,6 +6,7 @@
 //!     ├── Outbox                  delivers stored replies to channels, retries, flushes at start
 //!     ├── Markers                 provider output → clean text + typed effects   [work arbiter]
 //!     ├── Provider                one client; global concurrency limit            [work arbiter]
+//!     ├── Sandbox                 runs tool calls: built-ins confined by Landlock, MCP servers
 //!     └── Gateway                 auth, sanitize, routes to sessions
 //!         └── Session × sender    strictly ordered per sender, senders in parallel, stops when idle
 //! Channels (Terminal, Http, embedded) are started by the runtime and register with the Outbox;
@@ -37,6 +38,7 @@ use crate::markers::{Markers, ProcessOutput};
 use crate::outbox::{FlushOutbox, Outbox, RegisterChannel, RegisterPreviews};
 use crate::provider::{CheckProvider, Complete, ProviderActor};
 use crate::route::Route;
+use crate::sandbox::{ListTools, RunTool, SandboxActor, ToolBox};
 use crate::session::{SessionDeps, SessionSettings};
 use crate::slot::Slot;
 
@@ -46,6 +48,7 @@ pub enum Child {
     Outbox,
     Markers,
     Provider,
+    Sandbox,
     Gateway,
 }
 
@@ -91,12 +94,16 @@ pub struct Tree {
     pub provider: Route<Complete>,
     pub provider_check: Route<CheckProvider>,
     pub markers: Route<ProcessOutput>,
+    pub tools_list: Route<ListTools>,
+    pub tools_run: Route<RunTool>,
 }
 
 /// What the Supervisor builds its children from.
 pub struct Spec {
     pub store: Store,
     pub provider: Arc<dyn Provider>,
+    /// The tools; `None` = the tool loop is off.
+    pub tools: Option<Arc<ToolBox>>,
     pub max_concurrent: usize,
     pub gateway: GatewaySettings,
     pub session: SessionSettings,
@@ -135,6 +142,8 @@ impl Supervisor {
             provider: Route::default(),
             provider_check: Route::default(),
             markers: Route::default(),
+            tools_list: Route::default(),
+            tools_run: Route::default(),
         };
         let limit = Arc::new(Semaphore::new(spec.max_concurrent.max(1)));
         let work = Arbiter::new().handle();
@@ -178,14 +187,26 @@ impl Supervisor {
                 self.tree.provider.rebind(addr.clone().recipient());
                 self.tree.provider_check.rebind(addr.recipient());
             }
+            Child::Sandbox => {
+                let Some(tools) = self.spec.tools.clone() else { return };
+                let addr =
+                    SandboxActor::start_in_arbiter(&self.work, move |_| SandboxActor::new(tools, guard));
+                self.tree.tools_list.rebind(addr.clone().recipient());
+                self.tree.tools_run.rebind(addr.recipient());
+            }
             Child::Gateway => {
                 let tree = self.tree.clone();
                 let settings = Arc::new(self.spec.session.clone());
                 let provider_name = self.spec.provider.name().to_owned();
+                let has_tools = self.spec.tools.is_some();
                 let make_deps = Box::new(move |gw: Addr<Gateway>| SessionDeps {
                     store: tree.store.clone(),
                     provider: tree.provider.clone(),
                     markers: tree.markers.clone(),
+                    tools: has_tools.then(|| crate::sandbox::RoutedTools {
+                        list: tree.tools_list.clone(),
+                        run: tree.tools_run.clone(),
+                    }),
                     outbox: tree.outbox.clone(),
                     gateway_idle: gw.clone().recipient(),
                     gateway_ended: gw.recipient(),
@@ -204,7 +225,7 @@ impl Actor for Supervisor {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Context<Self>) {
-        for child in [Child::Outbox, Child::Markers, Child::Provider, Child::Gateway] {
+        for child in [Child::Outbox, Child::Markers, Child::Provider, Child::Sandbox, Child::Gateway] {
             self.start_child(child, ctx);
         }
     }
@@ -226,6 +247,10 @@ impl Handler<ChildDown> for Supervisor {
                     self.tree.provider_check.unbind();
                 }
                 Child::Markers => self.tree.markers.unbind(),
+                Child::Sandbox => {
+                    self.tree.tools_list.unbind();
+                    self.tree.tools_run.unbind();
+                }
                 Child::Outbox => self.tree.outbox.unbind(),
                 Child::Gateway => self.tree.gateway.unbind(),
             }
@@ -271,9 +296,14 @@ impl Handler<Shutdown> for Supervisor {
     fn handle(&mut self, _: Shutdown, _: &mut Context<Self>) -> Self::Result {
         self.stopping = true;
         let gateway = self.tree.gateway.clone();
+        let tools = self.spec.tools.clone();
         Box::pin(
             async move {
                 let _ = gateway.send(StopGateway).await;
+                // Sessions are stopped; close the MCP servers cleanly.
+                if let Some(tools) = tools {
+                    tools.shutdown().await;
+                }
             }
             .into_actor(self)
             .map(|_, act, _| {

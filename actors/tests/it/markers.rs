@@ -7,7 +7,10 @@ use omega_markers::Effect;
 async fn the_markers_actor_strips_markers_and_returns_effects() {
     let markers = Markers::new(ChildGuard::detached(Child::Markers)).start();
     let out = markers
-        .send(ProcessOutput { text: "Sure.\nPERSONALITY: terse\n```\nPURGE_FACTS\n```".into() })
+        .send(ProcessOutput {
+            text: "Sure.\nPERSONALITY: terse\n```\nPURGE_FACTS\n```".into(),
+            untrusted: vec![],
+        })
         .await
         .unwrap();
     assert_eq!(out.text, "Sure.\n```\nPURGE_FACTS\n```");

@@ -680,6 +680,25 @@ impl Config {
         }
     }
 
+    /// Every credential the config holds (non-empty), to redact from anything recorded.
+    pub fn secrets(&self) -> Vec<Secret> {
+        let p = &self.provider;
+        let mut all = vec![
+            p.openai.api_key.clone(),
+            p.anthropic.api_key.clone(),
+            p.openrouter.api_key.clone(),
+            p.gemini.api_key.clone(),
+            p.claude_code.oauth_token.clone(),
+            p.claude_code.api_key.clone(),
+            self.channel.telegram.bot_token.clone(),
+            self.api.api_key.clone(),
+            self.voice.api_key.clone(),
+        ];
+        all.extend(self.mcp.servers.values().flat_map(|s| s.env.values().cloned()));
+        all.retain(|s| !s.is_empty());
+        all
+    }
+
     /// The config rendered as TOML, secrets redacted.
     pub fn to_redacted_toml(&self) -> String {
         toml::to_string_pretty(self).unwrap_or_else(|e| format!("# cannot render config: {e}\n"))

@@ -23,5 +23,5 @@ pub mod parse;
 pub mod stream;
 
 pub use grammar::{Effect, MarkerName, TaskKind};
-pub use parse::{Diagnostic, Parsed, parse};
+pub use parse::{Diagnostic, Parsed, parse, parse_beside};
 pub use stream::StreamFilter;

@@ -80,9 +80,9 @@ fn main() -> ExitCode {
             Ok(ExitCode::SUCCESS)
         }
         Command::Config { command: ConfigCommand::Schema } => unreachable!("handled above"),
-        Command::Start => run(start(loaded.config)),
-        Command::Chat => run(chat(loaded.config)),
-        Command::Ask { text } => run(ask(loaded.config, text.join(" "))),
+        Command::Start => run(start(loaded.config, loaded.path)),
+        Command::Chat => run(chat(loaded.config, loaded.path)),
+        Command::Ask { text } => run(ask(loaded.config, loaded.path, text.join(" "))),
         Command::Status => run(status(loaded)),
         Command::Pair { code } => run(pair(loaded.config, code)),
     };
@@ -140,8 +140,17 @@ fn config_check(loaded: &config::Loaded) {
     print!("{}", loaded.config.to_redacted_toml());
 }
 
-async fn start(config: Config) -> anyhow::Result<ExitCode> {
-    let runtime = Runtime::builder(config.clone()).start().await?;
+/// The runtime builder, with the config file kept out of the tools' reach.
+fn builder(config: Config, config_path: Option<std::path::PathBuf>) -> omega::RuntimeBuilder {
+    let b = Runtime::builder(config);
+    match config_path {
+        Some(p) => b.protect(p),
+        None => b,
+    }
+}
+
+async fn start(config: Config, config_path: Option<std::path::PathBuf>) -> anyhow::Result<ExitCode> {
+    let runtime = builder(config.clone(), config_path).start().await?;
     tracing::info!(
         data_dir = %config.data_dir().display(),
         provider = %config.provider.default,
@@ -180,11 +189,15 @@ async fn wait_for_signal() {
 
 /// A runtime whose only channel is the terminal (`chat`, `ask`): no HTTP API, so it can run
 /// beside nothing else on the same data dir.
-async fn terminal_runtime(config: Config, channel: LocalChannel) -> anyhow::Result<Runtime> {
+async fn terminal_runtime(
+    config: Config,
+    config_path: Option<std::path::PathBuf>,
+    channel: LocalChannel,
+) -> anyhow::Result<Runtime> {
     if !config.channel.terminal.enabled {
         anyhow::bail!("the terminal channel is disabled ([channel.terminal] enabled = false)");
     }
-    Ok(Runtime::builder(config)
+    Ok(builder(config, config_path)
         .http(false)
         .telegram(false)
         .local_channel_with(omega_actors::terminal::CHANNEL, Allowed::Anyone, channel)
@@ -192,10 +205,11 @@ async fn terminal_runtime(config: Config, channel: LocalChannel) -> anyhow::Resu
         .await?)
 }
 
-async fn chat(config: Config) -> anyhow::Result<ExitCode> {
+async fn chat(config: Config, config_path: Option<std::path::PathBuf>) -> anyhow::Result<ExitCode> {
     let interactive = omega_actors::terminal::stdin_is_interactive();
     let sender = config.channel.terminal.sender_id.clone();
-    let runtime = terminal_runtime(config, omega_actors::terminal::printing_channel(interactive)).await?;
+    let runtime =
+        terminal_runtime(config, config_path, omega_actors::terminal::printing_channel(interactive)).await?;
     if interactive {
         let status = runtime.provider_status();
         eprintln!("Omega — chatting as {sender} via {}. /quit or Ctrl-D to leave.", status.name);
@@ -208,9 +222,14 @@ async fn chat(config: Config) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn ask(config: Config, text: String) -> anyhow::Result<ExitCode> {
+async fn ask(
+    config: Config,
+    config_path: Option<std::path::PathBuf>,
+    text: String,
+) -> anyhow::Result<ExitCode> {
     let sender = config.channel.terminal.sender_id.clone();
-    let runtime = terminal_runtime(config, LocalChannel::new(omega_actors::terminal::CHANNEL)).await?;
+    let runtime =
+        terminal_runtime(config, config_path, LocalChannel::new(omega_actors::terminal::CHANNEL)).await?;
     let result = runtime.ask(omega_actors::terminal::CHANNEL, &sender, &text).await;
     runtime.shutdown().await;
     let reply = result?;

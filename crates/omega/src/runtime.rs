@@ -71,6 +71,8 @@ pub struct RuntimeBuilder {
     telegram: bool,
     locals: Vec<(String, Allowed, Option<LocalChannel>)>,
     custom: Vec<(String, Allowed, ChannelFactory)>,
+    /// More paths no tool may reach (the config file).
+    protected: Vec<PathBuf>,
     session_panic_on: Option<String>,
 }
 
@@ -114,6 +116,13 @@ impl RuntimeBuilder {
         start: impl FnOnce(GatewayHandle) -> Recipient<Deliver> + 'static,
     ) -> Self {
         self.custom.push((name.to_owned(), allowed, Box::new(start)));
+        self
+    }
+
+    /// Keep tools away from `path` too (at every sandbox level), e.g. the config file the
+    /// runtime was loaded from. The data dir and the database are always protected.
+    pub fn protect(mut self, path: impl Into<PathBuf>) -> Self {
+        self.protected.push(path.into());
         self
     }
 
@@ -164,6 +173,10 @@ impl RuntimeBuilder {
             policy.set(name, allowed.clone());
         }
 
+        let tools = if config.tools.enabled { build_tools(&config, &self.protected)? } else { None };
+        if let Some(why) = tools.as_ref().and_then(|t| t.refusal()) {
+            tracing::warn!("{why}");
+        }
         let session = SessionSettings {
             agent_name: config.omega.name.clone(),
             timezone: omega_core::tz::resolve(&config.omega.timezone),
@@ -176,6 +189,13 @@ impl RuntimeBuilder {
             keeps_sessions: provider.keeps_sessions(),
             prices: config.prices.clone(),
             budget: config.budget.clone(),
+            tools: tools.is_some().then_some(omega_providers::toolloop::LoopLimits {
+                max_turns: config.tools.max_turns,
+                max_repeats: config.tools.max_repeats.max(1),
+                result_cap: config.tools.max_output_bytes.max(1_000),
+            }),
+            provider_tools: provider.supports_tools(),
+            secrets: config.secrets(),
             preview_channels: if self.telegram
                 && config.channel.telegram.enabled
                 && config.channel.telegram.stream
@@ -189,6 +209,7 @@ impl RuntimeBuilder {
         let spec = Spec {
             store: store.clone(),
             provider: provider.clone(),
+            tools,
             max_concurrent: config.provider.max_concurrent as usize,
             gateway: GatewaySettings {
                 policy,
@@ -318,6 +339,112 @@ pub fn build_provider(config: &Config, name: &str) -> Arc<dyn Provider> {
     omega_providers::limit::Limited::wrap(client, max)
 }
 
+/// Paths no tool may reach, at any level: the data dir (the workspace inside it is granted on
+/// its own), the database, and whatever the caller adds (the config file).
+pub fn protected_paths(config: &Config, extra: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = vec![config.data_dir(), config.db_path()];
+    if !config.provider.claude_code.home.trim().is_empty() {
+        out.push(omega_core::config::expand_home(&config.provider.claude_code.home));
+    }
+    out.extend(extra.iter().cloned());
+    // Compare real paths: the sandbox sees the file system, not the spelling in the config.
+    let mut out: Vec<PathBuf> = out.into_iter().map(|p| std::fs::canonicalize(&p).unwrap_or(p)).collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The sandbox policy from `[sandbox]`, with the workspace created (private).
+#[cfg(target_os = "linux")]
+pub fn sandbox_policy(
+    config: &Config,
+    extra_protected: &[PathBuf],
+) -> Result<omega_sandbox::Policy, StartError> {
+    let workspace = config.data_dir().join("workspace");
+    omega_memory::open::create_private_dir(&workspace)
+        .map_err(|source| StartError::DataDir { path: workspace.clone(), source })?;
+    let workspace = std::fs::canonicalize(&workspace).unwrap_or(workspace);
+    let level = match config.sandbox.level {
+        omega_core::config::SandboxLevel::Sandbox => omega_sandbox::Level::Sandbox,
+        omega_core::config::SandboxLevel::Rx => omega_sandbox::Level::Rx,
+        omega_core::config::SandboxLevel::Rwx => omega_sandbox::Level::Rwx,
+    };
+    let mut policy = omega_sandbox::Policy::new(level, &workspace, protected_paths(config, extra_protected));
+    policy.network = config.sandbox.network;
+    Ok(policy)
+}
+
+/// The tools: built-ins under the `[sandbox]` policy, and the `[mcp.servers]` started as
+/// sandboxed children.
+#[cfg(target_os = "linux")]
+fn build_tools(
+    config: &Config,
+    extra_protected: &[PathBuf],
+) -> Result<Option<Arc<omega_actors::sandbox::ToolBox>>, StartError> {
+    use omega_sandbox::spawn::Limits;
+    let policy = sandbox_policy(config, extra_protected)?;
+    let sb = &config.sandbox;
+    let limits =
+        Limits { cpu_secs: sb.cpu_secs, memory_bytes: sb.memory_mb << 20, processes: sb.max_processes };
+    let require = policy.level != omega_sandbox::Level::Rwx && !sb.allow_unenforced;
+    let settings = omega_sandbox::tools::Settings {
+        timeout: Duration::from_secs(config.tools.timeout_secs),
+        bash_output_cap: config.tools.max_output_bytes.max(1_000),
+        read_cap: config.tools.max_output_bytes.max(50_000),
+        limits,
+        allow_unenforced: sb.allow_unenforced,
+    };
+    let mut servers = Vec::new();
+    for (name, server) in config.mcp.servers.iter().filter(|(_, s)| s.enabled) {
+        if server.command.trim().is_empty() {
+            tracing::warn!(server = %name, "MCP servers over streamable HTTP are not supported in this build; skipped");
+            continue;
+        }
+        let mut p = policy.clone();
+        p.read_exec.extend(server.read_paths.iter().map(|r| omega_core::config::expand_home(r)));
+        p.read_write.extend(server.write_paths.iter().map(|r| omega_core::config::expand_home(r)));
+        p.network = policy.network || server.network;
+        let server = server.clone();
+        // A server lives long: no CPU-time cap (it would end a healthy server after a while).
+        let limits = Limits { cpu_secs: 0, ..limits };
+        let roots = vec![policy.workspace.clone()];
+        let command: omega_providers::mcp::CommandFactory = Arc::new(move || {
+            let rules = omega_sandbox::plan(&p, &omega_sandbox::policy::list_dir);
+            let mut cmd = omega_sandbox::spawn::command(
+                &server.command,
+                &p.workspace,
+                rules,
+                p.network,
+                limits,
+                require,
+            )
+            .map_err(std::io::Error::other)?;
+            cmd.args(&server.args);
+            for (k, v) in &server.env {
+                cmd.env(k, v.expose());
+            }
+            Ok(cmd)
+        });
+        servers.push(omega_providers::mcp::ServerSpec { name: name.clone(), command, roots });
+    }
+    let hub =
+        omega_providers::mcp::McpHub::new(servers, Duration::from_secs(config.mcp.call_timeout_secs.max(1)));
+    let builtins = omega_sandbox::tools::Builtins::new(policy, settings);
+    Ok(Some(Arc::new(omega_actors::sandbox::ToolBox::new(Some(builtins), hub))))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn build_tools(
+    config: &Config,
+    _: &[PathBuf],
+) -> Result<Option<Arc<omega_actors::sandbox::ToolBox>>, StartError> {
+    let _ = config;
+    Ok(Some(Arc::new(omega_actors::sandbox::ToolBox::new(omega_providers::mcp::McpHub::new(
+        Vec::new(),
+        Duration::from_secs(60),
+    )))))
+}
+
 /// Check the provider in the background and say plainly what is wrong, if anything.
 fn spawn_provider_check(tree: Tree, status: SharedProviderStatus, name: String) {
     actix_rt::spawn(async move {
@@ -401,6 +528,7 @@ impl Runtime {
             telegram,
             locals: Vec::new(),
             custom: Vec::new(),
+            protected: Vec::new(),
             session_panic_on: None,
         }
     }
