@@ -35,6 +35,9 @@ pub enum Script {
     Disconnect(String),
     /// 200 with a body that is not JSON.
     Garbage(String),
+    /// The model asks for tools: `(name, arguments)` each, with ids `call_0`, `call_1`, ...
+    /// Streamed as OpenAI does: each call's id and name first, its arguments in pieces.
+    ToolCalls(Vec<(String, Value)>),
 }
 
 #[derive(Debug, Clone)]
@@ -346,7 +349,17 @@ async fn chat(shared: web::Data<Shared>, req: HttpRequest, body: Bytes) -> HttpR
         Script::Garbage(g) => {
             return HttpResponse::Ok().content_type("application/json").body(g.clone());
         }
+        Script::ToolCalls(_) => String::new(),
     };
+    let calls: Vec<(String, String, String)> = match &step.script {
+        Script::ToolCalls(calls) => calls
+            .iter()
+            .enumerate()
+            .map(|(i, (n, a))| (format!("call_{i}"), n.clone(), a.to_string()))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let finish_reason = if calls.is_empty() { "stop" } else { "tool_calls" };
     let id = format!("chatcmpl-fake{}", now_secs());
     let usage = json!({
         "prompt_tokens": prompt_tokens,
@@ -361,9 +374,15 @@ async fn chat(shared: web::Data<Shared>, req: HttpRequest, body: Bytes) -> HttpR
             "model": model,
             "choices": [{
                 "index": 0,
-                "message": {"role": "assistant", "content": text},
+                "message": if calls.is_empty() {
+                    json!({"role": "assistant", "content": text})
+                } else {
+                    json!({"role": "assistant", "content": null, "tool_calls": calls.iter().map(|(id, n, a)| {
+                        json!({"id": id, "type": "function", "function": {"name": n, "arguments": a}})
+                    }).collect::<Vec<_>>()})
+                },
                 "logprobs": null,
-                "finish_reason": "stop",
+                "finish_reason": finish_reason,
             }],
             "usage": usage,
         });
@@ -388,11 +407,23 @@ async fn chat(shared: web::Data<Shared>, req: HttpRequest, body: Bytes) -> HttpR
         let s: String = piece.iter().collect();
         events.push(chunk(json!({"content": s}), None).to_string());
     }
+    for (i, (id, name, args)) in calls.iter().enumerate() {
+        let head = json!({"tool_calls": [{"index": i, "id": id, "type": "function",
+                                          "function": {"name": name, "arguments": ""}}]});
+        events.push(chunk(head, None).to_string());
+        let chars: Vec<char> = args.chars().collect();
+        for piece in chars.chunks(9) {
+            let s: String = piece.iter().collect();
+            events.push(
+                chunk(json!({"tool_calls": [{"index": i, "function": {"arguments": s}}]}), None).to_string(),
+            );
+        }
+    }
     let cut = match &step.script {
         Script::Truncate(_) | Script::Disconnect(_) => Some(events.len().div_ceil(2)),
         _ => None,
     };
-    events.push(chunk(json!({}), Some("stop")).to_string());
+    events.push(chunk(json!({}), Some(finish_reason)).to_string());
     if usage_in_stream {
         events.push(
             json!({"id": id, "object": "chat.completion.chunk", "created": now_secs(), "model": model,

@@ -10,3 +10,4 @@ mod local_llm;
 mod pipeline;
 mod supervision;
 mod telegram;
+mod tools;
