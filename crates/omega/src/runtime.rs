@@ -313,6 +313,11 @@ impl RuntimeBuilder {
 
 /// The configured client for provider `name` (validated by config loading).
 pub fn build_provider(config: &Config, name: &str) -> Arc<dyn Provider> {
+    build_provider_protecting(config, name, &[])
+}
+
+/// [`build_provider`], with more paths kept from the Claude Code CLI's reach.
+pub fn build_provider_protecting(config: &Config, name: &str, protected: &[PathBuf]) -> Arc<dyn Provider> {
     let p = &config.provider;
     let (client, max): (Arc<dyn Provider>, u32) = match name {
         "anthropic" => (Arc::new(AnthropicProvider::new(p.anthropic.clone())), p.anthropic.max_concurrent),
@@ -327,16 +332,104 @@ pub fn build_provider(config: &Config, name: &str) -> Arc<dyn Provider> {
             Arc::new(omega_providers::gemini::GeminiProvider::new(p.gemini.clone())),
             p.gemini.max_concurrent,
         ),
-        "claude-code" => (
-            Arc::new(omega_providers::claude_code::ClaudeCodeProvider::new(
-                p.claude_code.clone(),
-                config.data_dir().join("workspace"),
-            )),
-            p.claude_code.max_concurrent,
-        ),
+        "claude-code" => (Arc::new(claude_code(config, protected)), p.claude_code.max_concurrent),
         _ => (Arc::new(OpenAiProvider::new(p.openai.clone())), p.openai.max_concurrent),
     };
     omega_providers::limit::Limited::wrap(client, max)
+}
+
+/// The Claude Code CLI: confined by the `[sandbox]` policy (Linux), with the `[mcp.servers]`
+/// it may start.
+fn claude_code(config: &Config, protected: &[PathBuf]) -> omega_providers::claude_code::ClaudeCodeProvider {
+    use omega_providers::claude_code::{ClaudeCodeProvider, CliMcpServer};
+    let workspace = config.data_dir().join("workspace");
+    let servers = config
+        .mcp
+        .servers
+        .iter()
+        .filter(|(_, s)| s.enabled && !s.command.trim().is_empty())
+        .map(|(name, s)| CliMcpServer {
+            name: name.clone(),
+            command: s.command.clone(),
+            args: s.args.clone(),
+            env: s.env.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        })
+        .collect();
+    let provider = ClaudeCodeProvider::new(config.provider.claude_code.clone(), workspace)
+        .with_mcp(servers, config.data_dir().join("run"));
+    #[cfg(target_os = "linux")]
+    if let Ok(policy) = sandbox_policy(config, protected) {
+        let require = policy.level != omega_sandbox::Level::Rwx && !config.sandbox.allow_unenforced;
+        let sb = config.sandbox.clone();
+        let mcp_reads: Vec<PathBuf> = config
+            .mcp
+            .servers
+            .values()
+            .filter(|s| s.enabled)
+            .flat_map(|s| s.read_paths.iter().map(|r| omega_core::config::expand_home(r)))
+            .collect();
+        let mcp_writes: Vec<PathBuf> = config
+            .mcp
+            .servers
+            .values()
+            .filter(|s| s.enabled)
+            .flat_map(|s| s.write_paths.iter().map(|r| omega_core::config::expand_home(r)))
+            .collect();
+        let spawner: omega_providers::claude_code::Spawner =
+            Arc::new(move |c| {
+                let mut p = policy.clone();
+                // The CLI is the provider: it must reach its API, and its own home.
+                p.network = true;
+                // A dedicated home ([provider.claude-code] home) is the CLI's alone: tools never
+                // reach it, the CLI gets all of it. In the user's own home it gets only its files.
+                let home = std::fs::canonicalize(&c.home).unwrap_or_else(|_| c.home.clone());
+                if p.protected.contains(&home) {
+                    p.protected.retain(|x| *x != home);
+                    p.read_write.push(home);
+                } else {
+                    p.read_write.push(home.join(".claude"));
+                    p.exact.push(omega_sandbox::Rule {
+                        path: home.join(".claude.json"),
+                        access: omega_sandbox::Access::Full,
+                    });
+                }
+                // Its package (an npm install keeps the real binary beside its dependencies), and
+                // the MCP servers it starts (their children inherit this policy).
+                p.read_exec.push(package_dir(&c.program));
+                p.read_exec.extend(mcp_reads.iter().cloned());
+                p.read_write.extend(mcp_writes.iter().cloned());
+                p.exact.extend(c.read_files.iter().map(|f| omega_sandbox::Rule {
+                    path: f.clone(),
+                    access: omega_sandbox::Access::ReadExec,
+                }));
+                let rules = omega_sandbox::plan(&p, &omega_sandbox::policy::list_dir);
+                let limits = omega_sandbox::spawn::Limits {
+                    // A long agentic run may use minutes of CPU; the timeout bounds it instead.
+                    cpu_secs: 0,
+                    memory_bytes: sb.memory_mb << 20,
+                    processes: sb.max_processes,
+                };
+                let program = c.program.to_string_lossy().into_owned();
+                omega_sandbox::spawn::command(&program, &c.workdir, rules, true, limits, require)
+                    .map_err(std::io::Error::other)
+            });
+        return provider.confined(spawner);
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = protected;
+    provider
+}
+
+/// The directory a program's package lives in: the nearest `node_modules` above it, else its
+/// own directory.
+#[cfg(target_os = "linux")]
+fn package_dir(program: &std::path::Path) -> PathBuf {
+    let real = std::fs::canonicalize(program).unwrap_or_else(|_| program.to_owned());
+    real.ancestors()
+        .find(|a| a.file_name().is_some_and(|n| n == "node_modules"))
+        .or_else(|| real.parent())
+        .map(|p| p.to_owned())
+        .unwrap_or(real)
 }
 
 /// Paths no tool may reach, at any level: the data dir (the workspace inside it is granted on

@@ -10,12 +10,19 @@
 //!   `"subtype":"success"` with `"is_error":true`).
 //! - `error_max_turns` is resumed (`--resume SESSION`, "continue where you left off") up to
 //!   `max_resume_attempts` times with back-off; the cost of every run is added up.
+//! - MCP servers are passed per call in a private file (`--mcp-config FILE --strict-mcp-config`,
+//!   mode 0600, a fresh name per call, removed afterwards — two calls never share one), with
+//!   `--allowedTools mcp__NAME` for each.
+//! - With a [`Spawner`] (the runtime passes one built from `[sandbox]`), the CLI runs confined by
+//!   the same policy as every tool: its own Bash and file tools inherit it.
 
 use async_trait::async_trait;
 use omega_core::config::ClaudeCodeConfig;
 use serde::Deserialize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 
@@ -25,11 +32,62 @@ use crate::types::{ChatRequest, ChatResponse, DeltaSink, Role, Usage};
 
 const NAME: &str = "claude-code";
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ClaudeCodeProvider {
     config: ClaudeCodeConfig,
     /// Where the CLI runs (Omega's workspace).
     workdir: PathBuf,
+    spawner: Option<Spawner>,
+    mcp: Vec<CliMcpServer>,
+    /// A private directory for per-call files (the MCP config).
+    run_dir: PathBuf,
+}
+
+impl std::fmt::Debug for ClaudeCodeProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClaudeCodeProvider")
+            .field("config", &self.config)
+            .field("workdir", &self.workdir)
+            .field("confined", &self.spawner.is_some())
+            .field("mcp", &self.mcp.iter().map(|m| m.name.as_str()).collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+/// An MCP server the CLI may start during a call.
+#[derive(Debug, Clone)]
+pub struct CliMcpServer {
+    pub name: String,
+    pub command: String,
+    pub args: Vec<String>,
+    pub env: Vec<(String, omega_core::Secret)>,
+}
+
+/// What a confined run of the CLI needs.
+#[derive(Debug, Clone)]
+pub struct Confinement {
+    /// The CLI, as an absolute path.
+    pub program: PathBuf,
+    pub workdir: PathBuf,
+    /// The CLI's own home (`~/.claude`, sessions, credentials): read-write.
+    pub home: PathBuf,
+    /// Private files the CLI must read for this call (its MCP config).
+    pub read_files: Vec<PathBuf>,
+}
+
+/// Builds the confined command for a run (the runtime's sandbox does this).
+pub type Spawner = Arc<dyn Fn(&Confinement) -> std::io::Result<std::process::Command> + Send + Sync>;
+
+/// Unique names for per-call files within this process.
+static CALLS: AtomicU64 = AtomicU64::new(0);
+
+/// A per-call private file, removed when dropped.
+struct CallFile(PathBuf);
+
+impl Drop for CallFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
 
 /// One finished run of the CLI.
@@ -61,7 +119,66 @@ struct RunUsage {
 
 impl ClaudeCodeProvider {
     pub fn new(config: ClaudeCodeConfig, workdir: PathBuf) -> Self {
-        Self { config, workdir }
+        let run_dir = std::env::temp_dir().join(format!("omega-claude-{}", std::process::id()));
+        Self { config, workdir, spawner: None, mcp: Vec::new(), run_dir }
+    }
+
+    /// Run the CLI through `spawner` (confined by the sandbox policy).
+    pub fn confined(mut self, spawner: Spawner) -> Self {
+        self.spawner = Some(spawner);
+        self
+    }
+
+    /// Offer these MCP servers to the CLI; per-call files go in `run_dir` (created private).
+    pub fn with_mcp(mut self, servers: Vec<CliMcpServer>, run_dir: PathBuf) -> Self {
+        self.mcp = servers;
+        self.run_dir = run_dir;
+        self
+    }
+
+    /// The CLI's home: `[provider.claude-code] home`, else the user's.
+    fn home(&self) -> PathBuf {
+        if self.config.home.is_empty() {
+            PathBuf::from(std::env::var("HOME").unwrap_or_default())
+        } else {
+            omega_core::config::expand_home(&self.config.home)
+        }
+    }
+
+    /// Write this call's MCP config: a fresh private file no other call can touch.
+    fn write_mcp_config(&self) -> Result<Option<CallFile>, ProviderError> {
+        if self.mcp.is_empty() {
+            return Ok(None);
+        }
+        use std::io::Write as _;
+        use std::os::unix::fs::{DirBuilderExt as _, OpenOptionsExt as _};
+        let fail = |what: &str, e: std::io::Error| self.error(format!("cannot {what} the MCP config: {e}"));
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&self.run_dir)
+            .map_err(|e| fail("create a directory for", e))?;
+        let n = CALLS.fetch_add(1, Ordering::Relaxed);
+        let path = self.run_dir.join(format!("mcp-{}-{n}.json", std::process::id()));
+        let servers: serde_json::Map<String, serde_json::Value> = self
+            .mcp
+            .iter()
+            .map(|m| {
+                let env: serde_json::Map<String, serde_json::Value> =
+                    m.env.iter().map(|(k, v)| (k.clone(), v.expose().into())).collect();
+                (m.name.clone(), serde_json::json!({"command": m.command, "args": m.args, "env": env}))
+            })
+            .collect();
+        let body = serde_json::json!({ "mcpServers": servers }).to_string();
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)
+            .map_err(|e| fail("write", e))?;
+        let guard = CallFile(path);
+        file.write_all(body.as_bytes()).map_err(|e| fail("write", e))?;
+        Ok(Some(guard))
     }
 
     fn error(&self, detail: impl Into<String>) -> ProviderError {
@@ -120,7 +237,31 @@ impl ClaudeCodeProvider {
         resume: Option<&str>,
         deltas: Option<&DeltaSink>,
     ) -> Result<RunResult, ProviderError> {
-        let mut cmd = tokio::process::Command::new(&self.config.binary);
+        let mcp_file = self.write_mcp_config()?;
+        let home = self.home();
+        let mut cmd = match &self.spawner {
+            Some(spawn) => {
+                let program = resolve(&self.config.binary)
+                    .ok_or_else(|| self.spawn_error(std::io::Error::from(std::io::ErrorKind::NotFound)))?;
+                let confinement = Confinement {
+                    program,
+                    workdir: self.workdir.clone(),
+                    home: home.clone(),
+                    read_files: mcp_file.iter().map(|f| f.0.clone()).collect(),
+                };
+                tokio::process::Command::from(spawn(&confinement).map_err(|e| self.spawn_error(e))?)
+            }
+            None => {
+                let mut cmd = tokio::process::Command::new(&self.config.binary);
+                cmd.env_clear();
+                for var in ["PATH", "LANG", "LC_ALL", "TZ"] {
+                    if let Ok(v) = std::env::var(var) {
+                        cmd.env(var, v);
+                    }
+                }
+                cmd
+            }
+        };
         cmd.arg("-p")
             .args(["--output-format", "stream-json", "--verbose"])
             .args(["--model", model])
@@ -131,21 +272,15 @@ impl ClaudeCodeProvider {
         if let Some(sid) = resume {
             cmd.args(["--resume", sid]);
         }
-        if !self.config.allowed_tools.is_empty() {
-            cmd.arg("--allowedTools").args(&self.config.allowed_tools);
+        if let Some(file) = &mcp_file {
+            cmd.arg("--mcp-config").arg(&file.0).arg("--strict-mcp-config");
         }
-        cmd.env_clear();
-        for var in ["PATH", "LANG", "LC_ALL", "TZ"] {
-            if let Ok(v) = std::env::var(var) {
-                cmd.env(var, v);
-            }
+        let mut allowed = self.config.allowed_tools.clone();
+        allowed.extend(self.mcp.iter().map(|m| format!("mcp__{}", m.name)));
+        if !allowed.is_empty() {
+            cmd.arg("--allowedTools").args(&allowed);
         }
-        let home = if self.config.home.is_empty() {
-            std::env::var("HOME").unwrap_or_default()
-        } else {
-            self.config.home.clone()
-        };
-        cmd.env("HOME", home)
+        cmd.env("HOME", &home)
             .env("DISABLE_TELEMETRY", "1")
             .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
         if !self.config.oauth_token.is_empty() {
@@ -216,6 +351,7 @@ impl ClaudeCodeProvider {
             }
         };
         drop(group);
+        drop(mcp_file);
         let stderr = stderr_task.await.unwrap_or_default();
         match result {
             Some(r) => Ok(r),
@@ -226,6 +362,20 @@ impl ClaudeCodeProvider {
             ))),
         }
     }
+}
+
+/// `binary` as an absolute path: as given when it has a `/`, else searched in `PATH`.
+fn resolve(binary: &str) -> Option<PathBuf> {
+    if binary.contains('/') {
+        return std::fs::canonicalize(binary).ok().or_else(|| Some(PathBuf::from(binary)));
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|d| d.join(binary)).find(|p| is_executable(p))
+}
+
+fn is_executable(p: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt as _;
+    p.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
 /// Kills the child's whole process group when dropped (unless already disarmed by exit).

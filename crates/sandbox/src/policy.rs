@@ -64,6 +64,9 @@ pub struct Policy {
     pub read_write: Vec<PathBuf>,
     /// Outbound and listening TCP allowed. Landlock blocks TCP from ABI 4 on; UDP is not covered.
     pub network: bool,
+    /// Grants added as they are, even inside protected paths: one private file a program must
+    /// read (the Claude Code CLI's per-call MCP config). Never used for tools.
+    pub exact: Vec<Rule>,
 }
 
 /// The directories programs need to run, on a usual Linux.
@@ -84,6 +87,7 @@ impl Policy {
             read_exec: Vec::new(),
             read_write: Vec::new(),
             network: false,
+            exact: Vec::new(),
         }
     }
 }
@@ -105,6 +109,7 @@ pub fn plan(policy: &Policy, list: &dyn Fn(&Path) -> Vec<PathBuf>) -> Vec<Rule> 
         Level::Rx => rules.extend(around(Path::new("/"), Access::ReadExec, &policy.protected, list)),
         Level::Rwx => rules.extend(around(Path::new("/"), Access::Full, &policy.protected, list)),
     }
+    rules.extend(policy.exact.iter().cloned());
     rules.sort();
     rules.dedup();
     rules
@@ -171,6 +176,7 @@ mod tests {
             read_exec: Vec::new(),
             read_write: Vec::new(),
             network: false,
+            exact: Vec::new(),
         }
     }
 

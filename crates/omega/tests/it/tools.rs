@@ -196,3 +196,74 @@ async fn llmock_drives_a_real_tool_round_with_schema_generated_arguments() {
     assert!(!verdict.to_lowercase().contains("fail"), "llmock's verdict on our client: {verdict}");
     rt.shutdown().await;
 }
+
+/// The Claude Code CLI is confined like every tool: a stand-in CLI (a real shell script in the
+/// CLI's place) reports what it could reach, and the answer says it reached nothing of Omega's.
+#[actix_rt::test]
+async fn the_claude_cli_runs_confined_by_the_sandbox() {
+    let home = TempHome::new();
+    let config_path = home.write_config("[omega]\nname = \"Omega\"\n");
+    let bin = tempfile::tempdir().unwrap();
+    let cli = bin.path().join("claude");
+    let db = home.db_path();
+    std::fs::write(
+        &cli,
+        format!(
+            "#!/bin/sh\ncat > /dev/null\n\
+             probe() {{ if cat \"$1\" > /dev/null 2>&1; then echo -n \"$2:LEAKED \"; else echo -n \"$2:denied \"; fi; }}\n\
+             r=$(probe {db} db; probe {cfg} config; \
+                 if echo x > {ws}/from-cli 2>/dev/null; then echo -n 'workspace:ok '; fi; \
+                 env | grep -q OPENAI && echo -n 'env:LEAKED')\n\
+             echo \"{{\\\"type\\\":\\\"result\\\",\\\"subtype\\\":\\\"success\\\",\\\"is_error\\\":false,\\\"result\\\":\\\"$r\\\",\\\"session_id\\\":\\\"s1\\\",\\\"total_cost_usd\\\":0.001}}\"\n",
+            db = db.display(),
+            cfg = config_path.display(),
+            ws = home.data_dir().join("workspace").display(),
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&cli, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let mut c = omega::Config::default();
+    c.omega.data_dir = home.data_dir().display().to_string();
+    c.provider.claude_code.binary = cli.display().to_string();
+    c.provider.openai.api_key = omega_core::Secret::new("sk-openai-should-not-leak-123456");
+    let rt = start(c, &home).await;
+    let r = rt.ask("app", "alice", "what can you reach?").await.unwrap();
+    assert_eq!(r.kind, OutboundKind::Reply, "{}", r.text);
+    assert_eq!(r.text.trim(), "db:denied config:denied workspace:ok");
+    rt.shutdown().await;
+}
+
+#[actix_rt::test]
+async fn the_claude_cli_gets_the_mcp_servers_in_a_private_per_call_config() {
+    let mock = tokio::task::spawn_blocking(Llmock::start).await.unwrap();
+    let claude = tokio::task::spawn_blocking(omega_testkit::peers::install_claude).await.unwrap();
+    let servers = tokio::task::spawn_blocking(install_mcp_servers).await.unwrap();
+    let home = TempHome::new();
+    let cli_home = tempfile::tempdir().unwrap();
+    let mut c = omega::Config::default();
+    c.omega.data_dir = home.data_dir().display().to_string();
+    let cc = &mut c.provider.claude_code;
+    cc.binary = claude.display().to_string();
+    cc.base_url = format!("http://127.0.0.1:{}/anthropic", mock.port);
+    cc.api_key = omega_core::Secret::new("sk-ant-test");
+    cc.home = cli_home.path().display().to_string();
+    cc.max_turns = 3;
+    c.mcp.servers.insert(
+        "everything".into(),
+        omega_core::config::McpServerConfig {
+            command: "node".into(),
+            args: vec![servers.everything.display().to_string(), "stdio".into()],
+            read_paths: vec![servers.dir.display().to_string()],
+            ..Default::default()
+        },
+    );
+    let rt = start(c, &home).await;
+    let r = rt.ask("app", "ivo", "Use your tools").await.unwrap();
+    assert_eq!(r.kind, OutboundKind::Reply, "{}", r.text);
+    let log = mock.get("/_llmock/requests").unwrap_or_default();
+    assert!(log.contains("mcp__everything__echo"), "the CLI offered the MCP server's tools to the model");
+    let run_dir = home.data_dir().join("run");
+    let left: Vec<_> = std::fs::read_dir(&run_dir).map(|d| d.flatten().collect()).unwrap_or_default();
+    assert!(left.is_empty(), "the per-call MCP config is removed after the call: {left:?}");
+    rt.shutdown().await;
+}
