@@ -43,6 +43,8 @@ pub struct HttpDeps {
     pub max_body_bytes: usize,
     pub started: Instant,
     pub provider: SharedProviderStatus,
+    /// The sandbox and tools, as `/api/health` reports them.
+    pub tools: serde_json::Value,
 }
 
 /// A running HTTP API.
@@ -137,6 +139,7 @@ async fn health(deps: web::Data<HttpDeps>, req: HttpRequest) -> HttpResponse {
         "status": "ok",
         "uptime_secs": deps.started.elapsed().as_secs(),
         "provider": provider,
+        "tools": deps.tools,
     }))
 }
 

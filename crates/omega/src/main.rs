@@ -268,6 +268,26 @@ async fn status(loaded: config::Loaded) -> anyhow::Result<ExitCode> {
         let label = if i == 0 { "provider: " } else { "fallback: " };
         println!("{label} {} (model {}): {state}", provider.name(), provider.default_model());
     }
+    let t = omega::runtime::tools_report(c);
+    println!(
+        "sandbox:   level \"{}\", {}, network {}",
+        t.level,
+        if t.landlock_abi > 0 {
+            format!("enforced by Landlock (ABI {})", t.landlock_abi)
+        } else {
+            "NOT ENFORCED (no Landlock in this kernel)".to_owned()
+        },
+        if t.network { "open" } else { "closed" }
+    );
+    println!(
+        "tools:     {}{}",
+        t.tools,
+        if t.mcp_servers.is_empty() {
+            String::new()
+        } else {
+            format!("; MCP servers: {}", t.mcp_servers.join(", "))
+        }
+    );
     println!(
         "channels:  terminal {}, http api {}",
         if c.channel.terminal.enabled { "enabled" } else { "disabled" },

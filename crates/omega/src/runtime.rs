@@ -296,6 +296,7 @@ impl RuntimeBuilder {
                 max_body_bytes: config.api.max_body_bytes,
                 started,
                 provider: provider_status.clone(),
+                tools: serde_json::to_value(tools_report(&config)).unwrap_or_default(),
             };
             let server =
                 omega_actors::http::serve(&config.api.host, config.api.port, deps).map_err(|source| {
@@ -430,6 +431,55 @@ fn package_dir(program: &std::path::Path) -> PathBuf {
         .or_else(|| real.parent())
         .map(|p| p.to_owned())
         .unwrap_or(real)
+}
+
+/// How tools are confined here, for `omega status` and `/api/health`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ToolsReport {
+    /// `[sandbox] level`.
+    pub level: String,
+    /// The running kernel's Landlock ABI; 0 = none.
+    pub landlock_abi: i32,
+    /// The kernel enforces the policy (or the level needs no enforcement to be safe).
+    pub enforced: bool,
+    /// TCP allowed to tools.
+    pub network: bool,
+    /// `"on"`, or why tools are off.
+    pub tools: String,
+    /// Configured MCP servers (enabled ones).
+    pub mcp_servers: Vec<String>,
+}
+
+/// What the sandbox and tools look like with this config on this machine.
+pub fn tools_report(config: &Config) -> ToolsReport {
+    #[cfg(target_os = "linux")]
+    let abi = omega_sandbox::landlock::kernel_abi();
+    #[cfg(not(target_os = "linux"))]
+    let abi = 0;
+    let level = serde_json::to_value(config.sandbox.level)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let needs = config.sandbox.level != omega_core::config::SandboxLevel::Rwx;
+    let tools = if !config.tools.enabled {
+        "off ([tools] enabled = false)".to_owned()
+    } else if abi == 0 && needs && !config.sandbox.allow_unenforced {
+        format!(
+            "off: this kernel has no Landlock, so level \"{level}\" cannot be enforced (sandbox.allow_unenforced = true runs them unconfined)"
+        )
+    } else if abi == 0 {
+        "on, UNCONFINED (no Landlock in this kernel)".to_owned()
+    } else {
+        "on".to_owned()
+    };
+    ToolsReport {
+        level,
+        landlock_abi: abi,
+        enforced: abi > 0,
+        network: config.sandbox.network,
+        tools,
+        mcp_servers: config.mcp.servers.iter().filter(|(_, s)| s.enabled).map(|(n, _)| n.clone()).collect(),
+    }
 }
 
 /// Paths no tool may reach, at any level: the data dir (the workspace inside it is granted on

@@ -148,6 +148,14 @@ fn chat_reads_piped_stdin_and_ask_continues_the_same_conversation() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("1 conversations, 6 messages"), "{text}");
     assert!(text.contains("provider:  openai (model test-model): ready"), "{text}");
+    let abi = omega_sandbox::landlock::kernel_abi();
+    assert!(
+        text.contains(&format!(
+            "sandbox:   level \"sandbox\", enforced by Landlock (ABI {abi}), network closed"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("tools:     on"), "{text}");
 }
 
 #[test]

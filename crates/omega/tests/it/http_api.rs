@@ -31,6 +31,8 @@ async fn post_answers_with_the_reply_and_get_shows_it() {
     assert_eq!(got["reply"]["text"], "echo: ping");
     let health: Value = reqwest::get(format!("{base}/api/health")).await.unwrap().json().await.unwrap();
     assert_eq!(health["status"], "ok");
+    assert_eq!(health["tools"]["level"], "sandbox");
+    assert_eq!(health["tools"]["tools"], "on");
     rt.shutdown().await;
 }
 
