@@ -348,9 +348,10 @@ fn claude_code(config: &Config, protected: &[PathBuf]) -> omega_providers::claud
         .mcp
         .servers
         .iter()
-        .filter(|(_, s)| s.enabled && !s.command.trim().is_empty())
+        .filter(|(_, s)| s.enabled)
         .map(|(name, s)| CliMcpServer {
             name: name.clone(),
+            url: if s.command.trim().is_empty() { s.url.clone() } else { String::new() },
             command: s.command.clone(),
             args: s.args.clone(),
             env: s.env.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
@@ -540,7 +541,11 @@ fn build_tools(
     let mut servers = Vec::new();
     for (name, server) in config.mcp.servers.iter().filter(|(_, s)| s.enabled) {
         if server.command.trim().is_empty() {
-            tracing::warn!(server = %name, "MCP servers over streamable HTTP are not supported in this build; skipped");
+            servers.push(omega_providers::mcp::ServerSpec {
+                name: name.clone(),
+                transport: omega_providers::mcp::Transport::Http(server.url.clone()),
+                roots: vec![policy.workspace.clone()],
+            });
             continue;
         }
         let mut p = policy.clone();
@@ -568,7 +573,11 @@ fn build_tools(
             }
             Ok(cmd)
         });
-        servers.push(omega_providers::mcp::ServerSpec { name: name.clone(), command, roots });
+        servers.push(omega_providers::mcp::ServerSpec {
+            name: name.clone(),
+            transport: omega_providers::mcp::Transport::Stdio(command),
+            roots,
+        });
     }
     let hub =
         omega_providers::mcp::McpHub::new(servers, Duration::from_secs(config.mcp.call_timeout_secs.max(1)));

@@ -58,6 +58,8 @@ impl std::fmt::Debug for ClaudeCodeProvider {
 #[derive(Debug, Clone)]
 pub struct CliMcpServer {
     pub name: String,
+    /// A streamable-HTTP server's endpoint; empty = a stdio server run with `command`.
+    pub url: String,
     pub command: String,
     pub args: Vec<String>,
     pub env: Vec<(String, omega_core::Secret)>,
@@ -166,7 +168,12 @@ impl ClaudeCodeProvider {
             .map(|m| {
                 let env: serde_json::Map<String, serde_json::Value> =
                     m.env.iter().map(|(k, v)| (k.clone(), v.expose().into())).collect();
-                (m.name.clone(), serde_json::json!({"command": m.command, "args": m.args, "env": env}))
+                let entry = if m.url.is_empty() {
+                    serde_json::json!({"command": m.command, "args": m.args, "env": env})
+                } else {
+                    serde_json::json!({"type": "http", "url": m.url})
+                };
+                (m.name.clone(), entry)
             })
             .collect();
         let body = serde_json::json!({ "mcpServers": servers }).to_string();

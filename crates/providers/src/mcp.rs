@@ -1,5 +1,5 @@
 //! The MCP client: Model Context Protocol servers whose tools the tool loop offers as
-//! `mcp__SERVER__TOOL`.
+//! `mcp__SERVER__TOOL`. Servers speak on stdio (a child process) or streamable HTTP (a URL).
 //!
 //! Built on the official SDK (`rmcp`). Each server is started on first use (when its tools are
 //! listed), through a command the caller builds — the runtime makes it sandboxed, with a minimal
@@ -34,12 +34,21 @@ use crate::toolloop::ToolOutcome;
 /// Builds the (sandboxed) command that starts a stdio server.
 pub type CommandFactory = Arc<dyn Fn() -> std::io::Result<std::process::Command> + Send + Sync>;
 
+/// How to reach a server.
+#[derive(Clone)]
+pub enum Transport {
+    /// A program speaking MCP on stdin/stdout, started by this (sandboxed) command.
+    Stdio(CommandFactory),
+    /// A streamable-HTTP endpoint (`http://host:port/mcp`).
+    Http(String),
+}
+
 /// One server the hub may start.
 #[derive(Clone)]
 pub struct ServerSpec {
     /// The config name; tools appear as `mcp__{name}__{tool}`.
     pub name: String,
-    pub command: CommandFactory,
+    pub transport: Transport,
     /// Directories offered to the server as roots (`roots/list`), e.g. the workspace.
     pub roots: Vec<PathBuf>,
 }
@@ -181,7 +190,29 @@ impl Server {
         if !self.restarts.lock().allow(Instant::now()) {
             return Err("it crashed too often in the last minute; not starting it again yet".into());
         }
-        let std_cmd = (self.spec.command)().map_err(|e| format!("cannot prepare the command: {e}"))?;
+        self.stale.store(true, Ordering::SeqCst);
+        let handler = Handler { stale: self.stale.clone(), roots: self.spec.roots.clone() };
+        let command = match &self.spec.transport {
+            Transport::Stdio(command) => command.clone(),
+            Transport::Http(url) => {
+                // rustls needs a process-wide crypto provider chosen once; a second call is a no-op.
+                let _ = rustls::crypto::ring::default_provider().install_default();
+                let transport = rmcp::transport::StreamableHttpClientTransport::from_uri(url.as_str());
+                let service = match tokio::time::timeout(timeout, handler.serve(transport)).await {
+                    Ok(Ok(s)) => s,
+                    Ok(Err(e)) => return Err(format!("the MCP handshake with {url} failed: {e}")),
+                    Err(_) => {
+                        return Err(format!(
+                            "{url} did not complete the MCP handshake within {} s",
+                            timeout.as_secs()
+                        ));
+                    }
+                };
+                tracing::info!(server = %self.spec.name, %url, "MCP server connected");
+                return Ok(Connection { service, tools: Vec::new(), pgid: None });
+            }
+        };
+        let std_cmd = command().map_err(|e| format!("cannot prepare the command: {e}"))?;
         let program = std_cmd.get_program().to_string_lossy().into_owned();
         let (transport, stderr) = TokioChildProcess::builder(tokio::process::Command::from(std_cmd))
             .stderr(std::process::Stdio::piped())
@@ -197,8 +228,6 @@ impl Server {
                 }
             });
         }
-        self.stale.store(true, Ordering::SeqCst);
-        let handler = Handler { stale: self.stale.clone(), roots: self.spec.roots.clone() };
         let service = match tokio::time::timeout(timeout, handler.serve(transport)).await {
             Ok(Ok(s)) => s,
             Ok(Err(e)) => {

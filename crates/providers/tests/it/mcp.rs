@@ -1,7 +1,7 @@
 //! The MCP client against the real reference servers (`@modelcontextprotocol/server-everything`
 //! and `server-filesystem`), started as real child processes.
 
-use omega_providers::mcp::{CommandFactory, McpHub, ServerSpec, running, server_pid};
+use omega_providers::mcp::{CommandFactory, McpHub, ServerSpec, Transport, running, server_pid};
 use omega_testkit::peers::install_mcp_servers;
 use serde_json::json;
 use std::path::PathBuf;
@@ -21,7 +21,7 @@ fn everything(roots: Vec<PathBuf>, timeout: Duration) -> McpHub {
     let servers = install_mcp_servers();
     let spec = ServerSpec {
         name: "everything".into(),
-        command: node(vec![servers.everything.display().to_string(), "stdio".into()]),
+        transport: Transport::Stdio(node(vec![servers.everything.display().to_string(), "stdio".into()])),
         roots,
     };
     McpHub::new(vec![spec], timeout)
@@ -80,7 +80,7 @@ async fn the_filesystem_server_refuses_paths_outside_its_roots() {
     // No directory on the command line: the server takes its allowed directories from our roots.
     let spec = ServerSpec {
         name: "files".into(),
-        command: node(vec![servers.filesystem.display().to_string()]),
+        transport: Transport::Stdio(node(vec![servers.filesystem.display().to_string()])),
         roots: vec![root.path().to_owned()],
     };
     let hub = McpHub::new(vec![spec], Duration::from_secs(30));
@@ -135,11 +135,39 @@ async fn a_call_that_takes_too_long_is_abandoned_with_a_clear_error() {
 async fn a_server_that_cannot_start_is_left_out_with_a_reason() {
     let spec = ServerSpec {
         name: "broken".into(),
-        command: Arc::new(|| Ok(std::process::Command::new("/nonexistent/mcp-server"))),
+        transport: Transport::Stdio(Arc::new(|| Ok(std::process::Command::new("/nonexistent/mcp-server")))),
         roots: vec![],
     };
     let hub = McpHub::new(vec![spec], Duration::from_secs(5));
     assert!(hub.specs().await.is_empty());
     let out = hub.call("mcp__broken__anything", &json!({})).await;
     assert!(out.is_error && out.content.contains("cannot start `/nonexistent/mcp-server`"), "{out:?}");
+}
+
+#[tokio::test]
+async fn a_streamable_http_server_is_reached_by_url() {
+    let servers = install_mcp_servers();
+    let port = omega_testkit::peers::free_port();
+    let mut child = tokio::process::Command::new("node")
+        .arg(&servers.everything)
+        .arg("streamableHttp")
+        .env("PORT", port.to_string())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}/mcp");
+    let addr = format!("127.0.0.1:{port}");
+    omega_testkit::wait_until(Duration::from_secs(20), "the HTTP MCP server", || {
+        std::net::TcpStream::connect(&addr).is_ok()
+    });
+    let spec = ServerSpec { name: "web".into(), transport: Transport::Http(url), roots: vec![] };
+    let hub = McpHub::new(vec![spec], Duration::from_secs(30));
+    let specs = hub.specs().await;
+    assert!(specs.iter().any(|s| s.name == "mcp__web__echo"), "{specs:?}");
+    let out = hub.call("mcp__web__echo", &json!({"message": "over http"})).await;
+    assert_eq!((out.content.as_str(), out.is_error), ("Echo: over http", false));
+    hub.shutdown().await;
+    let _ = child.kill().await;
 }
