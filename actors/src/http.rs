@@ -27,6 +27,9 @@ pub struct ProviderStatus {
     /// `ok`, `unavailable`, or `unknown` before the first check.
     pub status: String,
     pub detail: Option<String>,
+    /// The `[provider] fallback` chain, each checked the same way.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fallbacks: Vec<ProviderStatus>,
 }
 
 pub type SharedProviderStatus = Arc<RwLock<ProviderStatus>>;

@@ -245,8 +245,18 @@ impl RuntimeBuilder {
             name: provider.name().to_owned(),
             status: "unknown".into(),
             detail: None,
+            fallbacks: Vec::new(),
         }));
         spawn_provider_check(tree.clone(), provider_status.clone(), provider.name().to_owned());
+        if !config.provider.fallback.is_empty() {
+            let fallbacks: Vec<Arc<dyn Provider>> = config
+                .provider
+                .fallback
+                .iter()
+                .map(|n| build_provider_protecting(&config, n, &self.protected))
+                .collect();
+            spawn_fallback_checks(provider_status.clone(), fallbacks);
+        }
 
         let mut tasks = Vec::new();
         if self.telegram && config.channel.telegram.enabled {
@@ -621,6 +631,30 @@ fn spawn_provider_check(tree: Tree, status: SharedProviderStatus, name: String) 
                 s.status = "unavailable".into();
                 s.detail = Some(format!("provider actor not running: {e}"));
             }
+        }
+    });
+}
+
+/// Check every fallback provider at start and then every five minutes (a cheap call each: a
+/// model list, `claude --version`), for `/api/health`.
+fn spawn_fallback_checks(status: SharedProviderStatus, fallbacks: Vec<Arc<dyn Provider>>) {
+    actix_rt::spawn(async move {
+        loop {
+            let mut out = Vec::with_capacity(fallbacks.len());
+            for p in &fallbacks {
+                let (state, detail) = match p.check().await {
+                    Ok(()) => ("ok", None),
+                    Err(e) => ("unavailable", Some(e.to_string())),
+                };
+                out.push(ProviderStatus {
+                    name: p.name().to_owned(),
+                    status: state.into(),
+                    detail,
+                    fallbacks: Vec::new(),
+                });
+            }
+            status.write().fallbacks = out;
+            tokio::time::sleep(Duration::from_secs(300)).await;
         }
     });
 }

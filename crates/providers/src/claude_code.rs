@@ -269,10 +269,12 @@ impl ClaudeCodeProvider {
                 cmd
             }
         };
-        cmd.arg("-p")
-            .args(["--output-format", "stream-json", "--verbose"])
-            .args(["--model", model])
-            .args(["--max-turns", &self.config.max_turns.to_string()]);
+        cmd.arg("-p").args(["--output-format", "stream-json", "--verbose"]);
+        if deltas.is_some() {
+            // Token-level text deltas (`stream_event` lines) for live previews.
+            cmd.arg("--include-partial-messages");
+        }
+        cmd.args(["--model", model]).args(["--max-turns", &self.config.max_turns.to_string()]);
         if !system.is_empty() {
             cmd.args(["--append-system-prompt", system]);
         }
@@ -326,9 +328,23 @@ impl ClaudeCodeProvider {
         let read = async {
             let mut lines = BufReader::new(stdout).lines();
             let mut result = None;
+            // Whether this assistant message already streamed as partial deltas (then its whole
+            // text must not be sent again).
+            let mut partial = false;
             while let Ok(Some(line)) = lines.next_line().await {
                 let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
                 match v["type"].as_str() {
+                    Some("stream_event") => {
+                        let event = &v["event"];
+                        if event["type"] == "content_block_delta"
+                            && event["delta"]["type"] == "text_delta"
+                            && let (Some(d), Some(t)) = (deltas, event["delta"]["text"].as_str())
+                        {
+                            partial = true;
+                            let _ = d.send(t.to_owned());
+                        }
+                    }
+                    Some("assistant") if std::mem::take(&mut partial) => {}
                     Some("assistant") => {
                         if let (Some(d), Some(blocks)) = (deltas, v["message"]["content"].as_array()) {
                             for b in blocks.iter().filter(|b| b["type"] == "text") {

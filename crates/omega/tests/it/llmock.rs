@@ -67,6 +67,15 @@ async fn when_the_default_provider_is_down_the_fallback_answers_and_the_audit_sa
     assert_eq!(r.kind, OutboundKind::Reply, "{}", r.text);
     let audit = rt.store().recent_audit(1).await.unwrap();
     assert_eq!(audit[0].provider.as_deref(), Some("anthropic"), "the audit names who answered");
+    // Health shows each provider of the chain: the default down, the fallback up.
+    omega_testkit::wait_until_async(std::time::Duration::from_secs(20), "provider checks", || {
+        let s = rt.provider_status();
+        async move { s.status != "unknown" && !s.fallbacks.is_empty() }
+    })
+    .await;
+    let s = rt.provider_status();
+    assert_eq!((s.name.as_str(), s.status.as_str()), ("openai", "unavailable"), "{s:?}");
+    assert_eq!((s.fallbacks[0].name.as_str(), s.fallbacks[0].status.as_str()), ("anthropic", "ok"), "{s:?}");
     rt.shutdown().await;
 }
 

@@ -49,7 +49,8 @@ async fn the_cli_answers_with_cost_and_usage_and_gets_the_prompt_on_stdin() {
     while let Ok(d) = rx.try_recv() {
         streamed.push(d);
     }
-    assert!(!streamed.is_empty(), "assistant text is streamed as it arrives");
+    assert!(streamed.len() > 1, "text arrives in token deltas, not one block: {streamed:?}");
+    assert_eq!(streamed.concat().trim(), r.text.trim(), "the deltas add up to the answer, once");
     let log = mock.get("/_llmock/requests").unwrap_or_default();
     assert!(
         log.contains("earlier answer") && log.contains("Say hello"),
