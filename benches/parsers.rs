@@ -30,6 +30,9 @@ fn bench(c: &mut Criterion) {
                 now: chrono::Utc::now(),
                 timezone: chrono_tz::Europe::Lisbon,
                 facts: black_box(&facts),
+                tasks: &[],
+                lessons: &[],
+                summaries: &[],
             })
         })
     });

@@ -16,6 +16,10 @@
 
 /// The channel contract and the in-process channel.
 pub mod channel;
+/// Slash commands, answered without the AI.
+pub mod commands;
+/// Marker effects, carried out and confirmed.
+pub mod effects;
 /// Auth, sanitizing and routing to sessions.
 pub mod gateway;
 /// The HTTP API channel.

@@ -15,7 +15,6 @@ use actix::prelude::*;
 use chrono::Utc;
 use omega_core::prompt::{PromptInput, system_prompt};
 use omega_core::{Inbound, InboxId, OutboundKind, SessionKey};
-use omega_markers::Effect;
 use omega_memory::conversations::{CallRecord, Exchange};
 use omega_memory::inbox::Recorded;
 use omega_memory::{InboxRow, Store};
@@ -64,6 +63,8 @@ pub struct SessionSettings {
     pub provider_tools: bool,
     /// Every configured secret, redacted from the audit of tool calls.
     pub secrets: Vec<omega_core::Secret>,
+    /// Omega's data directory (heartbeat checklist, projects, skills, prompts).
+    pub data_dir: std::path::PathBuf,
     /// Test hook: a session panics when a message contains this text. Never set by config.
     #[doc(hidden)]
     pub panic_on: Option<String>,
@@ -87,6 +88,7 @@ impl Default for SessionSettings {
             tools: None,
             provider_tools: false,
             secrets: Vec::new(),
+            data_dir: std::path::PathBuf::from("."),
             panic_on: None,
         }
     }
@@ -330,7 +332,7 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
     }
 
     if let Some(command) = omega_core::commands::Command::parse(&job.text) {
-        let text = run_command(&deps, &job, command).await;
+        let text = crate::commands::run(&deps, &job, &key, command).await;
         store_outcome(&deps, &job, OutboundKind::Reply, text, None, CallRecord::default(), true).await;
         return;
     }
@@ -444,8 +446,13 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
     for d in &processed.diagnostics {
         tracing::warn!(session = %key, marker = d.marker.as_str(), problem = %d.problem, "malformed marker");
     }
-    apply_effects(&deps, &key, &processed.effects).await;
-    let text = if processed.text.trim().is_empty() { "Done.".to_owned() } else { processed.text };
+    let confirmations = crate::effects::apply(&deps, &job, &key, &processed.effects).await;
+    let text = match (processed.text.trim().is_empty(), confirmations.is_empty()) {
+        (true, true) => "Done.".to_owned(),
+        (true, false) => confirmations.join("\n"),
+        (false, true) => processed.text,
+        (false, false) => format!("{}\n\n{}", processed.text.trim_end(), confirmations.join("\n")),
+    };
     finish(&deps, &job, OutboundKind::Reply, text, None, call).await;
 }
 
@@ -502,7 +509,7 @@ async fn run_tool_loop(
 }
 
 /// The start of the user's day, in UTC milliseconds.
-fn start_of_today(tz: chrono_tz::Tz) -> i64 {
+pub(crate) fn start_of_today(tz: chrono_tz::Tz) -> i64 {
     use chrono::TimeZone;
     let now = Utc::now().with_timezone(&tz);
     let midnight = now.date_naive().and_hms_opt(0, 0, 0).unwrap_or_default();
@@ -558,67 +565,6 @@ async fn over_budget(deps: &SessionDeps, job: &Job, request: &ChatRequest) -> Op
     None
 }
 
-/// `/usage`: today's spend, the sender's and everyone's, against the caps.
-async fn usage_report(deps: &SessionDeps, job: &Job) -> String {
-    let since = start_of_today(deps.settings.timezone);
-    let (mine, all) = match (
-        deps.store.spend_since(Some((&job.channel, &job.sender_id)), since).await,
-        deps.store.spend_since(None, since).await,
-    ) {
-        (Ok(m), Ok(a)) => (m, a),
-        (Err(e), _) | (_, Err(e)) => return format!("I couldn't read the usage (database error: {e})."),
-    };
-    let b = &deps.settings.budget;
-    let cap = |usd: f64| if usd > 0.0 { format!(" of ${usd:.2}") } else { String::new() };
-    let tcap = |t: u64| if t > 0 { format!(" of {t}") } else { String::new() };
-    format!(
-        "Today ({}):\nYou: ${:.4}{} and {} tokens{} in {} messages.\nEveryone: ${:.4}{} and {} tokens{}.",
-        deps.settings.timezone.name(),
-        mine.usd,
-        cap(b.daily_usd_per_sender),
-        mine.tokens,
-        tcap(b.daily_tokens_per_sender),
-        mine.calls,
-        all.usd,
-        cap(b.daily_usd_total),
-        all.tokens,
-        tcap(b.daily_tokens_total),
-    )
-}
-
-/// Answer a slash command without the AI.
-async fn run_command(deps: &SessionDeps, job: &Job, command: omega_core::commands::Command) -> String {
-    use omega_core::commands::{Command, help_text};
-    match command {
-        Command::Help => help_text(&deps.settings.agent_name),
-        Command::Usage => usage_report(deps, job).await,
-        Command::Approve(code) if code.is_empty() => {
-            "Usage: /approve CODE (the code the person was given).".into()
-        }
-        Command::Approve(code) => {
-            // Only the owner's people (the configured allowed senders) may let others in; someone
-            // who got in by pairing may not pass the door on.
-            if deps.store.is_approved(&job.channel, &job.sender_id).await.unwrap_or(true) {
-                return "Only the owner can approve pairing codes.".into();
-            }
-            match deps.store.approve_pairing(&code).await {
-                Ok(Some(req)) => {
-                    deps.outbox.do_send(Notify {
-                        channel: req.channel.clone(),
-                        recipient: req.reply_target.clone(),
-                        text: "You're approved — say hi!".into(),
-                        in_reply_to: None,
-                    });
-                    let who = req.sender_name.unwrap_or_else(|| req.sender_id.clone());
-                    format!("Approved {who} on {}: they can talk to me now.", req.channel)
-                }
-                Ok(None) => format!("No pending request has code {code} (codes expire after 10 minutes)."),
-                Err(e) => format!("I couldn't approve that code (database error: {e})."),
-            }
-        }
-    }
-}
-
 /// The shortest gap between two previews of a growing answer (Telegram allows about one edit a
 /// second per chat).
 const PREVIEW_EVERY: Duration = Duration::from_millis(1200);
@@ -672,12 +618,46 @@ async fn build_request(deps: &SessionDeps, key: &SessionKey, job: &Job) -> Resul
     let history = history.map_err(|e| e.to_string())?;
     let facts: Vec<(String, String)> =
         facts.map_err(|e| e.to_string())?.into_iter().map(|f| (f.key, f.value)).collect();
+    let tz = facts
+        .iter()
+        .find(|(k, _)| k == "timezone")
+        .and_then(|(_, v)| v.parse::<chrono_tz::Tz>().ok())
+        .unwrap_or(deps.settings.timezone);
+    let (tasks, lessons, summaries) = futures::future::join3(
+        deps.store.pending_tasks(&job.channel, &job.sender_id),
+        deps.store.lessons(key.as_str(), 20),
+        deps.store.recent_summaries(&job.channel, &job.sender_id, 3),
+    )
+    .await;
+    let tasks: Vec<(String, String, String, String)> = tasks
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .take(30)
+        .map(|t| {
+            let due = omega_core::when::format_local(omega_memory::from_millis(t.due_at), tz);
+            let every = omega_core::when::Repeat::parse(t.repeat.as_deref())
+                .map(|r| r.describe())
+                .unwrap_or_default();
+            (crate::effects::short(&t.id).to_owned(), t.description, due, every)
+        })
+        .collect();
+    let lessons: Vec<(String, String)> =
+        lessons.map_err(|e| e.to_string())?.into_iter().map(|l| (l.domain, l.rule)).collect();
+    let summaries: Vec<String> = summaries
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|s| s.summary)
+        .filter(|s| !s.trim().is_empty())
+        .collect();
     let system = system_prompt(&PromptInput {
         agent_name: &deps.settings.agent_name,
         channel: &job.channel,
         now: Utc::now(),
-        timezone: deps.settings.timezone,
+        timezone: tz,
         facts: &facts,
+        tasks: &tasks,
+        lessons: &lessons,
+        summaries: &summaries,
     });
     let mut messages: Vec<ChatMessage> = history
         .into_iter()
@@ -700,30 +680,6 @@ async fn build_request(deps: &SessionDeps, key: &SessionKey, job: &Job) -> Resul
         messages.drain(..messages.len().saturating_sub(1));
     }
     Ok(ChatRequest { model: String::new(), system, messages, max_tokens: None, resume, tools: Vec::new() })
-}
-
-/// Effects whose owner exists in this build are applied; the rest are logged.
-async fn apply_effects(deps: &SessionDeps, key: &SessionKey, effects: &[Effect]) {
-    for effect in effects {
-        let r = match effect {
-            Effect::LangSwitch { language } => {
-                deps.store.set_fact(key.as_str(), "preferred_language", language).await
-            }
-            Effect::Personality { description: Some(d) } => {
-                deps.store.set_fact(key.as_str(), "personality", d).await
-            }
-            Effect::Personality { description: None } => {
-                deps.store.delete_fact(key.as_str(), "personality").await.map(|_| ())
-            }
-            other => {
-                tracing::info!(session = %key, effect = ?other, "marker recognized; no handler for it in this build");
-                Ok(())
-            }
-        };
-        if let Err(e) = r {
-            tracing::error!(session = %key, error = %e, "cannot apply a marker effect");
-        }
-    }
 }
 
 /// [`store_outcome`] for an outcome that belongs to the conversation.

@@ -1,48 +1,109 @@
-//! Slash commands Omega answers itself, without asking the AI. Unknown `/x` commands go to the AI.
+//! Slash commands Omega answers itself, without asking the AI, the same on every channel.
+//! Unknown `/x` commands go to the AI as ordinary text.
 
 /// A recognized command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Help,
-    /// Let in the sender who was given this pairing code (empty = no code given).
-    Approve(String),
+    /// Omega's state and yours.
+    Status,
+    /// What Omega remembers about you.
+    Memory,
+    /// Earlier conversations (their summaries) and this one.
+    History,
+    /// The facts Omega keeps about you.
+    Facts,
+    /// Start a fresh conversation.
+    Forget,
+    /// Your pending tasks.
+    Tasks,
+    /// Cancel a task by id or unambiguous prefix (empty = none given).
+    Cancel(String),
+    /// Show (empty) or set the reply language; `auto` clears it.
+    Language(String),
+    /// Show (empty) or set the behaviour style; `reset` clears it.
+    Personality(String),
+    Skills,
+    Projects,
+    /// Activate a project (empty = show the active one; `off` = none).
+    Project(String),
+    /// Delete the facts about you: `true` once confirmed with `/purge yes`.
+    Purge(bool),
     /// Today's spend against the budget.
     Usage,
+    /// The heartbeat checklist and its settings.
+    Heartbeat,
+    /// Lessons and outcomes recorded with you.
+    Learning,
+    /// Let in the sender who was given this pairing code (empty = no code given).
+    Approve(String),
 }
 
 /// The commands a channel should advertise (e.g. Telegram's command menu): (name, description).
 pub const MENU: &[(&str, &str)] = &[
     ("help", "What Omega can do and how to use it"),
+    ("tasks", "Your reminders and scheduled tasks"),
+    ("cancel", "Cancel a task: /cancel ID"),
+    ("memory", "What I remember about you"),
+    ("facts", "The facts I keep about you"),
+    ("history", "Our earlier conversations"),
+    ("forget", "Start a fresh conversation"),
+    ("language", "Show or set my reply language"),
+    ("personality", "Show or set how I behave"),
+    ("projects", "Your projects"),
+    ("project", "Activate a project: /project NAME or /project off"),
+    ("skills", "Installed skills"),
+    ("heartbeat", "The heartbeat checklist"),
+    ("learning", "What I learned with you"),
     ("usage", "What you (and everyone) spent today"),
+    ("status", "How Omega is doing"),
+    ("purge", "Delete everything I know about you"),
     ("approve", "Let in someone who was given a pairing code"),
 ];
 
 impl Command {
     /// Parse `/name[@bot] args`. Returns `None` for ordinary text and unknown commands.
     pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
         let first = text.split_whitespace().next()?;
         let name = first.strip_prefix('/')?;
         let name = name.split('@').next().unwrap_or(name).to_ascii_lowercase();
-        match name.as_str() {
-            "help" | "start" => Some(Command::Help),
-            "usage" => Some(Command::Usage),
-            "approve" => Some(Command::Approve(text.split_whitespace().nth(1).unwrap_or("").to_owned())),
-            _ => None,
-        }
+        let rest = text[first.len()..].trim().to_owned();
+        Some(match name.as_str() {
+            "help" | "start" => Command::Help,
+            "status" => Command::Status,
+            "memory" => Command::Memory,
+            "history" => Command::History,
+            "facts" => Command::Facts,
+            "forget" => Command::Forget,
+            "tasks" => Command::Tasks,
+            "cancel" => Command::Cancel(rest),
+            "language" | "lang" => Command::Language(rest),
+            "personality" => Command::Personality(rest),
+            "skills" => Command::Skills,
+            "projects" => Command::Projects,
+            "project" => Command::Project(rest),
+            "purge" => Command::Purge(rest.eq_ignore_ascii_case("yes")),
+            "usage" => Command::Usage,
+            "heartbeat" => Command::Heartbeat,
+            "learning" => Command::Learning,
+            "approve" => Command::Approve(rest.split_whitespace().next().unwrap_or("").to_owned()),
+            _ => return None,
+        })
     }
 }
 
 /// The `/help` text.
 pub fn help_text(agent_name: &str) -> String {
-    format!(
+    let mut out = format!(
         "I'm {agent_name}, your personal AI agent. Just write to me in plain language: ask questions, \
-         think out loud, tell me about yourself — I remember our conversations.\n\n\
-         Commands:\n\
-         /help — this message\n\
-         /usage — what you and everyone spent today\n\
-         /approve CODE — let in someone who was given a pairing code\n\n\
-         More commands (tasks, memory, projects) are on their way."
-    )
+         think out loud, ask me to remind you of things or to do things later — I remember our \
+         conversations.\n\nCommands:\n"
+    );
+    for (name, what) in MENU {
+        out.push_str(&format!("/{name} — {what}\n"));
+    }
+    out.trim_end().to_owned()
 }
 
 #[cfg(test)]
@@ -50,7 +111,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parses_help_with_and_without_bot_name() {
+    fn parses_commands_with_arguments_and_bot_names() {
         assert_eq!(Command::parse("/help"), Some(Command::Help));
         assert_eq!(Command::parse("  /HELP@omega_bot please"), Some(Command::Help));
         assert_eq!(Command::parse("/start"), Some(Command::Help));
@@ -58,6 +119,22 @@ mod tests {
         assert_eq!(Command::parse("/unknown"), None);
         assert_eq!(Command::parse("/approve 123456"), Some(Command::Approve("123456".into())));
         assert_eq!(Command::parse("/approve"), Some(Command::Approve(String::new())));
+        assert_eq!(Command::parse("/cancel 3f9a"), Some(Command::Cancel("3f9a".into())));
+        assert_eq!(
+            Command::parse("/language Brazilian Portuguese"),
+            Some(Command::Language("Brazilian Portuguese".into()))
+        );
+        assert_eq!(Command::parse("/purge"), Some(Command::Purge(false)));
+        assert_eq!(Command::parse("/purge YES"), Some(Command::Purge(true)));
+        assert_eq!(Command::parse("/project off"), Some(Command::Project("off".into())));
         assert_eq!(Command::parse(""), None);
+    }
+
+    #[test]
+    fn help_lists_every_menu_command() {
+        let help = help_text("Omega");
+        for (name, _) in MENU {
+            assert!(help.contains(&format!("/{name} — ")), "{name} missing from /help");
+        }
     }
 }

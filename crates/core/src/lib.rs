@@ -25,6 +25,8 @@ pub mod secret;
 pub mod supervision;
 /// Time zones: resolving the configured or system zone.
 pub mod tz;
+/// Due times and repeats, read in the user's time zone.
+pub mod when;
 
 pub use config::Config;
 pub use ids::{ConversationId, InboxId, OutboxId, SessionKey};

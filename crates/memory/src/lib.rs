@@ -15,6 +15,8 @@ pub mod error;
 pub mod facts;
 /// Inbound messages, before and after they are answered.
 pub mod inbox;
+/// Lessons, outcomes and bug reports.
+pub mod learning;
 /// Opening the file: permissions, pragmas, migrations.
 pub mod open;
 /// Replies waiting for their channel to confirm delivery.

@@ -82,12 +82,14 @@ async fn insert(c: &mut SqliteConnection, t: &(NewTask, i64)) -> Result<TaskRow,
     .await
 }
 
-async fn cancel(
+/// The one pending task of the sender that `prefix` names: the exact id, else the only id that
+/// starts with it. Compared as text: no LIKE, so `%` and `_` are just characters.
+async fn resolve(
     c: &mut SqliteConnection,
-    k: &(String, String, String, i64),
-) -> Result<Cancelled, sqlx::Error> {
-    let (channel, sender, prefix, at) = k;
-    // Exact id or prefix, compared as text: no LIKE, so `%` and `_` are just characters.
+    channel: &str,
+    sender: &str,
+    prefix: &str,
+) -> Result<Result<String, Cancelled>, sqlx::Error> {
     let ids: Vec<(String,)> = sqlx::query_as(
         "SELECT id FROM scheduled_tasks
          WHERE channel = ? AND sender_id = ? AND status = 'pending'
@@ -102,13 +104,24 @@ async fn cancel(
     .fetch_all(&mut *c)
     .await?;
     let ids: Vec<String> = ids.into_iter().map(|r| r.0).collect();
-    let id = match ids.as_slice() {
-        [] => return Ok(Cancelled::NotFound),
-        [one] => one.clone(),
+    Ok(match ids.as_slice() {
+        [] => Err(Cancelled::NotFound),
+        [one] => Ok(one.clone()),
         many => match many.iter().find(|i| *i == prefix) {
-            Some(exact) => exact.clone(),
-            None => return Ok(Cancelled::Ambiguous(ids)),
+            Some(exact) => Ok(exact.clone()),
+            None => Err(Cancelled::Ambiguous(ids)),
         },
+    })
+}
+
+async fn cancel(
+    c: &mut SqliteConnection,
+    k: &(String, String, String, i64),
+) -> Result<Cancelled, sqlx::Error> {
+    let (channel, sender, prefix, at) = k;
+    let id = match resolve(c, channel, sender, prefix).await? {
+        Ok(id) => id,
+        Err(outcome) => return Ok(outcome),
     };
     sqlx::query("UPDATE scheduled_tasks SET status = 'cancelled', updated_at = ? WHERE id = ?")
         .bind(at)
@@ -116,6 +129,53 @@ async fn cancel(
         .execute(&mut *c)
         .await?;
     Ok(Cancelled::Done(id))
+}
+
+/// A change to a pending task; `None` keeps the field.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TaskUpdate {
+    pub description: Option<String>,
+    pub due_at: Option<DateTime<Utc>>,
+    /// `Some(None)` makes it a one-off.
+    pub repeat: Option<Option<String>>,
+}
+
+/// What updating by id or prefix did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Updated {
+    Done(Box<TaskRow>),
+    NotFound,
+    Ambiguous(Vec<String>),
+}
+
+async fn update(
+    c: &mut SqliteConnection,
+    k: &(String, String, String, TaskUpdate, i64),
+) -> Result<Updated, sqlx::Error> {
+    let (channel, sender, prefix, change, at) = k;
+    let id = match resolve(c, channel, sender, prefix).await? {
+        Ok(id) => id,
+        Err(Cancelled::Ambiguous(ids)) => return Ok(Updated::Ambiguous(ids)),
+        Err(_) => return Ok(Updated::NotFound),
+    };
+    let row: TaskRow = sqlx::query_as(concat!(
+        "UPDATE scheduled_tasks SET
+            description = COALESCE(?, description),
+            due_at = COALESCE(?, due_at),
+            repeat = CASE WHEN ? THEN ? ELSE repeat END,
+            updated_at = ?
+         WHERE id = ? RETURNING ",
+        task_columns!()
+    ))
+    .bind(&change.description)
+    .bind(change.due_at.map(crate::millis))
+    .bind(change.repeat.is_some())
+    .bind(change.repeat.clone().flatten())
+    .bind(at)
+    .bind(&id)
+    .fetch_one(&mut *c)
+    .await?;
+    Ok(Updated::Done(Box::new(row)))
 }
 
 impl Store {
@@ -150,5 +210,26 @@ impl Store {
             crate::millis(Utc::now()),
         );
         self.writer.write(key, |c, k| Box::pin(cancel(c, k))).await
+    }
+
+    /// Change one of the sender's pending tasks, named by exact id or unambiguous prefix.
+    pub async fn update_task(
+        &self,
+        channel: &str,
+        sender_id: &str,
+        id_or_prefix: &str,
+        change: TaskUpdate,
+    ) -> Result<Updated, MemoryError> {
+        if id_or_prefix.trim().is_empty() {
+            return Ok(Updated::NotFound);
+        }
+        let key = (
+            channel.to_owned(),
+            sender_id.to_owned(),
+            id_or_prefix.trim().to_owned(),
+            change,
+            crate::millis(Utc::now()),
+        );
+        self.writer.write(key, |c, k| Box::pin(update(c, k))).await
     }
 }

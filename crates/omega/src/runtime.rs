@@ -196,6 +196,7 @@ impl RuntimeBuilder {
             }),
             provider_tools: provider.supports_tools(),
             secrets: config.secrets(),
+            data_dir: data_dir.clone(),
             preview_channels: if self.telegram
                 && config.channel.telegram.enabled
                 && config.channel.telegram.stream

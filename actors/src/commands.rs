@@ -1,0 +1,354 @@
+//! Slash commands, answered from Omega's own state without an AI call. They are kept out of the
+//! conversation history (the model never sees them) and behave the same on every channel.
+
+use omega_core::SessionKey;
+use omega_core::commands::{Command, help_text};
+use omega_core::when::{Repeat, format_local};
+use omega_memory::tasks::Cancelled;
+
+use crate::effects::{SETTING_FACTS, heartbeat_file, list_dirs, sender_zone, short};
+use crate::outbox::Notify;
+use crate::session::{Job, SessionDeps};
+
+/// Answer `command` for the sender of `job`.
+pub async fn run(deps: &SessionDeps, job: &Job, key: &SessionKey, command: Command) -> String {
+    match answer(deps, job, key, command).await {
+        Ok(text) => text,
+        Err(e) => format!("I couldn't do that (database error: {e})."),
+    }
+}
+
+type Answer = Result<String, omega_memory::MemoryError>;
+
+async fn answer(deps: &SessionDeps, job: &Job, key: &SessionKey, command: Command) -> Answer {
+    let store = &deps.store;
+    let me = key.as_str();
+    let tz = sender_zone(deps, key).await;
+    Ok(match command {
+        Command::Help => help_text(&deps.settings.agent_name),
+        Command::Usage => usage(deps, job).await?,
+        Command::Status => {
+            let facts = store.facts(me).await?.len();
+            let tasks = store.pending_tasks(&job.channel, &job.sender_id).await?.len();
+            let history = store.history(&job.channel, &job.sender_id, 10_000).await?.len();
+            let tools = match (deps.settings.tools.is_some(), deps.settings.provider_tools) {
+                (true, true) => "on",
+                (true, false) => "the provider runs its own",
+                (false, _) => "off",
+            };
+            format!(
+                "{} is running.\nAI: {} ({}); tools: {tools}.\nYou: {history} messages in this conversation, \
+                 {facts} facts, {tasks} pending tasks. Time zone: {}.",
+                deps.settings.agent_name,
+                deps.provider_name,
+                deps.settings.model,
+                tz.name()
+            )
+        }
+        Command::Memory => {
+            let facts = store.facts(me).await?;
+            let summaries = store.recent_summaries(&job.channel, &job.sender_id, 100).await?;
+            let history = store.history(&job.channel, &job.sender_id, 10_000).await?.len();
+            let lessons = store.lessons(me, 1000).await?.len();
+            let profile = facts.iter().filter(|f| !SETTING_FACTS.contains(&f.key.as_str())).count();
+            format!(
+                "What I remember about you:\n- {profile} facts (/facts)\n- {} earlier conversations (/history)\n\
+                 - {history} messages in this conversation\n- {lessons} lessons (/learning)\n\
+                 Only you can see this; other people talking to me never see your memory.",
+                summaries.len()
+            )
+        }
+        Command::Facts => {
+            let facts = store.facts(me).await?;
+            if facts.is_empty() {
+                "I don't keep any facts about you yet.".into()
+            } else {
+                let lines: Vec<String> = facts.iter().map(|f| format!("- {}: {}", f.key, f.value)).collect();
+                format!("What I know about you:\n{}\n\n/purge deletes them.", lines.join("\n"))
+            }
+        }
+        Command::History => {
+            let summaries = store.recent_summaries(&job.channel, &job.sender_id, 10).await?;
+            let current = store.history(&job.channel, &job.sender_id, 10_000).await?.len();
+            let mut out = format!("This conversation: {current} messages so far.");
+            if summaries.is_empty() {
+                out.push_str("\nNo earlier conversations.");
+            } else {
+                out.push_str("\nEarlier conversations, newest first:");
+                for s in &summaries {
+                    let when = format_local(omega_memory::from_millis(s.created_at), tz);
+                    let text = if s.summary.trim().is_empty() { "(no summary)" } else { s.summary.as_str() };
+                    out.push_str(&format!("\n- {when}: {text}"));
+                }
+            }
+            out
+        }
+        Command::Forget => {
+            if store.forget_conversation(&job.channel, &job.sender_id).await? {
+                "Done: we start fresh. I won't bring up what we said in that conversation (your facts \
+                 and tasks stay; /purge deletes the facts)."
+                    .into()
+            } else {
+                "There's no conversation to forget: we're already starting fresh.".into()
+            }
+        }
+        Command::Tasks => {
+            let tasks = store.pending_tasks(&job.channel, &job.sender_id).await?;
+            if tasks.is_empty() {
+                "You have no pending tasks. Ask me to remind you of something.".into()
+            } else {
+                let lines: Vec<String> = tasks
+                    .iter()
+                    .map(|t| {
+                        let due = format_local(omega_memory::from_millis(t.due_at), tz);
+                        let every =
+                            Repeat::parse(t.repeat.as_deref()).map(|r| r.describe()).unwrap_or_default();
+                        let every = if every.is_empty() { String::new() } else { format!(", {every}") };
+                        let kind = if t.kind == "action" { " (I'll do it)" } else { "" };
+                        format!("[{}] {} — {due}{every}{kind}", short(&t.id), t.description)
+                    })
+                    .collect();
+                format!("Your tasks ({}):\n{}\n\n/cancel ID cancels one.", tz.name(), lines.join("\n"))
+            }
+        }
+        Command::Cancel(id) if id.is_empty() => "Usage: /cancel ID (the id /tasks shows).".into(),
+        Command::Cancel(id) => {
+            let pending = store.pending_tasks(&job.channel, &job.sender_id).await?;
+            match store.cancel_task(&job.channel, &job.sender_id, &id).await? {
+                Cancelled::Done(done) => {
+                    let what =
+                        pending.iter().find(|t| t.id == done).map(|t| t.description.as_str()).unwrap_or("");
+                    format!("Cancelled: {what} [{}]", short(&done))
+                }
+                Cancelled::NotFound => format!("No pending task has the id {id} (/tasks lists them)."),
+                Cancelled::Ambiguous(ids) => {
+                    format!("{id} matches {} tasks; use more of the id (/tasks lists them).", ids.len())
+                }
+            }
+        }
+        Command::Language(lang) => {
+            let current = fact(deps, me, "preferred_language").await?;
+            match lang.as_str() {
+                "" => match current {
+                    Some(l) => format!("I answer you in {l}. /language auto lets me follow your messages."),
+                    None => "I answer in the language you write in. /language NAME fixes one.".into(),
+                },
+                l if l.eq_ignore_ascii_case("auto") || l.eq_ignore_ascii_case("reset") => {
+                    store.delete_fact(me, "preferred_language").await?;
+                    "OK: I'll answer in the language you write in.".into()
+                }
+                l => {
+                    store.set_fact(me, "preferred_language", l).await?;
+                    format!("OK: I'll answer you in {l}.")
+                }
+            }
+        }
+        Command::Personality(p) => {
+            let current = fact(deps, me, "personality").await?;
+            match p.as_str() {
+                "" => match current {
+                    Some(p) => {
+                        format!("My style with you: {p}. /personality reset goes back to the default.")
+                    }
+                    None => "Default style. /personality DESCRIPTION changes it (e.g. \"brief and formal\")."
+                        .into(),
+                },
+                p if p.eq_ignore_ascii_case("reset") => {
+                    store.delete_fact(me, "personality").await?;
+                    "OK: back to my default style.".into()
+                }
+                p => {
+                    store.set_fact(me, "personality", p).await?;
+                    format!("OK: from now on — {p}.")
+                }
+            }
+        }
+        Command::Skills => {
+            let dir = deps.settings.data_dir.join("skills");
+            let skills = list_dirs(&dir);
+            if skills.is_empty() {
+                format!("No skills installed. A skill is a folder with a SKILL.md in {}.", dir.display())
+            } else {
+                let lines: Vec<String> = skills
+                    .iter()
+                    .map(|s| {
+                        let about = std::fs::read_to_string(dir.join(s).join("SKILL.md"))
+                            .ok()
+                            .and_then(|t| describe(&t))
+                            .unwrap_or_default();
+                        if about.is_empty() { format!("- {s}") } else { format!("- {s}: {about}") }
+                    })
+                    .collect();
+                format!("Skills:\n{}", lines.join("\n"))
+            }
+        }
+        Command::Projects => {
+            let dir = deps.settings.data_dir.join("projects");
+            let projects = list_dirs(&dir);
+            let active = fact(deps, me, "active_project").await?;
+            if projects.is_empty() {
+                format!("No projects yet. A project is a folder in {}.", dir.display())
+            } else {
+                let lines: Vec<String> = projects
+                    .iter()
+                    .map(|p| {
+                        if active.as_deref() == Some(p) {
+                            format!("- {p} (active)")
+                        } else {
+                            format!("- {p}")
+                        }
+                    })
+                    .collect();
+                format!("Projects:\n{}\n\n/project NAME activates one, /project off none.", lines.join("\n"))
+            }
+        }
+        Command::Project(name) => match name.as_str() {
+            "" => match fact(deps, me, "active_project").await? {
+                Some(p) => format!("Active project: {p}. /project off deactivates it."),
+                None => "No project is active. /projects lists them.".into(),
+            },
+            n if n.eq_ignore_ascii_case("off") || n.eq_ignore_ascii_case("none") => {
+                store.delete_fact(me, "active_project").await?;
+                "OK: no project is active.".into()
+            }
+            n => {
+                let projects = list_dirs(&deps.settings.data_dir.join("projects"));
+                match projects.iter().find(|p| p.eq_ignore_ascii_case(n)) {
+                    Some(p) => {
+                        store.set_fact(me, "active_project", p).await?;
+                        format!("OK: project {p} is active.")
+                    }
+                    None => format!("There is no project named {n} (/projects lists them)."),
+                }
+            }
+        },
+        Command::Purge(false) => {
+            let n =
+                store.facts(me).await?.iter().filter(|f| !SETTING_FACTS.contains(&f.key.as_str())).count();
+            format!(
+                "This deletes the {n} facts I keep about you (your language and style settings stay). \
+                 Send /purge yes to confirm."
+            )
+        }
+        Command::Purge(true) => {
+            let n = store.purge_facts(me, SETTING_FACTS).await?;
+            format!("Deleted {n} facts. I no longer know those things about you.")
+        }
+        Command::Heartbeat => {
+            let checklist =
+                std::fs::read_to_string(heartbeat_file(&deps.settings.data_dir)).unwrap_or_default();
+            let items: Vec<&str> = checklist
+                .lines()
+                .map(str::trim_start)
+                .filter(|l| l.starts_with("- ") || l.starts_with("* "))
+                .map(|l| l[2..].trim())
+                .collect();
+            let interval = store.channel_state(crate::effects::HEARTBEAT, "interval_minutes").await?;
+            let muted =
+                store.channel_state(crate::effects::HEARTBEAT, "suppressed").await?.unwrap_or_default();
+            let mut out = if items.is_empty() {
+                "The heartbeat checklist is empty. Ask me to add something to it.".to_owned()
+            } else {
+                format!(
+                    "Heartbeat checklist:\n{}",
+                    items.iter().map(|i| format!("- {i}")).collect::<Vec<_>>().join("\n")
+                )
+            };
+            if let Some(m) = interval {
+                out.push_str(&format!("\nInterval: every {m} minutes."));
+            }
+            let muted: Vec<&str> = muted.lines().filter(|l| !l.is_empty()).collect();
+            if !muted.is_empty() {
+                out.push_str(&format!("\nSkipped sections: {}.", muted.join(", ")));
+            }
+            out
+        }
+        Command::Learning => {
+            let lessons = store.lessons(me, 20).await?;
+            let rewards = store.rewards(me, 1000).await?;
+            if lessons.is_empty() && rewards.is_empty() {
+                "I haven't learned anything specific with you yet.".into()
+            } else {
+                let mut out = String::new();
+                if !lessons.is_empty() {
+                    out.push_str("Rules I follow with you:\n");
+                    for l in &lessons {
+                        out.push_str(&format!("- ({}) {}\n", l.domain, l.rule));
+                    }
+                }
+                if !rewards.is_empty() {
+                    let good = rewards.iter().filter(|r| r.score > 0).count();
+                    let bad = rewards.iter().filter(|r| r.score < 0).count();
+                    out.push_str(&format!(
+                        "Outcomes: {good} went well, {bad} went badly, of {}.",
+                        rewards.len()
+                    ));
+                }
+                out.trim_end().to_owned()
+            }
+        }
+        Command::Approve(code) if code.is_empty() => {
+            "Usage: /approve CODE (the code the person was given).".into()
+        }
+        Command::Approve(code) => {
+            // Only the owner's people (the configured allowed senders) may let others in; someone
+            // who got in by pairing may not pass the door on.
+            if store.is_approved(&job.channel, &job.sender_id).await.unwrap_or(true) {
+                return Ok("Only the owner can approve pairing codes.".into());
+            }
+            match store.approve_pairing(&code).await? {
+                Some(req) => {
+                    deps.outbox.do_send(Notify {
+                        channel: req.channel.clone(),
+                        recipient: req.reply_target.clone(),
+                        text: "You're approved — say hi!".into(),
+                        in_reply_to: None,
+                    });
+                    let who = req.sender_name.unwrap_or_else(|| req.sender_id.clone());
+                    format!("Approved {who} on {}: they can talk to me now.", req.channel)
+                }
+                None => format!("No pending request has code {code} (codes expire after 10 minutes)."),
+            }
+        }
+    })
+}
+
+async fn fact(deps: &SessionDeps, me: &str, key: &str) -> Result<Option<String>, omega_memory::MemoryError> {
+    Ok(deps.store.facts(me).await?.into_iter().find(|f| f.key == key).map(|f| f.value))
+}
+
+/// A skill's one-line description: its `description:` front-matter field, else its first line
+/// of prose.
+fn describe(skill_md: &str) -> Option<String> {
+    if let Some(d) = skill_md.lines().find_map(|l| l.trim().strip_prefix("description:")) {
+        return Some(d.trim().trim_matches('"').to_owned());
+    }
+    skill_md
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with("---"))
+        .map(str::to_owned)
+}
+
+/// Today's spend (the user's day) against the caps.
+async fn usage(deps: &SessionDeps, job: &Job) -> Answer {
+    let since = crate::session::start_of_today(deps.settings.timezone);
+    let mine = deps.store.spend_since(Some((&job.channel, &job.sender_id)), since).await?;
+    let all = deps.store.spend_since(None, since).await?;
+    let b = &deps.settings.budget;
+    let cap = |usd: f64| if usd > 0.0 { format!(" of ${usd:.2}") } else { String::new() };
+    let tcap = |t: u64| if t > 0 { format!(" of {t}") } else { String::new() };
+    Ok(format!(
+        "Today ({}):\nYou: ${:.4}{} and {} tokens{} in {} messages.\nEveryone: ${:.4}{} and {} tokens{}.",
+        deps.settings.timezone.name(),
+        mine.usd,
+        cap(b.daily_usd_per_sender),
+        mine.tokens,
+        tcap(b.daily_tokens_per_sender),
+        mine.calls,
+        all.usd,
+        cap(b.daily_usd_total),
+        all.tokens,
+        tcap(b.daily_tokens_total),
+    ))
+}
