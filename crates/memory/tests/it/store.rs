@@ -299,3 +299,54 @@ async fn closing_with_a_summary_keeps_it_for_the_sender() {
     assert!(store.recent_summaries("http", "other", 3).await.unwrap().is_empty());
     store.close().await;
 }
+
+#[tokio::test]
+async fn purging_keeps_settings_and_touches_no_one_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&db(&dir)).await.unwrap();
+    for (k, v) in [("name", "Ana"), ("city", "Porto"), ("preferred_language", "Portuguese")] {
+        store.set_fact("telegram:1", k, v).await.unwrap();
+    }
+    store.set_fact("telegram:2", "name", "Rui").await.unwrap();
+    assert_eq!(store.purge_facts("telegram:1", &["preferred_language"]).await.unwrap(), 2);
+    let left: Vec<String> = store.facts("telegram:1").await.unwrap().into_iter().map(|f| f.key).collect();
+    assert_eq!(left, ["preferred_language"]);
+    assert_eq!(store.facts("telegram:2").await.unwrap().len(), 1, "another sender's facts stay");
+    store.close().await;
+}
+
+#[tokio::test]
+async fn tasks_update_by_prefix_keeps_what_is_not_changed() {
+    use omega_memory::tasks::{TaskUpdate, Updated};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&db(&dir)).await.unwrap();
+    let a = store.create_task(task("kim", "water plants")).await.unwrap();
+    let change = TaskUpdate { description: Some("water the roses".into()), ..Default::default() };
+    let Updated::Done(row) = store.update_task("http", "kim", &a.id[..6], change).await.unwrap() else {
+        panic!("not updated")
+    };
+    assert_eq!(
+        (row.description.as_str(), row.due_at, row.repeat.clone()),
+        ("water the roses", a.due_at, a.repeat.clone())
+    );
+    let change = TaskUpdate { repeat: Some(Some("daily".into())), ..Default::default() };
+    let Updated::Done(row) = store.update_task("http", "kim", &a.id, change).await.unwrap() else { panic!() };
+    assert_eq!(row.repeat.as_deref(), Some("daily"));
+    assert_eq!(
+        store.update_task("http", "lee", &a.id, TaskUpdate::default()).await.unwrap(),
+        Updated::NotFound,
+        "another sender's task is out of reach"
+    );
+    store.close().await;
+}
+
+#[tokio::test]
+async fn lessons_are_kept_once_and_per_sender() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&db(&dir)).await.unwrap();
+    assert!(store.add_lesson("http:ana", "food", "vegetarian").await.unwrap());
+    assert!(!store.add_lesson("http:ana", "food", "vegetarian").await.unwrap(), "the same rule twice is one");
+    assert_eq!(store.lessons("http:ana", 10).await.unwrap().len(), 1);
+    assert!(store.lessons("http:bob", 10).await.unwrap().is_empty());
+    store.close().await;
+}

@@ -3,6 +3,7 @@
 mod support;
 
 mod binary;
+mod brain;
 mod config_files;
 mod http_api;
 mod llmock;

@@ -370,3 +370,28 @@ fn pairing_lets_a_new_person_in_once_the_owner_approves_their_code() {
     wait_for_reply(&s.tg, FRIEND, 5);
     assert_eq!(s.tg.sent_to(FRIEND)[4].text, "Only the owner can approve pairing codes.");
 }
+
+#[test]
+fn a_reminder_set_in_telegram_is_confirmed_listed_and_cancelled_there() {
+    let s = setup();
+    let _daemon = Daemon::start(&s.home, s.port, 1);
+    let day = chrono::Utc::now().date_naive() + chrono::Days::new(1);
+    s.ai.push(Script::Text(format!(
+        "Will do!\nSCHEDULE: call mom | {}T09:00 | once",
+        day.format("%Y-%m-%d")
+    )));
+    s.tg.send_text(OWNER, "remind me to call mom tomorrow at 9");
+    wait_for_reply(&s.tg, OWNER, 1);
+    let reply = s.tg.sent_to(OWNER)[0].text.clone();
+    assert!(!reply.contains("SCHEDULE"), "{reply}");
+    assert!(reply.contains("✓ Reminder set: call mom — ") && reply.contains("09:00 (UTC)"), "{reply}");
+    let id = reply[reply.rfind('[').unwrap() + 1..reply.rfind(']').unwrap()].to_owned();
+    s.tg.send_text(OWNER, "/tasks");
+    wait_for_reply(&s.tg, OWNER, 2);
+    assert!(s.tg.sent_to(OWNER)[1].text.contains(&format!("[{id}] call mom")), "{:?}", s.tg.sent_to(OWNER));
+    s.tg.send_text(OWNER, &format!("/cancel@omega_bot {id}"));
+    wait_for_reply(&s.tg, OWNER, 3);
+    assert_eq!(s.tg.sent_to(OWNER)[2].text, format!("Cancelled: call mom [{id}]"));
+    assert!(s.tg.commands().iter().any(|c| c["command"] == "tasks"), "the menu lists the new commands");
+    assert_eq!(s.ai.request_count(), 1, "commands never reach the AI");
+}
