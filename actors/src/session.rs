@@ -363,9 +363,12 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
     let deltas = deps.settings.preview_channels.contains(&job.channel).then(|| spawn_previews(&deps, &job));
     let resumed = request.resume.is_some();
     let mut untrusted = Vec::new();
+    let mut tool_confirmations = Vec::new();
     let mut result = match (&deps.tools, deps.settings.tools) {
         (Some(tools), Some(limits)) if deps.settings.provider_tools => {
-            let (answer, outputs) = run_tool_loop(&deps, &job, tools, limits, request, deltas.clone()).await;
+            let (answer, outputs) =
+                run_tool_loop(&deps, &job, tools, limits, request, deltas.clone(), &mut tool_confirmations)
+                    .await;
             untrusted = outputs;
             Ok(answer)
         }
@@ -446,7 +449,8 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
     for d in &processed.diagnostics {
         tracing::warn!(session = %key, marker = d.marker.as_str(), problem = %d.problem, "malformed marker");
     }
-    let confirmations = crate::effects::apply(&deps, &job, &key, &processed.effects).await;
+    let mut confirmations = tool_confirmations;
+    confirmations.extend(crate::effects::apply(&deps, &job, &key, &processed.effects).await);
     let text = match (processed.text.trim().is_empty(), confirmations.is_empty()) {
         (true, true) => "Done.".to_owned(),
         (true, false) => confirmations.join("\n"),
@@ -466,6 +470,7 @@ async fn run_tool_loop(
     limits: omega_providers::toolloop::LoopLimits,
     request: ChatRequest,
     deltas: Option<omega_providers::DeltaSink>,
+    confirmations: &mut Vec<String>,
 ) -> (Result<omega_providers::ChatResponse, ProviderError>, Vec<String>) {
     use futures::FutureExt as _;
     let provider = deps.provider.clone();
@@ -483,7 +488,15 @@ async fn run_tool_loop(
         }
         .boxed()
     };
-    let out = omega_providers::toolloop::run(&complete, tools, request, limits).await;
+    let host = SessionTools {
+        sandbox: tools.clone(),
+        deps: deps.clone(),
+        job: job.clone(),
+        key: SessionKey::new(&job.channel, &job.sender_id),
+        confirmations: Default::default(),
+    };
+    let out = omega_providers::toolloop::run(&complete, &host, request, limits).await;
+    confirmations.extend(host.confirmations.lock().drain(..));
     if let Some(stop) = &out.stopped {
         tracing::warn!(channel = %job.channel, sender = %job.sender_id, ?stop, "tool loop stopped by a limit");
     }
@@ -505,7 +518,53 @@ async fn run_tool_loop(
     if let Err(e) = deps.store.record_tool_calls(records).await {
         tracing::error!(error = %e, "cannot record tool calls in the audit log");
     }
-    (out.result, out.runs.into_iter().map(|r| r.content).collect())
+    // Effect tools' results are Omega's own confirmations, not untrusted output.
+    let untrusted = out
+        .runs
+        .into_iter()
+        .filter(|r| !omega_markers::tools::is_effect_tool(&r.name))
+        .map(|r| r.content)
+        .collect();
+    (out.result, untrusted)
+}
+
+/// The tools a session offers: the Sandbox's (built-ins, MCP) plus the effect tools, which act
+/// exactly like the markers they stand for.
+struct SessionTools {
+    sandbox: crate::sandbox::RoutedTools,
+    deps: SessionDeps,
+    job: Job,
+    key: SessionKey,
+    /// What the effect tools did, for the reply.
+    confirmations: parking_lot::Mutex<Vec<String>>,
+}
+
+#[async_trait::async_trait]
+impl omega_providers::toolloop::ToolHost for SessionTools {
+    async fn specs(&self) -> Vec<omega_providers::ToolSpec> {
+        let mut specs = self.sandbox.specs().await;
+        specs.extend(omega_markers::tools::effect_tools().into_iter().map(|t| omega_providers::ToolSpec {
+            name: t.name.into(),
+            description: t.description.into(),
+            parameters: t.parameters,
+        }));
+        specs
+    }
+
+    async fn call(&self, call: &omega_providers::ToolCall) -> omega_providers::toolloop::ToolOutcome {
+        use omega_providers::toolloop::ToolOutcome;
+        match omega_markers::tools::effect_of_call(&call.name, &call.arguments) {
+            None => self.sandbox.call(call).await,
+            Some(Err(problem)) => ToolOutcome { content: problem, is_error: true },
+            Some(Ok(effect)) => {
+                let lines = crate::effects::apply(&self.deps, &self.job, &self.key, &[effect]).await;
+                let failed = lines.iter().any(|l| l.starts_with('✗'));
+                self.confirmations.lock().extend(lines.iter().cloned());
+                let content = if lines.is_empty() { "done".to_owned() } else { lines.join("\n") };
+                ToolOutcome { content, is_error: failed }
+            }
+        }
+    }
 }
 
 /// The start of the user's day, in UTC milliseconds.

@@ -21,6 +21,8 @@ pub mod grammar;
 pub mod parse;
 /// Streaming: what can be shown of a partial answer without leaking a marker.
 pub mod stream;
+/// The same effects as native tools.
+pub mod tools;
 
 pub use grammar::{Effect, MarkerName, TaskKind};
 pub use parse::{Diagnostic, Parsed, parse, parse_beside};
