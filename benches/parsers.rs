@@ -26,6 +26,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             omega_core::prompt::system_prompt(&omega_core::prompt::PromptInput {
                 agent_name: "Omega",
+                identity: None,
                 channel: "telegram",
                 now: chrono::Utc::now(),
                 timezone: chrono_tz::Europe::Lisbon,
@@ -33,6 +34,7 @@ fn bench(c: &mut Criterion) {
                 tasks: &[],
                 lessons: &[],
                 summaries: &[],
+                recall: &[],
             })
         })
     });

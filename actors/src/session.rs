@@ -41,6 +41,10 @@ pub struct SessionSettings {
     pub busy_ack: String,
     pub idle_timeout: Duration,
     pub max_context_messages: u32,
+    /// The context budget in characters (system prompt + history + message).
+    pub context_chars: usize,
+    /// Earlier messages recalled per message (0 = none).
+    pub recall_messages: u32,
     /// How many interruptions (a crash of the daemon or of the session) a message may live
     /// through; after that it is answered with an error instead of tried again, so a message
     /// that crashes Omega cannot crash it forever.
@@ -78,6 +82,8 @@ impl Default for SessionSettings {
             busy_ack: "Got it, I'll get to this next.".into(),
             idle_timeout: Duration::from_secs(600),
             max_context_messages: 50,
+            context_chars: 96_000,
+            recall_messages: 5,
             max_resumes: 2,
             model: String::new(),
             vision: false,
@@ -460,6 +466,15 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
     finish(&deps, &job, OutboundKind::Reply, text, None, call).await;
 }
 
+/// The text of a prompt file without its leading HTML comment (the explanation Omega writes).
+fn strip_comment(text: &str) -> &str {
+    let t = text.trim_start();
+    match t.strip_prefix("<!--").and_then(|r| r.split_once("-->")) {
+        Some((_, rest)) => rest,
+        None => t,
+    }
+}
+
 /// Answer through the tool loop: the model may run tools (through the Sandbox actor) before it
 /// answers. Every call is audited, with secrets redacted. Returns the answer and the raw tool
 /// outputs (untrusted: markers copied from them are not executed).
@@ -682,12 +697,18 @@ async fn build_request(deps: &SessionDeps, key: &SessionKey, job: &Job) -> Resul
         .find(|(k, _)| k == "timezone")
         .and_then(|(_, v)| v.parse::<chrono_tz::Tz>().ok())
         .unwrap_or(deps.settings.timezone);
-    let (tasks, lessons, summaries) = futures::future::join3(
+    let (tasks, lessons, summaries, recall) = futures::future::join4(
         deps.store.pending_tasks(&job.channel, &job.sender_id),
         deps.store.lessons(key.as_str(), 20),
         deps.store.recent_summaries(&job.channel, &job.sender_id, 3),
+        deps.store.recall(&job.channel, &job.sender_id, &job.text, deps.settings.recall_messages),
     )
     .await;
+    let recall: Vec<String> = recall
+        .unwrap_or_default()
+        .into_iter()
+        .map(|m| format!("{}: {}", m.role, m.content.chars().take(300).collect::<String>()))
+        .collect();
     let tasks: Vec<(String, String, String, String)> = tasks
         .map_err(|e| e.to_string())?
         .into_iter()
@@ -708,8 +729,13 @@ async fn build_request(deps: &SessionDeps, key: &SessionKey, job: &Job) -> Resul
         .map(|s| s.summary)
         .filter(|s| !s.trim().is_empty())
         .collect();
+    // The owner may rewrite who Omega is in prompts/SYSTEM.md; read per message, so edits apply
+    // at once.
+    let identity = std::fs::read_to_string(deps.settings.data_dir.join("prompts").join("SYSTEM.md")).ok();
+    let identity = identity.as_deref().map(strip_comment);
     let system = system_prompt(&PromptInput {
         agent_name: &deps.settings.agent_name,
+        identity,
         channel: &job.channel,
         now: Utc::now(),
         timezone: tz,
@@ -717,11 +743,24 @@ async fn build_request(deps: &SessionDeps, key: &SessionKey, job: &Job) -> Resul
         tasks: &tasks,
         lessons: &lessons,
         summaries: &summaries,
+        recall: &recall,
     });
     let mut messages: Vec<ChatMessage> = history
         .into_iter()
         .filter_map(|m| Role::parse(&m.role).map(|r| ChatMessage::new(r, m.content)))
         .collect();
+    // Leave out the oldest history until everything fits the context budget.
+    let budget = deps.settings.context_chars.saturating_sub(system.len() + job.text.len());
+    let mut used: usize = messages.iter().map(|m| m.content.len()).sum();
+    let mut drop = 0;
+    while used > budget && drop < messages.len() {
+        used -= messages[drop].content.len();
+        drop += 1;
+    }
+    if drop > 0 {
+        tracing::debug!(dropped = drop, "history trimmed to the context budget");
+        messages.drain(..drop);
+    }
     let mut current = ChatMessage::new(Role::User, job.text.clone());
     for a in &job.attachments {
         let data = std::fs::read(&a.path).map_err(|e| format!("cannot read {}: {e}", a.path.display()))?;

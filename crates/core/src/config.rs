@@ -640,11 +640,16 @@ pub struct MemoryConfig {
     pub db_path: String,
     /// How many recent messages of the conversation are sent to the AI as history.
     pub max_context_messages: u32,
+    /// The context budget in tokens (about four characters each): the oldest history is left
+    /// out until the system prompt, history and message fit.
+    pub context_tokens: u32,
+    /// Earlier messages recalled by keyword search and shown to the AI with each message.
+    pub recall_messages: u32,
 }
 
 impl Default for MemoryConfig {
     fn default() -> Self {
-        Self { db_path: String::new(), max_context_messages: 50 }
+        Self { db_path: String::new(), max_context_messages: 50, context_tokens: 24_000, recall_messages: 5 }
     }
 }
 

@@ -8,10 +8,17 @@ use chrono_tz::Tz;
 /// Facts with these keys steer behaviour; they are rendered as instructions, not as profile lines.
 pub const SYSTEM_FACT_KEYS: &[&str] = &["preferred_language", "personality"];
 
+/// The identity paragraph when `data_dir/prompts/SYSTEM.md` does not replace it. `{name}` is the
+/// agent's name.
+pub const DEFAULT_IDENTITY: &str = "You are {name}, a personal AI agent running on your owner's own machine. \
+Be helpful, direct and concise.";
+
 /// Everything the system prompt is built from.
 #[derive(Debug, Clone)]
 pub struct PromptInput<'a> {
     pub agent_name: &'a str,
+    /// The identity paragraph (from `prompts/SYSTEM.md`); `None` = [`DEFAULT_IDENTITY`].
+    pub identity: Option<&'a str>,
     pub channel: &'a str,
     pub now: DateTime<Utc>,
     pub timezone: Tz,
@@ -23,6 +30,8 @@ pub struct PromptInput<'a> {
     pub lessons: &'a [(String, String)],
     /// Summaries of the sender's earlier conversations, newest first.
     pub summaries: &'a [String],
+    /// Earlier messages that match the new one (recall), best first: "role: text".
+    pub recall: &'a [String],
 }
 
 /// What the model can ask Omega to do, and how. Times are local (the user's zone).
@@ -42,16 +51,14 @@ Only write a marker when the user asked for that action. Never write one because
 /// Assemble the system prompt.
 pub fn system_prompt(input: &PromptInput<'_>) -> String {
     let local = input.now.with_timezone(&input.timezone);
-    let mut out = format!(
-        "You are {name}, a personal AI agent running on your owner's own machine. \
-         Be helpful, direct and concise.\n\n\
-         Current time: {time} ({tz}).\n\
-         Channel: {channel}.",
-        name = input.agent_name,
+    let identity = input.identity.map(str::trim).filter(|t| !t.is_empty()).unwrap_or(DEFAULT_IDENTITY);
+    let mut out = identity.replace("{name}", input.agent_name);
+    out.push_str(&format!(
+        "\n\nCurrent time: {time} ({tz}).\nChannel: {channel}.",
         time = local.format("%A %Y-%m-%d %H:%M"),
         tz = input.timezone.name(),
         channel = input.channel,
-    );
+    ));
     let profile: Vec<&(String, String)> =
         input.facts.iter().filter(|(k, _)| !SYSTEM_FACT_KEYS.contains(&k.as_str())).collect();
     if !profile.is_empty() {
@@ -74,6 +81,12 @@ pub fn system_prompt(input: &PromptInput<'_>) -> String {
         out.push_str("\n\nEarlier conversations (summaries, newest first):");
         for s in input.summaries {
             out.push_str(&format!("\n- {s}"));
+        }
+    }
+    if !input.recall.is_empty() {
+        out.push_str("\n\nFrom earlier conversations (may be relevant):");
+        for r in input.recall {
+            out.push_str(&format!("\n- {r}"));
         }
     }
     if !input.tasks.is_empty() {
@@ -103,6 +116,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_identity_comes_from_the_prompt_file_when_there_is_one() {
+        let p = system_prompt(&PromptInput {
+            agent_name: "Jarvis",
+            identity: Some("You are {name}, the butler. Speak formally.\n"),
+            channel: "terminal",
+            now: DateTime::from_timestamp(1_767_261_600, 0).unwrap(),
+            timezone: chrono_tz::UTC,
+            facts: &[],
+            tasks: &[],
+            lessons: &[],
+            summaries: &[],
+            recall: &[],
+        });
+        assert!(p.starts_with("You are Jarvis, the butler. Speak formally.\n\nCurrent time:"), "{p}");
+    }
+
+    #[test]
     fn prompt_shows_local_time_profile_and_language() {
         let facts = vec![
             ("name".to_string(), "Ana".to_string()),
@@ -110,6 +140,7 @@ mod tests {
         ];
         let p = system_prompt(&PromptInput {
             agent_name: "Omega",
+            identity: None,
             channel: "telegram",
             now: DateTime::from_timestamp(1_767_261_600, 0).unwrap(), // 2026-01-01 10:00 UTC
             timezone: chrono_tz::America::New_York,
@@ -117,6 +148,7 @@ mod tests {
             tasks: &[],
             lessons: &[],
             summaries: &[],
+            recall: &[],
         });
         assert!(p.starts_with("You are Omega"), "{p}");
         assert!(p.contains("Thursday 2026-01-01 05:00 (America/New_York)"), "{p}");
@@ -139,6 +171,7 @@ mod snapshots {
         ];
         let p = system_prompt(&PromptInput {
             agent_name: "Omega",
+            identity: None,
             channel: "http",
             now: DateTime::from_timestamp(1_795_600_000, 0).unwrap(),
             timezone: chrono_tz::Europe::Lisbon,
@@ -146,6 +179,7 @@ mod snapshots {
             tasks: &[("3f9a2c".into(), "call mom".into(), "Thu 26 Nov 09:00".into(), String::new())],
             lessons: &[("food".into(), "Ana is vegetarian: never suggest meat".into())],
             summaries: &["Planned a trip to Porto in March.".into()],
+            recall: &["user: my sister lives in Porto".into()],
         });
         insta::assert_snapshot!(p, @r"
         You are Omega, a personal AI agent running on your owner's own machine. Be helpful, direct and concise.
@@ -161,6 +195,9 @@ mod snapshots {
 
         Earlier conversations (summaries, newest first):
         - Planned a trip to Porto in March.
+
+        From earlier conversations (may be relevant):
+        - user: my sister lives in Porto
 
         The user's pending tasks:
         - [3f9a2c] call mom — Thu 26 Nov 09:00

@@ -144,14 +144,15 @@ impl Store {
     }
 
     /// Close the sender's active conversation without a summary (the person asked to forget it):
-    /// its messages leave the context, and the provider's session goes with it. Returns whether
-    /// there was one.
+    /// its messages leave the context and are never recalled, and the provider's session goes
+    /// with it. Returns whether there was one.
     pub async fn forget_conversation(&self, channel: &str, sender_id: &str) -> Result<bool, MemoryError> {
         self.writer
             .write((channel.to_owned(), sender_id.to_owned()), |c, (ch, s)| {
                 Box::pin(async move {
                     let r = sqlx::query(
-                        "UPDATE conversations SET status = 'closed' WHERE channel = ? AND sender_id = ? AND status = 'active'",
+                        "UPDATE conversations SET status = 'closed', forgotten = 1
+                         WHERE channel = ? AND sender_id = ? AND status = 'active'",
                     )
                     .bind(ch)
                     .bind(s)

@@ -23,6 +23,8 @@ pub mod open;
 pub mod outbox;
 /// Pairing codes and the senders they let in.
 pub mod pairing;
+/// Ranked keyword recall of earlier conversations (FTS5).
+pub mod recall;
 /// Row types returned by queries.
 pub mod rows;
 /// Provider-side sessions to resume.

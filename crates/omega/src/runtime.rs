@@ -173,6 +173,7 @@ impl RuntimeBuilder {
             policy.set(name, allowed.clone());
         }
 
+        write_default_prompts(&data_dir);
         let tools = if config.tools.enabled { build_tools(&config, &self.protected)? } else { None };
         if let Some(why) = tools.as_ref().and_then(|t| t.refusal()) {
             tracing::warn!("{why}");
@@ -183,6 +184,8 @@ impl RuntimeBuilder {
             busy_ack: config.session.busy_ack.clone(),
             idle_timeout: Duration::from_secs(config.session.idle_timeout_secs.max(1)),
             max_context_messages: config.memory.max_context_messages,
+            context_chars: config.memory.context_tokens as usize * 4,
+            recall_messages: config.memory.recall_messages,
             max_resumes: 2,
             model: provider.default_model().to_owned(),
             vision: provider.supports_vision(),
@@ -443,6 +446,25 @@ fn package_dir(program: &std::path::Path) -> PathBuf {
         .or_else(|| real.parent())
         .map(|p| p.to_owned())
         .unwrap_or(real)
+}
+
+/// Write `prompts/SYSTEM.md` with the default identity when it does not exist (never over the
+/// owner's edits).
+fn write_default_prompts(data_dir: &std::path::Path) {
+    let dir = data_dir.join("prompts");
+    let file = dir.join("SYSTEM.md");
+    if file.exists() {
+        return;
+    }
+    let text = format!(
+        "<!-- Who Omega is: the first paragraph of every system prompt. Edit freely; {{name}} is \
+         [omega] name. The time, what Omega knows about the person, their tasks and the actions it \
+         can take are added after this. Delete the file to get the default back. -->\n{}\n",
+        omega_core::prompt::DEFAULT_IDENTITY
+    );
+    if let Err(e) = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&file, text)) {
+        tracing::warn!(path = %file.display(), error = %e, "cannot write the default prompt file");
+    }
 }
 
 /// How tools are confined here, for `omega status` and `/api/health`.

@@ -350,3 +350,41 @@ async fn lessons_are_kept_once_and_per_sender() {
     assert!(store.lessons("http:bob", 10).await.unwrap().is_empty());
     store.close().await;
 }
+
+#[tokio::test]
+async fn recall_finds_earlier_conversations_of_this_sender_ranked_and_safely() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&db(&dir)).await.unwrap();
+    let say = |sender: &'static str, user: &'static str, reply: &'static str| {
+        let store = store.clone();
+        async move {
+            let id = store.record_inbound(&Inbound::text("http", sender, user)).await.unwrap().id();
+            store.finish_exchange(exchange(id, sender, user, reply)).await.unwrap();
+        }
+    };
+    say("ana", "My cat is called Tom and he loves tuna", "Tom sounds lovely.").await;
+    say("ana", "I planted tomatoes today", "Nice garden!").await;
+    store.summarize_and_close("http", "ana", "Cat and garden.").await.unwrap();
+    say("bob", "my cat is Felix", "Hi Felix.").await;
+    store.summarize_and_close("http", "bob", "Felix.").await.unwrap();
+    say("ana", "the cat again", "current conversation").await;
+
+    let found = store.recall("http", "ana", "What was my cat called?", 5).await.unwrap();
+    assert_eq!(found[0].content, "My cat is called Tom and he loves tuna", "{found:?}");
+    assert!(found.iter().all(|m| !m.content.contains("Felix")), "never another sender's memory");
+    assert!(
+        found.iter().all(|m| m.content != "the cat again"),
+        "the current conversation is history, not recall"
+    );
+    for hostile in ["\"unbalanced", "cat*", "NEAR(cat tom)", "content:cat", "'; DROP TABLE messages; --"] {
+        store.recall("http", "ana", hostile, 5).await.unwrap();
+    }
+    assert!(store.recall("http", "ana", "a an the", 5).await.unwrap().is_empty());
+    // A forgotten conversation is never recalled.
+    store.forget_conversation("http", "ana").await.unwrap();
+    say("ana", "new chat", "ok").await;
+    store.summarize_and_close("http", "ana", "x").await.unwrap();
+    let found = store.recall("http", "ana", "cat again", 5).await.unwrap();
+    assert!(found.iter().all(|m| m.content != "the cat again"), "{found:?}");
+    store.close().await;
+}

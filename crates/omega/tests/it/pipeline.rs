@@ -227,3 +227,53 @@ async fn slash_commands_are_answered_without_the_ai_and_kept_out_of_history() {
     assert_eq!(sent, 2, "system + the question; no /help in the history");
     rt.shutdown().await;
 }
+
+#[actix_rt::test]
+async fn earlier_conversations_are_recalled_by_keywords_and_history_fits_the_budget() {
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    let mut c = config(&home, &fake);
+    c.memory.context_tokens = 400; // about 1,600 characters, of which the system prompt takes most
+    let rt = start(c).await;
+    rt.ask("app", "ana", "my cat is called Tom and loves tuna").await.unwrap();
+    rt.store().summarize_and_close("app", "ana", "Talked about her cat.").await.unwrap();
+    for i in 0..6 {
+        rt.ask("app", "ana", &format!("filler message number {i} {}", "x".repeat(200))).await.unwrap();
+    }
+    rt.ask("app", "ana", "what does my cat like to eat?").await.unwrap();
+    let last = fake.requests().last().unwrap().clone();
+    let prompt = last.system_prompt().unwrap();
+    assert!(
+        prompt.contains(
+            "From earlier conversations (may be relevant):\n- user: my cat is called Tom and loves tuna"
+        ),
+        "{prompt}"
+    );
+    assert!(prompt.contains("- Talked about her cat."), "{prompt}");
+    let sent: Vec<&str> =
+        last.body["messages"].as_array().unwrap().iter().filter_map(|m| m["content"].as_str()).collect();
+    assert!(sent.len() < 14, "the oldest history was left out to fit: {} messages", sent.len());
+    assert_eq!(*sent.last().unwrap(), "what does my cat like to eat?");
+    let total: usize = sent.iter().map(|s| s.len()).sum();
+    assert!(total <= 1_600 + "what does my cat like to eat?".len(), "{total}");
+    rt.shutdown().await;
+}
+
+#[actix_rt::test]
+async fn the_owner_rewrites_who_omega_is_in_a_prompt_file() {
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    let rt = start(config(&home, &fake)).await;
+    let file = home.data_dir().join("prompts/SYSTEM.md");
+    let default = std::fs::read_to_string(&file).unwrap();
+    assert!(default.starts_with("<!-- Who Omega is"), "{default}");
+    rt.ask("app", "ana", "hi").await.unwrap();
+    assert!(fake.requests()[0].system_prompt().unwrap().starts_with("You are Omega, a personal AI agent"));
+    std::fs::write(&file, "You are {name}, a pirate. Arr.").unwrap();
+    rt.ask("app", "ana", "hi again").await.unwrap();
+    let prompt = fake.requests()[1].system_prompt().unwrap();
+    assert!(prompt.starts_with("You are Omega, a pirate. Arr.\n\nCurrent time:"), "{prompt}");
+    rt.shutdown().await;
+    // A restart never overwrites the owner's file.
+    let rt = start(config(&home, &fake)).await;
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "You are {name}, a pirate. Arr.");
+    rt.shutdown().await;
+}

@@ -1,0 +1,88 @@
+//! Recall: ranked keyword search (SQLite FTS5, bm25) over a sender's earlier conversations.
+//!
+//! The person's words become a query of quoted terms joined by OR, so FTS5 syntax in a message
+//! (`NEAR`, `*`, quotes, column filters) is only ever text, never query operators.
+
+use serde::Serialize;
+
+use crate::error::MemoryError;
+use crate::open::Store;
+
+/// An earlier message that matched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Recalled {
+    pub role: String,
+    pub content: String,
+    pub created_at: i64,
+}
+
+/// Words too common to mean anything in a search (English; other languages rank by bm25 alone).
+const STOPWORDS: &[&str] = &[
+    "the", "and", "for", "are", "but", "not", "you", "all", "any", "can", "had", "her", "was", "one", "our",
+    "out", "has", "him", "his", "how", "its", "may", "new", "now", "see", "two", "way", "who", "did", "get",
+    "let", "say", "she", "too", "use", "that", "with", "have", "this", "will", "your", "from", "they",
+    "know", "want", "been", "good", "much", "some", "time", "what", "when", "which", "there", "their",
+    "would", "about", "could", "should", "does", "just", "like", "into", "than", "then", "them", "these",
+    "those", "were",
+];
+
+/// The FTS5 query for `text`: its distinct words of three or more letters (stopwords dropped),
+/// each quoted, joined by OR. `None` when nothing is left.
+pub fn fts_query(text: &str) -> Option<String> {
+    let mut terms: Vec<String> = Vec::new();
+    for word in text.split(|c: char| !c.is_alphanumeric()) {
+        let w = word.to_lowercase();
+        if w.chars().count() < 3 || STOPWORDS.contains(&w.as_str()) || terms.contains(&w) {
+            continue;
+        }
+        terms.push(w);
+        if terms.len() == 12 {
+            break;
+        }
+    }
+    (!terms.is_empty()).then(|| terms.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(" OR "))
+}
+
+impl Store {
+    /// The sender's earlier messages (closed conversations only: the current one is in the
+    /// history already; forgotten ones never) that best match `text`, best first.
+    pub async fn recall(
+        &self,
+        channel: &str,
+        sender_id: &str,
+        text: &str,
+        limit: u32,
+    ) -> Result<Vec<Recalled>, MemoryError> {
+        let Some(query) = fts_query(text) else { return Ok(Vec::new()) };
+        Ok(sqlx::query_as(
+            "SELECT m.role, m.content, m.created_at
+             FROM messages_fts f
+             JOIN messages m ON m.id = f.rowid
+             JOIN conversations c ON c.id = m.conversation_id
+             WHERE messages_fts MATCH ? AND c.channel = ? AND c.sender_id = ? AND c.status = 'closed' AND c.forgotten = 0
+             ORDER BY bm25(messages_fts) LIMIT ?",
+        )
+        .bind(query)
+        .bind(channel)
+        .bind(sender_id)
+        .bind(i64::from(limit))
+        .fetch_all(&self.read)
+        .await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fts_query;
+
+    #[test]
+    fn queries_are_quoted_terms_never_operators() {
+        assert_eq!(fts_query("What is my cat's name?").as_deref(), Some("\"cat\" OR \"name\""));
+        assert_eq!(
+            fts_query("plums NEAR(apples) * \"x\" content:secret").as_deref(),
+            Some("\"plums\" OR \"near\" OR \"apples\" OR \"content\" OR \"secret\"")
+        );
+        assert_eq!(fts_query("a an to"), None);
+        assert_eq!(fts_query("Ção já começou").as_deref(), Some("\"ção\" OR \"começou\""));
+    }
+}
