@@ -77,11 +77,64 @@ impl Repeat {
     }
 }
 
-/// Five whitespace-separated fields of cron characters.
+/// A standard 5-field cron line (POSIX weekday numbering: 0 or 7 = Sunday, 1 = Monday).
 fn is_cron(expr: &str) -> bool {
-    let fields: Vec<&str> = expr.split_whitespace().collect();
-    fields.len() == 5
-        && fields.iter().all(|f| f.chars().all(|c| c.is_ascii_alphanumeric() || "*/,-?".contains(c)))
+    expr.split_whitespace().count() == 5 && expr.parse::<croner::Cron>().is_ok()
+}
+
+/// The first time after `now` (and after `prev`) that a task repeating `repeat` falls due, at
+/// the same local wall-clock time as `prev` in `tz` (so a daily 09:00 stays 09:00 across
+/// daylight-saving changes). Occurrences missed while Omega was down are skipped, not queued.
+/// `None` for [`Repeat::Once`].
+pub fn next_after(repeat: &Repeat, tz: Tz, prev: DateTime<Utc>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    use chrono::{Datelike, Months, NaiveDate, Weekday};
+    let floor = prev.max(now);
+    if let Repeat::Cron(expr) = repeat {
+        let cron: croner::Cron = expr.parse().ok()?;
+        let next = cron.find_next_occurrence(&floor.with_timezone(&tz), false).ok()?;
+        return Some(next.with_timezone(&Utc));
+    }
+    let local = prev.with_timezone(&tz).naive_local();
+    let (date, time) = (local.date(), local.time());
+    let step = |d: NaiveDate| -> Option<NaiveDate> {
+        match repeat {
+            Repeat::Once | Repeat::Cron(_) => None,
+            Repeat::Daily => d.succ_opt(),
+            Repeat::Weekly => d.checked_add_days(chrono::Days::new(7)),
+            Repeat::Weekdays => {
+                let mut n = d.succ_opt()?;
+                while matches!(n.weekday(), Weekday::Sat | Weekday::Sun) {
+                    n = n.succ_opt()?;
+                }
+                Some(n)
+            }
+            // The same day of the month (or the month's last day), counted from the first date
+            // so that the 31st comes back as the 31st after a short month.
+            Repeat::Monthly | Repeat::Yearly => None,
+        }
+    };
+    match repeat {
+        Repeat::Once => None,
+        Repeat::Monthly | Repeat::Yearly => {
+            let per = if *repeat == Repeat::Monthly { 1 } else { 12 };
+            (1..=1200u32).find_map(|k| {
+                let d = date.checked_add_months(Months::new(per * k))?;
+                let t = local_to_utc(d.and_time(time), tz);
+                (t > floor).then_some(t)
+            })
+        }
+        _ => {
+            let mut d = date;
+            for _ in 0..5000 {
+                d = step(d)?;
+                let t = local_to_utc(d.and_time(time), tz);
+                if t > floor {
+                    return Some(t);
+                }
+            }
+            None
+        }
+    }
 }
 
 /// Read a due time written in `tz` (see the module docs). Times in the past are errors.
@@ -196,6 +249,48 @@ mod tests {
         assert_eq!(local_to_utc(skipped, Lisbon), Utc.with_ymd_and_hms(2027, 3, 28, 1, 30, 0).unwrap());
         let twice = NaiveDateTime::parse_from_str("2026-10-25 01:30", "%Y-%m-%d %H:%M").unwrap();
         assert_eq!(local_to_utc(twice, Lisbon), Utc.with_ymd_and_hms(2026, 10, 25, 0, 30, 0).unwrap());
+    }
+
+    fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap()
+    }
+
+    #[test]
+    fn a_daily_0900_stays_0900_local_across_daylight_saving() {
+        // Lisbon: WEST (+1) until 2026-10-25, then WET (+0).
+        let prev = at(2026, 10, 24, 8, 0); // 09:00 WEST
+        let next = next_after(&Repeat::Daily, Lisbon, prev, prev).unwrap();
+        assert_eq!(next, at(2026, 10, 25, 9, 0), "09:00 WET is 09:00 UTC");
+        let ny = chrono_tz::America::New_York;
+        let prev = at(2027, 3, 13, 14, 0); // 09:00 EST
+        assert_eq!(next_after(&Repeat::Daily, ny, prev, prev).unwrap(), at(2027, 3, 14, 13, 0), "09:00 EDT");
+    }
+
+    #[test]
+    fn every_repeat_kind_finds_its_next_time() {
+        let utc = chrono_tz::UTC;
+        let fri = at(2026, 11, 27, 8, 30); // a Friday
+        assert_eq!(next_after(&Repeat::Once, utc, fri, fri), None);
+        assert_eq!(next_after(&Repeat::Weekly, utc, fri, fri).unwrap(), at(2026, 12, 4, 8, 30));
+        assert_eq!(next_after(&Repeat::Weekdays, utc, fri, fri).unwrap(), at(2026, 11, 30, 8, 30), "Monday");
+        let jan31 = at(2027, 1, 31, 9, 0);
+        assert_eq!(next_after(&Repeat::Monthly, utc, jan31, jan31).unwrap(), at(2027, 2, 28, 9, 0));
+        assert_eq!(next_after(&Repeat::Yearly, utc, jan31, jan31).unwrap(), at(2028, 1, 31, 9, 0));
+        let leap = at(2028, 2, 29, 9, 0);
+        assert_eq!(next_after(&Repeat::Yearly, utc, leap, leap).unwrap(), at(2029, 2, 28, 9, 0));
+        // Standard cron numbering: 1-5 is Monday to Friday.
+        let cron = Repeat::parse(Some("30 8 * * 1-5")).unwrap();
+        assert_eq!(next_after(&cron, utc, fri, fri).unwrap(), at(2026, 11, 30, 8, 30), "Monday is Monday");
+        let sunday = Repeat::parse(Some("0 9 * * 0")).unwrap();
+        assert_eq!(next_after(&sunday, utc, fri, fri).unwrap(), at(2026, 11, 29, 9, 0));
+    }
+
+    #[test]
+    fn occurrences_missed_while_down_are_skipped_to_the_next_one() {
+        let utc = chrono_tz::UTC;
+        let prev = at(2026, 11, 1, 9, 0);
+        let now = at(2026, 11, 25, 12, 0);
+        assert_eq!(next_after(&Repeat::Daily, utc, prev, now).unwrap(), at(2026, 11, 26, 9, 0));
     }
 
     #[test]

@@ -27,6 +27,8 @@ pub mod pairing;
 pub mod recall;
 /// Row types returned by queries.
 pub mod rows;
+/// Firing due tasks exactly once.
+pub mod schedule;
 /// Provider-side sessions to resume.
 pub mod sessions;
 /// Per-channel state such as cursors.

@@ -58,6 +58,7 @@ macro_rules! task_columns {
         "id, channel, sender_id, reply_target, kind, description, due_at, timezone, repeat, project, status, retry_count, last_error, created_at, updated_at"
     };
 }
+pub(crate) use task_columns;
 
 async fn insert(c: &mut SqliteConnection, t: &(NewTask, i64)) -> Result<TaskRow, sqlx::Error> {
     let (t, at) = t;

@@ -1,3 +1,4 @@
 //! Store tests on real SQLite files in temp dirs.
 
+mod schedule;
 mod store;
