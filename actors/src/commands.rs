@@ -116,6 +116,7 @@ async fn answer(deps: &SessionDeps, job: &Job, key: &SessionKey, command: Comman
             let pending = store.pending_tasks(&job.channel, &job.sender_id).await?;
             match store.cancel_task(&job.channel, &job.sender_id, &id).await? {
                 Cancelled::Done(done) => {
+                    deps.scheduler.do_send(crate::scheduler::Rearm);
                     let what =
                         pending.iter().find(|t| t.id == done).map(|t| t.description.as_str()).unwrap_or("");
                     format!("Cancelled: {what} [{}]", short(&done))

@@ -47,6 +47,12 @@ pub async fn apply(deps: &SessionDeps, job: &Job, key: &SessionKey, effects: &[E
         };
         lines.extend(line);
     }
+    let tasks_changed = effects.iter().any(|e| {
+        matches!(e, Effect::Schedule { .. } | Effect::CancelTask { .. } | Effect::UpdateTask { .. })
+    });
+    if tasks_changed {
+        deps.scheduler.do_send(crate::scheduler::Rearm);
+    }
     lines
 }
 

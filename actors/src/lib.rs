@@ -34,6 +34,8 @@ pub mod provider;
 pub mod route;
 /// The Sandbox actor: every tool call goes through it.
 pub mod sandbox;
+/// The Scheduler actor: reminders and actions at their time.
+pub mod scheduler;
 /// Per-sender ordering, recording, and answering.
 pub mod session;
 /// Re-pointable addresses for actors with several message types.

@@ -106,6 +106,8 @@ pub struct SessionDeps {
     pub store: Store,
     pub provider: Route<Complete>,
     pub markers: Route<ProcessOutput>,
+    /// The Scheduler, told when tasks change.
+    pub scheduler: Route<crate::scheduler::Rearm>,
     /// The Sandbox actor, when tools are on.
     pub tools: Option<crate::sandbox::RoutedTools>,
     pub outbox: Slot<Outbox>,

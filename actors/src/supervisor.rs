@@ -7,6 +7,7 @@
 //!     ├── Markers                 provider output → clean text + typed effects   [work arbiter]
 //!     ├── Provider                one client; global concurrency limit            [work arbiter]
 //!     ├── Sandbox                 runs tool calls: built-ins confined by Landlock, MCP servers
+//!     ├── Scheduler               one timer for the next due task; fires reminders and actions
 //!     └── Gateway                 auth, sanitize, routes to sessions
 //!         └── Session × sender    strictly ordered per sender, senders in parallel, stops when idle
 //! Channels (Terminal, Http, embedded) are started by the runtime and register with the Outbox;
@@ -39,6 +40,7 @@ use crate::outbox::{FlushOutbox, Outbox, RegisterChannel, RegisterPreviews};
 use crate::provider::{CheckProvider, Complete, ProviderActor};
 use crate::route::Route;
 use crate::sandbox::{ListTools, RunTool, SandboxActor, ToolBox};
+use crate::scheduler::{Rearm, Scheduler};
 use crate::session::{SessionDeps, SessionSettings};
 use crate::slot::Slot;
 
@@ -49,6 +51,7 @@ pub enum Child {
     Markers,
     Provider,
     Sandbox,
+    Scheduler,
     Gateway,
 }
 
@@ -96,6 +99,9 @@ pub struct Tree {
     pub markers: Route<ProcessOutput>,
     pub tools_list: Route<ListTools>,
     pub tools_run: Route<RunTool>,
+    pub scheduler: Route<Rearm>,
+    /// The Scheduler's address (state queries); follows restarts like the others.
+    pub scheduler_state: Route<crate::scheduler::GetState>,
 }
 
 /// What the Supervisor builds its children from.
@@ -104,6 +110,8 @@ pub struct Spec {
     pub provider: Arc<dyn Provider>,
     /// The tools; `None` = the tool loop is off.
     pub tools: Option<Arc<ToolBox>>,
+    /// How due tasks fire; `None` = no Scheduler (tasks are kept but never fire).
+    pub scheduler: Option<omega_memory::schedule::FirePolicy>,
     pub max_concurrent: usize,
     pub gateway: GatewaySettings,
     pub session: SessionSettings,
@@ -144,6 +152,8 @@ impl Supervisor {
             markers: Route::default(),
             tools_list: Route::default(),
             tools_run: Route::default(),
+            scheduler: Route::default(),
+            scheduler_state: Route::default(),
         };
         let limit = Arc::new(Semaphore::new(spec.max_concurrent.max(1)));
         let work = Arbiter::new().handle();
@@ -194,6 +204,14 @@ impl Supervisor {
                 self.tree.tools_list.rebind(addr.clone().recipient());
                 self.tree.tools_run.rebind(addr.recipient());
             }
+            Child::Scheduler => {
+                let Some(policy) = self.spec.scheduler.clone() else { return };
+                let (store, outbox, gateway) =
+                    (self.spec.store.clone(), self.tree.outbox.clone(), self.tree.gateway.clone());
+                let addr = Scheduler::new(store, outbox, gateway, policy, guard).start();
+                self.tree.scheduler.rebind(addr.clone().recipient());
+                self.tree.scheduler_state.rebind(addr.recipient());
+            }
             Child::Gateway => {
                 let tree = self.tree.clone();
                 let settings = Arc::new(self.spec.session.clone());
@@ -203,6 +221,7 @@ impl Supervisor {
                     store: tree.store.clone(),
                     provider: tree.provider.clone(),
                     markers: tree.markers.clone(),
+                    scheduler: tree.scheduler.clone(),
                     tools: has_tools.then(|| crate::sandbox::RoutedTools {
                         list: tree.tools_list.clone(),
                         run: tree.tools_run.clone(),
@@ -225,7 +244,10 @@ impl Actor for Supervisor {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Context<Self>) {
-        for child in [Child::Outbox, Child::Markers, Child::Provider, Child::Sandbox, Child::Gateway] {
+        // The Scheduler last: it hands actions to the Gateway.
+        for child in
+            [Child::Outbox, Child::Markers, Child::Provider, Child::Sandbox, Child::Gateway, Child::Scheduler]
+        {
             self.start_child(child, ctx);
         }
     }
@@ -250,6 +272,10 @@ impl Handler<ChildDown> for Supervisor {
                 Child::Sandbox => {
                     self.tree.tools_list.unbind();
                     self.tree.tools_run.unbind();
+                }
+                Child::Scheduler => {
+                    self.tree.scheduler.unbind();
+                    self.tree.scheduler_state.unbind();
                 }
                 Child::Outbox => self.tree.outbox.unbind(),
                 Child::Gateway => self.tree.gateway.unbind(),

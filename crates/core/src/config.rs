@@ -34,6 +34,7 @@ pub struct Config {
     pub budget: BudgetConfig,
     pub sandbox: SandboxConfig,
     pub tools: ToolsConfig,
+    pub scheduler: SchedulerConfig,
     pub mcp: McpConfig,
     /// Prices per model, USD per million tokens, on top of the built-in table:
     /// `[prices."gpt-4o"] input_per_mtok = 2.5`. A model name matches its longest listed prefix.
@@ -63,6 +64,44 @@ pub struct BudgetConfig {
     pub daily_usd_total: f64,
     /// Tokens all senders together may use per day.
     pub daily_tokens_total: u64,
+}
+
+/// What happens to tasks that fell due while Omega was not running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Missed {
+    /// Deliver them once on start, marked late.
+    #[default]
+    Fire,
+    /// Drop them (repeating tasks move on to their next time).
+    Skip,
+}
+
+/// `[scheduler]`: reminders and scheduled actions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct SchedulerConfig {
+    /// Fire due tasks (off = tasks are kept but never fire).
+    pub enabled: bool,
+    /// Tasks missed while Omega was down: `fire` (once, marked late) or `skip`.
+    pub missed: Missed,
+    /// Local quiet hours `HH:MM-HH:MM` (may wrap midnight) during which reminders wait; "" = none.
+    pub quiet_hours: String,
+}
+
+impl Default for SchedulerConfig {
+    fn default() -> Self {
+        Self { enabled: true, missed: Missed::Fire, quiet_hours: String::new() }
+    }
+}
+
+impl SchedulerConfig {
+    /// `quiet_hours` as (start, end), if set and valid.
+    pub fn quiet(&self) -> Option<(chrono::NaiveTime, chrono::NaiveTime)> {
+        let (a, b) = self.quiet_hours.split_once('-')?;
+        let t = |s: &str| chrono::NaiveTime::parse_from_str(s.trim(), "%H:%M").ok();
+        Some((t(a)?, t(b)?))
+    }
 }
 
 /// How much the tools (and every child process Omega starts for them) may touch.
@@ -1145,6 +1184,12 @@ fn validate(c: &Config) -> Vec<(String, String)> {
             }
             _ => {}
         }
+    }
+    if !c.scheduler.quiet_hours.trim().is_empty() && c.scheduler.quiet().is_none() {
+        bad(
+            "scheduler.quiet_hours",
+            format!("`{}` is not a range like \"22:00-07:00\"", c.scheduler.quiet_hours),
+        );
     }
     if c.tools.max_turns == 0 {
         bad("tools.max_turns", "must be at least 1 (set tools.enabled = false to turn tools off)".into());

@@ -214,6 +214,11 @@ impl RuntimeBuilder {
             store: store.clone(),
             provider: provider.clone(),
             tools,
+            scheduler: config.scheduler.enabled.then(|| omega_memory::schedule::FirePolicy {
+                skip_missed: config.scheduler.missed == omega_core::config::Missed::Skip,
+                quiet: config.scheduler.quiet(),
+                ..Default::default()
+            }),
             max_concurrent: config.provider.max_concurrent as usize,
             gateway: GatewaySettings {
                 policy,
@@ -744,6 +749,11 @@ impl Runtime {
 
     pub fn gateway(&self) -> GatewayHandle {
         GatewayHandle { slot: self.tree.gateway.clone() }
+    }
+
+    /// The Scheduler's timer and firings (`None` when the scheduler is off).
+    pub async fn scheduler_state(&self) -> Option<omega_actors::scheduler::SchedulerState> {
+        self.tree.scheduler_state.send(omega_actors::scheduler::GetState).await.ok()
     }
 
     pub fn store(&self) -> &Store {

@@ -9,6 +9,7 @@ mod http_api;
 mod llmock;
 mod local_llm;
 mod pipeline;
+mod scheduler;
 mod supervision;
 mod telegram;
 mod tools;

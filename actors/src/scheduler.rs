@@ -1,0 +1,198 @@
+//! The Scheduler actor: a timer for the next due task, never a fixed poll.
+//!
+//! It sleeps until the earliest pending task (or at most an hour, to follow wall-clock changes
+//! such as a suspended laptop), fires everything due in one transaction
+//! ([`omega_memory::schedule`]), hands the reminders to the Outbox, and runs the actions: each is
+//! sent to the Gateway as a message from the person who set it (so it is answered by their
+//! session, with their memory and tools, and the answer reaches them on their channel). With no
+//! pending task there is no timer at all. Anything that changes a task sends [`Rearm`].
+
+use actix::prelude::*;
+use chrono::Utc;
+use omega_core::Inbound;
+use omega_memory::Store;
+use omega_memory::schedule::FirePolicy;
+use std::time::Duration;
+
+use crate::gateway::{Gateway, Receive};
+use crate::outbox::{Dispatch, Outbox};
+use crate::slot::Slot;
+use crate::supervisor::ChildGuard;
+
+/// The longest single sleep: long enough to cost nothing, short enough to notice a clock jump.
+const MAX_SLEEP: Duration = Duration::from_secs(3600);
+
+/// Tasks changed: look for the next due time again.
+#[derive(Message, Debug, Clone, Copy)]
+#[rtype(result = "()")]
+pub struct Rearm;
+
+/// How many timers fired and when the next is armed (tests and status).
+#[derive(Message, Debug, Clone, Copy)]
+#[rtype(result = "SchedulerState")]
+pub struct GetState;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, MessageResponse)]
+pub struct SchedulerState {
+    /// The due time the timer is set for (UTC ms); `None` = no timer.
+    pub armed_for: Option<i64>,
+    pub firings: u64,
+}
+
+pub struct Scheduler {
+    store: Store,
+    outbox: Slot<Outbox>,
+    gateway: Slot<Gateway>,
+    policy: FirePolicy,
+    timer: Option<(SpawnHandle, i64)>,
+    firings: u64,
+    /// A firing is running; a Rearm during it re-checks afterwards.
+    busy: bool,
+    _guard: ChildGuard,
+}
+
+impl Scheduler {
+    pub fn new(
+        store: Store,
+        outbox: Slot<Outbox>,
+        gateway: Slot<Gateway>,
+        policy: FirePolicy,
+        guard: ChildGuard,
+    ) -> Self {
+        Self { store, outbox, gateway, policy, timer: None, firings: 0, busy: false, _guard: guard }
+    }
+
+    /// Find the next due time and set the one timer for it.
+    fn arm(&mut self, ctx: &mut Context<Self>) {
+        let store = self.store.clone();
+        ctx.spawn(
+            async move { store.next_due().await }.into_actor(self).map(|next, act, ctx| {
+                if let Some((h, _)) = act.timer.take() {
+                    ctx.cancel_future(h);
+                }
+                let next = match next {
+                    Ok(n) => n,
+                    Err(e) => {
+                        tracing::error!(error = %e, "scheduler cannot read the next due task; retrying in a minute");
+                        let h = ctx.run_later(Duration::from_secs(60), |act, ctx| act.arm(ctx));
+                        act.timer = Some((h, 0));
+                        return;
+                    }
+                };
+                let Some(due) = next else { return };
+                let wait_ms = (due - omega_memory::millis(Utc::now())).max(0) as u64;
+                let wait = Duration::from_millis(wait_ms).min(MAX_SLEEP);
+                let h = ctx.run_later(wait, |act, ctx| {
+                    act.timer = None;
+                    act.fire(ctx);
+                });
+                act.timer = Some((h, due));
+            }),
+        );
+    }
+
+    fn fire(&mut self, ctx: &mut Context<Self>) {
+        if self.busy {
+            return;
+        }
+        self.busy = true;
+        let (store, policy) = (self.store.clone(), self.policy.clone());
+        let (outbox, gateway) = (self.outbox.clone(), self.gateway.clone());
+        ctx.spawn(
+            async move {
+                let fired = match store.fire_due(Utc::now(), &policy).await {
+                    Ok(f) => f,
+                    Err(e) => {
+                        tracing::error!(error = %e, "scheduler cannot fire due tasks");
+                        return 0;
+                    }
+                };
+                let n = fired.len();
+                for f in fired {
+                    if let Some(row) = f.message {
+                        tracing::info!(task = %f.task.id, late = f.late, "reminder due");
+                        outbox.do_send(Dispatch(row));
+                    }
+                    if f.run {
+                        run_action(&store, &gateway, f.task).await;
+                    }
+                }
+                n
+            }
+            .into_actor(self)
+            .map(|n, act, ctx| {
+                act.busy = false;
+                act.firings += n as u64;
+                act.arm(ctx);
+            }),
+        );
+    }
+}
+
+/// Hand an action to the Gateway as a message from the person who set it. The inbox makes it
+/// durable from there: it is answered even if Omega restarts meanwhile.
+async fn run_action(store: &Store, gateway: &Slot<Gateway>, task: omega_memory::tasks::TaskRow) {
+    let mut inbound = Inbound::text(
+        &task.channel,
+        &task.sender_id,
+        format!(
+            "[Scheduled task {}] It is time to do this, as you agreed earlier: {}\n\
+             Do it now, then tell me the result. End with ACTION_OUTCOME: success, or ACTION_OUTCOME: \
+             failed | reason.",
+            &task.id[..task.id.len().min(6)],
+            task.description
+        ),
+    );
+    inbound.reply_target = task.reply_target.clone();
+    inbound.external_id = Some(format!("task:{}:{}", task.id, task.due_at));
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let sent = gateway.send(Receive { inbound, ack: Some(tx) }).await;
+    let accepted = sent.is_ok() && rx.await.is_ok();
+    let error = (!accepted).then_some("the gateway did not take the task");
+    if task.repeat.is_none()
+        && let Err(e) = store.finish_action(&task.id, error).await
+    {
+        tracing::error!(task = %task.id, error = %e, "cannot record the action's end");
+    }
+    if let Some(e) = error {
+        tracing::warn!(task = %task.id, "scheduled action not started: {e}");
+    }
+}
+
+impl Actor for Scheduler {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Context<Self>) {
+        // Actions that were running when Omega stopped run again, once; then the timer.
+        let store = self.store.clone();
+        ctx.wait(
+            async move {
+                match store.requeue_claimed().await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(actions = n, "scheduled actions interrupted by a stop run again"),
+                    Err(e) => tracing::error!(error = %e, "cannot requeue interrupted actions"),
+                }
+            }
+            .into_actor(self),
+        );
+        self.arm(ctx);
+    }
+}
+
+impl Handler<Rearm> for Scheduler {
+    type Result = ();
+
+    fn handle(&mut self, _: Rearm, ctx: &mut Context<Self>) {
+        if !self.busy {
+            self.arm(ctx);
+        }
+    }
+}
+
+impl Handler<GetState> for Scheduler {
+    type Result = SchedulerState;
+
+    fn handle(&mut self, _: GetState, _: &mut Context<Self>) -> SchedulerState {
+        SchedulerState { armed_for: self.timer.map(|(_, t)| t), firings: self.firings }
+    }
+}
