@@ -35,6 +35,7 @@ fn bench(c: &mut Criterion) {
                 lessons: &[],
                 summaries: &[],
                 recall: &[],
+                detected_language: None,
             })
         })
     });

@@ -40,6 +40,8 @@ pub mod scheduler;
 pub mod session;
 /// Re-pointable addresses for actors with several message types.
 pub mod slot;
+/// The Summarizer actor: idle conversations closed with a summary and facts.
+pub mod summarizer;
 /// The supervision tree.
 pub mod supervisor;
 /// The Telegram channel.

@@ -108,6 +108,8 @@ pub struct SessionDeps {
     pub markers: Route<ProcessOutput>,
     /// The Scheduler, told when tasks change.
     pub scheduler: Route<crate::scheduler::Rearm>,
+    /// The Summarizer, told when a conversation had activity.
+    pub summarizer: Route<crate::summarizer::Nudge>,
     /// The Sandbox actor, when tools are on.
     pub tools: Option<crate::sandbox::RoutedTools>,
     pub outbox: Slot<Outbox>,
@@ -746,6 +748,7 @@ async fn build_request(deps: &SessionDeps, key: &SessionKey, job: &Job) -> Resul
         lessons: &lessons,
         summaries: &summaries,
         recall: &recall,
+        detected_language: omega_core::lang::detect(&job.text),
     });
     let mut messages: Vec<ChatMessage> = history
         .into_iter()
@@ -821,6 +824,9 @@ async fn store_outcome(
     };
     match deps.store.finish_exchange(exchange).await {
         Ok(row) => {
+            if !off_the_record {
+                deps.summarizer.do_send(crate::summarizer::Nudge);
+            }
             // The message is answered: its files are no longer needed (and are private).
             for a in &job.attachments {
                 let _ = std::fs::remove_file(&a.path);

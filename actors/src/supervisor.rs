@@ -8,6 +8,7 @@
 //!     ├── Provider                one client; global concurrency limit            [work arbiter]
 //!     ├── Sandbox                 runs tool calls: built-ins confined by Landlock, MCP servers
 //!     ├── Scheduler               one timer for the next due task; fires reminders and actions
+//!     ├── Summarizer              closes idle conversations with a summary and facts
 //!     └── Gateway                 auth, sanitize, routes to sessions
 //!         └── Session × sender    strictly ordered per sender, senders in parallel, stops when idle
 //! Channels (Terminal, Http, embedded) are started by the runtime and register with the Outbox;
@@ -43,6 +44,7 @@ use crate::sandbox::{ListTools, RunTool, SandboxActor, ToolBox};
 use crate::scheduler::{Rearm, Scheduler};
 use crate::session::{SessionDeps, SessionSettings};
 use crate::slot::Slot;
+use crate::summarizer::{Nudge, SummarizeAll, Summarizer, SummarizerSettings};
 
 /// The children of the Supervisor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -52,6 +54,7 @@ pub enum Child {
     Provider,
     Sandbox,
     Scheduler,
+    Summarizer,
     Gateway,
 }
 
@@ -102,6 +105,8 @@ pub struct Tree {
     pub scheduler: Route<Rearm>,
     /// The Scheduler's address (state queries); follows restarts like the others.
     pub scheduler_state: Route<crate::scheduler::GetState>,
+    pub summarizer: Route<Nudge>,
+    pub summarize_all: Route<SummarizeAll>,
 }
 
 /// What the Supervisor builds its children from.
@@ -112,6 +117,10 @@ pub struct Spec {
     pub tools: Option<Arc<ToolBox>>,
     /// How due tasks fire; `None` = no Scheduler (tasks are kept but never fire).
     pub scheduler: Option<omega_memory::schedule::FirePolicy>,
+    /// Closing idle conversations; `None` = conversations stay open.
+    pub summarizer: Option<SummarizerSettings>,
+    /// Summarize every active conversation on a graceful shutdown.
+    pub summarize_on_shutdown: bool,
     pub max_concurrent: usize,
     pub gateway: GatewaySettings,
     pub session: SessionSettings,
@@ -154,6 +163,8 @@ impl Supervisor {
             tools_run: Route::default(),
             scheduler: Route::default(),
             scheduler_state: Route::default(),
+            summarizer: Route::default(),
+            summarize_all: Route::default(),
         };
         let limit = Arc::new(Semaphore::new(spec.max_concurrent.max(1)));
         let work = Arbiter::new().handle();
@@ -212,6 +223,13 @@ impl Supervisor {
                 self.tree.scheduler.rebind(addr.clone().recipient());
                 self.tree.scheduler_state.rebind(addr.recipient());
             }
+            Child::Summarizer => {
+                let Some(settings) = self.spec.summarizer.clone() else { return };
+                let (store, provider) = (self.spec.store.clone(), self.tree.provider.clone());
+                let addr = Summarizer::new(store, provider, settings, guard).start();
+                self.tree.summarizer.rebind(addr.clone().recipient());
+                self.tree.summarize_all.rebind(addr.recipient());
+            }
             Child::Gateway => {
                 let tree = self.tree.clone();
                 let settings = Arc::new(self.spec.session.clone());
@@ -222,6 +240,7 @@ impl Supervisor {
                     provider: tree.provider.clone(),
                     markers: tree.markers.clone(),
                     scheduler: tree.scheduler.clone(),
+                    summarizer: tree.summarizer.clone(),
                     tools: has_tools.then(|| crate::sandbox::RoutedTools {
                         list: tree.tools_list.clone(),
                         run: tree.tools_run.clone(),
@@ -245,9 +264,15 @@ impl Actor for Supervisor {
 
     fn started(&mut self, ctx: &mut Context<Self>) {
         // The Scheduler last: it hands actions to the Gateway.
-        for child in
-            [Child::Outbox, Child::Markers, Child::Provider, Child::Sandbox, Child::Gateway, Child::Scheduler]
-        {
+        for child in [
+            Child::Outbox,
+            Child::Markers,
+            Child::Provider,
+            Child::Sandbox,
+            Child::Gateway,
+            Child::Scheduler,
+            Child::Summarizer,
+        ] {
             self.start_child(child, ctx);
         }
     }
@@ -276,6 +301,10 @@ impl Handler<ChildDown> for Supervisor {
                 Child::Scheduler => {
                     self.tree.scheduler.unbind();
                     self.tree.scheduler_state.unbind();
+                }
+                Child::Summarizer => {
+                    self.tree.summarizer.unbind();
+                    self.tree.summarize_all.unbind();
                 }
                 Child::Outbox => self.tree.outbox.unbind(),
                 Child::Gateway => self.tree.gateway.unbind(),
@@ -323,9 +352,22 @@ impl Handler<Shutdown> for Supervisor {
         self.stopping = true;
         let gateway = self.tree.gateway.clone();
         let tools = self.spec.tools.clone();
+        let summarize = self.spec.summarize_on_shutdown.then(|| self.tree.summarize_all.clone());
         Box::pin(
             async move {
                 let _ = gateway.send(StopGateway).await;
+                // Sessions are stopped: nothing new is said. Summarize what is open (the provider
+                // still runs), within a minute.
+                if let Some(s) = summarize {
+                    match tokio::time::timeout(std::time::Duration::from_secs(60), s.send(SummarizeAll)).await
+                    {
+                        Ok(Ok(n)) if n > 0 => tracing::info!(conversations = n, "summarized before stopping"),
+                        Ok(_) => {}
+                        Err(_) => {
+                            tracing::warn!("summaries at shutdown took over a minute; the rest stay open")
+                        }
+                    }
+                }
                 // Sessions are stopped; close the MCP servers cleanly.
                 if let Some(tools) = tools {
                     tools.shutdown().await;

@@ -684,11 +684,23 @@ pub struct MemoryConfig {
     pub context_tokens: u32,
     /// Earlier messages recalled by keyword search and shown to the AI with each message.
     pub recall_messages: u32,
+    /// A conversation idle this long is summarized (facts extracted in the same call) and
+    /// closed; 0 = never.
+    pub idle_minutes: u32,
+    /// Summarize every open conversation when Omega stops gracefully.
+    pub summarize_on_shutdown: bool,
 }
 
 impl Default for MemoryConfig {
     fn default() -> Self {
-        Self { db_path: String::new(), max_context_messages: 50, context_tokens: 24_000, recall_messages: 5 }
+        Self {
+            db_path: String::new(),
+            max_context_messages: 50,
+            context_tokens: 24_000,
+            recall_messages: 5,
+            idle_minutes: 30,
+            summarize_on_shutdown: true,
+        }
     }
 }
 

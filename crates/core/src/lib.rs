@@ -11,8 +11,12 @@ pub mod clock;
 pub mod commands;
 /// The configuration model, its defaults, and how layers merge into it.
 pub mod config;
+/// Facts about a person: allowed keys, validation, the summarizing call.
+pub mod facts;
 /// Typed ids for rows and senders, and the one function that names a session.
 pub mod ids;
+/// Which language a message is written in.
+pub mod lang;
 /// Messages crossing the system: what a channel hands in, what goes back out.
 pub mod message;
 /// The system prompt, assembled from config, time and the sender's facts.

@@ -32,6 +32,8 @@ pub struct PromptInput<'a> {
     pub summaries: &'a [String],
     /// Earlier messages that match the new one (recall), best first: "role: text".
     pub recall: &'a [String],
+    /// The language the new message is written in, when it is not English ([`crate::lang`]).
+    pub detected_language: Option<&'a str>,
 }
 
 /// What the model can ask Omega to do, and how. Times are local (the user's zone).
@@ -73,6 +75,8 @@ pub fn system_prompt(input: &PromptInput<'_>) -> String {
     }
     if let Some(lang) = fact("preferred_language") {
         out.push_str(&format!("\n\nIMPORTANT: Always respond in {lang}."));
+    } else if let Some(lang) = input.detected_language {
+        out.push_str(&format!("\n\nThe user is writing in {lang}: answer in {lang}."));
     }
     if let Some(project) = fact("active_project") {
         out.push_str(&format!("\n\nActive project: {project}."));
@@ -128,6 +132,7 @@ mod tests {
             lessons: &[],
             summaries: &[],
             recall: &[],
+            detected_language: None,
         });
         assert!(p.starts_with("You are Jarvis, the butler. Speak formally.\n\nCurrent time:"), "{p}");
     }
@@ -149,6 +154,7 @@ mod tests {
             lessons: &[],
             summaries: &[],
             recall: &[],
+            detected_language: None,
         });
         assert!(p.starts_with("You are Omega"), "{p}");
         assert!(p.contains("Thursday 2026-01-01 05:00 (America/New_York)"), "{p}");
@@ -180,6 +186,7 @@ mod snapshots {
             lessons: &[("food".into(), "Ana is vegetarian: never suggest meat".into())],
             summaries: &["Planned a trip to Porto in March.".into()],
             recall: &["user: my sister lives in Porto".into()],
+            detected_language: None,
         });
         insta::assert_snapshot!(p, @r"
         You are Omega, a personal AI agent running on your owner's own machine. Be helpful, direct and concise.

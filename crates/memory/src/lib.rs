@@ -14,6 +14,8 @@ pub mod error;
 /// Facts about each sender.
 pub mod facts;
 /// Inbound messages, before and after they are answered.
+/// What the Summarizer reads and writes.
+pub mod idle;
 pub mod inbox;
 /// Lessons, outcomes and bug reports.
 pub mod learning;

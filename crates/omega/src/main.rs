@@ -198,6 +198,7 @@ async fn terminal_runtime(
         anyhow::bail!("the terminal channel is disabled ([channel.terminal] enabled = false)");
     }
     Ok(builder(config, config_path)
+        .summarize_on_shutdown(false)
         .http(false)
         .telegram(false)
         .local_channel_with(omega_actors::terminal::CHANNEL, Allowed::Anyone, channel)

@@ -73,6 +73,9 @@ pub struct RuntimeBuilder {
     custom: Vec<(String, Allowed, ChannelFactory)>,
     /// More paths no tool may reach (the config file).
     protected: Vec<PathBuf>,
+    /// Summarize open conversations at shutdown (default `[memory] summarize_on_shutdown`).
+    summarize_on_shutdown: bool,
+    summarizer_idle: Option<Duration>,
     session_panic_on: Option<String>,
 }
 
@@ -116,6 +119,21 @@ impl RuntimeBuilder {
         start: impl FnOnce(GatewayHandle) -> Recipient<Deliver> + 'static,
     ) -> Self {
         self.custom.push((name.to_owned(), allowed, Box::new(start)));
+        self
+    }
+
+    /// Summarize open conversations when this runtime shuts down (default: `[memory]
+    /// summarize_on_shutdown`). One-shot runtimes (`omega ask`) turn it off: each run would
+    /// otherwise close the conversation it continues.
+    pub fn summarize_on_shutdown(mut self, on: bool) -> Self {
+        self.summarize_on_shutdown = on;
+        self
+    }
+
+    /// Test hook: conversations count as idle after `idle` instead of `[memory] idle_minutes`.
+    #[doc(hidden)]
+    pub fn summarizer_idle(mut self, idle: Duration) -> Self {
+        self.summarizer_idle = Some(idle);
         self
     }
 
@@ -214,6 +232,16 @@ impl RuntimeBuilder {
             store: store.clone(),
             provider: provider.clone(),
             tools,
+            summarizer: (config.memory.idle_minutes > 0).then(|| {
+                omega_actors::summarizer::SummarizerSettings {
+                    idle: self
+                        .summarizer_idle
+                        .unwrap_or(Duration::from_secs(u64::from(config.memory.idle_minutes) * 60)),
+                    provider_name: provider.name().to_owned(),
+                    prices: config.prices.clone(),
+                }
+            }),
+            summarize_on_shutdown: self.summarize_on_shutdown,
             scheduler: config.scheduler.enabled.then(|| omega_memory::schedule::FirePolicy {
                 skip_missed: config.scheduler.missed == omega_core::config::Missed::Skip,
                 quiet: config.scheduler.quiet(),
@@ -735,6 +763,7 @@ impl Runtime {
     pub fn builder(config: Config) -> RuntimeBuilder {
         let http = config.api.enabled;
         let telegram = config.channel.telegram.enabled;
+        let summarize_on_shutdown = config.memory.summarize_on_shutdown;
         RuntimeBuilder {
             config,
             provider: None,
@@ -743,6 +772,8 @@ impl Runtime {
             locals: Vec::new(),
             custom: Vec::new(),
             protected: Vec::new(),
+            summarize_on_shutdown,
+            summarizer_idle: None,
             session_panic_on: None,
         }
     }

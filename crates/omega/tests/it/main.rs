@@ -10,6 +10,7 @@ mod llmock;
 mod local_llm;
 mod pipeline;
 mod scheduler;
+mod summarizer;
 mod supervision;
 mod telegram;
 mod tools;

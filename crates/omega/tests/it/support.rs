@@ -13,6 +13,8 @@ pub fn config(home: &TempHome, fake: &FakeOpenAi) -> Config {
     c.provider.max_attempts = 1;
     c.provider.openai.timeout_secs = 10;
     c.api.port = 0;
+    // Restart tests look at the conversation itself; summaries have tests of their own.
+    c.memory.summarize_on_shutdown = false;
     c
 }
 

@@ -1,0 +1,235 @@
+//! The Summarizer actor: closes conversations that went idle, with a summary and the facts they
+//! revealed, from one model call each.
+//!
+//! It sleeps until the oldest active conversation would become idle (`[memory] idle_minutes`), so
+//! with no active conversation there is no timer at all; a finished exchange sends [`Nudge`]. A
+//! failed call leaves the conversation exactly as it was and waits a few minutes before trying
+//! again. On a graceful shutdown every active conversation is summarized ([`SummarizeAll`]).
+
+use actix::prelude::*;
+use chrono::Utc;
+use omega_core::facts::{SUMMARIZE_PROMPT, parse_summary};
+use omega_memory::Store;
+use omega_memory::idle::{ActiveConversation, BackgroundCall};
+use omega_providers::{ChatMessage, ChatRequest, Role};
+use std::time::Duration;
+
+use crate::provider::Complete;
+use crate::route::Route;
+use crate::supervisor::ChildGuard;
+
+/// After a failed summary, the next attempt waits at least this long.
+const RETRY_AFTER: Duration = Duration::from_secs(300);
+/// The transcript sent for a summary keeps its last this-many characters.
+const TRANSCRIPT_CHARS: usize = 30_000;
+
+/// A conversation had activity: make sure a timer is set.
+#[derive(Message, Debug, Clone, Copy)]
+#[rtype(result = "()")]
+pub struct Nudge;
+
+/// Summarize every active conversation now (graceful shutdown). Answers how many were closed.
+#[derive(Message, Debug, Clone, Copy)]
+#[rtype(result = "usize")]
+pub struct SummarizeAll;
+
+/// What the Summarizer works with.
+#[derive(Debug, Clone)]
+pub struct SummarizerSettings {
+    pub idle: Duration,
+    pub provider_name: String,
+    pub prices: std::collections::BTreeMap<String, omega_core::config::Price>,
+}
+
+pub struct Summarizer {
+    store: Store,
+    provider: Route<Complete>,
+    settings: SummarizerSettings,
+    timer: Option<SpawnHandle>,
+    busy: bool,
+    /// No attempt before this (after a failure).
+    not_before: Option<std::time::Instant>,
+    _guard: ChildGuard,
+}
+
+impl Summarizer {
+    pub fn new(
+        store: Store,
+        provider: Route<Complete>,
+        settings: SummarizerSettings,
+        guard: ChildGuard,
+    ) -> Self {
+        Self { store, provider, settings, timer: None, busy: false, not_before: None, _guard: guard }
+    }
+
+    fn arm(&mut self, ctx: &mut Context<Self>) {
+        let store = self.store.clone();
+        let idle = self.settings.idle;
+        ctx.spawn(async move { store.oldest_activity().await }.into_actor(self).map(
+            move |oldest, act, ctx| {
+                if let Some(h) = act.timer.take() {
+                    ctx.cancel_future(h);
+                }
+                let Ok(Some(oldest)) = oldest else { return };
+                let due = oldest + idle.as_millis() as i64;
+                let mut wait = Duration::from_millis((due - omega_memory::millis(Utc::now())).max(0) as u64);
+                if let Some(t) = act.not_before {
+                    wait = wait.max(t.saturating_duration_since(std::time::Instant::now()));
+                }
+                let h = ctx.run_later(wait.min(Duration::from_secs(3600)), |act, ctx| {
+                    act.timer = None;
+                    act.run(ctx, false);
+                });
+                act.timer = Some(h);
+            },
+        ));
+    }
+
+    /// Summarize the idle conversations (or all of them), then arm again.
+    fn run(&mut self, ctx: &mut Context<Self>, all: bool) {
+        if self.busy {
+            return;
+        }
+        self.busy = true;
+        let (store, provider, settings) = (self.store.clone(), self.provider.clone(), self.settings.clone());
+        ctx.spawn(
+            async move { summarize_due(&store, &provider, &settings, all).await }.into_actor(self).map(
+                |(_, failed), act, ctx| {
+                    act.busy = false;
+                    act.not_before = failed.then(|| std::time::Instant::now() + RETRY_AFTER);
+                    act.arm(ctx);
+                },
+            ),
+        );
+    }
+}
+
+/// Summarize and close the conversations that are idle (or every active one). Returns how many
+/// were closed and whether any call failed.
+async fn summarize_due(
+    store: &Store,
+    provider: &Route<Complete>,
+    settings: &SummarizerSettings,
+    all: bool,
+) -> (usize, bool) {
+    let before =
+        if all { i64::MAX } else { omega_memory::millis(Utc::now()) - settings.idle.as_millis() as i64 };
+    let due = match store.idle_conversations(before).await {
+        Ok(d) => d,
+        Err(e) => {
+            tracing::error!(error = %e, "summarizer cannot list idle conversations");
+            return (0, true);
+        }
+    };
+    let (mut closed, mut failed) = (0, false);
+    for c in due {
+        match summarize(store, provider, settings, &c).await {
+            Ok(true) => closed += 1,
+            Ok(false) => {}
+            Err(e) => {
+                failed = true;
+                tracing::warn!(conversation = c.id, error = %e, "summary failed; the conversation stays open");
+            }
+        }
+    }
+    (closed, failed)
+}
+
+async fn summarize(
+    store: &Store,
+    provider: &Route<Complete>,
+    settings: &SummarizerSettings,
+    c: &ActiveConversation,
+) -> Result<bool, String> {
+    let transcript = store.transcript(c.id).await.map_err(|e| e.to_string())?;
+    let mut text: String = transcript
+        .iter()
+        .map(|(role, content)| {
+            format!("{}: {content}\n", if role == "assistant" { "Assistant" } else { "User" })
+        })
+        .collect();
+    if text.len() > TRANSCRIPT_CHARS {
+        let mut cut = text.len() - TRANSCRIPT_CHARS;
+        while !text.is_char_boundary(cut) {
+            cut += 1;
+        }
+        text = text[cut..].to_owned();
+    }
+    let request = ChatRequest {
+        system: SUMMARIZE_PROMPT.into(),
+        messages: vec![ChatMessage::new(Role::User, format!("Conversation:\n{text}"))],
+        max_tokens: Some(500),
+        ..ChatRequest::default()
+    };
+    let mut audit = BackgroundCall {
+        channel: c.channel.clone(),
+        sender_id: c.sender_id.clone(),
+        purpose: format!("(summary of conversation {})", c.id),
+        provider: Some(settings.provider_name.clone()),
+        ..BackgroundCall::default()
+    };
+    let result = provider.send(Complete { request, deltas: None }).await;
+    let response = match result {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => {
+            audit.error = Some(e.to_string());
+            let _ = store.audit_background(audit).await;
+            return Err(e.to_string());
+        }
+        Err(e) => return Err(format!("the provider actor is not running ({e})")),
+    };
+    audit.model = Some(response.model.clone());
+    audit.input_tokens = response.usage.map(|u| u.input_tokens as i64);
+    audit.output_tokens = response.usage.map(|u| u.output_tokens as i64);
+    audit.cost_usd = response.cost_usd.or_else(|| {
+        response.usage.and_then(|u| omega_providers::pricing::cost_usd(&response.model, &u, &settings.prices))
+    });
+    if let Err(e) = store.audit_background(audit).await {
+        tracing::error!(error = %e, "cannot audit a summary call");
+    }
+    let (summary, facts) = parse_summary(&response.text);
+    let n = facts.len();
+    let closed = store.close_idle(c, &summary, facts).await.map_err(|e| e.to_string())?;
+    if closed {
+        tracing::info!(conversation = c.id, facts = n, "conversation summarized and closed");
+    }
+    Ok(closed)
+}
+
+impl Actor for Summarizer {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Context<Self>) {
+        self.arm(ctx);
+    }
+}
+
+impl Handler<Nudge> for Summarizer {
+    type Result = ();
+
+    fn handle(&mut self, _: Nudge, ctx: &mut Context<Self>) {
+        if self.timer.is_none() && !self.busy {
+            self.arm(ctx);
+        }
+    }
+}
+
+impl Handler<SummarizeAll> for Summarizer {
+    type Result = ResponseActFuture<Self, usize>;
+
+    fn handle(&mut self, _: SummarizeAll, ctx: &mut Context<Self>) -> Self::Result {
+        if let Some(h) = self.timer.take() {
+            ctx.cancel_future(h);
+        }
+        self.busy = true;
+        let (store, provider, settings) = (self.store.clone(), self.provider.clone(), self.settings.clone());
+        Box::pin(
+            async move { summarize_due(&store, &provider, &settings, true).await.0 }.into_actor(self).map(
+                |n, act, _| {
+                    act.busy = false;
+                    n
+                },
+            ),
+        )
+    }
+}

@@ -1,0 +1,97 @@
+//! The Summarizer through the whole runtime: idle conversations closed with a summary and the
+//! facts they revealed; failures change nothing; open conversations summarized at shutdown.
+
+use crate::support::config;
+use omega::Runtime;
+use omega_testkit::{FakeOpenAi, Script, TempHome, wait_until_async};
+use std::time::Duration;
+
+async fn start(c: omega::Config, idle: Duration, on_shutdown: bool) -> Runtime {
+    Runtime::builder(c)
+        .http(false)
+        .local_channel("app")
+        .summarizer_idle(idle)
+        .summarize_on_shutdown(on_shutdown)
+        .start()
+        .await
+        .unwrap()
+}
+
+#[actix_rt::test]
+async fn an_idle_conversation_is_summarized_closed_and_its_facts_kept() {
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    let rt = start(config(&home, &fake), Duration::from_secs(1), false).await;
+    fake.push(Script::Echo);
+    fake.push(Script::Text(
+        "SUMMARY: Ana said her cat Tom loves tuna.\nFACTS:\nname: Ana\nlocation: Porto\nsalary: 5000\nfavourite_food: tuna"
+            .into(),
+    ));
+    rt.ask("app", "ana", "I'm Ana from Porto; my cat Tom loves tuna").await.unwrap();
+    wait_until_async(Duration::from_secs(15), "the summary", || async {
+        rt.store().recent_summaries("app", "ana", 5).await.unwrap().len() == 1
+    })
+    .await;
+    let s = rt.store().recent_summaries("app", "ana", 5).await.unwrap();
+    assert_eq!(s[0].summary, "Ana said her cat Tom loves tuna.");
+    let facts: Vec<(String, String)> =
+        rt.store().facts("app:ana").await.unwrap().into_iter().map(|f| (f.key, f.value)).collect();
+    assert_eq!(
+        facts,
+        [("location".into(), "Porto".into()), ("name".into(), "Ana".into())],
+        "only valid facts"
+    );
+    assert!(rt.store().history("app", "ana", 10).await.unwrap().is_empty(), "closed");
+    let summary_call = fake.requests()[1].clone();
+    assert!(summary_call.system_prompt().unwrap().starts_with("Summarize the conversation below"));
+    assert!(summary_call.last_user_message().unwrap().contains("User: I'm Ana from Porto"));
+    let audit = rt.store().recent_audit(5).await.unwrap();
+    assert!(
+        audit.iter().any(|a| a.input_text.starts_with("(summary of conversation")),
+        "the call is audited"
+    );
+    // Next time the model knows her from the facts and the summary.
+    rt.ask("app", "ana", "hi again").await.unwrap();
+    let prompt = fake.requests()[2].system_prompt().unwrap();
+    assert!(
+        prompt.contains("- name: Ana") && prompt.contains("- Ana said her cat Tom loves tuna."),
+        "{prompt}"
+    );
+    rt.shutdown().await;
+}
+
+#[actix_rt::test]
+async fn a_failed_summary_leaves_the_conversation_as_it_was() {
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    let rt = start(config(&home, &fake), Duration::from_secs(1), false).await;
+    fake.push(Script::Echo);
+    fake.push(Script::Status { code: 500, message: "boom".into(), retry_after: None });
+    rt.ask("app", "ana", "keep this").await.unwrap();
+    wait_until_async(Duration::from_secs(15), "the failed summary call", || async {
+        fake.request_count() >= 2
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(rt.store().history("app", "ana", 10).await.unwrap().len(), 2, "still open, nothing lost");
+    assert!(rt.store().recent_summaries("app", "ana", 5).await.unwrap().is_empty());
+    let audit = rt.store().recent_audit(5).await.unwrap();
+    assert!(
+        audit.iter().any(|a| a.status == "error" && a.input_text.starts_with("(summary of")),
+        "{audit:?}"
+    );
+    rt.shutdown().await;
+}
+
+#[actix_rt::test]
+async fn open_conversations_are_summarized_at_a_graceful_shutdown() {
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    let rt = start(config(&home, &fake), Duration::from_secs(3600), true).await;
+    fake.push(Script::Echo);
+    fake.push(Script::Text("SUMMARY: Planned dinner.\nFACTS: none".into()));
+    rt.ask("app", "ana", "let's plan dinner").await.unwrap();
+    rt.shutdown().await;
+    let rt = start(config(&home, &fake), Duration::from_secs(3600), false).await;
+    let s = rt.store().recent_summaries("app", "ana", 5).await.unwrap();
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0].summary, "Planned dinner.");
+    rt.shutdown().await;
+}
