@@ -85,6 +85,7 @@ pub fn serve(host: &str, port: u16, deps: HttpDeps) -> std::io::Result<HttpServe
             .route("/api/health", web::get().to(health))
             .route("/api/messages", web::post().to(post_message))
             .route("/api/messages/{id}", web::get().to(get_message))
+            .route("/api/notices", web::get().to(get_notices))
             .default_service(web::to(not_found))
     })
     .workers(1)
@@ -204,6 +205,37 @@ async fn get_message(deps: web::Data<HttpDeps>, req: HttpRequest, path: web::Pat
         return r;
     }
     message_status(&deps, InboxId(path.into_inner())).await
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct NoticesQuery {
+    sender: String,
+    #[serde(default)]
+    after: i64,
+}
+
+/// Reminders and other notices for one sender (HTTP has no push: clients poll with `after`).
+async fn get_notices(
+    deps: web::Data<HttpDeps>,
+    req: HttpRequest,
+    query: Result<web::Query<NoticesQuery>, actix_web::Error>,
+) -> HttpResponse {
+    if let Some(r) = authorize(&deps, &req) {
+        return r;
+    }
+    let Ok(q) = query else {
+        return error_response(&ApiError::new(400, "bad_request", "use /api/notices?sender=NAME&after=ID"));
+    };
+    match deps.store.notices_for(CHANNEL, &q.sender, q.after, 100).await {
+        Ok(rows) => {
+            let notices: Vec<_> = rows
+                .into_iter()
+                .map(|r| json!({"id": r.id, "text": r.text, "created_at": r.created_at}))
+                .collect();
+            HttpResponse::Ok().json(json!({ "notices": notices }))
+        }
+        Err(e) => error_response(&ApiError::new(500, "storage", e.to_string())),
+    }
 }
 
 async fn message_status(deps: &HttpDeps, id: InboxId) -> HttpResponse {

@@ -35,6 +35,29 @@ impl Store {
             .await
     }
 
+    /// Notices (reminders, approvals) sent to `recipient` on `channel` after outbox id `after`,
+    /// oldest first: how a channel without push (the HTTP API) lets clients fetch them.
+    pub async fn notices_for(
+        &self,
+        channel: &str,
+        recipient: &str,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<OutboxRow>, MemoryError> {
+        let sql = concat!(
+            "SELECT ",
+            outbox_columns!(),
+            " FROM outbox WHERE channel = ? AND recipient = ? AND kind = 'notice' AND id > ? ORDER BY id LIMIT ?"
+        );
+        Ok(sqlx::query_as(sql)
+            .bind(channel)
+            .bind(recipient)
+            .bind(after)
+            .bind(i64::from(limit))
+            .fetch_all(&self.read)
+            .await?)
+    }
+
     /// Replies not yet confirmed by their channel, oldest first.
     pub async fn undelivered(&self) -> Result<Vec<OutboxRow>, MemoryError> {
         let sql = concat!("SELECT ", outbox_columns!(), " FROM outbox WHERE status = 'pending' ORDER BY id");

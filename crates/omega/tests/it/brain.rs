@@ -293,5 +293,21 @@ fn the_reminder_flow_works_over_http_and_senders_are_isolated() {
         format!("No pending task has the id {id} (/tasks lists them).")
     );
     assert_eq!(post("ana", &format!("/cancel {id}")), format!("Cancelled: pay rent [{id}]"));
+    // A reminder that falls due reaches an HTTP client through /api/notices.
+    let soon = (chrono::Utc::now() + chrono::Duration::seconds(2)).to_rfc3339();
+    bot.fake.push(Script::Text(format!("SCHEDULE: stand up | {soon} | once")));
+    post("ana", "remind me to stand up in 2 seconds");
+    let notices = |who: &str| {
+        crate::support::http_get(daemon.port, &format!("/api/notices?sender={who}&after=0")).unwrap()["notices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["text"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    omega_testkit::wait_until(std::time::Duration::from_secs(15), "the notice", || {
+        notices("ana") == ["⏰ Reminder: stand up"]
+    });
+    assert!(notices("bob").is_empty());
     drop(daemon);
 }
