@@ -108,6 +108,7 @@ async fn apply_one(deps: &SessionDeps, job: &Job, key: &SessionKey, tz: Tz, effe
         Effect::HeartbeatRemove { item } => Some(heartbeat_remove(&deps.settings.data_dir, item)),
         Effect::HeartbeatInterval { minutes } => {
             store.set_channel_state(HEARTBEAT, "interval_minutes", &minutes.to_string()).await?;
+            deps.heartbeat.do_send(crate::heartbeat::RearmHeartbeat);
             Some(format!("✓ Heartbeat every {minutes} minutes."))
         }
         Effect::HeartbeatSuppressSection { section } => {

@@ -22,6 +22,8 @@ pub mod commands;
 pub mod effects;
 /// Auth, sanitizing and routing to sessions.
 pub mod gateway;
+/// The Heartbeat actor: the owner's periodic self-check.
+pub mod heartbeat;
 /// The HTTP API channel.
 pub mod http;
 /// The Markers actor.

@@ -110,6 +110,8 @@ pub struct SessionDeps {
     pub scheduler: Route<crate::scheduler::Rearm>,
     /// The Summarizer, told when a conversation had activity.
     pub summarizer: Route<crate::summarizer::Nudge>,
+    /// The Heartbeat, told when its interval changes.
+    pub heartbeat: Route<crate::heartbeat::RearmHeartbeat>,
     /// The Sandbox actor, when tools are on.
     pub tools: Option<crate::sandbox::RoutedTools>,
     pub outbox: Slot<Outbox>,

@@ -9,6 +9,7 @@
 //!     ├── Sandbox                 runs tool calls: built-ins confined by Landlock, MCP servers
 //!     ├── Scheduler               one timer for the next due task; fires reminders and actions
 //!     ├── Summarizer              closes idle conversations with a summary and facts
+//!     ├── Heartbeat               clock-aligned self-check of the owner's checklist
 //!     └── Gateway                 auth, sanitize, routes to sessions
 //!         └── Session × sender    strictly ordered per sender, senders in parallel, stops when idle
 //! Channels (Terminal, Http, embedded) are started by the runtime and register with the Outbox;
@@ -36,6 +37,7 @@ use tokio::sync::Semaphore;
 use crate::channel::Deliver;
 use crate::channel::Preview;
 use crate::gateway::{Gateway, GatewaySettings, RecoverInbox, StopGateway};
+use crate::heartbeat::{GetHeartbeat, Heartbeat, HeartbeatSettings, RearmHeartbeat};
 use crate::markers::{Markers, ProcessOutput};
 use crate::outbox::{FlushOutbox, Outbox, RegisterChannel, RegisterPreviews};
 use crate::provider::{CheckProvider, Complete, ProviderActor};
@@ -55,6 +57,7 @@ pub enum Child {
     Sandbox,
     Scheduler,
     Summarizer,
+    Heartbeat,
     Gateway,
 }
 
@@ -107,6 +110,8 @@ pub struct Tree {
     pub scheduler_state: Route<crate::scheduler::GetState>,
     pub summarizer: Route<Nudge>,
     pub summarize_all: Route<SummarizeAll>,
+    pub heartbeat: Route<RearmHeartbeat>,
+    pub heartbeat_state: Route<GetHeartbeat>,
 }
 
 /// What the Supervisor builds its children from.
@@ -121,6 +126,8 @@ pub struct Spec {
     pub summarizer: Option<SummarizerSettings>,
     /// Summarize every active conversation on a graceful shutdown.
     pub summarize_on_shutdown: bool,
+    /// The periodic self-check; `None` = off.
+    pub heartbeat: Option<HeartbeatSettings>,
     pub max_concurrent: usize,
     pub gateway: GatewaySettings,
     pub session: SessionSettings,
@@ -165,6 +172,8 @@ impl Supervisor {
             scheduler_state: Route::default(),
             summarizer: Route::default(),
             summarize_all: Route::default(),
+            heartbeat: Route::default(),
+            heartbeat_state: Route::default(),
         };
         let limit = Arc::new(Semaphore::new(spec.max_concurrent.max(1)));
         let work = Arbiter::new().handle();
@@ -230,6 +239,14 @@ impl Supervisor {
                 self.tree.summarizer.rebind(addr.clone().recipient());
                 self.tree.summarize_all.rebind(addr.recipient());
             }
+            Child::Heartbeat => {
+                let Some(settings) = self.spec.heartbeat.clone() else { return };
+                let (store, provider, outbox) =
+                    (self.spec.store.clone(), self.tree.provider.clone(), self.tree.outbox.clone());
+                let addr = Heartbeat::new(store, provider, outbox, settings, guard).start();
+                self.tree.heartbeat.rebind(addr.clone().recipient());
+                self.tree.heartbeat_state.rebind(addr.recipient());
+            }
             Child::Gateway => {
                 let tree = self.tree.clone();
                 let settings = Arc::new(self.spec.session.clone());
@@ -241,6 +258,7 @@ impl Supervisor {
                     markers: tree.markers.clone(),
                     scheduler: tree.scheduler.clone(),
                     summarizer: tree.summarizer.clone(),
+                    heartbeat: tree.heartbeat.clone(),
                     tools: has_tools.then(|| crate::sandbox::RoutedTools {
                         list: tree.tools_list.clone(),
                         run: tree.tools_run.clone(),
@@ -263,7 +281,7 @@ impl Actor for Supervisor {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Context<Self>) {
-        // The Scheduler last: it hands actions to the Gateway.
+        // The background actors last: they use the others.
         for child in [
             Child::Outbox,
             Child::Markers,
@@ -272,6 +290,7 @@ impl Actor for Supervisor {
             Child::Gateway,
             Child::Scheduler,
             Child::Summarizer,
+            Child::Heartbeat,
         ] {
             self.start_child(child, ctx);
         }
@@ -305,6 +324,10 @@ impl Handler<ChildDown> for Supervisor {
                 Child::Summarizer => {
                     self.tree.summarizer.unbind();
                     self.tree.summarize_all.unbind();
+                }
+                Child::Heartbeat => {
+                    self.tree.heartbeat.unbind();
+                    self.tree.heartbeat_state.unbind();
                 }
                 Child::Outbox => self.tree.outbox.unbind(),
                 Child::Gateway => self.tree.gateway.unbind(),

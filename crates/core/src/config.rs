@@ -35,6 +35,7 @@ pub struct Config {
     pub sandbox: SandboxConfig,
     pub tools: ToolsConfig,
     pub scheduler: SchedulerConfig,
+    pub heartbeat: HeartbeatConfig,
     pub mcp: McpConfig,
     /// Prices per model, USD per million tokens, on top of the built-in table:
     /// `[prices."gpt-4o"] input_per_mtok = 2.5`. A model name matches its longest listed prefix.
@@ -64,6 +65,42 @@ pub struct BudgetConfig {
     pub daily_usd_total: f64,
     /// Tokens all senders together may use per day.
     pub daily_tokens_total: u64,
+}
+
+/// `[heartbeat]`: a periodic self-check of the owner's checklist (`data_dir/HEARTBEAT.md`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct HeartbeatConfig {
+    /// Run the heartbeat.
+    pub enabled: bool,
+    /// Minutes between checks, aligned to the clock (30 = :00 and :30); the owner can change it
+    /// by asking (kept in the database).
+    pub interval_minutes: u32,
+    /// Local hours `HH:MM-HH:MM` in which checks run; "" = all day.
+    pub active_hours: String,
+    /// The owner's channel (`telegram`, `http`, ...).
+    pub channel: String,
+    /// The owner on that channel (a Telegram chat id, an API sender name).
+    pub recipient: String,
+}
+
+impl Default for HeartbeatConfig {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            interval_minutes: 60,
+            active_hours: "08:00-22:00".into(),
+            channel: String::new(),
+            recipient: String::new(),
+        }
+    }
+}
+
+/// `HH:MM-HH:MM` as (start, end).
+pub fn hours_range(text: &str) -> Option<(chrono::NaiveTime, chrono::NaiveTime)> {
+    let (a, b) = text.split_once('-')?;
+    let t = |s: &str| chrono::NaiveTime::parse_from_str(s.trim(), "%H:%M").ok();
+    Some((t(a)?, t(b)?))
 }
 
 /// What happens to tasks that fell due while Omega was not running.
@@ -98,9 +135,7 @@ impl Default for SchedulerConfig {
 impl SchedulerConfig {
     /// `quiet_hours` as (start, end), if set and valid.
     pub fn quiet(&self) -> Option<(chrono::NaiveTime, chrono::NaiveTime)> {
-        let (a, b) = self.quiet_hours.split_once('-')?;
-        let t = |s: &str| chrono::NaiveTime::parse_from_str(s.trim(), "%H:%M").ok();
-        Some((t(a)?, t(b)?))
+        hours_range(&self.quiet_hours)
     }
 }
 
@@ -1202,6 +1237,19 @@ fn validate(c: &Config) -> Vec<(String, String)> {
             "scheduler.quiet_hours",
             format!("`{}` is not a range like \"22:00-07:00\"", c.scheduler.quiet_hours),
         );
+    }
+    let hb = &c.heartbeat;
+    if !hb.active_hours.trim().is_empty() && hours_range(&hb.active_hours).is_none() {
+        bad("heartbeat.active_hours", format!("`{}` is not a range like \"08:00-22:00\"", hb.active_hours));
+    }
+    if hb.enabled && (hb.channel.trim().is_empty() || hb.recipient.trim().is_empty()) {
+        bad(
+            "heartbeat",
+            "the heartbeat is enabled but has nowhere to report: set heartbeat.channel and heartbeat.recipient".into(),
+        );
+    }
+    if hb.interval_minutes == 0 || hb.interval_minutes > 1440 {
+        bad("heartbeat.interval_minutes", "must be between 1 and 1440".into());
     }
     if c.tools.max_turns == 0 {
         bad("tools.max_turns", "must be at least 1 (set tools.enabled = false to turn tools off)".into());

@@ -76,6 +76,7 @@ pub struct RuntimeBuilder {
     /// Summarize open conversations at shutdown (default `[memory] summarize_on_shutdown`).
     summarize_on_shutdown: bool,
     summarizer_idle: Option<Duration>,
+    heartbeat_every: Option<Duration>,
     session_panic_on: Option<String>,
 }
 
@@ -134,6 +135,13 @@ impl RuntimeBuilder {
     #[doc(hidden)]
     pub fn summarizer_idle(mut self, idle: Duration) -> Self {
         self.summarizer_idle = Some(idle);
+        self
+    }
+
+    /// Test hook: the heartbeat beats every `every` (not clock-aligned, no active hours).
+    #[doc(hidden)]
+    pub fn heartbeat_every(mut self, every: Duration) -> Self {
+        self.heartbeat_every = Some(every);
         self
     }
 
@@ -242,6 +250,18 @@ impl RuntimeBuilder {
                 }
             }),
             summarize_on_shutdown: self.summarize_on_shutdown,
+            heartbeat: config.heartbeat.enabled.then(|| omega_actors::heartbeat::HeartbeatSettings {
+                agent_name: config.omega.name.clone(),
+                data_dir: data_dir.clone(),
+                timezone: omega_core::tz::resolve(&config.omega.timezone),
+                interval_minutes: config.heartbeat.interval_minutes,
+                every: self.heartbeat_every,
+                active: omega_core::config::hours_range(&config.heartbeat.active_hours),
+                channel: config.heartbeat.channel.clone(),
+                recipient: config.heartbeat.recipient.clone(),
+                provider_name: provider.name().to_owned(),
+                prices: config.prices.clone(),
+            }),
             scheduler: config.scheduler.enabled.then(|| omega_memory::schedule::FirePolicy {
                 skip_missed: config.scheduler.missed == omega_core::config::Missed::Skip,
                 quiet: config.scheduler.quiet(),
@@ -774,6 +794,7 @@ impl Runtime {
             protected: Vec::new(),
             summarize_on_shutdown,
             summarizer_idle: None,
+            heartbeat_every: None,
             session_panic_on: None,
         }
     }
@@ -785,6 +806,11 @@ impl Runtime {
     /// The Scheduler's timer and firings (`None` when the scheduler is off).
     pub async fn scheduler_state(&self) -> Option<omega_actors::scheduler::SchedulerState> {
         self.tree.scheduler_state.send(omega_actors::scheduler::GetState).await.ok()
+    }
+
+    /// The Heartbeat's beats (`None` when it is off).
+    pub async fn heartbeat_state(&self) -> Option<omega_actors::heartbeat::HeartbeatState> {
+        self.tree.heartbeat_state.send(omega_actors::heartbeat::GetHeartbeat).await.ok()
     }
 
     pub fn store(&self) -> &Store {

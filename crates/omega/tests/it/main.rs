@@ -5,6 +5,7 @@ mod support;
 mod binary;
 mod brain;
 mod config_files;
+mod heartbeat;
 mod http_api;
 mod llmock;
 mod local_llm;

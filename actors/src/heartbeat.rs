@@ -1,0 +1,345 @@
+//! The Heartbeat actor: a periodic self-check for the owner.
+//!
+//! At clock-aligned times (every `interval` minutes counted from local midnight: :00, :30, ...)
+//! inside the active hours, it reads the checklist (`data_dir/HEARTBEAT.md`, edited by the
+//! `HEARTBEAT_*` markers), leaves out the sections the owner muted, and asks the model to go
+//! through it with the owner's own facts and tasks — nobody else's. An answer with
+//! `HEARTBEAT_OK` means nothing needs attention and nothing is sent; anything else goes to the
+//! owner's configured channel. The interval the owner set by marker (kept in the database) wins
+//! over the config. With no checklist items there is no call at all.
+
+use actix::prelude::*;
+use chrono::{DateTime, Duration as CDuration, NaiveTime, Utc};
+use chrono_tz::Tz;
+use omega_core::{Outbound, OutboundKind};
+use omega_memory::Store;
+use omega_memory::idle::BackgroundCall;
+use omega_providers::{ChatMessage, ChatRequest, Role};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::outbox::{Dispatch, Outbox};
+use crate::provider::Complete;
+use crate::route::Route;
+use crate::slot::Slot;
+use crate::supervisor::ChildGuard;
+
+/// The interval changed (or the checklist did): compute the next beat again.
+#[derive(Message, Debug, Clone, Copy)]
+#[rtype(result = "()")]
+pub struct RearmHeartbeat;
+
+/// Beats so far and how many were sent (tests and status).
+#[derive(Message, Debug, Clone, Copy)]
+#[rtype(result = "HeartbeatState")]
+pub struct GetHeartbeat;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, MessageResponse)]
+pub struct HeartbeatState {
+    pub beats: u64,
+    /// Beats whose answer was sent to the owner (the rest were `HEARTBEAT_OK` or empty).
+    pub sent: u64,
+    /// When the next beat is due (UTC ms).
+    pub next: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct HeartbeatSettings {
+    pub agent_name: String,
+    pub data_dir: PathBuf,
+    pub timezone: Tz,
+    /// Minutes between beats (the owner's `HEARTBEAT_INTERVAL` overrides it).
+    pub interval_minutes: u32,
+    /// Test hook: beat every this long instead, not clock-aligned.
+    pub every: Option<Duration>,
+    pub active: Option<(NaiveTime, NaiveTime)>,
+    /// Where the owner is reached.
+    pub channel: String,
+    pub recipient: String,
+    pub provider_name: String,
+    pub prices: std::collections::BTreeMap<String, omega_core::config::Price>,
+}
+
+pub struct Heartbeat {
+    store: Store,
+    provider: Route<Complete>,
+    outbox: Slot<Outbox>,
+    settings: HeartbeatSettings,
+    timer: Option<SpawnHandle>,
+    state: HeartbeatState,
+    _guard: ChildGuard,
+}
+
+impl Heartbeat {
+    pub fn new(
+        store: Store,
+        provider: Route<Complete>,
+        outbox: Slot<Outbox>,
+        settings: HeartbeatSettings,
+        guard: ChildGuard,
+    ) -> Self {
+        Self {
+            store,
+            provider,
+            outbox,
+            settings,
+            timer: None,
+            state: HeartbeatState::default(),
+            _guard: guard,
+        }
+    }
+
+    fn arm(&mut self, ctx: &mut Context<Self>) {
+        let store = self.store.clone();
+        ctx.spawn(
+            async move { store.channel_state(crate::effects::HEARTBEAT, "interval_minutes").await }
+                .into_actor(self)
+                .map(|stored, act, ctx| {
+                    if let Some(h) = act.timer.take() {
+                        ctx.cancel_future(h);
+                    }
+                    let minutes = stored
+                        .ok()
+                        .flatten()
+                        .and_then(|v| v.parse::<u32>().ok())
+                        .unwrap_or(act.settings.interval_minutes)
+                        .clamp(1, 1440);
+                    let now = Utc::now();
+                    let next = match act.settings.every {
+                        Some(d) => now + CDuration::from_std(d).unwrap_or_default(),
+                        None => next_beat(now, act.settings.timezone, minutes, act.settings.active),
+                    };
+                    act.state.next = Some(omega_memory::millis(next));
+                    let wait = (next - now).to_std().unwrap_or_default().min(Duration::from_secs(3600));
+                    act.timer = Some(ctx.run_later(wait, |act, ctx| {
+                        act.timer = None;
+                        if act.state.next.is_some_and(|n| n <= omega_memory::millis(Utc::now()) + 50) {
+                            act.beat(ctx);
+                        } else {
+                            act.arm(ctx); // woke early to follow the wall clock
+                        }
+                    }));
+                }),
+        );
+    }
+
+    fn beat(&mut self, ctx: &mut Context<Self>) {
+        let (store, provider, outbox, settings) =
+            (self.store.clone(), self.provider.clone(), self.outbox.clone(), self.settings.clone());
+        ctx.spawn(async move { beat(&store, &provider, &outbox, &settings).await }.into_actor(self).map(
+            |sent, act, ctx| {
+                act.state.beats += 1;
+                if sent {
+                    act.state.sent += 1;
+                }
+                act.arm(ctx);
+            },
+        ));
+    }
+}
+
+/// The next clock-aligned beat after `now` inside the active hours.
+pub fn next_beat(
+    now: DateTime<Utc>,
+    tz: Tz,
+    minutes: u32,
+    active: Option<(NaiveTime, NaiveTime)>,
+) -> DateTime<Utc> {
+    let local = now.with_timezone(&tz).naive_local();
+    let midnight = local.date().and_hms_opt(0, 0, 0).unwrap_or(local);
+    let step = CDuration::minutes(i64::from(minutes.max(1)));
+    let elapsed = local - midnight;
+    let first = elapsed.num_minutes() / step.num_minutes() + 1;
+    for k in first..first + 3 * 1440 {
+        let slot = midnight + step * k as i32;
+        let t = omega_core::when::local_to_utc(slot, tz);
+        let inside = active.is_none_or(|(a, b)| {
+            let time = slot.time();
+            if a <= b { time >= a && time < b } else { time >= a || time < b }
+        });
+        if t > now && inside {
+            return t;
+        }
+    }
+    now + step
+}
+
+/// The checklist without the muted sections (`## Name` headings); `None` when nothing is left.
+pub fn checklist(text: &str, muted: &[String]) -> Option<String> {
+    let mut out = String::new();
+    let mut skipping = false;
+    let mut items = 0;
+    for line in text.lines() {
+        let t = line.trim();
+        if let Some(h) = t.strip_prefix('#') {
+            let name = h.trim_start_matches('#').trim();
+            skipping = muted.iter().any(|m| m.eq_ignore_ascii_case(name));
+            if !skipping && t.starts_with("##") {
+                out.push_str(line);
+                out.push('\n');
+            }
+            continue;
+        }
+        if skipping || t.is_empty() {
+            continue;
+        }
+        if t.starts_with("- ") || t.starts_with("* ") {
+            items += 1;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    (items > 0).then_some(out)
+}
+
+/// One beat. Returns whether something was sent to the owner.
+async fn beat(
+    store: &Store,
+    provider: &Route<Complete>,
+    outbox: &Slot<Outbox>,
+    s: &HeartbeatSettings,
+) -> bool {
+    let text = std::fs::read_to_string(crate::effects::heartbeat_file(&s.data_dir)).unwrap_or_default();
+    let muted: Vec<String> = store
+        .channel_state(crate::effects::HEARTBEAT, "suppressed")
+        .await
+        .ok()
+        .flatten()
+        .map(|m| m.lines().filter(|l| !l.is_empty()).map(str::to_owned).collect())
+        .unwrap_or_default();
+    let Some(list) = checklist(&text, &muted) else { return false };
+    // Only the owner's own data.
+    let owner = omega_core::SessionKey::new(&s.channel, &s.recipient);
+    let facts = store.facts(owner.as_str()).await.unwrap_or_default();
+    let tasks = store.pending_tasks(&s.channel, &s.recipient).await.unwrap_or_default();
+    let mut system = format!(
+        "You are {}, running a periodic check for your owner. Go through the checklist. If something \
+         needs the owner's attention, say so briefly. If nothing does, answer with the single line \
+         HEARTBEAT_OK.\nCurrent time: {} ({}).",
+        s.agent_name,
+        Utc::now().with_timezone(&s.timezone).format("%A %Y-%m-%d %H:%M"),
+        s.timezone.name()
+    );
+    if !facts.is_empty() {
+        system.push_str("\nAbout the owner:");
+        for f in &facts {
+            system.push_str(&format!("\n- {}: {}", f.key, f.value));
+        }
+    }
+    if !tasks.is_empty() {
+        system.push_str("\nThe owner's pending tasks:");
+        for t in tasks.iter().take(20) {
+            let due = omega_core::when::format_local(omega_memory::from_millis(t.due_at), s.timezone);
+            system.push_str(&format!("\n- {} — {due}", t.description));
+        }
+    }
+    let request = ChatRequest {
+        system,
+        messages: vec![ChatMessage::new(Role::User, format!("Heartbeat checklist:\n{list}"))],
+        max_tokens: Some(800),
+        ..ChatRequest::default()
+    };
+    let mut audit = BackgroundCall {
+        channel: s.channel.clone(),
+        sender_id: s.recipient.clone(),
+        purpose: "(heartbeat)".into(),
+        provider: Some(s.provider_name.clone()),
+        ..BackgroundCall::default()
+    };
+    let response = match provider.send(Complete { request, deltas: None }).await {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "heartbeat call failed");
+            audit.error = Some(e.to_string());
+            let _ = store.audit_background(audit).await;
+            return false;
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "heartbeat: provider actor not running");
+            return false;
+        }
+    };
+    audit.model = Some(response.model.clone());
+    audit.input_tokens = response.usage.map(|u| u.input_tokens as i64);
+    audit.output_tokens = response.usage.map(|u| u.output_tokens as i64);
+    audit.cost_usd = response.cost_usd.or_else(|| {
+        response.usage.and_then(|u| omega_providers::pricing::cost_usd(&response.model, &u, &s.prices))
+    });
+    let _ = store.audit_background(audit).await;
+    let parsed = omega_markers::parse(&response.text);
+    if parsed.effects.iter().any(|e| matches!(e, omega_markers::Effect::HeartbeatOk))
+        || parsed.text.trim().is_empty()
+    {
+        tracing::info!("heartbeat: nothing to report");
+        return false;
+    }
+    let out = Outbound {
+        channel: s.channel.clone(),
+        recipient: s.recipient.clone(),
+        kind: OutboundKind::Notice,
+        text: parsed.text,
+        in_reply_to: None,
+    };
+    match store.enqueue(&out).await {
+        Ok(row) => {
+            outbox.do_send(Dispatch(row));
+            true
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "cannot queue the heartbeat message");
+            false
+        }
+    }
+}
+
+impl Actor for Heartbeat {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Context<Self>) {
+        self.arm(ctx);
+    }
+}
+
+impl Handler<RearmHeartbeat> for Heartbeat {
+    type Result = ();
+
+    fn handle(&mut self, _: RearmHeartbeat, ctx: &mut Context<Self>) {
+        self.arm(ctx);
+    }
+}
+
+impl Handler<GetHeartbeat> for Heartbeat {
+    type Result = HeartbeatState;
+
+    fn handle(&mut self, _: GetHeartbeat, _: &mut Context<Self>) -> HeartbeatState {
+        self.state
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn beats_are_clock_aligned_and_stay_inside_the_active_hours() {
+        let lisbon = chrono_tz::Europe::Lisbon;
+        let now = Utc.with_ymd_and_hms(2026, 11, 25, 10, 7, 0).unwrap();
+        assert_eq!(next_beat(now, lisbon, 30, None), Utc.with_ymd_and_hms(2026, 11, 25, 10, 30, 0).unwrap());
+        assert_eq!(next_beat(now, lisbon, 60, None), Utc.with_ymd_and_hms(2026, 11, 25, 11, 0, 0).unwrap());
+        let day =
+            Some((NaiveTime::from_hms_opt(8, 0, 0).unwrap(), NaiveTime::from_hms_opt(22, 0, 0).unwrap()));
+        let late = Utc.with_ymd_and_hms(2026, 11, 25, 21, 45, 0).unwrap();
+        assert_eq!(next_beat(late, lisbon, 60, day), Utc.with_ymd_and_hms(2026, 11, 26, 8, 0, 0).unwrap());
+    }
+
+    #[test]
+    fn muted_sections_are_left_out_and_an_empty_list_means_no_call() {
+        let text = "# Heartbeat checklist\n\n- check disk space\n\n## Email\n- unread from the bank\n\n## Garden\n- water the tomatoes\n";
+        let list = checklist(text, &["email".into()]).unwrap();
+        assert!(list.contains("check disk space") && list.contains("water the tomatoes"), "{list}");
+        assert!(!list.contains("bank"), "{list}");
+        assert_eq!(checklist("# Heartbeat checklist\n", &[]), None);
+        assert_eq!(checklist("## Email\n- x\n", &["Email".into()]), None);
+    }
+}

@@ -1,0 +1,80 @@
+//! The Heartbeat through the whole runtime: the checklist goes to the model with the owner's own
+//! data; HEARTBEAT_OK sends nothing; anything else reaches the owner's channel.
+
+use crate::support::config;
+use omega::Runtime;
+use omega_core::auth::Allowed;
+use omega_testkit::{FakeOpenAi, Script, TempHome, wait_until_async};
+use parking_lot::Mutex;
+use std::sync::Arc;
+use std::time::Duration;
+
+async fn start(home: &TempHome, fake: &FakeOpenAi) -> (Runtime, Arc<Mutex<Vec<(String, String)>>>) {
+    let mut c = config(home, fake);
+    c.heartbeat.enabled = true;
+    c.heartbeat.channel = "app".into();
+    c.heartbeat.recipient = "owner".into();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    let channel = omega_actors::channel::LocalChannel::new("app").with_sink(Box::new(move |d| {
+        sink.lock().push((d.recipient.clone(), d.text.clone()));
+    }));
+    let rt = Runtime::builder(c)
+        .http(false)
+        .local_channel_with("app", Allowed::Anyone, channel)
+        .heartbeat_every(Duration::from_millis(300))
+        .start()
+        .await
+        .unwrap();
+    (rt, seen)
+}
+
+#[actix_rt::test]
+async fn heartbeat_ok_is_silent_and_a_finding_reaches_the_owner() {
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    std::fs::create_dir_all(home.data_dir()).unwrap();
+    std::fs::write(
+        home.data_dir().join("HEARTBEAT.md"),
+        "# Heartbeat checklist\n- check disk space\n\n## Email\n- unread mail from the bank\n",
+    )
+    .unwrap();
+    fake.push(Script::Text("All fine.\nHEARTBEAT_OK".into()));
+    fake.push(Script::Text("The disk is 95% full.".into()));
+    fake.set_default(Script::Text("HEARTBEAT_OK".into()), Duration::ZERO);
+    let (rt, seen) = start(&home, &fake).await;
+    rt.store().set_fact("app:owner", "name", "Ana").await.unwrap();
+    rt.store().set_fact("app:stranger", "name", "Eve").await.unwrap();
+    rt.store().set_channel_state("heartbeat", "suppressed", "Email").await.unwrap();
+    wait_until_async(Duration::from_secs(15), "the finding", || {
+        let seen = seen.clone();
+        async move { !seen.lock().is_empty() }
+    })
+    .await;
+    assert_eq!(seen.lock()[0], ("owner".to_owned(), "The disk is 95% full.".to_owned()));
+    let state = rt.heartbeat_state().await.unwrap();
+    assert!(state.beats >= 2 && state.sent >= 1, "{state:?}");
+    let first = fake.requests()[0].clone();
+    let prompt = first.system_prompt().unwrap();
+    assert!(prompt.contains("- name: Ana") && !prompt.contains("Eve"), "only the owner's data: {prompt}");
+    let asked = first.last_user_message().unwrap();
+    assert!(
+        asked.contains("check disk space") && !asked.contains("bank"),
+        "a muted section is left out: {asked}"
+    );
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(seen.lock().len(), 1, "HEARTBEAT_OK beats send nothing");
+    rt.shutdown().await;
+}
+
+#[actix_rt::test]
+async fn an_empty_checklist_costs_nothing() {
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    let (rt, seen) = start(&home, &fake).await;
+    wait_until_async(Duration::from_secs(10), "a few beats", || async {
+        rt.heartbeat_state().await.is_some_and(|s| s.beats >= 3)
+    })
+    .await;
+    assert_eq!(fake.request_count(), 0, "no checklist, no call");
+    assert!(seen.lock().is_empty());
+    rt.shutdown().await;
+}
