@@ -27,6 +27,19 @@ const MAX_SLEEP: Duration = Duration::from_secs(3600);
 #[rtype(result = "()")]
 pub struct Rearm;
 
+/// How a scheduled action ended (its session reports it: an `ACTION_OUTCOME` marker, or an error
+/// reply).
+#[derive(Message, Debug, Clone)]
+#[rtype(result = "()")]
+pub struct ActionDone {
+    pub task_id: String,
+    pub ok: bool,
+    pub reason: Option<String>,
+}
+
+/// A one-off action is tried this many times in all before the person is told it failed.
+pub const ACTION_TRIES: i64 = 3;
+
 /// How many timers fired and when the next is armed (tests and status).
 #[derive(Message, Debug, Clone, Copy)]
 #[rtype(result = "SchedulerState")]
@@ -48,6 +61,8 @@ pub struct Scheduler {
     firings: u64,
     /// A firing is running; a Rearm during it re-checks afterwards.
     busy: bool,
+    /// The first retry of a failed action waits this long; each next one twice as long.
+    retry_base: Duration,
     _guard: ChildGuard,
 }
 
@@ -57,9 +72,20 @@ impl Scheduler {
         outbox: Slot<Outbox>,
         gateway: Slot<Gateway>,
         policy: FirePolicy,
+        retry_base: Duration,
         guard: ChildGuard,
     ) -> Self {
-        Self { store, outbox, gateway, policy, timer: None, firings: 0, busy: false, _guard: guard }
+        Self {
+            store,
+            outbox,
+            gateway,
+            policy,
+            timer: None,
+            firings: 0,
+            busy: false,
+            retry_base,
+            _guard: guard,
+        }
     }
 
     /// Find the next due time and set the one timer for it.
@@ -186,6 +212,49 @@ impl Handler<Rearm> for Scheduler {
         if !self.busy {
             self.arm(ctx);
         }
+    }
+}
+
+impl Handler<ActionDone> for Scheduler {
+    type Result = ();
+
+    fn handle(&mut self, msg: ActionDone, ctx: &mut Context<Self>) {
+        if msg.ok {
+            return;
+        }
+        let (store, outbox, base) = (self.store.clone(), self.outbox.clone(), self.retry_base);
+        let reason = msg.reason.unwrap_or_else(|| "it did not work".into());
+        ctx.spawn(
+            async move {
+                let tried = store.task(&msg.task_id).await.ok().flatten().map(|t| t.retry_count).unwrap_or(0);
+                let wait = base * 2u32.pow(tried.clamp(0, 10) as u32);
+                let due = Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default();
+                match store.retry_action(&msg.task_id, due, &reason, ACTION_TRIES).await {
+                    Ok(Some(t)) if t.status == "failed" => {
+                        tracing::warn!(task = %t.id, "scheduled action failed for good");
+                        let out = omega_core::Outbound {
+                            channel: t.channel.clone(),
+                            recipient: t.reply_target.clone(),
+                            kind: omega_core::OutboundKind::Notice,
+                            text: format!(
+                                "I couldn't do \"{}\" after {} tries ({reason}). I've stopped trying; ask me \
+                                 again when it can work.",
+                                t.description, t.retry_count
+                            ),
+                            in_reply_to: None,
+                        };
+                        if let Ok(row) = store.enqueue(&out).await {
+                            outbox.do_send(Dispatch(row));
+                        }
+                    }
+                    Ok(Some(t)) => tracing::info!(task = %t.id, tries = t.retry_count, "scheduled action will be retried"),
+                    Ok(None) => {} // repeating actions just wait for their next time
+                    Err(e) => tracing::error!(error = %e, "cannot reschedule a failed action"),
+                }
+            }
+            .into_actor(self)
+            .map(|_, act, ctx| act.arm(ctx)),
+        );
     }
 }
 

@@ -108,6 +108,8 @@ pub struct SessionDeps {
     pub markers: Route<ProcessOutput>,
     /// The Scheduler, told when tasks change.
     pub scheduler: Route<crate::scheduler::Rearm>,
+    /// The Scheduler, told how a scheduled action it started ended.
+    pub action_done: Route<crate::scheduler::ActionDone>,
     /// The Summarizer, told when a conversation had activity.
     pub summarizer: Route<crate::summarizer::Nudge>,
     /// The Heartbeat, told when its interval changes.
@@ -147,6 +149,15 @@ pub struct Job {
     /// Interruptions this message has lived through.
     pub attempts: i64,
     pub attachments: Vec<omega_core::Attachment>,
+    /// The channel's id for the message; `task:ID:DUE` for an action the Scheduler started.
+    pub external_id: Option<String>,
+}
+
+impl Job {
+    /// The task this message runs, when the Scheduler started it.
+    pub fn task_id(&self) -> Option<&str> {
+        self.external_id.as_deref()?.strip_prefix("task:")?.split(':').next()
+    }
 }
 
 impl From<InboxRow> for Job {
@@ -161,6 +172,7 @@ impl From<InboxRow> for Job {
             text: r.text,
             attachments,
             attempts: r.attempts,
+            external_id: r.external_id,
         }
     }
 }
@@ -281,6 +293,7 @@ impl Handler<Accept> for Session {
                         text: inbound.text,
                         attempts: 0,
                         attachments: inbound.attachments,
+                        external_id: inbound.external_id,
                     });
                     act.kick(ctx);
                 }
@@ -460,6 +473,14 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
     };
     for d in &processed.diagnostics {
         tracing::warn!(session = %key, marker = d.marker.as_str(), problem = %d.problem, "malformed marker");
+    }
+    if let Some(task_id) = job.task_id() {
+        let outcome = processed.effects.iter().find_map(|e| match e {
+            omega_markers::Effect::ActionOutcome { success, reason } => Some((*success, reason.clone())),
+            _ => None,
+        });
+        let (ok, reason) = outcome.unwrap_or((true, None));
+        deps.action_done.do_send(crate::scheduler::ActionDone { task_id: task_id.to_owned(), ok, reason });
     }
     let mut confirmations = tool_confirmations;
     confirmations.extend(crate::effects::apply(&deps, &job, &key, &processed.effects).await);
@@ -796,6 +817,16 @@ async fn finish(
     error: Option<String>,
     call: CallRecord,
 ) {
+    if kind == OutboundKind::Error
+        && let Some(task_id) = job.task_id()
+    {
+        let reason = Some(error.clone().unwrap_or_else(|| text.clone()));
+        deps.action_done.do_send(crate::scheduler::ActionDone {
+            task_id: task_id.to_owned(),
+            ok: false,
+            reason,
+        });
+    }
     store_outcome(deps, job, kind, text, error, call, false).await;
 }
 

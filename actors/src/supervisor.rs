@@ -43,7 +43,7 @@ use crate::outbox::{FlushOutbox, Outbox, RegisterChannel, RegisterPreviews};
 use crate::provider::{CheckProvider, Complete, ProviderActor};
 use crate::route::Route;
 use crate::sandbox::{ListTools, RunTool, SandboxActor, ToolBox};
-use crate::scheduler::{Rearm, Scheduler};
+use crate::scheduler::{ActionDone, Rearm, Scheduler};
 use crate::session::{SessionDeps, SessionSettings};
 use crate::slot::Slot;
 use crate::summarizer::{Nudge, SummarizeAll, Summarizer, SummarizerSettings};
@@ -106,6 +106,7 @@ pub struct Tree {
     pub tools_list: Route<ListTools>,
     pub tools_run: Route<RunTool>,
     pub scheduler: Route<Rearm>,
+    pub action_done: Route<ActionDone>,
     /// The Scheduler's address (state queries); follows restarts like the others.
     pub scheduler_state: Route<crate::scheduler::GetState>,
     pub summarizer: Route<Nudge>,
@@ -122,6 +123,8 @@ pub struct Spec {
     pub tools: Option<Arc<ToolBox>>,
     /// How due tasks fire; `None` = no Scheduler (tasks are kept but never fire).
     pub scheduler: Option<omega_memory::schedule::FirePolicy>,
+    /// The first retry of a failed scheduled action waits this long (then twice as long...).
+    pub action_retry_base: std::time::Duration,
     /// Closing idle conversations; `None` = conversations stay open.
     pub summarizer: Option<SummarizerSettings>,
     /// Summarize every active conversation on a graceful shutdown.
@@ -169,6 +172,7 @@ impl Supervisor {
             tools_list: Route::default(),
             tools_run: Route::default(),
             scheduler: Route::default(),
+            action_done: Route::default(),
             scheduler_state: Route::default(),
             summarizer: Route::default(),
             summarize_all: Route::default(),
@@ -228,8 +232,10 @@ impl Supervisor {
                 let Some(policy) = self.spec.scheduler.clone() else { return };
                 let (store, outbox, gateway) =
                     (self.spec.store.clone(), self.tree.outbox.clone(), self.tree.gateway.clone());
-                let addr = Scheduler::new(store, outbox, gateway, policy, guard).start();
+                let retry = self.spec.action_retry_base;
+                let addr = Scheduler::new(store, outbox, gateway, policy, retry, guard).start();
                 self.tree.scheduler.rebind(addr.clone().recipient());
+                self.tree.action_done.rebind(addr.clone().recipient());
                 self.tree.scheduler_state.rebind(addr.recipient());
             }
             Child::Summarizer => {
@@ -257,6 +263,7 @@ impl Supervisor {
                     provider: tree.provider.clone(),
                     markers: tree.markers.clone(),
                     scheduler: tree.scheduler.clone(),
+                    action_done: tree.action_done.clone(),
                     summarizer: tree.summarizer.clone(),
                     heartbeat: tree.heartbeat.clone(),
                     tools: has_tools.then(|| crate::sandbox::RoutedTools {
@@ -319,6 +326,7 @@ impl Handler<ChildDown> for Supervisor {
                 }
                 Child::Scheduler => {
                     self.tree.scheduler.unbind();
+                    self.tree.action_done.unbind();
                     self.tree.scheduler_state.unbind();
                 }
                 Child::Summarizer => {

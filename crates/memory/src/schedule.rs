@@ -182,6 +182,44 @@ impl Store {
             .await
     }
 
+    /// A one-off action that failed: back to pending at `due` for another try, unless it has
+    /// been tried `max_tries` times already; then it is marked failed. Returns the task (with
+    /// its new state), or `None` when there is no such task.
+    pub async fn retry_action(
+        &self,
+        id: &str,
+        due: DateTime<Utc>,
+        reason: &str,
+        max_tries: i64,
+    ) -> Result<Option<TaskRow>, MemoryError> {
+        let data =
+            (id.to_owned(), crate::millis(due), reason.to_owned(), max_tries, crate::millis(Utc::now()));
+        self.writer
+            .write(data, |c, (id, due, reason, max, at)| {
+                Box::pin(async move {
+                    let row: Option<TaskRow> = sqlx::query_as(concat!(
+                        "UPDATE scheduled_tasks SET
+                            status = CASE WHEN retry_count + 1 < ? THEN 'pending' ELSE 'failed' END,
+                            due_at = CASE WHEN retry_count + 1 < ? THEN ? ELSE due_at END,
+                            retry_count = retry_count + 1, last_error = ?, updated_at = ?
+                         WHERE id = ? AND kind = 'action' AND repeat IS NULL AND status IN ('claimed', 'done')
+                         RETURNING ",
+                        crate::tasks::task_columns!()
+                    ))
+                    .bind(*max)
+                    .bind(*max)
+                    .bind(*due)
+                    .bind(reason)
+                    .bind(*at)
+                    .bind(id)
+                    .fetch_optional(&mut *c)
+                    .await?;
+                    Ok(row)
+                })
+            })
+            .await
+    }
+
     /// Actions claimed but not finished (Omega stopped while one ran): back to pending, due now,
     /// so each runs once more on start.
     pub async fn requeue_claimed(&self) -> Result<u64, MemoryError> {

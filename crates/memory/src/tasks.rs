@@ -184,6 +184,12 @@ impl Store {
         self.writer.write((task, crate::millis(Utc::now())), |c, t| Box::pin(insert(c, t))).await
     }
 
+    /// One task by its full id.
+    pub async fn task(&self, id: &str) -> Result<Option<TaskRow>, MemoryError> {
+        let sql = concat!("SELECT ", task_columns!(), " FROM scheduled_tasks WHERE id = ?");
+        Ok(sqlx::query_as(sql).bind(id).fetch_optional(&self.read).await?)
+    }
+
     /// The sender's pending tasks, soonest first.
     pub async fn pending_tasks(&self, channel: &str, sender_id: &str) -> Result<Vec<TaskRow>, MemoryError> {
         let sql = concat!(

@@ -77,6 +77,7 @@ pub struct RuntimeBuilder {
     summarize_on_shutdown: bool,
     summarizer_idle: Option<Duration>,
     heartbeat_every: Option<Duration>,
+    action_retry_base: Option<Duration>,
     session_panic_on: Option<String>,
 }
 
@@ -142,6 +143,14 @@ impl RuntimeBuilder {
     #[doc(hidden)]
     pub fn heartbeat_every(mut self, every: Duration) -> Self {
         self.heartbeat_every = Some(every);
+        self
+    }
+
+    /// Test hook: a failed scheduled action is retried after `base` (then 2×, 4×...) instead of
+    /// a minute.
+    #[doc(hidden)]
+    pub fn action_retry_base(mut self, base: Duration) -> Self {
+        self.action_retry_base = Some(base);
         self
     }
 
@@ -262,6 +271,7 @@ impl RuntimeBuilder {
                 provider_name: provider.name().to_owned(),
                 prices: config.prices.clone(),
             }),
+            action_retry_base: self.action_retry_base.unwrap_or(Duration::from_secs(60)),
             scheduler: config.scheduler.enabled.then(|| omega_memory::schedule::FirePolicy {
                 skip_missed: config.scheduler.missed == omega_core::config::Missed::Skip,
                 quiet: config.scheduler.quiet(),
@@ -795,6 +805,7 @@ impl Runtime {
             summarize_on_shutdown,
             summarizer_idle: None,
             heartbeat_every: None,
+            action_retry_base: None,
             session_panic_on: None,
         }
     }

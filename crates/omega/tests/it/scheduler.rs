@@ -138,3 +138,40 @@ fn a_reminder_due_while_the_daemon_was_killed_arrives_once_after_restart() {
     assert_eq!(reminders(), 1, "a further restart does not repeat it");
     drop(daemon);
 }
+
+#[actix_rt::test]
+async fn a_failing_action_is_retried_with_back_off_then_the_person_is_told() {
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    let channel = omega_actors::channel::LocalChannel::new("app").with_sink(Box::new(move |d| {
+        sink.lock().push(d.text.clone());
+    }));
+    let rt = Runtime::builder(config(&home, &fake))
+        .http(false)
+        .local_channel_with("app", Allowed::Anyone, channel)
+        .action_retry_base(Duration::from_millis(300))
+        .start()
+        .await
+        .unwrap();
+    fake.push(Script::Text(format!("OK.\nSCHEDULE_ACTION: fetch the report | {} | once", in_secs(1))));
+    rt.ask("app", "kim", "fetch the report in a second").await.unwrap();
+    fake.set_default(
+        Script::Text("The site is down.\nACTION_OUTCOME: failed | the site is down".into()),
+        Duration::ZERO,
+    );
+    omega_testkit::wait_until_async(Duration::from_secs(20), "the final failure notice", || {
+        let seen = seen.clone();
+        async move {
+            seen.lock().iter().any(|t| t.starts_with("I couldn't do \"fetch the report\" after 3 tries"))
+        }
+    })
+    .await;
+    assert_eq!(fake.request_count(), 1 + 3, "three tries in all");
+    let tries: Vec<String> = fake.requests()[1..].iter().map(|r| r.last_user_message().unwrap()).collect();
+    assert!(tries.iter().all(|t| t.contains("[Scheduled task")), "{tries:?}");
+    let notice = seen.lock().iter().find(|t| t.starts_with("I couldn't do")).cloned().unwrap();
+    assert!(notice.contains("(the site is down)"), "{notice}");
+    assert!(rt.store().pending_tasks("app", "kim").await.unwrap().is_empty());
+    rt.shutdown().await;
+}
