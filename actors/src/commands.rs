@@ -22,7 +22,9 @@ type Answer = Result<String, omega_memory::MemoryError>;
 
 async fn answer(deps: &SessionDeps, job: &Job, key: &SessionKey, command: Command) -> Answer {
     let store = &deps.store;
-    let me = key.as_str();
+    // Facts, lessons and outcomes live under the person's linked identity, if any.
+    let me_key = store.memory_key(key.as_str()).await?;
+    let me = me_key.as_str();
     let tz = sender_zone(deps, key).await;
     Ok(match command {
         Command::Help => help_text(&deps.settings.agent_name),
@@ -286,6 +288,31 @@ async fn answer(deps: &SessionDeps, job: &Job, key: &SessionKey, command: Comman
                     ));
                 }
                 out.trim_end().to_owned()
+            }
+        }
+        Command::Link(code) if code.is_empty() => {
+            let code = store.new_link_code(key.as_str(), 600).await?;
+            format!(
+                "To share your memory with your account on another channel, send /link {code} from there \
+                 within 10 minutes. Only do this for accounts that are yours."
+            )
+        }
+        Command::Link(code) => match store.redeem_link_code(key.as_str(), &code).await? {
+            omega_memory::links::Linked::Done { canonical } => format!(
+                "Linked: this account now shares memory (facts, lessons, style) with {canonical}. /unlink undoes it."
+            ),
+            omega_memory::links::Linked::NoCode => {
+                format!(
+                    "No link code {code} is waiting (codes expire after 10 minutes; /link makes a new one)."
+                )
+            }
+            omega_memory::links::Linked::SameSender => "That code was made on this same account.".into(),
+        },
+        Command::Unlink => {
+            if store.unlink(key.as_str()).await? {
+                "Unlinked: this account has its own memory again.".into()
+            } else {
+                "This account is not linked to another one.".into()
             }
         }
         Command::Approve(code) if code.is_empty() => {

@@ -22,7 +22,8 @@ pub const SETTING_FACTS: &[&str] = &["preferred_language", "personality", "timez
 /// The zone this sender's times are read and shown in: their own `timezone` fact when it names
 /// a real zone, else the configured one.
 pub async fn sender_zone(deps: &SessionDeps, key: &SessionKey) -> Tz {
-    let facts = deps.store.facts(key.as_str()).await.unwrap_or_default();
+    let me = deps.store.memory_key(key.as_str()).await.unwrap_or_else(|_| key.as_str().to_owned());
+    let facts = deps.store.facts(&me).await.unwrap_or_default();
     facts
         .iter()
         .find(|f| f.key == "timezone")
@@ -60,7 +61,8 @@ type Outcome = Result<Option<String>, omega_memory::MemoryError>;
 
 async fn apply_one(deps: &SessionDeps, job: &Job, key: &SessionKey, tz: Tz, effect: &Effect) -> Outcome {
     let store = &deps.store;
-    let me = key.as_str();
+    let me_key = store.memory_key(key.as_str()).await?;
+    let me = me_key.as_str();
     Ok(match effect {
         Effect::Schedule { kind, description, due, repeat } => {
             Some(schedule(deps, job, key, tz, *kind, description, due, repeat.as_deref()).await?)
@@ -218,7 +220,7 @@ async fn schedule(
     }
     let project = deps
         .store
-        .facts(key.as_str())
+        .facts(&deps.store.memory_key(key.as_str()).await?)
         .await?
         .into_iter()
         .find(|f| f.key == "active_project")

@@ -210,7 +210,8 @@ async fn beat(
     let Some(list) = checklist(&text, &muted) else { return false };
     // Only the owner's own data.
     let owner = omega_core::SessionKey::new(&s.channel, &s.recipient);
-    let facts = store.facts(owner.as_str()).await.unwrap_or_default();
+    let owner = store.memory_key(owner.as_str()).await.unwrap_or_else(|_| owner.as_str().to_owned());
+    let facts = store.facts(&owner).await.unwrap_or_default();
     let tasks = store.pending_tasks(&s.channel, &s.recipient).await.unwrap_or_default();
     let mut system = format!(
         "You are {}, running a periodic check for your owner. Go through the checklist. If something \

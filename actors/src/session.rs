@@ -711,9 +711,10 @@ fn spawn_previews(deps: &SessionDeps, job: &Job) -> omega_providers::DeltaSink {
 
 /// System prompt, the conversation so far, and the new message.
 async fn build_request(deps: &SessionDeps, key: &SessionKey, job: &Job) -> Result<ChatRequest, String> {
+    let me = deps.store.memory_key(key.as_str()).await.map_err(|e| e.to_string())?;
     let (history, facts) = futures::future::join(
         deps.store.history(&job.channel, &job.sender_id, deps.settings.max_context_messages),
-        deps.store.facts(key.as_str()),
+        deps.store.facts(&me),
     )
     .await;
     let history = history.map_err(|e| e.to_string())?;
@@ -726,7 +727,7 @@ async fn build_request(deps: &SessionDeps, key: &SessionKey, job: &Job) -> Resul
         .unwrap_or(deps.settings.timezone);
     let (tasks, lessons, summaries, recall) = futures::future::join4(
         deps.store.pending_tasks(&job.channel, &job.sender_id),
-        deps.store.lessons(key.as_str(), 20),
+        deps.store.lessons(&me, 20),
         deps.store.recent_summaries(&job.channel, &job.sender_id, 3),
         deps.store.recall(&job.channel, &job.sender_id, &job.text, deps.settings.recall_messages),
     )

@@ -37,6 +37,10 @@ pub enum Command {
     Learning,
     /// Let in the sender who was given this pairing code (empty = no code given).
     Approve(String),
+    /// Make a link code (empty) or redeem one: the same memory on two channels.
+    Link(String),
+    /// Undo this identity's link.
+    Unlink,
 }
 
 /// The commands a channel should advertise (e.g. Telegram's command menu): (name, description).
@@ -58,6 +62,8 @@ pub const MENU: &[(&str, &str)] = &[
     ("usage", "What you (and everyone) spent today"),
     ("status", "How Omega is doing"),
     ("purge", "Delete everything I know about you"),
+    ("link", "Share your memory with your account on another channel"),
+    ("unlink", "Stop sharing memory with another channel"),
     ("approve", "Let in someone who was given a pairing code"),
 ];
 
@@ -88,6 +94,8 @@ impl Command {
             "heartbeat" => Command::Heartbeat,
             "learning" => Command::Learning,
             "approve" => Command::Approve(rest.split_whitespace().next().unwrap_or("").to_owned()),
+            "link" => Command::Link(rest.split_whitespace().next().unwrap_or("").to_owned()),
+            "unlink" => Command::Unlink,
             _ => return None,
         })
     }

@@ -101,7 +101,14 @@ impl Store {
                         .bind(&c.sender_id)
                         .execute(&mut *conn)
                         .await?;
-                    let sender = format!("{}:{}", c.channel, c.sender_id);
+                    let key = format!("{}:{}", c.channel, c.sender_id);
+                    let sender: String =
+                        sqlx::query_as::<_, (String,)>("SELECT canonical FROM user_aliases WHERE alias = ?")
+                            .bind(&key)
+                            .fetch_optional(&mut *conn)
+                            .await?
+                            .map(|r| r.0)
+                            .unwrap_or(key);
                     for (k, v) in facts {
                         sqlx::query(
                             "INSERT INTO facts (sender, key, value, created_at, updated_at) VALUES (?, ?, ?, ?, ?)

@@ -19,6 +19,8 @@ pub mod idle;
 pub mod inbox;
 /// Lessons, outcomes and bug reports.
 pub mod learning;
+/// One person's identities linked across channels, on their command.
+pub mod links;
 /// Opening the file: permissions, pragmas, migrations.
 pub mod open;
 /// Replies waiting for their channel to confirm delivery.

@@ -277,3 +277,46 @@ async fn the_owner_rewrites_who_omega_is_in_a_prompt_file() {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "You are {name}, a pirate. Arr.");
     rt.shutdown().await;
 }
+
+#[actix_rt::test]
+async fn one_person_links_two_channels_only_by_their_own_command() {
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    let rt = omega::Runtime::builder(config(&home, &fake))
+        .http(false)
+        .local_channel("app")
+        .local_channel("phone")
+        .start()
+        .await
+        .unwrap();
+    rt.store().set_fact("app:ana", "name", "Ana").await.unwrap();
+    rt.ask("phone", "+351", "hello").await.unwrap();
+    assert!(!fake.requests()[0].system_prompt().unwrap().contains("Ana"), "never guessed");
+
+    let offer = rt.ask("app", "ana", "/link").await.unwrap().text;
+    let code: String = offer.split("/link ").nth(1).unwrap().chars().take(6).collect();
+    assert!(code.chars().all(|c| c.is_ascii_digit()), "{offer}");
+    assert_eq!(
+        rt.ask("phone", "+351", "/link 000000x").await.unwrap().text,
+        "No link code 000000x is waiting (codes expire after 10 minutes; /link makes a new one)."
+    );
+    let linked = rt.ask("phone", "+351", &format!("/link {code}")).await.unwrap().text;
+    assert!(
+        linked.starts_with("Linked: this account now shares memory") && linked.contains("app:ana"),
+        "{linked}"
+    );
+    rt.ask("phone", "+351", "hi again").await.unwrap();
+    assert!(fake.requests()[1].system_prompt().unwrap().contains("- name: Ana"));
+    // A lesson learned on one channel applies on the other.
+    fake.push(Script::Text("LESSON: food | vegetarian".into()));
+    rt.ask("phone", "+351", "I don't eat meat").await.unwrap();
+    assert!(rt.ask("app", "ana", "/learning").await.unwrap().text.contains("(food) vegetarian"));
+    assert_eq!(
+        rt.ask("phone", "+351", "/unlink").await.unwrap().text,
+        "Unlinked: this account has its own memory again."
+    );
+    assert_eq!(
+        rt.ask("phone", "+351", "/facts").await.unwrap().text,
+        "I don't keep any facts about you yet."
+    );
+    rt.shutdown().await;
+}
