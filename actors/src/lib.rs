@@ -34,6 +34,8 @@ pub mod outbox;
 pub mod provider;
 /// Re-pointable recipients, so collaborators follow an actor across restarts.
 pub mod route;
+/// Smart routing: direct answers, or complex work in steps.
+pub mod routing;
 /// The Sandbox actor: every tool call goes through it.
 pub mod sandbox;
 /// The Scheduler actor: reminders and actions at their time.

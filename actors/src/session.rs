@@ -69,6 +69,8 @@ pub struct SessionSettings {
     pub secrets: Vec<omega_core::Secret>,
     /// Omega's data directory (heartbeat checklist, projects, skills, prompts).
     pub data_dir: std::path::PathBuf,
+    /// Smart routing; `None` = every message is answered directly.
+    pub routing: Option<crate::routing::RoutingSettings>,
     /// Test hook: a session panics when a message contains this text. Never set by config.
     #[doc(hidden)]
     pub panic_on: Option<String>,
@@ -95,6 +97,7 @@ impl Default for SessionSettings {
             provider_tools: false,
             secrets: Vec::new(),
             data_dir: std::path::PathBuf::from("."),
+            routing: None,
             panic_on: None,
         }
     }
@@ -389,8 +392,15 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
     let resumed = request.resume.is_some();
     let mut untrusted = Vec::new();
     let mut tool_confirmations = Vec::new();
-    let mut result = match (&deps.tools, deps.settings.tools) {
-        (Some(tools), Some(limits)) if deps.settings.provider_tools => {
+    let routed = match &deps.settings.routing {
+        Some(r) if crate::routing::worth_classifying(r, &job.text, resumed) => {
+            crate::routing::route(&deps, &job, r, &request).await
+        }
+        _ => None,
+    };
+    let mut result = match (routed, &deps.tools, deps.settings.tools) {
+        (Some(r), _, _) => Ok(r),
+        (None, Some(tools), Some(limits)) if deps.settings.provider_tools => {
             let (answer, outputs) =
                 run_tool_loop(&deps, &job, tools, limits, request, deltas.clone(), &mut tool_confirmations)
                     .await;

@@ -36,6 +36,7 @@ pub struct Config {
     pub tools: ToolsConfig,
     pub scheduler: SchedulerConfig,
     pub heartbeat: HeartbeatConfig,
+    pub routing: RoutingConfig,
     pub mcp: McpConfig,
     /// Prices per model, USD per million tokens, on top of the built-in table:
     /// `[prices."gpt-4o"] input_per_mtok = 2.5`. A model name matches its longest listed prefix.
@@ -65,6 +66,35 @@ pub struct BudgetConfig {
     pub daily_usd_total: f64,
     /// Tokens all senders together may use per day.
     pub daily_tokens_total: u64,
+}
+
+/// `[routing]`: smart routing — a fast model classifies long messages as direct or complex;
+/// complex work runs in steps on the complex model, with progress notes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct RoutingConfig {
+    /// Classify messages (one extra short call per long message).
+    pub enabled: bool,
+    /// Messages shorter than this many characters are answered directly, never classified.
+    pub min_chars: usize,
+    /// The most steps complex work is split into.
+    pub max_steps: usize,
+    /// The classifier's model; "" = the provider's `model`.
+    pub fast_model: String,
+    /// The model for the steps; "" = the provider's `model_complex`.
+    pub complex_model: String,
+}
+
+impl Default for RoutingConfig {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            min_chars: 160,
+            max_steps: 5,
+            fast_model: String::new(),
+            complex_model: String::new(),
+        }
+    }
 }
 
 /// `[heartbeat]`: a periodic self-check of the owner's checklist (`data_dir/HEARTBEAT.md`).

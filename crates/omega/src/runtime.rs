@@ -235,6 +235,26 @@ impl RuntimeBuilder {
             provider_tools: provider.supports_tools(),
             secrets: config.secrets(),
             data_dir: data_dir.clone(),
+            routing: config.routing.enabled.then(|| {
+                let p = &config.provider;
+                let (model, complex) = match config.provider.default.as_str() {
+                    "anthropic" => (&p.anthropic.model, &p.anthropic.model_complex),
+                    "openrouter" => (&p.openrouter.model, &p.openrouter.model_complex),
+                    "ollama" => (&p.ollama.model, &p.ollama.model_complex),
+                    "gemini" => (&p.gemini.model, &p.gemini.model_complex),
+                    "claude-code" => (&p.claude_code.model, &p.claude_code.model_complex),
+                    _ => (&p.openai.model, &p.openai.model_complex),
+                };
+                let pick = |set: &str, default: &str| {
+                    if set.is_empty() { default.to_owned() } else { set.to_owned() }
+                };
+                omega_actors::routing::RoutingSettings {
+                    fast_model: pick(&config.routing.fast_model, model),
+                    complex_model: pick(&config.routing.complex_model, complex),
+                    min_chars: config.routing.min_chars,
+                    max_steps: config.routing.max_steps.clamp(2, 10),
+                }
+            }),
             preview_channels: if self.telegram
                 && config.channel.telegram.enabled
                 && config.channel.telegram.stream

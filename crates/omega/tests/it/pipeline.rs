@@ -320,3 +320,68 @@ async fn one_person_links_two_channels_only_by_their_own_command() {
     );
     rt.shutdown().await;
 }
+
+#[actix_rt::test]
+async fn complex_work_is_routed_into_steps_with_progress_and_short_messages_skip_the_classifier() {
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    let mut c = config(&home, &fake);
+    c.routing.enabled = true;
+    c.routing.min_chars = 60;
+    c.routing.fast_model = "fast-m".into();
+    c.routing.complex_model = "complex-m".into();
+    let notes = std::sync::Arc::new(parking_lot::Mutex::new(Vec::new()));
+    let seen = notes.clone();
+    let channel = omega_actors::channel::LocalChannel::new("app").with_sink(Box::new(move |d| {
+        seen.lock().push(d.text.clone());
+    }));
+    let rt = omega::Runtime::builder(c)
+        .http(false)
+        .local_channel_with("app", omega_core::auth::Allowed::Anyone, channel)
+        .start()
+        .await
+        .unwrap();
+    // Short: answered directly, no classifier.
+    rt.ask("app", "ana", "hi").await.unwrap();
+    assert_eq!(fake.request_count(), 1);
+    assert_eq!(fake.requests()[0].body["model"], "test-model");
+
+    fake.push(Script::Text("1. Compare the three flights\n2. Write the recommendation".into()));
+    fake.push(Script::Text("Flight B is cheapest and fastest.".into()));
+    fake.push(Script::Text("Take flight B: it is the cheapest and the fastest.".into()));
+    let long = "Please compare these three flights to Porto for me and then recommend one: A at 9:00, B at 11:00, C at 15:00.";
+    let r = rt.ask("app", "ana", long).await.unwrap();
+    assert_eq!(r.text, "Take flight B: it is the cheapest and the fastest.");
+    let reqs = fake.requests();
+    assert_eq!(reqs.len(), 4, "classifier + two steps");
+    assert_eq!(reqs[1].body["model"], "fast-m");
+    assert!(reqs[1].system_prompt().unwrap().starts_with("You are a task classifier"));
+    assert_eq!(reqs[2].body["model"], "complex-m");
+    assert!(reqs[2].last_user_message().unwrap().contains("Now execute step 1/2: Compare the three flights"));
+    let step2 = reqs[3].last_user_message().unwrap();
+    assert!(
+        step2.contains("Step 1: Compare the three flights — Flight B is cheapest")
+            && step2.contains("step 2/2"),
+        "{step2}"
+    );
+    assert!(notes.lock().iter().any(|n| n == "✓ step 1/2: Compare the three flights"), "{:?}", notes.lock());
+    let audit = rt.store().recent_audit(1).await.unwrap();
+    assert!(
+        audit[0].input_tokens.unwrap() > reqs[3].body.to_string().len() as i64 / 8,
+        "usage summed over the calls"
+    );
+
+    // A classifier answering DIRECT costs one short call, then the usual answer.
+    fake.push(Script::Text("DIRECT".into()));
+    fake.push(Script::Text("Porto is lovely in spring.".into()));
+    let r = rt
+        .ask(
+            "app",
+            "ana",
+            "What is the weather usually like in Porto in April, and is it a good month to visit the city?",
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.text, "Porto is lovely in spring.");
+    assert_eq!(fake.requests()[5].body["model"], "test-model");
+    rt.shutdown().await;
+}
