@@ -36,6 +36,7 @@ fn bench(c: &mut Criterion) {
                 summaries: &[],
                 recall: &[],
                 detected_language: None,
+                skills: &[],
             })
         })
     });

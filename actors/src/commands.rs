@@ -345,6 +345,19 @@ async fn fact(deps: &SessionDeps, me: &str, key: &str) -> Result<Option<String>,
     Ok(deps.store.facts(me).await?.into_iter().find(|f| f.key == key).map(|f| f.value))
 }
 
+/// Installed skills, for the prompt: (name, description, path of SKILL.md).
+pub fn installed_skills(data_dir: &std::path::Path) -> Vec<(String, String, String)> {
+    let dir = data_dir.join("skills");
+    list_dirs(&dir)
+        .into_iter()
+        .filter_map(|name| {
+            let file = dir.join(&name).join("SKILL.md");
+            let text = std::fs::read_to_string(&file).ok()?;
+            Some((name, describe(&text).unwrap_or_default(), file.display().to_string()))
+        })
+        .collect()
+}
+
 /// A skill's one-line description: its `description:` front-matter field, else its first line
 /// of prose.
 fn describe(skill_md: &str) -> Option<String> {

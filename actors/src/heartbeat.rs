@@ -199,7 +199,24 @@ async fn beat(
     outbox: &Slot<Outbox>,
     s: &HeartbeatSettings,
 ) -> bool {
-    let text = std::fs::read_to_string(crate::effects::heartbeat_file(&s.data_dir)).unwrap_or_default();
+    let mut text = std::fs::read_to_string(crate::effects::heartbeat_file(&s.data_dir)).unwrap_or_default();
+    // The owner's active project may have a checklist of its own.
+    let owner_key = store
+        .memory_key(omega_core::SessionKey::new(&s.channel, &s.recipient).as_str())
+        .await
+        .unwrap_or_default();
+    let project = store
+        .facts(&owner_key)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .find(|f| f.key == "active_project")
+        .map(|f| f.value);
+    if let Some(p) = project
+        && let Ok(extra) = std::fs::read_to_string(s.data_dir.join("projects").join(&p).join("HEARTBEAT.md"))
+    {
+        text.push_str(&format!("\n## Project {p}\n{extra}\n"));
+    }
     let muted: Vec<String> = store
         .channel_state(crate::effects::HEARTBEAT, "suppressed")
         .await

@@ -783,6 +783,7 @@ async fn build_request(deps: &SessionDeps, key: &SessionKey, job: &Job) -> Resul
         summaries: &summaries,
         recall: &recall,
         detected_language: omega_core::lang::detect(&job.text),
+        skills: &crate::commands::installed_skills(&deps.settings.data_dir),
     });
     let mut messages: Vec<ChatMessage> = history
         .into_iter()

@@ -34,6 +34,8 @@ pub struct PromptInput<'a> {
     pub recall: &'a [String],
     /// The language the new message is written in, when it is not English ([`crate::lang`]).
     pub detected_language: Option<&'a str>,
+    /// Installed skills: (name, one-line description, path of its SKILL.md).
+    pub skills: &'a [(String, String, String)],
 }
 
 /// What the model can ask Omega to do, and how. Times are local (the user's zone).
@@ -100,6 +102,12 @@ pub fn system_prompt(input: &PromptInput<'_>) -> String {
             out.push_str(&format!("\n- [{id}] {what} — {when}{every}"));
         }
     }
+    if !input.skills.is_empty() {
+        out.push_str("\n\nSkills (read a skill's file with your tools before using it):");
+        for (name, about, path) in input.skills {
+            out.push_str(&format!("\n- {name}: {about} → {path}"));
+        }
+    }
     if !input.lessons.is_empty() {
         out.push_str("\n\nRules learned with this user:");
         for (domain, rule) in input.lessons {
@@ -133,6 +141,7 @@ mod tests {
             summaries: &[],
             recall: &[],
             detected_language: None,
+            skills: &[],
         });
         assert!(p.starts_with("You are Jarvis, the butler. Speak formally.\n\nCurrent time:"), "{p}");
     }
@@ -155,6 +164,7 @@ mod tests {
             summaries: &[],
             recall: &[],
             detected_language: None,
+            skills: &[],
         });
         assert!(p.starts_with("You are Omega"), "{p}");
         assert!(p.contains("Thursday 2026-01-01 05:00 (America/New_York)"), "{p}");
@@ -187,6 +197,7 @@ mod snapshots {
             summaries: &["Planned a trip to Porto in March.".into()],
             recall: &["user: my sister lives in Porto".into()],
             detected_language: None,
+            skills: &[],
         });
         insta::assert_snapshot!(p, @r"
         You are Omega, a personal AI agent running on your owner's own machine. Be helpful, direct and concise.

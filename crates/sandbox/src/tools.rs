@@ -90,7 +90,12 @@ impl Builtins {
     /// Why tools cannot run here, if they cannot: the kernel has no Landlock and the level
     /// needs it (`sandbox`, `rx`) while `allow_unenforced` is off.
     pub fn refusal(&self) -> Option<String> {
-        if crate::landlock::kernel_abi() == 0 && self.enforcement_required() {
+        self.refusal_at(crate::landlock::kernel_abi())
+    }
+
+    /// [`Self::refusal`] for a kernel with Landlock ABI `abi` (0 = none).
+    pub fn refusal_at(&self, abi: i32) -> Option<String> {
+        if abi == 0 && self.enforcement_required() {
             Some(format!(
                 "tools are disabled: this kernel has no Landlock, so [sandbox] level = \"{}\" cannot be \
                  enforced (set sandbox.allow_unenforced = true to run tools unconfined)",

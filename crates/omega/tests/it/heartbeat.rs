@@ -45,6 +45,10 @@ async fn heartbeat_ok_is_silent_and_a_finding_reaches_the_owner() {
     rt.store().set_fact("app:owner", "name", "Ana").await.unwrap();
     rt.store().set_fact("app:stranger", "name", "Eve").await.unwrap();
     rt.store().set_channel_state("heartbeat", "suppressed", "Email").await.unwrap();
+    // The owner's active project brings its own checklist.
+    std::fs::create_dir_all(home.data_dir().join("projects/garden")).unwrap();
+    std::fs::write(home.data_dir().join("projects/garden/HEARTBEAT.md"), "- water the tomatoes\n").unwrap();
+    rt.store().set_fact("app:owner", "active_project", "garden").await.unwrap();
     wait_until_async(Duration::from_secs(15), "the finding", || {
         let seen = seen.clone();
         async move { !seen.lock().is_empty() }
@@ -53,7 +57,9 @@ async fn heartbeat_ok_is_silent_and_a_finding_reaches_the_owner() {
     assert_eq!(seen.lock()[0], ("owner".to_owned(), "The disk is 95% full.".to_owned()));
     let state = rt.heartbeat_state().await.unwrap();
     assert!(state.beats >= 2 && state.sent >= 1, "{state:?}");
-    let first = fake.requests()[0].clone();
+    // Beats may start before the state above is set: look at one made after it.
+    let first =
+        fake.requests().into_iter().find(|r| r.last_user_message().unwrap().contains("tomatoes")).unwrap();
     let prompt = first.system_prompt().unwrap();
     assert!(prompt.contains("- name: Ana") && !prompt.contains("Eve"), "only the owner's data: {prompt}");
     let asked = first.last_user_message().unwrap();

@@ -278,3 +278,19 @@ async fn bad_arguments_and_odd_files_get_clear_tool_errors() {
     let out = t.call("fly", &json!({})).await;
     assert!(out.is_error);
 }
+
+#[tokio::test]
+async fn without_landlock_tools_are_refused_at_sandbox_and_rx_unless_allowed() {
+    let h = Home::new();
+    let refusal = h.tools(Level::Sandbox).refusal_at(0).unwrap();
+    assert!(
+        refusal.contains("this kernel has no Landlock") && refusal.contains("allow_unenforced"),
+        "{refusal}"
+    );
+    assert!(h.tools(Level::Rx).refusal_at(0).is_some());
+    assert!(h.tools(Level::Rwx).refusal_at(0).is_none(), "rwx needs no confinement to be what it says");
+    let policy = Policy::new(Level::Sandbox, &h.workspace, vec![h.data.clone()]);
+    let allowed = Builtins::new(policy, Settings { allow_unenforced: true, ..Settings::default() });
+    assert!(allowed.refusal_at(0).is_none());
+    assert!(h.tools(Level::Sandbox).refusal_at(7).is_none());
+}
