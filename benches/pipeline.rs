@@ -70,6 +70,9 @@ fn config(dir: &std::path::Path) -> Config {
     c.session.idle_timeout_secs = 3600;
     c.session.busy_ack = String::new();
     c.memory.max_context_messages = 20;
+    if std::env::var("OMEGA_BENCH_NO_RECALL").is_ok() {
+        c.memory.recall_messages = 0;
+    }
     c
 }
 
