@@ -720,37 +720,37 @@ fn spawn_previews(deps: &SessionDeps, job: &Job) -> omega_providers::DeltaSink {
 }
 
 /// System prompt, the conversation so far, and the new message.
-async fn build_request(deps: &SessionDeps, key: &SessionKey, job: &Job) -> Result<ChatRequest, String> {
-    let me = deps.store.memory_key(key.as_str()).await.map_err(|e| e.to_string())?;
-    let (history, facts) = futures::future::join(
+async fn build_request(deps: &SessionDeps, _key: &SessionKey, job: &Job) -> Result<ChatRequest, String> {
+    // Two reads in parallel (each is a round trip to a worker thread): the history, and
+    // everything else about the sender in one statement; recall only when the message has words
+    // worth searching for.
+    let (history, context, recall) = futures::future::join3(
         deps.store.history(&job.channel, &job.sender_id, deps.settings.max_context_messages),
-        deps.store.facts(&me),
+        deps.store.sender_context(&job.channel, &job.sender_id, 30, 20, 3),
+        async {
+            if deps.settings.recall_messages == 0 {
+                return Ok(Vec::new());
+            }
+            deps.store.recall(&job.channel, &job.sender_id, &job.text, deps.settings.recall_messages).await
+        },
     )
     .await;
     let history = history.map_err(|e| e.to_string())?;
-    let facts: Vec<(String, String)> =
-        facts.map_err(|e| e.to_string())?.into_iter().map(|f| (f.key, f.value)).collect();
+    let context = context.map_err(|e| e.to_string())?;
+    let facts = context.facts;
     let tz = facts
         .iter()
         .find(|(k, _)| k == "timezone")
         .and_then(|(_, v)| v.parse::<chrono_tz::Tz>().ok())
         .unwrap_or(deps.settings.timezone);
-    let (tasks, lessons, summaries, recall) = futures::future::join4(
-        deps.store.pending_tasks(&job.channel, &job.sender_id),
-        deps.store.lessons(&me, 20),
-        deps.store.recent_summaries(&job.channel, &job.sender_id, 3),
-        deps.store.recall(&job.channel, &job.sender_id, &job.text, deps.settings.recall_messages),
-    )
-    .await;
     let recall: Vec<String> = recall
         .unwrap_or_default()
         .into_iter()
         .map(|m| format!("{}: {}", m.role, m.content.chars().take(300).collect::<String>()))
         .collect();
-    let tasks: Vec<(String, String, String, String)> = tasks
-        .map_err(|e| e.to_string())?
+    let tasks: Vec<(String, String, String, String)> = context
+        .tasks
         .into_iter()
-        .take(30)
         .map(|t| {
             let due = omega_core::when::format_local(omega_memory::from_millis(t.due_at), tz);
             let every = omega_core::when::Repeat::parse(t.repeat.as_deref())
@@ -759,14 +759,8 @@ async fn build_request(deps: &SessionDeps, key: &SessionKey, job: &Job) -> Resul
             (crate::effects::short(&t.id).to_owned(), t.description, due, every)
         })
         .collect();
-    let lessons: Vec<(String, String)> =
-        lessons.map_err(|e| e.to_string())?.into_iter().map(|l| (l.domain, l.rule)).collect();
-    let summaries: Vec<String> = summaries
-        .map_err(|e| e.to_string())?
-        .into_iter()
-        .map(|s| s.summary)
-        .filter(|s| !s.trim().is_empty())
-        .collect();
+    let lessons = context.lessons;
+    let summaries = context.summaries;
     // The owner may rewrite who Omega is in prompts/SYSTEM.md; read per message, so edits apply
     // at once.
     let identity = std::fs::read_to_string(deps.settings.data_dir.join("prompts").join("SYSTEM.md")).ok();

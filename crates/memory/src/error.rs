@@ -24,4 +24,7 @@ pub enum MemoryError {
     NotFound { what: &'static str, id: String },
     #[error("database error: {0}")]
     Sql(#[from] sqlx::Error),
+    /// A stored value could not be read back (a JSON column that does not parse).
+    #[error("unreadable stored data: {0}")]
+    Unreadable(String),
 }

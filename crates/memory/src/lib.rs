@@ -7,6 +7,8 @@
 
 /// The audit log.
 pub mod audit;
+/// A message's prompt context, in one round trip.
+pub mod context;
 /// Conversations, their messages, and the exchange written when a message is answered.
 pub mod conversations;
 /// Errors a caller can act on.

@@ -388,3 +388,33 @@ async fn recall_finds_earlier_conversations_of_this_sender_ranked_and_safely() {
     assert!(found.iter().all(|m| m.content != "the cat again"), "{found:?}");
     store.close().await;
 }
+
+#[tokio::test]
+async fn a_senders_context_comes_back_whole_in_one_query() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&db(&dir)).await.unwrap();
+    store.set_fact("http:kim", "name", "Kim \"the\" Quote\nNewline ☃").await.unwrap();
+    store.set_fact("http:lee", "name", "Lee").await.unwrap();
+    store.add_lesson("http:kim", "food", "no meat").await.unwrap();
+    let a = store.create_task(task("kim", "water plants")).await.unwrap();
+    store.create_task(task("lee", "not yours")).await.unwrap();
+    let c = store.sender_context("http", "kim", 30, 20, 3).await.unwrap();
+    assert_eq!(c.memory_key, "http:kim");
+    assert_eq!(c.facts, [("name".to_owned(), "Kim \"the\" Quote\nNewline ☃".to_owned())]);
+    assert_eq!(c.lessons, [("food".to_owned(), "no meat".to_owned())]);
+    assert_eq!(c.tasks.len(), 1);
+    assert_eq!((c.tasks[0].id.as_str(), c.tasks[0].due_at), (a.id.as_str(), a.due_at));
+    assert!(c.summaries.is_empty());
+    // A linked identity reads the canonical memory.
+    let code = store.new_link_code("http:kim", 60).await.unwrap();
+    store.redeem_link_code("telegram:9", &code).await.unwrap();
+    let t = store.sender_context("telegram", "9", 30, 20, 3).await.unwrap();
+    assert_eq!(
+        (t.memory_key.as_str(), t.facts.len(), t.tasks.len()),
+        ("http:kim", 1, 0),
+        "tasks stay per channel"
+    );
+    let empty = store.sender_context("http", "nobody", 30, 20, 3).await.unwrap();
+    assert!(empty.facts.is_empty() && empty.tasks.is_empty() && empty.lessons.is_empty());
+    store.close().await;
+}
