@@ -70,6 +70,12 @@ fn config(dir: &std::path::Path) -> Config {
     c.session.idle_timeout_secs = 3600;
     c.session.busy_ack = String::new();
     c.memory.max_context_messages = 20;
+    if std::env::var("OMEGA_BENCH_NO_SUMMARIZER").is_ok() {
+        c.memory.idle_minutes = 0;
+    }
+    if std::env::var("OMEGA_BENCH_NO_TOOLS").is_ok() {
+        c.tools.enabled = false;
+    }
     if std::env::var("OMEGA_BENCH_NO_RECALL").is_ok() {
         c.memory.recall_messages = 0;
     }
