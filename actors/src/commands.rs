@@ -114,21 +114,13 @@ async fn answer(deps: &SessionDeps, job: &Job, key: &SessionKey, command: Comman
             }
         }
         Command::Cancel(id) if id.is_empty() => "Usage: /cancel ID (the id /tasks shows).".into(),
-        Command::Cancel(id) => {
-            let pending = store.pending_tasks(&job.channel, &job.sender_id).await?;
-            match store.cancel_task(&job.channel, &job.sender_id, &id).await? {
-                Cancelled::Done(done) => {
-                    deps.scheduler.do_send(crate::scheduler::Rearm);
-                    let what =
-                        pending.iter().find(|t| t.id == done).map(|t| t.description.as_str()).unwrap_or("");
-                    format!("Cancelled: {what} [{}]", short(&done))
-                }
-                Cancelled::NotFound => format!("No pending task has the id {id} (/tasks lists them)."),
-                Cancelled::Ambiguous(ids) => {
-                    format!("{id} matches {} tasks; use more of the id (/tasks lists them).", ids.len())
-                }
+        Command::Cancel(id) => match crate::effects::cancel(deps, job, &id).await? {
+            (Cancelled::Done(done), what) => format!("Cancelled: {what} [{}]", short(&done)),
+            (Cancelled::NotFound, _) => format!("No pending task has the id {id} (/tasks lists them)."),
+            (Cancelled::Ambiguous(ids), _) => {
+                format!("{id} matches {} tasks; use more of the id (/tasks lists them).", ids.len())
             }
-        }
+        },
         Command::Language(lang) => {
             let current = fact(deps, me, "preferred_language").await?;
             match lang.as_str() {

@@ -48,9 +48,9 @@ pub async fn apply(deps: &SessionDeps, job: &Job, key: &SessionKey, effects: &[E
         };
         lines.extend(line);
     }
-    let tasks_changed = effects.iter().any(|e| {
-        matches!(e, Effect::Schedule { .. } | Effect::CancelTask { .. } | Effect::UpdateTask { .. })
-    });
+    // (A cancel tells the Scheduler itself, in `cancel`.)
+    let tasks_changed =
+        effects.iter().any(|e| matches!(e, Effect::Schedule { .. } | Effect::UpdateTask { .. }));
     if tasks_changed {
         deps.scheduler.do_send(crate::scheduler::Rearm);
     }
@@ -67,18 +67,11 @@ async fn apply_one(deps: &SessionDeps, job: &Job, key: &SessionKey, tz: Tz, effe
         Effect::Schedule { kind, description, due, repeat } => {
             Some(schedule(deps, job, key, tz, *kind, description, due, repeat.as_deref()).await?)
         }
-        Effect::CancelTask { id } => {
-            let pending = store.pending_tasks(&job.channel, &job.sender_id).await?;
-            Some(match store.cancel_task(&job.channel, &job.sender_id, id).await? {
-                Cancelled::Done(id) => {
-                    let what =
-                        pending.iter().find(|t| t.id == id).map(|t| t.description.as_str()).unwrap_or("");
-                    format!("✓ Cancelled: {what} [{}]", short(&id))
-                }
-                Cancelled::NotFound => format!("✗ No pending task has the id {id}."),
-                Cancelled::Ambiguous(ids) => ambiguous(id, &ids),
-            })
-        }
+        Effect::CancelTask { id } => Some(match cancel(deps, job, id).await? {
+            (Cancelled::Done(id), what) => format!("✓ Cancelled: {what} [{}]", short(&id)),
+            (Cancelled::NotFound, _) => format!("✗ No pending task has the id {id}."),
+            (Cancelled::Ambiguous(ids), _) => ambiguous(id, &ids),
+        }),
         Effect::UpdateTask { id, description, due, repeat } => {
             let due_at = match due.as_deref().map(|d| parse_due(d, tz, Utc::now())).transpose() {
                 Ok(d) => d,
@@ -250,6 +243,25 @@ async fn schedule(
         if every.is_empty() { String::new() } else { format!(", {every}") },
         short(&task.id)
     ))
+}
+
+/// Cancel one of the sender's pending tasks by id or prefix (the marker and `/cancel`), tell
+/// the Scheduler, and return what was cancelled with its description.
+pub async fn cancel(
+    deps: &SessionDeps,
+    job: &Job,
+    id: &str,
+) -> Result<(Cancelled, String), omega_memory::MemoryError> {
+    let pending = deps.store.pending_tasks(&job.channel, &job.sender_id).await?;
+    let outcome = deps.store.cancel_task(&job.channel, &job.sender_id, id).await?;
+    let what = match &outcome {
+        Cancelled::Done(done) => {
+            deps.scheduler.do_send(crate::scheduler::Rearm);
+            pending.into_iter().find(|t| t.id == *done).map(|t| t.description).unwrap_or_default()
+        }
+        _ => String::new(),
+    };
+    Ok((outcome, what))
 }
 
 /// The first 6 characters of a task id: enough to name it in `/cancel`.

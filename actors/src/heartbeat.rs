@@ -277,12 +277,7 @@ async fn beat(
             return false;
         }
     };
-    audit.model = Some(response.model.clone());
-    audit.input_tokens = response.usage.map(|u| u.input_tokens as i64);
-    audit.output_tokens = response.usage.map(|u| u.output_tokens as i64);
-    audit.cost_usd = response.cost_usd.or_else(|| {
-        response.usage.and_then(|u| omega_providers::pricing::cost_usd(&response.model, &u, &s.prices))
-    });
+    crate::summarizer::record_response(&mut audit, &response, &s.prices);
     let _ = store.audit_background(audit).await;
     let parsed = omega_markers::parse(&response.text);
     if parsed.effects.iter().any(|e| matches!(e, omega_markers::Effect::HeartbeatOk))

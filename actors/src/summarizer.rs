@@ -178,12 +178,7 @@ async fn summarize(
         }
         Err(e) => return Err(format!("the provider actor is not running ({e})")),
     };
-    audit.model = Some(response.model.clone());
-    audit.input_tokens = response.usage.map(|u| u.input_tokens as i64);
-    audit.output_tokens = response.usage.map(|u| u.output_tokens as i64);
-    audit.cost_usd = response.cost_usd.or_else(|| {
-        response.usage.and_then(|u| omega_providers::pricing::cost_usd(&response.model, &u, &settings.prices))
-    });
+    record_response(&mut audit, &response, &settings.prices);
     if let Err(e) = store.audit_background(audit).await {
         tracing::error!(error = %e, "cannot audit a summary call");
     }
@@ -194,6 +189,21 @@ async fn summarize(
         tracing::info!(conversation = c.id, facts = n, "conversation summarized and closed");
     }
     Ok(closed)
+}
+
+/// Fill an audit row of Omega's own call from the response: model, tokens, and the cost (the
+/// provider's own figure, else usage × price). Shared with the Heartbeat.
+pub(crate) fn record_response(
+    audit: &mut BackgroundCall,
+    response: &omega_providers::ChatResponse,
+    prices: &std::collections::BTreeMap<String, omega_core::config::Price>,
+) {
+    audit.model = Some(response.model.clone());
+    audit.input_tokens = response.usage.map(|u| u.input_tokens as i64);
+    audit.output_tokens = response.usage.map(|u| u.output_tokens as i64);
+    audit.cost_usd = response.cost_usd.or_else(|| {
+        response.usage.and_then(|u| omega_providers::pricing::cost_usd(&response.model, &u, prices))
+    });
 }
 
 impl Actor for Summarizer {

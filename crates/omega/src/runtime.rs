@@ -460,20 +460,12 @@ fn claude_code(config: &Config, protected: &[PathBuf]) -> omega_providers::claud
     if let Ok(policy) = sandbox_policy(config, protected) {
         let require = policy.level != omega_sandbox::Level::Rwx && !config.sandbox.allow_unenforced;
         let sb = config.sandbox.clone();
-        let mcp_reads: Vec<PathBuf> = config
-            .mcp
-            .servers
-            .values()
-            .filter(|s| s.enabled)
-            .flat_map(|s| s.read_paths.iter().map(|r| omega_core::config::expand_home(r)))
-            .collect();
-        let mcp_writes: Vec<PathBuf> = config
-            .mcp
-            .servers
-            .values()
-            .filter(|s| s.enabled)
-            .flat_map(|s| s.write_paths.iter().map(|r| omega_core::config::expand_home(r)))
-            .collect();
+        let enabled = || config.mcp.servers.values().filter(|s| s.enabled);
+        let paths = |f: fn(&omega_core::config::McpServerConfig) -> &Vec<String>| -> Vec<PathBuf> {
+            enabled().flat_map(|s| f(s).iter().map(|r| omega_core::config::expand_home(r))).collect()
+        };
+        let mcp_reads = paths(|s| &s.read_paths);
+        let mcp_writes = paths(|s| &s.write_paths);
         let spawner: omega_providers::claude_code::Spawner =
             Arc::new(move |c| {
                 let mut p = policy.clone();
