@@ -311,9 +311,9 @@ async fn answer(deps: &SessionDeps, job: &Job, key: &SessionKey, command: Comman
             "Usage: /approve CODE (the code the person was given).".into()
         }
         Command::Approve(code) => {
-            // Only the owner's people (the configured allowed senders) may let others in; someone
-            // who got in by pairing may not pass the door on.
-            if store.is_approved(&job.channel, &job.sender_id).await.unwrap_or(true) {
+            // Only the owner's verified identities may let others in: not someone who got in by
+            // pairing, and not a name an HTTP client merely claims.
+            if !deps.settings.auth.is_owner(&job.channel, &job.sender_id) {
                 return Ok("Only the owner can approve pairing codes.".into());
             }
             match store.approve_pairing(&code).await? {

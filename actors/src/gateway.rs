@@ -111,6 +111,9 @@ pub struct Gateway {
     make_deps: Box<dyn Fn(Addr<Gateway>) -> SessionDeps>,
     sessions: HashMap<SessionKey, Entry>,
     budgets: HashMap<SessionKey, RestartBudget>,
+    /// Strangers on a pairing channel whose approval is being looked up, with their messages
+    /// in arrival order (and the reason they were refused).
+    checking: HashMap<SessionKey, Vec<(Receive, String)>>,
     next_generation: u64,
     _guard: ChildGuard,
 }
@@ -128,6 +131,7 @@ impl Gateway {
             make_deps,
             sessions: HashMap::new(),
             budgets: HashMap::new(),
+            checking: HashMap::new(),
             next_generation: 0,
             _guard: guard,
         }
@@ -274,17 +278,27 @@ impl Handler<Receive> for Gateway {
                 self.deny(msg, denied.to_string());
                 return;
             }
-            // Pairing may have let this sender in. `wait`: this sender's messages stay in order.
+            // Pairing may have let this sender in: look it up without holding up anyone else
+            // (`spawn`, not `wait`). While the lookup runs, this sender's later messages queue
+            // behind it, so their order is kept.
+            let key = inbound.session_key();
+            if let Some(queued) = self.checking.get_mut(&key) {
+                queued.push((msg, denied.to_string()));
+                return;
+            }
             let store = self.deps().store.clone();
             let (channel, sender) = (inbound.channel.clone(), inbound.sender_id.clone());
-            ctx.wait(
+            self.checking.insert(key.clone(), vec![(msg, denied.to_string())]);
+            ctx.spawn(
                 async move { store.is_approved(&channel, &sender).await.unwrap_or(false) }
                     .into_actor(self)
                     .map(move |approved, act, _| {
-                        if approved {
-                            act.admit(msg);
-                        } else {
-                            act.offer_pairing(msg, denied.to_string());
+                        for (msg, reason) in act.checking.remove(&key).unwrap_or_default() {
+                            if approved {
+                                act.admit(msg);
+                            } else {
+                                act.offer_pairing(msg, reason);
+                            }
                         }
                     }),
             );

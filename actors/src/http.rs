@@ -159,6 +159,7 @@ async fn post_message(
         Ok(x) => x,
         Err(e) => return error_response(&e),
     };
+    let sender = inbound.sender_id.clone();
     let (ack_tx, ack_rx) = oneshot::channel();
     if deps.gateway.send(Receive { inbound, ack: Some(ack_tx) }).await.is_err() {
         return error_response(&ApiError::new(503, "unavailable", "Omega's gateway is not running"));
@@ -182,8 +183,9 @@ async fn post_message(
         Accepted::Failed(e) => return error_response(&ApiError::new(503, "unavailable", e)),
     };
     if duplicate {
-        // Answered (or being answered) already: report what the store has.
-        return message_status(&deps, id).await;
+        // Answered (or being answered) already: report what the store has, to the sender who
+        // sent it (an idempotency key reused by another sender reveals nothing).
+        return message_status(&deps, id, &sender).await;
     }
     if !wait {
         return HttpResponse::Accepted().json(json!({"id": id, "status": "queued"}));
@@ -200,11 +202,27 @@ async fn post_message(
     }
 }
 
-async fn get_message(deps: web::Data<HttpDeps>, req: HttpRequest, path: web::Path<i64>) -> HttpResponse {
+#[derive(Debug, serde::Deserialize)]
+struct MessageQuery {
+    sender: String,
+}
+
+/// A message's status, for the sender who sent it. The sender is a claimed name (see the trust
+/// model in `omega_core::auth`): a client sees only exchanges of the sender it names, and a
+/// message of another sender is "not found", not "forbidden", so ids reveal nothing.
+async fn get_message(
+    deps: web::Data<HttpDeps>,
+    req: HttpRequest,
+    path: web::Path<i64>,
+    query: Result<web::Query<MessageQuery>, actix_web::Error>,
+) -> HttpResponse {
     if let Some(r) = authorize(&deps, &req) {
         return r;
     }
-    message_status(&deps, InboxId(path.into_inner())).await
+    let Ok(q) = query else {
+        return error_response(&ApiError::new(400, "bad_request", "use /api/messages/ID?sender=NAME"));
+    };
+    message_status(&deps, InboxId(path.into_inner()), &q.sender).await
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -238,9 +256,9 @@ async fn get_notices(
     }
 }
 
-async fn message_status(deps: &HttpDeps, id: InboxId) -> HttpResponse {
+async fn message_status(deps: &HttpDeps, id: InboxId, sender: &str) -> HttpResponse {
     let row = match deps.store.inbound(id).await {
-        Ok(Some(r)) if r.channel == CHANNEL => r,
+        Ok(Some(r)) if r.channel == CHANNEL && r.sender_id == sender => r,
         Ok(_) => {
             return error_response(&ApiError::new(404, "not_found", format!("no message with id {id}")));
         }

@@ -53,8 +53,11 @@ pub struct SessionSettings {
     pub model: String,
     /// The provider can look at images.
     pub vision: bool,
-    /// The provider keeps conversations itself (sessions are resumed, history is not re-sent).
+    /// The provider keeps conversations itself (its session is resumed per sender and project).
     pub keeps_sessions: bool,
+    /// The provider reads images from files (the Claude Code CLI): photos are saved into the
+    /// workspace, where its tools may read them, and named in the message.
+    pub reads_image_files: bool,
     /// Channels that show answers while they are generated ([`crate::channel::Preview`]).
     pub preview_channels: Vec<String>,
     /// Prices from the config, on top of the built-in table.
@@ -69,6 +72,8 @@ pub struct SessionSettings {
     pub secrets: Vec<omega_core::Secret>,
     /// Omega's data directory (heartbeat checklist, projects, skills, prompts).
     pub data_dir: std::path::PathBuf,
+    /// Who may talk and who is the owner (owner-only commands ask `is_owner`).
+    pub auth: omega_core::auth::AuthPolicy,
     /// Smart routing; `None` = every message is answered directly.
     pub routing: Option<crate::routing::RoutingSettings>,
     /// Test hook: a session panics when a message contains this text. Never set by config.
@@ -90,6 +95,7 @@ impl Default for SessionSettings {
             model: String::new(),
             vision: false,
             keeps_sessions: false,
+            reads_image_files: false,
             preview_channels: Vec::new(),
             prices: Default::default(),
             budget: Default::default(),
@@ -97,6 +103,7 @@ impl Default for SessionSettings {
             provider_tools: false,
             secrets: Vec::new(),
             data_dir: std::path::PathBuf::from("."),
+            auth: Default::default(),
             routing: None,
             panic_on: None,
         }
@@ -365,7 +372,7 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
         return;
     }
 
-    if !job.attachments.is_empty() && !deps.settings.vision {
+    if !job.attachments.is_empty() && !deps.settings.vision && !deps.settings.reads_image_files {
         let text = format!(
             "I can't look at images with the current model ({} has vision turned off). Describe it in \
              words, or switch to a model that can see ([provider.{}] vision = true).",
@@ -375,7 +382,7 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
         return;
     }
 
-    let request = match build_request(&deps, &key, &job).await {
+    let (request, project) = match build_request(&deps, &key, &job).await {
         Ok(r) => r,
         Err(e) => {
             let text = "I couldn't load our conversation (database error). Please try again.".into();
@@ -389,7 +396,8 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
         return;
     }
     let deltas = deps.settings.preview_channels.contains(&job.channel).then(|| spawn_previews(&deps, &job));
-    let resumed = request.resume.is_some();
+    let resumed_id = request.resume.clone();
+    let resumed = resumed_id.is_some();
     let mut untrusted = Vec::new();
     let mut tool_confirmations = Vec::new();
     let routed = match &deps.settings.routing {
@@ -398,7 +406,7 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
         }
         _ => None,
     };
-    let mut result = match (routed, &deps.tools, deps.settings.tools) {
+    let result = match (routed, &deps.tools, deps.settings.tools) {
         (Some(r), _, _) => Ok(r),
         (None, Some(tools), Some(limits)) if deps.settings.provider_tools => {
             let (answer, outputs) =
@@ -407,23 +415,24 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
             untrusted = outputs;
             Ok(answer)
         }
-        _ => deps.provider.send(Complete { request, deltas: deltas.clone() }).await,
+        _ => deps.provider.send(Complete { request, deltas }).await,
     };
     if resumed && matches!(result, Ok(Err(_))) {
-        // The provider's session may be gone or broken: drop it and ask again with the history.
-        tracing::warn!(session = %key, "resuming the provider session failed; starting a fresh one");
-        let _ =
-            deps.store.set_provider_session(&job.channel, &job.sender_id, &deps.provider_name, None).await;
-        if let Ok(fresh) = build_request(&deps, &key, &job).await {
-            result = deps.provider.send(Complete { request: fresh, deltas }).await;
-        }
+        // The provider fell back to a fresh session itself and still failed: forget the stored
+        // one, so the next message starts fresh with the history.
+        tracing::warn!(session = %key, "the provider session could not be continued; it is dropped");
+        let _ = deps
+            .store
+            .set_provider_session(&job.channel, &job.sender_id, &project, &deps.provider_name, None)
+            .await;
     }
     if let Ok(Ok(r)) = &result
         && let Some(sid) = &r.session_id
+        && session_changed(resumed_id.as_deref(), sid)
     {
         let _ = deps
             .store
-            .set_provider_session(&job.channel, &job.sender_id, &deps.provider_name, Some(sid))
+            .set_provider_session(&job.channel, &job.sender_id, &project, &deps.provider_name, Some(sid))
             .await;
     }
     let latency = Some(started.elapsed().as_millis() as i64);
@@ -501,6 +510,12 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
         (false, false) => format!("{}\n\n{}", processed.text.trim_end(), confirmations.join("\n")),
     };
     finish(&deps, &job, OutboundKind::Reply, text, None, call).await;
+}
+
+/// Whether a provider's answer came from another session than the one stored (a new one, or a
+/// fresh one after the stored one could not be resumed): only then is it written.
+fn session_changed(stored: Option<&str>, answered: &str) -> bool {
+    stored != Some(answered)
 }
 
 /// The text of a prompt file without its leading HTML comment (the explanation Omega writes).
@@ -719,8 +734,13 @@ fn spawn_previews(deps: &SessionDeps, job: &Job) -> omega_providers::DeltaSink {
     tx
 }
 
-/// System prompt, the conversation so far, and the new message.
-async fn build_request(deps: &SessionDeps, _key: &SessionKey, job: &Job) -> Result<ChatRequest, String> {
+/// System prompt, the conversation so far, and the new message; with the active project (`""`
+/// for none), which scopes the provider's session.
+async fn build_request(
+    deps: &SessionDeps,
+    _key: &SessionKey,
+    job: &Job,
+) -> Result<(ChatRequest, String), String> {
     // Two reads in parallel (each is a round trip to a worker thread): the history, and
     // everything else about the sender in one statement; recall only when the message has words
     // worth searching for.
@@ -796,22 +816,55 @@ async fn build_request(deps: &SessionDeps, _key: &SessionKey, job: &Job) -> Resu
         messages.drain(..drop);
     }
     let mut current = ChatMessage::new(Role::User, job.text.clone());
-    for a in &job.attachments {
-        let data = std::fs::read(&a.path).map_err(|e| format!("cannot read {}: {e}", a.path.display()))?;
-        current.images.push(omega_providers::Image { mime: a.mime.clone(), data });
+    if deps.settings.vision {
+        for a in &job.attachments {
+            let data =
+                std::fs::read(&a.path).map_err(|e| format!("cannot read {}: {e}", a.path.display()))?;
+            current.images.push(omega_providers::Image { mime: a.mime.clone(), data });
+        }
+    } else if deps.settings.reads_image_files && !job.attachments.is_empty() {
+        current.content = with_image_files(&deps.settings.data_dir, job)?;
     }
     messages.push(current);
-    // A provider that keeps the conversation itself continues its session with the new message
-    // alone; the history goes only into a fresh session.
+    let project =
+        facts.iter().find(|(k, _)| k == "active_project").map(|(_, v)| v.clone()).unwrap_or_default();
+    // A provider that keeps the conversation itself continues its session (per sender and
+    // project); the history still goes along for a fresh session or a fallback provider.
     let resume = if deps.settings.keeps_sessions {
-        deps.store.provider_session(&job.channel, &job.sender_id, &deps.provider_name).await.ok().flatten()
+        deps.store
+            .provider_session(&job.channel, &job.sender_id, &project, &deps.provider_name)
+            .await
+            .ok()
+            .flatten()
     } else {
         None
     };
-    if resume.is_some() {
-        messages.drain(..messages.len().saturating_sub(1));
+    let request =
+        ChatRequest { model: String::new(), system, messages, max_tokens: None, resume, tools: Vec::new() };
+    Ok((request, project))
+}
+
+/// The message text for a provider that reads images from files: each attachment is copied
+/// into the workspace (`workspace/inbox/`, where the sandbox lets its tools read) and named.
+fn with_image_files(data_dir: &std::path::Path, job: &Job) -> Result<String, String> {
+    let dir = data_dir.join("workspace").join("inbox");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let mut text = job.text.clone();
+    for (i, a) in job.attachments.iter().enumerate() {
+        let ext = match a.mime.as_str() {
+            "image/png" => "png",
+            "image/gif" => "gif",
+            "image/webp" => "webp",
+            _ => "jpg",
+        };
+        let path = dir.join(format!("{}-{}.{ext}", job.id.0, i + 1));
+        std::fs::copy(&a.path, &path).map_err(|e| format!("cannot copy {}: {e}", a.path.display()))?;
+        text.push_str(&format!(
+            "\n\n[The person sent an image, saved at {}. Look at it with your Read tool.]",
+            path.display()
+        ));
     }
-    Ok(ChatRequest { model: String::new(), system, messages, max_tokens: None, resume, tools: Vec::new() })
+    Ok(text)
 }
 
 /// [`store_outcome`] for an outcome that belongs to the conversation.
@@ -862,7 +915,11 @@ async fn store_outcome(
         at: Utc::now(),
     };
     match deps.store.finish_exchange(exchange).await {
-        Ok(row) => {
+        Ok(None) => {
+            // Another session stored this message's outcome first: it is answered once, there.
+            tracing::debug!(id = job.id.0, "message already answered; this outcome is dropped");
+        }
+        Ok(Some(row)) => {
             if !off_the_record {
                 deps.summarizer.do_send(crate::summarizer::Nudge);
             }

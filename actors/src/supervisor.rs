@@ -115,6 +115,24 @@ pub struct Tree {
     pub heartbeat_state: Route<GetHeartbeat>,
 }
 
+impl Tree {
+    /// The actors of this tree that still run (their mailbox is open).
+    pub fn running(&self) -> Vec<&'static str> {
+        let checks: [(&'static str, bool); 9] = [
+            ("Outbox", self.outbox.get().is_some_and(|a| a.connected())),
+            ("Gateway", self.gateway.get().is_some_and(|a| a.connected())),
+            ("Provider", self.provider.is_bound()),
+            ("Markers", self.markers.is_bound()),
+            ("Sandbox", self.tools_run.is_bound()),
+            ("Scheduler", self.scheduler.is_bound()),
+            ("Summarizer", self.summarizer.is_bound()),
+            ("Heartbeat", self.heartbeat.is_bound()),
+            ("Provider (checks)", self.provider_check.is_bound()),
+        ];
+        checks.into_iter().filter(|(_, up)| *up).map(|(name, _)| name).collect()
+    }
+}
+
 /// What the Supervisor builds its children from.
 pub struct Spec {
     pub store: Store,
@@ -136,10 +154,40 @@ pub struct Spec {
     pub session: SessionSettings,
 }
 
-/// Stop restarting children; the system is shutting down.
+/// Stop the whole tree, in order, and the Supervisor last; nothing is restarted any more.
 #[derive(Message)]
 #[rtype(result = "()")]
 pub struct Shutdown;
+
+/// Stop now: sent by the Supervisor to each child at shutdown (not a crash, so not restarted).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct StopChild;
+
+/// `StopChild` for each supervised actor: `ctx.stop()`, which ends its timers and futures.
+macro_rules! stop_on_request {
+    ($($actor:ty),* $(,)?) => {$(
+        impl Handler<StopChild> for $actor {
+            type Result = ();
+
+            fn handle(&mut self, _: StopChild, ctx: &mut Self::Context) {
+                ctx.stop();
+            }
+        }
+    )*};
+}
+
+stop_on_request!(
+    Outbox,
+    Markers,
+    ProviderActor,
+    SandboxActor,
+    Scheduler,
+    Summarizer,
+    Heartbeat,
+    crate::channel::LocalChannel,
+    crate::telegram::TelegramChannel,
+);
 
 /// How often each child has been restarted.
 #[derive(Message)]
@@ -156,6 +204,10 @@ pub struct Supervisor {
     /// Running channels, re-registered with every new Outbox.
     channels: Vec<(String, Recipient<Deliver>)>,
     previews: Vec<(String, Recipient<Preview>)>,
+    /// How to stop each running child at shutdown (the Gateway has its own `StopGateway`).
+    stoppers: HashMap<Child, Recipient<StopChild>>,
+    /// How to stop the channels, after the Outbox.
+    channel_stoppers: Vec<Recipient<StopChild>>,
     stopping: bool,
 }
 
@@ -190,17 +242,35 @@ impl Supervisor {
             restarts: HashMap::new(),
             channels: Vec::new(),
             previews: Vec::new(),
+            stoppers: HashMap::new(),
+            channel_stoppers: Vec::new(),
             stopping: false,
         };
         (sup.start(), tree)
     }
 
+    /// Whether the config turns `child` on. A child that is off is never started: its guard
+    /// would report it "down" at once and the Supervisor would restart it in a loop.
+    fn enabled(&self, child: Child) -> bool {
+        match child {
+            Child::Sandbox => self.spec.tools.is_some(),
+            Child::Scheduler => self.spec.scheduler.is_some(),
+            Child::Summarizer => self.spec.summarizer.is_some(),
+            Child::Heartbeat => self.spec.heartbeat.is_some(),
+            Child::Outbox | Child::Markers | Child::Provider | Child::Gateway => true,
+        }
+    }
+
     fn start_child(&mut self, child: Child, ctx: &mut Context<Self>) {
+        if !self.enabled(child) {
+            return;
+        }
         let guard = ChildGuard::new(child, ctx.address().recipient());
         match child {
             Child::Outbox => {
                 let addr = Outbox::new(self.spec.store.clone(), guard).start();
                 self.tree.outbox.bind(addr.clone());
+                self.stoppers.insert(child, addr.clone().recipient());
                 for (name, recipient) in &self.channels {
                     addr.do_send(RegisterChannel { name: name.clone(), recipient: recipient.clone() });
                 }
@@ -211,6 +281,7 @@ impl Supervisor {
             }
             Child::Markers => {
                 let addr = Markers::start_in_arbiter(&self.work, move |_| Markers::new(guard));
+                self.stoppers.insert(child, addr.clone().recipient());
                 self.tree.markers.rebind(addr.recipient());
             }
             Child::Provider => {
@@ -219,6 +290,7 @@ impl Supervisor {
                     ProviderActor::new(client, limit, guard)
                 });
                 self.tree.provider.rebind(addr.clone().recipient());
+                self.stoppers.insert(child, addr.clone().recipient());
                 self.tree.provider_check.rebind(addr.recipient());
             }
             Child::Sandbox => {
@@ -226,6 +298,7 @@ impl Supervisor {
                 let addr =
                     SandboxActor::start_in_arbiter(&self.work, move |_| SandboxActor::new(tools, guard));
                 self.tree.tools_list.rebind(addr.clone().recipient());
+                self.stoppers.insert(child, addr.clone().recipient());
                 self.tree.tools_run.rebind(addr.recipient());
             }
             Child::Scheduler => {
@@ -236,6 +309,7 @@ impl Supervisor {
                 let addr = Scheduler::new(store, outbox, gateway, policy, retry, guard).start();
                 self.tree.scheduler.rebind(addr.clone().recipient());
                 self.tree.action_done.rebind(addr.clone().recipient());
+                self.stoppers.insert(child, addr.clone().recipient());
                 self.tree.scheduler_state.rebind(addr.recipient());
             }
             Child::Summarizer => {
@@ -243,6 +317,7 @@ impl Supervisor {
                 let (store, provider) = (self.spec.store.clone(), self.tree.provider.clone());
                 let addr = Summarizer::new(store, provider, settings, guard).start();
                 self.tree.summarizer.rebind(addr.clone().recipient());
+                self.stoppers.insert(child, addr.clone().recipient());
                 self.tree.summarize_all.rebind(addr.recipient());
             }
             Child::Heartbeat => {
@@ -251,6 +326,7 @@ impl Supervisor {
                     (self.spec.store.clone(), self.tree.provider.clone(), self.tree.outbox.clone());
                 let addr = Heartbeat::new(store, provider, outbox, settings, guard).start();
                 self.tree.heartbeat.rebind(addr.clone().recipient());
+                self.stoppers.insert(child, addr.clone().recipient());
                 self.tree.heartbeat_state.rebind(addr.recipient());
             }
             Child::Gateway => {
@@ -363,9 +439,6 @@ impl Handler<RegisterChannel> for Supervisor {
     }
 }
 
-/// Graceful shutdown: stop restarting, stop the sessions (their in-flight messages stay in the
-/// inbox for the next start, rather than being answered with a shutdown error), then the work
-/// arbiter.
 impl Handler<RegisterPreviews> for Supervisor {
     type Result = ();
 
@@ -376,16 +449,37 @@ impl Handler<RegisterPreviews> for Supervisor {
     }
 }
 
+/// Graceful shutdown, in an order where nothing runs against a part already gone:
+///
+/// 1. no more restarts; the Scheduler and the Heartbeat stop (nothing new starts);
+/// 2. the Gateway stops its sessions (messages in flight stay in the inbox, resumed next start);
+/// 3. open conversations are summarized (the Provider still runs), then the Summarizer stops;
+/// 4. the MCP servers are closed and their process groups killed;
+/// 5. the Outbox writes its last delivered marks and stops; the channels stop;
+/// 6. Markers, Provider and Sandbox stop with the work arbiter; the Supervisor stops last.
+///
+/// When this answers, no actor of the tree is running: the caller may close the store.
 impl Handler<Shutdown> for Supervisor {
     type Result = ResponseActFuture<Self, ()>;
 
     fn handle(&mut self, _: Shutdown, _: &mut Context<Self>) -> Self::Result {
         self.stopping = true;
+        let mut stoppers = std::mem::take(&mut self.stoppers);
+        let mut take = |c: Child| stoppers.remove(&c);
+        let (scheduler, heartbeat, summarizer) =
+            (take(Child::Scheduler), take(Child::Heartbeat), take(Child::Summarizer));
+        let (outbox, late) =
+            (take(Child::Outbox), [take(Child::Markers), take(Child::Provider), take(Child::Sandbox)]);
         let gateway = self.tree.gateway.clone();
+        let outbox_slot = self.tree.outbox.clone();
         let tools = self.spec.tools.clone();
         let summarize = self.spec.summarize_on_shutdown.then(|| self.tree.summarize_all.clone());
+        let channels: Vec<Recipient<StopChild>> = std::mem::take(&mut self.channel_stoppers);
         Box::pin(
             async move {
+                for s in [scheduler, heartbeat].into_iter().flatten() {
+                    let _ = s.send(StopChild).await;
+                }
                 let _ = gateway.send(StopGateway).await;
                 // Sessions are stopped: nothing new is said. Summarize what is open (the provider
                 // still runs), within a minute.
@@ -399,16 +493,42 @@ impl Handler<Shutdown> for Supervisor {
                         }
                     }
                 }
-                // Sessions are stopped; close the MCP servers cleanly.
+                if let Some(s) = summarizer {
+                    let _ = s.send(StopChild).await;
+                }
                 if let Some(tools) = tools {
                     tools.shutdown().await;
                 }
+                let _ = outbox_slot.send(crate::outbox::FlushDelivered).await;
+                if let Some(s) = outbox {
+                    let _ = s.send(StopChild).await;
+                }
+                for c in channels {
+                    let _ = c.send(StopChild).await;
+                }
+                for s in late.into_iter().flatten() {
+                    let _ = s.send(StopChild).await;
+                }
             }
             .into_actor(self)
-            .map(|_, act, _| {
+            .map(|_, act, ctx| {
                 act.work.stop();
+                ctx.stop();
             }),
         )
+    }
+}
+
+/// Channels the runtime started register how to stop them, so shutdown stops them in order.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct RegisterStopper(pub Recipient<StopChild>);
+
+impl Handler<RegisterStopper> for Supervisor {
+    type Result = ();
+
+    fn handle(&mut self, msg: RegisterStopper, _: &mut Context<Self>) {
+        self.channel_stoppers.push(msg.0);
     }
 }
 

@@ -557,14 +557,20 @@ async fn incoming(
 
 /// Remove the bot's @mention from a group message ("@omega_bot what's up" → "what's up").
 fn strip_mention(text: &str, mention: &str) -> String {
-    let lower = text.to_lowercase();
-    match lower.find(&mention.to_lowercase()) {
-        Some(i) if text.is_char_boundary(i) && text.is_char_boundary(i + mention.len()) => {
+    // Bot usernames are ASCII, so compare ASCII-case-insensitively on the text itself: cutting at
+    // an index found in a lower-cased copy goes wrong when lower-casing changes byte lengths
+    // ("İ" is two bytes, its lower case three).
+    let found = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .find(|&i| text.get(i..i + mention.len()).is_some_and(|s| s.eq_ignore_ascii_case(mention)));
+    match found {
+        Some(i) => {
             let out = format!("{}{}", &text[..i], &text[i + mention.len()..]);
             let out = out.trim().trim_start_matches([',', ':']).trim().to_owned();
             if out.is_empty() { text.to_owned() } else { out }
         }
-        _ => text.to_owned(),
+        None => text.to_owned(),
     }
 }
 
@@ -602,4 +608,18 @@ fn write_private(path: &Path, data: &[u8]) -> std::io::Result<()> {
     let mut f = opts.open(path)?;
     f.write_all(data)?;
     f.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_mention;
+
+    #[test]
+    fn a_mention_is_cut_out_where_it_is_even_after_characters_that_grow_when_lower_cased() {
+        // "İ" is 2 bytes and its lower case 3: an index found in a lower-cased copy is off by 2.
+        assert_eq!(strip_mention("İİ @Omega_Bot what time is it", "@omega_bot"), "İİ  what time is it");
+        assert_eq!(strip_mention("@OMEGA_BOT, hi", "@omega_bot"), "hi");
+        assert_eq!(strip_mention("no mention here", "@omega_bot"), "no mention here");
+        assert_eq!(strip_mention("@omega_bot", "@omega_bot"), "@omega_bot", "nothing left: the text stays");
+    }
 }

@@ -4,7 +4,8 @@
 //!   "wait"?: true}` → `200 {"id", "status": "answered"|"failed", "reply": {"kind", "text"}}`, or
 //!   `202 {"id", "status": "queued"|"processing"}` when not waiting or the reply takes longer than
 //!   `api.reply_timeout_secs`; `id` makes a retry of the same request idempotent.
-//! - `GET /api/messages/{id}` → the message's status and every reply to it.
+//! - `GET /api/messages/{id}?sender=NAME` → the message's status and every reply to it, only
+//!   for the sender who sent it.
 //! - `GET /api/health` → `{"status": "ok", "uptime_secs", "provider": {...}}`.
 //!
 //! Errors are JSON `{"error": code, "message": text}` with a 4xx/5xx status; never a panic.

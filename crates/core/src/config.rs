@@ -402,14 +402,16 @@ pub struct ClaudeCodeConfig {
     pub max_turns: u32,
     /// How often a run that hit `max_turns` is resumed before giving up.
     pub max_resume_attempts: u32,
-    /// Tools the CLI may use without asking (e.g. ["Read", "Bash"]); [] = the CLI's defaults,
-    /// which refuse anything that needs permission.
+    /// Tools the CLI may use without asking. The default lets it act (shell and files), which
+    /// is safe because the CLI runs confined by `[sandbox]`; [] = the CLI's own defaults, which
+    /// refuse anything that needs permission.
     pub allowed_tools: Vec<String>,
     /// Give up on a call (and kill the CLI's process group) after this many seconds.
     pub timeout_secs: u64,
-    /// Passed as CLAUDE_CODE_OAUTH_TOKEN (from `claude setup-token`); "" = the CLI's own login.
+    /// Passed as CLAUDE_CODE_OAUTH_TOKEN (from `claude setup-token`); falls back to
+    /// CLAUDE_CODE_OAUTH_TOKEN; "" = the CLI's own login.
     pub oauth_token: Secret,
-    /// Passed as ANTHROPIC_API_KEY; "" = none.
+    /// Passed as ANTHROPIC_API_KEY; falls back to ANTHROPIC_API_KEY; "" = none.
     pub api_key: Secret,
     /// Passed as ANTHROPIC_BASE_URL (an Anthropic-compatible server); "" = Anthropic's.
     pub base_url: String,
@@ -428,7 +430,7 @@ impl Default for ClaudeCodeConfig {
             model_complex: "claude-opus-4-6".into(),
             max_turns: 25,
             max_resume_attempts: 3,
-            allowed_tools: Vec::new(),
+            allowed_tools: ["Bash", "Read", "Write", "Edit"].map(String::from).to_vec(),
             timeout_secs: 3600,
             oauth_token: Secret::default(),
             api_key: Secret::default(),
@@ -716,6 +718,10 @@ pub struct ApiConfig {
     pub api_key: Secret,
     /// Sender names allowed to talk through the API; empty = any sender holding the token.
     pub allowed_senders: Vec<String>,
+    /// HTTP senders who count as the owner (may `/approve` pairing codes). An HTTP sender is a
+    /// name the client writes, not a verified identity: name one only if every client that can
+    /// reach the API (holds `api_key`) is you. [] = no HTTP sender is the owner.
+    pub owner_senders: Vec<String>,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     /// How long `POST /api/messages` waits for the reply before answering 202 with the message id.
@@ -730,6 +736,7 @@ impl Default for ApiConfig {
             port: 3000,
             api_key: Secret::default(),
             allowed_senders: Vec::new(),
+            owner_senders: Vec::new(),
             max_body_bytes: 1024 * 1024,
             reply_timeout_secs: 300,
         }
@@ -954,9 +961,36 @@ impl From<Problem> for ConfigError {
     }
 }
 
-/// Environment variables that carry a provider credential, and the key each fills when unset.
-pub const CREDENTIAL_VARS: &[(&str, &str)] =
-    &[("OPENAI_API_KEY", "provider.openai.api_key"), ("TELEGRAM_BOT_TOKEN", "channel.telegram.bot_token")];
+/// Environment variables that carry a credential, and the key each fills when no layer set it.
+/// This one table drives loading, the docs' promises (a test checks README.md and omega.toml name
+/// every variable) and the tests that run the binary with each variable.
+pub const CREDENTIAL_VARS: &[(&str, &str)] = &[
+    ("OPENAI_API_KEY", "provider.openai.api_key"),
+    ("OPENAI_API_KEY", "voice.api_key"),
+    ("ANTHROPIC_API_KEY", "provider.anthropic.api_key"),
+    // The CLI honours ANTHROPIC_API_KEY itself when run from a shell; Omega runs it with a clean
+    // environment, so it passes the variable on explicitly.
+    ("ANTHROPIC_API_KEY", "provider.claude-code.api_key"),
+    ("CLAUDE_CODE_OAUTH_TOKEN", "provider.claude-code.oauth_token"),
+    ("OPENROUTER_API_KEY", "provider.openrouter.api_key"),
+    ("GEMINI_API_KEY", "provider.gemini.api_key"),
+    ("TELEGRAM_BOT_TOKEN", "channel.telegram.bot_token"),
+];
+
+/// The secret a [`CREDENTIAL_VARS`] key names.
+fn credential_slot<'c>(config: &'c mut Config, key: &str) -> Option<&'c mut Secret> {
+    Some(match key {
+        "provider.openai.api_key" => &mut config.provider.openai.api_key,
+        "voice.api_key" => &mut config.voice.api_key,
+        "provider.anthropic.api_key" => &mut config.provider.anthropic.api_key,
+        "provider.claude-code.api_key" => &mut config.provider.claude_code.api_key,
+        "provider.claude-code.oauth_token" => &mut config.provider.claude_code.oauth_token,
+        "provider.openrouter.api_key" => &mut config.provider.openrouter.api_key,
+        "provider.gemini.api_key" => &mut config.provider.gemini.api_key,
+        "channel.telegram.bot_token" => &mut config.channel.telegram.bot_token,
+        _ => return None,
+    })
+}
 
 /// `OMEGA_CONFIG` names the config file; it is not a key.
 pub const CONFIG_PATH_VAR: &str = "OMEGA_CONFIG";
@@ -1041,19 +1075,10 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, ConfigError> {
         let Some(value) = env(var).filter(|v| !v.trim().is_empty()) else {
             continue;
         };
-        let slot = match *key {
-            "provider.openai.api_key" => &mut config.provider.openai.api_key,
-            "provider.anthropic.api_key" => &mut config.provider.anthropic.api_key,
-            "provider.openrouter.api_key" => &mut config.provider.openrouter.api_key,
-            "provider.gemini.api_key" => &mut config.provider.gemini.api_key,
-            "channel.telegram.bot_token" => &mut config.channel.telegram.bot_token,
-            _ => continue,
-        };
-        if slot.is_empty() {
-            *slot = Secret::new(value.clone());
-        }
-        if *var == "OPENAI_API_KEY" && config.voice.api_key.is_empty() {
-            config.voice.api_key = Secret::new(value);
+        match credential_slot(&mut config, key) {
+            Some(slot) if slot.is_empty() => *slot = Secret::new(value),
+            // Set by a layer already, or (never: a test checks the table) a key without a slot.
+            Some(_) | None => {}
         }
     }
 
@@ -1531,9 +1556,10 @@ mod tests {
 
     #[test]
     fn defaults_alone_are_valid() {
-        let c = load(&LoadOptions::default()).map(|l| l.config);
-        // The working directory may hold an omega.toml; either way it must load.
-        assert!(c.is_ok(), "{c:?}");
+        // An empty file, not whatever omega.toml the working directory or ~/.omega holds.
+        let f = write("");
+        let c = load(&opts(f.path(), &[])).unwrap().config;
+        assert_eq!(c, Config::default());
     }
 
     #[test]
@@ -1619,6 +1645,23 @@ mod tests {
         let mut o = opts(f.path(), &[("OMEGA_OMEGA__NAME", "env")]);
         o.overrides.push(("omega.name".into(), toml::Value::String("flag".into())));
         assert_eq!(load(&o).unwrap().config.omega.name, "flag");
+    }
+
+    #[test]
+    fn every_credential_variable_fills_its_key_and_is_documented() {
+        let readme =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+        let reference =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../omega.toml")).unwrap();
+        for (var, key) in CREDENTIAL_VARS {
+            let f = write("");
+            let value = format!("secret-from-{var}");
+            let mut c = load(&opts(f.path(), &[(var, &value)])).unwrap().config;
+            let slot = credential_slot(&mut c, key).unwrap_or_else(|| panic!("{key} has no slot"));
+            assert_eq!(slot.expose(), value, "{var} fills {key}");
+            assert!(readme.contains(var), "README.md does not mention {var}");
+            assert!(reference.contains(var), "omega.toml does not mention {var}");
+        }
     }
 
     #[test]

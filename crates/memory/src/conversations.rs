@@ -43,7 +43,10 @@ pub struct Exchange {
 impl Store {
     /// Finish a message in one transaction: the conversation (for a reply), the audit row, the
     /// outbox row, and the inbox row marked done or failed. Either all of it is stored or none.
-    pub async fn finish_exchange(&self, x: Exchange) -> Result<OutboxRow, MemoryError> {
+    ///
+    /// Exactly once: the whole exchange is a no-op, and `Ok(None)` comes back, when the inbox row
+    /// is no longer pending (two sessions answering one message write one outcome, not two).
+    pub async fn finish_exchange(&self, x: Exchange) -> Result<Option<OutboxRow>, MemoryError> {
         self.writer.write(x, |c, x| Box::pin(finish(c, x))).await
     }
 
@@ -77,53 +80,63 @@ macro_rules! conversation_sql {
         "
 INSERT INTO conversations (channel, sender_id, started_at, last_activity)
     SELECT ?, ?, ?, ? WHERE NOT EXISTS
-    (SELECT 1 FROM conversations WHERE channel = ? AND sender_id = ? AND status = 'active');
+    (SELECT 1 FROM conversations WHERE channel = ? AND sender_id = ? AND status = 'active')
+    AND EXISTS (SELECT 1 FROM inbox WHERE id = ? AND status = 'pending');
 UPDATE conversations SET last_activity = ? WHERE id =
-    (SELECT id FROM conversations WHERE channel = ? AND sender_id = ? AND status = 'active' ORDER BY id DESC LIMIT 1);
+    (SELECT id FROM conversations WHERE channel = ? AND sender_id = ? AND status = 'active' ORDER BY id DESC LIMIT 1)
+    AND EXISTS (SELECT 1 FROM inbox WHERE id = ? AND status = 'pending');
 INSERT INTO messages (conversation_id, role, content, inbox_id, created_at)
     SELECT id, 'user', ?, ?, ? FROM conversations
-    WHERE channel = ? AND sender_id = ? AND status = 'active' ORDER BY id DESC LIMIT 1;
+    WHERE channel = ? AND sender_id = ? AND status = 'active'
+    AND EXISTS (SELECT 1 FROM inbox WHERE id = ? AND status = 'pending') ORDER BY id DESC LIMIT 1;
 INSERT INTO messages (conversation_id, role, content, inbox_id, created_at)
     SELECT id, 'assistant', ?, ?, ? FROM conversations
-    WHERE channel = ? AND sender_id = ? AND status = 'active' ORDER BY id DESC LIMIT 1;
+    WHERE channel = ? AND sender_id = ? AND status = 'active'
+    AND EXISTS (SELECT 1 FROM inbox WHERE id = ? AND status = 'pending') ORDER BY id DESC LIMIT 1;
 "
     };
 }
 
-/// Audit, inbox and outbox. The outbox insert is last: its RETURNING row is the result.
+/// Audit, outbox and inbox, each only while the inbox row is still pending. The inbox update is
+/// last (the statements before it test its status); the outbox insert's RETURNING row is the
+/// result, and no row means the message had an outcome already.
 macro_rules! outcome_sql {
     () => {
         "
 INSERT INTO audit_log (created_at, channel, sender_id, sender_name, inbox_id, input_text,
     output_text, provider, model, input_tokens, output_tokens, cost_usd, latency_ms, status, error)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
-UPDATE inbox SET status = ?, finished_at = ? WHERE id = ?;
-INSERT INTO outbox (inbox_id, channel, recipient, kind, text, created_at) VALUES (?, ?, ?, ?, ?, ?)
+    SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+    WHERE EXISTS (SELECT 1 FROM inbox WHERE id = ? AND status = 'pending');
+INSERT INTO outbox (inbox_id, channel, recipient, kind, text, created_at)
+    SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM inbox WHERE id = ? AND status = 'pending')
     RETURNING id, inbox_id, channel, recipient, kind, text, status, attempts, created_at, delivered_at;
+UPDATE inbox SET status = ?, finished_at = ? WHERE id = ? AND status = 'pending';
 "
     };
 }
 
-/// One round trip to the database: every statement of the exchange goes in one query.
-async fn finish(c: &mut SqliteConnection, x: &Exchange) -> Result<OutboxRow, sqlx::Error> {
+/// One round trip to the database: every statement of the exchange goes in one query. `None`
+/// when the inbox row is no longer pending (another session answered it): nothing is written.
+async fn finish(c: &mut SqliteConnection, x: &Exchange) -> Result<Option<OutboxRow>, sqlx::Error> {
     let at = crate::millis(x.at);
     let reply = x.kind == OutboundKind::Reply;
     let remember = reply && !x.off_the_record;
     let sql = if remember { concat!(conversation_sql!(), outcome_sql!()) } else { outcome_sql!() };
+    let id = x.inbox_id.0;
     let mut q = sqlx::query_as::<_, OutboxRow>(sql);
     if remember {
         let (ch, s) = (&x.channel, &x.sender_id);
-        q = q.bind(ch).bind(s).bind(at).bind(at).bind(ch).bind(s);
-        q = q.bind(at).bind(ch).bind(s);
-        q = q.bind(&x.user_text).bind(x.inbox_id.0).bind(at).bind(ch).bind(s);
-        q = q.bind(&x.reply_text).bind(x.inbox_id.0).bind(at).bind(ch).bind(s);
+        q = q.bind(ch).bind(s).bind(at).bind(at).bind(ch).bind(s).bind(id);
+        q = q.bind(at).bind(ch).bind(s).bind(id);
+        q = q.bind(&x.user_text).bind(id).bind(at).bind(ch).bind(s).bind(id);
+        q = q.bind(&x.reply_text).bind(id).bind(at).bind(ch).bind(s).bind(id);
     }
     q = q
         .bind(at)
         .bind(&x.channel)
         .bind(&x.sender_id)
         .bind(&x.sender_name)
-        .bind(x.inbox_id.0)
+        .bind(id)
         .bind(&x.user_text)
         .bind(&x.reply_text)
         .bind(&x.call.provider)
@@ -133,14 +146,16 @@ async fn finish(c: &mut SqliteConnection, x: &Exchange) -> Result<OutboxRow, sql
         .bind(x.call.cost_usd)
         .bind(x.call.latency_ms)
         .bind(if reply { "ok" } else { "error" })
-        .bind(&x.error);
-    q = q.bind(if reply { "done" } else { "failed" }).bind(at).bind(x.inbox_id.0);
+        .bind(&x.error)
+        .bind(id);
     q = q
-        .bind(x.inbox_id.0)
+        .bind(id)
         .bind(&x.channel)
         .bind(&x.reply_target)
         .bind(x.kind.as_str())
         .bind(&x.reply_text)
-        .bind(at);
-    q.fetch_all(&mut *c).await?.pop().ok_or(sqlx::Error::RowNotFound)
+        .bind(at)
+        .bind(id);
+    q = q.bind(if reply { "done" } else { "failed" }).bind(at).bind(id);
+    Ok(q.fetch_all(&mut *c).await?.pop())
 }

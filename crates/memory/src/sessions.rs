@@ -1,4 +1,5 @@
-//! Provider-side session ids (e.g. the Claude Code CLI's), per sender and provider.
+//! Provider-side session ids (e.g. the Claude Code CLI's), per sender, project and provider.
+//! `project` is the active project's name, `""` when none is active.
 
 use chrono::Utc;
 
@@ -11,13 +12,16 @@ impl Store {
         &self,
         channel: &str,
         sender_id: &str,
+        project: &str,
         provider: &str,
     ) -> Result<Option<String>, MemoryError> {
         let row: Option<(String,)> = sqlx::query_as(
-            "SELECT session_id FROM provider_sessions WHERE channel = ? AND sender_id = ? AND provider = ?",
+            "SELECT session_id FROM provider_sessions
+             WHERE channel = ? AND sender_id = ? AND project = ? AND provider = ?",
         )
         .bind(channel)
         .bind(sender_id)
+        .bind(project)
         .bind(provider)
         .fetch_optional(&self.read)
         .await?;
@@ -29,29 +33,32 @@ impl Store {
         &self,
         channel: &str,
         sender_id: &str,
+        project: &str,
         provider: &str,
         session_id: Option<&str>,
     ) -> Result<(), MemoryError> {
         let data = (
             channel.to_owned(),
             sender_id.to_owned(),
+            project.to_owned(),
             provider.to_owned(),
             session_id.map(str::to_owned),
             crate::millis(Utc::now()),
         );
         self.writer
-            .write(data, |c, (ch, s, p, sid, at)| {
+            .write(data, |c, (ch, s, proj, p, sid, at)| {
                 Box::pin(async move {
                     match sid {
                         Some(sid) => {
                             sqlx::query(
-                                "INSERT INTO provider_sessions (channel, sender_id, provider, session_id, updated_at)
-                                 VALUES (?, ?, ?, ?, ?)
-                                 ON CONFLICT (channel, sender_id, provider)
+                                "INSERT INTO provider_sessions (channel, sender_id, project, provider, session_id, updated_at)
+                                 VALUES (?, ?, ?, ?, ?, ?)
+                                 ON CONFLICT (channel, sender_id, project, provider)
                                  DO UPDATE SET session_id = excluded.session_id, updated_at = excluded.updated_at",
                             )
                             .bind(ch)
                             .bind(s)
+                            .bind(proj)
                             .bind(p)
                             .bind(sid)
                             .bind(at)
@@ -59,10 +66,14 @@ impl Store {
                             .await?;
                         }
                         None => {
-                            sqlx::query("DELETE FROM provider_sessions WHERE channel = ? AND sender_id = ? AND provider = ?")
-                                .bind(ch)
-                                .bind(s)
-                                .bind(p)
+                            sqlx::query(
+                                "DELETE FROM provider_sessions
+                                 WHERE channel = ? AND sender_id = ? AND project = ? AND provider = ?",
+                            )
+                            .bind(ch)
+                            .bind(s)
+                            .bind(proj)
+                            .bind(p)
                                 .execute(&mut *c)
                                 .await?;
                         }

@@ -9,7 +9,7 @@ use omega_actors::outbox::RegisterChannel;
 use omega_actors::provider::CheckProvider;
 use omega_actors::session::SessionSettings;
 use omega_actors::slot::Slot;
-use omega_actors::supervisor::{Shutdown, Spec, Supervisor, Tree};
+use omega_actors::supervisor::{RegisterStopper, Shutdown, Spec, Supervisor, Tree};
 use omega_core::auth::{Allowed, AuthPolicy};
 use omega_core::supervision::RestartBudget;
 use omega_core::{Config, Inbound};
@@ -180,12 +180,20 @@ impl RuntimeBuilder {
         let policy = RetryPolicy { max_attempts: config.provider.max_attempts, ..RetryPolicy::default() };
         let retrying =
             |p: Arc<dyn Provider>| -> Arc<dyn Provider> { Arc::new(Retrying::new(p, policy.clone())) };
+        // Every provider is built once, with the protected paths (the config file too), and the
+        // same clients answer and are health-checked.
         let primary = match self.provider {
             Some(p) => p,
-            None => build_provider(&config, &config.provider.default),
+            None => build_provider_protecting(&config, &config.provider.default, &self.protected),
         };
+        let fallbacks: Vec<Arc<dyn Provider>> = config
+            .provider
+            .fallback
+            .iter()
+            .map(|name| build_provider_protecting(&config, name, &self.protected))
+            .collect();
         let mut chain = vec![retrying(primary)];
-        chain.extend(config.provider.fallback.iter().map(|name| retrying(build_provider(&config, name))));
+        chain.extend(fallbacks.iter().cloned().map(retrying));
         let provider: Arc<dyn Provider> =
             if chain.len() == 1 { chain.remove(0) } else { Arc::new(Fallback::new(chain)) };
         let mut policy = AuthPolicy::new(config.auth.enabled);
@@ -199,13 +207,22 @@ impl RuntimeBuilder {
             Allowed::Only(config.api.allowed_senders.clone())
         };
         policy.set(omega_channels::http_api::CHANNEL, http_allowed);
-        let telegram_users = config.channel.telegram.allowed_users.iter().map(|u| u.to_string()).collect();
-        policy.set(omega_actors::telegram::CHANNEL, Allowed::Only(telegram_users));
-        for (name, allowed, _) in &self.locals {
-            policy.set(name, allowed.clone());
+        let telegram_users: Vec<String> =
+            config.channel.telegram.allowed_users.iter().map(|u| u.to_string()).collect();
+        policy.set(omega_actors::telegram::CHANNEL, Allowed::Only(telegram_users.clone()));
+        // The owner: verified identities only (see `AuthPolicy`). An HTTP sender is a claimed
+        // name, the owner only when `[api] owner_senders` names it.
+        policy.set_owners(omega_actors::telegram::CHANNEL, Allowed::Only(telegram_users));
+        if config.channel.terminal.enabled {
+            policy.set_owners(omega_actors::terminal::CHANNEL, Allowed::Anyone);
         }
-        for (name, allowed, _) in &self.custom {
+        policy.set_owners(omega_channels::http_api::CHANNEL, Allowed::Only(config.api.owner_senders.clone()));
+        // An embedding program's channels identify their senders themselves.
+        let embedded =
+            self.locals.iter().map(|(n, a, _)| (n, a)).chain(self.custom.iter().map(|(n, a, _)| (n, a)));
+        for (name, allowed) in embedded {
             policy.set(name, allowed.clone());
+            policy.set_owners(name, allowed.clone());
         }
 
         write_default_prompts(&data_dir);
@@ -225,6 +242,8 @@ impl RuntimeBuilder {
             model: provider.default_model().to_owned(),
             vision: provider.supports_vision(),
             keeps_sessions: provider.keeps_sessions(),
+            auth: policy.clone(),
+            reads_image_files: provider.reads_image_files(),
             prices: config.prices.clone(),
             budget: config.budget.clone(),
             tools: tools.is_some().then_some(omega_providers::toolloop::LoopLimits {
@@ -321,6 +340,7 @@ impl RuntimeBuilder {
         for (name, _, channel) in self.locals {
             let addr = channel.unwrap_or_else(|| LocalChannel::new(&name)).start();
             supervisor.do_send(RegisterChannel { name: name.clone(), recipient: addr.clone().recipient() });
+            supervisor.do_send(RegisterStopper(addr.clone().recipient()));
             locals.insert(name, addr);
         }
         for (name, _, start) in self.custom {
@@ -335,15 +355,8 @@ impl RuntimeBuilder {
             fallbacks: Vec::new(),
         }));
         spawn_provider_check(tree.clone(), provider_status.clone(), provider.name().to_owned());
-        if !config.provider.fallback.is_empty() {
-            let fallbacks: Vec<Arc<dyn Provider>> = config
-                .provider
-                .fallback
-                .iter()
-                .map(|n| build_provider_protecting(&config, n, &self.protected))
-                .collect();
-            spawn_fallback_checks(provider_status.clone(), fallbacks);
-        }
+        let fallback_checks =
+            (!fallbacks.is_empty()).then(|| spawn_fallback_checks(provider_status.clone(), fallbacks));
 
         let mut tasks = Vec::new();
         if self.telegram && config.channel.telegram.enabled {
@@ -352,6 +365,7 @@ impl RuntimeBuilder {
                 omega_actors::telegram::TelegramChannel::new(tg.clone()).map_err(StartError::Telegram)?;
             let bot = channel.bot();
             let addr = channel.start();
+            supervisor.do_send(RegisterStopper(addr.clone().recipient()));
             supervisor.do_send(RegisterChannel {
                 name: omega_actors::telegram::CHANNEL.into(),
                 recipient: addr.clone().recipient(),
@@ -379,6 +393,7 @@ impl RuntimeBuilder {
         let started = Instant::now();
         let http = if self.http {
             let local = LocalChannel::new(omega_channels::http_api::CHANNEL).start();
+            supervisor.do_send(RegisterStopper(local.clone().recipient()));
             supervisor.do_send(RegisterChannel {
                 name: omega_channels::http_api::CHANNEL.into(),
                 recipient: local.clone().recipient(),
@@ -405,7 +420,18 @@ impl RuntimeBuilder {
             None
         };
 
-        Ok(Runtime { tree, supervisor, locals, http, tasks, provider_status, started, _lock: lock })
+        tasks.extend(fallback_checks);
+        Ok(Runtime {
+            tree,
+            supervisor,
+            locals,
+            http,
+            tasks,
+            provider_status,
+            started,
+            lock: Some(lock),
+            stopped: false,
+        })
     }
 }
 
@@ -457,7 +483,19 @@ fn claude_code(config: &Config, protected: &[PathBuf]) -> omega_providers::claud
     let provider = ClaudeCodeProvider::new(config.provider.claude_code.clone(), workspace)
         .with_mcp(servers, config.data_dir().join("run"));
     #[cfg(target_os = "linux")]
-    if let Ok(policy) = sandbox_policy(config, protected) {
+    let policy = match sandbox_policy(config, protected) {
+        Ok(p) => p,
+        // Fail closed: without its policy the CLI (and its Bash) would run unconfined.
+        Err(e) => {
+            let why = format!(
+                "the [sandbox] policy for the Claude Code CLI cannot be built ({e}), so it is not run"
+            );
+            tracing::error!("{why}");
+            return provider.refusing(why);
+        }
+    };
+    #[cfg(target_os = "linux")]
+    {
         let require = policy.level != omega_sandbox::Level::Rwx && !config.sandbox.allow_unenforced;
         let sb = config.sandbox.clone();
         let enabled = || config.mcp.servers.values().filter(|s| s.enabled);
@@ -473,12 +511,22 @@ fn claude_code(config: &Config, protected: &[PathBuf]) -> omega_providers::claud
                 p.network = true;
                 // A dedicated home ([provider.claude-code] home) is the CLI's alone: tools never
                 // reach it, the CLI gets all of it. In the user's own home it gets only its files.
+                if !c.home.exists() {
+                    omega_memory::open::create_private_dir(&c.home)?;
+                }
                 let home = std::fs::canonicalize(&c.home).unwrap_or_else(|_| c.home.clone());
                 if p.protected.contains(&home) {
                     p.protected.retain(|x| *x != home);
                     p.read_write.push(home);
                 } else {
-                    p.read_write.push(home.join(".claude"));
+                    // The CLI keeps its sessions in ~/.claude: it must exist before the policy is
+                    // built (a rule needs the directory), or a fresh user's sessions are never
+                    // saved and every `--resume` fails.
+                    let dir = home.join(".claude");
+                    if !dir.exists() {
+                        omega_memory::open::create_private_dir(&dir)?;
+                    }
+                    p.read_write.push(dir);
                     p.exact.push(omega_sandbox::Rule {
                         path: home.join(".claude.json"),
                         access: omega_sandbox::Access::Full,
@@ -504,11 +552,21 @@ fn claude_code(config: &Config, protected: &[PathBuf]) -> omega_providers::claud
                 omega_sandbox::spawn::command(&program, &c.workdir, rules, true, limits, require)
                     .map_err(std::io::Error::other)
             });
-        return provider.confined(spawner);
+        provider.confined(spawner)
     }
     #[cfg(not(target_os = "linux"))]
-    let _ = protected;
-    provider
+    {
+        let _ = protected;
+        // No kernel sandbox is wired here yet (Seatbelt is rendered, not run): refuse unless the
+        // owner chose to run unconfined.
+        if config.sandbox.level != omega_core::config::SandboxLevel::Rwx && !config.sandbox.allow_unenforced {
+            return provider.refusing(
+                "this OS has no kernel sandbox Omega can enforce yet, so the Claude Code CLI is not run \
+                 (sandbox.allow_unenforced = true runs it unconfined)",
+            );
+        }
+        provider
+    }
 }
 
 /// The directory a program's package lives in: the nearest `node_modules` above it, else its
@@ -623,6 +681,11 @@ pub fn sandbox_policy(
     };
     let mut policy = omega_sandbox::Policy::new(level, &workspace, protected_paths(config, extra_protected));
     policy.network = config.sandbox.network;
+    // The skills the prompt points at: readable at every level, never writable by tools.
+    let skills = config.data_dir().join("skills");
+    omega_memory::open::create_private_dir(&skills)
+        .map_err(|source| StartError::DataDir { path: skills.clone(), source })?;
+    policy.read_only.push(std::fs::canonicalize(&skills).unwrap_or(skills));
     Ok(policy)
 }
 
@@ -735,7 +798,10 @@ fn spawn_provider_check(tree: Tree, status: SharedProviderStatus, name: String) 
 
 /// Check every fallback provider at start and then every five minutes (a cheap call each: a
 /// model list, `claude --version`), for `/api/health`.
-fn spawn_fallback_checks(status: SharedProviderStatus, fallbacks: Vec<Arc<dyn Provider>>) {
+fn spawn_fallback_checks(
+    status: SharedProviderStatus,
+    fallbacks: Vec<Arc<dyn Provider>>,
+) -> actix_rt::task::JoinHandle<()> {
     actix_rt::spawn(async move {
         loop {
             let mut out = Vec::with_capacity(fallbacks.len());
@@ -754,7 +820,7 @@ fn spawn_fallback_checks(status: SharedProviderStatus, fallbacks: Vec<Arc<dyn Pr
             status.write().fallbacks = out;
             tokio::time::sleep(Duration::from_secs(300)).await;
         }
-    });
+    })
 }
 
 fn lock_data_dir(dir: &std::path::Path) -> Result<File, StartError> {
@@ -794,11 +860,14 @@ pub struct Runtime {
     supervisor: Addr<Supervisor>,
     locals: HashMap<String, Addr<LocalChannel>>,
     http: Option<HttpServer>,
-    /// Channel loops (Telegram polling), aborted at shutdown.
+    /// Channel loops (Telegram polling) and the fallback health checks, aborted at shutdown.
     tasks: Vec<actix_rt::task::JoinHandle<()>>,
     provider_status: SharedProviderStatus,
     started: Instant,
-    _lock: File,
+    /// The data dir's lock: released last, after every actor has stopped and the store is closed.
+    lock: Option<File>,
+    /// `shutdown` ran (then `Drop` has nothing to do).
+    stopped: bool,
 }
 
 impl Runtime {
@@ -880,19 +949,79 @@ impl Runtime {
         rx.await.map_err(|_| AskError::Stopped)
     }
 
-    /// Stop the HTTP API, stop restarting actors, and flush the database. Messages still being
-    /// answered stay in the inbox and are resumed by the next start.
-    pub async fn shutdown(self) {
+    /// Which actors of this runtime still run (test hook: after [`Runtime::shutdown`], none).
+    #[doc(hidden)]
+    pub fn liveness(&self) -> Liveness {
+        Liveness { tree: self.tree.clone(), locals: self.locals.values().cloned().collect() }
+    }
+
+    /// Stop everything, in order: the channel loops and the HTTP API (nothing new comes in), then
+    /// the actor tree (see [`Shutdown`]: sessions first, so messages in flight stay in the inbox
+    /// and are resumed by the next start), then the database, and the data-dir lock last.
+    pub async fn shutdown(mut self) {
         for task in &self.tasks {
             task.abort();
         }
         if let Some(http) = &self.http {
             http.handle.stop(true).await;
         }
-        // Sessions first, so nothing in flight is answered with a shutdown error; then no more
-        // restarts; then the last delivered marks; then the database.
         let _ = self.supervisor.send(Shutdown).await;
-        let _ = self.tree.outbox.send(omega_actors::outbox::FlushDelivered).await;
         self.tree.store.close().await;
+        drop(self.lock.take());
+        self.stopped = true;
+    }
+}
+
+impl Drop for Runtime {
+    /// A runtime dropped without [`Runtime::shutdown`] still stops in order, in the background on
+    /// the current arbiter, and keeps the data-dir lock until its actors are gone; it says so
+    /// loudly, because the embedding program should have called `shutdown().await`.
+    fn drop(&mut self) {
+        if self.stopped {
+            return;
+        }
+        tracing::error!(
+            "omega::Runtime dropped without shutdown(): stopping its actors in the background; \
+             call `runtime.shutdown().await` to stop it cleanly"
+        );
+        for task in &self.tasks {
+            task.abort();
+        }
+        let http = self.http.take().map(|h| h.handle);
+        let (supervisor, store, lock) = (self.supervisor.clone(), self.tree.store.clone(), self.lock.take());
+        let stop = async move {
+            if let Some(h) = http {
+                h.stop(true).await;
+            }
+            let _ = supervisor.send(Shutdown).await;
+            store.close().await;
+            drop(lock);
+        };
+        match actix_rt::Arbiter::try_current() {
+            Some(arbiter) => {
+                arbiter.spawn(stop);
+            }
+            None => {
+                tracing::error!("no arbiter to stop the dropped runtime on; its actors stop with the process")
+            }
+        }
+    }
+}
+
+/// What of a runtime still runs; see [`Runtime::liveness`].
+#[doc(hidden)]
+pub struct Liveness {
+    tree: Tree,
+    locals: Vec<Addr<LocalChannel>>,
+}
+
+impl Liveness {
+    /// The names of the actors still running.
+    pub fn running(&self) -> Vec<&'static str> {
+        let mut out = self.tree.running();
+        if self.locals.iter().any(|l| l.connected()) {
+            out.push("LocalChannel");
+        }
+        out
     }
 }

@@ -41,6 +41,9 @@ pub struct ClaudeCodeProvider {
     mcp: Vec<CliMcpServer>,
     /// A private directory for per-call files (the MCP config).
     run_dir: PathBuf,
+    /// Why the CLI must not run at all (its sandbox could not be set up): every call and every
+    /// check answers with this instead of running it unconfined.
+    refusal: Option<String>,
 }
 
 impl std::fmt::Debug for ClaudeCodeProvider {
@@ -49,6 +52,7 @@ impl std::fmt::Debug for ClaudeCodeProvider {
             .field("config", &self.config)
             .field("workdir", &self.workdir)
             .field("confined", &self.spawner.is_some())
+            .field("refusal", &self.refusal)
             .field("mcp", &self.mcp.iter().map(|m| m.name.as_str()).collect::<Vec<_>>())
             .finish()
     }
@@ -122,7 +126,26 @@ struct RunUsage {
 impl ClaudeCodeProvider {
     pub fn new(config: ClaudeCodeConfig, workdir: PathBuf) -> Self {
         let run_dir = std::env::temp_dir().join(format!("omega-claude-{}", std::process::id()));
-        Self { config, workdir, spawner: None, mcp: Vec::new(), run_dir }
+        Self { config, workdir, spawner: None, mcp: Vec::new(), run_dir, refusal: None }
+    }
+
+    /// Never run the CLI: answer every call with `why` (fail closed when its confinement cannot
+    /// be built).
+    pub fn refusing(mut self, why: impl Into<String>) -> Self {
+        self.refusal = Some(why.into());
+        self
+    }
+
+    fn refused(&self) -> Result<(), ProviderError> {
+        match &self.refusal {
+            Some(why) => Err(ProviderError::NotConfigured {
+                provider: NAME.into(),
+                what: why.clone(),
+                hint: "fix the [sandbox] problem named here (see `omega status`); Omega does not run the CLI unconfined"
+                    .into(),
+            }),
+            None => Ok(()),
+        }
     }
 
     /// Run the CLI through `spawner` (confined by the sandbox policy).
@@ -244,6 +267,7 @@ impl ClaudeCodeProvider {
         resume: Option<&str>,
         deltas: Option<&DeltaSink>,
     ) -> Result<RunResult, ProviderError> {
+        self.refused()?;
         let mcp_file = self.write_mcp_config()?;
         let home = self.home();
         let mut cmd = match &self.spawner {
@@ -387,6 +411,26 @@ impl ClaudeCodeProvider {
     }
 }
 
+/// What went wrong in a failed run: its `result` text, else its first error, else its subtype.
+fn describe(r: &RunResult) -> String {
+    r.result
+        .clone()
+        .filter(|t| !t.trim().is_empty())
+        .or_else(|| r.errors.first().map(|e| e.as_str().map(str::to_owned).unwrap_or_else(|| e.to_string())))
+        .unwrap_or_else(|| r.subtype.clone())
+}
+
+/// A resumed run that did not get going: an error other than running out of turns (which the
+/// caller resumes on purpose). Not logged in is not a session problem either; a fresh run
+/// would fail the same way.
+fn resume_failed(r: &RunResult) -> bool {
+    if !r.is_error || r.subtype == "error_max_turns" {
+        return false;
+    }
+    let lower = describe(r).to_lowercase();
+    !(lower.contains("login") || lower.contains("api key") || lower.contains("authentication"))
+}
+
 /// `binary` as an absolute path: as given when it has a `/`, else searched in `PATH`.
 fn resolve(binary: &str) -> Option<PathBuf> {
     if binary.contains('/') {
@@ -448,6 +492,10 @@ impl Provider for ClaudeCodeProvider {
         true
     }
 
+    fn reads_image_files(&self) -> bool {
+        true
+    }
+
     async fn complete(
         &self,
         request: ChatRequest,
@@ -457,8 +505,31 @@ impl Provider for ClaudeCodeProvider {
             return Err(ProviderError::Disabled { provider: NAME.into() });
         }
         let model = if request.model.is_empty() { self.config.model.clone() } else { request.model.clone() };
-        let mut result =
-            self.run(&model, &request.system, &Self::prompt(&request), None, deltas.as_ref()).await?;
+        let mut result = match request.resume.as_deref() {
+            // A stored session: the CLI replays its own transcript, so only the new message goes.
+            Some(sid) => {
+                let current = request.messages.last().map(|m| m.content.as_str()).unwrap_or_default();
+                match self.run(&model, &request.system, current, Some(sid), deltas.as_ref()).await {
+                    Ok(r) if !resume_failed(&r) => r,
+                    // The CLI does not know the session (or it broke): a fresh session gets the
+                    // whole history from Omega's memory instead, so nothing is forgotten.
+                    Ok(r) => {
+                        tracing::info!(session = %sid, error = %describe(&r), "claude-code could not resume its session; starting a fresh one with the history");
+                        self.run(&model, &request.system, &Self::prompt(&request), None, deltas.as_ref())
+                            .await?
+                    }
+                    Err(e @ (ProviderError::Timeout { .. } | ProviderError::NotConfigured { .. })) => {
+                        return Err(e);
+                    }
+                    Err(e) => {
+                        tracing::info!(session = %sid, error = %e, "claude-code could not resume its session; starting a fresh one with the history");
+                        self.run(&model, &request.system, &Self::prompt(&request), None, deltas.as_ref())
+                            .await?
+                    }
+                }
+            }
+            None => self.run(&model, &request.system, &Self::prompt(&request), None, deltas.as_ref()).await?,
+        };
         let mut cost = result.total_cost_usd.unwrap_or(0.0);
         let mut usage = Usage::default();
         let mut add = |u: &Option<RunUsage>| {
@@ -492,17 +563,7 @@ impl Provider for ClaudeCodeProvider {
             add(&result.usage);
         }
         if result.is_error {
-            let detail = result
-                .result
-                .clone()
-                .filter(|r| !r.trim().is_empty())
-                .or_else(|| {
-                    result
-                        .errors
-                        .first()
-                        .map(|e| e.as_str().map(str::to_owned).unwrap_or_else(|| e.to_string()))
-                })
-                .unwrap_or_else(|| result.subtype.clone());
+            let detail = describe(&result);
             if result.subtype == "error_max_turns" {
                 return Err(ProviderError::Rejected {
                     provider: NAME.into(),
@@ -538,6 +599,7 @@ impl Provider for ClaudeCodeProvider {
     }
 
     async fn check(&self) -> Result<(), ProviderError> {
+        self.refused()?;
         let out = tokio::process::Command::new(&self.config.binary)
             .arg("--version")
             .env_clear()

@@ -40,6 +40,10 @@ impl Provider for Fallback {
         self.chain[0].keeps_sessions()
     }
 
+    fn reads_image_files(&self) -> bool {
+        self.chain[0].reads_image_files()
+    }
+
     fn supports_tools(&self) -> bool {
         self.chain[0].supports_tools()
     }

@@ -64,6 +64,12 @@ pub trait Provider: Send + Sync + std::fmt::Debug {
         false
     }
 
+    /// Whether the provider reads images from files it is pointed at (the Claude Code CLI's
+    /// Read tool): an image is then saved where its tools can reach it and named in the message.
+    fn reads_image_files(&self) -> bool {
+        false
+    }
+
     /// Whether the provider speaks native tool calling (the tool loop can drive it). The Claude
     /// Code CLI runs its own tools and says no.
     fn supports_tools(&self) -> bool {

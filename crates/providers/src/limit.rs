@@ -43,6 +43,10 @@ impl Provider for Limited {
         self.inner.keeps_sessions()
     }
 
+    fn reads_image_files(&self) -> bool {
+        self.inner.reads_image_files()
+    }
+
     fn supports_tools(&self) -> bool {
         self.inner.supports_tools()
     }

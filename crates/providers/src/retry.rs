@@ -92,6 +92,10 @@ impl Provider for Retrying {
         self.inner.keeps_sessions()
     }
 
+    fn reads_image_files(&self) -> bool {
+        self.inner.reads_image_files()
+    }
+
     fn supports_tools(&self) -> bool {
         self.inner.supports_tools()
     }

@@ -130,8 +130,9 @@ pub struct ChatRequest {
     pub messages: Vec<ChatMessage>,
     /// `None` = the provider's configured limit.
     pub max_tokens: Option<u32>,
-    /// A provider-side session to continue (providers that keep sessions); `messages` then holds
-    /// only the new message.
+    /// A provider-side session to continue (providers that keep sessions). `messages` still holds
+    /// the whole history: a provider that resumes sends only the new message, and falls back to
+    /// the history when its session is gone; every other provider (a fallback) uses the history.
     pub resume: Option<String>,
     /// Tools the model may call (native tool calling); empty = none.
     pub tools: Vec<ToolSpec>,

@@ -67,6 +67,11 @@ pub struct Policy {
     /// Grants added as they are, even inside protected paths: one private file a program must
     /// read (the Claude Code CLI's per-call MCP config). Never used for tools.
     pub exact: Vec<Rule>,
+    /// Read-only at every level, even inside a protected path: the skills directory in the data
+    /// dir, whose SKILL.md files the prompt tells the model to read. Only what is beneath it
+    /// opens (Landlock resolves symlinks, so a link out of it leads nowhere); the database,
+    /// config and tokens beside it stay unreachable.
+    pub read_only: Vec<PathBuf>,
 }
 
 /// The directories programs need to run, on a usual Linux.
@@ -88,6 +93,7 @@ impl Policy {
             read_write: Vec::new(),
             network: false,
             exact: Vec::new(),
+            read_only: Vec::new(),
         }
     }
 }
@@ -110,6 +116,7 @@ pub fn plan(policy: &Policy, list: &dyn Fn(&Path) -> Vec<PathBuf>) -> Vec<Rule> 
         Level::Rwx => rules.extend(around(Path::new("/"), Access::Full, &policy.protected, list)),
     }
     rules.extend(policy.exact.iter().cloned());
+    rules.extend(policy.read_only.iter().map(|p| Rule { path: p.clone(), access: Access::ReadExec }));
     rules.sort();
     rules.dedup();
     rules
@@ -177,6 +184,7 @@ mod tests {
             read_write: Vec::new(),
             network: false,
             exact: Vec::new(),
+            read_only: Vec::new(),
         }
     }
 

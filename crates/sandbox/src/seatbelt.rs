@@ -41,6 +41,11 @@ pub fn profile(policy: &Policy) -> String {
         let protected: Vec<&Path> = policy.protected.iter().map(|d| d.as_path()).collect();
         p.push_str(&format!("(deny file-read* file-write*{})\n", subpaths(&protected)));
     }
+    if !policy.read_only.is_empty() {
+        // After the denial: a later rule wins, so the skills inside the data dir read again.
+        let read_only: Vec<&Path> = policy.read_only.iter().map(|d| d.as_path()).collect();
+        p.push_str(&format!("(allow file-read*{})\n", subpaths(&read_only)));
+    }
     p
 }
 

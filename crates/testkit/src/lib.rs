@@ -16,6 +16,8 @@ pub mod peers;
 pub mod probe;
 /// The HTTP server under every fake.
 mod server;
+/// A TCP relay that records request heads (headers) in front of a real server.
+pub mod tap;
 /// A fake Telegram Bot API server on 127.0.0.1:0.
 pub mod telegram;
 /// Waiting with a deadline instead of sleeping.

@@ -281,6 +281,53 @@ impl Llmock {
     pub fn post(&self, path: &str, json: &str) -> Option<String> {
         http("POST", self.port, path, Some(json))
     }
+
+    /// Every request llmock received since the last clear, oldest first (each with `path` and
+    /// the parsed `body`; llmock leaves `body` null above 256 KiB). Panics if the log cannot be
+    /// read: a test must not pass on an empty log it never saw.
+    pub fn requests(&self) -> Vec<serde_json::Value> {
+        let text = self.get("/_llmock/requests").expect("llmock's request log (GET /_llmock/requests)");
+        let v: serde_json::Value = serde_json::from_str(&text).expect("llmock's request log is JSON");
+        v["requests"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// The model requests (`…/messages`, `…/chat/completions`, `…:generateContent`) since the
+    /// last clear, as their JSON bodies' text.
+    pub fn model_requests(&self) -> Vec<String> {
+        self.requests()
+            .into_iter()
+            .filter(|r| {
+                let p = r["path"].as_str().unwrap_or_default();
+                p.ends_with("/messages")
+                    || p.ends_with("/chat/completions")
+                    || p.contains(":generateContent")
+                    || p.contains(":streamGenerateContent")
+            })
+            .map(|r| r["body"].to_string())
+            .collect()
+    }
+
+    /// Forget the requests received so far (the scripted scenario stays).
+    pub fn clear_requests(&self) {
+        http("DELETE", self.port, "/_llmock/requests", None).expect("DELETE /_llmock/requests");
+    }
+
+    /// Queue scripted behaviours (`POST /_llmock/scenario`): e.g. `{"type": "reply", "text": "OK",
+    /// "times": null}` answers every request with "OK"; `{"type": "reply", "tool_calls":
+    /// [{"name": "Write", "arguments": {...}}]}` asks for one tool call.
+    pub fn script(&self, behaviors: serde_json::Value) {
+        let body = serde_json::json!({ "behaviors": behaviors }).to_string();
+        self.post("/_llmock/scenario", &body).unwrap_or_else(|| panic!("llmock refused the scenario {body}"));
+    }
+
+    /// llmock's verdict on the client; panics (with the verdict) unless it passed, and when the
+    /// verdict cannot be read at all.
+    pub fn assert_verdict_passes(&self) {
+        let text = self.get("/_llmock/verdict").expect("llmock's verdict (GET /_llmock/verdict)");
+        let v: serde_json::Value = serde_json::from_str(&text).expect("the verdict is JSON");
+        assert_eq!(v["passed"], true, "llmock's verdict on our client: {text}");
+        assert!(v["calls"].as_u64().is_some_and(|n| n > 0), "the verdict graded no calls: {text}");
+    }
 }
 
 impl Drop for Llmock {

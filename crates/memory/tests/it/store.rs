@@ -63,13 +63,35 @@ async fn inbound_duplicates_are_recognized() {
 }
 
 #[tokio::test]
+async fn a_message_answered_twice_gets_one_outcome_the_second_exchange_writes_nothing() {
+    // Two sessions answering one inbox row (a Gateway restart while an old session's write was
+    // queued): the second exchange must not reply, audit or remember anything.
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&db(&dir)).await.unwrap();
+    let id = store.record_inbound(&Inbound::text("http", "ann", "hello")).await.unwrap().id();
+    let first = store.finish_exchange(exchange(id, "ann", "hello", "first answer")).await.unwrap();
+    assert!(first.is_some(), "the first outcome is stored");
+    let second = store.finish_exchange(exchange(id, "ann", "hello", "second answer")).await.unwrap();
+    assert_eq!(second, None, "the row is no longer pending: the second exchange is a no-op");
+    let mut error = exchange(id, "ann", "hello", "an error");
+    error.kind = omega_core::OutboundKind::Error;
+    assert_eq!(store.finish_exchange(error).await.unwrap(), None, "an error outcome is refused too");
+    let history = store.history("http", "ann", 50).await.unwrap();
+    let texts: Vec<_> = history.iter().map(|m| m.content.as_str()).collect();
+    assert_eq!(texts, vec!["hello", "first answer"], "the conversation holds one exchange");
+    assert_eq!(store.replies_to(id).await.unwrap().len(), 1, "one reply in the outbox");
+    assert_eq!(store.recent_audit(10).await.unwrap().len(), 1, "one audit row");
+    store.close().await;
+}
+
+#[tokio::test]
 async fn an_answered_message_is_remembered_audited_and_queued_in_one_step() {
     let dir = tempfile::tempdir().unwrap();
     let path = db(&dir);
     let store = Store::open(&path).await.unwrap();
     let id = store.record_inbound(&Inbound::text("http", "alice", "hello")).await.unwrap().id();
     assert_eq!(store.unfinished_inbound().await.unwrap().len(), 1);
-    let out = store.finish_exchange(exchange(id, "alice", "hello", "hi alice")).await.unwrap();
+    let out = store.finish_exchange(exchange(id, "alice", "hello", "hi alice")).await.unwrap().unwrap();
     assert_eq!(out.kind, "reply");
     assert_eq!(out.status, "pending");
     assert!(store.unfinished_inbound().await.unwrap().is_empty());
@@ -225,7 +247,9 @@ async fn delivered_marks_can_be_batched() {
     let mut ids = Vec::new();
     for i in 0..5 {
         let id = store.record_inbound(&Inbound::text("http", "jo", format!("{i}"))).await.unwrap().id();
-        ids.push(omega_core::OutboxId(store.finish_exchange(exchange(id, "jo", "q", "a")).await.unwrap().id));
+        ids.push(omega_core::OutboxId(
+            store.finish_exchange(exchange(id, "jo", "q", "a")).await.unwrap().unwrap().id,
+        ));
     }
     store.mark_delivered_many(ids[..3].to_vec()).await.unwrap();
     let left: Vec<i64> = store.undelivered().await.unwrap().iter().map(|r| r.id).collect();

@@ -32,7 +32,7 @@ fn kill_dash_nine_mid_answer_loses_nothing_and_duplicates_nothing() {
             &json!({"sender": sender, "text": text, "wait": false}),
         );
         assert_eq!(status, 202, "{body}");
-        ids.push((body["id"].as_i64().unwrap(), text));
+        ids.push((body["id"].as_i64().unwrap(), sender, text));
     }
     // Three senders' first messages are at the provider, the rest wait behind them.
     wait_until(Duration::from_secs(10), "calls in flight", || fake.request_count() >= 3);
@@ -41,8 +41,8 @@ fn kill_dash_nine_mid_answer_loses_nothing_and_duplicates_nothing() {
 
     fake.set_default(Script::Echo, Duration::ZERO);
     let daemon = Daemon::start(&home, port, 2);
-    for (id, text) in &ids {
-        let path = format!("/api/messages/{id}");
+    for (id, sender, text) in &ids {
+        let path = format!("/api/messages/{id}?sender={sender}");
         wait_until(Duration::from_secs(20), "every message answered after the restart", || {
             http_get(port, &path).is_some_and(|v| v["status"] == "answered")
         });

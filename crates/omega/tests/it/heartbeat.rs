@@ -67,7 +67,12 @@ async fn heartbeat_ok_is_silent_and_a_finding_reaches_the_owner() {
         asked.contains("check disk space") && !asked.contains("bank"),
         "a muted section is left out: {asked}"
     );
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    // Two more beats (answered HEARTBEAT_OK) must send nothing.
+    let beats = rt.heartbeat_state().await.unwrap().beats;
+    wait_until_async(Duration::from_secs(10), "two more beats", || async {
+        rt.heartbeat_state().await.is_some_and(|s| s.beats >= beats + 2)
+    })
+    .await;
     assert_eq!(seen.lock().len(), 1, "HEARTBEAT_OK beats send nothing");
     rt.shutdown().await;
 }

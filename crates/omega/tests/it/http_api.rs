@@ -26,7 +26,8 @@ async fn post_answers_with_the_reply_and_get_shows_it() {
     assert_eq!(body["reply"]["text"], "echo: ping");
     assert_eq!(body["reply"]["kind"], "reply");
     let id = body["id"].as_i64().unwrap();
-    let got: Value = reqwest::get(format!("{base}/api/messages/{id}")).await.unwrap().json().await.unwrap();
+    let got: Value =
+        reqwest::get(format!("{base}/api/messages/{id}?sender=alice")).await.unwrap().json().await.unwrap();
     assert_eq!(got["status"], "answered");
     assert_eq!(got["reply"]["text"], "echo: ping");
     let health: Value = reqwest::get(format!("{base}/api/health")).await.unwrap().json().await.unwrap();
@@ -45,7 +46,7 @@ async fn not_waiting_returns_202_and_the_reply_is_fetched_later() {
     let (status, body) = post(&base, json!({"sender": "bob", "text": "hi", "wait": false}), None).await;
     assert_eq!((status, body["status"].as_str()), (202, Some("queued")));
     let id = body["id"].as_i64().unwrap();
-    let url = format!("{base}/api/messages/{id}");
+    let url = format!("{base}/api/messages/{id}?sender=bob");
     let url = &url;
     omega_testkit::wait_until_async(Duration::from_secs(10), "the reply", || async move {
         let v: Value = reqwest::get(url).await.unwrap().json().await.unwrap();
@@ -115,8 +116,9 @@ async fn bad_input_gets_json_errors_never_a_panic() {
             "too_large",
         ),
         (client.post(format!("{base}/api/messages")).body("sender=a"), 415, "unsupported_media_type"),
-        (client.get(format!("{base}/api/messages/abc")), 400, "bad_request"),
-        (client.get(format!("{base}/api/messages/999")), 404, "not_found"),
+        (client.get(format!("{base}/api/messages/abc?sender=a")), 400, "bad_request"),
+        (client.get(format!("{base}/api/messages/1")), 400, "bad_request"),
+        (client.get(format!("{base}/api/messages/999?sender=a")), 404, "not_found"),
         (client.get(format!("{base}/api/nothing")), 404, "not_found"),
     ];
     for (rb, want_status, want_code) in cases {
@@ -176,5 +178,29 @@ async fn an_unknown_sender_is_denied_audited_and_reaches_nothing() {
     assert!(!denied[0].input_text.contains("[system]"), "even the audit copy is sanitized");
     let stats = store.stats().await.unwrap();
     assert_eq!(stats.messages, 2, "alice's exchange only");
+    rt.shutdown().await;
+}
+
+#[actix_rt::test]
+async fn a_client_naming_another_sender_sees_nothing_of_their_exchanges() {
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    let rt = start(config(&home, &fake)).await;
+    let base = http_base(&rt);
+    let (status, body) =
+        post(&base, json!({"sender": "alice", "text": "my secret plan", "id": "k-1"}), None).await;
+    assert_eq!(status, 200, "{body}");
+    let id = body["id"].as_i64().unwrap();
+    // Reading it as someone else: not found (ids reveal nothing).
+    let resp = reqwest::get(format!("{base}/api/messages/{id}?sender=mallory")).await.unwrap();
+    assert_eq!(resp.status().as_u16(), 404);
+    assert!(!resp.text().await.unwrap().contains("secret"));
+    // Reusing alice's idempotency key as someone else is a new message of theirs, not her reply.
+    let (status, body) = post(&base, json!({"sender": "mallory", "text": "x", "id": "k-1"}), None).await;
+    assert_eq!(status, 200, "{body}");
+    assert_ne!(body["id"].as_i64(), Some(id), "{body}");
+    assert!(!body.to_string().contains("secret"), "{body}");
+    // Alice herself still reads it.
+    let resp = reqwest::get(format!("{base}/api/messages/{id}?sender=alice")).await.unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
     rt.shutdown().await;
 }

@@ -15,18 +15,22 @@ async fn omega_answers_through_llmock_end_to_end() {
     c.provider.openai.api_key = omega_core::Secret::new("sk-test");
     c.provider.openai.model = "gpt-4o-mini".into();
     let rt = omega::Runtime::builder(c).http(false).local_channel("app").start().await.unwrap();
-    for text in ["Hello there", "And a second question"] {
-        let r = rt.ask("app", "zoe", text).await.unwrap();
-        assert_eq!(r.kind, OutboundKind::Reply, "{}", r.text);
-        assert!(!r.text.trim().is_empty());
-    }
+    let r = rt.ask("app", "zoe", "Hello there").await.unwrap();
+    assert_eq!(r.kind, OutboundKind::Reply, "{}", r.text);
+    // The second turn is judged on its own requests (llmock may ask for tools: more than one).
+    let before = mock.model_requests().len();
+    let r = rt.ask("app", "zoe", "And a second question").await.unwrap();
+    assert_eq!(r.kind, OutboundKind::Reply, "{}", r.text);
+    assert!(!r.text.trim().is_empty());
     let audit = rt.store().recent_audit(2).await.unwrap();
     assert!(audit.iter().all(|a| a.status == "ok" && a.input_tokens.is_some()), "{audit:?}");
     assert_eq!(rt.store().history("app", "zoe", 10).await.unwrap().len(), 4);
-    let log = mock.get("/_llmock/requests").unwrap_or_default();
-    assert!(log.contains("And a second question"), "{log}");
-    let verdict = mock.get("/_llmock/verdict?format=text").unwrap_or_default();
-    assert!(!verdict.to_lowercase().contains("fail"), "llmock's verdict on our client: {verdict}");
+    let turn = mock.model_requests().split_off(before);
+    assert!(!turn.is_empty());
+    for r in &turn {
+        assert!(r.contains("And a second question") && r.contains("Hello there"), "turn 2 carried turn 1");
+    }
+    mock.assert_verdict_passes();
     rt.shutdown().await;
 }
 
@@ -45,8 +49,12 @@ async fn switching_the_default_provider_to_anthropic_needs_one_line() {
     let audit = rt.store().recent_audit(1).await.unwrap();
     assert_eq!(audit[0].provider.as_deref(), Some("anthropic"));
     assert!(audit[0].output_tokens.is_some_and(|t| t > 0));
-    let log = mock.get("/_llmock/requests").unwrap_or_default();
-    assert!(log.contains("/anthropic/v1/messages") || log.contains("anthropic"), "{log}");
+    let paths: Vec<String> =
+        mock.requests().iter().map(|r| r["path"].as_str().unwrap_or_default().to_owned()).collect();
+    assert!(
+        !paths.is_empty() && paths.iter().all(|p| p == "/anthropic/v1/messages"),
+        "Anthropic's wire: {paths:?}"
+    );
     rt.shutdown().await;
 }
 
@@ -79,12 +87,10 @@ async fn when_the_default_provider_is_down_the_fallback_answers_and_the_audit_sa
     rt.shutdown().await;
 }
 
-#[actix_rt::test]
-async fn claude_code_is_resumed_per_sender_instead_of_being_sent_the_history() {
-    let mock = tokio::task::spawn_blocking(Llmock::start).await.unwrap();
+/// A runtime on the real Claude Code CLI, pointed at `mock`, with every model request answered
+/// "Noted." (llmock's own tool choices would make the CLI run commands).
+async fn claude_runtime(mock: &Llmock, home: &TempHome, cli_home: &std::path::Path) -> omega::Runtime {
     let claude = tokio::task::spawn_blocking(omega_testkit::peers::install_claude).await.unwrap();
-    let home = TempHome::new();
-    let cli_home = tempfile::tempdir().unwrap();
     let mut c = omega::Config::default();
     c.omega.data_dir = home.data_dir().display().to_string();
     assert_eq!(c.provider.default, "claude-code");
@@ -92,23 +98,153 @@ async fn claude_code_is_resumed_per_sender_instead_of_being_sent_the_history() {
     cc.binary = claude.display().to_string();
     cc.base_url = format!("http://127.0.0.1:{}/anthropic", mock.port);
     cc.api_key = omega_core::Secret::new("sk-ant-test");
-    cc.home = cli_home.path().display().to_string();
+    cc.home = cli_home.display().to_string();
     cc.max_turns = 5;
-    let rt = omega::Runtime::builder(c).http(false).local_channel("app").start().await.unwrap();
+    omega::Runtime::builder(c).http(false).local_channel("app").start().await.unwrap()
+}
+
+#[actix_rt::test]
+async fn claude_code_is_resumed_per_sender_instead_of_being_sent_the_history() {
+    let mock = tokio::task::spawn_blocking(Llmock::start).await.unwrap();
+    mock.script(serde_json::json!([{"type": "reply", "text": "Noted.", "times": null}]));
+    let (home, cli_home) = (TempHome::new(), tempfile::tempdir().unwrap());
+    let rt = claude_runtime(&mock, &home, cli_home.path()).await;
     let first = rt.ask("app", "ivo", "My name is Ivo and I like plums").await.unwrap();
     assert_eq!(first.kind, OutboundKind::Reply, "{}", first.text);
-    let sid = rt.store().provider_session("app", "ivo", "claude-code").await.unwrap();
+    let store = rt.store();
+    let sid = store.provider_session("app", "ivo", "", "claude-code").await.unwrap();
     assert!(sid.is_some(), "the CLI's session id is kept for this sender");
+
+    // Turn 2, judged on its own requests: the CLI resumed its session, so the model sees the
+    // first message although Omega sent only the new one.
+    mock.clear_requests();
     let second = rt.ask("app", "ivo", "What fruit do I like?").await.unwrap();
     assert_eq!(second.kind, OutboundKind::Reply, "{}", second.text);
-    let log = mock.get("/_llmock/requests").unwrap_or_default();
-    assert!(log.contains("What fruit do I like?"));
+    let turn = mock.model_requests();
+    assert!(!turn.is_empty(), "turn 2 reached the model");
+    assert!(turn.iter().all(|r| r.contains("What fruit do I like?")), "{turn:?}");
+    assert!(turn.iter().all(|r| r.contains("I like plums")), "the resumed session carried turn 1: {turn:?}");
     assert!(
-        !log.contains("[Earlier in this conversation]"),
+        turn.iter().all(|r| !r.contains("[Earlier in this conversation]")),
         "the history was not re-sent: the CLI resumed its session"
     );
-    assert!(log.matches("I like plums").count() >= 2, "the resumed session carried the first message");
-    let audit = rt.store().recent_audit(1).await.unwrap();
+    assert_eq!(store.provider_session("app", "ivo", "", "claude-code").await.unwrap(), sid, "same session");
+    let audit = store.recent_audit(1).await.unwrap();
     assert!(audit[0].cost_usd.is_some_and(|c| c > 0.0), "the CLI's own cost is recorded");
+
+    // Another sender has a session of their own, and never sees Ivo's.
+    mock.clear_requests();
+    rt.ask("app", "zoe", "Hi, I am Zoe").await.unwrap();
+    assert!(mock.model_requests().iter().all(|r| !r.contains("plums")), "no sharing between senders");
+    let zoe = store.provider_session("app", "zoe", "", "claude-code").await.unwrap();
+    assert!(zoe.is_some() && zoe != sid);
+    rt.shutdown().await;
+}
+
+#[actix_rt::test]
+async fn a_claude_session_the_cli_does_not_know_falls_back_to_the_history() {
+    let mock = tokio::task::spawn_blocking(Llmock::start).await.unwrap();
+    mock.script(serde_json::json!([{"type": "reply", "text": "Noted.", "times": null}]));
+    let (home, cli_home) = (TempHome::new(), tempfile::tempdir().unwrap());
+    let rt = claude_runtime(&mock, &home, cli_home.path()).await;
+    rt.ask("app", "ivo", "I like plums").await.unwrap();
+    // The CLI's transcript is gone (a new machine, a wiped ~/.claude): its id is unknown to it.
+    let lost = "4a1f2c3d-0000-4000-8000-00000000beef";
+    rt.store().set_provider_session("app", "ivo", "", "claude-code", Some(lost)).await.unwrap();
+    mock.clear_requests();
+    let r = rt.ask("app", "ivo", "What fruit do I like?").await.unwrap();
+    assert_eq!(r.kind, OutboundKind::Reply, "the person gets an answer, not the CLI's error: {}", r.text);
+    let turn = mock.model_requests();
+    assert!(!turn.is_empty());
+    assert!(
+        turn.iter().all(|r| r.contains("[Earlier in this conversation]") && r.contains("I like plums")),
+        "the fresh session got the history from Omega's memory: {turn:?}"
+    );
+    let now = rt.store().provider_session("app", "ivo", "", "claude-code").await.unwrap();
+    assert!(now.is_some() && now.as_deref() != Some(lost), "the fresh session replaced the lost one");
+    rt.shutdown().await;
+}
+
+#[actix_rt::test]
+async fn a_claude_session_is_kept_per_project_and_dropped_when_the_conversation_is_forgotten() {
+    let mock = tokio::task::spawn_blocking(Llmock::start).await.unwrap();
+    mock.script(serde_json::json!([{"type": "reply", "text": "Noted.", "times": null}]));
+    let (home, cli_home) = (TempHome::new(), tempfile::tempdir().unwrap());
+    std::fs::create_dir_all(home.data_dir().join("projects/house-move")).unwrap();
+    let rt = claude_runtime(&mock, &home, cli_home.path()).await;
+    let store = rt.store().clone();
+    rt.ask("app", "ivo", "I like plums").await.unwrap();
+    let plain = store.provider_session("app", "ivo", "", "claude-code").await.unwrap();
+    assert!(plain.is_some());
+    let ok = rt.ask("app", "ivo", "/project house-move").await.unwrap();
+    assert!(ok.text.contains("is active"), "{}", ok.text);
+    rt.ask("app", "ivo", "The movers come on Friday").await.unwrap();
+    let project = store.provider_session("app", "ivo", "house-move", "claude-code").await.unwrap();
+    assert!(project.is_some() && project != plain, "the project has a CLI session of its own");
+    assert_eq!(store.provider_session("app", "ivo", "", "claude-code").await.unwrap(), plain, "kept");
+    rt.ask("app", "ivo", "/forget").await.unwrap();
+    for p in ["", "house-move"] {
+        assert_eq!(
+            store.provider_session("app", "ivo", p, "claude-code").await.unwrap(),
+            None,
+            "{p:?} dropped"
+        );
+    }
+    // The next message starts a fresh CLI session without the forgotten conversation.
+    mock.clear_requests();
+    rt.ask("app", "ivo", "What fruit do I like?").await.unwrap();
+    assert!(mock.model_requests().iter().all(|r| !r.contains("plums")), "forgotten means forgotten");
+    rt.shutdown().await;
+}
+
+/// A 1×1 PNG.
+const PNG: &[u8] = &[
+    137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 1, 0, 0, 0, 1, 8, 4, 0, 0, 0, 181,
+    28, 12, 2, 0, 0, 0, 11, 73, 68, 65, 84, 120, 218, 99, 100, 96, 0, 0, 0, 6, 0, 2, 48, 129, 208, 47, 0, 0,
+    0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
+];
+
+#[actix_rt::test]
+async fn a_photo_for_claude_code_is_saved_in_the_workspace_and_read_by_its_tools() {
+    use omega_actors::gateway::Accepted;
+    let mock = tokio::task::spawn_blocking(Llmock::start).await.unwrap();
+    let (home, cli_home) = (TempHome::new(), tempfile::tempdir().unwrap());
+    // The first message of a fresh database is inbox row 1: its image lands at inbox/1-1.png.
+    let saved = home.data_dir().join("workspace/inbox/1-1.png");
+    mock.script(serde_json::json!([
+        {"type": "reply", "tool_calls": [{"name": "Read", "arguments": {"file_path": saved.display().to_string()}}]},
+        {"type": "reply", "text": "A tiny grey square.", "times": null},
+    ]));
+    let rt = claude_runtime(&mock, &home, cli_home.path()).await;
+    let media = home.data_dir().join("media");
+    std::fs::create_dir_all(&media).unwrap();
+    let upload = media.join("photo.png");
+    std::fs::write(&upload, PNG).unwrap();
+    let mut inbound = omega::Inbound::text("app", "ivo", "what is in this picture?");
+    inbound.attachments.push(omega_core::Attachment {
+        kind: omega_core::AttachmentKind::Image,
+        mime: "image/png".into(),
+        path: upload.clone(),
+    });
+    let id = match rt.gateway().submit(inbound).await {
+        Accepted::Queued(id) => id,
+        other => panic!("not queued: {other:?}"),
+    };
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    rt.local("app").unwrap().do_send(omega_actors::channel::AwaitReply { inbox_id: id, tx });
+    let reply = rx.await.unwrap();
+    assert_eq!(
+        (reply.kind, reply.text.as_str()),
+        (OutboundKind::Reply, "A tiny grey square."),
+        "{}",
+        reply.text
+    );
+    assert_eq!(std::fs::read(&saved).unwrap(), PNG, "the image was saved where the CLI may read it");
+    let log = mock.model_requests();
+    assert!(log[0].contains(&saved.display().to_string()), "the message names the saved image: {}", log[0]);
+    assert!(
+        log.iter().any(|r| r.contains("\"type\":\"image\"")),
+        "the CLI's Read tool handed the image to the model: {log:?}"
+    );
     rt.shutdown().await;
 }

@@ -7,6 +7,7 @@ mod brain;
 mod config_files;
 mod heartbeat;
 mod http_api;
+mod journeys;
 mod llmock;
 mod local_llm;
 mod pipeline;

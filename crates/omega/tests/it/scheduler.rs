@@ -16,6 +16,17 @@ fn in_secs(secs: i64) -> String {
     (chrono::Utc::now() + chrono::Duration::seconds(secs)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
+/// Replies not yet confirmed by their channel, read from the database beside a running daemon.
+fn undelivered(home: &TempHome) -> usize {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let store = omega::Store::open(&home.db_path()).await.unwrap();
+        let n = store.undelivered().await.unwrap().len();
+        store.close().await;
+        n
+    })
+}
+
 async fn with_inbox(home: &TempHome, fake: &FakeOpenAi) -> (Runtime, Arc<Mutex<Vec<String>>>) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let sink = seen.clone();
@@ -43,9 +54,14 @@ async fn a_reminder_arrives_at_its_time_and_only_once() {
         async move { seen.lock().iter().any(|t| t == "⏰ Reminder: stretch your legs") }
     })
     .await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(seen.lock().iter().filter(|t| t.starts_with("⏰")).count(), 1);
+    // Once fired, the task is done and no timer is left that could fire it again.
     assert!(rt.store().pending_tasks("app", "kim").await.unwrap().is_empty(), "a one-off is done");
+    omega_testkit::wait_until_async(Duration::from_secs(5), "the timer to go", || {
+        let rt = &rt;
+        async move { rt.scheduler_state().await.is_some_and(|s| s.armed_for.is_none()) }
+    })
+    .await;
+    assert_eq!(seen.lock().iter().filter(|t| t.starts_with("⏰")).count(), 1);
     assert_eq!(fake.request_count(), 1, "a reminder is text, not an AI call");
     rt.shutdown().await;
 }
@@ -119,24 +135,31 @@ fn a_reminder_due_while_the_daemon_was_killed_arrives_once_after_restart() {
         tg.api_url()
     ));
     let mut daemon = Daemon::start(&home, port, 1);
-    ai.push(Script::Text(format!("OK!\nSCHEDULE: take the pills | {} | once", in_secs(4))));
+    let due = chrono::Utc::now() + chrono::Duration::seconds(4);
+    ai.push(Script::Text(format!(
+        "OK!\nSCHEDULE: take the pills | {} | once",
+        due.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    )));
     tg.send_text(OWNER, "remind me to take the pills in 4 seconds");
     wait_until(Duration::from_secs(20), "the confirmation", || !tg.sent_to(OWNER).is_empty());
     daemon.kill9();
-    std::thread::sleep(Duration::from_secs(5));
     let reminders =
         || tg.sent_to(OWNER).iter().filter(|m| m.text.contains("⏰ Reminder: take the pills")).count();
-    assert_eq!(reminders(), 0, "nothing fired while the daemon was down");
+    // The reminder falls due while the daemon is down; the next start fires it, once.
+    wait_until(Duration::from_secs(20), "the due time to pass", || chrono::Utc::now() > due);
     let daemon = Daemon::start(&home, port, 2);
     wait_until(Duration::from_secs(20), "the reminder after the restart", || reminders() == 1);
-    // Let the Outbox record the delivery (a kill between Telegram's confirmation and that mark
-    // re-sends the message: the Outbox delivers at least once).
-    std::thread::sleep(Duration::from_secs(2));
+    // Stop only once the Outbox recorded the delivery (a kill between Telegram's confirmation and
+    // that mark re-sends the message: the Outbox delivers at least once).
+    wait_until(Duration::from_secs(20), "the delivery to be recorded", || undelivered(&home) == 0);
     drop(daemon);
-    let daemon = Daemon::start(&home, port, 3);
-    std::thread::sleep(Duration::from_secs(2));
+    let _daemon = Daemon::start(&home, port, 3);
+    // A barrier: the owner's next message is answered after anything the start-up would re-send.
+    tg.send_text(OWNER, "ping");
+    wait_until(Duration::from_secs(20), "the answer to ping", || {
+        tg.sent_to(OWNER).iter().any(|m| m.text == "echo: ping")
+    });
     assert_eq!(reminders(), 1, "a further restart does not repeat it");
-    drop(daemon);
 }
 
 #[actix_rt::test]

@@ -91,3 +91,57 @@ async fn a_panicking_session_answers_with_an_error_and_the_sender_carries_on() {
     );
     rt.shutdown().await;
 }
+
+#[actix_rt::test]
+async fn a_runtime_shut_down_leaves_nothing_running_and_the_next_one_starts_in_the_same_process() {
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    let mut c = config(&home, &fake);
+    // Every optional actor on, so shutdown has to stop each of them.
+    c.heartbeat.enabled = true;
+    c.memory.idle_minutes = 30;
+    let first = omega::Runtime::builder(c.clone()).http(true).local_channel("app").start().await.unwrap();
+    let r = first.ask("app", "ada", "hello").await.unwrap();
+    assert_eq!(r.kind, OutboundKind::Reply);
+    let running = first.liveness();
+    assert!(running.running().contains(&"Heartbeat"), "{:?}", running.running());
+    first.shutdown().await;
+    assert_eq!(running.running(), Vec::<&str>::new(), "every actor of the first runtime stopped");
+
+    // The lock was released (last): a second runtime opens the same data dir and carries on.
+    let second = omega::Runtime::builder(c).http(true).local_channel("app").start().await.unwrap();
+    let r = second.ask("app", "ada", "again").await.unwrap();
+    assert_eq!(r.kind, OutboundKind::Reply);
+    let history = second.store().history("app", "ada", 10).await.unwrap();
+    assert_eq!(history.len(), 4, "both exchanges, once each");
+    second.shutdown().await;
+}
+
+#[actix_rt::test]
+async fn dropping_a_runtime_without_shutdown_still_stops_it_and_frees_the_data_dir() {
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    let c = config(&home, &fake);
+    let first = omega::Runtime::builder(c.clone()).http(false).local_channel("app").start().await.unwrap();
+    let running = first.liveness();
+    drop(first);
+    omega_testkit::wait_until_async(
+        std::time::Duration::from_secs(10),
+        "the dropped runtime to stop",
+        || {
+            let n = running.running().len();
+            async move { n == 0 }
+        },
+    )
+    .await;
+    // The lock goes last, after the store is closed: poll for it under a deadline.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let second = loop {
+        match omega::Runtime::builder(c.clone()).http(false).local_channel("app").start().await {
+            Ok(rt) => break rt,
+            Err(omega::StartError::Locked { .. }) if std::time::Instant::now() < deadline => {
+                tokio::task::yield_now().await
+            }
+            Err(e) => panic!("the data dir is not freed by a dropped runtime: {e}"),
+        }
+    };
+    second.shutdown().await;
+}

@@ -34,11 +34,14 @@ use std::time::Duration;
 
 const BIN: &str = env!("CARGO_BIN_EXE_omega");
 
-/// `omega --config <home>/omega.toml <args>`, with a clean environment for provider variables.
+/// `omega --config <home>/omega.toml <args>`, with no credential variable of the developer's.
 pub fn omega(home: &Home, args: &[&str]) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.arg("--config").arg(home.config_path()).args(args);
-    cmd.env_remove("OPENAI_API_KEY").env_remove("RUST_LOG").env_remove("OMEGA_CONFIG");
+    cmd.env_remove("RUST_LOG").env_remove("OMEGA_CONFIG");
+    for (var, _) in omega_core::config::CREDENTIAL_VARS {
+        cmd.env_remove(var);
+    }
     cmd
 }
 

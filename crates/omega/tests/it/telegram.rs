@@ -150,11 +150,15 @@ fn a_restart_neither_loses_nor_repeats_messages() {
     s.tg.send_text(OWNER, "three");
     let _daemon = Daemon::start(&s.home, s.port, 2);
     wait_for_reply(&s.tg, OWNER, 3);
-    std::thread::sleep(Duration::from_millis(1500)); // a few more polls: nothing else may arrive
+    // A barrier: anything handled twice would be answered before this later message.
+    s.tg.send_text(OWNER, "four");
+    wait_until(Duration::from_secs(20), "the answer to four", || {
+        s.tg.sent_to(OWNER).iter().any(|m| m.text == "echo: four")
+    });
     let texts: Vec<String> =
         s.tg.sent_to(OWNER).into_iter().map(|m| m.text).filter(|t| t.starts_with("echo:")).collect();
-    assert_eq!(texts, ["echo: one", "echo: two", "echo: three"]);
-    assert_eq!(s.ai.request_count(), 3, "no update was handled twice");
+    assert_eq!(texts, ["echo: one", "echo: two", "echo: three", "echo: four"]);
+    assert_eq!(s.ai.request_count(), 4, "no update was handled twice");
     assert_eq!(s.tg.unconfirmed(), 0, "every update was confirmed");
 }
 
@@ -369,6 +373,34 @@ fn pairing_lets_a_new_person_in_once_the_owner_approves_their_code() {
     s.tg.send_text(FRIEND, "/approve 123456");
     wait_for_reply(&s.tg, FRIEND, 5);
     assert_eq!(s.tg.sent_to(FRIEND)[4].text, "Only the owner can approve pairing codes.");
+}
+
+#[test]
+fn a_name_claimed_over_http_cannot_approve_a_telegram_stranger() {
+    const STRANGER: i64 = 6161;
+    let s = setup();
+    let cfg = std::fs::read_to_string(s.home.config_path())
+        .unwrap()
+        .replace("poll_timeout_secs = 1\n", "poll_timeout_secs = 1\npairing = true\n");
+    std::fs::write(s.home.config_path(), cfg).unwrap();
+    let daemon = Daemon::start(&s.home, s.port, 1);
+    s.tg.send_text(STRANGER, "let me in");
+    wait_for_reply(&s.tg, STRANGER, 1);
+    let offer = s.tg.sent_to(STRANGER)[0].text.clone();
+    let code: String = offer.split("pairing code is ").nth(1).unwrap().chars().take(6).collect();
+    for who in ["mallory", "owner"] {
+        let (status, body) = crate::support::reqwest::blocking_post(
+            format!("{}/api/messages", daemon.base()),
+            &serde_json::json!({"sender": who, "text": format!("/approve {code}")}),
+        );
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["reply"]["text"], "Only the owner can approve pairing codes.", "{who}: {body}");
+    }
+    // Still a stranger: the next message gets the code again and nothing reaches the AI.
+    s.tg.send_text(STRANGER, "am I in?");
+    wait_for_reply(&s.tg, STRANGER, 2);
+    assert!(s.tg.sent_to(STRANGER)[1].text.contains(&code), "{:?}", s.tg.sent_to(STRANGER));
+    assert_eq!(s.ai.request_count(), 0, "nothing from the stranger reached the AI");
 }
 
 #[test]

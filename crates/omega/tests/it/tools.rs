@@ -213,8 +213,7 @@ async fn llmock_drives_a_real_tool_round_with_schema_generated_arguments() {
         assert!(known, "{c:?}");
         assert!(serde_json::from_str::<Value>(&c.arguments).is_ok_and(|v| v.is_object()), "{c:?}");
     }
-    let verdict = mock.get("/_llmock/verdict?format=text").unwrap_or_default();
-    assert!(!verdict.to_lowercase().contains("fail"), "llmock's verdict on our client: {verdict}");
+    mock.assert_verdict_passes();
     rt.shutdown().await;
 }
 
@@ -222,6 +221,19 @@ async fn llmock_drives_a_real_tool_round_with_schema_generated_arguments() {
 /// CLI's place) reports what it could reach, and the answer says it reached nothing of Omega's.
 #[actix_rt::test]
 async fn the_claude_cli_runs_confined_by_the_sandbox() {
+    for level in [
+        omega_core::config::SandboxLevel::Sandbox,
+        omega_core::config::SandboxLevel::Rx,
+        omega_core::config::SandboxLevel::Rwx,
+    ] {
+        the_claude_cli_is_confined_at(level).await;
+    }
+}
+
+/// The stand-in CLI probes Omega's database and config file: at every level, neither is
+/// reachable by the provider that answers (the config file is protected for the primary
+/// provider too, not only for health checks).
+async fn the_claude_cli_is_confined_at(level: omega_core::config::SandboxLevel) {
     let home = TempHome::new();
     let config_path = home.write_config("[omega]\nname = \"Omega\"\n");
     let bin = tempfile::tempdir().unwrap();
@@ -247,10 +259,49 @@ async fn the_claude_cli_runs_confined_by_the_sandbox() {
     c.omega.data_dir = home.data_dir().display().to_string();
     c.provider.claude_code.binary = cli.display().to_string();
     c.provider.openai.api_key = omega_core::Secret::new("sk-openai-should-not-leak-123456");
+    c.sandbox.level = level;
     let rt = start(c, &home).await;
     let r = rt.ask("app", "alice", "what can you reach?").await.unwrap();
-    assert_eq!(r.kind, OutboundKind::Reply, "{}", r.text);
-    assert_eq!(r.text.trim(), "db:denied config:denied workspace:ok");
+    assert_eq!(r.kind, OutboundKind::Reply, "{level:?}: {}", r.text);
+    assert_eq!(r.text.trim(), "db:denied config:denied workspace:ok", "{level:?}");
+    rt.shutdown().await;
+}
+
+#[actix_rt::test]
+async fn when_the_sandbox_cannot_be_built_the_claude_cli_is_not_run_at_all() {
+    let home = TempHome::new();
+    let bin = tempfile::tempdir().unwrap();
+    let (cli, ran) = (bin.path().join("claude"), bin.path().join("ran"));
+    std::fs::write(
+        &cli,
+        format!(
+            "#!/bin/sh
+touch {}
+echo '{{}}'\n",
+            ran.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&cli, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    // A file where the workspace directory must be: the policy cannot be built.
+    std::fs::create_dir_all(home.data_dir()).unwrap();
+    std::fs::write(home.data_dir().join("workspace"), "not a directory").unwrap();
+    let mut c = omega::Config::default();
+    c.omega.data_dir = home.data_dir().display().to_string();
+    c.provider.claude_code.binary = cli.display().to_string();
+    c.tools.enabled = false;
+    let rt = start(c, &home).await;
+    let r = rt.ask("app", "alice", "run something").await.unwrap();
+    assert_eq!(r.kind, OutboundKind::Error, "{}", r.text);
+    omega_testkit::wait_until_async(std::time::Duration::from_secs(10), "the provider check", || {
+        let s = rt.provider_status();
+        async move { s.status != "unknown" }
+    })
+    .await;
+    let status = rt.provider_status();
+    assert_eq!(status.status, "unavailable", "{status:?}");
+    assert!(status.detail.as_deref().is_some_and(|d| d.contains("[sandbox] policy")), "says why: {status:?}");
+    assert!(!ran.exists(), "the CLI never ran unconfined");
     rt.shutdown().await;
 }
 
@@ -278,13 +329,60 @@ async fn the_claude_cli_gets_the_mcp_servers_in_a_private_per_call_config() {
             ..Default::default()
         },
     );
+    // The model calls the MCP server's echo tool, then answers.
+    mock.script(json!([
+        {"type": "reply", "tool_calls": [{"name": "mcp__everything__echo", "arguments": {"message": "via mcp"}}]},
+        {"type": "reply", "text": "Echoed.", "times": null},
+    ]));
     let rt = start(c, &home).await;
     let r = rt.ask("app", "ivo", "Use your tools").await.unwrap();
-    assert_eq!(r.kind, OutboundKind::Reply, "{}", r.text);
-    let log = mock.get("/_llmock/requests").unwrap_or_default();
-    assert!(log.contains("mcp__everything__echo"), "the CLI offered the MCP server's tools to the model");
+    assert_eq!((r.kind, r.text.as_str()), (OutboundKind::Reply, "Echoed."), "{}", r.text);
+    let log = mock.model_requests();
+    assert!(log[0].contains("mcp__everything__echo"), "the CLI offered the MCP server's tools to the model");
+    assert!(log.iter().any(|r| r.contains("Echo: via mcp")), "the server ran the call: {log:?}");
     let run_dir = home.data_dir().join("run");
     let left: Vec<_> = std::fs::read_dir(&run_dir).map(|d| d.flatten().collect()).unwrap_or_default();
     assert!(left.is_empty(), "the per-call MCP config is removed after the call: {left:?}");
     rt.shutdown().await;
+}
+
+#[actix_rt::test]
+async fn skills_are_readable_at_every_level_while_the_database_beside_them_is_not() {
+    for level in [
+        omega_core::config::SandboxLevel::Sandbox,
+        omega_core::config::SandboxLevel::Rx,
+        omega_core::config::SandboxLevel::Rwx,
+    ] {
+        let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+        let skill = home.data_dir().join("skills/weather/SKILL.md");
+        std::fs::create_dir_all(skill.parent().unwrap()).unwrap();
+        std::fs::write(&skill, "---\nname: weather\ndescription: the forecast\n---\nUse wttr.in.\n").unwrap();
+        let db = home.db_path();
+        let (skill_s, db_s) = (skill.display().to_string(), db.display().to_string());
+        fake.push(Script::ToolCalls(vec![
+            ("read".into(), json!({"file_path": skill_s})),
+            ("bash".into(), json!({"command": format!("cat {skill_s}")})),
+            ("read".into(), json!({"file_path": db_s})),
+            ("bash".into(), json!({"command": format!("head -c 16 {db_s}")})),
+            ("write".into(), json!({"file_path": skill_s, "content": "hijacked"})),
+        ]));
+        fake.push(Script::Text("Read it.".into()));
+        let mut c = config(&home, &fake);
+        c.sandbox.level = level;
+        let rt = start(c, &home).await;
+        let r = rt.ask("app", "alice", "what does the weather skill say?").await.unwrap();
+        assert_eq!(r.text, "Read it.", "{level:?}");
+        let out = tool_messages(&fake, 1);
+        assert_eq!(out.len(), 5, "{level:?}: {out:?}");
+        assert!(out[0].contains("Use wttr.in."), "{level:?}: the read tool reads the skill: {}", out[0]);
+        assert!(out[1].contains("Use wttr.in."), "{level:?}: bash reads the skill: {}", out[1]);
+        assert!(!out[2].contains("SQLite format"), "{level:?}: the database stays closed: {}", out[2]);
+        assert!(!out[3].contains("SQLite format"), "{level:?}: also to bash: {}", out[3]);
+        assert!(out[3].contains("Permission denied"), "{level:?}: {}", out[3]);
+        assert!(
+            std::fs::read_to_string(&skill).unwrap().contains("Use wttr.in."),
+            "{level:?}: skills are read-only"
+        );
+        rt.shutdown().await;
+    }
 }

@@ -96,7 +96,8 @@ async fn llmock_faults_are_survived_and_its_verdict_is_clean() {
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     let r = p.complete(request(), Some(tx)).await.unwrap();
     assert!(!r.text.is_empty());
-    let verdict = mock.get("/_llmock/verdict?format=text").unwrap_or_default();
-    assert!(verdict.contains("PASS") && !verdict.contains("FAIL"), "llmock's verdict: {verdict}");
-    assert!(verdict.contains("2 fault(s) injected") || verdict.contains("fault"), "{verdict}");
+    mock.assert_verdict_passes();
+    let verdict: serde_json::Value =
+        serde_json::from_str(&mock.get("/_llmock/verdict").expect("llmock's verdict")).unwrap();
+    assert_eq!(verdict["faults_injected"], 2, "both faults were injected and survived: {verdict}");
 }
