@@ -223,13 +223,19 @@ impl ClaudeCodeProvider {
 
     fn spawn_error(&self, e: std::io::Error) -> ProviderError {
         if e.kind() == std::io::ErrorKind::NotFound {
+            let mut hint = "install it (npm install -g @anthropic-ai/claude-code) and log in by running `claude`, \
+                            set [provider.claude-code] binary, or choose another [provider] default in omega.toml"
+                .to_owned();
+            if !self.config.api_key.is_empty() {
+                // The person has an Anthropic key: the API works without the CLI.
+                hint.push_str(
+                    "; with ANTHROPIC_API_KEY set, OMEGA_PROVIDER__DEFAULT=anthropic (or [provider] default = \"anthropic\") uses the key directly",
+                );
+            }
             return ProviderError::NotConfigured {
                 provider: NAME.into(),
                 what: format!("the `{}` CLI was not found", self.config.binary),
-                hint:
-                    "install it (npm install -g @anthropic-ai/claude-code) and log in by running `claude`, \
-                       set [provider.claude-code] binary, or choose another [provider] default in omega.toml"
-                        .into(),
+                hint,
             };
         }
         ProviderError::Unreachable {

@@ -59,15 +59,12 @@ impl Provider for Fallback {
                 continue;
             }
             // The primary's model name means nothing to the others: they use their own.
+            // A session of the primary means nothing to the others either; the request carries
+            // the whole history, so a fallback answers in context without it.
             let mut req = request.clone();
             if i > 0 {
                 req.model.clear();
-            }
-            if i > 0 && req.resume.is_some() {
-                // A session of the primary means nothing to the others, and the history was not
-                // sent: a fallback could only answer out of context. Fail instead; the caller
-                // retries without the session.
-                continue;
+                req.resume = None;
             }
             match p.complete(req, deltas.clone()).await {
                 Ok(mut r) => {

@@ -224,3 +224,53 @@ fn a_clean_start_and_stop_logs_no_warning_or_error() {
     assert!(bad.is_empty(), "a clean start logged warnings or errors:\n{}", bad.join("\n"));
     assert!(text.contains("HTTP API listening"), "the log was captured: {text}");
 }
+
+/// A photo sent over Telegram to the default provider: the CLI cannot take images inline, so
+/// Omega saves it in the workspace and names it; the CLI reads it with its own Read tool.
+#[test]
+fn a_photo_sent_on_telegram_reaches_claude_code_as_a_file_it_reads() {
+    const TOKEN: &str = "123456:TEST-token";
+    const OWNER: i64 = 4242;
+    let mock = Llmock::start();
+    let tg = omega_testkit::telegram::FakeTelegram::start(TOKEN);
+    let mut user = claude_user(mock.port);
+    let port = free_port();
+    user.env.extend(
+        [
+            ("TELEGRAM_BOT_TOKEN", TOKEN.to_owned()),
+            ("OMEGA_CHANNEL__TELEGRAM__ENABLED", "true".to_owned()),
+            ("OMEGA_CHANNEL__TELEGRAM__API_URL", tg.api_url()),
+            ("OMEGA_CHANNEL__TELEGRAM__ALLOWED_USERS", format!("[{OWNER}]")),
+            ("OMEGA_CHANNEL__TELEGRAM__POLL_TIMEOUT_SECS", "1".to_owned()),
+            ("OMEGA_API__PORT", port.to_string()),
+        ]
+        .map(|(k, v)| (k.to_owned(), v)),
+    );
+    // The first message of a fresh database is inbox row 1: its photo is saved as inbox/1-1.jpg.
+    let saved = user.workspace().join("inbox").join("1-1.jpg");
+    mock.script(json!([
+        {"type": "reply", "tool_calls": [{"name": "Read", "arguments": {"file_path": saved.display().to_string()}}]},
+        {"type": "reply", "text": "A tiny grey square.", "times": null},
+    ]));
+    let mut daemon = user.omega(&["start"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    tg.send_photo(OWNER, PNG, Some("what is this?"));
+    wait_until(Duration::from_secs(60), "the answer on Telegram", || !tg.sent_to(OWNER).is_empty());
+    let _ = daemon.kill();
+    let _ = daemon.wait();
+    assert_eq!(tg.sent_to(OWNER)[0].text, "A tiny grey square.", "{:?}", tg.sent_to(OWNER));
+    assert_eq!(std::fs::read(&saved).unwrap(), PNG, "the photo was saved where the CLI may read it");
+    let log = mock.model_requests();
+    assert!(log[0].contains(&saved.display().to_string()), "the message names the saved photo");
+    assert!(
+        log[1].contains("tool_result"),
+        "the CLI's Read ran and its result went back: {}",
+        &log[1][..200.min(log[1].len())]
+    );
+}
+
+/// A 1×1 PNG.
+const PNG: &[u8] = &[
+    137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 1, 0, 0, 0, 1, 8, 4, 0, 0, 0, 181,
+    28, 12, 2, 0, 0, 0, 11, 73, 68, 65, 84, 120, 218, 99, 100, 96, 0, 0, 0, 6, 0, 2, 48, 129, 208, 47, 0, 0,
+    0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
+];

@@ -334,21 +334,38 @@ fn a_streamed_answer_grows_in_one_message_and_settles_into_the_formatted_text() 
     assert!(previews.iter().all(|t| !t.contains("LANG_SWITCH")), "a marker never flashes: {previews:?}");
 }
 
-#[test]
-fn pairing_lets_a_new_person_in_once_the_owner_approves_their_code() {
-    const FRIEND: i64 = 5151;
+/// [`setup`] with `pairing = true` on Telegram.
+fn setup_pairing() -> Setup {
     let s = setup();
     let cfg = std::fs::read_to_string(s.home.config_path())
         .unwrap()
         .replace("poll_timeout_secs = 1\n", "poll_timeout_secs = 1\npairing = true\n");
     std::fs::write(s.home.config_path(), cfg).unwrap();
+    s
+}
+
+/// A stranger writes `text` and gets a pairing code: the code.
+fn pairing_code(tg: &FakeTelegram, stranger: i64, text: &str) -> String {
+    tg.send_text(stranger, text);
+    wait_for_reply(tg, stranger, 1);
+    let offer = tg.sent_to(stranger)[0].text.clone();
+    offer
+        .split("pairing code is ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no code in {offer:?}"))
+        .chars()
+        .take(6)
+        .collect()
+}
+
+#[test]
+fn pairing_lets_a_new_person_in_once_the_owner_approves_their_code() {
+    const FRIEND: i64 = 5151;
+    let s = setup_pairing();
     let _daemon = Daemon::start(&s.home, s.port, 1);
 
-    s.tg.send_text(FRIEND, "hi, I'm Ana");
-    wait_for_reply(&s.tg, FRIEND, 1);
-    let offer = s.tg.sent_to(FRIEND)[0].text.clone();
-    let code: String = offer.split("pairing code is ").nth(1).unwrap().chars().take(6).collect();
-    assert!(code.chars().all(|c| c.is_ascii_digit()), "{offer}");
+    let code = pairing_code(&s.tg, FRIEND, "hi, I'm Ana");
+    assert!(code.chars().all(|c| c.is_ascii_digit()), "{code}");
     assert_eq!(s.ai.request_count(), 0, "nothing from a stranger reaches the AI");
 
     // Asking again gives the same code.
@@ -378,16 +395,9 @@ fn pairing_lets_a_new_person_in_once_the_owner_approves_their_code() {
 #[test]
 fn a_name_claimed_over_http_cannot_approve_a_telegram_stranger() {
     const STRANGER: i64 = 6161;
-    let s = setup();
-    let cfg = std::fs::read_to_string(s.home.config_path())
-        .unwrap()
-        .replace("poll_timeout_secs = 1\n", "poll_timeout_secs = 1\npairing = true\n");
-    std::fs::write(s.home.config_path(), cfg).unwrap();
+    let s = setup_pairing();
     let daemon = Daemon::start(&s.home, s.port, 1);
-    s.tg.send_text(STRANGER, "let me in");
-    wait_for_reply(&s.tg, STRANGER, 1);
-    let offer = s.tg.sent_to(STRANGER)[0].text.clone();
-    let code: String = offer.split("pairing code is ").nth(1).unwrap().chars().take(6).collect();
+    let code = pairing_code(&s.tg, STRANGER, "let me in");
     for who in ["mallory", "owner"] {
         let (status, body) = crate::support::reqwest::blocking_post(
             format!("{}/api/messages", daemon.base()),

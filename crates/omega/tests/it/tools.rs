@@ -7,6 +7,13 @@ use omega_testkit::peers::{Llmock, install_mcp_servers};
 use omega_testkit::{FakeOpenAi, Script, TempHome};
 use serde_json::{Value, json};
 
+/// Every sandbox level, for tests that must hold at each.
+const LEVELS: [omega_core::config::SandboxLevel; 3] = [
+    omega_core::config::SandboxLevel::Sandbox,
+    omega_core::config::SandboxLevel::Rx,
+    omega_core::config::SandboxLevel::Rwx,
+];
+
 fn call(name: &str, args: Value) -> Script {
     Script::ToolCalls(vec![(name.to_owned(), args)])
 }
@@ -221,11 +228,7 @@ async fn llmock_drives_a_real_tool_round_with_schema_generated_arguments() {
 /// CLI's place) reports what it could reach, and the answer says it reached nothing of Omega's.
 #[actix_rt::test]
 async fn the_claude_cli_runs_confined_by_the_sandbox() {
-    for level in [
-        omega_core::config::SandboxLevel::Sandbox,
-        omega_core::config::SandboxLevel::Rx,
-        omega_core::config::SandboxLevel::Rwx,
-    ] {
+    for level in LEVELS {
         the_claude_cli_is_confined_at(level).await;
     }
 }
@@ -348,11 +351,7 @@ async fn the_claude_cli_gets_the_mcp_servers_in_a_private_per_call_config() {
 
 #[actix_rt::test]
 async fn skills_are_readable_at_every_level_while_the_database_beside_them_is_not() {
-    for level in [
-        omega_core::config::SandboxLevel::Sandbox,
-        omega_core::config::SandboxLevel::Rx,
-        omega_core::config::SandboxLevel::Rwx,
-    ] {
+    for level in LEVELS {
         let (home, fake) = (TempHome::new(), FakeOpenAi::start());
         let skill = home.data_dir().join("skills/weather/SKILL.md");
         std::fs::create_dir_all(skill.parent().unwrap()).unwrap();
