@@ -113,7 +113,7 @@ pub struct Gateway {
     budgets: HashMap<SessionKey, RestartBudget>,
     /// Strangers on a pairing channel whose approval is being looked up, with their messages
     /// in arrival order (and the reason they were refused).
-    checking: HashMap<SessionKey, Vec<(Receive, String)>>,
+    checking: HashMap<SessionKey, std::collections::VecDeque<(Receive, String)>>,
     next_generation: u64,
     _guard: ChildGuard,
 }
@@ -279,29 +279,15 @@ impl Handler<Receive> for Gateway {
                 return;
             }
             // Pairing may have let this sender in: look it up without holding up anyone else
-            // (`spawn`, not `wait`). While the lookup runs, this sender's later messages queue
+            // (`spawn`, not `wait`). While a lookup runs, this sender's later messages queue
             // behind it, so their order is kept.
             let key = inbound.session_key();
             if let Some(queued) = self.checking.get_mut(&key) {
-                queued.push((msg, denied.to_string()));
+                queued.push_back((msg, denied.to_string()));
                 return;
             }
-            let store = self.deps().store.clone();
-            let (channel, sender) = (inbound.channel.clone(), inbound.sender_id.clone());
-            self.checking.insert(key.clone(), vec![(msg, denied.to_string())]);
-            ctx.spawn(
-                async move { store.is_approved(&channel, &sender).await.unwrap_or(false) }
-                    .into_actor(self)
-                    .map(move |approved, act, _| {
-                        for (msg, reason) in act.checking.remove(&key).unwrap_or_default() {
-                            if approved {
-                                act.admit(msg);
-                            } else {
-                                act.offer_pairing(msg, reason);
-                            }
-                        }
-                    }),
-            );
+            self.checking.insert(key.clone(), std::collections::VecDeque::from([(msg, denied.to_string())]));
+            self.look_up_pairing(key, ctx);
             return;
         }
         self.admit(msg);
@@ -309,6 +295,33 @@ impl Handler<Receive> for Gateway {
 }
 
 impl Gateway {
+    /// Look up whether the first queued stranger's message comes from someone approved by now,
+    /// then handle it; each later message gets a lookup of its own (an approval may land between
+    /// two messages), in order.
+    fn look_up_pairing(&mut self, key: SessionKey, ctx: &mut Context<Self>) {
+        let Some((first, _)) = self.checking.get(&key).and_then(|q| q.front()) else {
+            self.checking.remove(&key);
+            return;
+        };
+        let store = self.deps().store.clone();
+        let (channel, sender) = (first.inbound.channel.clone(), first.inbound.sender_id.clone());
+        ctx.spawn(
+            async move { store.is_approved(&channel, &sender).await.unwrap_or(false) }.into_actor(self).map(
+                move |approved, act, ctx| {
+                    let Some((msg, reason)) = act.checking.get_mut(&key).and_then(|q| q.pop_front()) else {
+                        return;
+                    };
+                    if approved {
+                        act.admit(msg);
+                    } else {
+                        act.offer_pairing(msg, reason);
+                    }
+                    act.look_up_pairing(key, ctx);
+                },
+            ),
+        );
+    }
+
     /// Sanitize and route a message whose sender is allowed.
     fn admit(&mut self, mut msg: Receive) {
         let inbound = &msg.inbound;

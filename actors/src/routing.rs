@@ -96,6 +96,8 @@ pub async fn route(
     let mut done: Vec<String> = Vec::new();
     let n = steps.len();
     let mut last = None;
+    // The message as it was built (with any note about attached images), not the bare text.
+    let task = request.messages.last().map(|m| m.content.clone()).unwrap_or_else(|| job.text.clone());
     for (i, step) in steps.iter().enumerate() {
         let mut req = request.clone();
         req.model = settings.complex_model.clone();
@@ -106,7 +108,7 @@ pub async fn route(
         };
         let brief = format!(
             "Original task: {}\n\nCompleted so far:\n{}\n\nNow execute step {}/{n}: {step}{finale}",
-            job.text,
+            task,
             if done.is_empty() { "(nothing yet)".to_owned() } else { done.join("\n") },
             i + 1
         );

@@ -417,15 +417,9 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
         }
         _ => deps.provider.send(Complete { request, deltas }).await,
     };
-    if resumed && matches!(result, Ok(Err(_))) {
-        // The provider fell back to a fresh session itself and still failed: forget the stored
-        // one, so the next message starts fresh with the history.
-        tracing::warn!(session = %key, "the provider session could not be continued; it is dropped");
-        let _ = deps
-            .store
-            .set_provider_session(&job.channel, &job.sender_id, &project, &deps.provider_name, None)
-            .await;
-    }
+    // A failed call keeps the stored session: a timeout or a rate limit says nothing about it,
+    // and the CLI's transcript (its tool results too) holds more than Omega's history. A session
+    // the CLI no longer knows is replaced by the provider itself (a new id, stored below).
     if let Ok(Ok(r)) = &result
         && let Some(sid) = &r.session_id
         && session_changed(resumed_id.as_deref(), sid)
@@ -513,7 +507,7 @@ async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
 }
 
 /// Whether a provider's answer came from another session than the one stored (a new one, or a
-/// fresh one after the stored one could not be resumed): only then is it written.
+/// fresh one that replaced a session the CLI no longer knew): only then is it written.
 fn session_changed(stored: Option<&str>, answered: &str) -> bool {
     stored != Some(answered)
 }
@@ -658,7 +652,10 @@ async fn over_budget(deps: &SessionDeps, job: &Job, request: &ChatRequest) -> Op
         return None;
     }
     let since = start_of_today(deps.settings.timezone);
-    let chars: usize = request.system.len() + request.messages.iter().map(|m| m.content.len()).sum::<usize>();
+    // A resumed session is sent only the new message (the history rides along for a fallback).
+    let sent = if request.resume.is_some() { request.messages.len().saturating_sub(1) } else { 0 };
+    let chars: usize =
+        request.system.len() + request.messages[sent..].iter().map(|m| m.content.len()).sum::<usize>();
     let est_tokens = (chars / 4) as i64;
     let model = if request.model.is_empty() { &deps.settings.model } else { &request.model };
     let est_usd = omega_providers::pricing::price_for(model, &deps.settings.prices)
@@ -822,8 +819,21 @@ async fn build_request(
                 std::fs::read(&a.path).map_err(|e| format!("cannot read {}: {e}", a.path.display()))?;
             current.images.push(omega_providers::Image { mime: a.mime.clone(), data });
         }
-    } else if deps.settings.reads_image_files && !job.attachments.is_empty() {
-        current.content = with_image_files(&deps.settings.data_dir, job)?;
+    }
+    let mut files = Vec::new();
+    if !deps.settings.vision && deps.settings.reads_image_files {
+        for (i, a) in job.attachments.iter().enumerate() {
+            // Named by its real path: the sandbox grants exactly that file, for this call only.
+            let path = std::fs::canonicalize(&a.path)
+                .map_err(|e| format!("cannot read {}: {e}", a.path.display()))?;
+            current.content.push_str(&format!(
+                "\n\n[The person sent an image ({} of {}), at {}. Look at it with your Read tool.]",
+                i + 1,
+                job.attachments.len(),
+                path.display()
+            ));
+            files.push(path);
+        }
     }
     messages.push(current);
     let project =
@@ -839,32 +849,16 @@ async fn build_request(
     } else {
         None
     };
-    let request =
-        ChatRequest { model: String::new(), system, messages, max_tokens: None, resume, tools: Vec::new() };
+    let request = ChatRequest {
+        model: String::new(),
+        system,
+        messages,
+        max_tokens: None,
+        resume,
+        tools: Vec::new(),
+        files,
+    };
     Ok((request, project))
-}
-
-/// The message text for a provider that reads images from files: each attachment is copied
-/// into the workspace (`workspace/inbox/`, where the sandbox lets its tools read) and named.
-fn with_image_files(data_dir: &std::path::Path, job: &Job) -> Result<String, String> {
-    let dir = data_dir.join("workspace").join("inbox");
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let mut text = job.text.clone();
-    for (i, a) in job.attachments.iter().enumerate() {
-        let ext = match a.mime.as_str() {
-            "image/png" => "png",
-            "image/gif" => "gif",
-            "image/webp" => "webp",
-            _ => "jpg",
-        };
-        let path = dir.join(format!("{}-{}.{ext}", job.id.0, i + 1));
-        std::fs::copy(&a.path, &path).map_err(|e| format!("cannot copy {}: {e}", a.path.display()))?;
-        text.push_str(&format!(
-            "\n\n[The person sent an image, saved at {}. Look at it with your Read tool.]",
-            path.display()
-        ));
-    }
-    Ok(text)
 }
 
 /// [`store_outcome`] for an outcome that belongs to the conversation.

@@ -423,8 +423,11 @@ pub async fn run_polling(bot: Bot, deps: PollingDeps) {
                         break;
                     }
                     Err(_) => {
-                        tracing::error!("the gateway is gone; Telegram polling stops");
-                        return;
+                        // The Gateway was restarted with the update in its hands: it was not
+                        // stored, so fetch it again (the offset is not committed).
+                        tracing::warn!("the gateway dropped an update; fetching it again");
+                        tokio::time::sleep(backoff).await;
+                        break;
                     }
                 }
             }

@@ -402,16 +402,18 @@ pub struct ClaudeCodeConfig {
     pub max_turns: u32,
     /// How often a run that hit `max_turns` is resumed before giving up.
     pub max_resume_attempts: u32,
-    /// Tools the CLI may use without asking. The default lets it act (shell and files), which
-    /// is safe because the CLI runs confined by `[sandbox]`; [] = the CLI's own defaults, which
-    /// refuse anything that needs permission.
+    /// Tools the CLI may use without asking. The default lets it act (shell and files),
+    /// confined by `[sandbox]` like the CLI itself (so they can reach the CLI's own credential,
+    /// nothing of Omega's); [] = the CLI's own defaults, which refuse anything that needs
+    /// permission.
     pub allowed_tools: Vec<String>,
     /// Give up on a call (and kill the CLI's process group) after this many seconds.
     pub timeout_secs: u64,
     /// Passed as CLAUDE_CODE_OAUTH_TOKEN (from `claude setup-token`); falls back to
     /// CLAUDE_CODE_OAUTH_TOKEN; "" = the CLI's own login.
     pub oauth_token: Secret,
-    /// Passed as ANTHROPIC_API_KEY; falls back to ANTHROPIC_API_KEY; "" = none.
+    /// Passed as ANTHROPIC_API_KEY (the CLI then bills the API account, not a logged-in
+    /// subscription); falls back to ANTHROPIC_API_KEY; "" = none.
     pub api_key: Secret,
     /// Passed as ANTHROPIC_BASE_URL (an Anthropic-compatible server); "" = Anthropic's.
     pub base_url: String,

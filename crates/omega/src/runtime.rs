@@ -988,23 +988,25 @@ impl Drop for Runtime {
             task.abort();
         }
         let http = self.http.take().map(|h| h.handle);
-        let (supervisor, store, lock) = (self.supervisor.clone(), self.tree.store.clone(), self.lock.take());
-        let stop = async move {
+        let (supervisor, store) = (self.supervisor.clone(), self.tree.store.clone());
+        let lock = self.lock.take();
+        let Some(arbiter) = actix_rt::Arbiter::try_current() else {
+            // Nothing can run the stop here; the lock must not be released while actors may
+            // still write, so it stays held until the process exits.
+            tracing::error!(
+                "no arbiter to stop the dropped runtime on; its data dir stays locked until exit"
+            );
+            std::mem::forget(lock);
+            return;
+        };
+        arbiter.spawn(async move {
             if let Some(h) = http {
                 h.stop(true).await;
             }
             let _ = supervisor.send(Shutdown).await;
             store.close().await;
             drop(lock);
-        };
-        match actix_rt::Arbiter::try_current() {
-            Some(arbiter) => {
-                arbiter.spawn(stop);
-            }
-            None => {
-                tracing::error!("no arbiter to stop the dropped runtime on; its actors stop with the process")
-            }
-        }
+        });
     }
 }
 

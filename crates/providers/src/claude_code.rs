@@ -109,6 +109,9 @@ struct RunResult {
     usage: Option<RunUsage>,
     #[serde(default)]
     errors: Vec<serde_json::Value>,
+    /// Model turns the run took; 0 = it never got to the model.
+    #[serde(default)]
+    num_turns: u32,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -271,6 +274,7 @@ impl ClaudeCodeProvider {
         system: &str,
         prompt: &str,
         resume: Option<&str>,
+        files: &[PathBuf],
         deltas: Option<&DeltaSink>,
     ) -> Result<RunResult, ProviderError> {
         self.refused()?;
@@ -284,7 +288,7 @@ impl ClaudeCodeProvider {
                     program,
                     workdir: self.workdir.clone(),
                     home: home.clone(),
-                    read_files: mcp_file.iter().map(|f| f.0.clone()).collect(),
+                    read_files: mcp_file.iter().map(|f| f.0.clone()).chain(files.iter().cloned()).collect(),
                 };
                 tokio::process::Command::from(spawn(&confinement).map_err(|e| self.spawn_error(e))?)
             }
@@ -426,15 +430,14 @@ fn describe(r: &RunResult) -> String {
         .unwrap_or_else(|| r.subtype.clone())
 }
 
-/// A resumed run that did not get going: an error other than running out of turns (which the
-/// caller resumes on purpose). Not logged in is not a session problem either; a fresh run
-/// would fail the same way.
-fn resume_failed(r: &RunResult) -> bool {
-    if !r.is_error || r.subtype == "error_max_turns" {
-        return false;
-    }
+/// The CLI refused `--resume` because it has no such session ("No conversation found with
+/// session ID: …", or an id it cannot parse). Only this falls back to a fresh session: any other
+/// failure may have happened after the CLI acted, and running it again would act twice.
+fn session_unknown(r: &RunResult) -> bool {
     let lower = describe(r).to_lowercase();
-    !(lower.contains("login") || lower.contains("api key") || lower.contains("authentication"))
+    r.is_error
+        && r.num_turns == 0
+        && (lower.contains("no conversation found") || lower.contains("requires a valid session id"))
 }
 
 /// `binary` as an absolute path: as given when it has a `/`, else searched in `PATH`.
@@ -511,30 +514,25 @@ impl Provider for ClaudeCodeProvider {
             return Err(ProviderError::Disabled { provider: NAME.into() });
         }
         let model = if request.model.is_empty() { self.config.model.clone() } else { request.model.clone() };
+        let files = &request.files;
+        let full = Self::prompt(&request);
+        let fresh = || self.run(&model, &request.system, &full, None, files, deltas.as_ref());
         let mut result = match request.resume.as_deref() {
             // A stored session: the CLI replays its own transcript, so only the new message goes.
             Some(sid) => {
                 let current = request.messages.last().map(|m| m.content.as_str()).unwrap_or_default();
-                match self.run(&model, &request.system, current, Some(sid), deltas.as_ref()).await {
-                    Ok(r) if !resume_failed(&r) => r,
-                    // The CLI does not know the session (or it broke): a fresh session gets the
-                    // whole history from Omega's memory instead, so nothing is forgotten.
-                    Ok(r) => {
-                        tracing::info!(session = %sid, error = %describe(&r), "claude-code could not resume its session; starting a fresh one with the history");
-                        self.run(&model, &request.system, &Self::prompt(&request), None, deltas.as_ref())
-                            .await?
-                    }
-                    Err(e @ (ProviderError::Timeout { .. } | ProviderError::NotConfigured { .. })) => {
-                        return Err(e);
-                    }
-                    Err(e) => {
-                        tracing::info!(session = %sid, error = %e, "claude-code could not resume its session; starting a fresh one with the history");
-                        self.run(&model, &request.system, &Self::prompt(&request), None, deltas.as_ref())
-                            .await?
-                    }
+                let r = self.run(&model, &request.system, current, Some(sid), files, deltas.as_ref()).await?;
+                if session_unknown(&r) {
+                    // The CLI no longer has that session (a wiped ~/.claude, another machine): it
+                    // refused before doing anything, so a fresh session with the whole history
+                    // from Omega's memory loses nothing and repeats nothing.
+                    tracing::info!(session = %sid, "claude-code no longer knows this session; starting a fresh one with the history");
+                    fresh().await?
+                } else {
+                    r
                 }
             }
-            None => self.run(&model, &request.system, &Self::prompt(&request), None, deltas.as_ref()).await?,
+            None => fresh().await?,
         };
         let mut cost = result.total_cost_usd.unwrap_or(0.0);
         let mut usage = Usage::default();
@@ -562,6 +560,7 @@ impl Provider for ClaudeCodeProvider {
                     "",
                     "Continue where you left off. Complete the remaining work.",
                     Some(&sid),
+                    files,
                     deltas.as_ref(),
                 )
                 .await?;

@@ -136,6 +136,10 @@ pub struct ChatRequest {
     pub resume: Option<String>,
     /// Tools the model may call (native tool calling); empty = none.
     pub tools: Vec<ToolSpec>,
+    /// Files the provider may read during this call, and only during it: a photo handed to a
+    /// provider that reads images from files (the Claude Code CLI gets read access to exactly
+    /// these paths in its sandbox; the files stay in Omega's protected data dir).
+    pub files: Vec<std::path::PathBuf>,
 }
 
 /// Token counts of one call, as the provider reported them.

@@ -226,7 +226,8 @@ fn a_clean_start_and_stop_logs_no_warning_or_error() {
 }
 
 /// A photo sent over Telegram to the default provider: the CLI cannot take images inline, so
-/// Omega saves it in the workspace and names it; the CLI reads it with its own Read tool.
+/// Omega names the saved photo and lets the CLI read exactly that file, for that call; the CLI
+/// reads it with its own Read tool, and the photo is deleted once answered.
 #[test]
 fn a_photo_sent_on_telegram_reaches_claude_code_as_a_file_it_reads() {
     const TOKEN: &str = "123456:TEST-token";
@@ -246,8 +247,8 @@ fn a_photo_sent_on_telegram_reaches_claude_code_as_a_file_it_reads() {
         ]
         .map(|(k, v)| (k.to_owned(), v)),
     );
-    // The first message of a fresh database is inbox row 1: its photo is saved as inbox/1-1.jpg.
-    let saved = user.workspace().join("inbox").join("1-1.jpg");
+    // The fake's first update is number 100: the channel saves its photo as telegram-100.jpg.
+    let saved = user.home.path().join(".omega").join("media").join("telegram-100.jpg");
     mock.script(json!([
         {"type": "reply", "tool_calls": [{"name": "Read", "arguments": {"file_path": saved.display().to_string()}}]},
         {"type": "reply", "text": "A tiny grey square.", "times": null},
@@ -258,13 +259,13 @@ fn a_photo_sent_on_telegram_reaches_claude_code_as_a_file_it_reads() {
     let _ = daemon.kill();
     let _ = daemon.wait();
     assert_eq!(tg.sent_to(OWNER)[0].text, "A tiny grey square.", "{:?}", tg.sent_to(OWNER));
-    assert_eq!(std::fs::read(&saved).unwrap(), PNG, "the photo was saved where the CLI may read it");
     let log = mock.model_requests();
     assert!(log[0].contains(&saved.display().to_string()), "the message names the saved photo");
+    assert!(log[1].contains("\"type\":\"image\""), "the CLI's Read handed the photo to the model");
+    assert!(!saved.exists(), "the photo is deleted once answered");
     assert!(
-        log[1].contains("tool_result"),
-        "the CLI's Read ran and its result went back: {}",
-        &log[1][..200.min(log[1].len())]
+        !user.workspace().join("inbox").exists(),
+        "no copy was left where tools or other senders could reach it"
     );
 }
 

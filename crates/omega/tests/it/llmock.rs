@@ -134,8 +134,11 @@ async fn claude_code_is_resumed_per_sender_instead_of_being_sent_the_history() {
 
     // Another sender has a session of their own, and never sees Ivo's.
     mock.clear_requests();
-    rt.ask("app", "zoe", "Hi, I am Zoe").await.unwrap();
-    assert!(mock.model_requests().iter().all(|r| !r.contains("plums")), "no sharing between senders");
+    let r = rt.ask("app", "zoe", "Hi, I am Zoe").await.unwrap();
+    assert_eq!(r.kind, OutboundKind::Reply, "{}", r.text);
+    let turn = mock.model_requests();
+    assert!(!turn.is_empty() && turn.iter().all(|r| r.contains("Hi, I am Zoe")), "{turn:?}");
+    assert!(turn.iter().all(|r| !r.contains("plums")), "no sharing between senders");
     let zoe = store.provider_session("app", "zoe", "", "claude-code").await.unwrap();
     assert!(zoe.is_some() && zoe != sid);
     rt.shutdown().await;
@@ -192,8 +195,11 @@ async fn a_claude_session_is_kept_per_project_and_dropped_when_the_conversation_
     }
     // The next message starts a fresh CLI session without the forgotten conversation.
     mock.clear_requests();
-    rt.ask("app", "ivo", "What fruit do I like?").await.unwrap();
-    assert!(mock.model_requests().iter().all(|r| !r.contains("plums")), "forgotten means forgotten");
+    let r = rt.ask("app", "ivo", "What fruit do I like?").await.unwrap();
+    assert_eq!(r.kind, OutboundKind::Reply, "{}", r.text);
+    let turn = mock.model_requests();
+    assert!(!turn.is_empty() && turn.iter().all(|r| r.contains("What fruit do I like?")), "{turn:?}");
+    assert!(turn.iter().all(|r| !r.contains("plums")), "forgotten means forgotten");
     rt.shutdown().await;
 }
 
@@ -205,21 +211,21 @@ const PNG: &[u8] = &[
 ];
 
 #[actix_rt::test]
-async fn a_photo_for_claude_code_is_saved_in_the_workspace_and_read_by_its_tools() {
+async fn a_photo_for_claude_code_is_read_by_its_tools_from_omegas_own_copy() {
     use omega_actors::gateway::Accepted;
     let mock = tokio::task::spawn_blocking(Llmock::start).await.unwrap();
     let (home, cli_home) = (TempHome::new(), tempfile::tempdir().unwrap());
-    // The first message of a fresh database is inbox row 1: its image lands at inbox/1-1.png.
-    let saved = home.data_dir().join("workspace/inbox/1-1.png");
+    // Where a channel saves a photo: Omega's protected data dir.
+    let media = home.data_dir().join("media");
+    std::fs::create_dir_all(&media).unwrap();
+    let upload = media.join("photo.png");
+    std::fs::write(&upload, PNG).unwrap();
+    let saved = std::fs::canonicalize(&upload).unwrap();
     mock.script(serde_json::json!([
         {"type": "reply", "tool_calls": [{"name": "Read", "arguments": {"file_path": saved.display().to_string()}}]},
         {"type": "reply", "text": "A tiny grey square.", "times": null},
     ]));
     let rt = claude_runtime(&mock, &home, cli_home.path()).await;
-    let media = home.data_dir().join("media");
-    std::fs::create_dir_all(&media).unwrap();
-    let upload = media.join("photo.png");
-    std::fs::write(&upload, PNG).unwrap();
     let mut inbound = omega::Inbound::text("app", "ivo", "what is in this picture?");
     inbound.attachments.push(omega_core::Attachment {
         kind: omega_core::AttachmentKind::Image,
@@ -239,12 +245,12 @@ async fn a_photo_for_claude_code_is_saved_in_the_workspace_and_read_by_its_tools
         "{}",
         reply.text
     );
-    assert_eq!(std::fs::read(&saved).unwrap(), PNG, "the image was saved where the CLI may read it");
     let log = mock.model_requests();
-    assert!(log[0].contains(&saved.display().to_string()), "the message names the saved image: {}", log[0]);
+    assert!(log[0].contains(&saved.display().to_string()), "the message names the image: {}", log[0]);
     assert!(
         log.iter().any(|r| r.contains("\"type\":\"image\"")),
-        "the CLI's Read tool handed the image to the model: {log:?}"
+        "the CLI's Read tool was let in to exactly that file and handed the image to the model: {log:?}"
     );
+    assert!(!saved.exists(), "the image is deleted once answered");
     rt.shutdown().await;
 }

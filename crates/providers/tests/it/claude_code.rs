@@ -110,3 +110,49 @@ async fn a_timeout_kills_the_whole_process_group() {
     });
     assert!(gone, "the CLI's own child (pid {pid}) was killed with it");
 }
+
+#[tokio::test]
+async fn a_session_the_cli_does_not_know_is_replaced_by_a_fresh_one_with_the_history() {
+    let mock = tokio::task::spawn_blocking(Llmock::start).await.unwrap();
+    mock.script(serde_json::json!([{"type": "reply", "text": "Plums.", "times": null}]));
+    let (home, work) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let p = ClaudeCodeProvider::new(config(&mock, home.path()), work.path().to_owned());
+    let lost = "0b7a3f6e-1111-4222-8333-444455556666";
+    let req = ChatRequest { resume: Some(lost.into()), ..request("What fruit do I like?") };
+    let r = tokio::task::spawn(async move { p.complete(req, None).await }).await.unwrap().unwrap();
+    assert_eq!(r.text, "Plums.");
+    assert!(r.session_id.as_deref().is_some_and(|s| s != lost), "a new session: {:?}", r.session_id);
+    let log = mock.model_requests();
+    assert!(!log.is_empty());
+    assert!(
+        log.iter().all(|r| r.contains("[Earlier in this conversation]") && r.contains("earlier answer")),
+        "the fresh session got the history"
+    );
+}
+
+/// A stand-in CLI that counts its runs and answers every one with `result` (a JSON line).
+fn counting_cli(dir: &std::path::Path, result: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let (script, runs) = (dir.join("claude"), dir.join("runs"));
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\ncat > /dev/null\necho run >> {}\necho '{result}'\n", runs.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    (script, runs)
+}
+
+#[tokio::test]
+async fn a_resumed_run_that_failed_after_acting_is_not_run_again() {
+    let dir = tempfile::tempdir().unwrap();
+    // The CLI got to the model (three turns, maybe tools) and then failed: running it again from
+    // scratch would repeat what it did.
+    let failed = r#"{"type":"result","subtype":"error_during_execution","is_error":true,"num_turns":3,"errors":["API Error: 500 overloaded"],"session_id":"s-1"}"#;
+    let (cli, runs) = counting_cli(dir.path(), failed);
+    let cfg = ClaudeCodeConfig { binary: cli.display().to_string(), ..ClaudeCodeConfig::default() };
+    let p = ClaudeCodeProvider::new(cfg, dir.path().join("work"));
+    let req = ChatRequest { resume: Some("s-1".into()), ..request("go on") };
+    let e = p.complete(req, None).await.unwrap_err();
+    assert!(e.to_string().contains("API Error: 500"), "{e}");
+    assert_eq!(std::fs::read_to_string(&runs).unwrap().lines().count(), 1, "one run, not a second fresh one");
+}
