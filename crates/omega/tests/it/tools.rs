@@ -242,17 +242,23 @@ async fn the_claude_cli_is_confined_at(level: omega_core::config::SandboxLevel) 
     let bin = tempfile::tempdir().unwrap();
     let cli = bin.path().join("claude");
     let db = home.db_path();
+    let skill = home.data_dir().join("skills/notes/SKILL.md");
+    std::fs::create_dir_all(skill.parent().unwrap()).unwrap();
+    std::fs::write(&skill, "---\nname: notes\ndescription: take notes\n---\n").unwrap();
     std::fs::write(
         &cli,
         format!(
             "#!/bin/sh\ncat > /dev/null\n\
              probe() {{ if cat \"$1\" > /dev/null 2>&1; then echo -n \"$2:LEAKED \"; else echo -n \"$2:denied \"; fi; }}\n\
              r=$(probe {db} db; probe {cfg} config; \
+                 if cat {skill} > /dev/null 2>&1; then echo -n 'skill:read '; fi; \
+                 if echo x >> {skill} 2>/dev/null; then echo -n 'skill:WRITTEN '; fi; \
                  if echo x > {ws}/from-cli 2>/dev/null; then echo -n 'workspace:ok '; fi; \
                  env | grep -q OPENAI && echo -n 'env:LEAKED')\n\
              echo \"{{\\\"type\\\":\\\"result\\\",\\\"subtype\\\":\\\"success\\\",\\\"is_error\\\":false,\\\"result\\\":\\\"$r\\\",\\\"session_id\\\":\\\"s1\\\",\\\"total_cost_usd\\\":0.001}}\"\n",
             db = db.display(),
             cfg = config_path.display(),
+            skill = skill.display(),
             ws = home.data_dir().join("workspace").display(),
         ),
     )
@@ -266,7 +272,7 @@ async fn the_claude_cli_is_confined_at(level: omega_core::config::SandboxLevel) 
     let rt = start(c, &home).await;
     let r = rt.ask("app", "alice", "what can you reach?").await.unwrap();
     assert_eq!(r.kind, OutboundKind::Reply, "{level:?}: {}", r.text);
-    assert_eq!(r.text.trim(), "db:denied config:denied workspace:ok", "{level:?}");
+    assert_eq!(r.text.trim(), "db:denied config:denied skill:read workspace:ok", "{level:?}");
     rt.shutdown().await;
 }
 
