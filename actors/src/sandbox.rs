@@ -1,9 +1,11 @@
 //! The Sandbox actor: every tool call goes through it.
 //!
-//! It owns the [`ToolBox`] — the built-in tools confined by the kernel (`omega_sandbox::tools`)
+//! It owns a [`ToolBox`] — the built-in tools confined by the kernel (`omega_sandbox::tools`)
 //! and the MCP servers (`omega_providers::mcp`), themselves started as sandboxed children — and
-//! runs calls side by side inside its context. When it stops (shutdown), the MCP servers are
-//! closed cleanly and their process groups killed.
+//! runs calls side by side inside its context. A call that panics becomes an error result for
+//! the model, and the actor stops: the Supervisor starts a fresh one with a fresh `ToolBox` (new
+//! MCP connections), while the old one's servers are closed as it goes. At shutdown the servers
+//! are closed cleanly ([`CloseTools`]) and their process groups killed.
 
 use actix::prelude::*;
 use async_trait::async_trait;
@@ -23,7 +25,13 @@ pub struct ToolBox {
     mcp: McpHub,
     /// Why the built-in tools are off, when they are (said at start-up and in status).
     refusal: Option<String>,
+    /// Test hook: calling a tool of this name panics.
+    panic_on: Option<String>,
 }
+
+/// Builds a fresh [`ToolBox`]: the Supervisor calls it for every (re)start of the Sandbox actor,
+/// so a restart never inherits a broken MCP connection.
+pub type ToolsFactory = Arc<dyn Fn() -> ToolBox + Send + Sync>;
 
 impl ToolBox {
     /// `builtins: None` turns the built-in tools off. On a kernel that cannot enforce the policy
@@ -32,13 +40,24 @@ impl ToolBox {
     pub fn new(builtins: Option<omega_sandbox::tools::Builtins>, mcp: McpHub) -> Self {
         let refusal = builtins.as_ref().and_then(|b| b.refusal());
         let builtins = if refusal.is_some() { None } else { builtins };
-        Self { builtins, mcp, refusal }
+        Self { builtins, mcp, refusal, panic_on: None }
     }
 
     /// Only MCP tools (platforms without the built-in sandbox).
     #[cfg(not(target_os = "linux"))]
     pub fn new(mcp: McpHub) -> Self {
-        Self { mcp, refusal: Some("built-in tools need Linux (Landlock) in this build".into()) }
+        Self {
+            mcp,
+            refusal: Some("built-in tools need Linux (Landlock) in this build".into()),
+            panic_on: None,
+        }
+    }
+
+    /// Test hook: a call to the tool `name` panics (to test that the Sandbox is supervised).
+    #[doc(hidden)]
+    pub fn panicking_on(mut self, name: Option<String>) -> Self {
+        self.panic_on = name;
+        self
     }
 
     /// Why the built-in tools are off, if they are.
@@ -63,6 +82,9 @@ impl ToolBox {
     }
 
     pub async fn call(&self, call: &ToolCall) -> ToolOutcome {
+        if self.panic_on.as_deref() == Some(call.name.as_str()) {
+            panic!("injected panic in tool {}", call.name);
+        }
         if call.name.starts_with(omega_providers::mcp::PREFIX) {
             return self.mcp.call(&call.name, &call.arguments).await;
         }
@@ -92,19 +114,36 @@ pub struct ListTools;
 #[rtype(result = "ToolOutcome")]
 pub struct RunTool(pub ToolCall);
 
+/// Close the MCP servers cleanly (graceful shutdown, before the actor stops).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct CloseTools;
+
 pub struct SandboxActor {
     tools: Arc<ToolBox>,
     _guard: ChildGuard,
 }
 
 impl SandboxActor {
-    pub fn new(tools: Arc<ToolBox>, guard: ChildGuard) -> Self {
-        Self { tools, _guard: guard }
+    pub fn new(tools: ToolBox, guard: ChildGuard) -> Self {
+        Self { tools: Arc::new(tools), _guard: guard }
     }
 }
 
 impl Actor for SandboxActor {
     type Context = Context<Self>;
+}
+
+impl Drop for SandboxActor {
+    fn drop(&mut self) {
+        // A crashed (or stopped) actor's MCP servers must not outlive it: its successor starts
+        // its own. Closing is async; run it on this arbiter if one is still there (after
+        // `CloseTools` there is nothing left to close).
+        let tools = self.tools.clone();
+        if let Some(arbiter) = actix_rt::Arbiter::try_current() {
+            arbiter.spawn(async move { tools.shutdown().await });
+        }
+    }
 }
 
 impl Handler<ListTools> for SandboxActor {
@@ -117,11 +156,46 @@ impl Handler<ListTools> for SandboxActor {
 }
 
 impl Handler<RunTool> for SandboxActor {
-    type Result = ResponseFuture<ToolOutcome>;
+    type Result = ResponseActFuture<Self, ToolOutcome>;
 
+    /// In the actor's context, with the panic caught: the model gets an error result, and the
+    /// actor stops so the Supervisor restarts it with fresh state.
     fn handle(&mut self, msg: RunTool, _: &mut Context<Self>) -> Self::Result {
+        use futures::FutureExt as _;
         let tools = self.tools.clone();
-        Box::pin(async move { tools.call(&msg.0).await })
+        let name = msg.0.name.clone();
+        Box::pin(
+            std::panic::AssertUnwindSafe(async move { tools.call(&msg.0).await })
+                .catch_unwind()
+                .into_actor(self)
+                .map(move |result, _, ctx| match result {
+                    Ok(out) => out,
+                    Err(panic) => {
+                        let what = panic
+                            .downcast_ref::<String>()
+                            .map(String::as_str)
+                            .or_else(|| panic.downcast_ref::<&str>().copied())
+                            .unwrap_or("a panic");
+                        tracing::error!(tool = %name, panic = %what, "a tool call panicked; restarting the sandbox");
+                        ctx.stop();
+                        ToolOutcome {
+                            content: format!(
+                                "the tool {name} crashed inside Omega (internal error); the sandbox was restarted, so it may be tried again"
+                            ),
+                            is_error: true,
+                        }
+                    }
+                }),
+        )
+    }
+}
+
+impl Handler<CloseTools> for SandboxActor {
+    type Result = ResponseFuture<()>;
+
+    fn handle(&mut self, _: CloseTools, _: &mut Context<Self>) -> Self::Result {
+        let tools = self.tools.clone();
+        Box::pin(async move { tools.shutdown().await })
     }
 }
 

@@ -42,7 +42,7 @@ use crate::markers::{Markers, ProcessOutput};
 use crate::outbox::{FlushOutbox, Outbox, RegisterChannel, RegisterPreviews};
 use crate::provider::{CheckProvider, Complete, ProviderActor};
 use crate::route::Route;
-use crate::sandbox::{ListTools, RunTool, SandboxActor, ToolBox};
+use crate::sandbox::{ListTools, RunTool, SandboxActor};
 use crate::scheduler::{ActionDone, Rearm, Scheduler};
 use crate::session::{SessionDeps, SessionSettings};
 use crate::slot::Slot;
@@ -105,6 +105,7 @@ pub struct Tree {
     pub markers: Route<ProcessOutput>,
     pub tools_list: Route<ListTools>,
     pub tools_run: Route<RunTool>,
+    pub tools_close: Route<crate::sandbox::CloseTools>,
     pub scheduler: Route<Rearm>,
     pub action_done: Route<ActionDone>,
     /// The Scheduler's address (state queries); follows restarts like the others.
@@ -137,8 +138,8 @@ impl Tree {
 pub struct Spec {
     pub store: Store,
     pub provider: Arc<dyn Provider>,
-    /// The tools; `None` = the tool loop is off.
-    pub tools: Option<Arc<ToolBox>>,
+    /// Builds the tools for each start of the Sandbox actor; `None` = the tool loop is off.
+    pub tools: Option<crate::sandbox::ToolsFactory>,
     /// How due tasks fire; `None` = no Scheduler (tasks are kept but never fire).
     pub scheduler: Option<omega_memory::schedule::FirePolicy>,
     /// The first retry of a failed scheduled action waits this long (then twice as long...).
@@ -223,6 +224,7 @@ impl Supervisor {
             markers: Route::default(),
             tools_list: Route::default(),
             tools_run: Route::default(),
+            tools_close: Route::default(),
             scheduler: Route::default(),
             action_done: Route::default(),
             scheduler_state: Route::default(),
@@ -294,11 +296,12 @@ impl Supervisor {
                 self.tree.provider_check.rebind(addr.recipient());
             }
             Child::Sandbox => {
-                let Some(tools) = self.spec.tools.clone() else { return };
+                let Some(factory) = self.spec.tools.clone() else { return };
                 let addr =
-                    SandboxActor::start_in_arbiter(&self.work, move |_| SandboxActor::new(tools, guard));
+                    SandboxActor::start_in_arbiter(&self.work, move |_| SandboxActor::new(factory(), guard));
                 self.tree.tools_list.rebind(addr.clone().recipient());
                 self.stoppers.insert(child, addr.clone().recipient());
+                self.tree.tools_close.rebind(addr.clone().recipient());
                 self.tree.tools_run.rebind(addr.recipient());
             }
             Child::Scheduler => {
@@ -399,6 +402,7 @@ impl Handler<ChildDown> for Supervisor {
                 Child::Sandbox => {
                     self.tree.tools_list.unbind();
                     self.tree.tools_run.unbind();
+                    self.tree.tools_close.unbind();
                 }
                 Child::Scheduler => {
                     self.tree.scheduler.unbind();
@@ -472,7 +476,7 @@ impl Handler<Shutdown> for Supervisor {
             (take(Child::Outbox), [take(Child::Markers), take(Child::Provider), take(Child::Sandbox)]);
         let gateway = self.tree.gateway.clone();
         let outbox_slot = self.tree.outbox.clone();
-        let tools = self.spec.tools.clone();
+        let tools = self.tree.tools_close.clone();
         let summarize = self.spec.summarize_on_shutdown.then(|| self.tree.summarize_all.clone());
         let channels: Vec<Recipient<StopChild>> = std::mem::take(&mut self.channel_stoppers);
         Box::pin(
@@ -496,9 +500,7 @@ impl Handler<Shutdown> for Supervisor {
                 if let Some(s) = summarizer {
                     let _ = s.send(StopChild).await;
                 }
-                if let Some(tools) = tools {
-                    tools.shutdown().await;
-                }
+                let _ = tools.send(crate::sandbox::CloseTools).await;
                 let _ = outbox_slot.send(crate::outbox::FlushDelivered).await;
                 if let Some(s) = outbox {
                     let _ = s.send(StopChild).await;

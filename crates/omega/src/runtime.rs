@@ -79,6 +79,7 @@ pub struct RuntimeBuilder {
     heartbeat_every: Option<Duration>,
     action_retry_base: Option<Duration>,
     session_panic_on: Option<String>,
+    tool_panic_on: Option<String>,
 }
 
 impl RuntimeBuilder {
@@ -161,6 +162,13 @@ impl RuntimeBuilder {
         self
     }
 
+    /// Test hook: a call of the tool `name` panics inside the Sandbox actor.
+    #[doc(hidden)]
+    pub fn inject_tool_panic(mut self, name: &str) -> Self {
+        self.tool_panic_on = Some(name.to_owned());
+        self
+    }
+
     /// Test hook: sessions panic on messages containing `marker`.
     #[doc(hidden)]
     pub fn inject_session_panic(mut self, marker: &str) -> Self {
@@ -227,9 +235,15 @@ impl RuntimeBuilder {
 
         write_default_prompts(&data_dir);
         let tools = if config.tools.enabled { build_tools(&config, &self.protected)? } else { None };
-        if let Some(why) = tools.as_ref().and_then(|t| t.refusal()) {
+        if let Some(why) = tools.as_ref().and_then(|f| f().refusal().map(str::to_owned)) {
             tracing::warn!("{why}");
         }
+        let tools =
+            match (tools, self.tool_panic_on) {
+                (Some(f), Some(name)) => Some(Arc::new(move || f().panicking_on(Some(name.clone())))
+                    as omega_actors::sandbox::ToolsFactory),
+                (tools, _) => tools,
+            };
         let session = SessionSettings {
             agent_name: config.omega.name.clone(),
             timezone: omega_core::tz::resolve(&config.omega.timezone),
@@ -695,7 +709,7 @@ pub fn sandbox_policy(
 fn build_tools(
     config: &Config,
     extra_protected: &[PathBuf],
-) -> Result<Option<Arc<omega_actors::sandbox::ToolBox>>, StartError> {
+) -> Result<Option<omega_actors::sandbox::ToolsFactory>, StartError> {
     use omega_sandbox::spawn::Limits;
     let policy = sandbox_policy(config, extra_protected)?;
     let sb = &config.sandbox;
@@ -750,22 +764,29 @@ fn build_tools(
             roots,
         });
     }
-    let hub =
-        omega_providers::mcp::McpHub::new(servers, Duration::from_secs(config.mcp.call_timeout_secs.max(1)));
+    let timeout = Duration::from_secs(config.mcp.call_timeout_secs.max(1));
     let builtins = omega_sandbox::tools::Builtins::new(policy, settings);
-    Ok(Some(Arc::new(omega_actors::sandbox::ToolBox::new(Some(builtins), hub))))
+    // Every (re)start of the Sandbox actor gets its own hub: no MCP connection outlives a crash.
+    Ok(Some(Arc::new(move || {
+        omega_actors::sandbox::ToolBox::new(
+            Some(builtins.clone()),
+            omega_providers::mcp::McpHub::new(servers.clone(), timeout),
+        )
+    })))
 }
 
 #[cfg(not(target_os = "linux"))]
 fn build_tools(
     config: &Config,
     _: &[PathBuf],
-) -> Result<Option<Arc<omega_actors::sandbox::ToolBox>>, StartError> {
+) -> Result<Option<omega_actors::sandbox::ToolsFactory>, StartError> {
     let _ = config;
-    Ok(Some(Arc::new(omega_actors::sandbox::ToolBox::new(omega_providers::mcp::McpHub::new(
-        Vec::new(),
-        Duration::from_secs(60),
-    )))))
+    Ok(Some(Arc::new(|| {
+        omega_actors::sandbox::ToolBox::new(omega_providers::mcp::McpHub::new(
+            Vec::new(),
+            Duration::from_secs(60),
+        ))
+    })))
 }
 
 /// Check the provider in the background and say plainly what is wrong, if anything.
@@ -888,6 +909,7 @@ impl Runtime {
             heartbeat_every: None,
             action_retry_base: None,
             session_panic_on: None,
+            tool_panic_on: None,
         }
     }
 

@@ -145,3 +145,34 @@ async fn dropping_a_runtime_without_shutdown_still_stops_it_and_frees_the_data_d
     };
     second.shutdown().await;
 }
+
+#[actix_rt::test]
+async fn a_tool_call_that_panics_is_an_error_for_the_model_and_the_sandbox_is_restarted() {
+    use omega_testkit::Script;
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    fake.push(Script::ToolCalls(vec![("explode".into(), serde_json::json!({}))]));
+    fake.push(Script::Text("That tool broke.".into()));
+    let rt = omega::Runtime::builder(config(&home, &fake))
+        .http(false)
+        .local_channel("app")
+        .inject_tool_panic("explode")
+        .start()
+        .await
+        .unwrap();
+    let r = rt.ask("app", "ivy", "use the exploding tool").await.unwrap();
+    assert_eq!((r.kind, r.text.as_str()), (OutboundKind::Reply, "That tool broke."), "{}", r.text);
+    let result = fake.requests()[1].body["messages"].as_array().unwrap().last().unwrap()["content"].clone();
+    assert!(result.as_str().unwrap().contains("crashed inside Omega"), "the model was told: {result}");
+    // The Supervisor started a fresh Sandbox, and tools work again.
+    omega_testkit::wait_until_async(std::time::Duration::from_secs(10), "the sandbox restart", || async {
+        rt.supervisor().send(RestartCounts).await.unwrap().get(&Child::Sandbox) == Some(&1)
+    })
+    .await;
+    fake.push(Script::ToolCalls(vec![("bash".into(), serde_json::json!({"command": "echo still here"}))]));
+    fake.push(Script::Text("Done.".into()));
+    let r = rt.ask("app", "ivy", "and now a normal one").await.unwrap();
+    assert_eq!(r.text, "Done.");
+    let result = fake.requests()[3].body["messages"].as_array().unwrap().last().unwrap()["content"].clone();
+    assert!(result.as_str().unwrap().contains("still here"), "{result}");
+    rt.shutdown().await;
+}
