@@ -365,7 +365,7 @@ fn describe(skill_md: &str) -> Option<String> {
 
 /// Today's spend (the user's day) against the caps.
 async fn usage(deps: &SessionDeps, job: &Job) -> Answer {
-    let since = crate::session::start_of_today(deps.settings.timezone);
+    let since = crate::session::start_of_today(deps.settings.clock.now(), deps.settings.timezone);
     let mine = deps.store.spend_since(Some((&job.channel, &job.sender_id)), since).await?;
     let all = deps.store.spend_since(None, since).await?;
     let b = &deps.settings.budget;

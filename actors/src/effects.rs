@@ -6,7 +6,6 @@
 //! Destructive effects never act on the model's word alone: `FORGET_CONVERSATION` and
 //! `PURGE_FACTS` only tell the person which command does it (`/forget`, `/purge yes`).
 
-use chrono::Utc;
 use chrono_tz::Tz;
 use omega_core::SessionKey;
 use omega_core::when::{Repeat, format_local, parse_due};
@@ -73,7 +72,8 @@ async fn apply_one(deps: &SessionDeps, job: &Job, key: &SessionKey, tz: Tz, effe
             (Cancelled::Ambiguous(ids), _) => ambiguous(id, &ids),
         }),
         Effect::UpdateTask { id, description, due, repeat } => {
-            let due_at = match due.as_deref().map(|d| parse_due(d, tz, Utc::now())).transpose() {
+            let due_at = match due.as_deref().map(|d| parse_due(d, tz, deps.settings.clock.now())).transpose()
+            {
                 Ok(d) => d,
                 Err(why) => return Ok(Some(format!("✗ I couldn't change task {id}: {why}."))),
             };
@@ -196,7 +196,7 @@ async fn schedule(
     repeat: Option<&str>,
 ) -> Result<String, omega_memory::MemoryError> {
     let what = if kind == TaskKind::Action { "task" } else { "reminder" };
-    let due_at = match parse_due(due, tz, Utc::now()) {
+    let due_at = match parse_due(due, tz, deps.settings.clock.now()) {
         Ok(d) => d,
         Err(why) => return Ok(format!("✗ I couldn't set the {what} \"{description}\": {why}.")),
     };

@@ -58,6 +58,8 @@ pub struct HeartbeatSettings {
     pub recipient: String,
     pub provider_name: String,
     pub prices: std::collections::BTreeMap<String, omega_core::config::Price>,
+    /// "Now", for beat times and the prompt (injected: tests move it by hand).
+    pub clock: omega_core::clock::SharedClock,
 }
 
 pub struct Heartbeat {
@@ -104,7 +106,7 @@ impl Heartbeat {
                         .and_then(|v| v.parse::<u32>().ok())
                         .unwrap_or(act.settings.interval_minutes)
                         .clamp(1, 1440);
-                    let now = Utc::now();
+                    let now = act.settings.clock.now();
                     let next = match act.settings.every {
                         Some(d) => now + CDuration::from_std(d).unwrap_or_default(),
                         None => next_beat(now, act.settings.timezone, minutes, act.settings.active),
@@ -113,7 +115,11 @@ impl Heartbeat {
                     let wait = (next - now).to_std().unwrap_or_default().min(Duration::from_secs(3600));
                     act.timer = Some(ctx.run_later(wait, |act, ctx| {
                         act.timer = None;
-                        if act.state.next.is_some_and(|n| n <= omega_memory::millis(Utc::now()) + 50) {
+                        if act
+                            .state
+                            .next
+                            .is_some_and(|n| n <= omega_memory::millis(act.settings.clock.now()) + 50)
+                        {
                             act.beat(ctx);
                         } else {
                             act.arm(ctx); // woke early to follow the wall clock
@@ -235,7 +241,7 @@ async fn beat(
          needs the owner's attention, say so briefly. If nothing does, answer with the single line \
          HEARTBEAT_OK.\nCurrent time: {} ({}).",
         s.agent_name,
-        Utc::now().with_timezone(&s.timezone).format("%A %Y-%m-%d %H:%M"),
+        s.clock.now().with_timezone(&s.timezone).format("%A %Y-%m-%d %H:%M"),
         s.timezone.name()
     );
     if !facts.is_empty() {

@@ -8,8 +8,8 @@
 //! pending task there is no timer at all. Anything that changes a task sends [`Rearm`].
 
 use actix::prelude::*;
-use chrono::Utc;
 use omega_core::Inbound;
+use omega_core::clock::SharedClock;
 use omega_memory::Store;
 use omega_memory::schedule::FirePolicy;
 use std::time::Duration;
@@ -63,6 +63,8 @@ pub struct Scheduler {
     busy: bool,
     /// The first retry of a failed action waits this long; each next one twice as long.
     retry_base: Duration,
+    /// "Now", for due times (injected: tests move it by hand).
+    clock: SharedClock,
     _guard: ChildGuard,
 }
 
@@ -73,6 +75,7 @@ impl Scheduler {
         gateway: Slot<Gateway>,
         policy: FirePolicy,
         retry_base: Duration,
+        clock: SharedClock,
         guard: ChildGuard,
     ) -> Self {
         Self {
@@ -84,6 +87,7 @@ impl Scheduler {
             firings: 0,
             busy: false,
             retry_base,
+            clock,
             _guard: guard,
         }
     }
@@ -92,7 +96,7 @@ impl Scheduler {
     fn arm(&mut self, ctx: &mut Context<Self>) {
         let store = self.store.clone();
         ctx.spawn(
-            async move { store.next_due().await }.into_actor(self).map(|next, act, ctx| {
+            async move { store.next_due().await }.into_actor(self).map(|next, act: &mut Self, ctx| {
                 if let Some((h, _)) = act.timer.take() {
                     ctx.cancel_future(h);
                 }
@@ -106,7 +110,7 @@ impl Scheduler {
                     }
                 };
                 let Some(due) = next else { return };
-                let wait_ms = (due - omega_memory::millis(Utc::now())).max(0) as u64;
+                let wait_ms = (due - omega_memory::millis(act.clock.now())).max(0) as u64;
                 let wait = Duration::from_millis(wait_ms).min(MAX_SLEEP);
                 let h = ctx.run_later(wait, |act, ctx| {
                     act.timer = None;
@@ -124,9 +128,10 @@ impl Scheduler {
         self.busy = true;
         let (store, policy) = (self.store.clone(), self.policy.clone());
         let (outbox, gateway) = (self.outbox.clone(), self.gateway.clone());
+        let now = self.clock.now();
         ctx.spawn(
             async move {
-                let fired = match store.fire_due(Utc::now(), &policy).await {
+                let fired = match store.fire_due(now, &policy).await {
                     Ok(f) => f,
                     Err(e) => {
                         tracing::error!(error = %e, "scheduler cannot fire due tasks");
@@ -223,12 +228,13 @@ impl Handler<ActionDone> for Scheduler {
             return;
         }
         let (store, outbox, base) = (self.store.clone(), self.outbox.clone(), self.retry_base);
+        let now = self.clock.now();
         let reason = msg.reason.unwrap_or_else(|| "it did not work".into());
         ctx.spawn(
             async move {
                 let tried = store.task(&msg.task_id).await.ok().flatten().map(|t| t.retry_count).unwrap_or(0);
                 let wait = base * 2u32.pow(tried.clamp(0, 10) as u32);
-                let due = Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default();
+                let due = now + chrono::Duration::from_std(wait).unwrap_or_default();
                 match store.retry_action(&msg.task_id, due, &reason, ACTION_TRIES).await {
                     Ok(Some(t)) if t.status == "failed" => {
                         tracing::warn!(task = %t.id, "scheduled action failed for good");

@@ -76,6 +76,8 @@ pub struct SessionSettings {
     pub auth: omega_core::auth::AuthPolicy,
     /// Smart routing; `None` = every message is answered directly.
     pub routing: Option<crate::routing::RoutingSettings>,
+    /// "Now": the prompt's time, due times, the budget's day, when an exchange happened.
+    pub clock: omega_core::clock::SharedClock,
     /// Test hook: a session panics when a message contains this text. Never set by config.
     #[doc(hidden)]
     pub panic_on: Option<String>,
@@ -105,6 +107,7 @@ impl Default for SessionSettings {
             data_dir: std::path::PathBuf::from("."),
             auth: Default::default(),
             routing: None,
+            clock: omega_core::clock::system(),
             panic_on: None,
         }
     }
@@ -628,10 +631,10 @@ impl omega_providers::toolloop::ToolHost for SessionTools {
     }
 }
 
-/// The start of the user's day, in UTC milliseconds.
-pub(crate) fn start_of_today(tz: chrono_tz::Tz) -> i64 {
+/// The start of the user's day at `now`, in UTC milliseconds.
+pub(crate) fn start_of_today(now: chrono::DateTime<Utc>, tz: chrono_tz::Tz) -> i64 {
     use chrono::TimeZone;
-    let now = Utc::now().with_timezone(&tz);
+    let now = now.with_timezone(&tz);
     let midnight = now.date_naive().and_hms_opt(0, 0, 0).unwrap_or_default();
     tz.from_local_datetime(&midnight)
         .earliest()
@@ -651,7 +654,7 @@ async fn over_budget(deps: &SessionDeps, job: &Job, request: &ChatRequest) -> Op
     if !capped {
         return None;
     }
-    let since = start_of_today(deps.settings.timezone);
+    let since = start_of_today(deps.settings.clock.now(), deps.settings.timezone);
     // A resumed session is sent only the new message (the history rides along for a fallback).
     let sent = if request.resume.is_some() { request.messages.len().saturating_sub(1) } else { 0 };
     let chars: usize =
@@ -786,7 +789,7 @@ async fn build_request(
         agent_name: &deps.settings.agent_name,
         identity,
         channel: &job.channel,
-        now: Utc::now(),
+        now: deps.settings.clock.now(),
         timezone: tz,
         facts: &facts,
         tasks: &tasks,
@@ -906,7 +909,7 @@ async fn store_outcome(
         off_the_record,
         error,
         call,
-        at: Utc::now(),
+        at: deps.settings.clock.now(),
     };
     match deps.store.finish_exchange(exchange).await {
         Ok(None) => {

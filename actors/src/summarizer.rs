@@ -7,7 +7,6 @@
 //! again. On a graceful shutdown every active conversation is summarized ([`SummarizeAll`]).
 
 use actix::prelude::*;
-use chrono::Utc;
 use omega_core::facts::{SUMMARIZE_PROMPT, parse_summary};
 use omega_memory::Store;
 use omega_memory::idle::{ActiveConversation, BackgroundCall};
@@ -37,6 +36,8 @@ pub struct SummarizeAll;
 #[derive(Debug, Clone)]
 pub struct SummarizerSettings {
     pub idle: Duration,
+    /// "Now", for what counts as idle (injected: tests move it by hand).
+    pub clock: omega_core::clock::SharedClock,
     pub provider_name: String,
     pub prices: std::collections::BTreeMap<String, omega_core::config::Price>,
 }
@@ -72,7 +73,8 @@ impl Summarizer {
                 }
                 let Ok(Some(oldest)) = oldest else { return };
                 let due = oldest + idle.as_millis() as i64;
-                let mut wait = Duration::from_millis((due - omega_memory::millis(Utc::now())).max(0) as u64);
+                let now = omega_memory::millis(act.settings.clock.now());
+                let mut wait = Duration::from_millis((due - now).max(0) as u64);
                 if let Some(t) = act.not_before {
                     wait = wait.max(t.saturating_duration_since(std::time::Instant::now()));
                 }
@@ -112,8 +114,11 @@ async fn summarize_due(
     settings: &SummarizerSettings,
     all: bool,
 ) -> (usize, bool) {
-    let before =
-        if all { i64::MAX } else { omega_memory::millis(Utc::now()) - settings.idle.as_millis() as i64 };
+    let before = if all {
+        i64::MAX
+    } else {
+        omega_memory::millis(settings.clock.now()) - settings.idle.as_millis() as i64
+    };
     let due = match store.idle_conversations(before).await {
         Ok(d) => d,
         Err(e) => {
@@ -219,6 +224,22 @@ impl Handler<Nudge> for Summarizer {
 
     fn handle(&mut self, _: Nudge, ctx: &mut Context<Self>) {
         if self.timer.is_none() && !self.busy {
+            self.arm(ctx);
+        }
+    }
+}
+
+/// The clock moved (a manual clock in a test, a wall-clock jump): what is idle may have changed,
+/// so the timer is set again from the clock.
+#[derive(Message, Debug, Clone, Copy)]
+#[rtype(result = "()")]
+pub struct Recheck;
+
+impl Handler<Recheck> for Summarizer {
+    type Result = ();
+
+    fn handle(&mut self, _: Recheck, ctx: &mut Context<Self>) {
+        if !self.busy {
             self.arm(ctx);
         }
     }

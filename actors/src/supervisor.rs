@@ -112,6 +112,7 @@ pub struct Tree {
     pub scheduler_state: Route<crate::scheduler::GetState>,
     pub summarizer: Route<Nudge>,
     pub summarize_all: Route<SummarizeAll>,
+    pub summarizer_recheck: Route<crate::summarizer::Recheck>,
     pub heartbeat: Route<RearmHeartbeat>,
     pub heartbeat_state: Route<GetHeartbeat>,
 }
@@ -230,6 +231,7 @@ impl Supervisor {
             scheduler_state: Route::default(),
             summarizer: Route::default(),
             summarize_all: Route::default(),
+            summarizer_recheck: Route::default(),
             heartbeat: Route::default(),
             heartbeat_state: Route::default(),
         };
@@ -309,7 +311,8 @@ impl Supervisor {
                 let (store, outbox, gateway) =
                     (self.spec.store.clone(), self.tree.outbox.clone(), self.tree.gateway.clone());
                 let retry = self.spec.action_retry_base;
-                let addr = Scheduler::new(store, outbox, gateway, policy, retry, guard).start();
+                let clock = self.spec.session.clock.clone();
+                let addr = Scheduler::new(store, outbox, gateway, policy, retry, clock, guard).start();
                 self.tree.scheduler.rebind(addr.clone().recipient());
                 self.tree.action_done.rebind(addr.clone().recipient());
                 self.stoppers.insert(child, addr.clone().recipient());
@@ -321,6 +324,7 @@ impl Supervisor {
                 let addr = Summarizer::new(store, provider, settings, guard).start();
                 self.tree.summarizer.rebind(addr.clone().recipient());
                 self.stoppers.insert(child, addr.clone().recipient());
+                self.tree.summarizer_recheck.rebind(addr.clone().recipient());
                 self.tree.summarize_all.rebind(addr.recipient());
             }
             Child::Heartbeat => {
@@ -412,6 +416,7 @@ impl Handler<ChildDown> for Supervisor {
                 Child::Summarizer => {
                     self.tree.summarizer.unbind();
                     self.tree.summarize_all.unbind();
+                    self.tree.summarizer_recheck.unbind();
                 }
                 Child::Heartbeat => {
                     self.tree.heartbeat.unbind();

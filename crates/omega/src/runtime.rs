@@ -80,6 +80,8 @@ pub struct RuntimeBuilder {
     action_retry_base: Option<Duration>,
     session_panic_on: Option<String>,
     tool_panic_on: Option<String>,
+    /// "Now" for the Sessions, Scheduler, Summarizer and Heartbeat.
+    clock: omega_core::clock::SharedClock,
 }
 
 impl RuntimeBuilder {
@@ -159,6 +161,15 @@ impl RuntimeBuilder {
     /// runtime was loaded from. The data dir and the database are always protected.
     pub fn protect(mut self, path: impl Into<PathBuf>) -> Self {
         self.protected.push(path.into());
+        self
+    }
+
+    /// Read "now" from `clock` (default: the system clock) in the Sessions, the Scheduler, the
+    /// Summarizer and the Heartbeat, e.g. a [`omega_core::clock::ManualClock`] in tests, moved by
+    /// hand instead of waiting. Timers still run on real time: after moving a manual clock, poke
+    /// the actor that should notice ([`Runtime::rearm_scheduler`]).
+    pub fn clock(mut self, clock: omega_core::clock::SharedClock) -> Self {
+        self.clock = clock;
         self
     }
 
@@ -297,6 +308,7 @@ impl RuntimeBuilder {
                 Vec::new()
             },
             panic_on: self.session_panic_on,
+            clock: self.clock.clone(),
         };
         let spec = Spec {
             store: store.clone(),
@@ -309,6 +321,7 @@ impl RuntimeBuilder {
                         .unwrap_or(Duration::from_secs(u64::from(config.memory.idle_minutes) * 60)),
                     provider_name: provider.name().to_owned(),
                     prices: config.prices.clone(),
+                    clock: self.clock.clone(),
                 }
             }),
             summarize_on_shutdown: self.summarize_on_shutdown,
@@ -323,6 +336,7 @@ impl RuntimeBuilder {
                 recipient: config.heartbeat.recipient.clone(),
                 provider_name: provider.name().to_owned(),
                 prices: config.prices.clone(),
+                clock: self.clock.clone(),
             }),
             action_retry_base: self.action_retry_base.unwrap_or(Duration::from_secs(60)),
             scheduler: config.scheduler.enabled.then(|| omega_memory::schedule::FirePolicy {
@@ -910,6 +924,7 @@ impl Runtime {
             action_retry_base: None,
             session_panic_on: None,
             tool_panic_on: None,
+            clock: omega_core::clock::system(),
         }
     }
 
@@ -920,6 +935,15 @@ impl Runtime {
     /// The Scheduler's timer and firings (`None` when the scheduler is off).
     pub async fn scheduler_state(&self) -> Option<omega_actors::scheduler::SchedulerState> {
         self.tree.scheduler_state.send(omega_actors::scheduler::GetState).await.ok()
+    }
+
+    /// Tell the actors that keep time that the clock moved (a manual clock in a test, or the
+    /// wall clock adjusted): the Scheduler, the Summarizer and the Heartbeat set their timers
+    /// again from the clock.
+    pub fn clock_moved(&self) {
+        self.tree.scheduler.do_send(omega_actors::scheduler::Rearm);
+        self.tree.summarizer_recheck.do_send(omega_actors::summarizer::Recheck);
+        self.tree.heartbeat.do_send(omega_actors::heartbeat::RearmHeartbeat);
     }
 
     /// The Heartbeat's beats (`None` when it is off).
@@ -1040,6 +1064,11 @@ pub struct Liveness {
 }
 
 impl Liveness {
+    /// The addresses of the tree (to poke an actor in a test).
+    pub fn tree(&self) -> &Tree {
+        &self.tree
+    }
+
     /// The names of the actors still running.
     pub fn running(&self) -> Vec<&'static str> {
         let mut out = self.tree.running();

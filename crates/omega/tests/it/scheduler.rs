@@ -198,3 +198,48 @@ async fn a_failing_action_is_retried_with_back_off_then_the_person_is_told() {
     assert!(rt.store().pending_tasks("app", "kim").await.unwrap().is_empty());
     rt.shutdown().await;
 }
+
+/// Time is injected: with a manual clock, a reminder an hour away fires as soon as the clock is
+/// moved past it, and not before — no test waits an hour, or even a second.
+#[actix_rt::test]
+async fn a_reminder_fires_when_the_injected_clock_passes_its_time() {
+    use omega_core::clock::ManualClock;
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    let start = chrono::Utc::now();
+    let clock = ManualClock::new(start);
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    let channel = omega_actors::channel::LocalChannel::new("app").with_sink(Box::new(move |d| {
+        sink.lock().push(d.text.clone());
+    }));
+    let rt = Runtime::builder(config(&home, &fake))
+        .http(false)
+        .local_channel_with("app", Allowed::Anyone, channel)
+        .clock(Arc::new(clock.clone()))
+        .start()
+        .await
+        .unwrap();
+    let due = start + chrono::Duration::hours(1);
+    fake.push(Script::Text(format!(
+        "Sure.\nSCHEDULE: water the plants | {} | once",
+        due.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    )));
+    let r = rt.ask("app", "kim", "remind me in an hour to water the plants").await.unwrap();
+    assert!(r.text.contains("✓ Reminder set: water the plants"), "{}", r.text);
+    omega_testkit::wait_until_async(Duration::from_secs(5), "the timer", || {
+        let rt = &rt;
+        async move { rt.scheduler_state().await.is_some_and(|s| s.armed_for.is_some()) }
+    })
+    .await;
+    assert_eq!(rt.scheduler_state().await.unwrap().armed_for.unwrap() / 1000, due.timestamp());
+    assert!(seen.lock().iter().all(|t| !t.starts_with("⏰")), "not before its time");
+    clock.advance(chrono::Duration::minutes(61));
+    rt.clock_moved();
+    omega_testkit::wait_until_async(Duration::from_secs(10), "the reminder", || {
+        let seen = seen.clone();
+        async move { seen.lock().iter().any(|t| t == "⏰ Reminder: water the plants") }
+    })
+    .await;
+    assert!(rt.store().pending_tasks("app", "kim").await.unwrap().is_empty());
+    rt.shutdown().await;
+}

@@ -104,3 +104,33 @@ async fn open_conversations_are_summarized_at_a_graceful_shutdown() {
     assert_eq!(s[0].summary, "Planned dinner.");
     rt.shutdown().await;
 }
+
+/// Time is injected: a conversation counts as idle when the clock says so.
+#[actix_rt::test]
+async fn a_conversation_is_closed_when_the_injected_clock_says_it_is_idle() {
+    use omega_core::clock::ManualClock;
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    let clock = ManualClock::new(chrono::Utc::now());
+    let mut c = config(&home, &fake);
+    c.memory.idle_minutes = 30;
+    let rt = Runtime::builder(c)
+        .http(false)
+        .local_channel("app")
+        .summarize_on_shutdown(false)
+        .clock(std::sync::Arc::new(clock.clone()))
+        .start()
+        .await
+        .unwrap();
+    fake.push(Script::Echo);
+    fake.push(Script::Text("SUMMARY: Ana planned the garden.\nFACTS: none".into()));
+    rt.ask("app", "ana", "let's plan the garden").await.unwrap();
+    // Thirty-one minutes later, by the clock: the next look closes it.
+    clock.advance(chrono::Duration::minutes(31));
+    rt.clock_moved();
+    wait_until_async(Duration::from_secs(15), "the summary", || async {
+        rt.store().recent_summaries("app", "ana", 5).await.unwrap().len() == 1
+    })
+    .await;
+    assert!(rt.store().history("app", "ana", 10).await.unwrap().is_empty(), "closed");
+    rt.shutdown().await;
+}
