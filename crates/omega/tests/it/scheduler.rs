@@ -28,18 +28,23 @@ fn undelivered(home: &TempHome) -> usize {
 }
 
 async fn with_inbox(home: &TempHome, fake: &FakeOpenAi) -> (Runtime, Arc<Mutex<Vec<String>>>) {
+    with_inbox_and(home, fake, |b| b).await
+}
+
+/// A runtime whose channel "app" records every delivery's text; `more` adds to the builder.
+async fn with_inbox_and(
+    home: &TempHome,
+    fake: &FakeOpenAi,
+    more: impl FnOnce(omega::RuntimeBuilder) -> omega::RuntimeBuilder,
+) -> (Runtime, Arc<Mutex<Vec<String>>>) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let sink = seen.clone();
     let channel = omega_actors::channel::LocalChannel::new("app").with_sink(Box::new(move |d| {
         sink.lock().push(d.text.clone());
     }));
-    let rt = Runtime::builder(config(home, fake))
-        .http(false)
-        .local_channel_with("app", Allowed::Anyone, channel)
-        .start()
-        .await
-        .unwrap();
-    (rt, seen)
+    let builder =
+        Runtime::builder(config(home, fake)).http(false).local_channel_with("app", Allowed::Anyone, channel);
+    (more(builder).start().await.unwrap(), seen)
 }
 
 #[actix_rt::test]
@@ -165,18 +170,7 @@ fn a_reminder_due_while_the_daemon_was_killed_arrives_once_after_restart() {
 #[actix_rt::test]
 async fn a_failing_action_is_retried_with_back_off_then_the_person_is_told() {
     let (home, fake) = (TempHome::new(), FakeOpenAi::start());
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let sink = seen.clone();
-    let channel = omega_actors::channel::LocalChannel::new("app").with_sink(Box::new(move |d| {
-        sink.lock().push(d.text.clone());
-    }));
-    let rt = Runtime::builder(config(&home, &fake))
-        .http(false)
-        .local_channel_with("app", Allowed::Anyone, channel)
-        .action_retry_base(Duration::from_millis(300))
-        .start()
-        .await
-        .unwrap();
+    let (rt, seen) = with_inbox_and(&home, &fake, |b| b.action_retry_base(Duration::from_millis(300))).await;
     fake.push(Script::Text(format!("OK.\nSCHEDULE_ACTION: fetch the report | {} | once", in_secs(1))));
     rt.ask("app", "kim", "fetch the report in a second").await.unwrap();
     fake.set_default(
@@ -207,18 +201,7 @@ async fn a_reminder_fires_when_the_injected_clock_passes_its_time() {
     let (home, fake) = (TempHome::new(), FakeOpenAi::start());
     let start = chrono::Utc::now();
     let clock = ManualClock::new(start);
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let sink = seen.clone();
-    let channel = omega_actors::channel::LocalChannel::new("app").with_sink(Box::new(move |d| {
-        sink.lock().push(d.text.clone());
-    }));
-    let rt = Runtime::builder(config(&home, &fake))
-        .http(false)
-        .local_channel_with("app", Allowed::Anyone, channel)
-        .clock(Arc::new(clock.clone()))
-        .start()
-        .await
-        .unwrap();
+    let (rt, seen) = with_inbox_and(&home, &fake, |b| b.clock(Arc::new(clock.clone()))).await;
     let due = start + chrono::Duration::hours(1);
     fake.push(Script::Text(format!(
         "Sure.\nSCHEDULE: water the plants | {} | once",
