@@ -11,6 +11,11 @@ chat:
 test:
     cargo test --workspace --locked
 
+# The self-contained examples, run as an embedder would.
+examples:
+    cargo run --locked --quiet --example custom_provider
+    cargo run --locked --quiet --example custom_channel
+
 lint:
     cargo fmt --all --check
     cargo clippy --workspace --all-targets --locked -- -D warnings
@@ -27,4 +32,4 @@ bench:
 schema:
     cargo run -q -- config schema > schemas/config.schema.json
 
-ci: lint test
+ci: lint test examples

@@ -5,15 +5,17 @@
 
 use actix::prelude::*;
 use async_trait::async_trait;
-use omega::actors::channel::{Deliver, DeliveryError};
-use omega::actors::gateway::Accepted;
-use omega::{ChatRequest, ChatResponse, Config, GatewayHandle, Inbound, Provider, ProviderError};
-use omega_core::auth::Allowed;
-use omega_providers::DeltaSink;
+use omega::{
+    Accepted, Allowed, ChatRequest, ChatResponse, Config, Deliver, DeliveryError, DeltaSink, Inbound,
+    Provider, ProviderError,
+};
 use std::sync::Arc;
+use tokio::sync::mpsc;
 
-/// The channel: I/O only. Here, "sending" prints to stdout.
-struct Pager;
+/// The channel: I/O only. Here, "sending" prints to stdout and tells `main` what went out.
+struct Pager {
+    sent: mpsc::UnboundedSender<Deliver>,
+}
 
 impl Actor for Pager {
     type Context = Context<Self>;
@@ -24,6 +26,7 @@ impl Handler<Deliver> for Pager {
 
     fn handle(&mut self, msg: Deliver, _: &mut Context<Self>) -> Self::Result {
         println!("[pager -> {}] ({:?}) {}", msg.recipient, msg.kind, msg.text);
+        let _ = self.sent.send(msg);
         Ok(())
     }
 }
@@ -61,27 +64,28 @@ async fn main() -> anyhow::Result<()> {
     config.omega.data_dir = data.path().display().to_string();
     config.auth.deny_message = "This pager is for the on-call engineer only.".into();
 
-    let gateway: Arc<parking_lot::Mutex<Option<GatewayHandle>>> = Default::default();
-    let slot = gateway.clone();
+    let (sent, mut outgoing) = mpsc::unbounded_channel();
     let runtime = omega::Runtime::builder(config)
         .http(false)
         .provider(Arc::new(Echo))
-        .channel("pager", Allowed::Only(vec!["on-call".into()]), move |handle| {
-            *slot.lock() = Some(handle);
-            Pager.start().recipient()
+        // The closure gets a handle to submit messages (a real channel would keep it in its
+        // receiving loop); this example submits through `runtime.gateway()` below instead.
+        .channel("pager", Allowed::Only(vec!["on-call".into()]), move |_gateway| {
+            Pager { sent }.start().recipient()
         })
         .start()
         .await?;
-    let handle = gateway.lock().clone().expect("channel started");
 
     for (sender, text) in [("on-call", "disk 91% on nas"), ("intruder", "let me in")] {
-        match handle.submit(Inbound::text("pager", sender, text)).await {
+        match runtime.gateway().submit(Inbound::text("pager", sender, text)).await {
             Accepted::Queued(id) => println!("[pager] stored message {id} from {sender}"),
             other => println!("[pager] {sender}: {other:?}"),
         }
     }
-    // Give the answer a moment to travel back through the outbox.
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // Two deliveries come back: the intruder's deny message and the answer to on-call.
+    for _ in 0..2 {
+        outgoing.recv().await.ok_or_else(|| anyhow::anyhow!("the runtime stopped before delivering"))?;
+    }
     runtime.shutdown().await;
     Ok(())
 }

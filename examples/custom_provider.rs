@@ -4,8 +4,7 @@
 //! through the whole pipeline: auth, sanitizing, memory, markers, audit, outbox.
 
 use async_trait::async_trait;
-use omega::{ChatRequest, ChatResponse, Config, Provider, ProviderError};
-use omega_providers::DeltaSink;
+use omega::{ChatRequest, ChatResponse, Config, DeltaSink, Provider, ProviderError};
 use std::sync::Arc;
 
 /// Counts the conversation so far and, once asked, switches the reply language with a marker.

@@ -885,10 +885,19 @@ pub struct Loaded {
 /// Where a value came from, for error messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Origin {
-    File { path: PathBuf, line: Option<usize> },
-    Env { var: String },
-    Flag { key: String },
+    File {
+        path: PathBuf,
+        line: Option<usize>,
+    },
+    Env {
+        var: String,
+    },
+    Flag {
+        key: String,
+    },
     Default,
+    /// A value the embedding program set in code.
+    Program,
 }
 
 impl fmt::Display for Origin {
@@ -899,6 +908,7 @@ impl fmt::Display for Origin {
             Origin::Env { var } => write!(f, "environment variable {var}"),
             Origin::Flag { key } => write!(f, "command-line flag for {key}"),
             Origin::Default => f.write_str("built-in default"),
+            Origin::Program => f.write_str("the configuration built by the program"),
         }
     }
 }
@@ -1096,6 +1106,19 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, ConfigError> {
     }
 
     Ok(Loaded { config, path })
+}
+
+impl Config {
+    /// Check the rules the types cannot express (a known provider name, a time zone that exists,
+    /// a key before binding beyond loopback, ...). [`load`] runs this; a program that builds a
+    /// `Config` in code gets the same checks from the runtime builder.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let problems: Vec<Problem> = validate(self)
+            .into_iter()
+            .map(|(key, reason)| Problem::InvalidValue { key, origin: Origin::Program, reason })
+            .collect();
+        if problems.is_empty() { Ok(()) } else { Err(ConfigError { problems }) }
+    }
 }
 
 /// Parse a config file's text alone (no environment), e.g. to check a reference file.

@@ -25,3 +25,11 @@ pub use omega_core::{Config, Inbound, OutboundKind};
 pub use omega_memory::Store;
 pub use omega_providers::{ChatRequest, ChatResponse, Provider, ProviderError};
 pub use runtime::{AskError, GatewayHandle, Runtime, RuntimeBuilder, StartError};
+
+// What an embedding program names, from one place: who may talk, how a provider streams and
+// answers, what a channel delivers and receives, and time.
+pub use omega_actors::channel::{Deliver, DeliveryError, LocalChannel, Reply};
+pub use omega_actors::gateway::Accepted;
+pub use omega_core::auth::Allowed;
+pub use omega_core::clock::{Clock, ManualClock, SharedClock, SystemClock};
+pub use omega_providers::{ChatMessage, DeltaSink, Role, Usage};

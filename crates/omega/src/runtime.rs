@@ -45,6 +45,8 @@ pub enum StartError {
         "cannot serve the HTTP API on {host}:{port}: {source} (set [api] port, or [api] enabled = false)"
     )]
     Http { host: String, port: u16, source: std::io::Error },
+    #[error("invalid configuration:\n{0}")]
+    Config(#[from] omega_core::config::ConfigError),
 }
 
 /// Why `ask` produced no reply.
@@ -190,6 +192,9 @@ impl RuntimeBuilder {
     /// Start everything. Must run inside an actix system.
     pub async fn start(self) -> Result<Runtime, StartError> {
         let config = self.config;
+        // A config built in code gets the checks a loaded one got (an unknown provider name is
+        // an error, not silently another provider).
+        config.validate()?;
         let data_dir = config.data_dir();
         omega_memory::open::create_private_dir(&data_dir)
             .map_err(|source| StartError::DataDir { path: data_dir.clone(), source })?;

@@ -385,3 +385,15 @@ async fn complex_work_is_routed_into_steps_with_progress_and_short_messages_skip
     assert_eq!(fake.requests()[5].body["model"], "test-model");
     rt.shutdown().await;
 }
+
+#[actix_rt::test]
+async fn a_config_built_in_code_is_checked_like_a_loaded_one() {
+    let (home, fake) = (omega_testkit::TempHome::new(), omega_testkit::FakeOpenAi::start());
+    let mut c = crate::support::config(&home, &fake);
+    c.provider.default = "opnai".into();
+    let e =
+        omega::Runtime::builder(c).http(false).start().await.err().expect("an unknown provider is refused");
+    let text = e.to_string();
+    assert!(text.contains("provider.default") && text.contains("did you mean \"openai\"?"), "{text}");
+    assert!(text.contains("built by the program"), "{text}");
+}

@@ -98,6 +98,7 @@ async fn a_runtime_shut_down_leaves_nothing_running_and_the_next_one_starts_in_t
     let mut c = config(&home, &fake);
     // Every optional actor on, so shutdown has to stop each of them.
     c.heartbeat.enabled = true;
+    (c.heartbeat.channel, c.heartbeat.recipient) = ("app".into(), "ada".into());
     c.memory.idle_minutes = 30;
     let first = omega::Runtime::builder(c.clone()).http(true).local_channel("app").start().await.unwrap();
     let r = first.ask("app", "ada", "hello").await.unwrap();
