@@ -4,16 +4,20 @@
 //! System
 //! └── Supervisor                  one-for-one restarts, 5 per minute per child
 //!     ├── Outbox                  delivers stored replies to channels, retries, flushes at start
+//!     ├── Telegram                delivery half: sends, edits previews, "typing…"
 //!     ├── Markers                 provider output → clean text + typed effects   [work arbiter]
 //!     ├── Provider                one client; global concurrency limit            [work arbiter]
-//!     ├── Sandbox                 runs tool calls: built-ins confined by Landlock, MCP servers
+//!     ├── Sandbox                 tool calls (panics caught, restart = fresh ToolBox) [work arbiter]
+//!     ├── Gateway                 auth, sanitize, routes to sessions
+//!     │   └── Session × sender    strictly ordered per sender, senders in parallel, stops when idle
+//!     ├── TelegramPoller          receiving half: long polling, offset committed after the inbox
 //!     ├── Scheduler               one timer for the next due task; fires reminders and actions
 //!     ├── Summarizer              closes idle conversations with a summary and facts
-//!     ├── Heartbeat               clock-aligned self-check of the owner's checklist
-//!     └── Gateway                 auth, sanitize, routes to sessions
-//!         └── Session × sender    strictly ordered per sender, senders in parallel, stops when idle
-//! Channels (Terminal, Http, embedded) are started by the runtime and register with the Outbox;
-//! they hand messages to the Gateway.
+//!     └── Heartbeat               clock-aligned self-check of the owner's checklist
+//! Other channels (Terminal, Http, embedded) are started by the runtime and register with the
+//! Supervisor (for the Outbox, and to be stopped in order); they hand messages to the Gateway.
+//! Children the config turns off are not started. `Shutdown` stops them in the order drawn on
+//! its handler.
 //! ```
 //!
 //! Actix's own `Supervisor` restarts an actor that *stops*, but a panic inside a handler drops
@@ -59,6 +63,10 @@ pub enum Child {
     Summarizer,
     Heartbeat,
     Gateway,
+    /// The Telegram channel's delivery half.
+    Telegram,
+    /// The Telegram channel's receiving half (long polling).
+    TelegramPoller,
 }
 
 /// A child's actor is gone.
@@ -78,6 +86,12 @@ pub struct ChildGuard {
 impl ChildGuard {
     pub fn new(child: Child, supervisor: Recipient<ChildDown>) -> Self {
         Self { child, supervisor: Some(supervisor) }
+    }
+
+    /// The actor ended on purpose (its work is done, or it cannot work at all and said why):
+    /// nothing is reported, so it is not restarted.
+    pub fn finished(mut self) {
+        self.supervisor = None;
     }
 
     /// A guard that reports to nobody, for an actor tested alone.
@@ -115,12 +129,14 @@ pub struct Tree {
     pub summarizer_recheck: Route<crate::summarizer::Recheck>,
     pub heartbeat: Route<RearmHeartbeat>,
     pub heartbeat_state: Route<GetHeartbeat>,
+    /// The Telegram channel's delivery half, when Telegram is on.
+    pub telegram: Slot<crate::telegram::TelegramChannel>,
 }
 
 impl Tree {
     /// The actors of this tree that still run (their mailbox is open).
     pub fn running(&self) -> Vec<&'static str> {
-        let checks: [(&'static str, bool); 9] = [
+        let checks: [(&'static str, bool); 10] = [
             ("Outbox", self.outbox.get().is_some_and(|a| a.connected())),
             ("Gateway", self.gateway.get().is_some_and(|a| a.connected())),
             ("Provider", self.provider.is_bound()),
@@ -130,6 +146,7 @@ impl Tree {
             ("Summarizer", self.summarizer.is_bound()),
             ("Heartbeat", self.heartbeat.is_bound()),
             ("Provider (checks)", self.provider_check.is_bound()),
+            ("Telegram", self.telegram.get().is_some_and(|a| a.connected())),
         ];
         checks.into_iter().filter(|(_, up)| *up).map(|(name, _)| name).collect()
     }
@@ -154,6 +171,19 @@ pub struct Spec {
     pub max_concurrent: usize,
     pub gateway: GatewaySettings,
     pub session: SessionSettings,
+    /// The Telegram channel (both halves supervised); `None` = off.
+    pub telegram: Option<TelegramSpec>,
+}
+
+/// What the Telegram channel is built from, at each (re)start.
+#[derive(Clone)]
+pub struct TelegramSpec {
+    pub config: omega_core::config::TelegramConfig,
+    pub voice: omega_core::config::VoiceConfig,
+    /// Where photos wait until their message is answered.
+    pub media_dir: std::path::PathBuf,
+    /// Test hook: the poller panics once on a message containing this text.
+    pub panic_once_on: Option<String>,
 }
 
 /// Stop the whole tree, in order, and the Supervisor last; nothing is restarted any more.
@@ -180,6 +210,7 @@ macro_rules! stop_on_request {
 }
 
 stop_on_request!(
+    crate::telegram::TelegramPoller,
     Outbox,
     Markers,
     ProviderActor,
@@ -234,6 +265,7 @@ impl Supervisor {
             summarizer_recheck: Route::default(),
             heartbeat: Route::default(),
             heartbeat_state: Route::default(),
+            telegram: Slot::default(),
         };
         let limit = Arc::new(Semaphore::new(spec.max_concurrent.max(1)));
         let work = Arbiter::new().handle();
@@ -261,6 +293,7 @@ impl Supervisor {
             Child::Scheduler => self.spec.scheduler.is_some(),
             Child::Summarizer => self.spec.summarizer.is_some(),
             Child::Heartbeat => self.spec.heartbeat.is_some(),
+            Child::Telegram | Child::TelegramPoller => self.spec.telegram.is_some(),
             Child::Outbox | Child::Markers | Child::Provider | Child::Gateway => true,
         }
     }
@@ -336,6 +369,45 @@ impl Supervisor {
                 self.stoppers.insert(child, addr.clone().recipient());
                 self.tree.heartbeat_state.rebind(addr.recipient());
             }
+            Child::Telegram => {
+                let Some(tg) = self.spec.telegram.clone() else { return };
+                let channel = match crate::telegram::TelegramChannel::new(tg.config.clone()) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        // Checked when the runtime started; say so and leave it down.
+                        tracing::error!("cannot start the Telegram channel: {e}");
+                        guard.finished();
+                        return;
+                    }
+                };
+                let addr = channel.supervised(guard).start();
+                self.tree.telegram.bind(addr.clone());
+                self.stoppers.insert(child, addr.clone().recipient());
+                let name = crate::telegram::CHANNEL.to_owned();
+                let (deliver, preview) = (addr.clone().recipient(), addr.recipient());
+                self.channels.retain(|(n, _)| *n != name);
+                self.channels.push((name.clone(), deliver.clone()));
+                self.tree.outbox.do_send(RegisterChannel { name: name.clone(), recipient: deliver });
+                if tg.config.stream {
+                    self.previews.retain(|(n, _)| *n != name);
+                    self.previews.push((name.clone(), preview.clone()));
+                    self.tree.outbox.do_send(RegisterPreviews { name, recipient: preview });
+                }
+            }
+            Child::TelegramPoller => {
+                let Some(tg) = self.spec.telegram.clone() else { return };
+                let deps = crate::telegram::PollingDeps {
+                    config: tg.config,
+                    voice: tg.voice,
+                    media_dir: tg.media_dir,
+                    gateway: self.tree.gateway.clone(),
+                    store: self.spec.store.clone(),
+                    channel: self.tree.telegram.clone(),
+                    panic_once_on: tg.panic_once_on,
+                };
+                let addr = crate::telegram::TelegramPoller::new(deps, guard).start();
+                self.stoppers.insert(child, addr.recipient());
+            }
             Child::Gateway => {
                 let tree = self.tree.clone();
                 let settings = Arc::new(self.spec.session.clone());
@@ -374,10 +446,12 @@ impl Actor for Supervisor {
         // The background actors last: they use the others.
         for child in [
             Child::Outbox,
+            Child::Telegram,
             Child::Markers,
             Child::Provider,
             Child::Sandbox,
             Child::Gateway,
+            Child::TelegramPoller,
             Child::Scheduler,
             Child::Summarizer,
             Child::Heartbeat,
@@ -424,6 +498,8 @@ impl Handler<ChildDown> for Supervisor {
                 }
                 Child::Outbox => self.tree.outbox.unbind(),
                 Child::Gateway => self.tree.gateway.unbind(),
+                Child::Telegram => self.tree.telegram.unbind(),
+                Child::TelegramPoller => {}
             }
             return;
         }
@@ -477,6 +553,7 @@ impl Handler<Shutdown> for Supervisor {
         let mut take = |c: Child| stoppers.remove(&c);
         let (scheduler, heartbeat, summarizer) =
             (take(Child::Scheduler), take(Child::Heartbeat), take(Child::Summarizer));
+        let (poller, telegram) = (take(Child::TelegramPoller), take(Child::Telegram));
         let (outbox, late) =
             (take(Child::Outbox), [take(Child::Markers), take(Child::Provider), take(Child::Sandbox)]);
         let gateway = self.tree.gateway.clone();
@@ -486,7 +563,8 @@ impl Handler<Shutdown> for Supervisor {
         let channels: Vec<Recipient<StopChild>> = std::mem::take(&mut self.channel_stoppers);
         Box::pin(
             async move {
-                for s in [scheduler, heartbeat].into_iter().flatten() {
+                // Nothing new comes in, and nothing new starts.
+                for s in [poller, scheduler, heartbeat].into_iter().flatten() {
                     let _ = s.send(StopChild).await;
                 }
                 let _ = gateway.send(StopGateway).await;
@@ -510,7 +588,7 @@ impl Handler<Shutdown> for Supervisor {
                 if let Some(s) = outbox {
                     let _ = s.send(StopChild).await;
                 }
-                for c in channels {
+                for c in channels.into_iter().chain(telegram) {
                     let _ = c.send(StopChild).await;
                 }
                 for s in late.into_iter().flatten() {

@@ -34,6 +34,7 @@ use teloxide::{ApiError, Bot, RequestError};
 use crate::channel::{Deliver, DeliveryError, Preview};
 use crate::gateway::{Accepted, Gateway, Receive};
 use crate::slot::Slot;
+use crate::supervisor::ChildGuard;
 
 /// The channel name.
 pub const CHANNEL: &str = "telegram";
@@ -82,14 +83,21 @@ pub struct TelegramChannel {
     abandoned: HashMap<InboxId, (i64, Option<MessageId>)>,
     /// Chats with a message being answered: the typing timer and how many ticks it has run.
     typing: HashMap<i64, (SpawnHandle, u64)>,
+    /// Reports this actor's end to the Supervisor (`None` when started alone).
+    _guard: Option<ChildGuard>,
+}
+
+/// The Bot API client for `config`.
+pub fn bot_for(config: &TelegramConfig) -> Result<Bot, String> {
+    let url = reqwest::Url::parse(&config.api_url)
+        .map_err(|e| format!("channel.telegram.api_url `{}` is not a URL: {e}", config.api_url))?;
+    Ok(Bot::new(config.bot_token.expose()).set_api_url(url))
 }
 
 impl TelegramChannel {
     /// A channel for `config`; `start_polling` begins receiving.
     pub fn new(config: TelegramConfig) -> Result<Self, String> {
-        let url = reqwest::Url::parse(&config.api_url)
-            .map_err(|e| format!("channel.telegram.api_url `{}` is not a URL: {e}", config.api_url))?;
-        let bot = Bot::new(config.bot_token.expose()).set_api_url(url);
+        let bot = bot_for(&config)?;
         Ok(Self {
             bot,
             config,
@@ -97,7 +105,14 @@ impl TelegramChannel {
             live: HashMap::new(),
             answered: Default::default(),
             abandoned: HashMap::new(),
+            _guard: None,
         })
+    }
+
+    /// Report to the Supervisor when this actor ends (so it is restarted).
+    pub fn supervised(mut self, guard: ChildGuard) -> Self {
+        self._guard = Some(guard);
+        self
     }
 
     pub fn bot(&self) -> Bot {
@@ -339,11 +354,59 @@ pub struct PollingDeps {
     pub media_dir: PathBuf,
     pub gateway: Slot<Gateway>,
     pub store: Store,
-    pub channel: Addr<TelegramChannel>,
+    /// The delivery half (it follows that actor's restarts).
+    pub channel: Slot<TelegramChannel>,
+    /// Test hook: the poller panics, once per process, on a message containing this text.
+    #[doc(hidden)]
+    pub panic_once_on: Option<String>,
 }
 
+/// The receiving half as a supervised actor: it runs the polling loop in its own context, so a
+/// panic in it takes the actor down and the Supervisor starts a fresh one, which resumes from the
+/// stored offset (an update not yet in the inbox is fetched again; nothing is lost or repeated).
+/// A loop that ends on purpose (an invalid token) stops the actor as finished, not crashed.
+pub struct TelegramPoller {
+    deps: Option<PollingDeps>,
+    guard: Option<ChildGuard>,
+}
+
+impl TelegramPoller {
+    pub fn new(deps: PollingDeps, guard: ChildGuard) -> Self {
+        Self { deps: Some(deps), guard: Some(guard) }
+    }
+}
+
+impl Actor for TelegramPoller {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Context<Self>) {
+        let Some(deps) = self.deps.take() else { return };
+        let bot = match bot_for(&deps.config) {
+            Ok(b) => b,
+            Err(e) => {
+                tracing::error!("{e}; the Telegram channel is stopped");
+                if let Some(g) = self.guard.take() {
+                    g.finished();
+                }
+                ctx.stop();
+                return;
+            }
+        };
+        ctx.spawn(run_polling(bot, deps).into_actor(self).map(|_, act, ctx| {
+            // The loop ended on purpose: this is not a crash to restart.
+            if let Some(g) = act.guard.take() {
+                g.finished();
+            }
+            ctx.stop();
+        }));
+    }
+}
+
+/// A panic hook fired at most once per process (so a restarted poller gets past it).
+static PANICKED_ONCE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 pub async fn run_polling(bot: Bot, deps: PollingDeps) {
-    let PollingDeps { config, voice, media_dir, gateway, store, channel } = deps;
+    let PollingDeps { config, voice, media_dir, gateway, store, channel, panic_once_on } = deps;
     let me = loop {
         match bot.get_me().send().await {
             Ok(me) => break me,
@@ -411,6 +474,11 @@ pub async fn run_polling(bot: Bot, deps: PollingDeps) {
                 let _ = bot.send_message(ChatId(*chat), text.clone()).send().await;
             }
             if let Incoming::Message(inbound) = incoming {
+                if panic_once_on.as_deref().is_some_and(|p| inbound.text.contains(p))
+                    && !PANICKED_ONCE.swap(true, std::sync::atomic::Ordering::SeqCst)
+                {
+                    panic!("injected panic in the Telegram poller");
+                }
                 let chat: i64 = inbound.reply_target.parse().unwrap_or(0);
                 let (tx, rx) = tokio::sync::oneshot::channel();
                 gateway.do_send(Receive { inbound, ack: Some(tx) });

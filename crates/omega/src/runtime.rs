@@ -82,6 +82,7 @@ pub struct RuntimeBuilder {
     action_retry_base: Option<Duration>,
     session_panic_on: Option<String>,
     tool_panic_on: Option<String>,
+    channel_panic_on: Option<String>,
     /// "Now" for the Sessions, Scheduler, Summarizer and Heartbeat.
     clock: omega_core::clock::SharedClock,
 }
@@ -172,6 +173,13 @@ impl RuntimeBuilder {
     /// the actor that should notice ([`Runtime::rearm_scheduler`]).
     pub fn clock(mut self, clock: omega_core::clock::SharedClock) -> Self {
         self.clock = clock;
+        self
+    }
+
+    /// Test hook: the Telegram poller panics, once per process, on a message containing `marker`.
+    #[doc(hidden)]
+    pub fn inject_channel_panic(mut self, marker: &str) -> Self {
+        self.channel_panic_on = Some(marker.to_owned());
         self
     }
 
@@ -315,6 +323,23 @@ impl RuntimeBuilder {
             panic_on: self.session_panic_on,
             clock: self.clock.clone(),
         };
+        // Telegram, both halves supervised by the tree; its config is checked here, so a bad URL
+        // fails the start with a clear error instead of a child that cannot start.
+        let telegram = if self.telegram && config.channel.telegram.enabled {
+            let _ =
+                omega_actors::telegram::bot_for(&config.channel.telegram).map_err(StartError::Telegram)?;
+            let media_dir = data_dir.join("media");
+            omega_memory::open::create_private_dir(&media_dir)
+                .map_err(|source| StartError::DataDir { path: media_dir.clone(), source })?;
+            Some(omega_actors::supervisor::TelegramSpec {
+                config: config.channel.telegram.clone(),
+                voice: config.voice.clone(),
+                media_dir,
+                panic_once_on: self.channel_panic_on.clone(),
+            })
+        } else {
+            None
+        };
         let spec = Spec {
             store: store.clone(),
             provider: provider.clone(),
@@ -362,6 +387,7 @@ impl RuntimeBuilder {
                 pairing_ttl: Duration::from_secs(600),
             },
             session,
+            telegram,
         };
         let (supervisor, tree) = Supervisor::start(spec);
         // The Supervisor starts its children in `started()`, which runs before it handles any
@@ -392,37 +418,6 @@ impl RuntimeBuilder {
             (!fallbacks.is_empty()).then(|| spawn_fallback_checks(provider_status.clone(), fallbacks));
 
         let mut tasks = Vec::new();
-        if self.telegram && config.channel.telegram.enabled {
-            let tg = config.channel.telegram.clone();
-            let channel =
-                omega_actors::telegram::TelegramChannel::new(tg.clone()).map_err(StartError::Telegram)?;
-            let bot = channel.bot();
-            let addr = channel.start();
-            supervisor.do_send(RegisterStopper(addr.clone().recipient()));
-            supervisor.do_send(RegisterChannel {
-                name: omega_actors::telegram::CHANNEL.into(),
-                recipient: addr.clone().recipient(),
-            });
-            if tg.stream {
-                supervisor.do_send(omega_actors::outbox::RegisterPreviews {
-                    name: omega_actors::telegram::CHANNEL.into(),
-                    recipient: addr.clone().recipient(),
-                });
-            }
-            let media_dir = data_dir.join("media");
-            omega_memory::open::create_private_dir(&media_dir)
-                .map_err(|source| StartError::DataDir { path: media_dir.clone(), source })?;
-            let deps = omega_actors::telegram::PollingDeps {
-                config: tg,
-                voice: config.voice.clone(),
-                media_dir,
-                gateway: tree.gateway.clone(),
-                store: store.clone(),
-                channel: addr,
-            };
-            tasks.push(actix_rt::spawn(omega_actors::telegram::run_polling(bot, deps)));
-        }
-
         let started = Instant::now();
         let http = if self.http {
             let local = LocalChannel::new(omega_channels::http_api::CHANNEL).start();
@@ -929,6 +924,7 @@ impl Runtime {
             action_retry_base: None,
             session_panic_on: None,
             tool_panic_on: None,
+            channel_panic_on: None,
             clock: omega_core::clock::system(),
         }
     }

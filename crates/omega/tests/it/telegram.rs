@@ -437,3 +437,31 @@ fn a_reminder_set_in_telegram_is_confirmed_listed_and_cancelled_there() {
     assert!(s.tg.commands().iter().any(|c| c["command"] == "tasks"), "the menu lists the new commands");
     assert_eq!(s.ai.request_count(), 1, "commands never reach the AI");
 }
+
+/// The receiving half is a supervised actor: a panic in the polling loop restarts it, and the
+/// update it was handling is fetched again and answered (its offset was not committed).
+#[actix_rt::test]
+async fn a_panic_in_the_telegram_poller_restarts_it_and_the_message_is_still_answered() {
+    use omega_actors::supervisor::{Child, RestartCounts};
+    let (home, tg, ai) = (TempHome::new(), FakeTelegram::start(TOKEN), FakeOpenAi::start());
+    let mut c = crate::support::config(&home, &ai);
+    c.channel.telegram.enabled = true;
+    c.channel.telegram.bot_token = omega_core::Secret::new(TOKEN);
+    c.channel.telegram.api_url = tg.api_url();
+    c.channel.telegram.allowed_users = vec![OWNER];
+    c.channel.telegram.poll_timeout_secs = 1;
+    let rt = omega::Runtime::builder(c).http(false).inject_channel_panic("PANIC-POLL").start().await.unwrap();
+    let tg = std::sync::Arc::new(tg);
+    tg.send_text(OWNER, "hello PANIC-POLL");
+    let t = tg.clone();
+    omega_testkit::wait_until_async(Duration::from_secs(30), "the answer after the restart", || {
+        let t = t.clone();
+        async move { !t.sent_to(OWNER).is_empty() }
+    })
+    .await;
+    assert_eq!(tg.sent_to(OWNER)[0].text, "echo: hello PANIC-POLL");
+    let restarts = rt.supervisor().send(RestartCounts).await.unwrap();
+    assert_eq!(restarts.get(&Child::TelegramPoller), Some(&1), "{restarts:?}");
+    assert_eq!(ai.request_count(), 1, "answered once");
+    rt.shutdown().await;
+}
