@@ -70,3 +70,89 @@ impl Handler<CheckProvider> for ProviderActor {
         Box::pin(async move { client.check().await })
     }
 }
+
+/// A backend reached through its actor: what the router's fallback chain holds. Its name and
+/// capabilities are the backend's own; its calls go through the actor, so a panic in one backend
+/// restarts that backend alone and the chain moves on to the next.
+#[derive(Debug)]
+pub struct RoutedProvider {
+    meta: Arc<dyn Provider>,
+    route: crate::route::Route<Complete>,
+}
+
+impl RoutedProvider {
+    pub fn new(meta: Arc<dyn Provider>, route: crate::route::Route<Complete>) -> Self {
+        Self { meta, route }
+    }
+}
+
+#[async_trait::async_trait]
+impl Provider for RoutedProvider {
+    fn name(&self) -> &str {
+        self.meta.name()
+    }
+
+    fn default_model(&self) -> &str {
+        self.meta.default_model()
+    }
+
+    fn supports_vision(&self) -> bool {
+        self.meta.supports_vision()
+    }
+
+    fn keeps_sessions(&self) -> bool {
+        self.meta.keeps_sessions()
+    }
+
+    fn reads_image_files(&self) -> bool {
+        self.meta.reads_image_files()
+    }
+
+    fn supports_tools(&self) -> bool {
+        self.meta.supports_tools()
+    }
+
+    async fn complete(
+        &self,
+        request: ChatRequest,
+        deltas: Option<DeltaSink>,
+    ) -> Result<ChatResponse, ProviderError> {
+        match self.route.send(Complete { request, deltas }).await {
+            Ok(r) => r,
+            Err(e) => Err(ProviderError::Interrupted {
+                provider: self.meta.name().to_owned(),
+                detail: format!("the provider actor stopped while answering ({e})"),
+            }),
+        }
+    }
+
+    async fn check(&self) -> Result<(), ProviderError> {
+        self.meta.check().await
+    }
+}
+
+/// The fallback chain over the backends' actors: `[provider] default` first, then each of
+/// `[provider] fallback` when the one before cannot answer.
+pub struct ProviderRouter {
+    chain: Arc<omega_providers::fallback::Fallback>,
+    _guard: ChildGuard,
+}
+
+impl ProviderRouter {
+    pub fn new(chain: Vec<Arc<dyn Provider>>, guard: ChildGuard) -> Self {
+        Self { chain: Arc::new(omega_providers::fallback::Fallback::new(chain)), _guard: guard }
+    }
+}
+
+impl Actor for ProviderRouter {
+    type Context = Context<Self>;
+}
+
+impl Handler<Complete> for ProviderRouter {
+    type Result = ResponseActFuture<Self, Result<ChatResponse, ProviderError>>;
+
+    fn handle(&mut self, msg: Complete, _: &mut Context<Self>) -> Self::Result {
+        let chain = self.chain.clone();
+        Box::pin(async move { chain.complete(msg.request, msg.deltas).await }.into_actor(self))
+    }
+}

@@ -6,7 +6,8 @@
 //!     ├── Outbox                  delivers stored replies to channels, retries, flushes at start
 //!     ├── Telegram                delivery half: sends, edits previews, "typing…"
 //!     ├── Markers                 provider output → clean text + typed effects   [work arbiter]
-//!     ├── Provider                one client; global concurrency limit            [work arbiter]
+//!     ├── Provider × backend      one client each (default, then fallbacks); shared global limit
+//!     ├── ProviderRouter          the fallback chain over the backends' actors (with fallbacks)
 //!     ├── Sandbox                 tool calls (panics caught, restart = fresh ToolBox) [work arbiter]
 //!     ├── Gateway                 auth, sanitize, routes to sessions
 //!     │   └── Session × sender    strictly ordered per sender, senders in parallel, stops when idle
@@ -57,7 +58,10 @@ use crate::summarizer::{Nudge, SummarizeAll, Summarizer, SummarizerSettings};
 pub enum Child {
     Outbox,
     Markers,
-    Provider,
+    /// The backend at this place in the chain (0 = `[provider] default`, then the fallbacks).
+    Provider(u8),
+    /// The fallback chain over the backends' actors (only with fallbacks).
+    ProviderRouter,
     Sandbox,
     Scheduler,
     Summarizer,
@@ -114,8 +118,12 @@ pub struct Tree {
     pub store: Store,
     pub outbox: Slot<Outbox>,
     pub gateway: Slot<Gateway>,
+    /// Where provider calls go: the one backend's actor, or the router over the chain.
     pub provider: Route<Complete>,
+    /// The default backend's actor (its health).
     pub provider_check: Route<CheckProvider>,
+    /// Each backend's actor, in chain order.
+    pub backends: Vec<Route<Complete>>,
     pub markers: Route<ProcessOutput>,
     pub tools_list: Route<ListTools>,
     pub tools_run: Route<RunTool>,
@@ -155,7 +163,8 @@ impl Tree {
 /// What the Supervisor builds its children from.
 pub struct Spec {
     pub store: Store,
-    pub provider: Arc<dyn Provider>,
+    /// The backends, default first, then the fallbacks: one actor each.
+    pub providers: Vec<Arc<dyn Provider>>,
     /// Builds the tools for each start of the Sandbox actor; `None` = the tool loop is off.
     pub tools: Option<crate::sandbox::ToolsFactory>,
     /// How due tasks fire; `None` = no Scheduler (tasks are kept but never fire).
@@ -210,6 +219,7 @@ macro_rules! stop_on_request {
 }
 
 stop_on_request!(
+    crate::provider::ProviderRouter,
     crate::telegram::TelegramPoller,
     Outbox,
     Markers,
@@ -253,6 +263,7 @@ impl Supervisor {
             gateway: Slot::default(),
             provider: Route::default(),
             provider_check: Route::default(),
+            backends: spec.providers.iter().map(|_| Route::default()).collect(),
             markers: Route::default(),
             tools_list: Route::default(),
             tools_run: Route::default(),
@@ -294,7 +305,9 @@ impl Supervisor {
             Child::Summarizer => self.spec.summarizer.is_some(),
             Child::Heartbeat => self.spec.heartbeat.is_some(),
             Child::Telegram | Child::TelegramPoller => self.spec.telegram.is_some(),
-            Child::Outbox | Child::Markers | Child::Provider | Child::Gateway => true,
+            Child::Provider(i) => usize::from(i) < self.spec.providers.len(),
+            Child::ProviderRouter => self.spec.providers.len() > 1,
+            Child::Outbox | Child::Markers | Child::Gateway => true,
         }
     }
 
@@ -321,14 +334,37 @@ impl Supervisor {
                 self.stoppers.insert(child, addr.clone().recipient());
                 self.tree.markers.rebind(addr.recipient());
             }
-            Child::Provider => {
-                let (client, limit) = (self.spec.provider.clone(), self.limit.clone());
+            Child::Provider(i) => {
+                let i = usize::from(i);
+                let (client, limit) = (self.spec.providers[i].clone(), self.limit.clone());
                 let addr = ProviderActor::start_in_arbiter(&self.work, move |_| {
                     ProviderActor::new(client, limit, guard)
                 });
-                self.tree.provider.rebind(addr.clone().recipient());
+                self.tree.backends[i].rebind(addr.clone().recipient());
                 self.stoppers.insert(child, addr.clone().recipient());
-                self.tree.provider_check.rebind(addr.recipient());
+                if self.spec.providers.len() == 1 {
+                    self.tree.provider.rebind(addr.clone().recipient());
+                }
+                if i == 0 {
+                    self.tree.provider_check.rebind(addr.recipient());
+                }
+            }
+            Child::ProviderRouter => {
+                let chain = self
+                    .spec
+                    .providers
+                    .iter()
+                    .zip(&self.tree.backends)
+                    .map(|(p, route)| {
+                        Arc::new(crate::provider::RoutedProvider::new(p.clone(), route.clone()))
+                            as Arc<dyn Provider>
+                    })
+                    .collect();
+                let addr = crate::provider::ProviderRouter::start_in_arbiter(&self.work, move |_| {
+                    crate::provider::ProviderRouter::new(chain, guard)
+                });
+                self.stoppers.insert(child, addr.clone().recipient());
+                self.tree.provider.rebind(addr.recipient());
             }
             Child::Sandbox => {
                 let Some(factory) = self.spec.tools.clone() else { return };
@@ -411,7 +447,7 @@ impl Supervisor {
             Child::Gateway => {
                 let tree = self.tree.clone();
                 let settings = Arc::new(self.spec.session.clone());
-                let provider_name = self.spec.provider.name().to_owned();
+                let provider_name = self.spec.providers[0].name().to_owned();
                 let has_tools = self.spec.tools.is_some();
                 let make_deps = Box::new(move |gw: Addr<Gateway>| SessionDeps {
                     store: tree.store.clone(),
@@ -444,18 +480,22 @@ impl Actor for Supervisor {
 
     fn started(&mut self, ctx: &mut Context<Self>) {
         // The background actors last: they use the others.
-        for child in [
-            Child::Outbox,
-            Child::Telegram,
-            Child::Markers,
-            Child::Provider,
-            Child::Sandbox,
-            Child::Gateway,
-            Child::TelegramPoller,
-            Child::Scheduler,
-            Child::Summarizer,
-            Child::Heartbeat,
-        ] {
+        let backends =
+            (0..self.spec.providers.len().min(usize::from(u8::MAX))).map(|i| Child::Provider(i as u8));
+        let children: Vec<Child> = [Child::Outbox, Child::Telegram, Child::Markers]
+            .into_iter()
+            .chain(backends)
+            .chain([
+                Child::ProviderRouter,
+                Child::Sandbox,
+                Child::Gateway,
+                Child::TelegramPoller,
+                Child::Scheduler,
+                Child::Summarizer,
+                Child::Heartbeat,
+            ])
+            .collect();
+        for child in children {
             self.start_child(child, ctx);
         }
     }
@@ -472,10 +512,18 @@ impl Handler<ChildDown> for Supervisor {
         if !budget.allow(Instant::now()) {
             tracing::error!(child = ?msg.child, "restart budget exhausted; leaving it down");
             match msg.child {
-                Child::Provider => {
-                    self.tree.provider.unbind();
-                    self.tree.provider_check.unbind();
+                Child::Provider(i) => {
+                    if let Some(r) = self.tree.backends.get(usize::from(i)) {
+                        r.unbind();
+                    }
+                    if self.spec.providers.len() == 1 {
+                        self.tree.provider.unbind();
+                    }
+                    if i == 0 {
+                        self.tree.provider_check.unbind();
+                    }
                 }
+                Child::ProviderRouter => self.tree.provider.unbind(),
                 Child::Markers => self.tree.markers.unbind(),
                 Child::Sandbox => {
                     self.tree.tools_list.unbind();
@@ -555,7 +603,8 @@ impl Handler<Shutdown> for Supervisor {
             (take(Child::Scheduler), take(Child::Heartbeat), take(Child::Summarizer));
         let (poller, telegram) = (take(Child::TelegramPoller), take(Child::Telegram));
         let (outbox, late) =
-            (take(Child::Outbox), [take(Child::Markers), take(Child::Provider), take(Child::Sandbox)]);
+            (take(Child::Outbox), [take(Child::Markers), take(Child::ProviderRouter), take(Child::Sandbox)]);
+        let backends: Vec<_> = (0..=u8::MAX).map(Child::Provider).filter_map(&mut take).collect();
         let gateway = self.tree.gateway.clone();
         let outbox_slot = self.tree.outbox.clone();
         let tools = self.tree.tools_close.clone();
@@ -591,7 +640,7 @@ impl Handler<Shutdown> for Supervisor {
                 for c in channels.into_iter().chain(telegram) {
                     let _ = c.send(StopChild).await;
                 }
-                for s in late.into_iter().flatten() {
+                for s in late.into_iter().flatten().chain(backends) {
                     let _ = s.send(StopChild).await;
                 }
             }

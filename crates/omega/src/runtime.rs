@@ -226,8 +226,9 @@ impl RuntimeBuilder {
             .collect();
         let mut chain = vec![retrying(primary)];
         chain.extend(fallbacks.iter().cloned().map(retrying));
+        // One actor per backend answers; the chain's head speaks for it (name, capabilities).
         let provider: Arc<dyn Provider> =
-            if chain.len() == 1 { chain.remove(0) } else { Arc::new(Fallback::new(chain)) };
+            if chain.len() == 1 { chain[0].clone() } else { Arc::new(Fallback::new(chain.clone())) };
         let mut policy = AuthPolicy::new(config.auth.enabled);
         if config.channel.terminal.enabled {
             // The terminal is the machine's owner.
@@ -342,7 +343,7 @@ impl RuntimeBuilder {
         };
         let spec = Spec {
             store: store.clone(),
-            provider: provider.clone(),
+            providers: chain,
             tools,
             summarizer: (config.memory.idle_minutes > 0).then(|| {
                 omega_actors::summarizer::SummarizerSettings {

@@ -55,7 +55,7 @@ async fn a_panicking_provider_is_restarted_and_the_message_gets_an_error() {
     assert!(r.text.contains("internal error"), "{}", r.text);
     assert_eq!(rt.ask("app", "gil", "are you back?").await.unwrap().text, "echo: are you back?");
     let restarts = rt.supervisor().send(RestartCounts).await.unwrap();
-    assert_eq!(restarts.get(&Child::Provider), Some(&1));
+    assert_eq!(restarts.get(&Child::Provider(0)), Some(&1));
     let row = rt.store().recent_audit(2).await.unwrap();
     assert_eq!(row[1].status, "error");
     rt.shutdown().await;
@@ -175,5 +175,36 @@ async fn a_tool_call_that_panics_is_an_error_for_the_model_and_the_sandbox_is_re
     assert_eq!(r.text, "Done.");
     let result = fake.requests()[3].body["messages"].as_array().unwrap().last().unwrap()["content"].clone();
     assert!(result.as_str().unwrap().contains("still here"), "{result}");
+    rt.shutdown().await;
+}
+
+#[actix_rt::test]
+async fn a_backend_that_panics_is_restarted_alone_and_the_fallback_answers() {
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    let mut c = config(&home, &fake);
+    let inner = OpenAiProvider::new(OpenAiConfig { stream: false, ..c.provider.openai.clone() });
+    // The fallback is another backend on the same wire (its own actor).
+    c.provider.fallback = vec!["openrouter".into()];
+    c.provider.openrouter.base_url = fake.base_url();
+    c.provider.openrouter.api_key = omega_core::Secret::new("sk-or-test");
+    let rt = omega::Runtime::builder(c)
+        .http(false)
+        .local_channel("app")
+        .provider(Arc::new(Fragile(inner)))
+        .start()
+        .await
+        .unwrap();
+    let r = rt.ask("app", "gil", "boom").await.unwrap();
+    assert_eq!((r.kind, r.text.as_str()), (OutboundKind::Reply, "echo: boom"), "the fallback answered");
+    let audit = rt.store().recent_audit(1).await.unwrap();
+    assert_eq!(audit[0].provider.as_deref(), Some("openrouter"));
+    let restarts = rt.supervisor().send(RestartCounts).await.unwrap();
+    assert_eq!(restarts.get(&Child::Provider(0)), Some(&1), "{restarts:?}");
+    assert_eq!(restarts.get(&Child::Provider(1)), None, "the fallback was not touched: {restarts:?}");
+    // The default backend is back for the next message.
+    let r = rt.ask("app", "gil", "hello again").await.unwrap();
+    assert_eq!(r.text, "echo: hello again");
+    let by = rt.store().recent_audit(1).await.unwrap()[0].provider.clone();
+    assert_ne!(by.as_deref(), Some("openrouter"), "the default backend answered again");
     rt.shutdown().await;
 }
