@@ -139,14 +139,14 @@ impl RuntimeBuilder {
     }
 
     /// Test hook: conversations count as idle after `idle` instead of `[memory] idle_minutes`.
-    #[doc(hidden)]
+    #[cfg(feature = "test-hooks")]
     pub fn summarizer_idle(mut self, idle: Duration) -> Self {
         self.summarizer_idle = Some(idle);
         self
     }
 
     /// Test hook: the heartbeat beats every `every` (not clock-aligned, no active hours).
-    #[doc(hidden)]
+    #[cfg(feature = "test-hooks")]
     pub fn heartbeat_every(mut self, every: Duration) -> Self {
         self.heartbeat_every = Some(every);
         self
@@ -154,7 +154,7 @@ impl RuntimeBuilder {
 
     /// Test hook: a failed scheduled action is retried after `base` (then 2×, 4×...) instead of
     /// a minute.
-    #[doc(hidden)]
+    #[cfg(feature = "test-hooks")]
     pub fn action_retry_base(mut self, base: Duration) -> Self {
         self.action_retry_base = Some(base);
         self
@@ -177,21 +177,21 @@ impl RuntimeBuilder {
     }
 
     /// Test hook: the Telegram poller panics, once per process, on a message containing `marker`.
-    #[doc(hidden)]
+    #[cfg(feature = "test-hooks")]
     pub fn inject_channel_panic(mut self, marker: &str) -> Self {
         self.channel_panic_on = Some(marker.to_owned());
         self
     }
 
     /// Test hook: a call of the tool `name` panics inside the Sandbox actor.
-    #[doc(hidden)]
+    #[cfg(feature = "test-hooks")]
     pub fn inject_tool_panic(mut self, name: &str) -> Self {
         self.tool_panic_on = Some(name.to_owned());
         self
     }
 
     /// Test hook: sessions panic on messages containing `marker`.
-    #[doc(hidden)]
+    #[cfg(feature = "test-hooks")]
     pub fn inject_session_panic(mut self, marker: &str) -> Self {
         self.session_panic_on = Some(marker.to_owned());
         self
@@ -998,7 +998,7 @@ impl Runtime {
     }
 
     /// Which actors of this runtime still run (test hook: after [`Runtime::shutdown`], none).
-    #[doc(hidden)]
+    #[cfg(feature = "test-hooks")]
     pub fn liveness(&self) -> Liveness {
         Liveness { tree: self.tree.clone(), locals: self.locals.values().cloned().collect() }
     }
@@ -1059,12 +1059,13 @@ impl Drop for Runtime {
 }
 
 /// What of a runtime still runs; see [`Runtime::liveness`].
-#[doc(hidden)]
+#[cfg(feature = "test-hooks")]
 pub struct Liveness {
     tree: Tree,
     locals: Vec<Addr<LocalChannel>>,
 }
 
+#[cfg(feature = "test-hooks")]
 impl Liveness {
     /// The addresses of the tree (to poke an actor in a test).
     pub fn tree(&self) -> &Tree {
