@@ -160,26 +160,26 @@ async fn answer(deps: &SessionDeps, job: &Job, key: &SessionKey, command: Comman
         }
         Command::Skills => {
             let dir = deps.settings.data_dir.join("skills");
-            let skills = list_dirs(&dir);
+            let data_dir = deps.settings.data_dir.clone();
+            let skills =
+                crate::blocking::off_thread(move || installed_skills(&data_dir)).await.unwrap_or_default();
             if skills.is_empty() {
                 format!("No skills installed. A skill is a folder with a SKILL.md in {}.", dir.display())
             } else {
                 let lines: Vec<String> = skills
                     .iter()
-                    .map(|s| {
-                        let about = std::fs::read_to_string(dir.join(s).join("SKILL.md"))
-                            .ok()
-                            .and_then(|t| describe(&t))
-                            .unwrap_or_default();
-                        if about.is_empty() { format!("- {s}") } else { format!("- {s}: {about}") }
-                    })
+                    .map(
+                        |(s, about, _)| {
+                            if about.is_empty() { format!("- {s}") } else { format!("- {s}: {about}") }
+                        },
+                    )
                     .collect();
                 format!("Skills:\n{}", lines.join("\n"))
             }
         }
         Command::Projects => {
             let dir = deps.settings.data_dir.join("projects");
-            let projects = list_dirs(&dir);
+            let projects = crate::blocking::dirs_in(&dir).await;
             let active = fact(deps, me, "active_project").await?;
             if projects.is_empty() {
                 format!("No projects yet. A project is a folder in {}.", dir.display())
@@ -207,7 +207,7 @@ async fn answer(deps: &SessionDeps, job: &Job, key: &SessionKey, command: Comman
                 "OK: no project is active.".into()
             }
             n => {
-                let projects = list_dirs(&deps.settings.data_dir.join("projects"));
+                let projects = crate::blocking::dirs_in(&deps.settings.data_dir.join("projects")).await;
                 match projects.iter().find(|p| p.eq_ignore_ascii_case(n)) {
                     Some(p) => {
                         store.set_fact(me, "active_project", p).await?;
@@ -231,7 +231,7 @@ async fn answer(deps: &SessionDeps, job: &Job, key: &SessionKey, command: Comman
         }
         Command::Heartbeat => {
             let checklist =
-                std::fs::read_to_string(heartbeat_file(&deps.settings.data_dir)).unwrap_or_default();
+                crate::blocking::read_text(heartbeat_file(&deps.settings.data_dir)).await.unwrap_or_default();
             let items: Vec<&str> = checklist
                 .lines()
                 .map(str::trim_start)

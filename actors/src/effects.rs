@@ -99,8 +99,14 @@ async fn apply_one(deps: &SessionDeps, job: &Job, key: &SessionKey, tz: Tz, effe
                 Updated::Ambiguous(ids) => ambiguous(id, &ids),
             })
         }
-        Effect::HeartbeatAdd { item } => Some(heartbeat_add(&deps.settings.data_dir, item)),
-        Effect::HeartbeatRemove { item } => Some(heartbeat_remove(&deps.settings.data_dir, item)),
+        Effect::HeartbeatAdd { item } => {
+            let (dir, item) = (deps.settings.data_dir.clone(), item.clone());
+            crate::blocking::off_thread(move || heartbeat_add(&dir, &item)).await
+        }
+        Effect::HeartbeatRemove { item } => {
+            let (dir, item) = (deps.settings.data_dir.clone(), item.clone());
+            crate::blocking::off_thread(move || heartbeat_remove(&dir, &item)).await
+        }
         Effect::HeartbeatInterval { minutes } => {
             store.set_channel_state(HEARTBEAT, "interval_minutes", &minutes.to_string()).await?;
             deps.heartbeat.do_send(crate::heartbeat::RearmHeartbeat);
@@ -146,7 +152,7 @@ async fn apply_one(deps: &SessionDeps, job: &Job, key: &SessionKey, tz: Tz, effe
             ))
         }
         Effect::ProjectActivate { name } => {
-            let projects = list_dirs(&deps.settings.data_dir.join("projects"));
+            let projects = crate::blocking::dirs_in(&deps.settings.data_dir.join("projects")).await;
             Some(match projects.iter().find(|p| p.eq_ignore_ascii_case(name)) {
                 Some(p) => {
                     store.set_fact(me, "active_project", p).await?;

@@ -205,7 +205,8 @@ async fn beat(
     outbox: &Slot<Outbox>,
     s: &HeartbeatSettings,
 ) -> bool {
-    let mut text = std::fs::read_to_string(crate::effects::heartbeat_file(&s.data_dir)).unwrap_or_default();
+    let mut text =
+        crate::blocking::read_text(crate::effects::heartbeat_file(&s.data_dir)).await.unwrap_or_default();
     // The owner's active project may have a checklist of its own.
     let owner_key = store
         .memory_key(omega_core::SessionKey::new(&s.channel, &s.recipient).as_str())
@@ -218,9 +219,11 @@ async fn beat(
         .into_iter()
         .find(|f| f.key == "active_project")
         .map(|f| f.value);
-    if let Some(p) = project
-        && let Ok(extra) = std::fs::read_to_string(s.data_dir.join("projects").join(&p).join("HEARTBEAT.md"))
-    {
+    let extra = match &project {
+        Some(p) => crate::blocking::read_text(s.data_dir.join("projects").join(p).join("HEARTBEAT.md")).await,
+        None => None,
+    };
+    if let (Some(p), Some(extra)) = (project, extra) {
         text.push_str(&format!("\n## Project {p}\n{extra}\n"));
     }
     let muted: Vec<String> = store
@@ -324,6 +327,25 @@ impl Handler<RearmHeartbeat> for Heartbeat {
 
     fn handle(&mut self, _: RearmHeartbeat, ctx: &mut Context<Self>) {
         self.arm(ctx);
+    }
+}
+
+/// The clock moved (a manual clock in a test, a wall-clock jump): a beat that fell due in the
+/// jump is made now; otherwise the timer is set again from the clock.
+#[derive(Message, Debug, Clone, Copy)]
+#[rtype(result = "()")]
+pub struct ClockMoved;
+
+impl Handler<ClockMoved> for Heartbeat {
+    type Result = ();
+
+    fn handle(&mut self, _: ClockMoved, ctx: &mut Context<Self>) {
+        let due = self.state.next.is_some_and(|n| n <= omega_memory::millis(self.settings.clock.now()));
+        // Only while waiting for that beat (a timer is set); a beat under way re-arms itself.
+        if let Some(h) = self.timer.take() {
+            ctx.cancel_future(h);
+            if due { self.beat(ctx) } else { self.arm(ctx) }
+        }
     }
 }
 

@@ -14,6 +14,8 @@
 //! The tree and its restart rules are drawn in [`supervisor`]. Pure logic (config, sanitizing,
 //! prompts, marker parsing, storage) lives in the `crates/`; actors are thin shells around it.
 
+/// Blocking file I/O on the blocking pool, never on an actor thread.
+pub mod blocking;
 /// The channel contract and the in-process channel.
 pub mod channel;
 /// Slash commands, answered without the AI.

@@ -147,11 +147,13 @@ impl Drop for SandboxActor {
 }
 
 impl Handler<ListTools> for SandboxActor {
-    type Result = ResponseFuture<Vec<ToolSpec>>;
+    type Result = ResponseActFuture<Self, Vec<ToolSpec>>;
 
+    /// In the actor's context, so it ends with the actor: a listing must not start an MCP server
+    /// in a hub that a crash already closed.
     fn handle(&mut self, _: ListTools, _: &mut Context<Self>) -> Self::Result {
         let tools = self.tools.clone();
-        Box::pin(async move { tools.specs().await })
+        Box::pin(async move { tools.specs().await }.into_actor(self))
     }
 }
 
@@ -180,7 +182,7 @@ impl Handler<RunTool> for SandboxActor {
                         ctx.stop();
                         ToolOutcome {
                             content: format!(
-                                "the tool {name} crashed inside Omega (internal error); the sandbox was restarted, so it may be tried again"
+                                "the tool {name} crashed inside Omega (internal error) and the sandbox was restarted; do not call it again for this request"
                             ),
                             is_error: true,
                         }

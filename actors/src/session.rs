@@ -20,6 +20,7 @@ use omega_memory::inbox::Recorded;
 use omega_memory::{InboxRow, Store};
 use omega_providers::{ChatMessage, ChatRequest, ProviderError, Role};
 use std::collections::VecDeque;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
@@ -741,20 +742,33 @@ async fn build_request(
     _key: &SessionKey,
     job: &Job,
 ) -> Result<(ChatRequest, String), String> {
-    // Two reads in parallel (each is a round trip to a worker thread): the history, and
-    // everything else about the sender in one statement; recall only when the message has words
-    // worth searching for.
-    let (history, context, recall) = futures::future::join3(
-        deps.store.history(&job.channel, &job.sender_id, deps.settings.max_context_messages),
-        deps.store.sender_context(&job.channel, &job.sender_id, 30, 20, 3),
-        async {
-            if deps.settings.recall_messages == 0 {
-                return Ok(Vec::new());
-            }
-            deps.store.recall(&job.channel, &job.sender_id, &job.text, deps.settings.recall_messages).await
-        },
+    // Reads in parallel (each is a round trip to a worker thread): the history, everything else
+    // about the sender in one statement, recall only when the message has words worth searching
+    // for, and the owner's files (SYSTEM.md, the skills) on a blocking thread, never the actor's.
+    let data_dir = deps.settings.data_dir.clone();
+    let files = crate::blocking::off_thread(move || {
+        // The owner may rewrite who Omega is in prompts/SYSTEM.md; read per message, so edits
+        // apply at once.
+        let identity = std::fs::read_to_string(data_dir.join("prompts").join("SYSTEM.md")).ok();
+        (identity, crate::commands::installed_skills(&data_dir))
+    });
+    let ((history, context, recall), files) = futures::future::join(
+        futures::future::join3(
+            deps.store.history(&job.channel, &job.sender_id, deps.settings.max_context_messages),
+            deps.store.sender_context(&job.channel, &job.sender_id, 30, 20, 3),
+            async {
+                if deps.settings.recall_messages == 0 {
+                    return Ok(Vec::new());
+                }
+                deps.store
+                    .recall(&job.channel, &job.sender_id, &job.text, deps.settings.recall_messages)
+                    .await
+            },
+        ),
+        files,
     )
     .await;
+    let (identity, skills) = files.unwrap_or_default();
     let history = history.map_err(|e| e.to_string())?;
     let context = context.map_err(|e| e.to_string())?;
     let facts = context.facts;
@@ -781,9 +795,6 @@ async fn build_request(
         .collect();
     let lessons = context.lessons;
     let summaries = context.summaries;
-    // The owner may rewrite who Omega is in prompts/SYSTEM.md; read per message, so edits apply
-    // at once.
-    let identity = std::fs::read_to_string(deps.settings.data_dir.join("prompts").join("SYSTEM.md")).ok();
     let identity = identity.as_deref().map(strip_comment);
     let system = system_prompt(&PromptInput {
         agent_name: &deps.settings.agent_name,
@@ -797,7 +808,7 @@ async fn build_request(
         summaries: &summaries,
         recall: &recall,
         detected_language: omega_core::lang::detect(&job.text),
-        skills: &crate::commands::installed_skills(&deps.settings.data_dir),
+        skills: &skills,
     });
     let mut messages: Vec<ChatMessage> = history
         .into_iter()
@@ -816,26 +827,34 @@ async fn build_request(
         messages.drain(..drop);
     }
     let mut current = ChatMessage::new(Role::User, job.text.clone());
-    if deps.settings.vision {
-        for a in &job.attachments {
-            let data =
-                std::fs::read(&a.path).map_err(|e| format!("cannot read {}: {e}", a.path.display()))?;
-            current.images.push(omega_providers::Image { mime: a.mime.clone(), data });
-        }
-    }
     let mut files = Vec::new();
-    if !deps.settings.vision && deps.settings.reads_image_files {
-        for (i, a) in job.attachments.iter().enumerate() {
-            // Named by its real path: the sandbox grants exactly that file, for this call only.
-            let path = std::fs::canonicalize(&a.path)
-                .map_err(|e| format!("cannot read {}: {e}", a.path.display()))?;
-            current.content.push_str(&format!(
-                "\n\n[The person sent an image ({} of {}), at {}. Look at it with your Read tool.]",
-                i + 1,
-                job.attachments.len(),
-                path.display()
-            ));
-            files.push(path);
+    if !job.attachments.is_empty() {
+        let (attachments, vision) = (job.attachments.clone(), deps.settings.vision);
+        let read = crate::blocking::off_thread(move || -> Result<Vec<(String, Vec<u8>, PathBuf)>, String> {
+            attachments
+                .iter()
+                .map(|a| {
+                    let fail = |e: std::io::Error| format!("cannot read {}: {e}", a.path.display());
+                    // A provider that sees gets the bytes; one that reads files, the real path
+                    // (the sandbox grants exactly that file, for this call only).
+                    let data = if vision { std::fs::read(&a.path).map_err(fail)? } else { Vec::new() };
+                    Ok((a.mime.clone(), data, std::fs::canonicalize(&a.path).map_err(fail)?))
+                })
+                .collect()
+        });
+        let read = read.await.ok_or("the attachments could not be read")??;
+        let n = read.len();
+        for (i, (mime, data, path)) in read.into_iter().enumerate() {
+            if vision {
+                current.images.push(omega_providers::Image { mime, data });
+            } else if deps.settings.reads_image_files {
+                current.content.push_str(&format!(
+                    "\n\n[The person sent an image ({} of {n}), at {}. Look at it with your Read tool.]",
+                    i + 1,
+                    path.display()
+                ));
+                files.push(path);
+            }
         }
     }
     messages.push(current);
@@ -921,8 +940,12 @@ async fn store_outcome(
                 deps.summarizer.do_send(crate::summarizer::Nudge);
             }
             // The message is answered: its files are no longer needed (and are private).
-            for a in &job.attachments {
-                let _ = std::fs::remove_file(&a.path);
+            if !job.attachments.is_empty() {
+                let paths: Vec<PathBuf> = job.attachments.iter().map(|a| a.path.clone()).collect();
+                let _ = crate::blocking::off_thread(move || {
+                    paths.iter().for_each(|p| drop(std::fs::remove_file(p)))
+                })
+                .await;
             }
             deps.outbox.do_send(Dispatch(row));
         }

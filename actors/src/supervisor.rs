@@ -137,6 +137,7 @@ pub struct Tree {
     pub summarizer_recheck: Route<crate::summarizer::Recheck>,
     pub heartbeat: Route<RearmHeartbeat>,
     pub heartbeat_state: Route<GetHeartbeat>,
+    pub heartbeat_clock: Route<crate::heartbeat::ClockMoved>,
     /// The Telegram channel's delivery half, when Telegram is on.
     pub telegram: Slot<crate::telegram::TelegramChannel>,
 }
@@ -276,6 +277,7 @@ impl Supervisor {
             summarizer_recheck: Route::default(),
             heartbeat: Route::default(),
             heartbeat_state: Route::default(),
+            heartbeat_clock: Route::default(),
             telegram: Slot::default(),
         };
         let limit = Arc::new(Semaphore::new(spec.max_concurrent.max(1)));
@@ -402,6 +404,7 @@ impl Supervisor {
                     (self.spec.store.clone(), self.tree.provider.clone(), self.tree.outbox.clone());
                 let addr = Heartbeat::new(store, provider, outbox, settings, guard).start();
                 self.tree.heartbeat.rebind(addr.clone().recipient());
+                self.tree.heartbeat_clock.rebind(addr.clone().recipient());
                 self.stoppers.insert(child, addr.clone().recipient());
                 self.tree.heartbeat_state.rebind(addr.recipient());
             }
@@ -543,6 +546,7 @@ impl Handler<ChildDown> for Supervisor {
                 Child::Heartbeat => {
                     self.tree.heartbeat.unbind();
                     self.tree.heartbeat_state.unbind();
+                    self.tree.heartbeat_clock.unbind();
                 }
                 Child::Outbox => self.tree.outbox.unbind(),
                 Child::Gateway => self.tree.gateway.unbind(),

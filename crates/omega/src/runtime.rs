@@ -945,7 +945,7 @@ impl Runtime {
     pub fn clock_moved(&self) {
         self.tree.scheduler.do_send(omega_actors::scheduler::Rearm);
         self.tree.summarizer_recheck.do_send(omega_actors::summarizer::Recheck);
-        self.tree.heartbeat.do_send(omega_actors::heartbeat::RearmHeartbeat);
+        self.tree.heartbeat_clock.do_send(omega_actors::heartbeat::ClockMoved);
     }
 
     /// The Heartbeat's beats (`None` when it is off).

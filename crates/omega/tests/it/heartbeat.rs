@@ -89,3 +89,39 @@ async fn an_empty_checklist_costs_nothing() {
     assert!(seen.lock().is_empty());
     rt.shutdown().await;
 }
+
+/// Time is injected: a beat that falls due because the clock jumped is made at once, not skipped.
+#[actix_rt::test]
+async fn a_beat_due_after_a_clock_jump_is_made_not_skipped() {
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    std::fs::create_dir_all(home.data_dir()).unwrap();
+    std::fs::write(home.data_dir().join("HEARTBEAT.md"), "- check the backups\n").unwrap();
+    fake.set_default(Script::Text("HEARTBEAT_OK".into()), Duration::ZERO);
+    let clock = omega_core::clock::ManualClock::new(chrono::Utc::now());
+    let mut c = config(&home, &fake);
+    c.heartbeat.enabled = true;
+    (c.heartbeat.channel, c.heartbeat.recipient) = ("app".into(), "owner".into());
+    c.heartbeat.interval_minutes = 30;
+    c.heartbeat.active_hours = String::new();
+    let rt = Runtime::builder(c)
+        .http(false)
+        .local_channel("app")
+        .clock(Arc::new(clock.clone()))
+        .start()
+        .await
+        .unwrap();
+    wait_until_async(Duration::from_secs(5), "the first timer", || async {
+        rt.heartbeat_state().await.is_some_and(|s| s.next.is_some())
+    })
+    .await;
+    assert_eq!(rt.heartbeat_state().await.unwrap().beats, 0);
+    clock.advance(chrono::Duration::minutes(31));
+    rt.clock_moved();
+    wait_until_async(Duration::from_secs(10), "the beat", || async {
+        rt.heartbeat_state().await.is_some_and(|s| s.beats == 1)
+    })
+    .await;
+    let asked = fake.requests()[0].last_user_message().unwrap();
+    assert!(asked.contains("check the backups"), "{asked}");
+    rt.shutdown().await;
+}

@@ -1,0 +1,22 @@
+//! Blocking file I/O off the actor threads: an actor thread runs every actor on its arbiter, so a
+//! slow disk read there would stall them all. The owner's files (SYSTEM.md, skills, projects,
+//! HEARTBEAT.md, attachments) are read and written on tokio's blocking pool instead.
+
+use std::path::{Path, PathBuf};
+
+/// Run `f` on the blocking pool; `None` if it could not run (the runtime is shutting down) or
+/// panicked.
+pub async fn off_thread<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    tokio::task::spawn_blocking(f).await.ok()
+}
+
+/// A file's text, or `None` if it cannot be read.
+pub async fn read_text(path: PathBuf) -> Option<String> {
+    off_thread(move || std::fs::read_to_string(path).ok()).await.flatten()
+}
+
+/// The names of the directories in `dir`, sorted (see [`crate::effects::list_dirs`]).
+pub async fn dirs_in(dir: &Path) -> Vec<String> {
+    let dir = dir.to_owned();
+    off_thread(move || crate::effects::list_dirs(&dir)).await.unwrap_or_default()
+}
