@@ -1,0 +1,178 @@
+//! Answering one message, top to bottom: context → budget → provider (or the tool loop, or
+//! routed steps) → markers → effects → the stored outcome.
+
+use omega_core::{OutboundKind, SessionKey};
+use omega_memory::conversations::CallRecord;
+use omega_providers::ProviderError;
+use std::time::Instant;
+
+use super::budget::over_budget;
+use super::context::build_request;
+use super::outcome::{finish, store_outcome};
+use super::previews::spawn_previews;
+use super::tools::run_tool_loop;
+use super::{Job, SessionDeps};
+use crate::markers::ProcessOutput;
+use crate::provider::Complete;
+
+/// Answer one message: context → provider → markers → store → outbox. Every path ends in exactly
+/// one stored outcome (a reply or an error) that the Outbox delivers.
+pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
+    if deps.settings.panic_on.as_deref().is_some_and(|p| job.text.contains(p)) {
+        panic!("injected session panic for {key}");
+    }
+    let started = Instant::now();
+    if job.attempts > deps.settings.max_resumes {
+        let text = "Omega restarted while answering this message, more than once, so I stopped \
+                    retrying it. Please send it again."
+            .to_owned();
+        let detail = format!("abandoned after {} interruptions", job.attempts);
+        finish(&deps, &job, OutboundKind::Error, text, Some(detail), CallRecord::default()).await;
+        return;
+    }
+
+    if let Some(command) = omega_core::commands::Command::parse(&job.text) {
+        let text = crate::commands::run(&deps, &job, &key, command).await;
+        store_outcome(&deps, &job, OutboundKind::Reply, text, None, CallRecord::default(), true).await;
+        return;
+    }
+
+    if !job.attachments.is_empty() && !deps.settings.vision && !deps.settings.reads_image_files {
+        let text = format!(
+            "I can't look at images with the current model ({} has vision turned off). Describe it in \
+             words, or switch to a model that can see ([provider.{}] vision = true).",
+            deps.provider_name, deps.provider_name
+        );
+        finish(&deps, &job, OutboundKind::Reply, text, None, CallRecord::default()).await;
+        return;
+    }
+
+    let (request, project) = match build_request(&deps, &key, &job).await {
+        Ok(r) => r,
+        Err(e) => {
+            let text = "I couldn't load our conversation (database error). Please try again.".into();
+            finish(&deps, &job, OutboundKind::Error, text, Some(e), CallRecord::default()).await;
+            return;
+        }
+    };
+    if let Some(refusal) = over_budget(&deps, &job, &request).await {
+        let call = CallRecord { provider: Some(deps.provider_name.clone()), ..Default::default() };
+        finish(&deps, &job, OutboundKind::Error, refusal, Some("daily budget reached".into()), call).await;
+        return;
+    }
+    let deltas = deps.settings.preview_channels.contains(&job.channel).then(|| spawn_previews(&deps, &job));
+    let resumed_id = request.resume.clone();
+    let resumed = resumed_id.is_some();
+    let mut untrusted = Vec::new();
+    let mut tool_confirmations = Vec::new();
+    let routed = match &deps.settings.routing {
+        Some(r) if crate::routing::worth_classifying(r, &job.text, resumed) => {
+            crate::routing::route(&deps, &job, r, &request).await
+        }
+        _ => None,
+    };
+    let result = match (routed, &deps.tools, deps.settings.tools) {
+        (Some(r), _, _) => Ok(r),
+        (None, Some(tools), Some(limits)) if deps.settings.provider_tools => {
+            let (answer, outputs) =
+                run_tool_loop(&deps, &job, tools, limits, request, deltas.clone(), &mut tool_confirmations)
+                    .await;
+            untrusted = outputs;
+            Ok(answer)
+        }
+        _ => deps.provider.send(Complete { request, deltas }).await,
+    };
+    // A failed call keeps the stored session: a timeout or a rate limit says nothing about it,
+    // and the CLI's transcript (its tool results too) holds more than Omega's history. A session
+    // the CLI no longer knows is replaced by the provider itself (a new id, stored below).
+    if let Ok(Ok(r)) = &result
+        && let Some(sid) = &r.session_id
+        && session_changed(resumed_id.as_deref(), sid)
+    {
+        let _ = deps
+            .store
+            .set_provider_session(&job.channel, &job.sender_id, &project, &deps.provider_name, Some(sid))
+            .await;
+    }
+    let latency = Some(started.elapsed().as_millis() as i64);
+    let response = match result {
+        Ok(Ok(r)) => r,
+        Ok(Err(err)) => {
+            tracing::warn!(session = %key, error = %err, "provider call failed");
+            let call = CallRecord {
+                provider: Some(deps.provider_name.clone()),
+                latency_ms: latency,
+                ..Default::default()
+            };
+            finish(&deps, &job, OutboundKind::Error, err.user_message(), Some(err.to_string()), call).await;
+            return;
+        }
+        Err(mailbox) => {
+            let err = ProviderError::Interrupted {
+                provider: deps.provider_name.clone(),
+                detail: format!("the provider actor stopped while answering ({mailbox})"),
+            };
+            tracing::error!(session = %key, error = %err, "provider actor lost");
+            let call = CallRecord {
+                provider: Some(deps.provider_name.clone()),
+                latency_ms: latency,
+                ..Default::default()
+            };
+            let text = "Something went wrong inside Omega while answering this (internal error in the \
+                        provider). Please send it again."
+                .to_owned();
+            finish(&deps, &job, OutboundKind::Error, text, Some(err.to_string()), call).await;
+            return;
+        }
+    };
+    let answered_by =
+        if response.provider.is_empty() { deps.provider_name.clone() } else { response.provider.clone() };
+    let call = CallRecord {
+        provider: Some(answered_by),
+        model: Some(response.model.clone()),
+        input_tokens: response.usage.map(|u| u.input_tokens as i64),
+        output_tokens: response.usage.map(|u| u.output_tokens as i64),
+        cost_usd: response.cost_usd.or_else(|| {
+            response
+                .usage
+                .and_then(|u| omega_providers::pricing::cost_usd(&response.model, &u, &deps.settings.prices))
+        }),
+        latency_ms: latency,
+    };
+    let processed = match deps.markers.send(ProcessOutput { text: response.text, untrusted }).await {
+        Ok(p) => p,
+        Err(e) => {
+            let text = "Something went wrong inside Omega while reading the answer (internal error). \
+                        Please send it again."
+                .to_owned();
+            finish(&deps, &job, OutboundKind::Error, text, Some(format!("markers actor: {e}")), call).await;
+            return;
+        }
+    };
+    for d in &processed.diagnostics {
+        tracing::warn!(session = %key, marker = d.marker.as_str(), problem = %d.problem, "malformed marker");
+    }
+    if let Some(task_id) = job.task_id() {
+        let outcome = processed.effects.iter().find_map(|e| match e {
+            omega_markers::Effect::ActionOutcome { success, reason } => Some((*success, reason.clone())),
+            _ => None,
+        });
+        let (ok, reason) = outcome.unwrap_or((true, None));
+        deps.action_done.do_send(crate::scheduler::ActionDone { task_id: task_id.to_owned(), ok, reason });
+    }
+    let mut confirmations = tool_confirmations;
+    confirmations.extend(crate::effects::apply(&deps, &job, &key, &processed.effects).await);
+    let text = match (processed.text.trim().is_empty(), confirmations.is_empty()) {
+        (true, true) => "Done.".to_owned(),
+        (true, false) => confirmations.join("\n"),
+        (false, true) => processed.text,
+        (false, false) => format!("{}\n\n{}", processed.text.trim_end(), confirmations.join("\n")),
+    };
+    finish(&deps, &job, OutboundKind::Reply, text, None, call).await;
+}
+
+/// Whether a provider's answer came from another session than the one stored (a new one, or a
+/// fresh one that replaced a session the CLI no longer knew): only then is it written.
+fn session_changed(stored: Option<&str>, answered: &str) -> bool {
+    stored != Some(answered)
+}

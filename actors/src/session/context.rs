@@ -1,0 +1,166 @@
+//! The request for one message: the system prompt from the sender's memory and the owner's
+//! files, the history trimmed to the context budget, the new message with its images.
+
+use omega_core::SessionKey;
+use omega_core::prompt::{PromptInput, system_prompt};
+use omega_providers::{ChatMessage, ChatRequest, Role};
+use std::path::PathBuf;
+
+use super::{Job, SessionDeps};
+
+/// The text of a prompt file without its leading HTML comment (the explanation Omega writes).
+fn strip_comment(text: &str) -> &str {
+    let t = text.trim_start();
+    match t.strip_prefix("<!--").and_then(|r| r.split_once("-->")) {
+        Some((_, rest)) => rest,
+        None => t,
+    }
+}
+
+/// System prompt, the conversation so far, and the new message; with the active project (`""`
+/// for none), which scopes the provider's session.
+pub(super) async fn build_request(
+    deps: &SessionDeps,
+    _key: &SessionKey,
+    job: &Job,
+) -> Result<(ChatRequest, String), String> {
+    // Reads in parallel (each is a round trip to a worker thread): the history, everything else
+    // about the sender in one statement, recall only when the message has words worth searching
+    // for, and the owner's files (SYSTEM.md, the skills) on a blocking thread, never the actor's.
+    let data_dir = deps.settings.data_dir.clone();
+    let files = crate::blocking::off_thread(move || {
+        // The owner may rewrite who Omega is in prompts/SYSTEM.md; read per message, so edits
+        // apply at once.
+        let identity = std::fs::read_to_string(data_dir.join("prompts").join("SYSTEM.md")).ok();
+        (identity, crate::commands::installed_skills(&data_dir))
+    });
+    let ((history, context, recall), files) = futures::future::join(
+        futures::future::join3(
+            deps.store.history(&job.channel, &job.sender_id, deps.settings.max_context_messages),
+            deps.store.sender_context(&job.channel, &job.sender_id, 30, 20, 3),
+            async {
+                if deps.settings.recall_messages == 0 {
+                    return Ok(Vec::new());
+                }
+                deps.store
+                    .recall(&job.channel, &job.sender_id, &job.text, deps.settings.recall_messages)
+                    .await
+            },
+        ),
+        files,
+    )
+    .await;
+    let (identity, skills) = files.unwrap_or_default();
+    let history = history.map_err(|e| e.to_string())?;
+    let context = context.map_err(|e| e.to_string())?;
+    let facts = context.facts;
+    let tz = facts
+        .iter()
+        .find(|(k, _)| k == "timezone")
+        .and_then(|(_, v)| v.parse::<chrono_tz::Tz>().ok())
+        .unwrap_or(deps.settings.timezone);
+    let recall: Vec<String> = recall
+        .unwrap_or_default()
+        .into_iter()
+        .map(|m| format!("{}: {}", m.role, m.content.chars().take(300).collect::<String>()))
+        .collect();
+    let tasks: Vec<(String, String, String, String)> = context
+        .tasks
+        .into_iter()
+        .map(|t| {
+            let due = omega_core::when::format_local(omega_memory::from_millis(t.due_at), tz);
+            let every = omega_core::when::Repeat::parse(t.repeat.as_deref())
+                .map(|r| r.describe())
+                .unwrap_or_default();
+            (crate::effects::short(&t.id).to_owned(), t.description, due, every)
+        })
+        .collect();
+    let lessons = context.lessons;
+    let summaries = context.summaries;
+    let identity = identity.as_deref().map(strip_comment);
+    let system = system_prompt(&PromptInput {
+        agent_name: &deps.settings.agent_name,
+        identity,
+        channel: &job.channel,
+        now: deps.settings.clock.now(),
+        timezone: tz,
+        facts: &facts,
+        tasks: &tasks,
+        lessons: &lessons,
+        summaries: &summaries,
+        recall: &recall,
+        detected_language: omega_core::lang::detect(&job.text),
+        skills: &skills,
+    });
+    let mut messages: Vec<ChatMessage> = history
+        .into_iter()
+        .filter_map(|m| Role::parse(&m.role).map(|r| ChatMessage::new(r, m.content)))
+        .collect();
+    // Leave out the oldest history until everything fits the context budget.
+    let budget = deps.settings.context_chars.saturating_sub(system.len() + job.text.len());
+    let mut used: usize = messages.iter().map(|m| m.content.len()).sum();
+    let mut drop = 0;
+    while used > budget && drop < messages.len() {
+        used -= messages[drop].content.len();
+        drop += 1;
+    }
+    if drop > 0 {
+        tracing::debug!(dropped = drop, "history trimmed to the context budget");
+        messages.drain(..drop);
+    }
+    let mut current = ChatMessage::new(Role::User, job.text.clone());
+    let mut files = Vec::new();
+    if !job.attachments.is_empty() {
+        let (attachments, vision) = (job.attachments.clone(), deps.settings.vision);
+        let read = crate::blocking::off_thread(move || -> Result<Vec<(String, Vec<u8>, PathBuf)>, String> {
+            attachments
+                .iter()
+                .map(|a| {
+                    let fail = |e: std::io::Error| format!("cannot read {}: {e}", a.path.display());
+                    // A provider that sees gets the bytes; one that reads files, the real path
+                    // (the sandbox grants exactly that file, for this call only).
+                    let data = if vision { std::fs::read(&a.path).map_err(fail)? } else { Vec::new() };
+                    Ok((a.mime.clone(), data, std::fs::canonicalize(&a.path).map_err(fail)?))
+                })
+                .collect()
+        });
+        let read = read.await.ok_or("the attachments could not be read")??;
+        let n = read.len();
+        for (i, (mime, data, path)) in read.into_iter().enumerate() {
+            if vision {
+                current.images.push(omega_providers::Image { mime, data });
+            } else if deps.settings.reads_image_files {
+                current.content.push_str(&format!(
+                    "\n\n[The person sent an image ({} of {n}), at {}. Look at it with your Read tool.]",
+                    i + 1,
+                    path.display()
+                ));
+                files.push(path);
+            }
+        }
+    }
+    messages.push(current);
+    let project =
+        facts.iter().find(|(k, _)| k == "active_project").map(|(_, v)| v.clone()).unwrap_or_default();
+    // A provider that keeps the conversation itself continues its session (per sender and
+    // project); the history still goes along for a fresh session or a fallback provider.
+    let resume = if deps.settings.keeps_sessions {
+        deps.store
+            .provider_session(&job.channel, &job.sender_id, &project, &deps.provider_name)
+            .await
+            .ok()
+            .flatten()
+    } else {
+        None
+    };
+    let request = ChatRequest {
+        model: String::new(),
+        system,
+        messages,
+        max_tokens: None,
+        resume,
+        tools: Vec::new(),
+        files,
+    };
+    Ok((request, project))
+}

@@ -1,0 +1,99 @@
+//! Storing an outcome (one transaction) and handing it to the Outbox; failing a message a
+//! crashed session was answering.
+
+use omega_core::OutboundKind;
+use omega_memory::conversations::{CallRecord, Exchange};
+use std::path::PathBuf;
+
+use super::{Job, SessionDeps};
+use crate::outbox::{Dispatch, Notify};
+
+/// [`store_outcome`] for an outcome that belongs to the conversation.
+pub(super) async fn finish(
+    deps: &SessionDeps,
+    job: &Job,
+    kind: OutboundKind,
+    text: String,
+    error: Option<String>,
+    call: CallRecord,
+) {
+    if kind == OutboundKind::Error
+        && let Some(task_id) = job.task_id()
+    {
+        let reason = Some(error.clone().unwrap_or_else(|| text.clone()));
+        deps.action_done.do_send(crate::scheduler::ActionDone {
+            task_id: task_id.to_owned(),
+            ok: false,
+            reason,
+        });
+    }
+    store_outcome(deps, job, kind, text, error, call, false).await;
+}
+
+/// Store the outcome (one transaction) and hand it to the Outbox; `off_the_record` keeps it out
+/// of the conversation history.
+pub(super) async fn store_outcome(
+    deps: &SessionDeps,
+    job: &Job,
+    kind: OutboundKind,
+    text: String,
+    error: Option<String>,
+    call: CallRecord,
+    off_the_record: bool,
+) {
+    let exchange = Exchange {
+        inbox_id: job.id,
+        channel: job.channel.clone(),
+        sender_id: job.sender_id.clone(),
+        sender_name: job.sender_name.clone(),
+        reply_target: job.reply_target.clone(),
+        user_text: job.text.clone(),
+        reply_text: text.clone(),
+        kind,
+        off_the_record,
+        error,
+        call,
+        at: deps.settings.clock.now(),
+    };
+    match deps.store.finish_exchange(exchange).await {
+        Ok(None) => {
+            // Another session stored this message's outcome first: it is answered once, there.
+            tracing::debug!(id = job.id.0, "message already answered; this outcome is dropped");
+        }
+        Ok(Some(row)) => {
+            if !off_the_record {
+                deps.summarizer.do_send(crate::summarizer::Nudge);
+            }
+            // The message is answered: its files are no longer needed (and are private).
+            if !job.attachments.is_empty() {
+                let paths: Vec<PathBuf> = job.attachments.iter().map(|a| a.path.clone()).collect();
+                let _ = crate::blocking::off_thread(move || {
+                    paths.iter().for_each(|p| drop(std::fs::remove_file(p)))
+                })
+                .await;
+            }
+            deps.outbox.do_send(Dispatch(row));
+        }
+        Err(e) => {
+            // The outcome could not be stored: still tell the person, best-effort.
+            tracing::error!(id = job.id.0, error = %e, "cannot store a reply; sending it unstored");
+            deps.outbox.do_send(Notify {
+                channel: job.channel.clone(),
+                recipient: job.reply_target.clone(),
+                text,
+                in_reply_to: Some(job.id),
+            });
+        }
+    }
+}
+
+/// Fail a message that a crashed session was answering. Used by the Gateway, which has no
+/// session but the same collaborators.
+pub(crate) async fn fail_in_flight(deps: &SessionDeps, job: Job) {
+    let text = "Something went wrong inside Omega while answering this (internal error). \
+                Please send it again."
+        .to_owned();
+    let call = CallRecord { provider: Some(deps.provider_name.clone()), ..Default::default() };
+    let error = Some("the session handling this message crashed".to_owned());
+    finish(deps, &job, OutboundKind::Error, text, error, call).await;
+}

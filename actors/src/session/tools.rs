@@ -1,0 +1,114 @@
+//! The bridge to the tool loop: the Sandbox's tools plus the effect tools, every call audited.
+
+use omega_core::SessionKey;
+use omega_providers::{ChatRequest, ProviderError};
+
+use super::{Job, SessionDeps};
+use crate::provider::Complete;
+
+/// Answer through the tool loop: the model may run tools (through the Sandbox actor) before it
+/// answers. Every call is audited, with secrets redacted. Returns the answer and the raw tool
+/// outputs (untrusted: markers copied from them are not executed).
+pub(super) async fn run_tool_loop(
+    deps: &SessionDeps,
+    job: &Job,
+    tools: &crate::sandbox::RoutedTools,
+    limits: omega_providers::toolloop::LoopLimits,
+    request: ChatRequest,
+    deltas: Option<omega_providers::DeltaSink>,
+    confirmations: &mut Vec<String>,
+) -> (Result<omega_providers::ChatResponse, ProviderError>, Vec<String>) {
+    use futures::FutureExt as _;
+    let provider = deps.provider.clone();
+    let name = deps.provider_name.clone();
+    let complete = move |req: ChatRequest| {
+        let (provider, deltas, name) = (provider.clone(), deltas.clone(), name.clone());
+        async move {
+            match provider.send(Complete { request: req, deltas }).await {
+                Ok(r) => r,
+                Err(e) => Err(ProviderError::Interrupted {
+                    provider: name,
+                    detail: format!("the provider actor stopped while answering ({e})"),
+                }),
+            }
+        }
+        .boxed()
+    };
+    let host = SessionTools {
+        sandbox: tools.clone(),
+        deps: deps.clone(),
+        job: job.clone(),
+        key: SessionKey::new(&job.channel, &job.sender_id),
+        confirmations: Default::default(),
+    };
+    let out = omega_providers::toolloop::run(&complete, &host, request, limits).await;
+    confirmations.extend(host.confirmations.lock().drain(..));
+    if let Some(stop) = &out.stopped {
+        tracing::warn!(channel = %job.channel, sender = %job.sender_id, ?stop, "tool loop stopped by a limit");
+    }
+    let known: Vec<&str> = deps.settings.secrets.iter().map(|s| s.expose()).collect();
+    let records = out
+        .runs
+        .iter()
+        .map(|r| omega_memory::toolcalls::ToolCallRecord {
+            channel: job.channel.clone(),
+            sender_id: job.sender_id.clone(),
+            inbox_id: Some(job.id.0),
+            tool: r.name.clone(),
+            arguments: omega_core::secret::redact_json(&r.arguments, &known).to_string(),
+            ok: !r.is_error,
+            outcome: omega_core::secret::redact_text(&r.content, &known),
+            duration_ms: r.duration.as_millis() as i64,
+        })
+        .collect();
+    if let Err(e) = deps.store.record_tool_calls(records).await {
+        tracing::error!(error = %e, "cannot record tool calls in the audit log");
+    }
+    // Effect tools' results are Omega's own confirmations, not untrusted output.
+    let untrusted = out
+        .runs
+        .into_iter()
+        .filter(|r| !omega_markers::tools::is_effect_tool(&r.name))
+        .map(|r| r.content)
+        .collect();
+    (out.result, untrusted)
+}
+
+/// The tools a session offers: the Sandbox's (built-ins, MCP) plus the effect tools, which act
+/// exactly like the markers they stand for.
+struct SessionTools {
+    sandbox: crate::sandbox::RoutedTools,
+    deps: SessionDeps,
+    job: Job,
+    key: SessionKey,
+    /// What the effect tools did, for the reply.
+    confirmations: parking_lot::Mutex<Vec<String>>,
+}
+
+#[async_trait::async_trait]
+impl omega_providers::toolloop::ToolHost for SessionTools {
+    async fn specs(&self) -> Vec<omega_providers::ToolSpec> {
+        let mut specs = self.sandbox.specs().await;
+        specs.extend(omega_markers::tools::effect_tools().into_iter().map(|t| omega_providers::ToolSpec {
+            name: t.name.into(),
+            description: t.description.into(),
+            parameters: t.parameters,
+        }));
+        specs
+    }
+
+    async fn call(&self, call: &omega_providers::ToolCall) -> omega_providers::toolloop::ToolOutcome {
+        use omega_providers::toolloop::ToolOutcome;
+        match omega_markers::tools::effect_of_call(&call.name, &call.arguments) {
+            None => self.sandbox.call(call).await,
+            Some(Err(problem)) => ToolOutcome { content: problem, is_error: true },
+            Some(Ok(effect)) => {
+                let lines = crate::effects::apply(&self.deps, &self.job, &self.key, &[effect]).await;
+                let failed = lines.iter().any(|l| l.starts_with('✗'));
+                self.confirmations.lock().extend(lines.iter().cloned());
+                let content = if lines.is_empty() { "done".to_owned() } else { lines.join("\n") };
+                ToolOutcome { content, is_error: failed }
+            }
+        }
+    }
+}
