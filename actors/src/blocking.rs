@@ -15,8 +15,22 @@ pub async fn read_text(path: PathBuf) -> Option<String> {
     off_thread(move || std::fs::read_to_string(path).ok()).await.flatten()
 }
 
-/// The names of the directories in `dir`, sorted (see [`crate::effects::list_dirs`]).
+/// [`list_dirs`] on the blocking pool.
 pub async fn dirs_in(dir: &Path) -> Vec<String> {
     let dir = dir.to_owned();
-    off_thread(move || crate::effects::list_dirs(&dir)).await.unwrap_or_default()
+    off_thread(move || list_dirs(&dir)).await.unwrap_or_default()
+}
+
+/// The names of the directories in `dir`, sorted.
+pub fn list_dirs(dir: &Path) -> Vec<String> {
+    let mut out: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .filter(|e| e.path().is_dir())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
 }

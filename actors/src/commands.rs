@@ -6,7 +6,8 @@ use omega_core::commands::{Command, help_text};
 use omega_core::when::{Repeat, format_local};
 use omega_memory::tasks::Cancelled;
 
-use crate::effects::{SETTING_FACTS, heartbeat_file, list_dirs, sender_zone, short};
+use crate::blocking::list_dirs;
+use crate::effects::{SETTING_FACTS, heartbeat_file, sender_zone, short};
 use crate::outbox::Notify;
 use crate::session::{Job, SessionDeps};
 

@@ -187,8 +187,7 @@ async fn apply_one(deps: &SessionDeps, job: &Job, key: &SessionKey, tz: Tz, effe
     })
 }
 
-/// The channel-state namespace of the heartbeat's settings.
-pub const HEARTBEAT: &str = "heartbeat";
+pub use crate::heartbeat::HEARTBEAT;
 
 #[allow(clippy::too_many_arguments)]
 async fn schedule(
@@ -289,10 +288,7 @@ async fn muted_sections(deps: &SessionDeps) -> Result<Vec<String>, omega_memory:
         .unwrap_or_default())
 }
 
-/// The heartbeat checklist file.
-pub fn heartbeat_file(data_dir: &Path) -> std::path::PathBuf {
-    data_dir.join("HEARTBEAT.md")
-}
+pub use crate::heartbeat::heartbeat_file;
 
 fn heartbeat_add(data_dir: &Path, item: &str) -> String {
     let path = heartbeat_file(data_dir);
@@ -332,18 +328,4 @@ fn heartbeat_remove(data_dir: &Path, item: &str) -> String {
         ),
         Err(e) => format!("✗ I couldn't update the heartbeat checklist ({e})."),
     }
-}
-
-/// The names of the directories in `dir`, sorted.
-pub fn list_dirs(dir: &Path) -> Vec<String> {
-    let mut out: Vec<String> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.flatten()
-                .filter(|e| e.path().is_dir())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    out.sort();
-    out
 }

@@ -20,9 +20,9 @@ use std::collections::HashMap;
 use std::time::Instant;
 use tokio::sync::oneshot;
 
+use crate::guard::ChildGuard;
 use crate::outbox::Notify;
 use crate::session::{Accept, Job, Session, SessionDeps, StopSession, fail_in_flight};
-use crate::supervisor::ChildGuard;
 
 /// A message from a channel, before auth.
 #[derive(Message)]

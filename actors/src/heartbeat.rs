@@ -18,11 +18,11 @@ use omega_providers::{ChatMessage, ChatRequest, Role};
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::guard::ChildGuard;
 use crate::outbox::{Dispatch, Outbox};
 use crate::provider::Complete;
 use crate::route::Route;
 use crate::slot::Slot;
-use crate::supervisor::ChildGuard;
 
 /// The interval changed (or the checklist did): compute the next beat again.
 #[derive(Message, Debug, Clone, Copy)]
@@ -41,6 +41,14 @@ pub struct HeartbeatState {
     pub sent: u64,
     /// When the next beat is due (UTC ms).
     pub next: Option<i64>,
+}
+
+/// The channel-state namespace of the heartbeat's settings.
+pub const HEARTBEAT: &str = "heartbeat";
+
+/// The heartbeat checklist file.
+pub fn heartbeat_file(data_dir: &std::path::Path) -> PathBuf {
+    data_dir.join("HEARTBEAT.md")
 }
 
 #[derive(Debug, Clone)]
@@ -94,9 +102,8 @@ impl Heartbeat {
     fn arm(&mut self, ctx: &mut Context<Self>) {
         let store = self.store.clone();
         ctx.spawn(
-            async move { store.channel_state(crate::effects::HEARTBEAT, "interval_minutes").await }
-                .into_actor(self)
-                .map(|stored, act, ctx| {
+            async move { store.channel_state(HEARTBEAT, "interval_minutes").await }.into_actor(self).map(
+                |stored, act, ctx| {
                     if let Some(h) = act.timer.take() {
                         ctx.cancel_future(h);
                     }
@@ -125,7 +132,8 @@ impl Heartbeat {
                             act.arm(ctx); // woke early to follow the wall clock
                         }
                     }));
-                }),
+                },
+            ),
         );
     }
 
@@ -205,8 +213,7 @@ async fn beat(
     outbox: &Slot<Outbox>,
     s: &HeartbeatSettings,
 ) -> bool {
-    let mut text =
-        crate::blocking::read_text(crate::effects::heartbeat_file(&s.data_dir)).await.unwrap_or_default();
+    let mut text = crate::blocking::read_text(heartbeat_file(&s.data_dir)).await.unwrap_or_default();
     // The owner's active project may have a checklist of its own.
     let owner_key = store
         .memory_key(omega_core::SessionKey::new(&s.channel, &s.recipient).as_str())
@@ -227,7 +234,7 @@ async fn beat(
         text.push_str(&format!("\n## Project {p}\n{extra}\n"));
     }
     let muted: Vec<String> = store
-        .channel_state(crate::effects::HEARTBEAT, "suppressed")
+        .channel_state(HEARTBEAT, "suppressed")
         .await
         .ok()
         .flatten()

@@ -24,6 +24,8 @@ pub mod commands;
 pub mod effects;
 /// Auth, sanitizing and routing to sessions.
 pub mod gateway;
+/// The supervision guard every supervised actor holds.
+pub mod guard;
 /// The Heartbeat actor: the owner's periodic self-check.
 pub mod heartbeat;
 /// The HTTP API channel.

@@ -7,7 +7,7 @@
 use actix::prelude::*;
 use omega_markers::{Diagnostic, Effect};
 
-use crate::supervisor::ChildGuard;
+use crate::guard::ChildGuard;
 
 /// The provider's final answer, to be parsed.
 #[derive(Message, Debug, Clone)]

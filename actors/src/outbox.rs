@@ -16,7 +16,7 @@ use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use crate::channel::{Deliver, DeliveryError, Preview};
-use crate::supervisor::ChildGuard;
+use crate::guard::ChildGuard;
 
 /// After this many failed attempts a row is marked failed and no longer retried.
 pub const MAX_DELIVERY_ATTEMPTS: i64 = 8;

@@ -10,7 +10,7 @@ use omega_providers::{ChatRequest, ChatResponse, DeltaSink, Provider, ProviderEr
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
-use crate::supervisor::ChildGuard;
+use crate::guard::ChildGuard;
 
 /// Ask the model.
 #[derive(Message)]

@@ -14,8 +14,8 @@ use omega_providers::toolloop::{ToolHost, ToolOutcome};
 use omega_providers::{ToolCall, ToolSpec};
 use std::sync::Arc;
 
+use crate::guard::ChildGuard;
 use crate::route::Route;
-use crate::supervisor::ChildGuard;
 
 /// The tools on offer: built-ins (when the kernel can confine them) and MCP servers.
 #[derive(Debug)]

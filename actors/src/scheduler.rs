@@ -15,9 +15,9 @@ use omega_memory::schedule::FirePolicy;
 use std::time::Duration;
 
 use crate::gateway::{Gateway, Receive};
+use crate::guard::ChildGuard;
 use crate::outbox::{Dispatch, Outbox};
 use crate::slot::Slot;
-use crate::supervisor::ChildGuard;
 
 /// The longest single sleep: long enough to cost nothing, short enough to notice a clock jump.
 const MAX_SLEEP: Duration = Duration::from_secs(3600);

@@ -13,9 +13,9 @@ use omega_memory::idle::{ActiveConversation, BackgroundCall};
 use omega_providers::{ChatMessage, ChatRequest, Role};
 use std::time::Duration;
 
+use crate::guard::ChildGuard;
 use crate::provider::Complete;
 use crate::route::Route;
-use crate::supervisor::ChildGuard;
 
 /// After a failed summary, the next attempt waits at least this long.
 const RETRY_AFTER: Duration = Duration::from_secs(300);

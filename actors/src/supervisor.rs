@@ -42,6 +42,7 @@ use tokio::sync::Semaphore;
 use crate::channel::Deliver;
 use crate::channel::Preview;
 use crate::gateway::{Gateway, GatewaySettings, RecoverInbox, StopGateway};
+pub use crate::guard::{Child, ChildDown, ChildGuard, StopChild};
 use crate::heartbeat::{GetHeartbeat, Heartbeat, HeartbeatSettings, RearmHeartbeat};
 use crate::markers::{Markers, ProcessOutput};
 use crate::outbox::{FlushOutbox, Outbox, RegisterChannel, RegisterPreviews};
@@ -52,65 +53,6 @@ use crate::scheduler::{ActionDone, Rearm, Scheduler};
 use crate::session::{SessionDeps, SessionSettings};
 use crate::slot::Slot;
 use crate::summarizer::{Nudge, SummarizeAll, Summarizer, SummarizerSettings};
-
-/// The children of the Supervisor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Child {
-    Outbox,
-    Markers,
-    /// The backend at this place in the chain (0 = `[provider] default`, then the fallbacks).
-    Provider(u8),
-    /// The fallback chain over the backends' actors (only with fallbacks).
-    ProviderRouter,
-    Sandbox,
-    Scheduler,
-    Summarizer,
-    Heartbeat,
-    Gateway,
-    /// The Telegram channel's delivery half.
-    Telegram,
-    /// The Telegram channel's receiving half (long polling).
-    TelegramPoller,
-}
-
-/// A child's actor is gone.
-#[derive(Message, Debug)]
-#[rtype(result = "()")]
-pub struct ChildDown {
-    pub child: Child,
-    pub panicked: bool,
-}
-
-/// Held by every supervised actor; reports the actor's end to its supervisor.
-pub struct ChildGuard {
-    child: Child,
-    supervisor: Option<Recipient<ChildDown>>,
-}
-
-impl ChildGuard {
-    pub fn new(child: Child, supervisor: Recipient<ChildDown>) -> Self {
-        Self { child, supervisor: Some(supervisor) }
-    }
-
-    /// The actor ended on purpose (its work is done, or it cannot work at all and said why):
-    /// nothing is reported, so it is not restarted.
-    pub fn finished(mut self) {
-        self.supervisor = None;
-    }
-
-    /// A guard that reports to nobody, for an actor tested alone.
-    pub fn detached(child: Child) -> Self {
-        Self { child, supervisor: None }
-    }
-}
-
-impl Drop for ChildGuard {
-    fn drop(&mut self) {
-        if let Some(s) = &self.supervisor {
-            s.do_send(ChildDown { child: self.child, panicked: std::thread::panicking() });
-        }
-    }
-}
 
 /// The addresses the rest of the system uses. They follow restarts.
 #[derive(Clone, Debug)]
@@ -200,11 +142,6 @@ pub struct TelegramSpec {
 #[derive(Message)]
 #[rtype(result = "()")]
 pub struct Shutdown;
-
-/// Stop now: sent by the Supervisor to each child at shutdown (not a crash, so not restarted).
-#[derive(Message)]
-#[rtype(result = "()")]
-pub struct StopChild;
 
 /// `StopChild` for each supervised actor: `ctx.stop()`, which ends its timers and futures.
 macro_rules! stop_on_request {

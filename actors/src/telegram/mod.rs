@@ -33,8 +33,8 @@ use teloxide::{ApiError, Bot, RequestError};
 
 use crate::channel::{Deliver, DeliveryError, Preview};
 use crate::gateway::{Accepted, Gateway, Receive};
+use crate::guard::ChildGuard;
 use crate::slot::Slot;
-use crate::supervisor::ChildGuard;
 
 /// The channel name.
 pub const CHANNEL: &str = "telegram";

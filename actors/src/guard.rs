@@ -1,0 +1,69 @@
+//! The supervision guard, the one piece every supervised actor holds: which child it is, how its
+//! end is reported (a `Drop` that runs during a panic's unwind too), and the message that stops
+//! it at shutdown. A leaf module, so no actor depends on the Supervisor itself.
+
+use actix::prelude::*;
+
+/// The children of the Supervisor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Child {
+    Outbox,
+    Markers,
+    /// The backend at this place in the chain (0 = `[provider] default`, then the fallbacks).
+    Provider(u8),
+    /// The fallback chain over the backends' actors (only with fallbacks).
+    ProviderRouter,
+    Sandbox,
+    Scheduler,
+    Summarizer,
+    Heartbeat,
+    Gateway,
+    /// The Telegram channel's delivery half.
+    Telegram,
+    /// The Telegram channel's receiving half (long polling).
+    TelegramPoller,
+}
+
+/// A child's actor is gone.
+#[derive(Message, Debug)]
+#[rtype(result = "()")]
+pub struct ChildDown {
+    pub child: Child,
+    pub panicked: bool,
+}
+
+/// Held by every supervised actor; reports the actor's end to its supervisor.
+pub struct ChildGuard {
+    child: Child,
+    supervisor: Option<Recipient<ChildDown>>,
+}
+
+impl ChildGuard {
+    pub fn new(child: Child, supervisor: Recipient<ChildDown>) -> Self {
+        Self { child, supervisor: Some(supervisor) }
+    }
+
+    /// The actor ended on purpose (its work is done, or it cannot work at all and said why):
+    /// nothing is reported, so it is not restarted.
+    pub fn finished(mut self) {
+        self.supervisor = None;
+    }
+
+    /// A guard that reports to nobody, for an actor tested alone.
+    pub fn detached(child: Child) -> Self {
+        Self { child, supervisor: None }
+    }
+}
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        if let Some(s) = &self.supervisor {
+            s.do_send(ChildDown { child: self.child, panicked: std::thread::panicking() });
+        }
+    }
+}
+
+/// Stop now: sent by the Supervisor to each child at shutdown (not a crash, so not restarted).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct StopChild;
