@@ -5,9 +5,32 @@
 //! and sends what it is given ([`Deliver`]), answering whether that worked.
 
 use actix::prelude::*;
-use omega_core::{InboxId, OutboundKind, OutboxId};
+use omega_core::{Inbound, InboxId, OutboundKind, OutboxId};
 use std::collections::{HashMap, VecDeque};
 use tokio::sync::oneshot;
+
+/// A message from a channel, before auth.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Receive {
+    pub inbound: Inbound,
+    /// Answered once the message is stored (or refused); a channel acknowledges upstream only
+    /// then (e.g. commits its Telegram offset).
+    pub ack: Option<oneshot::Sender<Accepted>>,
+}
+
+/// What became of a received message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Accepted {
+    /// Stored in the inbox; it will be answered.
+    Queued(InboxId),
+    /// The channel delivered it before; it is not handled twice.
+    Duplicate(InboxId),
+    /// The sender is not allowed. The deny message (if any) was sent.
+    Denied,
+    /// It could not be stored; the channel should not acknowledge it.
+    Failed(String),
+}
 
 /// Send a message to a person. The answer tells the Outbox whether to mark it delivered.
 #[derive(Message, Debug, Clone, PartialEq)]

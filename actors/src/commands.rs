@@ -9,7 +9,7 @@ use omega_memory::tasks::Cancelled;
 use crate::blocking::list_dirs;
 use crate::effects::{SETTING_FACTS, heartbeat_file, sender_zone, short};
 use crate::outbox::Notify;
-use crate::session::{Job, SessionDeps};
+use crate::pipeline::{Job, SessionDeps};
 
 /// Answer `command` for the sender of `job`.
 pub async fn run(deps: &SessionDeps, job: &Job, key: &SessionKey, command: Command) -> String {
@@ -366,7 +366,7 @@ fn describe(skill_md: &str) -> Option<String> {
 
 /// Today's spend (the user's day) against the caps.
 async fn usage(deps: &SessionDeps, job: &Job) -> Answer {
-    let since = crate::session::start_of_today(deps.settings.clock.now(), deps.settings.timezone);
+    let since = crate::pipeline::start_of_today(deps.settings.clock.now(), deps.settings.timezone);
     let mine = deps.store.spend_since(Some((&job.channel, &job.sender_id)), since).await?;
     let all = deps.store.spend_since(None, since).await?;
     let b = &deps.settings.budget;

@@ -13,7 +13,7 @@ use omega_markers::{Effect, TaskKind};
 use omega_memory::tasks::{Cancelled, NewTask, TaskUpdate, Updated};
 use std::path::Path;
 
-use crate::session::{Job, SessionDeps};
+use crate::pipeline::{Job, SessionDeps};
 
 /// Facts that are settings, not memories: `/purge` keeps them.
 pub const SETTING_FACTS: &[&str] = &["preferred_language", "personality", "timezone", "active_project"];

@@ -11,61 +11,20 @@
 //! message that was in flight an error reply and starts a fresh session within a restart budget.
 
 use actix::prelude::*;
+use omega_core::SessionKey;
 use omega_core::auth::AuthPolicy;
 use omega_core::sanitize::sanitize;
 use omega_core::supervision::RestartBudget;
-use omega_core::{Inbound, InboxId, SessionKey};
 use omega_memory::audit::Denial;
 use std::collections::HashMap;
 use std::time::Instant;
-use tokio::sync::oneshot;
 
+pub use crate::channel::{Accepted, Receive};
 use crate::guard::ChildGuard;
 use crate::outbox::Notify;
-use crate::session::{Accept, Job, Session, SessionDeps, StopSession, fail_in_flight};
-
-/// A message from a channel, before auth.
-#[derive(Message)]
-#[rtype(result = "()")]
-pub struct Receive {
-    pub inbound: Inbound,
-    /// Answered once the message is stored (or refused); a channel acknowledges upstream only
-    /// then (e.g. commits its Telegram offset).
-    pub ack: Option<oneshot::Sender<Accepted>>,
-}
-
-/// What became of a received message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Accepted {
-    /// Stored in the inbox; it will be answered.
-    Queued(InboxId),
-    /// The channel delivered it before; it is not handled twice.
-    Duplicate(InboxId),
-    /// The sender is not allowed. The deny message (if any) was sent.
-    Denied,
-    /// It could not be stored; the channel should not acknowledge it.
-    Failed(String),
-}
-
-/// A session has had nothing to do for its idle timeout.
-#[derive(Message)]
-#[rtype(result = "()")]
-pub struct SessionIdle {
-    pub key: SessionKey,
-    pub generation: u64,
-    /// How many `Accept`s it has handled.
-    pub accepted: u64,
-}
-
-/// A session's actor is gone (stopped, or panicked).
-#[derive(Message)]
-#[rtype(result = "()")]
-pub struct SessionEnded {
-    pub key: SessionKey,
-    pub generation: u64,
-    pub panicked: bool,
-    pub in_flight: Option<Job>,
-}
+use crate::pipeline::SessionDeps;
+pub use crate::pipeline::{SessionEnded, SessionIdle};
+use crate::session::{Accept, Session, StopSession, fail_in_flight};
 
 /// Start sessions for every sender with unfinished inbox rows (start-up, or a new Gateway).
 #[derive(Message)]

@@ -34,6 +34,8 @@ pub mod http;
 pub mod markers;
 /// Durable delivery of replies.
 pub mod outbox;
+/// What the message path hands down: the job, the session's settings and collaborators.
+pub mod pipeline;
 /// The Provider actor.
 pub mod provider;
 /// Re-pointable recipients, so collaborators follow an actor across restarts.

@@ -11,20 +11,9 @@ use omega_providers::{ChatMessage, ChatRequest, ChatResponse, ProviderError, Rol
 use std::time::Instant;
 
 use crate::outbox::Notify;
+pub use crate::pipeline::RoutingSettings;
+use crate::pipeline::{Job, SessionDeps};
 use crate::provider::Complete;
-use crate::session::{Job, SessionDeps};
-
-/// How routing is configured.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RoutingSettings {
-    /// The classifier's model ("" = the provider's default).
-    pub fast_model: String,
-    /// The model that carries out the steps ("" = the provider's default).
-    pub complex_model: String,
-    /// Messages shorter than this are answered directly, without classifying.
-    pub min_chars: usize,
-    pub max_steps: usize,
-}
 
 /// The classifier's instruction.
 pub const CLASSIFY_PROMPT: &str = "\

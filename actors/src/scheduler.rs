@@ -14,9 +14,10 @@ use omega_memory::Store;
 use omega_memory::schedule::FirePolicy;
 use std::time::Duration;
 
-use crate::gateway::{Gateway, Receive};
+use crate::channel::Receive;
 use crate::guard::ChildGuard;
 use crate::outbox::{Dispatch, Outbox};
+use crate::route::Route;
 use crate::slot::Slot;
 
 /// The longest single sleep: long enough to cost nothing, short enough to notice a clock jump.
@@ -55,7 +56,7 @@ pub struct SchedulerState {
 pub struct Scheduler {
     store: Store,
     outbox: Slot<Outbox>,
-    gateway: Slot<Gateway>,
+    gateway: Route<Receive>,
     policy: FirePolicy,
     timer: Option<(SpawnHandle, i64)>,
     firings: u64,
@@ -72,7 +73,7 @@ impl Scheduler {
     pub fn new(
         store: Store,
         outbox: Slot<Outbox>,
-        gateway: Slot<Gateway>,
+        gateway: Route<Receive>,
         policy: FirePolicy,
         retry_base: Duration,
         clock: SharedClock,
@@ -162,7 +163,7 @@ impl Scheduler {
 
 /// Hand an action to the Gateway as a message from the person who set it. The inbox makes it
 /// durable from there: it is answered even if Omega restarts meanwhile.
-async fn run_action(store: &Store, gateway: &Slot<Gateway>, task: omega_memory::tasks::TaskRow) {
+async fn run_action(store: &Store, gateway: &Route<Receive>, task: omega_memory::tasks::TaskRow) {
     let mut inbound = Inbound::text(
         &task.channel,
         &task.sender_id,

@@ -60,6 +60,8 @@ pub struct Tree {
     pub store: Store,
     pub outbox: Slot<Outbox>,
     pub gateway: Slot<Gateway>,
+    /// The Gateway as a receiver of messages (what the Scheduler needs of it).
+    pub gateway_receive: Route<crate::channel::Receive>,
     /// Where provider calls go: the one backend's actor, or the router over the chain.
     pub provider: Route<Complete>,
     /// The default backend's actor (its health).
@@ -199,6 +201,7 @@ impl Supervisor {
             store: spec.store.clone(),
             outbox: Slot::default(),
             gateway: Slot::default(),
+            gateway_receive: Route::default(),
             provider: Route::default(),
             provider_check: Route::default(),
             backends: spec.providers.iter().map(|_| Route::default()).collect(),
@@ -317,7 +320,7 @@ impl Supervisor {
             Child::Scheduler => {
                 let Some(policy) = self.spec.scheduler.clone() else { return };
                 let (store, outbox, gateway) =
-                    (self.spec.store.clone(), self.tree.outbox.clone(), self.tree.gateway.clone());
+                    (self.spec.store.clone(), self.tree.outbox.clone(), self.tree.gateway_receive.clone());
                 let retry = self.spec.action_retry_base;
                 let clock = self.spec.session.clock.clone();
                 let addr = Scheduler::new(store, outbox, gateway, policy, retry, clock, guard).start();
@@ -409,6 +412,7 @@ impl Supervisor {
                 });
                 let addr = Gateway::new(self.spec.gateway.clone(), make_deps, guard).start();
                 self.tree.gateway.bind(addr.clone());
+                self.tree.gateway_receive.rebind(addr.clone().recipient());
                 addr.do_send(RecoverInbox);
             }
         }
@@ -486,7 +490,10 @@ impl Handler<ChildDown> for Supervisor {
                     self.tree.heartbeat_clock.unbind();
                 }
                 Child::Outbox => self.tree.outbox.unbind(),
-                Child::Gateway => self.tree.gateway.unbind(),
+                Child::Gateway => {
+                    self.tree.gateway.unbind();
+                    self.tree.gateway_receive.unbind();
+                }
                 Child::Telegram => self.tree.telegram.unbind(),
                 Child::TelegramPoller => {}
             }

@@ -1,20 +1,9 @@
 //! Daily spending caps, checked before a call is made.
 
-use chrono::Utc;
 use omega_providers::ChatRequest;
 
 use super::{Job, SessionDeps};
-
-/// The start of the user's day at `now`, in UTC milliseconds.
-pub(crate) fn start_of_today(now: chrono::DateTime<Utc>, tz: chrono_tz::Tz) -> i64 {
-    use chrono::TimeZone;
-    let now = now.with_timezone(&tz);
-    let midnight = now.date_naive().and_hms_opt(0, 0, 0).unwrap_or_default();
-    tz.from_local_datetime(&midnight)
-        .earliest()
-        .map(|t| t.timestamp_millis())
-        .unwrap_or(now.timestamp_millis())
-}
+use crate::pipeline::start_of_today;
 
 /// Refuse a call that would take the sender (or everyone) over today's cap. The call's prompt is
 /// estimated at four characters a token and priced at the model's input rate; the answer's cost

@@ -12,20 +12,15 @@
 //! message was in flight, so that message still gets an error reply.
 
 use actix::prelude::*;
-use omega_core::{Inbound, InboxId, SessionKey};
+use omega_core::{Inbound, SessionKey};
 use omega_memory::inbox::Recorded;
-use omega_memory::{InboxRow, Store};
 use std::collections::VecDeque;
-use std::sync::Arc;
-use std::time::Duration;
 use tokio::sync::oneshot;
 
-use crate::gateway::{Accepted, SessionEnded, SessionIdle};
-use crate::markers::ProcessOutput;
-use crate::outbox::{Notify, Outbox};
-use crate::provider::Complete;
-use crate::route::Route;
-use crate::slot::Slot;
+use crate::channel::Accepted;
+use crate::outbox::Notify;
+pub use crate::pipeline::{Job, SessionDeps, SessionSettings};
+use crate::pipeline::{SessionEnded, SessionIdle};
 
 /// One message answered, step by step.
 mod answer;
@@ -41,113 +36,7 @@ mod previews;
 mod tools;
 
 use answer::answer;
-pub(crate) use budget::start_of_today;
 pub(crate) use outcome::fail_in_flight;
-
-/// What every session is configured with.
-#[derive(Debug, Clone)]
-pub struct SessionSettings {
-    pub agent_name: String,
-    pub timezone: chrono_tz::Tz,
-    /// Sent when a message has to wait; empty = nothing is sent.
-    pub busy_ack: String,
-    pub idle_timeout: Duration,
-    pub max_context_messages: u32,
-    /// The context budget in characters (system prompt + history + message).
-    pub context_chars: usize,
-    /// Earlier messages recalled per message (0 = none).
-    pub recall_messages: u32,
-    /// How many interruptions (a crash of the daemon or of the session) a message may live
-    /// through; after that it is answered with an error instead of tried again, so a message
-    /// that crashes Omega cannot crash it forever.
-    pub max_resumes: i64,
-    /// The provider's default model (for pricing estimates).
-    pub model: String,
-    /// The provider can look at images.
-    pub vision: bool,
-    /// The provider keeps conversations itself (its session is resumed per sender and project).
-    pub keeps_sessions: bool,
-    /// The provider reads images from files (the Claude Code CLI): photos are saved into the
-    /// workspace, where its tools may read them, and named in the message.
-    pub reads_image_files: bool,
-    /// Channels that show answers while they are generated ([`crate::channel::Preview`]).
-    pub preview_channels: Vec<String>,
-    /// Prices from the config, on top of the built-in table.
-    pub prices: std::collections::BTreeMap<String, omega_core::config::Price>,
-    /// Daily spending caps.
-    pub budget: omega_core::config::BudgetConfig,
-    /// The tool loop's limits; `None` = no tools are offered.
-    pub tools: Option<omega_providers::toolloop::LoopLimits>,
-    /// The provider speaks native tool calling (the tool loop can drive it).
-    pub provider_tools: bool,
-    /// Every configured secret, redacted from the audit of tool calls.
-    pub secrets: Vec<omega_core::Secret>,
-    /// Omega's data directory (heartbeat checklist, projects, skills, prompts).
-    pub data_dir: std::path::PathBuf,
-    /// Who may talk and who is the owner (owner-only commands ask `is_owner`).
-    pub auth: omega_core::auth::AuthPolicy,
-    /// Smart routing; `None` = every message is answered directly.
-    pub routing: Option<crate::routing::RoutingSettings>,
-    /// "Now": the prompt's time, due times, the budget's day, when an exchange happened.
-    pub clock: omega_core::clock::SharedClock,
-    /// Test hook: a session panics when a message contains this text. Never set by config.
-    #[doc(hidden)]
-    pub panic_on: Option<String>,
-}
-
-impl Default for SessionSettings {
-    fn default() -> Self {
-        Self {
-            agent_name: "Omega".into(),
-            timezone: chrono_tz::UTC,
-            busy_ack: "Got it, I'll get to this next.".into(),
-            idle_timeout: Duration::from_secs(600),
-            max_context_messages: 50,
-            context_chars: 96_000,
-            recall_messages: 5,
-            max_resumes: 2,
-            model: String::new(),
-            vision: false,
-            keeps_sessions: false,
-            reads_image_files: false,
-            preview_channels: Vec::new(),
-            prices: Default::default(),
-            budget: Default::default(),
-            tools: None,
-            provider_tools: false,
-            secrets: Vec::new(),
-            data_dir: std::path::PathBuf::from("."),
-            auth: Default::default(),
-            routing: None,
-            clock: omega_core::clock::system(),
-            panic_on: None,
-        }
-    }
-}
-
-/// The collaborators a session talks to.
-#[derive(Clone)]
-pub struct SessionDeps {
-    pub store: Store,
-    pub provider: Route<Complete>,
-    pub markers: Route<ProcessOutput>,
-    /// The Scheduler, told when tasks change.
-    pub scheduler: Route<crate::scheduler::Rearm>,
-    /// The Scheduler, told how a scheduled action it started ended.
-    pub action_done: Route<crate::scheduler::ActionDone>,
-    /// The Summarizer, told when a conversation had activity.
-    pub summarizer: Route<crate::summarizer::Nudge>,
-    /// The Heartbeat, told when its interval changes.
-    pub heartbeat: Route<crate::heartbeat::RearmHeartbeat>,
-    /// The Sandbox actor, when tools are on.
-    pub tools: Option<crate::sandbox::RoutedTools>,
-    pub outbox: Slot<Outbox>,
-    pub gateway_idle: Recipient<SessionIdle>,
-    pub gateway_ended: Recipient<SessionEnded>,
-    pub settings: Arc<SessionSettings>,
-    /// The provider's name, for the audit log when the call itself failed.
-    pub provider_name: String,
-}
 
 /// A sanitized message for this sender, to be recorded and answered.
 #[derive(Message)]
@@ -161,46 +50,6 @@ pub struct Accept {
 #[derive(Message)]
 #[rtype(result = "()")]
 pub struct StopSession;
-
-/// One message waiting to be answered.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Job {
-    pub id: InboxId,
-    pub channel: String,
-    pub sender_id: String,
-    pub sender_name: Option<String>,
-    pub reply_target: String,
-    pub text: String,
-    /// Interruptions this message has lived through.
-    pub attempts: i64,
-    pub attachments: Vec<omega_core::Attachment>,
-    /// The channel's id for the message; `task:ID:DUE` for an action the Scheduler started.
-    pub external_id: Option<String>,
-}
-
-impl Job {
-    /// The task this message runs, when the Scheduler started it.
-    pub fn task_id(&self) -> Option<&str> {
-        self.external_id.as_deref()?.strip_prefix("task:")?.split(':').next()
-    }
-}
-
-impl From<InboxRow> for Job {
-    fn from(r: InboxRow) -> Self {
-        let attachments = r.attachments();
-        Self {
-            id: InboxId(r.id),
-            channel: r.channel,
-            sender_id: r.sender_id,
-            sender_name: r.sender_name,
-            reply_target: r.reply_target,
-            text: r.text,
-            attachments,
-            attempts: r.attempts,
-            external_id: r.external_id,
-        }
-    }
-}
 
 pub struct Session {
     key: SessionKey,
