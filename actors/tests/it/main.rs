@@ -2,3 +2,4 @@
 
 mod markers;
 mod outbox;
+mod structure;
