@@ -16,9 +16,8 @@ use std::time::Duration;
 
 use crate::channel::Receive;
 use crate::guard::ChildGuard;
-use crate::outbox::{Dispatch, Outbox};
+use crate::outbox::Dispatch;
 use crate::route::Route;
-use crate::slot::Slot;
 
 /// The longest single sleep: long enough to cost nothing, short enough to notice a clock jump.
 const MAX_SLEEP: Duration = Duration::from_secs(3600);
@@ -55,7 +54,7 @@ pub struct SchedulerState {
 
 pub struct Scheduler {
     store: Store,
-    outbox: Slot<Outbox>,
+    outbox: Route<Dispatch>,
     gateway: Route<Receive>,
     policy: FirePolicy,
     timer: Option<(SpawnHandle, i64)>,
@@ -72,7 +71,7 @@ pub struct Scheduler {
 impl Scheduler {
     pub fn new(
         store: Store,
-        outbox: Slot<Outbox>,
+        outbox: Route<Dispatch>,
         gateway: Route<Receive>,
         policy: FirePolicy,
         retry_base: Duration,

@@ -59,6 +59,8 @@ use crate::summarizer::{Nudge, SummarizeAll, Summarizer, SummarizerSettings};
 pub struct Tree {
     pub store: Store,
     pub outbox: Slot<Outbox>,
+    /// The Outbox as a receiver of stored rows to deliver (what the Scheduler needs of it).
+    pub outbox_dispatch: Route<crate::outbox::Dispatch>,
     pub gateway: Slot<Gateway>,
     /// The Gateway as a receiver of messages (what the Scheduler needs of it).
     pub gateway_receive: Route<crate::channel::Receive>,
@@ -200,6 +202,7 @@ impl Supervisor {
         let tree = Tree {
             store: spec.store.clone(),
             outbox: Slot::default(),
+            outbox_dispatch: Route::default(),
             gateway: Slot::default(),
             gateway_receive: Route::default(),
             provider: Route::default(),
@@ -262,6 +265,7 @@ impl Supervisor {
             Child::Outbox => {
                 let addr = Outbox::new(self.spec.store.clone(), guard).start();
                 self.tree.outbox.bind(addr.clone());
+                self.tree.outbox_dispatch.rebind(addr.clone().recipient());
                 self.stoppers.insert(child, addr.clone().recipient());
                 for (name, recipient) in &self.channels {
                     addr.do_send(RegisterChannel { name: name.clone(), recipient: recipient.clone() });
@@ -319,8 +323,11 @@ impl Supervisor {
             }
             Child::Scheduler => {
                 let Some(policy) = self.spec.scheduler.clone() else { return };
-                let (store, outbox, gateway) =
-                    (self.spec.store.clone(), self.tree.outbox.clone(), self.tree.gateway_receive.clone());
+                let (store, outbox, gateway) = (
+                    self.spec.store.clone(),
+                    self.tree.outbox_dispatch.clone(),
+                    self.tree.gateway_receive.clone(),
+                );
                 let retry = self.spec.action_retry_base;
                 let clock = self.spec.session.clock.clone();
                 let addr = Scheduler::new(store, outbox, gateway, policy, retry, clock, guard).start();
@@ -489,7 +496,10 @@ impl Handler<ChildDown> for Supervisor {
                     self.tree.heartbeat_state.unbind();
                     self.tree.heartbeat_clock.unbind();
                 }
-                Child::Outbox => self.tree.outbox.unbind(),
+                Child::Outbox => {
+                    self.tree.outbox.unbind();
+                    self.tree.outbox_dispatch.unbind();
+                }
                 Child::Gateway => {
                     self.tree.gateway.unbind();
                     self.tree.gateway_receive.unbind();

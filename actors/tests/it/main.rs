@@ -2,4 +2,5 @@
 
 mod markers;
 mod outbox;
+mod scheduler;
 mod structure;
