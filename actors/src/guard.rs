@@ -25,7 +25,7 @@ pub enum Child {
 }
 
 /// A child's actor is gone.
-#[derive(Message, Debug)]
+#[derive(Message, Debug, Clone)]
 #[rtype(result = "()")]
 pub struct ChildDown {
     pub child: Child,

@@ -2,5 +2,6 @@
 
 mod markers;
 mod outbox;
+mod sandbox;
 mod scheduler;
 mod structure;
