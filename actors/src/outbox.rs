@@ -207,6 +207,23 @@ impl Handler<RegisterPreviews> for Outbox {
     }
 }
 
+/// A channel is gone for good (its restart budget ran out): replies to it stay queued, to be
+/// delivered when it is back (the next start), instead of being retried against a dead address.
+#[derive(Message, Debug, Clone)]
+#[rtype(result = "()")]
+pub struct UnregisterChannel {
+    pub name: String,
+}
+
+impl Handler<UnregisterChannel> for Outbox {
+    type Result = ();
+
+    fn handle(&mut self, msg: UnregisterChannel, _: &mut Context<Self>) {
+        self.channels.remove(&msg.name);
+        self.previews.remove(&msg.name);
+    }
+}
+
 /// A preview for a channel, by name.
 #[derive(Message, Debug, Clone)]
 #[rtype(result = "()")]

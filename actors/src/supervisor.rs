@@ -504,7 +504,15 @@ impl Handler<ChildDown> for Supervisor {
                     self.tree.gateway.unbind();
                     self.tree.gateway_receive.unbind();
                 }
-                Child::Telegram => self.tree.telegram.unbind(),
+                Child::Telegram => {
+                    self.tree.telegram.unbind();
+                    // Its replies stay queued in the outbox instead of failing against a dead
+                    // address; they go out when the channel is back (the next start).
+                    let name = crate::telegram::CHANNEL.to_owned();
+                    self.channels.retain(|(n, _)| *n != name);
+                    self.previews.retain(|(n, _)| *n != name);
+                    self.tree.outbox.do_send(crate::outbox::UnregisterChannel { name });
+                }
                 Child::TelegramPoller => {}
             }
             return;

@@ -87,3 +87,29 @@ async fn a_permanent_failure_is_not_retried() {
     assert_eq!(channel.seen().len(), 1);
     store.close().await;
 }
+
+#[actix_rt::test]
+async fn replies_to_a_channel_gone_for_good_stay_queued_until_it_is_back() {
+    use omega_actors::outbox::UnregisterChannel;
+    let home = TempHome::new();
+    let store = store(&home).await;
+    let outbox = outbox(&store);
+    let first = ProbeHandle::<Deliver>::start(|_| Ok(()));
+    outbox.do_send(RegisterChannel { name: "tg".into(), recipient: first.recipient() });
+    outbox.do_send(UnregisterChannel { name: "tg".into() });
+    let row = store.enqueue(&reply("tg", "hold this")).await.unwrap();
+    // A barrier: the Outbox has handled everything sent before this answer.
+    outbox.send(Dispatch(row)).await.unwrap();
+    assert!(first.seen().is_empty(), "nothing is sent to the unregistered channel");
+    assert_eq!(store.undelivered().await.unwrap().len(), 1, "the reply stays queued");
+    // The channel is back: the queued reply goes out.
+    let second = ProbeHandle::<Deliver>::start(|_| Ok(()));
+    outbox.do_send(RegisterChannel { name: "tg".into(), recipient: second.recipient() });
+    let s = &store;
+    wait_until_async(Duration::from_secs(5), "the queued reply delivered", || async move {
+        s.undelivered().await.unwrap().is_empty()
+    })
+    .await;
+    assert_eq!(second.seen()[0].text, "hold this");
+    store.close().await;
+}
