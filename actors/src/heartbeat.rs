@@ -278,6 +278,7 @@ async fn beat(
         sender_id: s.recipient.clone(),
         purpose: "(heartbeat)".into(),
         provider: Some(s.provider_name.clone()),
+        at: Some(s.clock.now()),
         ..BackgroundCall::default()
     };
     let response = match provider.send(Complete { request, deltas: None }).await {

@@ -171,6 +171,7 @@ async fn summarize(
         sender_id: c.sender_id.clone(),
         purpose: format!("(summary of conversation {})", c.id),
         provider: Some(settings.provider_name.clone()),
+        at: Some(settings.clock.now()),
         ..BackgroundCall::default()
     };
     let result = provider.send(Complete { request, deltas: None }).await;

@@ -29,6 +29,9 @@ pub struct BackgroundCall {
     pub output_tokens: Option<i64>,
     pub cost_usd: Option<f64>,
     pub error: Option<String>,
+    /// When it happened (the caller's clock, so a day's spend is counted on the right day);
+    /// `None` = now.
+    pub at: Option<chrono::DateTime<Utc>>,
 }
 
 impl Store {
@@ -130,7 +133,7 @@ impl Store {
 
     /// Record a call Omega made on its own (it counts against the budgets like any other).
     pub async fn audit_background(&self, call: BackgroundCall) -> Result<(), MemoryError> {
-        let at = crate::millis(Utc::now());
+        let at = crate::millis(call.at.unwrap_or_else(Utc::now));
         self.writer
             .write((call, at), |c, (call, at)| {
                 Box::pin(async move {

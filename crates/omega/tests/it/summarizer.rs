@@ -132,5 +132,15 @@ async fn a_conversation_is_closed_when_the_injected_clock_says_it_is_idle() {
     })
     .await;
     assert!(rt.store().history("app", "ana", 10).await.unwrap().is_empty(), "closed");
+    // The summary's cost is booked at the clock's time, so it counts on the clock's day.
+    let audit = rt.store().recent_audit(5).await.unwrap();
+    let summary =
+        audit.iter().find(|a| a.input_text.starts_with("(summary of")).expect("the summary call is audited");
+    let at = omega_memory::millis(omega_core::clock::Clock::now(&clock));
+    assert!(
+        (summary.created_at - at).abs() < 5_000,
+        "booked at the clock's time: {} vs {at}",
+        summary.created_at
+    );
     rt.shutdown().await;
 }
