@@ -88,29 +88,7 @@ impl RoutedProvider {
 
 #[async_trait::async_trait]
 impl Provider for RoutedProvider {
-    fn name(&self) -> &str {
-        self.meta.name()
-    }
-
-    fn default_model(&self) -> &str {
-        self.meta.default_model()
-    }
-
-    fn supports_vision(&self) -> bool {
-        self.meta.supports_vision()
-    }
-
-    fn keeps_sessions(&self) -> bool {
-        self.meta.keeps_sessions()
-    }
-
-    fn reads_image_files(&self) -> bool {
-        self.meta.reads_image_files()
-    }
-
-    fn supports_tools(&self) -> bool {
-        self.meta.supports_tools()
-    }
+    omega_providers::forward_capabilities!(meta);
 
     async fn complete(
         &self,

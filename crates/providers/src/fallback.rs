@@ -24,29 +24,7 @@ impl Fallback {
 
 #[async_trait]
 impl Provider for Fallback {
-    fn name(&self) -> &str {
-        self.chain[0].name()
-    }
-
-    fn default_model(&self) -> &str {
-        self.chain[0].default_model()
-    }
-
-    fn supports_vision(&self) -> bool {
-        self.chain[0].supports_vision()
-    }
-
-    fn keeps_sessions(&self) -> bool {
-        self.chain[0].keeps_sessions()
-    }
-
-    fn reads_image_files(&self) -> bool {
-        self.chain[0].reads_image_files()
-    }
-
-    fn supports_tools(&self) -> bool {
-        self.chain[0].supports_tools()
-    }
+    crate::forward_capabilities!(chain[0]);
 
     async fn complete(
         &self,

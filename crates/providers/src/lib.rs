@@ -37,6 +37,38 @@ pub mod types;
 /// The HTTP client and error mapping every provider shares.
 mod wire;
 
+/// The capability methods of a [`Provider`] that wraps another (a limit, retries, a chain, an
+/// actor): each answers what the wrapped provider answers. `forward_capabilities!(inner)` in an
+/// `impl Provider` forwards to `self.inner`; any field path works (`chain[0]`).
+#[macro_export]
+macro_rules! forward_capabilities {
+    ($($field:tt)+) => {
+        fn name(&self) -> &str {
+            self.$($field)+.name()
+        }
+
+        fn default_model(&self) -> &str {
+            self.$($field)+.default_model()
+        }
+
+        fn supports_vision(&self) -> bool {
+            self.$($field)+.supports_vision()
+        }
+
+        fn keeps_sessions(&self) -> bool {
+            self.$($field)+.keeps_sessions()
+        }
+
+        fn reads_image_files(&self) -> bool {
+            self.$($field)+.reads_image_files()
+        }
+
+        fn supports_tools(&self) -> bool {
+            self.$($field)+.supports_tools()
+        }
+    };
+}
+
 pub use error::ProviderError;
 pub use types::{
     ChatMessage, ChatRequest, ChatResponse, DeltaSink, Image, Role, ToolCall, ToolResult, ToolSpec, Usage,

@@ -27,29 +27,7 @@ impl Limited {
 
 #[async_trait]
 impl Provider for Limited {
-    fn name(&self) -> &str {
-        self.inner.name()
-    }
-
-    fn default_model(&self) -> &str {
-        self.inner.default_model()
-    }
-
-    fn supports_vision(&self) -> bool {
-        self.inner.supports_vision()
-    }
-
-    fn keeps_sessions(&self) -> bool {
-        self.inner.keeps_sessions()
-    }
-
-    fn reads_image_files(&self) -> bool {
-        self.inner.reads_image_files()
-    }
-
-    fn supports_tools(&self) -> bool {
-        self.inner.supports_tools()
-    }
+    crate::forward_capabilities!(inner);
 
     async fn complete(
         &self,

@@ -26,3 +26,10 @@ pub mod wait;
 pub use dirs::TempHome;
 pub use openai::{FakeOpenAi, Script};
 pub use wait::{wait_until, wait_until_async};
+
+/// The smallest valid PNG (1×1, grey): a real image for tests that send photos.
+pub const PNG_1X1: &[u8] = &[
+    137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 1, 0, 0, 0, 1, 8, 4, 0, 0, 0, 181,
+    28, 12, 2, 0, 0, 0, 11, 73, 68, 65, 84, 120, 218, 99, 100, 96, 0, 0, 0, 6, 0, 2, 48, 129, 208, 47, 0, 0,
+    0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
+];

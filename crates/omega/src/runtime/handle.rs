@@ -141,16 +141,27 @@ impl Runtime {
     /// the actor tree (see [`Shutdown`]: sessions first, so messages in flight stay in the inbox
     /// and are resumed by the next start), then the database, and the data-dir lock last.
     pub async fn shutdown(mut self) {
+        self.stopping().await;
+    }
+
+    /// The stop sequence, shared by [`Runtime::shutdown`] and `Drop`: the channel loops and the
+    /// HTTP API, the actor tree (in order), the store, and the lock last. Takes what it needs, so
+    /// the returned future owns it and `Drop` can run it in the background.
+    fn stopping(&mut self) -> impl std::future::Future<Output = ()> + 'static {
+        self.stopped = true;
         for task in &self.tasks {
             task.abort();
         }
-        if let Some(http) = &self.http {
-            http.handle.stop(true).await;
+        let http = self.http.take().map(|h| h.handle);
+        let (supervisor, store, lock) = (self.supervisor.clone(), self.tree.store.clone(), self.lock.take());
+        async move {
+            if let Some(h) = http {
+                h.stop(true).await;
+            }
+            let _ = supervisor.send(Shutdown).await;
+            store.close().await;
+            drop(lock);
         }
-        let _ = self.supervisor.send(Shutdown).await;
-        self.tree.store.close().await;
-        drop(self.lock.take());
-        self.stopped = true;
     }
 }
 
@@ -166,29 +177,19 @@ impl Drop for Runtime {
             "omega::Runtime dropped without shutdown(): stopping its actors in the background; \
              call `runtime.shutdown().await` to stop it cleanly"
         );
-        for task in &self.tasks {
-            task.abort();
-        }
-        let http = self.http.take().map(|h| h.handle);
-        let (supervisor, store) = (self.supervisor.clone(), self.tree.store.clone());
-        let lock = self.lock.take();
         let Some(arbiter) = actix_rt::Arbiter::try_current() else {
+            for task in &self.tasks {
+                task.abort();
+            }
             // Nothing can run the stop here; the lock must not be released while actors may
             // still write, so it stays held until the process exits.
             tracing::error!(
                 "no arbiter to stop the dropped runtime on; its data dir stays locked until exit"
             );
-            std::mem::forget(lock);
+            std::mem::forget(self.lock.take());
             return;
         };
-        arbiter.spawn(async move {
-            if let Some(h) = http {
-                h.stop(true).await;
-            }
-            let _ = supervisor.send(Shutdown).await;
-            store.close().await;
-            drop(lock);
-        });
+        arbiter.spawn(self.stopping());
     }
 }
 

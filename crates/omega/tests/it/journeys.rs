@@ -254,7 +254,7 @@ fn a_photo_sent_on_telegram_reaches_claude_code_as_a_file_it_reads() {
         {"type": "reply", "text": "A tiny grey square.", "times": null},
     ]));
     let mut daemon = user.omega(&["start"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
-    tg.send_photo(OWNER, PNG, Some("what is this?"));
+    tg.send_photo(OWNER, omega_testkit::PNG_1X1, Some("what is this?"));
     wait_until(Duration::from_secs(60), "the answer on Telegram", || !tg.sent_to(OWNER).is_empty());
     let _ = daemon.kill();
     let _ = daemon.wait();
@@ -268,10 +268,3 @@ fn a_photo_sent_on_telegram_reaches_claude_code_as_a_file_it_reads() {
         "no copy was left where tools or other senders could reach it"
     );
 }
-
-/// A 1×1 PNG.
-const PNG: &[u8] = &[
-    137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 1, 0, 0, 0, 1, 8, 4, 0, 0, 0, 181,
-    28, 12, 2, 0, 0, 0, 11, 73, 68, 65, 84, 120, 218, 99, 100, 96, 0, 0, 0, 6, 0, 2, 48, 129, 208, 47, 0, 0,
-    0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
-];

@@ -203,13 +203,6 @@ async fn a_claude_session_is_kept_per_project_and_dropped_when_the_conversation_
     rt.shutdown().await;
 }
 
-/// A 1×1 PNG.
-const PNG: &[u8] = &[
-    137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 1, 0, 0, 0, 1, 8, 4, 0, 0, 0, 181,
-    28, 12, 2, 0, 0, 0, 11, 73, 68, 65, 84, 120, 218, 99, 100, 96, 0, 0, 0, 6, 0, 2, 48, 129, 208, 47, 0, 0,
-    0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
-];
-
 #[actix_rt::test]
 async fn a_photo_for_claude_code_is_read_by_its_tools_from_omegas_own_copy() {
     use omega_actors::gateway::Accepted;
@@ -219,7 +212,7 @@ async fn a_photo_for_claude_code_is_read_by_its_tools_from_omegas_own_copy() {
     let media = home.data_dir().join("media");
     std::fs::create_dir_all(&media).unwrap();
     let upload = media.join("photo.png");
-    std::fs::write(&upload, PNG).unwrap();
+    std::fs::write(&upload, omega_testkit::PNG_1X1).unwrap();
     let saved = std::fs::canonicalize(&upload).unwrap();
     mock.script(serde_json::json!([
         {"type": "reply", "tool_calls": [{"name": "Read", "arguments": {"file_path": saved.display().to_string()}}]},
