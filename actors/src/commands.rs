@@ -7,7 +7,8 @@ use omega_core::when::{Repeat, format_local};
 use omega_memory::tasks::Cancelled;
 
 use crate::blocking::list_dirs;
-use crate::effects::{SETTING_FACTS, heartbeat_file, sender_zone, short};
+use crate::effects::{CancelTask, SETTING_FACTS, sender_zone, short};
+use crate::heartbeat::{HEARTBEAT, heartbeat_file};
 use crate::outbox::Notify;
 use crate::pipeline::{Job, SessionDeps};
 
@@ -26,7 +27,7 @@ async fn answer(deps: &SessionDeps, job: &Job, key: &SessionKey, command: Comman
     // Facts, lessons and outcomes live under the person's linked identity, if any.
     let me_key = store.memory_key(key.as_str()).await?;
     let me = me_key.as_str();
-    let tz = sender_zone(deps, key).await;
+    let tz = sender_zone(store, key, deps.settings.timezone).await;
     Ok(match command {
         Command::Help => help_text(&deps.settings.agent_name),
         Command::Usage => usage(deps, job).await?,
@@ -115,13 +116,23 @@ async fn answer(deps: &SessionDeps, job: &Job, key: &SessionKey, command: Comman
             }
         }
         Command::Cancel(id) if id.is_empty() => "Usage: /cancel ID (the id /tasks shows).".into(),
-        Command::Cancel(id) => match crate::effects::cancel(deps, job, &id).await? {
-            (Cancelled::Done(done), what) => format!("Cancelled: {what} [{}]", short(&done)),
-            (Cancelled::NotFound, _) => format!("No pending task has the id {id} (/tasks lists them)."),
-            (Cancelled::Ambiguous(ids), _) => {
-                format!("{id} matches {} tasks; use more of the id (/tasks lists them).", ids.len())
+        Command::Cancel(id) => {
+            let ask =
+                CancelTask { channel: job.channel.clone(), sender_id: job.sender_id.clone(), id: id.clone() };
+            match deps.cancel_task.send(ask).await {
+                Err(_) => "I can't cancel tasks right now: the scheduler is not running.".into(),
+                Ok(Err(e)) => format!("I couldn't do that (database error: {e})."),
+                Ok(Ok(done)) => match done.outcome {
+                    Cancelled::Done(done_id) => {
+                        format!("Cancelled: {} [{}]", done.description, short(&done_id))
+                    }
+                    Cancelled::NotFound => format!("No pending task has the id {id} (/tasks lists them)."),
+                    Cancelled::Ambiguous(ids) => {
+                        format!("{id} matches {} tasks; use more of the id (/tasks lists them).", ids.len())
+                    }
+                },
             }
-        },
+        }
         Command::Language(lang) => {
             let current = fact(deps, me, "preferred_language").await?;
             match lang.as_str() {
@@ -239,9 +250,8 @@ async fn answer(deps: &SessionDeps, job: &Job, key: &SessionKey, command: Comman
                 .filter(|l| l.starts_with("- ") || l.starts_with("* "))
                 .map(|l| l[2..].trim())
                 .collect();
-            let interval = store.channel_state(crate::effects::HEARTBEAT, "interval_minutes").await?;
-            let muted =
-                store.channel_state(crate::effects::HEARTBEAT, "suppressed").await?.unwrap_or_default();
+            let interval = store.channel_state(HEARTBEAT, "interval_minutes").await?;
+            let muted = store.channel_state(HEARTBEAT, "suppressed").await?.unwrap_or_default();
             let mut out = if items.is_empty() {
                 "The heartbeat checklist is empty. Ask me to add something to it.".to_owned()
             } else {

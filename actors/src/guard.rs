@@ -67,3 +67,10 @@ impl Drop for ChildGuard {
 #[derive(Message)]
 #[rtype(result = "()")]
 pub struct StopChild;
+
+/// Start nothing new (timers are cancelled) but keep answering: sent at shutdown to the actors
+/// that start work by themselves (the Scheduler, the Heartbeat) before the Gateway stops, so an
+/// answer still being carried out can set its reminder; they are stopped with the others later.
+#[derive(Message, Debug, Clone, Copy)]
+#[rtype(result = "()")]
+pub struct Pause;

@@ -3,10 +3,11 @@
 //! At clock-aligned times (every `interval` minutes counted from local midnight: :00, :30, ...)
 //! inside the active hours, it reads the checklist (`data_dir/HEARTBEAT.md`, edited by the
 //! `HEARTBEAT_*` markers), leaves out the sections the owner muted, and asks the model to go
-//! through it with the owner's own facts and tasks — nobody else's. An answer with
-//! `HEARTBEAT_OK` means nothing needs attention and nothing is sent; anything else goes to the
-//! owner's configured channel. The interval the owner set by marker (kept in the database) wins
-//! over the config. With no checklist items there is no call at all.
+//! through it with the owner's own facts and tasks — nobody else's. The answer goes through the
+//! Markers actor like any other: `HEARTBEAT_OK` means nothing needs attention and nothing is
+//! sent; anything else goes to the owner's configured channel. The Heartbeat owns its checklist
+//! and settings: the markers that change them arrive as [`EditChecklist`]. The interval the owner
+//! set (kept in the database) wins over the config. With no checklist items there is no call.
 
 use actix::prelude::*;
 use chrono::{DateTime, Duration as CDuration, NaiveTime, Utc};
@@ -18,11 +19,12 @@ use omega_providers::{ChatMessage, ChatRequest, Role};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::guard::ChildGuard;
-use crate::outbox::{Dispatch, Outbox};
+use crate::effects::{Confirmation, EditChecklist, Who};
+use crate::guard::{ChildGuard, Pause};
+use crate::markers::ProcessOutput;
+use crate::outbox::Dispatch;
 use crate::provider::Complete;
 use crate::route::Route;
-use crate::slot::Slot;
 
 /// The interval changed (or the checklist did): compute the next beat again.
 #[derive(Message, Debug, Clone, Copy)]
@@ -53,6 +55,8 @@ pub fn heartbeat_file(data_dir: &std::path::Path) -> PathBuf {
 
 #[derive(Debug, Clone)]
 pub struct HeartbeatSettings {
+    /// Beats are on (`[heartbeat] enabled`); off, the actor only keeps the checklist.
+    pub beats: bool,
     pub agent_name: String,
     pub data_dir: PathBuf,
     pub timezone: Tz,
@@ -70,42 +74,41 @@ pub struct HeartbeatSettings {
     pub clock: omega_core::clock::SharedClock,
 }
 
+/// The Heartbeat's collaborators.
+#[derive(Clone)]
+pub struct HeartbeatDeps {
+    pub store: Store,
+    pub provider: Route<Complete>,
+    /// Reads the answers (and carries out what they ask for the owner).
+    pub markers: Route<ProcessOutput>,
+    pub outbox: Route<Dispatch>,
+}
+
 pub struct Heartbeat {
-    store: Store,
-    provider: Route<Complete>,
-    outbox: Slot<Outbox>,
+    deps: HeartbeatDeps,
     settings: HeartbeatSettings,
     timer: Option<SpawnHandle>,
     state: HeartbeatState,
+    /// Shutting down: no beat is started any more.
+    paused: bool,
     _guard: ChildGuard,
 }
 
 impl Heartbeat {
-    pub fn new(
-        store: Store,
-        provider: Route<Complete>,
-        outbox: Slot<Outbox>,
-        settings: HeartbeatSettings,
-        guard: ChildGuard,
-    ) -> Self {
-        Self {
-            store,
-            provider,
-            outbox,
-            settings,
-            timer: None,
-            state: HeartbeatState::default(),
-            _guard: guard,
-        }
+    pub fn new(deps: HeartbeatDeps, settings: HeartbeatSettings, guard: ChildGuard) -> Self {
+        Self { deps, settings, timer: None, state: HeartbeatState::default(), paused: false, _guard: guard }
     }
 
     fn arm(&mut self, ctx: &mut Context<Self>) {
-        let store = self.store.clone();
+        let store = self.deps.store.clone();
         ctx.spawn(
             async move { store.channel_state(HEARTBEAT, "interval_minutes").await }.into_actor(self).map(
                 |stored, act, ctx| {
                     if let Some(h) = act.timer.take() {
                         ctx.cancel_future(h);
+                    }
+                    if act.paused || !act.settings.beats {
+                        return;
                     }
                     let minutes = stored
                         .ok()
@@ -138,17 +141,17 @@ impl Heartbeat {
     }
 
     fn beat(&mut self, ctx: &mut Context<Self>) {
-        let (store, provider, outbox, settings) =
-            (self.store.clone(), self.provider.clone(), self.outbox.clone(), self.settings.clone());
-        ctx.spawn(async move { beat(&store, &provider, &outbox, &settings).await }.into_actor(self).map(
-            |sent, act, ctx| {
-                act.state.beats += 1;
-                if sent {
-                    act.state.sent += 1;
-                }
-                act.arm(ctx);
-            },
-        ));
+        if self.paused || !self.settings.beats {
+            return;
+        }
+        let (deps, settings) = (self.deps.clone(), self.settings.clone());
+        ctx.spawn(async move { beat(&deps, &settings).await }.into_actor(self).map(|sent, act, ctx| {
+            act.state.beats += 1;
+            if sent {
+                act.state.sent += 1;
+            }
+            act.arm(ctx);
+        }));
     }
 }
 
@@ -207,12 +210,8 @@ pub fn checklist(text: &str, muted: &[String]) -> Option<String> {
 }
 
 /// One beat. Returns whether something was sent to the owner.
-async fn beat(
-    store: &Store,
-    provider: &Route<Complete>,
-    outbox: &Slot<Outbox>,
-    s: &HeartbeatSettings,
-) -> bool {
+async fn beat(deps: &HeartbeatDeps, s: &HeartbeatSettings) -> bool {
+    let store = &deps.store;
     let mut text = crate::blocking::read_text(heartbeat_file(&s.data_dir)).await.unwrap_or_default();
     // The owner's active project may have a checklist of its own.
     let owner_key = store
@@ -281,7 +280,7 @@ async fn beat(
         at: Some(s.clock.now()),
         ..BackgroundCall::default()
     };
-    let response = match provider.send(Complete { request, deltas: None }).await {
+    let response = match deps.provider.send(Complete { request, deltas: None }).await {
         Ok(Ok(r)) => r,
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "heartbeat call failed");
@@ -296,23 +295,45 @@ async fn beat(
     };
     crate::summarizer::record_response(&mut audit, &response, &s.prices);
     let _ = store.audit_background(audit).await;
-    let parsed = omega_markers::parse(&response.text);
-    if parsed.effects.iter().any(|e| matches!(e, omega_markers::Effect::HeartbeatOk))
-        || parsed.text.trim().is_empty()
+    // What it asks for is done for the owner; what it did is told even when all is well.
+    let who = Who {
+        channel: s.channel.clone(),
+        sender_id: s.recipient.clone(),
+        reply_target: s.recipient.clone(),
+        task: None,
+    };
+    let processed = match deps
+        .markers
+        .send(ProcessOutput { text: response.text, untrusted: Vec::new(), who })
+        .await
     {
-        tracing::info!("heartbeat: nothing to report");
-        return false;
-    }
+        Ok(p) => p,
+        Err(e) => {
+            tracing::error!(error = %e, "heartbeat: the markers actor is not running; the answer is dropped");
+            return false;
+        }
+    };
+    let lines: Vec<String> = processed.confirmations.iter().map(ToString::to_string).collect();
+    let report = !processed.heartbeat_ok && !processed.text.trim().is_empty();
+    let text = match (report, lines.is_empty()) {
+        (false, true) => {
+            tracing::info!("heartbeat: nothing to report");
+            return false;
+        }
+        (false, false) => lines.join("\n"),
+        (true, true) => processed.text,
+        (true, false) => format!("{}\n\n{}", processed.text.trim_end(), lines.join("\n")),
+    };
     let out = Outbound {
         channel: s.channel.clone(),
         recipient: s.recipient.clone(),
         kind: OutboundKind::Notice,
-        text: parsed.text,
+        text,
         in_reply_to: None,
     };
     match store.enqueue(&out).await {
         Ok(row) => {
-            outbox.do_send(Dispatch(row));
+            deps.outbox.do_send(Dispatch(row));
             true
         }
         Err(e) => {
@@ -355,6 +376,136 @@ impl Handler<ClockMoved> for Heartbeat {
             if due { self.beat(ctx) } else { self.arm(ctx) }
         }
     }
+}
+
+impl Handler<Pause> for Heartbeat {
+    type Result = ();
+
+    fn handle(&mut self, _: Pause, ctx: &mut Context<Self>) {
+        self.paused = true;
+        if let Some(h) = self.timer.take() {
+            ctx.cancel_future(h);
+        }
+    }
+}
+
+impl Handler<EditChecklist> for Heartbeat {
+    type Result = ResponseActFuture<Self, Confirmation>;
+
+    fn handle(&mut self, msg: EditChecklist, _: &mut Context<Self>) -> Self::Result {
+        let (store, file) = (self.deps.store.clone(), heartbeat_file(&self.settings.data_dir));
+        let interval = matches!(msg, EditChecklist::Interval(_));
+        Box::pin(
+            async move {
+                let not_saved =
+                    |e: omega_memory::MemoryError| Confirmation::NotSaved { error: e.to_string() };
+                match msg {
+                    EditChecklist::Add(item) => edit_file(file, move |text| with_item(text, &item)).await,
+                    EditChecklist::Remove(item) => {
+                        edit_file(file, move |text| without_item(text, &item)).await
+                    }
+                    EditChecklist::Interval(minutes) => {
+                        match store
+                            .set_channel_state(HEARTBEAT, "interval_minutes", &minutes.to_string())
+                            .await
+                        {
+                            Ok(()) => Confirmation::HeartbeatEvery { minutes },
+                            Err(e) => not_saved(e),
+                        }
+                    }
+                    EditChecklist::Skip(section) => {
+                        let mut muted = match muted_sections(&store).await {
+                            Ok(m) => m,
+                            Err(e) => return not_saved(e),
+                        };
+                        if !muted.iter().any(|s| s.eq_ignore_ascii_case(&section)) {
+                            muted.push(section.clone());
+                        }
+                        match store.set_channel_state(HEARTBEAT, "suppressed", &muted.join("\n")).await {
+                            Ok(()) => Confirmation::SectionSkipped { section },
+                            Err(e) => not_saved(e),
+                        }
+                    }
+                    EditChecklist::Check(section) => {
+                        let mut muted = match muted_sections(&store).await {
+                            Ok(m) => m,
+                            Err(e) => return not_saved(e),
+                        };
+                        muted.retain(|s| !s.eq_ignore_ascii_case(&section));
+                        match store.set_channel_state(HEARTBEAT, "suppressed", &muted.join("\n")).await {
+                            Ok(()) => Confirmation::SectionChecked { section },
+                            Err(e) => not_saved(e),
+                        }
+                    }
+                }
+            }
+            .into_actor(self)
+            .map(move |done, act, ctx| {
+                if interval && !done.failed() {
+                    act.arm(ctx);
+                }
+                done
+            }),
+        )
+    }
+}
+
+async fn muted_sections(store: &Store) -> Result<Vec<String>, omega_memory::MemoryError> {
+    Ok(store
+        .channel_state(HEARTBEAT, "suppressed")
+        .await?
+        .map(|s| s.lines().map(str::to_owned).filter(|l| !l.is_empty()).collect())
+        .unwrap_or_default())
+}
+
+/// Read the checklist, change it with `change` (the new text, or why nothing changes), write it.
+async fn edit_file(
+    file: PathBuf,
+    change: impl FnOnce(Option<String>) -> Result<(String, Confirmation), Confirmation> + Send + 'static,
+) -> Confirmation {
+    crate::blocking::off_thread(move || {
+        let (text, done) = match change(std::fs::read_to_string(&file).ok()) {
+            Ok(changed) => changed,
+            Err(unchanged) => return unchanged,
+        };
+        match std::fs::write(&file, text) {
+            Ok(()) => done,
+            Err(e) => Confirmation::ChecklistNotSaved { error: e.to_string() },
+        }
+    })
+    .await
+    .unwrap_or_else(|| Confirmation::ChecklistNotSaved { error: "the file could not be reached".into() })
+}
+
+/// The checklist with `item` added as a `- ` line (a new checklist when there is none yet).
+pub fn with_item(text: Option<String>, item: &str) -> Result<(String, Confirmation), Confirmation> {
+    let item = item.trim();
+    let mut text = text.unwrap_or_else(|| "# Heartbeat checklist\n\n".into());
+    if text.lines().any(|l| l.trim_start_matches(['-', '*', ' ']).trim().eq_ignore_ascii_case(item)) {
+        return Err(Confirmation::ChecklistHas { item: item.into() });
+    }
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str(&format!("- {item}\n"));
+    Ok((text, Confirmation::ChecklistAdded { item: item.into() }))
+}
+
+/// The checklist without the items that contain `item` (case-insensitive).
+pub fn without_item(text: Option<String>, item: &str) -> Result<(String, Confirmation), Confirmation> {
+    let text = text.ok_or(Confirmation::NoChecklist)?;
+    let needle = item.trim().to_lowercase();
+    let is_item = |l: &str| {
+        let t = l.trim_start();
+        (t.starts_with("- ") || t.starts_with("* ")) && t[2..].to_lowercase().contains(&needle)
+    };
+    let removed: Vec<String> =
+        text.lines().filter(|l| is_item(l)).map(|l| l.trim_start()[2..].trim().to_owned()).collect();
+    if removed.is_empty() {
+        return Err(Confirmation::NotOnChecklist { item: item.into() });
+    }
+    let kept: String = text.lines().filter(|l| !is_item(l)).map(|l| format!("{l}\n")).collect();
+    Ok((kept, Confirmation::ChecklistRemoved { items: removed }))
 }
 
 impl Handler<GetHeartbeat> for Heartbeat {

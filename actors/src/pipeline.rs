@@ -9,7 +9,7 @@ use omega_memory::{InboxRow, Store};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::markers::ProcessOutput;
+use crate::markers::MarkersRoutes;
 use crate::outbox::Outbox;
 use crate::provider::Complete;
 use crate::route::Route;
@@ -101,15 +101,14 @@ impl Default for SessionSettings {
 pub struct SessionDeps {
     pub store: Store,
     pub provider: Route<Complete>,
-    pub markers: Route<ProcessOutput>,
-    /// The Scheduler, told when tasks change.
-    pub scheduler: Route<crate::scheduler::Rearm>,
+    /// Reads the provider's output and carries out what it asks.
+    pub markers: MarkersRoutes,
+    /// The Scheduler, for `/cancel`.
+    pub cancel_task: Route<crate::effects::CancelTask>,
     /// The Scheduler, told how a scheduled action it started ended.
     pub action_done: Route<crate::scheduler::ActionDone>,
     /// The Summarizer, told when a conversation had activity.
     pub summarizer: Route<crate::summarizer::Nudge>,
-    /// The Heartbeat, told when its interval changes.
-    pub heartbeat: Route<crate::heartbeat::RearmHeartbeat>,
     /// The Sandbox actor, when tools are on.
     pub tools: Option<crate::sandbox::RoutedTools>,
     pub outbox: Slot<Outbox>,
@@ -140,6 +139,16 @@ impl Job {
     /// The task this message runs, when the Scheduler started it.
     pub fn task_id(&self) -> Option<&str> {
         self.external_id.as_deref()?.strip_prefix("task:")?.split(':').next()
+    }
+
+    /// Whom the answer's effects act for.
+    pub fn who(&self) -> crate::effects::Who {
+        crate::effects::Who {
+            channel: self.channel.clone(),
+            sender_id: self.sender_id.clone(),
+            reply_target: self.reply_target.clone(),
+            task: self.task_id().map(str::to_owned),
+        }
     }
 }
 

@@ -5,7 +5,10 @@
 //! ([`omega_memory::schedule`]), hands the reminders to the Outbox, and runs the actions: each is
 //! sent to the Gateway as a message from the person who set it (so it is answered by their
 //! session, with their memory and tools, and the answer reaches them on their channel). With no
-//! pending task there is no timer at all. Anything that changes a task sends [`Rearm`].
+//! pending task there is no timer at all. The Scheduler owns the tasks: creating, cancelling and
+//! changing one are its messages ([`ScheduleTask`], [`CancelTask`], [`UpdateTask`], sent by the
+//! Markers actor and `/cancel`), and each sets the timer again; anything else that changes tasks
+//! behind its back sends [`Rearm`].
 
 use actix::prelude::*;
 use omega_core::Inbound;
@@ -15,7 +18,8 @@ use omega_memory::schedule::FirePolicy;
 use std::time::Duration;
 
 use crate::channel::Receive;
-use crate::guard::ChildGuard;
+use crate::effects::{CancelTask, ScheduleTask, Scheduled, TaskCancelled, UpdateTask};
+use crate::guard::{ChildGuard, Pause};
 use crate::outbox::Dispatch;
 use crate::route::Route;
 
@@ -61,6 +65,8 @@ pub struct Scheduler {
     firings: u64,
     /// A firing is running; a Rearm during it re-checks afterwards.
     busy: bool,
+    /// Shutting down: no timer is set any more (tasks are still created and changed).
+    paused: bool,
     /// The first retry of a failed action waits this long; each next one twice as long.
     retry_base: Duration,
     /// "Now", for due times (injected: tests move it by hand).
@@ -86,6 +92,7 @@ impl Scheduler {
             timer: None,
             firings: 0,
             busy: false,
+            paused: false,
             retry_base,
             clock,
             _guard: guard,
@@ -99,6 +106,9 @@ impl Scheduler {
             async move { store.next_due().await }.into_actor(self).map(|next, act: &mut Self, ctx| {
                 if let Some((h, _)) = act.timer.take() {
                     ctx.cancel_future(h);
+                }
+                if act.paused {
+                    return;
                 }
                 let next = match next {
                     Ok(n) => n,
@@ -121,8 +131,15 @@ impl Scheduler {
         );
     }
 
+    /// Tasks changed: set the timer again (a firing under way does so when it ends).
+    fn rearm(&mut self, ctx: &mut Context<Self>) {
+        if !self.busy {
+            self.arm(ctx);
+        }
+    }
+
     fn fire(&mut self, ctx: &mut Context<Self>) {
-        if self.busy {
+        if self.busy || self.paused {
             return;
         }
         self.busy = true;
@@ -214,8 +231,17 @@ impl Handler<Rearm> for Scheduler {
     type Result = ();
 
     fn handle(&mut self, _: Rearm, ctx: &mut Context<Self>) {
-        if !self.busy {
-            self.arm(ctx);
+        self.rearm(ctx);
+    }
+}
+
+impl Handler<Pause> for Scheduler {
+    type Result = ();
+
+    fn handle(&mut self, _: Pause, ctx: &mut Context<Self>) {
+        self.paused = true;
+        if let Some((h, _)) = self.timer.take() {
+            ctx.cancel_future(h);
         }
     }
 }
@@ -269,5 +295,87 @@ impl Handler<GetState> for Scheduler {
 
     fn handle(&mut self, _: GetState, _: &mut Context<Self>) -> SchedulerState {
         SchedulerState { armed_for: self.timer.map(|(_, t)| t), firings: self.firings }
+    }
+}
+
+impl Handler<ScheduleTask> for Scheduler {
+    type Result = ResponseActFuture<Self, Result<Scheduled, String>>;
+
+    fn handle(&mut self, msg: ScheduleTask, _: &mut Context<Self>) -> Self::Result {
+        let store = self.store.clone();
+        let task = msg.0;
+        Box::pin(
+            async move {
+                let pending =
+                    store.pending_tasks(&task.channel, &task.sender_id).await.map_err(|e| e.to_string())?;
+                let due = omega_memory::millis(task.due_at);
+                if let Some(same) = pending
+                    .into_iter()
+                    .find(|t| t.description.eq_ignore_ascii_case(&task.description) && t.due_at == due)
+                {
+                    return Ok(Scheduled::AlreadySet(same));
+                }
+                store.create_task(task).await.map(Scheduled::New).map_err(|e| e.to_string())
+            }
+            .into_actor(self)
+            .map(|done, act, ctx| {
+                if matches!(done, Ok(Scheduled::New(_))) {
+                    act.rearm(ctx);
+                }
+                done
+            }),
+        )
+    }
+}
+
+impl Handler<CancelTask> for Scheduler {
+    type Result = ResponseActFuture<Self, Result<TaskCancelled, String>>;
+
+    fn handle(&mut self, msg: CancelTask, _: &mut Context<Self>) -> Self::Result {
+        let store = self.store.clone();
+        Box::pin(
+            async move {
+                let db = |e: omega_memory::MemoryError| e.to_string();
+                let pending = store.pending_tasks(&msg.channel, &msg.sender_id).await.map_err(db)?;
+                let outcome = store.cancel_task(&msg.channel, &msg.sender_id, &msg.id).await.map_err(db)?;
+                let description = match &outcome {
+                    omega_memory::tasks::Cancelled::Done(id) => {
+                        pending.into_iter().find(|t| t.id == *id).map(|t| t.description).unwrap_or_default()
+                    }
+                    _ => String::new(),
+                };
+                Ok(TaskCancelled { outcome, description })
+            }
+            .into_actor(self)
+            .map(|done, act, ctx| {
+                if done.is_ok() {
+                    act.rearm(ctx);
+                }
+                done
+            }),
+        )
+    }
+}
+
+impl Handler<UpdateTask> for Scheduler {
+    type Result = ResponseActFuture<Self, Result<omega_memory::tasks::Updated, String>>;
+
+    fn handle(&mut self, msg: UpdateTask, _: &mut Context<Self>) -> Self::Result {
+        let store = self.store.clone();
+        Box::pin(
+            async move {
+                store
+                    .update_task(&msg.channel, &msg.sender_id, &msg.id, msg.change)
+                    .await
+                    .map_err(|e| e.to_string())
+            }
+            .into_actor(self)
+            .map(|done, act, ctx| {
+                if done.is_ok() {
+                    act.rearm(ctx);
+                }
+                done
+            }),
+        )
     }
 }

@@ -5,7 +5,7 @@
 //! └── Supervisor                  one-for-one restarts, 5 per minute per child
 //!     ├── Outbox                  delivers stored replies to channels, retries, flushes at start
 //!     ├── Telegram                delivery half: sends, edits previews, "typing…"
-//!     ├── Markers                 provider output → clean text + typed effects   [work arbiter]
+//!     ├── Markers                 provider output → clean text; effects → owners [work arbiter]
 //!     ├── Provider × backend      one client each (default, then fallbacks); shared global limit
 //!     ├── ProviderRouter          the fallback chain over the backends' actors (with fallbacks)
 //!     ├── Sandbox                 tool calls (panics caught, restart = fresh ToolBox) [work arbiter]
@@ -41,10 +41,11 @@ use tokio::sync::Semaphore;
 
 use crate::channel::Deliver;
 use crate::channel::Preview;
+use crate::effects::{EditChecklist, TaskRoutes};
 use crate::gateway::{Gateway, GatewaySettings, RecoverInbox, StopGateway};
-pub use crate::guard::{Child, ChildDown, ChildGuard, StopChild};
-use crate::heartbeat::{GetHeartbeat, Heartbeat, HeartbeatSettings, RearmHeartbeat};
-use crate::markers::{Markers, ProcessOutput};
+pub use crate::guard::{Child, ChildDown, ChildGuard, Pause, StopChild};
+use crate::heartbeat::{GetHeartbeat, Heartbeat, HeartbeatDeps, HeartbeatSettings, RearmHeartbeat};
+use crate::markers::{Markers, MarkersDeps, MarkersRoutes, MarkersSettings};
 use crate::outbox::{FlushOutbox, Outbox, RegisterChannel, RegisterPreviews};
 use crate::provider::{CheckProvider, Complete, ProviderActor};
 use crate::route::Route;
@@ -70,11 +71,13 @@ pub struct Tree {
     pub provider_check: Route<CheckProvider>,
     /// Each backend's actor, in chain order.
     pub backends: Vec<Route<Complete>>,
-    pub markers: Route<ProcessOutput>,
+    pub markers: MarkersRoutes,
     pub tools_list: Route<ListTools>,
     pub tools_run: Route<RunTool>,
     pub tools_close: Route<crate::sandbox::CloseTools>,
     pub scheduler: Route<Rearm>,
+    /// The Scheduler as the owner of tasks (what Markers and `/cancel` need of it).
+    pub tasks: TaskRoutes,
     pub action_done: Route<ActionDone>,
     /// The Scheduler's address (state queries); follows restarts like the others.
     pub scheduler_state: Route<crate::scheduler::GetState>,
@@ -82,6 +85,10 @@ pub struct Tree {
     pub summarize_all: Route<SummarizeAll>,
     pub summarizer_recheck: Route<crate::summarizer::Recheck>,
     pub heartbeat: Route<RearmHeartbeat>,
+    /// The Heartbeat as the owner of its checklist (what Markers needs of it).
+    pub heartbeat_edit: Route<EditChecklist>,
+    /// Stop starting work, at shutdown.
+    pub pause: Vec<Route<Pause>>,
     pub heartbeat_state: Route<GetHeartbeat>,
     pub heartbeat_clock: Route<crate::heartbeat::ClockMoved>,
     /// The Telegram channel's delivery half, when Telegram is on.
@@ -208,17 +215,20 @@ impl Supervisor {
             provider: Route::default(),
             provider_check: Route::default(),
             backends: spec.providers.iter().map(|_| Route::default()).collect(),
-            markers: Route::default(),
+            markers: MarkersRoutes::default(),
             tools_list: Route::default(),
             tools_run: Route::default(),
             tools_close: Route::default(),
             scheduler: Route::default(),
+            tasks: TaskRoutes::default(),
             action_done: Route::default(),
             scheduler_state: Route::default(),
             summarizer: Route::default(),
             summarize_all: Route::default(),
             summarizer_recheck: Route::default(),
             heartbeat: Route::default(),
+            heartbeat_edit: Route::default(),
+            pause: vec![Route::default(), Route::default()],
             heartbeat_state: Route::default(),
             heartbeat_clock: Route::default(),
             telegram: Slot::default(),
@@ -276,9 +286,21 @@ impl Supervisor {
                 addr.do_send(FlushOutbox);
             }
             Child::Markers => {
-                let addr = Markers::start_in_arbiter(&self.work, move |_| Markers::new(guard));
+                let s = &self.spec.session;
+                let deps = MarkersDeps {
+                    store: self.spec.store.clone(),
+                    tasks: self.tree.tasks.clone(),
+                    checklist: self.tree.heartbeat_edit.clone(),
+                    action_done: self.tree.action_done.clone(),
+                    settings: Arc::new(MarkersSettings {
+                        timezone: s.timezone,
+                        data_dir: s.data_dir.clone(),
+                        clock: s.clock.clone(),
+                    }),
+                };
+                let addr = Markers::start_in_arbiter(&self.work, move |_| Markers::new(deps, guard));
                 self.stoppers.insert(child, addr.clone().recipient());
-                self.tree.markers.rebind(addr.recipient());
+                self.tree.markers.rebind(&addr);
             }
             Child::Provider(i) => {
                 let i = usize::from(i);
@@ -332,6 +354,8 @@ impl Supervisor {
                 let clock = self.spec.session.clock.clone();
                 let addr = Scheduler::new(store, outbox, gateway, policy, retry, clock, guard).start();
                 self.tree.scheduler.rebind(addr.clone().recipient());
+                self.tree.tasks.rebind(&addr);
+                self.tree.pause[0].rebind(addr.clone().recipient());
                 self.tree.action_done.rebind(addr.clone().recipient());
                 self.stoppers.insert(child, addr.clone().recipient());
                 self.tree.scheduler_state.rebind(addr.recipient());
@@ -347,10 +371,16 @@ impl Supervisor {
             }
             Child::Heartbeat => {
                 let Some(settings) = self.spec.heartbeat.clone() else { return };
-                let (store, provider, outbox) =
-                    (self.spec.store.clone(), self.tree.provider.clone(), self.tree.outbox.clone());
-                let addr = Heartbeat::new(store, provider, outbox, settings, guard).start();
+                let deps = HeartbeatDeps {
+                    store: self.spec.store.clone(),
+                    provider: self.tree.provider.clone(),
+                    markers: self.tree.markers.output.clone(),
+                    outbox: self.tree.outbox_dispatch.clone(),
+                };
+                let addr = Heartbeat::new(deps, settings, guard).start();
                 self.tree.heartbeat.rebind(addr.clone().recipient());
+                self.tree.heartbeat_edit.rebind(addr.clone().recipient());
+                self.tree.pause[1].rebind(addr.clone().recipient());
                 self.tree.heartbeat_clock.rebind(addr.clone().recipient());
                 self.stoppers.insert(child, addr.clone().recipient());
                 self.tree.heartbeat_state.rebind(addr.recipient());
@@ -403,10 +433,9 @@ impl Supervisor {
                     store: tree.store.clone(),
                     provider: tree.provider.clone(),
                     markers: tree.markers.clone(),
-                    scheduler: tree.scheduler.clone(),
+                    cancel_task: tree.tasks.cancel.clone(),
                     action_done: tree.action_done.clone(),
                     summarizer: tree.summarizer.clone(),
-                    heartbeat: tree.heartbeat.clone(),
                     tools: has_tools.then(|| crate::sandbox::RoutedTools {
                         list: tree.tools_list.clone(),
                         run: tree.tools_run.clone(),
@@ -483,6 +512,8 @@ impl Handler<ChildDown> for Supervisor {
                 }
                 Child::Scheduler => {
                     self.tree.scheduler.unbind();
+                    self.tree.tasks.unbind();
+                    self.tree.pause[0].unbind();
                     self.tree.action_done.unbind();
                     self.tree.scheduler_state.unbind();
                 }
@@ -493,6 +524,8 @@ impl Handler<ChildDown> for Supervisor {
                 }
                 Child::Heartbeat => {
                     self.tree.heartbeat.unbind();
+                    self.tree.heartbeat_edit.unbind();
+                    self.tree.pause[1].unbind();
                     self.tree.heartbeat_state.unbind();
                     self.tree.heartbeat_clock.unbind();
                 }
@@ -550,12 +583,14 @@ impl Handler<RegisterPreviews> for Supervisor {
 
 /// Graceful shutdown, in an order where nothing runs against a part already gone:
 ///
-/// 1. no more restarts; the Scheduler and the Heartbeat stop (nothing new starts);
+/// 1. no more restarts; Telegram stops polling; the Scheduler and the Heartbeat pause (no timer
+///    fires, but an answer being carried out can still set a reminder);
 /// 2. the Gateway stops its sessions (messages in flight stay in the inbox, resumed next start);
 /// 3. open conversations are summarized (the Provider still runs), then the Summarizer stops;
 /// 4. the MCP servers are closed and their process groups killed;
 /// 5. the Outbox writes its last delivered marks and stops; the channels stop;
-/// 6. Markers, Provider and Sandbox stop with the work arbiter; the Supervisor stops last.
+/// 6. the Scheduler, the Heartbeat, Markers, Provider and Sandbox stop, the work arbiter with
+///    them; the Supervisor stops last.
 ///
 /// When this answers, no actor of the tree is running: the caller may close the store.
 impl Handler<Shutdown> for Supervisor {
@@ -568,8 +603,11 @@ impl Handler<Shutdown> for Supervisor {
         let (scheduler, heartbeat, summarizer) =
             (take(Child::Scheduler), take(Child::Heartbeat), take(Child::Summarizer));
         let (poller, telegram) = (take(Child::TelegramPoller), take(Child::Telegram));
-        let (outbox, late) =
-            (take(Child::Outbox), [take(Child::Markers), take(Child::ProviderRouter), take(Child::Sandbox)]);
+        let (outbox, late) = (
+            take(Child::Outbox),
+            [scheduler, heartbeat, take(Child::Markers), take(Child::ProviderRouter), take(Child::Sandbox)],
+        );
+        let pause = self.tree.pause.clone();
         let backends: Vec<_> = (0..=u8::MAX).map(Child::Provider).filter_map(&mut take).collect();
         let gateway = self.tree.gateway.clone();
         let outbox_slot = self.tree.outbox.clone();
@@ -579,8 +617,11 @@ impl Handler<Shutdown> for Supervisor {
         Box::pin(
             async move {
                 // Nothing new comes in, and nothing new starts.
-                for s in [poller, scheduler, heartbeat].into_iter().flatten() {
-                    let _ = s.send(StopChild).await;
+                if let Some(p) = poller {
+                    let _ = p.send(StopChild).await;
+                }
+                for p in &pause {
+                    let _ = p.send(Pause).await;
                 }
                 let _ = gateway.send(StopGateway).await;
                 // Sessions are stopped: nothing new is said. Summarize what is open (the provider

@@ -1,5 +1,5 @@
 //! Answering one message, top to bottom: context → budget → provider (or the tool loop, or
-//! routed steps) → markers → effects → the stored outcome.
+//! routed steps) → Markers (which carries the effects out) → the stored outcome.
 
 use omega_core::{OutboundKind, SessionKey};
 use omega_memory::conversations::CallRecord;
@@ -12,7 +12,7 @@ use super::outcome::{finish, store_outcome};
 use super::previews::spawn_previews;
 use super::tools::run_tool_loop;
 use super::{Job, SessionDeps};
-use crate::markers::ProcessOutput;
+use crate::markers::{FilterStream, ProcessOutput};
 use crate::provider::Complete;
 
 /// Answer one message: context → provider → markers → store → outbox. Every path ends in exactly
@@ -60,7 +60,11 @@ pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
         finish(&deps, &job, OutboundKind::Error, refusal, Some("daily budget reached".into()), call).await;
         return;
     }
-    let deltas = deps.settings.preview_channels.contains(&job.channel).then(|| spawn_previews(&deps, &job));
+    let deltas = match deps.settings.preview_channels.contains(&job.channel) {
+        // The previews see the stream through the Markers actor's filter; without it, none.
+        true => deps.markers.stream.send(FilterStream { to: spawn_previews(&deps, &job) }).await.ok(),
+        false => None,
+    };
     let resumed_id = request.resume.clone();
     let resumed = resumed_id.is_some();
     let mut untrusted = Vec::new();
@@ -139,7 +143,8 @@ pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
         }),
         latency_ms: latency,
     };
-    let processed = match deps.markers.send(ProcessOutput { text: response.text, untrusted }).await {
+    let output = ProcessOutput { text: response.text, untrusted, who: job.who() };
+    let processed = match deps.markers.output.send(output).await {
         Ok(p) => p,
         Err(e) => {
             let text = "Something went wrong inside Omega while reading the answer (internal error). \
@@ -152,16 +157,8 @@ pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
     for d in &processed.diagnostics {
         tracing::warn!(session = %key, marker = d.marker.as_str(), problem = %d.problem, "malformed marker");
     }
-    if let Some(task_id) = job.task_id() {
-        let outcome = processed.effects.iter().find_map(|e| match e {
-            omega_markers::Effect::ActionOutcome { success, reason } => Some((*success, reason.clone())),
-            _ => None,
-        });
-        let (ok, reason) = outcome.unwrap_or((true, None));
-        deps.action_done.do_send(crate::scheduler::ActionDone { task_id: task_id.to_owned(), ok, reason });
-    }
-    let mut confirmations = tool_confirmations;
-    confirmations.extend(crate::effects::apply(&deps, &job, &key, &processed.effects).await);
+    let confirmations: Vec<String> =
+        tool_confirmations.iter().chain(&processed.confirmations).map(ToString::to_string).collect();
     let text = match (processed.text.trim().is_empty(), confirmations.is_empty()) {
         (true, true) => "Done.".to_owned(),
         (true, false) => confirmations.join("\n"),

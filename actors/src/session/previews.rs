@@ -10,15 +10,14 @@ use crate::outbox::ShowPreview;
 /// second per chat).
 const PREVIEW_EVERY: Duration = Duration::from_millis(1200);
 
-/// Forward the streamed answer to the channel as previews: markers held back by the stream
-/// filter, at most one preview per [`PREVIEW_EVERY`]. Ends when the provider drops the sink; the
-/// final answer is delivered as usual.
+/// Forward the streamed answer to the channel as previews, at most one per [`PREVIEW_EVERY`]. The
+/// deltas arrive through the Markers actor's stream filter (markers held back). Ends when the
+/// provider drops the sink; the final answer is delivered as usual.
 pub(super) fn spawn_previews(deps: &SessionDeps, job: &Job) -> omega_providers::DeltaSink {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
     let outbox = deps.outbox.clone();
     let (channel, recipient, id) = (job.channel.clone(), job.reply_target.clone(), job.id);
     actix_rt::spawn(async move {
-        let mut filter = omega_markers::StreamFilter::new();
         let mut shown = String::new();
         let mut last: Option<Instant> = None;
         let mut dirty = false;
@@ -28,12 +27,9 @@ pub(super) fn spawn_previews(deps: &SessionDeps, job: &Job) -> omega_providers::
                 None => Ok(rx.recv().await),
             };
             match next {
-                Ok(Some(delta)) => {
-                    let visible = filter.push(&delta);
-                    if !visible.is_empty() {
-                        shown.push_str(&visible);
-                        dirty = true;
-                    }
+                Ok(Some(visible)) => {
+                    shown.push_str(&visible);
+                    dirty = true;
                 }
                 Ok(None) => break,
                 Err(_) => {}

@@ -1,6 +1,5 @@
 //! The bridge to the tool loop: the Sandbox's tools plus the effect tools, every call audited.
 
-use omega_core::SessionKey;
 use omega_providers::{ChatRequest, ProviderError};
 
 use super::{Job, SessionDeps};
@@ -16,7 +15,7 @@ pub(super) async fn run_tool_loop(
     limits: omega_providers::toolloop::LoopLimits,
     request: ChatRequest,
     deltas: Option<omega_providers::DeltaSink>,
-    confirmations: &mut Vec<String>,
+    confirmations: &mut Vec<crate::effects::Confirmation>,
 ) -> (Result<omega_providers::ChatResponse, ProviderError>, Vec<String>) {
     use futures::FutureExt as _;
     let provider = deps.provider.clone();
@@ -38,7 +37,6 @@ pub(super) async fn run_tool_loop(
         sandbox: tools.clone(),
         deps: deps.clone(),
         job: job.clone(),
-        key: SessionKey::new(&job.channel, &job.sender_id),
         confirmations: Default::default(),
     };
     let out = omega_providers::toolloop::run(&complete, &host, request, limits).await;
@@ -80,9 +78,8 @@ struct SessionTools {
     sandbox: crate::sandbox::RoutedTools,
     deps: SessionDeps,
     job: Job,
-    key: SessionKey,
     /// What the effect tools did, for the reply.
-    confirmations: parking_lot::Mutex<Vec<String>>,
+    confirmations: parking_lot::Mutex<Vec<crate::effects::Confirmation>>,
 }
 
 #[async_trait::async_trait]
@@ -103,11 +100,19 @@ impl omega_providers::toolloop::ToolHost for SessionTools {
             None => self.sandbox.call(call).await,
             Some(Err(problem)) => ToolOutcome { content: problem, is_error: true },
             Some(Ok(effect)) => {
-                let lines = crate::effects::apply(&self.deps, &self.job, &self.key, &[effect]).await;
-                let failed = lines.iter().any(|l| l.starts_with('✗'));
-                self.confirmations.lock().extend(lines.iter().cloned());
-                let content = if lines.is_empty() { "done".to_owned() } else { lines.join("\n") };
-                ToolOutcome { content, is_error: failed }
+                let ask = crate::markers::ApplyEffect { effect, who: self.job.who() };
+                match self.deps.markers.effect.send(ask).await {
+                    Ok(None) => ToolOutcome { content: "done".into(), is_error: false },
+                    Ok(Some(done)) => {
+                        let outcome = ToolOutcome { content: done.to_string(), is_error: done.failed() };
+                        self.confirmations.lock().push(done);
+                        outcome
+                    }
+                    Err(e) => ToolOutcome {
+                        content: format!("not done: Omega's effect handling is not running ({e})"),
+                        is_error: true,
+                    },
+                }
             }
         }
     }

@@ -15,6 +15,8 @@
 //! Only text the model wrote as its final answer is ever parsed; tool output and user text never
 //! reach [`parse`].
 
+/// What carrying out an effect did, and the line the person is shown.
+pub mod confirm;
 /// The marker names and what each one's value looks like.
 pub mod grammar;
 /// The parser: text in, clean text + effects + diagnostics out.
@@ -24,6 +26,7 @@ pub mod stream;
 /// The same effects as native tools.
 pub mod tools;
 
+pub use confirm::Confirmation;
 pub use grammar::{Effect, MarkerName, TaskKind};
 pub use parse::{Diagnostic, Parsed, parse, parse_beside};
 pub use stream::StreamFilter;

@@ -375,7 +375,10 @@ impl RuntimeBuilder {
                 }
             }),
             summarize_on_shutdown: self.summarize_on_shutdown,
-            heartbeat: config.heartbeat.enabled.then(|| omega_actors::heartbeat::HeartbeatSettings {
+            // The Heartbeat owns the checklist even while its beats are off, so the owner (and the
+            // model) can prepare the checklist before turning it on.
+            heartbeat: Some(omega_actors::heartbeat::HeartbeatSettings {
+                beats: config.heartbeat.enabled,
                 agent_name: config.omega.name.clone(),
                 data_dir: data_dir.clone(),
                 timezone: omega_core::tz::resolve(&config.omega.timezone),

@@ -1,0 +1,214 @@
+//! Carrying effects out for one person, each answered with a [`Confirmation`] built from what its
+//! owner actually stored. Settings (`LANG_SWITCH`, `PERSONALITY`) show in the next answer itself
+//! and confirm nothing; `REWARD` is bookkeeping (see /learning).
+//!
+//! Destructive effects never act on the model's word alone: `FORGET_CONVERSATION` and
+//! `PURGE_FACTS` only tell the person which command does it (`/forget`, `/purge yes`).
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use omega_core::when::{Repeat, format_local, parse_due};
+use omega_markers::{Effect, TaskKind};
+use omega_memory::tasks::{Cancelled, NewTask, TaskUpdate, Updated};
+
+use super::{Confirmation, MarkersDeps, Who};
+use crate::effects::{
+    CancelTask, EditChecklist, SETTING_FACTS, ScheduleTask, Scheduled, UpdateTask, sender_zone, short,
+};
+
+/// Carry out `effects` for `who`, in order.
+pub(super) async fn carry_out(deps: &MarkersDeps, who: &Who, effects: &[Effect]) -> Vec<Confirmation> {
+    let mut out = Vec::new();
+    if effects.is_empty() {
+        return out;
+    }
+    let key = who.key();
+    let tz = sender_zone(&deps.store, &key, deps.settings.timezone).await;
+    for effect in effects {
+        match carry_out_one(deps, who, tz, effect).await {
+            Ok(c) => out.extend(c),
+            Err(e) => {
+                tracing::error!(session = %key, error = %e, ?effect, "cannot carry out a marker effect");
+                out.push(Confirmation::NotSaved { error: e });
+            }
+        }
+    }
+    out
+}
+
+/// An owner that is not running (its restart budget ran out, or the config turns it off).
+fn down(owner: &str) -> String {
+    format!("the {owner} is not running")
+}
+
+fn local(at: DateTime<Utc>, tz: Tz) -> String {
+    format!("{} ({})", format_local(at, tz), tz.name())
+}
+
+async fn carry_out_one(
+    deps: &MarkersDeps,
+    who: &Who,
+    tz: Tz,
+    effect: &Effect,
+) -> Result<Option<Confirmation>, String> {
+    let store = &deps.store;
+    let me = store.memory_key(who.key().as_str()).await.map_err(|e| e.to_string())?;
+    let me = me.as_str();
+    let db = |e: omega_memory::MemoryError| e.to_string();
+    let now = deps.settings.clock.now();
+    Ok(match effect {
+        Effect::Schedule { kind, description, due, repeat } => {
+            Some(schedule(deps, who, tz, now, *kind, description, due, repeat.as_deref()).await?)
+        }
+        Effect::CancelTask { id } => {
+            let ask =
+                CancelTask { channel: who.channel.clone(), sender_id: who.sender_id.clone(), id: id.clone() };
+            let done = deps.tasks.cancel.send(ask).await.map_err(|_| down("scheduler"))??;
+            Some(match done.outcome {
+                Cancelled::Done(done_id) => {
+                    Confirmation::TaskCancelled { description: done.description, id: short(&done_id).into() }
+                }
+                Cancelled::NotFound => Confirmation::NoSuchTask { id: id.clone() },
+                Cancelled::Ambiguous(matches) => Confirmation::AmbiguousTask { id: id.clone(), matches },
+            })
+        }
+        Effect::UpdateTask { id, description, due, repeat } => {
+            let due_at = match due.as_deref().map(|d| parse_due(d, tz, now)).transpose() {
+                Ok(d) => d,
+                Err(why) => return Ok(Some(Confirmation::CannotUpdate { id: id.clone(), why })),
+            };
+            let repeat = match repeat.as_deref().map(|r| Repeat::parse(Some(r))).transpose() {
+                Ok(r) => r.map(|r| r.stored()),
+                Err(why) => return Ok(Some(Confirmation::CannotUpdate { id: id.clone(), why })),
+            };
+            let change = TaskUpdate { description: description.clone(), due_at, repeat };
+            let ask = UpdateTask {
+                channel: who.channel.clone(),
+                sender_id: who.sender_id.clone(),
+                id: id.clone(),
+                change,
+            };
+            Some(match deps.tasks.update.send(ask).await.map_err(|_| down("scheduler"))?? {
+                Updated::Done(t) => Confirmation::TaskUpdated {
+                    description: t.description.clone(),
+                    when: local(omega_memory::from_millis(t.due_at), tz),
+                    every: Repeat::parse(t.repeat.as_deref()).map(|r| r.describe()).unwrap_or_default(),
+                    id: short(&t.id).into(),
+                },
+                Updated::NotFound => Confirmation::NoSuchTask { id: id.clone() },
+                Updated::Ambiguous(matches) => Confirmation::AmbiguousTask { id: id.clone(), matches },
+            })
+        }
+        Effect::HeartbeatAdd { item } => Some(edit(deps, EditChecklist::Add(item.clone())).await?),
+        Effect::HeartbeatRemove { item } => Some(edit(deps, EditChecklist::Remove(item.clone())).await?),
+        Effect::HeartbeatInterval { minutes } => Some(edit(deps, EditChecklist::Interval(*minutes)).await?),
+        Effect::HeartbeatSuppressSection { section } => {
+            Some(edit(deps, EditChecklist::Skip(section.clone())).await?)
+        }
+        Effect::HeartbeatUnsuppressSection { section } => {
+            Some(edit(deps, EditChecklist::Check(section.clone())).await?)
+        }
+        // Read by whoever asked: the Heartbeat (`Processed::heartbeat_ok`), the Scheduler (the
+        // outcome of an action, sent by the handler).
+        Effect::HeartbeatOk | Effect::ActionOutcome { .. } => None,
+        Effect::LangSwitch { language } => {
+            store.set_fact(me, "preferred_language", language).await.map_err(db)?;
+            None
+        }
+        Effect::Personality { description: Some(d) } => {
+            store.set_fact(me, "personality", d).await.map_err(db)?;
+            None
+        }
+        Effect::Personality { description: None } => {
+            store.delete_fact(me, "personality").await.map_err(db)?;
+            None
+        }
+        Effect::ForgetConversation => Some(Confirmation::UseForget),
+        Effect::PurgeFacts => {
+            let facts = store.facts(me).await.map_err(db)?;
+            let facts = facts.iter().filter(|f| !SETTING_FACTS.contains(&f.key.as_str())).count();
+            Some(Confirmation::UsePurge { facts })
+        }
+        Effect::ProjectActivate { name } => {
+            let known = crate::blocking::dirs_in(&deps.settings.data_dir.join("projects")).await;
+            Some(match known.iter().find(|p| p.eq_ignore_ascii_case(name)) {
+                Some(p) => {
+                    store.set_fact(me, "active_project", p).await.map_err(db)?;
+                    Confirmation::ProjectActive { name: p.clone() }
+                }
+                None => Confirmation::NoSuchProject { name: name.clone(), known },
+            })
+        }
+        Effect::ProjectDeactivate => {
+            store.delete_fact(me, "active_project").await.map_err(db)?;
+            Some(Confirmation::NoProject)
+        }
+        Effect::SkillImprove { skill, lesson } => {
+            store.add_lesson(me, &format!("skill:{skill}"), lesson).await.map_err(db)?;
+            Some(Confirmation::SkillNoted { skill: skill.clone(), lesson: lesson.clone() })
+        }
+        Effect::BugReport { description } => {
+            let number = store.add_bug_report(me, description).await.map_err(db)?;
+            Some(Confirmation::BugRecorded { number, description: description.clone() })
+        }
+        Effect::Reward { score, domain, lesson } => {
+            store.add_reward(me, *score, domain, lesson).await.map_err(db)?;
+            None
+        }
+        Effect::Lesson { domain, rule } => {
+            let new = store.add_lesson(me, domain, rule).await.map_err(db)?;
+            new.then(|| Confirmation::Learned { domain: domain.clone(), rule: rule.clone() })
+        }
+    })
+}
+
+async fn edit(deps: &MarkersDeps, change: EditChecklist) -> Result<Confirmation, String> {
+    deps.checklist.send(change).await.map_err(|_| down("heartbeat"))
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn schedule(
+    deps: &MarkersDeps,
+    who: &Who,
+    tz: Tz,
+    now: DateTime<Utc>,
+    kind: TaskKind,
+    description: &str,
+    due: &str,
+    repeat: Option<&str>,
+) -> Result<Confirmation, String> {
+    let refused = |why: String| Confirmation::CannotSchedule { kind, description: description.into(), why };
+    let due_at = match parse_due(due, tz, now) {
+        Ok(d) => d,
+        Err(why) => return Ok(refused(why)),
+    };
+    let repeat = match Repeat::parse(repeat) {
+        Ok(r) => r,
+        Err(why) => return Ok(refused(why)),
+    };
+    // A task belongs to the project active when it was set.
+    let me = deps.store.memory_key(who.key().as_str()).await.map_err(|e| e.to_string())?;
+    let facts = deps.store.facts(&me).await.map_err(|e| e.to_string())?;
+    let project = facts.into_iter().find(|f| f.key == "active_project").map(|f| f.value).unwrap_or_default();
+    let task = NewTask {
+        channel: who.channel.clone(),
+        sender_id: who.sender_id.clone(),
+        reply_target: who.reply_target.clone(),
+        kind: if kind == TaskKind::Action { "action" } else { "reminder" }.into(),
+        description: description.to_owned(),
+        due_at,
+        timezone: tz.name().to_owned(),
+        repeat: repeat.stored(),
+        project,
+    };
+    Ok(match deps.tasks.schedule.send(ScheduleTask(task)).await.map_err(|_| down("scheduler"))?? {
+        Scheduled::New(t) => Confirmation::TaskSet {
+            kind,
+            description: t.description,
+            when: local(due_at, tz),
+            every: repeat.describe(),
+            id: short(&t.id).into(),
+        },
+        Scheduled::AlreadySet(t) => Confirmation::TaskAlreadySet { kind, id: short(&t.id).into() },
+    })
+}

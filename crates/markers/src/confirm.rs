@@ -1,0 +1,225 @@
+//! What carrying out an effect did, as a typed value, and the line the person is shown for it.
+//!
+//! The actor that owns an effect (the Scheduler for tasks, the Heartbeat for its checklist, the
+//! store for a person's profile) answers with one of these; the reply shows [`Confirmation`]'s
+//! `Display`, built from what was actually stored ("✓ Reminder set: … — Thu 26 Nov 09:00
+//! (Europe/Lisbon)") or why nothing was ("✗ … that time is in the past").
+
+use std::fmt;
+
+use crate::TaskKind;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Confirmation {
+    /// A task was created. `when` is its local time and zone, `every` its repeat ("" = once).
+    TaskSet {
+        kind: TaskKind,
+        description: String,
+        when: String,
+        every: String,
+        id: String,
+    },
+    /// The same task (description and due time) was already pending.
+    TaskAlreadySet {
+        kind: TaskKind,
+        id: String,
+    },
+    /// A task could not be set as asked (a time in the past, an unknown repeat...).
+    CannotSchedule {
+        kind: TaskKind,
+        description: String,
+        why: String,
+    },
+    TaskUpdated {
+        description: String,
+        when: String,
+        every: String,
+        id: String,
+    },
+    CannotUpdate {
+        id: String,
+        why: String,
+    },
+    TaskCancelled {
+        description: String,
+        id: String,
+    },
+    /// No pending task of this person has (or starts with) that id.
+    NoSuchTask {
+        id: String,
+    },
+    /// The id prefix matches several tasks.
+    AmbiguousTask {
+        id: String,
+        matches: Vec<String>,
+    },
+    ChecklistAdded {
+        item: String,
+    },
+    /// The item was on the checklist already (nothing changed; not a failure).
+    ChecklistHas {
+        item: String,
+    },
+    ChecklistRemoved {
+        items: Vec<String>,
+    },
+    NotOnChecklist {
+        item: String,
+    },
+    NoChecklist,
+    /// The checklist file could not be written.
+    ChecklistNotSaved {
+        error: String,
+    },
+    HeartbeatEvery {
+        minutes: u32,
+    },
+    SectionSkipped {
+        section: String,
+    },
+    SectionChecked {
+        section: String,
+    },
+    ProjectActive {
+        name: String,
+    },
+    /// `known` are the projects there are.
+    NoSuchProject {
+        name: String,
+        known: Vec<String>,
+    },
+    NoProject,
+    SkillNoted {
+        skill: String,
+        lesson: String,
+    },
+    BugRecorded {
+        number: i64,
+        description: String,
+    },
+    Learned {
+        domain: String,
+        rule: String,
+    },
+    /// Destructive effects only say which command does them.
+    UseForget,
+    UsePurge {
+        facts: usize,
+    },
+    /// Storing failed (the database, or the owner of the effect was not running).
+    NotSaved {
+        error: String,
+    },
+}
+
+impl Confirmation {
+    /// Whether the effect did not happen (an effect tool's result is then an error).
+    pub fn failed(&self) -> bool {
+        matches!(
+            self,
+            Self::CannotSchedule { .. }
+                | Self::CannotUpdate { .. }
+                | Self::NoSuchTask { .. }
+                | Self::AmbiguousTask { .. }
+                | Self::NotOnChecklist { .. }
+                | Self::NoChecklist
+                | Self::ChecklistNotSaved { .. }
+                | Self::NoSuchProject { .. }
+                | Self::NotSaved { .. }
+        )
+    }
+}
+
+fn task_word(kind: TaskKind) -> &'static str {
+    if kind == TaskKind::Action { "task" } else { "reminder" }
+}
+
+fn with_every(every: &str) -> String {
+    if every.is_empty() { String::new() } else { format!(", {every}") }
+}
+
+impl fmt::Display for Confirmation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::TaskSet { kind, description, when, every, id } => {
+                let what = if *kind == TaskKind::Action { "Task" } else { "Reminder" };
+                write!(f, "✓ {what} set: {description} — {when}{} [{id}]", with_every(every))
+            }
+            Self::TaskAlreadySet { kind, id } => {
+                write!(f, "That {} is already set [{id}].", task_word(*kind))
+            }
+            Self::CannotSchedule { kind, description, why } => {
+                write!(f, "✗ I couldn't set the {} \"{description}\": {why}.", task_word(*kind))
+            }
+            Self::TaskUpdated { description, when, every, id } => {
+                write!(f, "✓ Updated: {description} — {when}{} [{id}]", with_every(every))
+            }
+            Self::CannotUpdate { id, why } => write!(f, "✗ I couldn't change task {id}: {why}."),
+            Self::TaskCancelled { description, id } => write!(f, "✓ Cancelled: {description} [{id}]"),
+            Self::NoSuchTask { id } => write!(f, "✗ No pending task has the id {id}."),
+            Self::AmbiguousTask { id, matches } => {
+                let list: Vec<&str> = matches.iter().map(|i| i.get(..8).unwrap_or(i)).collect();
+                write!(f, "✗ {id} matches several tasks ({}); use more of the id.", list.join(", "))
+            }
+            Self::ChecklistAdded { item } => write!(f, "✓ Added to your heartbeat checklist: {item}"),
+            Self::ChecklistHas { item } => write!(f, "\"{item}\" is already on your heartbeat checklist."),
+            Self::ChecklistRemoved { items } => {
+                write!(f, "✓ Removed from your heartbeat checklist: {}", items.join("; "))
+            }
+            Self::NotOnChecklist { item } => write!(f, "✗ No heartbeat checklist item matches \"{item}\"."),
+            Self::NoChecklist => write!(f, "✗ There is no heartbeat checklist yet."),
+            Self::ChecklistNotSaved { error } => {
+                write!(f, "✗ I couldn't update the heartbeat checklist ({error}).")
+            }
+            Self::HeartbeatEvery { minutes } => write!(f, "✓ Heartbeat every {minutes} minutes."),
+            Self::SectionSkipped { section } => write!(f, "✓ The heartbeat will skip \"{section}\"."),
+            Self::SectionChecked { section } => write!(f, "✓ The heartbeat will check \"{section}\" again."),
+            Self::ProjectActive { name } => write!(f, "✓ Project {name} is active."),
+            Self::NoSuchProject { name, known } if known.is_empty() => {
+                write!(f, "✗ There is no project named {name} (there are none yet).")
+            }
+            Self::NoSuchProject { name, known } => {
+                write!(f, "✗ There is no project named {name} (projects: {}).", known.join(", "))
+            }
+            Self::NoProject => write!(f, "✓ No project is active."),
+            Self::SkillNoted { skill, lesson } => write!(f, "✓ Noted for the {skill} skill: {lesson}"),
+            Self::BugRecorded { number, description } => {
+                write!(f, "✓ Bug report #{number} recorded: {description}")
+            }
+            Self::Learned { domain, rule } => write!(f, "✓ Learned ({domain}): {rule}"),
+            Self::UseForget => {
+                write!(f, "To start a fresh conversation (I'd stop using what we said so far), send /forget.")
+            }
+            Self::UsePurge { facts } => write!(
+                f,
+                "To delete the {facts} things I know about you, send /purge yes. Nothing is deleted until you do."
+            ),
+            Self::NotSaved { error } => write!(f, "✗ I couldn't save that ({error})."),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_are_typed_and_read_as_failures() {
+        let no = Confirmation::NoSuchTask { id: "abc".into() };
+        assert!(no.failed());
+        assert_eq!(no.to_string(), "✗ No pending task has the id abc.");
+        let set = Confirmation::TaskSet {
+            kind: TaskKind::Reminder,
+            description: "call mum".into(),
+            when: "Thu 26 Nov 09:00 (Europe/Lisbon)".into(),
+            every: "every day".into(),
+            id: "a1b2c3".into(),
+        };
+        assert!(!set.failed());
+        assert_eq!(
+            set.to_string(),
+            "✓ Reminder set: call mum — Thu 26 Nov 09:00 (Europe/Lisbon), every day [a1b2c3]"
+        );
+        assert!(!Confirmation::ChecklistHas { item: "x".into() }.failed());
+    }
+}
