@@ -34,3 +34,18 @@ pub fn list_dirs(dir: &Path) -> Vec<String> {
     out.sort();
     out
 }
+
+/// Write `data` to `path`, readable by the owner only (0600), and flush it to disk.
+pub fn write_private(path: &Path, data: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path)?;
+    f.write_all(data)?;
+    f.sync_all()
+}

@@ -178,3 +178,11 @@ impl Handler<AwaitReply> for LocalChannel {
         }
     }
 }
+
+/// Fetch a file a message came with by the channel's reference to it (an attachment's
+/// `fetch`); answered with its bytes or why not.
+#[derive(Message, Debug, Clone, PartialEq, Eq)]
+#[rtype(result = "Result<Vec<u8>, String>")]
+pub struct FetchMedia {
+    pub reference: String,
+}

@@ -61,6 +61,8 @@ pub struct SessionSettings {
     pub routing: Option<RoutingSettings>,
     /// "Now": the prompt's time, due times, the budget's day, when an exchange happened.
     pub clock: omega_core::clock::SharedClock,
+    /// Transcribing voice notes.
+    pub voice: omega_core::config::VoiceConfig,
     /// Test hook: a session panics when a message contains this text. Never set by config.
     #[doc(hidden)]
     pub panic_on: Option<String>,
@@ -91,6 +93,7 @@ impl Default for SessionSettings {
             auth: Default::default(),
             routing: None,
             clock: omega_core::clock::system(),
+            voice: Default::default(),
             panic_on: None,
         }
     }
@@ -112,6 +115,8 @@ pub struct SessionDeps {
     /// The Sandbox actor, when tools are on.
     pub tools: Option<crate::sandbox::RoutedTools>,
     pub outbox: Slot<Outbox>,
+    /// Per channel name, where the files its messages came with are fetched.
+    pub media: std::collections::BTreeMap<String, Route<crate::channel::FetchMedia>>,
     pub gateway_idle: Recipient<SessionIdle>,
     pub gateway_ended: Recipient<SessionEnded>,
     pub settings: Arc<SessionSettings>,

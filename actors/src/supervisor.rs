@@ -93,6 +93,8 @@ pub struct Tree {
     pub heartbeat_clock: Route<crate::heartbeat::ClockMoved>,
     /// The Telegram channel's delivery half, when Telegram is on.
     pub telegram: Slot<crate::telegram::TelegramChannel>,
+    /// The Telegram channel as the source of its messages' photos and voice notes.
+    pub telegram_media: Route<crate::channel::FetchMedia>,
 }
 
 impl Tree {
@@ -232,6 +234,7 @@ impl Supervisor {
             heartbeat_state: Route::default(),
             heartbeat_clock: Route::default(),
             telegram: Slot::default(),
+            telegram_media: Route::default(),
         };
         let limit = Arc::new(Semaphore::new(spec.max_concurrent.max(1)));
         let work = Arbiter::new().handle();
@@ -398,6 +401,7 @@ impl Supervisor {
                 };
                 let addr = channel.supervised(guard).start();
                 self.tree.telegram.bind(addr.clone());
+                self.tree.telegram_media.rebind(addr.clone().recipient());
                 self.stoppers.insert(child, addr.clone().recipient());
                 let name = crate::telegram::CHANNEL.to_owned();
                 let (deliver, preview) = (addr.clone().recipient(), addr.recipient());
@@ -441,6 +445,7 @@ impl Supervisor {
                         run: tree.tools_run.clone(),
                     }),
                     outbox: tree.outbox.clone(),
+                    media: [(crate::telegram::CHANNEL.to_owned(), tree.telegram_media.clone())].into(),
                     gateway_idle: gw.clone().recipient(),
                     gateway_ended: gw.recipient(),
                     settings: settings.clone(),
@@ -539,6 +544,7 @@ impl Handler<ChildDown> for Supervisor {
                 }
                 Child::Telegram => {
                     self.tree.telegram.unbind();
+                    self.tree.telegram_media.unbind();
                     // Its replies stay queued in the outbox instead of failing against a dead
                     // address; they go out when the channel is back (the next start).
                     let name = crate::telegram::CHANNEL.to_owned();

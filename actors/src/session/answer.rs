@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use super::budget::over_budget;
 use super::context::build_request;
+use super::media::fetch_media;
 use super::outcome::{finish, store_outcome};
 use super::previews::spawn_previews;
 use super::tools::run_tool_loop;
@@ -37,7 +38,8 @@ pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
         return;
     }
 
-    if !job.attachments.is_empty() && !deps.settings.vision && !deps.settings.reads_image_files {
+    let images = job.attachments.iter().any(|a| a.kind == omega_core::AttachmentKind::Image);
+    if images && !deps.settings.vision && !deps.settings.reads_image_files {
         let text = format!(
             "I can't look at images with the current model ({} has vision turned off). Describe it in \
              words, or switch to a model that can see ([provider.{}] vision = true).",
@@ -47,6 +49,15 @@ pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
         return;
     }
 
+    let mut job = job;
+    if job.attachments.iter().any(|a| a.fetch.is_some())
+        && let Err(text) = fetch_media(&deps, &mut job).await
+    {
+        // Kept out of the conversation: the model never saw the message.
+        let detail = Some(text.clone());
+        store_outcome(&deps, &job, OutboundKind::Error, text, detail, CallRecord::default(), true).await;
+        return;
+    }
     let (request, project) = match build_request(&deps, &key, &job).await {
         Ok(r) => r,
         Err(e) => {

@@ -28,6 +28,8 @@ mod answer;
 mod budget;
 /// The request: prompt, history, message.
 mod context;
+/// Photos and voice notes fetched through their channel.
+mod media;
 /// Storing the outcome and handing it to the Outbox.
 mod outcome;
 /// Answers shown while they are generated.

@@ -66,7 +66,12 @@ pub(super) async fn store_outcome(
             }
             // The message is answered: its files are no longer needed (and are private).
             if !job.attachments.is_empty() {
-                let paths: Vec<PathBuf> = job.attachments.iter().map(|a| a.path.clone()).collect();
+                let paths: Vec<PathBuf> = job
+                    .attachments
+                    .iter()
+                    .filter(|a| !a.path.as_os_str().is_empty())
+                    .map(|a| a.path.clone())
+                    .collect();
                 let _ = crate::blocking::off_thread(move || {
                     paths.iter().for_each(|p| drop(std::fs::remove_file(p)))
                 })

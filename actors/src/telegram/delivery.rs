@@ -193,6 +193,16 @@ impl TelegramChannel {
     }
 }
 
+/// A photo or voice note a message came with, fetched by its file id for the sender's session.
+impl Handler<FetchMedia> for TelegramChannel {
+    type Result = ResponseFuture<Result<Vec<u8>, String>>;
+
+    fn handle(&mut self, msg: FetchMedia, _: &mut Context<Self>) -> Self::Result {
+        let bot = self.bot.clone();
+        Box::pin(async move { super::incoming::fetch(&bot, &msg.reference).await })
+    }
+}
+
 impl Handler<Preview> for TelegramChannel {
     type Result = ();
 

@@ -1,5 +1,6 @@
-//! What an update becomes: text as is, a photo saved, a voice note transcribed, a group message
-//! only when it mentions or answers the bot; media fetched only for allowed senders.
+//! What an update becomes: text as is, a photo or a voice note as an attachment still to fetch
+//! (the sender's session fetches it, off the polling loop), a group message only when it
+//! mentions or answers the bot; media only for allowed senders. No I/O here.
 
 use super::*;
 
@@ -7,7 +8,7 @@ use super::*;
 pub(super) enum Incoming {
     /// A message for the Gateway.
     Message(Inbound),
-    /// Something the channel answers itself (a voice message it could not transcribe).
+    /// Something the channel answers itself (a voice message while voice is off).
     Answer { chat: i64, text: String },
     /// Not for Omega (groups, edits, stickers...).
     Ignore,
@@ -19,11 +20,10 @@ pub(super) struct BotInfo {
     pub(super) username: String,
 }
 
-/// Turn an update into a message: text as is, a photo saved for the model to see, a voice note
-/// transcribed. Media is fetched only for allowed senders: nothing from an unknown sender costs
-/// a download or a transcription, and the Gateway refuses them as usual.
-pub(super) async fn incoming(
-    bot: &Bot,
+/// Turn an update into a message: text as is, a photo to be saved for the model to see, a voice
+/// note to be transcribed. Media is taken only from allowed senders: nothing from an unknown
+/// sender costs a download or a transcription, and the Gateway refuses them as usual.
+pub(super) fn incoming(
     me: &BotInfo,
     update_id: u32,
     kind: &UpdateKind,
@@ -62,58 +62,29 @@ pub(super) async fn incoming(
             let Some(best) = photos.iter().max_by_key(|p| u64::from(p.width) * u64::from(p.height)) else {
                 return Incoming::Ignore;
             };
-            let path = media_dir.join(format!("telegram-{update_id}.jpg"));
-            match download(bot, &best.file.id.0, &path).await {
-                Ok(()) => inbound.attachments.push(Attachment {
-                    kind: AttachmentKind::Image,
-                    mime: "image/jpeg".into(),
-                    path,
-                }),
-                Err(e) => {
-                    tracing::warn!(error = %e, "cannot download a photo");
-                    return Incoming::Answer {
-                        chat,
-                        text: format!("I couldn't download your photo ({e}). Please send it again."),
-                    };
-                }
-            }
+            inbound.attachments.push(Attachment {
+                kind: AttachmentKind::Image,
+                mime: "image/jpeg".into(),
+                path: media_dir.join(format!("telegram-{update_id}.jpg")),
+                fetch: Some(best.file.id.0.clone()),
+            });
         }
     } else if let Some(v) = m.voice() {
-        if !allowed {
-            inbound.text = "[Voice message]".into();
-        } else if !voice.enabled {
+        inbound.text = "[Voice message]".into();
+        if allowed && !voice.enabled {
             return Incoming::Answer {
                 chat,
                 text: "I can't listen to voice messages here ([voice] enabled = false). Please type it."
                     .into(),
             };
-        } else {
-            let audio = match fetch(bot, &v.file.id.0).await {
-                Ok(a) => a,
-                Err(e) => {
-                    return Incoming::Answer {
-                        chat,
-                        text: format!("I couldn't download your voice message ({e}). Please send it again."),
-                    };
-                }
-            };
-            let mime = v.mime_type.as_ref().map(|m| m.to_string()).unwrap_or_else(|| "audio/ogg".into());
-            match omega_providers::transcribe::transcribe(voice, audio, "voice.ogg", &mime).await {
-                Ok(t) if !t.is_empty() => inbound.text = format!("[Voice message] {t}"),
-                Ok(_) => {
-                    return Incoming::Answer {
-                        chat,
-                        text: "I couldn't make out any words in your voice message.".into(),
-                    };
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, "transcription failed");
-                    return Incoming::Answer {
-                        chat,
-                        text: format!("I couldn't transcribe your voice message: {e}."),
-                    };
-                }
-            }
+        }
+        if allowed {
+            inbound.attachments.push(Attachment {
+                kind: AttachmentKind::Voice,
+                mime: v.mime_type.as_ref().map(|m| m.to_string()).unwrap_or_else(|| "audio/ogg".into()),
+                path: PathBuf::new(),
+                fetch: Some(v.file.id.0.clone()),
+            });
         }
     } else {
         return Incoming::Ignore;
@@ -147,33 +118,6 @@ pub(super) async fn fetch(bot: &Bot, file_id: &str) -> Result<Vec<u8>, String> {
     let mut data = Vec::new();
     bot.download_file(&file.path, &mut data).await.map_err(|e| e.to_string())?;
     Ok(data)
-}
-
-/// Download a file to `path`, private (0600).
-pub(super) async fn download(bot: &Bot, file_id: &str, path: &Path) -> Result<(), String> {
-    let data = fetch(bot, file_id).await?;
-    if data.is_empty() {
-        return Err("the file is empty".into());
-    }
-    let path = path.to_owned();
-    tokio::task::spawn_blocking(move || write_private(&path, &data))
-        .await
-        .map_err(|e| e.to_string())?
-        .map_err(|e| e.to_string())
-}
-
-pub(super) fn write_private(path: &Path, data: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut f = opts.open(path)?;
-    f.write_all(data)?;
-    f.sync_all()
 }
 
 #[cfg(test)]

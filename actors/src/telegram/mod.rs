@@ -31,7 +31,7 @@ use teloxide::requests::{Request, Requester};
 use teloxide::types::{AllowedUpdate, BotCommand, ChatAction, ChatId, MessageId, ParseMode, UpdateKind};
 use teloxide::{ApiError, Bot, RequestError};
 
-use crate::channel::{Deliver, DeliveryError, Preview};
+use crate::channel::{Deliver, DeliveryError, FetchMedia, Preview};
 use crate::gateway::{Accepted, Gateway, Receive};
 use crate::guard::ChildGuard;
 use crate::slot::Slot;

@@ -126,8 +126,7 @@ pub async fn run_polling(bot: Bot, deps: PollingDeps) {
         };
         for update in updates {
             let next = update.id.0 as i32 + 1;
-            let incoming =
-                incoming(&bot, &me_info, update.id.0, &update.kind, &config, &voice, &media_dir).await;
+            let incoming = incoming(&me_info, update.id.0, &update.kind, &config, &voice, &media_dir);
             if let Incoming::Answer { chat, text } = &incoming {
                 let _ = bot.send_message(ChatId(*chat), text.clone()).send().await;
             }

@@ -30,14 +30,21 @@ pub struct Attachment {
     pub kind: AttachmentKind,
     /// MIME type, e.g. `image/jpeg`.
     pub mime: String,
-    /// Where the channel saved it (inside the data dir). Deleted once the message is answered.
+    /// Where it is saved (inside the data dir). Deleted once the message is answered.
     pub path: std::path::PathBuf,
+    /// Not fetched yet: the channel's reference to fetch it by (a Telegram file id). The session
+    /// fetches it through its channel just before answering, so a slow download or
+    /// transcription holds up only its sender, never the channel's other messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fetch: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AttachmentKind {
     Image,
+    /// A voice note: transcribed into the message's text, never kept.
+    Voice,
 }
 
 impl Inbound {

@@ -91,9 +91,11 @@ struct State {
     chunk_delay: Option<Duration>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Shared {
     state: Mutex<State>,
+    /// Transcriptions answer only while this is open (`true`).
+    transcribing: tokio::sync::watch::Sender<bool>,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
 }
@@ -114,7 +116,12 @@ impl std::fmt::Debug for FakeOpenAi {
 impl FakeOpenAi {
     /// Start on a free loopback port, answering [`Script::Echo`] unless told otherwise.
     pub fn start() -> Self {
-        let shared = Arc::new(Shared::default());
+        let shared = Arc::new(Shared {
+            state: Mutex::default(),
+            transcribing: tokio::sync::watch::Sender::new(true),
+            in_flight: AtomicUsize::default(),
+            max_in_flight: AtomicUsize::default(),
+        });
         let data = web::Data::from(shared.clone());
         let server = Running::spawn("fake-openai", 1, move |cfg| {
             cfg.app_data(data.clone())
@@ -163,6 +170,16 @@ impl FakeOpenAi {
     /// What `/v1/audio/transcriptions` answers: the transcript, or an error status.
     pub fn set_transcript(&self, answer: Result<&str, u16>) {
         self.shared.state.lock().transcript = Some(answer.map(str::to_owned));
+    }
+
+    /// Hold every transcription (each waits, unanswered) until [`Self::release_transcriptions`]:
+    /// a slow speech-to-text service.
+    pub fn hold_transcriptions(&self) {
+        self.shared.transcribing.send_replace(false);
+    }
+
+    pub fn release_transcriptions(&self) {
+        self.shared.transcribing.send_replace(true);
     }
 
     /// The multipart bodies posted for transcription.
@@ -249,9 +266,11 @@ async fn transcription(shared: web::Data<Shared>, req: HttpRequest, body: Bytes)
             None,
         ));
     }
+    shared.state.lock().transcriptions.push(body.to_vec());
+    let mut open = shared.transcribing.subscribe();
+    let _ = open.wait_for(|open| *open).await;
     let answer = {
-        let mut st = shared.state.lock();
-        st.transcriptions.push(body.to_vec());
+        let st = shared.state.lock();
         st.transcript.clone().unwrap_or(Ok("hello from a voice note".into()))
     };
     match answer {

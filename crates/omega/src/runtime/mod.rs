@@ -340,6 +340,7 @@ impl RuntimeBuilder {
             } else {
                 Vec::new()
             },
+            voice: config.voice.clone(),
             panic_on: self.session_panic_on,
             clock: self.clock.clone(),
         };

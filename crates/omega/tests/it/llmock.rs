@@ -224,6 +224,7 @@ async fn a_photo_for_claude_code_is_read_by_its_tools_from_omegas_own_copy() {
         kind: omega_core::AttachmentKind::Image,
         mime: "image/png".into(),
         path: upload.clone(),
+        fetch: None,
     });
     let id = match rt.gateway().submit(inbound).await {
         Accepted::Queued(id) => id,

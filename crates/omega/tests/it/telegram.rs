@@ -8,6 +8,8 @@ use std::time::Duration;
 
 const TOKEN: &str = "123456:TEST-token";
 const OWNER: i64 = 4242;
+/// Another allowed person.
+const COLLEAGUE: i64 = 7373;
 
 struct Setup {
     home: TempHome,
@@ -31,7 +33,7 @@ fn setup_with(provider_extra: &str) -> Setup {
          [voice]\nbase_url = \"{ai_url}\"\n\n\
          [api]\nport = {port}\n\n\
          [channel.telegram]\nenabled = true\nbot_token = \"{TOKEN}\"\napi_url = \"{tg_url}\"\n\
-         allowed_users = [{OWNER}]\npoll_timeout_secs = 1\n\n\
+         allowed_users = [{OWNER}, {COLLEAGUE}]\npoll_timeout_secs = 1\n\n\
          [auth]\ndeny_message = \"Not for you.\"\n"
     ));
     Setup { home, tg, ai, port }
@@ -225,6 +227,34 @@ fn a_voice_note_is_transcribed_and_answered_as_text() {
     let body = String::from_utf8_lossy(posted);
     assert!(body.contains("OggS-fake-opus-audio") && body.contains("whisper-1"), "{body}");
     assert_eq!(s.tg.sent_to(OWNER)[0].text, "echo: [Voice message] remind me to water the plants");
+}
+
+#[test]
+fn a_slow_transcription_holds_up_only_its_sender_and_survives_a_kill() {
+    let s = setup();
+    s.ai.set_transcript(Ok("call the plumber"));
+    s.ai.hold_transcriptions();
+    let mut daemon = Daemon::start(&s.home, s.port, 1);
+    s.tg.send_voice(OWNER, b"OggS-audio");
+    wait_until(Duration::from_secs(20), "the transcription to start", || s.ai.transcriptions().len() == 1);
+    // While the owner's voice note is being transcribed, someone else is answered at once.
+    s.tg.send_text(COLLEAGUE, "hi");
+    wait_for_reply(&s.tg, COLLEAGUE, 1);
+    assert_eq!(s.tg.sent_to(COLLEAGUE)[0].text, "echo: hi");
+    assert!(s.tg.sent_to(OWNER).is_empty(), "{:?}", s.tg.sent_to(OWNER));
+    // Omega dies mid-transcription. The voice note was in the inbox before it was fetched, so the
+    // next start fetches and transcribes it again, and answers it before the owner's next message.
+    daemon.kill9();
+    s.ai.release_transcriptions();
+    let _daemon = Daemon::start(&s.home, s.port, 2);
+    s.tg.send_text(OWNER, "and the boiler");
+    let answers = || -> Vec<String> {
+        let busy = "Got it, I'll get to this next.";
+        s.tg.sent_to(OWNER).into_iter().map(|m| m.text).filter(|t| t != busy).collect()
+    };
+    wait_until(Duration::from_secs(20), "both answers", || answers().len() >= 2);
+    assert_eq!(answers(), ["echo: [Voice message] call the plumber", "echo: and the boiler"]);
+    assert_eq!(s.ai.transcriptions().len(), 2, "transcribed again after the kill");
 }
 
 #[test]
