@@ -91,7 +91,7 @@ pub struct AwaitReply {
 }
 
 /// What a local channel does with each delivery besides resolving waiters (the terminal prints).
-pub type Sink = Box<dyn Fn(&Deliver) + Send>;
+pub type Sink = std::sync::Arc<dyn Fn(&Deliver) + Send + Sync>;
 
 /// How many unclaimed outcomes a local channel remembers for callers that ask late.
 const EARLY_CAPACITY: usize = 4096;
@@ -106,6 +106,8 @@ pub struct LocalChannel {
     early: HashMap<InboxId, Reply>,
     early_order: VecDeque<InboxId>,
     sink: Option<Sink>,
+    /// Reports this actor's end to the Supervisor (`None` when started alone).
+    _guard: Option<crate::guard::ChildGuard>,
 }
 
 impl LocalChannel {
@@ -116,11 +118,25 @@ impl LocalChannel {
             early: HashMap::new(),
             early_order: VecDeque::new(),
             sink: None,
+            _guard: None,
         }
     }
 
-    pub fn with_sink(mut self, sink: Sink) -> Self {
-        self.sink = Some(sink);
+    /// Do `sink` with every delivery (the terminal prints it). A sink that panics takes the
+    /// channel down; the Supervisor starts a fresh one and the Outbox delivers to it again.
+    pub fn with_sink(mut self, sink: impl Fn(&Deliver) + Send + Sync + 'static) -> Self {
+        self.sink = Some(std::sync::Arc::new(sink));
+        self
+    }
+
+    /// A fresh channel like this one (same name and sink, nobody waiting): what a restart starts.
+    pub fn fresh(&self) -> Self {
+        Self { sink: self.sink.clone(), ..Self::new(&self.name) }
+    }
+
+    /// This channel as a child of the Supervisor.
+    pub fn supervised(mut self, guard: crate::guard::ChildGuard) -> Self {
+        self._guard = Some(guard);
         self
     }
 
@@ -185,4 +201,27 @@ impl Handler<AwaitReply> for LocalChannel {
 #[rtype(result = "Result<Vec<u8>, String>")]
 pub struct FetchMedia {
     pub reference: String,
+}
+
+/// How many times [`await_reply`] looks for a restarted channel (every 50 ms while none is up).
+const FOLLOW_RESTARTS: usize = 100;
+
+/// Wait for the outcome of message `id` on the local channel in `slot`, following the channel's
+/// restarts (a waiter dies with the actor that held it; the Outbox delivers to the new one, or
+/// it kept the outcome for a late caller). `None` once the channel is gone for good.
+pub async fn await_reply(slot: &crate::slot::Slot<LocalChannel>, id: InboxId) -> Option<Reply> {
+    for _ in 0..FOLLOW_RESTARTS {
+        let addr = slot.get()?;
+        if !addr.connected() {
+            // Down, and the Supervisor has not bound the fresh one yet.
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            continue;
+        }
+        let (tx, rx) = oneshot::channel();
+        addr.do_send(AwaitReply { inbox_id: id, tx });
+        if let Ok(reply) = rx.await {
+            return Some(reply);
+        }
+    }
+    None
 }

@@ -22,6 +22,9 @@ pub enum Child {
     Telegram,
     /// The Telegram channel's receiving half (long polling).
     TelegramPoller,
+    /// An in-process channel at this place in the runtime's list (the terminal, the HTTP API's,
+    /// an embedder's).
+    Local(u8),
 }
 
 /// A child's actor is gone.

@@ -4,7 +4,6 @@
 //! the in-process [`LocalChannel`] for the outcome. Every error is a JSON body with a 4xx/5xx
 //! status.
 
-use actix::prelude::*;
 use actix_web::{HttpRequest, HttpResponse, web};
 use omega_channels::http_api::{ApiError, CHANNEL, MessageRequest, bearer_matches};
 use omega_core::{InboxId, OutboundKind, Secret};
@@ -16,7 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
-use crate::channel::{AwaitReply, LocalChannel};
+use crate::channel::{LocalChannel, await_reply};
 use crate::gateway::{Accepted, Gateway, Receive};
 use crate::slot::Slot;
 
@@ -38,7 +37,7 @@ pub type SharedProviderStatus = Arc<RwLock<ProviderStatus>>;
 #[derive(Clone)]
 pub struct HttpDeps {
     pub gateway: Slot<Gateway>,
-    pub local: Addr<LocalChannel>,
+    pub local: Slot<LocalChannel>,
     pub store: Store,
     pub api_key: Secret,
     pub deny_message: String,
@@ -190,10 +189,8 @@ async fn post_message(
     if !wait {
         return HttpResponse::Accepted().json(json!({"id": id, "status": "queued"}));
     }
-    let (tx, rx) = oneshot::channel();
-    deps.local.do_send(AwaitReply { inbox_id: id, tx });
-    match tokio::time::timeout(deps.reply_timeout, rx).await {
-        Ok(Ok(reply)) => HttpResponse::Ok().json(json!({
+    match tokio::time::timeout(deps.reply_timeout, await_reply(&deps.local, id)).await {
+        Ok(Some(reply)) => HttpResponse::Ok().json(json!({
             "id": id,
             "status": if reply.kind == OutboundKind::Reply { "answered" } else { "failed" },
             "reply": {"id": reply.outbox_id, "kind": reply.kind, "text": reply.text},

@@ -14,10 +14,11 @@
 //!     ├── TelegramPoller          receiving half: long polling, offset committed after the inbox
 //!     ├── Scheduler               one timer for the next due task; fires reminders and actions
 //!     ├── Summarizer              closes idle conversations with a summary and facts
-//!     └── Heartbeat               clock-aligned self-check of the owner's checklist
-//! Other channels (Terminal, Http, embedded) are started by the runtime and register with the
-//! Supervisor (for the Outbox, and to be stopped in order); they hand messages to the Gateway.
-//! Children the config turns off are not started. `Shutdown` stops them in the order drawn on
+//!     ├── Heartbeat               clock-aligned self-check; owns the checklist
+//!     └── Local × channel         in-process channels: terminal, the HTTP API's, an embedder's
+//! The HTTP server itself runs on actix-web's worker (a panicking request is its own); custom
+//! channels an embedder starts register with the Supervisor (for the Outbox, and to be stopped in
+//! order). Children the config turns off are not started. `Shutdown` stops them in the order drawn on
 //! its handler.
 //! ```
 //!
@@ -95,6 +96,8 @@ pub struct Tree {
     pub telegram: Slot<crate::telegram::TelegramChannel>,
     /// The Telegram channel as the source of its messages' photos and voice notes.
     pub telegram_media: Route<crate::channel::FetchMedia>,
+    /// The in-process channels (terminal, HTTP API, an embedder's), by name.
+    pub locals: Vec<(String, Slot<crate::channel::LocalChannel>)>,
 }
 
 impl Tree {
@@ -138,6 +141,9 @@ pub struct Spec {
     pub session: SessionSettings,
     /// The Telegram channel (both halves supervised); `None` = off.
     pub telegram: Option<TelegramSpec>,
+    /// In-process channels (the terminal, the HTTP API's, an embedder's): each started (and
+    /// restarted) as a fresh copy of its template here.
+    pub locals: Vec<crate::channel::LocalChannel>,
 }
 
 /// What the Telegram channel is built from, at each (re)start.
@@ -235,6 +241,7 @@ impl Supervisor {
             heartbeat_clock: Route::default(),
             telegram: Slot::default(),
             telegram_media: Route::default(),
+            locals: spec.locals.iter().map(|l| (l.name().to_owned(), Slot::default())).collect(),
         };
         let limit = Arc::new(Semaphore::new(spec.max_concurrent.max(1)));
         let work = Arbiter::new().handle();
@@ -265,8 +272,16 @@ impl Supervisor {
             Child::Telegram | Child::TelegramPoller => self.spec.telegram.is_some(),
             Child::Provider(i) => usize::from(i) < self.spec.providers.len(),
             Child::ProviderRouter => self.spec.providers.len() > 1,
+            Child::Local(i) => usize::from(i) < self.spec.locals.len(),
             Child::Outbox | Child::Markers | Child::Gateway => true,
         }
+    }
+
+    /// Tell the Outbox (this one, and every later one) where `name`'s deliveries go now.
+    fn register_channel(&mut self, name: String, recipient: Recipient<Deliver>) {
+        self.channels.retain(|(n, _)| *n != name);
+        self.channels.push((name.clone(), recipient.clone()));
+        self.tree.outbox.do_send(RegisterChannel { name, recipient });
     }
 
     fn start_child(&mut self, child: Child, ctx: &mut Context<Self>) {
@@ -405,14 +420,20 @@ impl Supervisor {
                 self.stoppers.insert(child, addr.clone().recipient());
                 let name = crate::telegram::CHANNEL.to_owned();
                 let (deliver, preview) = (addr.clone().recipient(), addr.recipient());
-                self.channels.retain(|(n, _)| *n != name);
-                self.channels.push((name.clone(), deliver.clone()));
-                self.tree.outbox.do_send(RegisterChannel { name: name.clone(), recipient: deliver });
+                self.register_channel(name.clone(), deliver);
                 if tg.config.stream {
                     self.previews.retain(|(n, _)| *n != name);
                     self.previews.push((name.clone(), preview.clone()));
                     self.tree.outbox.do_send(RegisterPreviews { name, recipient: preview });
                 }
+            }
+            Child::Local(i) => {
+                let channel = self.spec.locals[usize::from(i)].fresh().supervised(guard);
+                let name = channel.name().to_owned();
+                let addr = channel.start();
+                self.tree.locals[usize::from(i)].1.bind(addr.clone());
+                self.stoppers.insert(child, addr.clone().recipient());
+                self.register_channel(name, addr.recipient());
             }
             Child::TelegramPoller => {
                 let Some(tg) = self.spec.telegram.clone() else { return };
@@ -467,8 +488,11 @@ impl Actor for Supervisor {
         // The background actors last: they use the others.
         let backends =
             (0..self.spec.providers.len().min(usize::from(u8::MAX))).map(|i| Child::Provider(i as u8));
-        let children: Vec<Child> = [Child::Outbox, Child::Telegram, Child::Markers]
+        let locals = (0..self.spec.locals.len().min(usize::from(u8::MAX))).map(|i| Child::Local(i as u8));
+        let children: Vec<Child> = [Child::Outbox, Child::Telegram]
             .into_iter()
+            .chain(locals)
+            .chain([Child::Markers])
             .chain(backends)
             .chain([
                 Child::ProviderRouter,
@@ -552,6 +576,13 @@ impl Handler<ChildDown> for Supervisor {
                     self.previews.retain(|(n, _)| *n != name);
                     self.tree.outbox.do_send(crate::outbox::UnregisterChannel { name });
                 }
+                Child::Local(i) => {
+                    let Some((name, slot)) = self.tree.locals.get(usize::from(i)) else { return };
+                    slot.unbind();
+                    let name = name.clone();
+                    self.channels.retain(|(n, _)| *n != name);
+                    self.tree.outbox.do_send(crate::outbox::UnregisterChannel { name });
+                }
                 Child::TelegramPoller => {}
             }
             return;
@@ -571,9 +602,7 @@ impl Handler<RegisterChannel> for Supervisor {
     type Result = ();
 
     fn handle(&mut self, msg: RegisterChannel, _: &mut Context<Self>) {
-        self.channels.retain(|(n, _)| *n != msg.name);
-        self.channels.push((msg.name.clone(), msg.recipient.clone()));
-        self.tree.outbox.do_send(msg);
+        self.register_channel(msg.name, msg.recipient);
     }
 }
 
@@ -615,6 +644,7 @@ impl Handler<Shutdown> for Supervisor {
         );
         let pause = self.tree.pause.clone();
         let backends: Vec<_> = (0..=u8::MAX).map(Child::Provider).filter_map(&mut take).collect();
+        let locals: Vec<_> = (0..=u8::MAX).map(Child::Local).filter_map(&mut take).collect();
         let gateway = self.tree.gateway.clone();
         let outbox_slot = self.tree.outbox.clone();
         let tools = self.tree.tools_close.clone();
@@ -650,7 +680,7 @@ impl Handler<Shutdown> for Supervisor {
                 if let Some(s) = outbox {
                     let _ = s.send(StopChild).await;
                 }
-                for c in channels.into_iter().chain(telegram) {
+                for c in channels.into_iter().chain(telegram).chain(locals) {
                     let _ = c.send(StopChild).await;
                 }
                 for s in late.into_iter().flatten().chain(backends) {

@@ -4,13 +4,12 @@
 //! piped input (`printf 'a\nb\n' | omega chat`) therefore gets its answers in order and the
 //! command exits after the last one.
 
-use actix::prelude::*;
 use omega_core::Inbound;
 use std::io::IsTerminal;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::sync::oneshot;
 
-use crate::channel::{AwaitReply, LocalChannel};
+use crate::channel::{LocalChannel, await_reply};
 use crate::gateway::{Accepted, Gateway, Receive};
 use crate::slot::Slot;
 
@@ -19,15 +18,15 @@ pub const CHANNEL: &str = "terminal";
 
 /// A local channel that prints every delivery.
 pub fn printing_channel(interactive: bool) -> LocalChannel {
-    LocalChannel::new(CHANNEL).with_sink(Box::new(move |d| {
+    LocalChannel::new(CHANNEL).with_sink(move |d: &crate::channel::Deliver| {
         println!("{}", omega_channels::terminal::render(d.kind, &d.text, interactive));
-    }))
+    })
 }
 
 /// Read stdin until EOF (or `/quit`), sending each line as `sender_id` and waiting for its answer.
 pub async fn run_chat(
     gateway: Slot<Gateway>,
-    local: Addr<LocalChannel>,
+    local: Slot<LocalChannel>,
     sender_id: &str,
     interactive: bool,
 ) -> std::io::Result<()> {
@@ -62,10 +61,11 @@ pub async fn run_chat(
                 break;
             }
         };
-        let (tx, rx) = oneshot::channel();
-        local.do_send(AwaitReply { inbox_id: id, tx });
         // The sink prints the reply; here we only wait for it before reading on.
-        let _ = rx.await;
+        if await_reply(&local, id).await.is_none() {
+            eprintln!("error: the terminal channel stopped");
+            break;
+        }
     }
     Ok(())
 }

@@ -215,7 +215,7 @@ async fn chat(config: Config, config_path: Option<std::path::PathBuf>) -> anyhow
         let status = runtime.provider_status();
         eprintln!("Omega — chatting as {sender} via {}. /quit or Ctrl-D to leave.", status.name);
     }
-    let local = runtime.local(omega_actors::terminal::CHANNEL).cloned().context("terminal channel")?;
+    let local = runtime.local_slot(omega_actors::terminal::CHANNEL).context("terminal channel")?;
     let result =
         omega_actors::terminal::run_chat(runtime.gateway().slot(), local, &sender, interactive).await;
     runtime.shutdown().await;

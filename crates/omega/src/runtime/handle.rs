@@ -28,7 +28,7 @@ impl GatewayHandle {
 pub struct Runtime {
     pub(super) tree: Tree,
     pub(super) supervisor: Addr<Supervisor>,
-    pub(super) locals: HashMap<String, Addr<LocalChannel>>,
+    pub(super) locals: HashMap<String, Slot<LocalChannel>>,
     pub(super) http: Option<HttpServer>,
     /// Background loops (the fallback health checks), aborted at shutdown.
     pub(super) tasks: Vec<actix_rt::task::JoinHandle<()>>,
@@ -95,9 +95,14 @@ impl Runtime {
         &self.supervisor
     }
 
-    /// The in-process channel registered as `name`.
-    pub fn local(&self, name: &str) -> Option<&Addr<LocalChannel>> {
-        self.locals.get(name)
+    /// The in-process channel registered as `name`, as it runs now (it follows restarts).
+    pub fn local(&self, name: &str) -> Option<Addr<LocalChannel>> {
+        self.locals.get(name).and_then(Slot::get)
+    }
+
+    /// The in-process channel registered as `name`, as a slot that follows its restarts.
+    pub fn local_slot(&self, name: &str) -> Option<Slot<LocalChannel>> {
+        self.locals.get(name).cloned()
     }
 
     /// Where the HTTP API listens, when it runs.
@@ -126,9 +131,7 @@ impl Runtime {
             Accepted::Denied => return Err(AskError::Denied),
             Accepted::Failed(e) => return Err(AskError::NotStored(e)),
         };
-        let (tx, rx) = oneshot::channel();
-        local.do_send(AwaitReply { inbox_id: id, tx });
-        rx.await.map_err(|_| AskError::Stopped)
+        omega_actors::channel::await_reply(local, id).await.ok_or(AskError::Stopped)
     }
 
     /// Which actors of this runtime still run (test hook: after [`Runtime::shutdown`], none).
@@ -197,7 +200,7 @@ impl Drop for Runtime {
 #[cfg(feature = "test-hooks")]
 pub struct Liveness {
     tree: Tree,
-    locals: Vec<Addr<LocalChannel>>,
+    locals: Vec<Slot<LocalChannel>>,
 }
 
 #[cfg(feature = "test-hooks")]
@@ -210,7 +213,7 @@ impl Liveness {
     /// The names of the actors still running.
     pub fn running(&self) -> Vec<&'static str> {
         let mut out = self.tree.running();
-        if self.locals.iter().any(|l| l.connected()) {
+        if self.locals.iter().filter_map(Slot::get).any(|l| l.connected()) {
             out.push("LocalChannel");
         }
         out

@@ -2,14 +2,14 @@
 //! the HTTP API, and hands out the handles an embedding program needs.
 
 use actix::prelude::*;
-use omega_actors::channel::{AwaitReply, Deliver, LocalChannel, Reply};
+use omega_actors::channel::{Deliver, LocalChannel, Reply};
 use omega_actors::gateway::{Accepted, Gateway, GatewaySettings, Receive, SessionCount};
 use omega_actors::http::{HttpDeps, HttpServer, ProviderStatus, SharedProviderStatus};
 use omega_actors::outbox::RegisterChannel;
 use omega_actors::provider::CheckProvider;
 use omega_actors::session::SessionSettings;
 use omega_actors::slot::Slot;
-use omega_actors::supervisor::{RegisterStopper, Shutdown, Spec, Supervisor, Tree};
+use omega_actors::supervisor::{Shutdown, Spec, Supervisor, Tree};
 use omega_core::auth::{Allowed, AuthPolicy};
 use omega_core::supervision::RestartBudget;
 use omega_core::{Config, Inbound};
@@ -412,6 +412,12 @@ impl RuntimeBuilder {
             },
             session,
             telegram,
+            locals: self
+                .locals
+                .into_iter()
+                .map(|(name, _, channel)| channel.unwrap_or_else(|| LocalChannel::new(&name)))
+                .chain(self.http.then(|| LocalChannel::new(omega_channels::http_api::CHANNEL)))
+                .collect(),
         };
         let (supervisor, tree) = Supervisor::start(spec);
         // The Supervisor starts its children in `started()`, which runs before it handles any
@@ -419,13 +425,7 @@ impl RuntimeBuilder {
         let _ = supervisor.send(omega_actors::supervisor::RestartCounts).await;
 
         let gateway = GatewayHandle { slot: tree.gateway.clone() };
-        let mut locals = HashMap::new();
-        for (name, _, channel) in self.locals {
-            let addr = channel.unwrap_or_else(|| LocalChannel::new(&name)).start();
-            supervisor.do_send(RegisterChannel { name: name.clone(), recipient: addr.clone().recipient() });
-            supervisor.do_send(RegisterStopper(addr.clone().recipient()));
-            locals.insert(name, addr);
-        }
+        let locals: HashMap<String, Slot<LocalChannel>> = tree.locals.iter().cloned().collect();
         for (name, _, start) in self.custom {
             let recipient = start(gateway.clone());
             supervisor.do_send(RegisterChannel { name, recipient });
@@ -444,12 +444,7 @@ impl RuntimeBuilder {
         let mut tasks = Vec::new();
         let started = Instant::now();
         let http = if self.http {
-            let local = LocalChannel::new(omega_channels::http_api::CHANNEL).start();
-            supervisor.do_send(RegisterStopper(local.clone().recipient()));
-            supervisor.do_send(RegisterChannel {
-                name: omega_channels::http_api::CHANNEL.into(),
-                recipient: local.clone().recipient(),
-            });
+            let local = locals.get(omega_channels::http_api::CHANNEL).cloned().unwrap_or_default();
             let deps = HttpDeps {
                 gateway: tree.gateway.clone(),
                 local,

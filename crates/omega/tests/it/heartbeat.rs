@@ -16,9 +16,11 @@ async fn start(home: &TempHome, fake: &FakeOpenAi) -> (Runtime, Arc<Mutex<Vec<(S
     c.heartbeat.recipient = "owner".into();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let sink = seen.clone();
-    let channel = omega_actors::channel::LocalChannel::new("app").with_sink(Box::new(move |d| {
-        sink.lock().push((d.recipient.clone(), d.text.clone()));
-    }));
+    let channel = omega_actors::channel::LocalChannel::new("app").with_sink(
+        move |d: &omega_actors::channel::Deliver| {
+            sink.lock().push((d.recipient.clone(), d.text.clone()));
+        },
+    );
     let rt = Runtime::builder(c)
         .http(false)
         .local_channel_with("app", Allowed::Anyone, channel)

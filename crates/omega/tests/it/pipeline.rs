@@ -42,9 +42,11 @@ async fn a_busy_sender_is_acknowledged_and_answered_in_order() {
     c.session.busy_ack = "Got it, I'll get to this next.".into();
     let notices = std::sync::Arc::new(parking_lot::Mutex::new(Vec::new()));
     let seen = notices.clone();
-    let channel = omega_actors::channel::LocalChannel::new("app").with_sink(Box::new(move |d| {
-        seen.lock().push((d.kind, d.text.clone()));
-    }));
+    let channel = omega_actors::channel::LocalChannel::new("app").with_sink(
+        move |d: &omega_actors::channel::Deliver| {
+            seen.lock().push((d.kind, d.text.clone()));
+        },
+    );
     let rt = omega::Runtime::builder(c)
         .http(false)
         .local_channel_with("app", omega_core::auth::Allowed::Anyone, channel)
@@ -331,9 +333,11 @@ async fn complex_work_is_routed_into_steps_with_progress_and_short_messages_skip
     c.routing.complex_model = "complex-m".into();
     let notes = std::sync::Arc::new(parking_lot::Mutex::new(Vec::new()));
     let seen = notes.clone();
-    let channel = omega_actors::channel::LocalChannel::new("app").with_sink(Box::new(move |d| {
-        seen.lock().push(d.text.clone());
-    }));
+    let channel = omega_actors::channel::LocalChannel::new("app").with_sink(
+        move |d: &omega_actors::channel::Deliver| {
+            seen.lock().push(d.text.clone());
+        },
+    );
     let rt = omega::Runtime::builder(c)
         .http(false)
         .local_channel_with("app", omega_core::auth::Allowed::Anyone, channel)

@@ -39,9 +39,11 @@ async fn with_inbox_and(
 ) -> (Runtime, Arc<Mutex<Vec<String>>>) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let sink = seen.clone();
-    let channel = omega_actors::channel::LocalChannel::new("app").with_sink(Box::new(move |d| {
-        sink.lock().push(d.text.clone());
-    }));
+    let channel = omega_actors::channel::LocalChannel::new("app").with_sink(
+        move |d: &omega_actors::channel::Deliver| {
+            sink.lock().push(d.text.clone());
+        },
+    );
     let builder =
         Runtime::builder(config(home, fake)).http(false).local_channel_with("app", Allowed::Anyone, channel);
     (more(builder).start().await.unwrap(), seen)

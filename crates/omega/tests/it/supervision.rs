@@ -208,3 +208,34 @@ async fn a_backend_that_panics_is_restarted_alone_and_the_fallback_answers() {
     assert_ne!(by.as_deref(), Some("openrouter"), "the default backend answered again");
     rt.shutdown().await;
 }
+
+#[actix_rt::test]
+async fn a_local_channel_that_panics_is_restarted_and_the_reply_reaches_the_fresh_one() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    let shown = Arc::new(parking_lot::Mutex::new(Vec::<String>::new()));
+    let panicked = Arc::new(AtomicBool::new(false));
+    let (seen, once) = (shown.clone(), panicked.clone());
+    // An embedder's channel whose display code has a bug: it panics on the first "boom" reply.
+    let channel = omega_actors::channel::LocalChannel::new("app").with_sink(move |d: &omega::Deliver| {
+        if d.text.contains("boom") && !once.swap(true, Ordering::SeqCst) {
+            panic!("display bug");
+        }
+        seen.lock().push(d.text.clone());
+    });
+    let rt = omega::Runtime::builder(config(&home, &fake))
+        .http(false)
+        .local_channel_with("app", omega::Allowed::Anyone, channel)
+        .start()
+        .await
+        .unwrap();
+    // The caller waits across the restart: the Outbox delivers again, to the fresh channel.
+    let r = rt.ask("app", "gil", "boom").await.unwrap();
+    assert_eq!(r.text, "echo: boom");
+    assert!(panicked.load(Ordering::SeqCst), "the sink never panicked");
+    assert_eq!(shown.lock().clone(), ["echo: boom"], "shown once, by the fresh channel");
+    let restarts = rt.supervisor().send(RestartCounts).await.unwrap();
+    assert_eq!(restarts.get(&Child::Local(0)), Some(&1));
+    assert_eq!(rt.ask("app", "gil", "still there?").await.unwrap().text, "echo: still there?");
+    rt.shutdown().await;
+}
