@@ -329,7 +329,7 @@ async fn answer(deps: &SessionDeps, job: &Job, key: &SessionKey, command: Comman
             }
             match store.approve_pairing(&code).await? {
                 Some(req) => {
-                    deps.outbox.do_send(Notify {
+                    deps.outbox.notify.do_send(Notify {
                         channel: req.channel.clone(),
                         recipient: req.reply_target.clone(),
                         text: "You're approved — say hi!".into(),

@@ -167,7 +167,7 @@ impl Gateway {
                     return;
                 }
             };
-            deps.outbox.do_send(Notify {
+            deps.outbox.notify.do_send(Notify {
                 channel: inbound.channel,
                 recipient: inbound.reply_target,
                 text,
@@ -196,7 +196,7 @@ impl Gateway {
             }
         });
         if !self.settings.deny_message.is_empty() {
-            self.deps().outbox.do_send(Notify {
+            self.deps().outbox.notify.do_send(Notify {
                 channel: inbound.channel,
                 recipient: inbound.reply_target,
                 text: self.settings.deny_message.clone(),

@@ -17,6 +17,32 @@ use std::time::Duration;
 
 use crate::channel::{Deliver, DeliveryError, Preview};
 use crate::guard::ChildGuard;
+use crate::route::Route;
+
+/// What the message path needs of the Outbox, one route per message; they follow its restarts.
+#[derive(Debug, Clone, Default)]
+pub struct OutboxRoutes {
+    /// A stored reply to deliver.
+    pub dispatch: Route<Dispatch>,
+    /// A notice, best-effort.
+    pub notify: Route<Notify>,
+    /// An answer shown while it is generated.
+    pub preview: Route<ShowPreview>,
+}
+
+impl OutboxRoutes {
+    pub fn rebind(&self, addr: &Addr<Outbox>) {
+        self.dispatch.rebind(addr.clone().recipient());
+        self.notify.rebind(addr.clone().recipient());
+        self.preview.rebind(addr.clone().recipient());
+    }
+
+    pub fn unbind(&self) {
+        self.dispatch.unbind();
+        self.notify.unbind();
+        self.preview.unbind();
+    }
+}
 
 /// After this many failed attempts a row is marked failed and no longer retried.
 pub const MAX_DELIVERY_ATTEMPTS: i64 = 8;

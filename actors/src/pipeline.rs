@@ -10,10 +10,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::markers::MarkersRoutes;
-use crate::outbox::Outbox;
 use crate::provider::Complete;
 use crate::route::Route;
-use crate::slot::Slot;
 
 /// What every session is configured with.
 #[derive(Debug, Clone)]
@@ -114,7 +112,7 @@ pub struct SessionDeps {
     pub summarizer: Route<crate::summarizer::Nudge>,
     /// The Sandbox actor, when tools are on.
     pub tools: Option<crate::sandbox::RoutedTools>,
-    pub outbox: Slot<Outbox>,
+    pub outbox: crate::outbox::OutboxRoutes,
     /// Per channel name, where the files its messages came with are fetched.
     pub media: std::collections::BTreeMap<String, Route<crate::channel::FetchMedia>>,
     pub gateway_idle: Recipient<SessionIdle>,
@@ -175,7 +173,7 @@ impl From<InboxRow> for Job {
 }
 
 /// A session has had nothing to do for its idle timeout.
-#[derive(Message)]
+#[derive(Message, Debug, Clone)]
 #[rtype(result = "()")]
 pub struct SessionIdle {
     pub key: SessionKey,
@@ -185,7 +183,7 @@ pub struct SessionIdle {
 }
 
 /// A session's actor is gone (stopped, or panicked).
-#[derive(Message)]
+#[derive(Message, Debug, Clone)]
 #[rtype(result = "()")]
 pub struct SessionEnded {
     pub key: SessionKey,

@@ -13,7 +13,7 @@ use tokio::sync::Semaphore;
 use crate::guard::ChildGuard;
 
 /// Ask the model.
-#[derive(Message)]
+#[derive(Message, Debug, Clone)]
 #[rtype(result = "Result<ChatResponse, ProviderError>")]
 pub struct Complete {
     pub request: ChatRequest,

@@ -121,7 +121,7 @@ pub async fn route(
         };
         done.push(format!("Step {}: {step} — {}", i + 1, r.text.chars().take(1500).collect::<String>()));
         if i + 1 < n {
-            deps.outbox.do_send(Notify {
+            deps.outbox.notify.do_send(Notify {
                 channel: job.channel.clone(),
                 recipient: job.reply_target.clone(),
                 text: format!("✓ step {}/{n}: {step}", i + 1),

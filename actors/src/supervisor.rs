@@ -63,6 +63,8 @@ pub struct Tree {
     pub outbox: Slot<Outbox>,
     /// The Outbox as a receiver of stored rows to deliver (what the Scheduler needs of it).
     pub outbox_dispatch: Route<crate::outbox::Dispatch>,
+    /// What the message path needs of the Outbox.
+    pub outbox_routes: crate::outbox::OutboxRoutes,
     pub gateway: Slot<Gateway>,
     /// The Gateway as a receiver of messages (what the Scheduler needs of it).
     pub gateway_receive: Route<crate::channel::Receive>,
@@ -218,6 +220,7 @@ impl Supervisor {
             store: spec.store.clone(),
             outbox: Slot::default(),
             outbox_dispatch: Route::default(),
+            outbox_routes: Default::default(),
             gateway: Slot::default(),
             gateway_receive: Route::default(),
             provider: Route::default(),
@@ -294,6 +297,7 @@ impl Supervisor {
                 let addr = Outbox::new(self.spec.store.clone(), guard).start();
                 self.tree.outbox.bind(addr.clone());
                 self.tree.outbox_dispatch.rebind(addr.clone().recipient());
+                self.tree.outbox_routes.rebind(&addr);
                 self.stoppers.insert(child, addr.clone().recipient());
                 for (name, recipient) in &self.channels {
                     addr.do_send(RegisterChannel { name: name.clone(), recipient: recipient.clone() });
@@ -465,7 +469,7 @@ impl Supervisor {
                         list: tree.tools_list.clone(),
                         run: tree.tools_run.clone(),
                     }),
-                    outbox: tree.outbox.clone(),
+                    outbox: tree.outbox_routes.clone(),
                     media: [(crate::telegram::CHANNEL.to_owned(), tree.telegram_media.clone())].into(),
                     gateway_idle: gw.clone().recipient(),
                     gateway_ended: gw.recipient(),
@@ -561,6 +565,7 @@ impl Handler<ChildDown> for Supervisor {
                 Child::Outbox => {
                     self.tree.outbox.unbind();
                     self.tree.outbox_dispatch.unbind();
+                    self.tree.outbox_routes.unbind();
                 }
                 Child::Gateway => {
                     self.tree.gateway.unbind();

@@ -153,7 +153,7 @@ impl Handler<Accept> for Session {
                     }
                     let busy = act.in_flight.is_some() || !act.queue.is_empty();
                     if busy && !act.deps.settings.busy_ack.is_empty() {
-                        act.deps.outbox.do_send(Notify {
+                        act.deps.outbox.notify.do_send(Notify {
                             channel: inbound.channel.clone(),
                             recipient: inbound.reply_target.clone(),
                             text: act.deps.settings.busy_ack.clone(),
@@ -184,7 +184,7 @@ impl Handler<Accept> for Session {
                     if let Some(ack) = ack {
                         let _ = ack.send(Accepted::Failed(format!("cannot store the message: {e}")));
                     }
-                    act.deps.outbox.do_send(Notify {
+                    act.deps.outbox.notify.do_send(Notify {
                         channel: inbound.channel,
                         recipient: inbound.reply_target,
                         text: "I couldn't save your message (database error), so I can't answer it. Please send it again."

@@ -77,12 +77,12 @@ pub(super) async fn store_outcome(
                 })
                 .await;
             }
-            deps.outbox.do_send(Dispatch(row));
+            deps.outbox.dispatch.do_send(Dispatch(row));
         }
         Err(e) => {
             // The outcome could not be stored: still tell the person, best-effort.
             tracing::error!(id = job.id.0, error = %e, "cannot store a reply; sending it unstored");
-            deps.outbox.do_send(Notify {
+            deps.outbox.notify.do_send(Notify {
                 channel: job.channel.clone(),
                 recipient: job.reply_target.clone(),
                 text,

@@ -15,7 +15,7 @@ const PREVIEW_EVERY: Duration = Duration::from_millis(1200);
 /// provider drops the sink; the final answer is delivered as usual.
 pub(super) fn spawn_previews(deps: &SessionDeps, job: &Job) -> omega_providers::DeltaSink {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
-    let outbox = deps.outbox.clone();
+    let outbox = deps.outbox.preview.clone();
     let (channel, recipient, id) = (job.channel.clone(), job.reply_target.clone(), job.id);
     actix_rt::spawn(async move {
         let mut shown = String::new();
