@@ -8,30 +8,15 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use omega_channels::http_api::{ApiError, CHANNEL, MessageRequest, bearer_matches};
 use omega_core::{InboxId, OutboundKind, Secret};
 use omega_memory::Store;
-use parking_lot::RwLock;
 use serde_json::json;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
 use crate::channel::{LocalChannel, await_reply};
 use crate::gateway::{Accepted, Gateway, Receive};
+use crate::provider::SharedProviderStatus;
 use crate::slot::Slot;
-
-/// What `/api/health` reports about the provider; the runtime updates it.
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct ProviderStatus {
-    pub name: String,
-    /// `ok`, `unavailable`, or `unknown` before the first check.
-    pub status: String,
-    pub detail: Option<String>,
-    /// The `[provider] fallback` chain, each checked the same way.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub fallbacks: Vec<ProviderStatus>,
-}
-
-pub type SharedProviderStatus = Arc<RwLock<ProviderStatus>>;
 
 /// What the handlers need.
 #[derive(Clone)]

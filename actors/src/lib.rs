@@ -29,6 +29,7 @@ pub mod guard;
 /// The Heartbeat actor: the owner's periodic self-check.
 pub mod heartbeat;
 /// The HTTP API channel.
+#[cfg(feature = "http")]
 pub mod http;
 /// The Markers actor.
 pub mod markers;
@@ -55,6 +56,7 @@ pub mod summarizer;
 /// The supervision tree.
 pub mod supervisor;
 /// The Telegram channel.
+#[cfg(feature = "telegram")]
 pub mod telegram;
 /// The terminal channel (`omega chat`).
 pub mod terminal;

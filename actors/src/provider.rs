@@ -134,3 +134,17 @@ impl Handler<Complete> for ProviderRouter {
         Box::pin(async move { chain.complete(msg.request, msg.deltas).await }.into_actor(self))
     }
 }
+
+/// What `/api/health` reports about the provider; the runtime updates it.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct ProviderStatus {
+    pub name: String,
+    /// `ok`, `unavailable`, or `unknown` before the first check.
+    pub status: String,
+    pub detail: Option<String>,
+    /// The `[provider] fallback` chain, each checked the same way.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fallbacks: Vec<ProviderStatus>,
+}
+
+pub type SharedProviderStatus = std::sync::Arc<parking_lot::RwLock<ProviderStatus>>;

@@ -95,6 +95,7 @@ pub struct Tree {
     pub heartbeat_state: Route<GetHeartbeat>,
     pub heartbeat_clock: Route<crate::heartbeat::ClockMoved>,
     /// The Telegram channel's delivery half, when Telegram is on.
+    #[cfg(feature = "telegram")]
     pub telegram: Slot<crate::telegram::TelegramChannel>,
     /// The Telegram channel as the source of its messages' photos and voice notes.
     pub telegram_media: Route<crate::channel::FetchMedia>,
@@ -115,7 +116,7 @@ impl Tree {
             ("Summarizer", self.summarizer.is_bound()),
             ("Heartbeat", self.heartbeat.is_bound()),
             ("Provider (checks)", self.provider_check.is_bound()),
-            ("Telegram", self.telegram.get().is_some_and(|a| a.connected())),
+            ("Telegram", self.telegram_media.is_bound()),
         ];
         checks.into_iter().filter(|(_, up)| *up).map(|(name, _)| name).collect()
     }
@@ -179,7 +180,6 @@ macro_rules! stop_on_request {
 
 stop_on_request!(
     crate::provider::ProviderRouter,
-    crate::telegram::TelegramPoller,
     Outbox,
     Markers,
     ProviderActor,
@@ -188,8 +188,10 @@ stop_on_request!(
     Summarizer,
     Heartbeat,
     crate::channel::LocalChannel,
-    crate::telegram::TelegramChannel,
 );
+
+#[cfg(feature = "telegram")]
+stop_on_request!(crate::telegram::TelegramPoller, crate::telegram::TelegramChannel);
 
 /// How often each child has been restarted.
 #[derive(Message)]
@@ -242,6 +244,7 @@ impl Supervisor {
             pause: vec![Route::default(), Route::default()],
             heartbeat_state: Route::default(),
             heartbeat_clock: Route::default(),
+            #[cfg(feature = "telegram")]
             telegram: Slot::default(),
             telegram_media: Route::default(),
             locals: spec.locals.iter().map(|l| (l.name().to_owned(), Slot::default())).collect(),
@@ -272,7 +275,9 @@ impl Supervisor {
             Child::Scheduler => self.spec.scheduler.is_some(),
             Child::Summarizer => self.spec.summarizer.is_some(),
             Child::Heartbeat => self.spec.heartbeat.is_some(),
-            Child::Telegram | Child::TelegramPoller => self.spec.telegram.is_some(),
+            Child::Telegram | Child::TelegramPoller => {
+                cfg!(feature = "telegram") && self.spec.telegram.is_some()
+            }
             Child::Provider(i) => usize::from(i) < self.spec.providers.len(),
             Child::ProviderRouter => self.spec.providers.len() > 1,
             Child::Local(i) => usize::from(i) < self.spec.locals.len(),
@@ -407,6 +412,7 @@ impl Supervisor {
                 self.stoppers.insert(child, addr.clone().recipient());
                 self.tree.heartbeat_state.rebind(addr.recipient());
             }
+            #[cfg(feature = "telegram")]
             Child::Telegram => {
                 let Some(tg) = self.spec.telegram.clone() else { return };
                 let channel = match crate::telegram::TelegramChannel::new(tg.config.clone()) {
@@ -422,7 +428,7 @@ impl Supervisor {
                 self.tree.telegram.bind(addr.clone());
                 self.tree.telegram_media.rebind(addr.clone().recipient());
                 self.stoppers.insert(child, addr.clone().recipient());
-                let name = crate::telegram::CHANNEL.to_owned();
+                let name = omega_channels::telegram::CHANNEL.to_owned();
                 let (deliver, preview) = (addr.clone().recipient(), addr.recipient());
                 self.register_channel(name.clone(), deliver);
                 if tg.config.stream {
@@ -439,6 +445,7 @@ impl Supervisor {
                 self.stoppers.insert(child, addr.clone().recipient());
                 self.register_channel(name, addr.recipient());
             }
+            #[cfg(feature = "telegram")]
             Child::TelegramPoller => {
                 let Some(tg) = self.spec.telegram.clone() else { return };
                 let deps = crate::telegram::PollingDeps {
@@ -453,6 +460,9 @@ impl Supervisor {
                 let addr = crate::telegram::TelegramPoller::new(deps, guard).start();
                 self.stoppers.insert(child, addr.recipient());
             }
+            // Never enabled in a build without Telegram.
+            #[cfg(not(feature = "telegram"))]
+            Child::Telegram | Child::TelegramPoller => guard.finished(),
             Child::Gateway => {
                 let tree = self.tree.clone();
                 let settings = Arc::new(self.spec.session.clone());
@@ -470,7 +480,8 @@ impl Supervisor {
                         run: tree.tools_run.clone(),
                     }),
                     outbox: tree.outbox_routes.clone(),
-                    media: [(crate::telegram::CHANNEL.to_owned(), tree.telegram_media.clone())].into(),
+                    media: [(omega_channels::telegram::CHANNEL.to_owned(), tree.telegram_media.clone())]
+                        .into(),
                     gateway_idle: gw.clone().recipient(),
                     gateway_ended: gw.recipient(),
                     settings: settings.clone(),
@@ -572,11 +583,12 @@ impl Handler<ChildDown> for Supervisor {
                     self.tree.gateway_receive.unbind();
                 }
                 Child::Telegram => {
+                    #[cfg(feature = "telegram")]
                     self.tree.telegram.unbind();
                     self.tree.telegram_media.unbind();
                     // Its replies stay queued in the outbox instead of failing against a dead
                     // address; they go out when the channel is back (the next start).
-                    let name = crate::telegram::CHANNEL.to_owned();
+                    let name = omega_channels::telegram::CHANNEL.to_owned();
                     self.channels.retain(|(n, _)| *n != name);
                     self.previews.retain(|(n, _)| *n != name);
                     self.tree.outbox.do_send(crate::outbox::UnregisterChannel { name });

@@ -36,8 +36,7 @@ use crate::gateway::{Accepted, Gateway, Receive};
 use crate::guard::ChildGuard;
 use crate::slot::Slot;
 
-/// The channel name.
-pub const CHANNEL: &str = "telegram";
+pub use omega_channels::telegram::CHANNEL;
 /// Key of the saved update offset in `channel_state`.
 pub(super) const OFFSET_KEY: &str = "offset";
 pub(super) const TYPING_EVERY: Duration = Duration::from_secs(4);

@@ -10,6 +10,9 @@
 //! Lengths are counted in UTF-16 code units, as Telegram counts them, and measured on the HTML
 //! source — never less than the visible text — so a chunk that fits here fits there.
 
+/// The channel name.
+pub const CHANNEL: &str = "telegram";
+
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 /// Telegram's limit for one message, in UTF-16 code units.

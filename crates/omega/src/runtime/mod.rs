@@ -4,9 +4,11 @@
 use actix::prelude::*;
 use omega_actors::channel::{Deliver, LocalChannel, Reply};
 use omega_actors::gateway::{Accepted, Gateway, GatewaySettings, Receive, SessionCount};
-use omega_actors::http::{HttpDeps, HttpServer, ProviderStatus, SharedProviderStatus};
+#[cfg(feature = "http")]
+use omega_actors::http::{HttpDeps, HttpServer};
 use omega_actors::outbox::RegisterChannel;
 use omega_actors::provider::CheckProvider;
+use omega_actors::provider::{ProviderStatus, SharedProviderStatus};
 use omega_actors::session::SessionSettings;
 use omega_actors::slot::Slot;
 use omega_actors::supervisor::{Shutdown, Spec, Supervisor, Tree};
@@ -64,6 +66,10 @@ pub enum StartError {
         "cannot serve the HTTP API on {host}:{port}: {source} (set [api] port, or [api] enabled = false)"
     )]
     Http { host: String, port: u16, source: std::io::Error },
+    #[error(
+        "{what} is turned on ({key}), but this build of Omega was made without it (the `{feature}` cargo feature)"
+    )]
+    NotBuiltIn { what: &'static str, key: &'static str, feature: &'static str },
     #[error("invalid configuration:\n{0}")]
     Config(#[from] omega_core::config::ConfigError),
 }
@@ -222,6 +228,7 @@ impl RuntimeBuilder {
         // A config built in code gets the checks a loaded one got (an unknown provider name is
         // an error, not silently another provider).
         config.validate()?;
+        not_built_in(&config, self.http, self.telegram)?;
         let data_dir = config.data_dir();
         omega_memory::open::create_private_dir(&data_dir)
             .map_err(|source| StartError::DataDir { path: data_dir.clone(), source })?;
@@ -261,10 +268,10 @@ impl RuntimeBuilder {
         policy.set(omega_channels::http_api::CHANNEL, http_allowed);
         let telegram_users: Vec<String> =
             config.channel.telegram.allowed_users.iter().map(|u| u.to_string()).collect();
-        policy.set(omega_actors::telegram::CHANNEL, Allowed::Only(telegram_users.clone()));
+        policy.set(omega_channels::telegram::CHANNEL, Allowed::Only(telegram_users.clone()));
         // The owner: verified identities only (see `AuthPolicy`). An HTTP sender is a claimed
         // name, the owner only when `[api] owner_senders` names it.
-        policy.set_owners(omega_actors::telegram::CHANNEL, Allowed::Only(telegram_users));
+        policy.set_owners(omega_channels::telegram::CHANNEL, Allowed::Only(telegram_users));
         if config.channel.terminal.enabled {
             policy.set_owners(omega_actors::terminal::CHANNEL, Allowed::Anyone);
         }
@@ -336,7 +343,7 @@ impl RuntimeBuilder {
                 && config.channel.telegram.enabled
                 && config.channel.telegram.stream
             {
-                vec![omega_actors::telegram::CHANNEL.to_owned()]
+                vec![omega_channels::telegram::CHANNEL.to_owned()]
             } else {
                 Vec::new()
             },
@@ -347,6 +354,7 @@ impl RuntimeBuilder {
         // Telegram, both halves supervised by the tree; its config is checked here, so a bad URL
         // fails the start with a clear error instead of a child that cannot start.
         let telegram = if self.telegram && config.channel.telegram.enabled {
+            #[cfg(feature = "telegram")]
             let _ =
                 omega_actors::telegram::bot_for(&config.channel.telegram).map_err(StartError::Telegram)?;
             let media_dir = data_dir.join("media");
@@ -404,7 +412,7 @@ impl RuntimeBuilder {
                 deny_message: config.auth.deny_message.clone(),
                 session_budget: RestartBudget::default(),
                 pairing_channels: if config.channel.telegram.pairing {
-                    vec![omega_actors::telegram::CHANNEL.to_owned()]
+                    vec![omega_channels::telegram::CHANNEL.to_owned()]
                 } else {
                     Vec::new()
                 },
@@ -443,6 +451,7 @@ impl RuntimeBuilder {
 
         let mut tasks = Vec::new();
         let started = Instant::now();
+        #[cfg(feature = "http")]
         let http = if self.http {
             let local = locals.get(omega_channels::http_api::CHANNEL).cloned().unwrap_or_default();
             let deps = HttpDeps {
@@ -466,6 +475,8 @@ impl RuntimeBuilder {
         } else {
             None
         };
+        #[cfg(not(feature = "http"))]
+        let http = None;
 
         tasks.extend(fallback_checks);
         Ok(Runtime {
@@ -499,6 +510,36 @@ fn write_default_prompts(data_dir: &std::path::Path) {
     if let Err(e) = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&file, text)) {
         tracing::warn!(path = %file.display(), error = %e, "cannot write the default prompt file");
     }
+}
+
+/// A part the config turns on that this build leaves out is an error, never silently off.
+fn not_built_in(config: &Config, http: bool, telegram: bool) -> Result<(), StartError> {
+    let off = |what, key, feature| Err(StartError::NotBuiltIn { what, key, feature });
+    if !cfg!(feature = "http") && http {
+        return off("the HTTP API", "[api] enabled = true", "http");
+    }
+    if !cfg!(feature = "telegram") && telegram && config.channel.telegram.enabled {
+        return off("the Telegram channel", "[channel.telegram] enabled = true", "telegram");
+    }
+    if !cfg!(feature = "mcp") && config.mcp.servers.values().any(|s| s.enabled) {
+        return off("an MCP server", "[mcp.servers.NAME] enabled", "mcp");
+    }
+    Ok(())
+}
+
+/// The running HTTP API; in a build without it there is never one.
+#[cfg(not(feature = "http"))]
+pub struct HttpServer {
+    pub addr: SocketAddr,
+    pub handle: NoServer,
+}
+
+#[cfg(not(feature = "http"))]
+pub struct NoServer;
+
+#[cfg(not(feature = "http"))]
+impl NoServer {
+    pub async fn stop(&self, _graceful: bool) {}
 }
 
 fn lock_data_dir(dir: &std::path::Path) -> Result<File, StartError> {

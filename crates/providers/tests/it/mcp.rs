@@ -1,7 +1,9 @@
 //! The MCP client against the real reference servers (`@modelcontextprotocol/server-everything`
 //! and `server-filesystem`), started as real child processes.
 
-use omega_providers::mcp::{CommandFactory, McpHub, ServerSpec, Transport, running, server_pid};
+use omega_providers::mcp::{
+    CommandFactory, McpHub, ServerSpec, Transport, calls_under_way, running, server_pid,
+};
 use omega_testkit::peers::install_mcp_servers;
 use serde_json::json;
 use std::path::PathBuf;
@@ -110,8 +112,12 @@ async fn a_server_killed_mid_call_is_reported_and_restarted_on_next_use() {
     let pid = server_pid(&hub, "everything").await.expect("the server runs");
     let args = json!({"duration": 20, "steps": 2});
     let call = hub.call("mcp__everything__trigger-long-running-operation", &args);
+    // Killed once the call has been sent to it.
     let kill = async {
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        omega_testkit::wait_until_async(Duration::from_secs(20), "the call at the server", || {
+            std::future::ready(calls_under_way(&hub, "everything") > 0)
+        })
+        .await;
         std::process::Command::new("kill").args(["-9", &pid.to_string()]).status().unwrap();
     };
     let (out, ()) = tokio::join!(call, kill);

@@ -1,18 +1,9 @@
-//! The MCP client: Model Context Protocol servers whose tools the tool loop offers as
-//! `mcp__SERVER__TOOL`. Servers speak on stdio (a child process) or streamable HTTP (a URL).
-//!
-//! Built on the official SDK (`rmcp`). Each server is started on first use (when its tools are
-//! listed), through a command the caller builds — the runtime makes it sandboxed, with a minimal
-//! environment and its own process group. The tool list is cached and refreshed when the server
-//! says it changed (`notifications/tools/list_changed`); lists are read page by page. A server
-//! that dies is started again on next use (within a restart budget), and the call that hit the
-//! crash is reported as failed, never silently retried (tools have side effects). The server's
-//! stderr is drained into the log.
+//! The MCP client on `rmcp`: servers started lazily, their tool lists cached, calls made.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use omega_core::supervision::RestartBudget;
@@ -28,49 +19,9 @@ use rmcp::transport::TokioChildProcess;
 use tokio::io::AsyncBufReadExt as _;
 use tokio::sync::Mutex;
 
+use super::{ServerSpec, Transport, split_tool_name, tool_name};
 use crate::ToolSpec;
 use crate::toolloop::ToolOutcome;
-
-/// Builds the (sandboxed) command that starts a stdio server.
-pub type CommandFactory = Arc<dyn Fn() -> std::io::Result<std::process::Command> + Send + Sync>;
-
-/// How to reach a server.
-#[derive(Clone)]
-pub enum Transport {
-    /// A program speaking MCP on stdin/stdout, started by this (sandboxed) command.
-    Stdio(CommandFactory),
-    /// A streamable-HTTP endpoint (`http://host:port/mcp`).
-    Http(String),
-}
-
-/// One server the hub may start.
-#[derive(Clone)]
-pub struct ServerSpec {
-    /// The config name; tools appear as `mcp__{name}__{tool}`.
-    pub name: String,
-    pub transport: Transport,
-    /// Directories offered to the server as roots (`roots/list`), e.g. the workspace.
-    pub roots: Vec<PathBuf>,
-}
-
-impl std::fmt::Debug for ServerSpec {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ServerSpec").field("name", &self.name).field("roots", &self.roots).finish()
-    }
-}
-
-/// The prefix of every MCP tool name.
-pub const PREFIX: &str = "mcp__";
-
-/// The name the model sees for `tool` of `server`.
-pub fn tool_name(server: &str, tool: &str) -> String {
-    format!("{PREFIX}{server}__{tool}")
-}
-
-/// Split `mcp__server__tool` into its parts.
-pub fn split_tool_name(name: &str) -> Option<(&str, &str)> {
-    name.strip_prefix(PREFIX)?.split_once("__")
-}
 
 /// Every configured server, started lazily.
 #[derive(Debug)]
@@ -89,6 +40,7 @@ impl McpHub {
                     conn: Mutex::new(None),
                     stale: Arc::new(AtomicBool::new(true)),
                     restarts: parking_lot::Mutex::new(RestartBudget::default()),
+                    under_way: AtomicUsize::new(0),
                 })
             })
             .collect();
@@ -143,6 +95,8 @@ struct Server {
     /// Set by `notifications/tools/list_changed` (and at start): the cached list is out of date.
     stale: Arc<AtomicBool>,
     restarts: parking_lot::Mutex<RestartBudget>,
+    /// Calls sent to the server and not answered yet.
+    under_way: AtomicUsize,
 }
 
 struct Connection {
@@ -262,7 +216,10 @@ impl Server {
             serde_json::Value::Null => None,
             other => return error(format!("arguments must be a JSON object, got {other}")),
         };
-        match tokio::time::timeout(timeout, peer.call_tool(params)).await {
+        self.under_way.fetch_add(1, Ordering::SeqCst);
+        let answer = tokio::time::timeout(timeout, peer.call_tool(params)).await;
+        self.under_way.fetch_sub(1, Ordering::SeqCst);
+        match answer {
             Err(_) => error(format!(
                 "the MCP tool {tool} on \"{}\" did not answer within {} s",
                 self.spec.name,
@@ -369,6 +326,11 @@ impl rmcp::ClientHandler for Handler {
 pub async fn server_pid(hub: &McpHub, name: &str) -> Option<i32> {
     let server = hub.servers.iter().find(|s| s.spec.name == name)?;
     server.conn.lock().await.as_ref().and_then(|c| c.pgid)
+}
+
+/// How many calls are with server `name` now (sent, not answered yet).
+pub fn calls_under_way(hub: &McpHub, name: &str) -> usize {
+    hub.servers.iter().find(|s| s.spec.name == name).map_or(0, |s| s.under_way.load(Ordering::SeqCst))
 }
 
 /// Used by tests and status: which servers are running now.
