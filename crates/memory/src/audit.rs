@@ -1,5 +1,3 @@
-use chrono::Utc;
-
 use crate::error::MemoryError;
 use crate::open::Store;
 use crate::rows::AuditRow;
@@ -54,7 +52,7 @@ impl Store {
 
     /// Record a denied message. Nothing else about it is stored.
     pub async fn audit_denied(&self, d: Denial) -> Result<(), MemoryError> {
-        let at = crate::millis(Utc::now());
+        let at = self.now_ms();
         self.writer
             .write((d, at), |c, (d, at)| {
                 Box::pin(async move {

@@ -1,5 +1,3 @@
-use chrono::Utc;
-
 use crate::error::MemoryError;
 use crate::open::Store;
 use crate::rows::Fact;
@@ -7,7 +5,7 @@ use crate::rows::Fact;
 impl Store {
     /// Set a fact about `sender` (a session key, `channel:sender_id`). Upserts.
     pub async fn set_fact(&self, sender: &str, key: &str, value: &str) -> Result<(), MemoryError> {
-        let data = (sender.to_owned(), key.to_owned(), value.to_owned(), crate::millis(Utc::now()));
+        let data = (sender.to_owned(), key.to_owned(), value.to_owned(), self.now_ms());
         self.writer
             .write(data, |c, (s, k, v, at)| {
                 Box::pin(async move {

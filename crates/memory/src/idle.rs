@@ -72,7 +72,7 @@ impl Store {
         summary: &str,
         facts: Vec<(String, String)>,
     ) -> Result<bool, MemoryError> {
-        let data = (c.clone(), summary.to_owned(), facts, crate::millis(Utc::now()));
+        let data = (c.clone(), summary.to_owned(), facts, self.now_ms());
         self.writer
             .write(data, |conn, (c, summary, facts, at)| {
                 Box::pin(async move {
@@ -133,7 +133,7 @@ impl Store {
 
     /// Record a call Omega made on its own (it counts against the budgets like any other).
     pub async fn audit_background(&self, call: BackgroundCall) -> Result<(), MemoryError> {
-        let at = crate::millis(call.at.unwrap_or_else(Utc::now));
+        let at = call.at.map(crate::millis).unwrap_or_else(|| self.now_ms());
         self.writer
             .write((call, at), |c, (call, at)| {
                 Box::pin(async move {

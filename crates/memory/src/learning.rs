@@ -1,6 +1,5 @@
 //! What the AI learns (lessons, outcomes) and reports (bugs), per sender.
 
-use chrono::Utc;
 use serde::Serialize;
 
 use crate::error::MemoryError;
@@ -24,7 +23,7 @@ pub struct Reward {
 impl Store {
     /// Record a rule; the same rule twice is kept once. Returns whether it was new.
     pub async fn add_lesson(&self, sender: &str, domain: &str, rule: &str) -> Result<bool, MemoryError> {
-        let data = (sender.to_owned(), domain.to_owned(), rule.to_owned(), crate::millis(Utc::now()));
+        let data = (sender.to_owned(), domain.to_owned(), rule.to_owned(), self.now_ms());
         self.writer
             .write(data, |c, (s, d, r, at)| {
                 Box::pin(async move {
@@ -62,13 +61,7 @@ impl Store {
         domain: &str,
         lesson: &str,
     ) -> Result<(), MemoryError> {
-        let data = (
-            sender.to_owned(),
-            i64::from(score),
-            domain.to_owned(),
-            lesson.to_owned(),
-            crate::millis(Utc::now()),
-        );
+        let data = (sender.to_owned(), i64::from(score), domain.to_owned(), lesson.to_owned(), self.now_ms());
         self.writer
             .write(data, |c, (s, score, d, l, at)| {
                 Box::pin(async move {
@@ -100,7 +93,7 @@ impl Store {
 
     /// Record a bug report; returns its number.
     pub async fn add_bug_report(&self, sender: &str, description: &str) -> Result<i64, MemoryError> {
-        let data = (sender.to_owned(), description.to_owned(), crate::millis(Utc::now()));
+        let data = (sender.to_owned(), description.to_owned(), self.now_ms());
         self.writer
             .write(data, |c, (s, d, at)| {
                 Box::pin(async move {

@@ -1,8 +1,6 @@
 //! Linking one person's identities across channels, only on their own command: a code made on
 //! one channel (`/link`) and sent from the other (`/link CODE`).
 
-use chrono::Utc;
-
 use crate::error::MemoryError;
 use crate::open::Store;
 
@@ -29,7 +27,7 @@ impl Store {
 
     /// Make a 6-digit code for `sender`, valid for `ttl_secs`.
     pub async fn new_link_code(&self, sender: &str, ttl_secs: i64) -> Result<String, MemoryError> {
-        let now = crate::millis(Utc::now());
+        let now = self.now_ms();
         let data = (sender.to_owned(), now, now + ttl_secs * 1000);
         self.writer
             .write(data, |c, (sender, now, expires)| {
@@ -56,7 +54,7 @@ impl Store {
     /// Redeem `code` from `alias`: from now on `alias` uses the memory of whoever made the code
     /// (or of the identity that one is linked to).
     pub async fn redeem_link_code(&self, alias: &str, code: &str) -> Result<Linked, MemoryError> {
-        let data = (alias.to_owned(), code.trim().to_owned(), crate::millis(Utc::now()));
+        let data = (alias.to_owned(), code.trim().to_owned(), self.now_ms());
         self.writer
             .write(data, |c, (alias, code, now)| {
                 Box::pin(async move {

@@ -18,9 +18,23 @@ pub struct Store {
     pub(crate) writer: Writer,
     checkpointer: Checkpointer,
     path: PathBuf,
+    /// "Now" for the times the store writes (created, updated, delivered, expired...).
+    clock: omega_core::clock::SharedClock,
 }
 
 impl Store {
+    /// This store, writing its times by `clock` (the runtime's, so a test's manual clock
+    /// governs the rows too).
+    pub fn with_clock(mut self, clock: omega_core::clock::SharedClock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Now by the store's clock, in UTC milliseconds.
+    pub(crate) fn now_ms(&self) -> i64 {
+        crate::millis(self.clock.now())
+    }
+
     /// Open (creating if needed) the database at `path` and apply pending migrations.
     ///
     /// The parent directory is created 0700 and the file 0600: the database holds people's
@@ -52,7 +66,7 @@ impl Store {
             .await
             .map_err(corrupt)?;
         let checkpointer = Checkpointer::start(opts);
-        Ok(Self { read, writer, checkpointer, path: path.to_owned() })
+        Ok(Self { read, writer, checkpointer, path: path.to_owned(), clock: omega_core::clock::system() })
     }
 
     /// The raw writer, for tests that need a write the typed API does not offer.

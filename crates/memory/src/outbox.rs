@@ -1,4 +1,3 @@
-use chrono::Utc;
 use omega_core::{InboxId, Outbound, OutboxId};
 
 use crate::error::MemoryError;
@@ -15,7 +14,7 @@ impl Store {
     /// Queue a message that is not written as part of an exchange.
     pub async fn enqueue(&self, out: &Outbound) -> Result<OutboxRow, MemoryError> {
         self.writer
-            .write((out.clone(), crate::millis(Utc::now())), |c, (o, at)| {
+            .write((out.clone(), self.now_ms()), |c, (o, at)| {
                 Box::pin(async move {
                     sqlx::query_as(concat!(
                         "INSERT INTO outbox (inbox_id, channel, recipient, kind, text, created_at)
@@ -76,7 +75,7 @@ impl Store {
         }
         let list = serde_json::to_string(&ids.iter().map(|i| i.0).collect::<Vec<_>>()).unwrap_or_default();
         self.writer
-            .write((list, crate::millis(Utc::now())), |c, (list, at)| {
+            .write((list, self.now_ms()), |c, (list, at)| {
                 Box::pin(async move {
                     sqlx::query(
                         "UPDATE outbox SET status = 'delivered', delivered_at = ?, attempts = attempts + 1

@@ -1,6 +1,5 @@
 //! Pairing: an unknown sender gets a one-time code; approving the code lets that sender in.
 
-use chrono::Utc;
 use sqlx::SqliteConnection;
 
 use crate::error::MemoryError;
@@ -103,7 +102,7 @@ impl Store {
             sender_id: sender_id.to_owned(),
             sender_name: sender_name.map(str::to_owned),
             reply_target: reply_target.to_owned(),
-            now: crate::millis(Utc::now()),
+            now: self.now_ms(),
             ttl_ms: ttl.as_millis() as i64,
         };
         self.writer.write(r, |c, r| Box::pin(issue(c, r))).await
@@ -111,7 +110,7 @@ impl Store {
 
     /// Approve a code: its sender is let in. `None` when the code is unknown or expired.
     pub async fn approve_pairing(&self, code: &str) -> Result<Option<PairingRequest>, MemoryError> {
-        let key = (code.trim().to_owned(), crate::millis(Utc::now()));
+        let key = (code.trim().to_owned(), self.now_ms());
         self.writer.write(key, |c, k| Box::pin(approve(c, k))).await
     }
 }

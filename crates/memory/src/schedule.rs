@@ -162,7 +162,7 @@ impl Store {
 
     /// Record how a claimed one-off action ended.
     pub async fn finish_action(&self, id: &str, error: Option<&str>) -> Result<(), MemoryError> {
-        let data = (id.to_owned(), error.map(str::to_owned), crate::millis(Utc::now()));
+        let data = (id.to_owned(), error.map(str::to_owned), self.now_ms());
         self.writer
             .write(data, |c, (id, err, at)| {
                 Box::pin(async move {
@@ -192,8 +192,7 @@ impl Store {
         reason: &str,
         max_tries: i64,
     ) -> Result<Option<TaskRow>, MemoryError> {
-        let data =
-            (id.to_owned(), crate::millis(due), reason.to_owned(), max_tries, crate::millis(Utc::now()));
+        let data = (id.to_owned(), crate::millis(due), reason.to_owned(), max_tries, self.now_ms());
         self.writer
             .write(data, |c, (id, due, reason, max, at)| {
                 Box::pin(async move {
@@ -224,7 +223,7 @@ impl Store {
     /// so each runs once more on start.
     pub async fn requeue_claimed(&self) -> Result<u64, MemoryError> {
         self.writer
-            .write(crate::millis(Utc::now()), |c, at| {
+            .write(self.now_ms(), |c, at| {
                 Box::pin(async move {
                     let r = sqlx::query(
                         "UPDATE scheduled_tasks SET status = 'pending', retry_count = retry_count + 1, updated_at = ?

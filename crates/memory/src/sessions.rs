@@ -1,8 +1,6 @@
 //! Provider-side session ids (e.g. the Claude Code CLI's), per sender, project and provider.
 //! `project` is the active project's name, `""` when none is active.
 
-use chrono::Utc;
-
 use crate::error::MemoryError;
 use crate::open::Store;
 
@@ -43,7 +41,7 @@ impl Store {
             project.to_owned(),
             provider.to_owned(),
             session_id.map(str::to_owned),
-            crate::millis(Utc::now()),
+            self.now_ms(),
         );
         self.writer
             .write(data, |c, (ch, s, proj, p, sid, at)| {

@@ -1,5 +1,3 @@
-use chrono::Utc;
-
 use crate::error::MemoryError;
 use crate::open::Store;
 
@@ -16,7 +14,7 @@ impl Store {
     }
 
     pub async fn set_channel_state(&self, channel: &str, key: &str, value: &str) -> Result<(), MemoryError> {
-        let data = (channel.to_owned(), key.to_owned(), value.to_owned(), crate::millis(Utc::now()));
+        let data = (channel.to_owned(), key.to_owned(), value.to_owned(), self.now_ms());
         self.writer
             .write(data, |c, (ch, k, v, at)| {
                 Box::pin(async move {

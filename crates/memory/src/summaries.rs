@@ -1,6 +1,5 @@
 //! Summaries of closed conversations, per sender.
 
-use chrono::Utc;
 use serde::Serialize;
 
 use crate::error::MemoryError;
@@ -22,7 +21,7 @@ impl Store {
         sender_id: &str,
         summary: &str,
     ) -> Result<Option<i64>, MemoryError> {
-        let data = (channel.to_owned(), sender_id.to_owned(), summary.to_owned(), crate::millis(Utc::now()));
+        let data = (channel.to_owned(), sender_id.to_owned(), summary.to_owned(), self.now_ms());
         self.writer
             .write(data, |c, (ch, s, text, at)| {
                 Box::pin(async move {

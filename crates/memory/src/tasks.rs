@@ -181,7 +181,7 @@ async fn update(
 
 impl Store {
     pub async fn create_task(&self, task: NewTask) -> Result<TaskRow, MemoryError> {
-        self.writer.write((task, crate::millis(Utc::now())), |c, t| Box::pin(insert(c, t))).await
+        self.writer.write((task, self.now_ms()), |c, t| Box::pin(insert(c, t))).await
     }
 
     /// One task by its full id.
@@ -210,12 +210,7 @@ impl Store {
         if id_or_prefix.trim().is_empty() {
             return Ok(Cancelled::NotFound);
         }
-        let key = (
-            channel.to_owned(),
-            sender_id.to_owned(),
-            id_or_prefix.trim().to_owned(),
-            crate::millis(Utc::now()),
-        );
+        let key = (channel.to_owned(), sender_id.to_owned(), id_or_prefix.trim().to_owned(), self.now_ms());
         self.writer.write(key, |c, k| Box::pin(cancel(c, k))).await
     }
 
@@ -230,13 +225,8 @@ impl Store {
         if id_or_prefix.trim().is_empty() {
             return Ok(Updated::NotFound);
         }
-        let key = (
-            channel.to_owned(),
-            sender_id.to_owned(),
-            id_or_prefix.trim().to_owned(),
-            change,
-            crate::millis(Utc::now()),
-        );
+        let key =
+            (channel.to_owned(), sender_id.to_owned(), id_or_prefix.trim().to_owned(), change, self.now_ms());
         self.writer.write(key, |c, k| Box::pin(update(c, k))).await
     }
 }

@@ -1,5 +1,3 @@
-use chrono::Utc;
-
 use crate::error::MemoryError;
 use crate::open::Store;
 use crate::rows::ToolCallRow;
@@ -28,7 +26,7 @@ impl Store {
         if calls.is_empty() {
             return Ok(());
         }
-        let at = crate::millis(Utc::now());
+        let at = self.now_ms();
         self.writer
             .write((calls, at), |c, (calls, at)| {
                 Box::pin(async move {

@@ -442,3 +442,19 @@ async fn a_senders_context_comes_back_whole_in_one_query() {
     assert!(empty.facts.is_empty() && empty.tasks.is_empty() && empty.lessons.is_empty());
     store.close().await;
 }
+
+#[tokio::test]
+async fn the_store_keeps_time_by_its_clock_so_a_pairing_code_expires_when_the_clock_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = omega_core::clock::ManualClock::new(chrono::Utc::now());
+    let store =
+        Store::open(&dir.path().join("m.db")).await.unwrap().with_clock(std::sync::Arc::new(clock.clone()));
+    let ttl = std::time::Duration::from_secs(600);
+    let code = store.pairing_code("telegram", "77", Some("Ana"), "77", ttl).await.unwrap();
+    // Eleven minutes pass by the clock (not by the wall): the code is no longer valid.
+    clock.advance(chrono::Duration::minutes(11));
+    assert_eq!(store.approve_pairing(&code).await.unwrap(), None);
+    let fresh = store.pairing_code("telegram", "77", Some("Ana"), "77", ttl).await.unwrap();
+    assert!(store.approve_pairing(&fresh).await.unwrap().is_some(), "a fresh code works");
+    assert!(store.is_approved("telegram", "77").await.unwrap());
+}

@@ -233,7 +233,7 @@ impl RuntimeBuilder {
         omega_memory::open::create_private_dir(&data_dir)
             .map_err(|source| StartError::DataDir { path: data_dir.clone(), source })?;
         let lock = lock_data_dir(&data_dir)?;
-        let store = Store::open(&config.db_path()).await?;
+        let store = Store::open(&config.db_path()).await?.with_clock(self.clock.clone());
 
         let policy = RetryPolicy { max_attempts: config.provider.max_attempts, ..RetryPolicy::default() };
         let retrying =
