@@ -2,20 +2,11 @@
 //! files, the history trimmed to the context budget, the new message with its images.
 
 use omega_core::SessionKey;
-use omega_core::prompt::{PromptInput, system_prompt};
+use omega_core::prompt::{PromptInput, history_to_drop, strip_comment, system_prompt};
 use omega_providers::{ChatMessage, ChatRequest, Role};
 use std::path::PathBuf;
 
 use super::{Job, SessionDeps};
-
-/// The text of a prompt file without its leading HTML comment (the explanation Omega writes).
-fn strip_comment(text: &str) -> &str {
-    let t = text.trim_start();
-    match t.strip_prefix("<!--").and_then(|r| r.split_once("-->")) {
-        Some((_, rest)) => rest,
-        None => t,
-    }
-}
 
 /// System prompt, the conversation so far, and the new message; with the active project (`""`
 /// for none), which scopes the provider's session.
@@ -98,12 +89,8 @@ pub(super) async fn build_request(
         .collect();
     // Leave out the oldest history until everything fits the context budget.
     let budget = deps.settings.context_chars.saturating_sub(system.len() + job.text.len());
-    let mut used: usize = messages.iter().map(|m| m.content.len()).sum();
-    let mut drop = 0;
-    while used > budget && drop < messages.len() {
-        used -= messages[drop].content.len();
-        drop += 1;
-    }
+    let lengths: Vec<usize> = messages.iter().map(|m| m.content.len()).collect();
+    let drop = history_to_drop(&lengths, budget);
     if drop > 0 {
         tracing::debug!(dropped = drop, "history trimmed to the context budget");
         messages.drain(..drop);

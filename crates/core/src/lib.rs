@@ -5,6 +5,8 @@
 
 /// Who may talk to Omega on each channel.
 pub mod auth;
+/// Daily spending caps as arithmetic.
+pub mod budget;
 /// Time as an injected dependency.
 pub mod clock;
 /// Slash commands answered without the AI.
