@@ -13,15 +13,16 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
+use crate::channel::{Accepted, Receive};
 use crate::channel::{LocalChannel, await_reply};
-use crate::gateway::{Accepted, Gateway, Receive};
 use crate::provider::SharedProviderStatus;
+use crate::route::Route;
 use crate::slot::Slot;
 
 /// What the handlers need.
 #[derive(Clone)]
 pub struct HttpDeps {
-    pub gateway: Slot<Gateway>,
+    pub gateway: Route<Receive>,
     pub local: Slot<LocalChannel>,
     pub store: Store,
     pub api_key: Secret,

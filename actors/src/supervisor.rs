@@ -452,7 +452,7 @@ impl Supervisor {
                     config: tg.config,
                     voice: tg.voice,
                     media_dir: tg.media_dir,
-                    gateway: self.tree.gateway.clone(),
+                    gateway: self.tree.gateway_receive.clone(),
                     store: self.spec.store.clone(),
                     channel: self.tree.telegram.clone(),
                     panic_once_on: tg.panic_once_on,

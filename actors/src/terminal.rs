@@ -9,8 +9,9 @@ use std::io::IsTerminal;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::sync::oneshot;
 
+use crate::channel::{Accepted, Receive};
 use crate::channel::{LocalChannel, await_reply};
-use crate::gateway::{Accepted, Gateway, Receive};
+use crate::route::Route;
 use crate::slot::Slot;
 
 /// The channel name.
@@ -25,7 +26,7 @@ pub fn printing_channel(interactive: bool) -> LocalChannel {
 
 /// Read stdin until EOF (or `/quit`), sending each line as `sender_id` and waiting for its answer.
 pub async fn run_chat(
-    gateway: Slot<Gateway>,
+    gateway: Route<Receive>,
     local: Slot<LocalChannel>,
     sender_id: &str,
     interactive: bool,

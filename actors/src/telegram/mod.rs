@@ -31,9 +31,10 @@ use teloxide::requests::{Request, Requester};
 use teloxide::types::{AllowedUpdate, BotCommand, ChatAction, ChatId, MessageId, ParseMode, UpdateKind};
 use teloxide::{ApiError, Bot, RequestError};
 
+use crate::channel::{Accepted, Receive};
 use crate::channel::{Deliver, DeliveryError, FetchMedia, Preview};
-use crate::gateway::{Accepted, Gateway, Receive};
 use crate::guard::ChildGuard;
+use crate::route::Route;
 use crate::slot::Slot;
 
 pub use omega_channels::telegram::CHANNEL;

@@ -9,7 +9,7 @@ pub struct PollingDeps {
     pub voice: VoiceConfig,
     /// Where photos are saved until their message is answered (inside the data dir).
     pub media_dir: PathBuf,
-    pub gateway: Slot<Gateway>,
+    pub gateway: Route<Receive>,
     pub store: Store,
     /// The delivery half (it follows that actor's restarts).
     pub channel: Slot<TelegramChannel>,

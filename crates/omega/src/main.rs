@@ -217,7 +217,7 @@ async fn chat(config: Config, config_path: Option<std::path::PathBuf>) -> anyhow
     }
     let local = runtime.local_slot(omega_actors::terminal::CHANNEL).context("terminal channel")?;
     let result =
-        omega_actors::terminal::run_chat(runtime.gateway().slot(), local, &sender, interactive).await;
+        omega_actors::terminal::run_chat(runtime.gateway().receiver(), local, &sender, interactive).await;
     runtime.shutdown().await;
     result.context("reading the terminal")?;
     Ok(ExitCode::SUCCESS)

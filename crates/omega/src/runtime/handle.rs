@@ -6,21 +6,22 @@ use super::*;
 /// Submits messages to the Gateway.
 #[derive(Clone, Debug)]
 pub struct GatewayHandle {
-    pub(super) slot: Slot<Gateway>,
+    pub(super) receive: omega_actors::route::Route<Receive>,
 }
 
 impl GatewayHandle {
     /// Hand a message in; resolves once it is stored (or refused).
     pub async fn submit(&self, inbound: Inbound) -> Accepted {
         let (tx, rx) = oneshot::channel();
-        if self.slot.send(Receive { inbound, ack: Some(tx) }).await.is_err() {
+        if self.receive.send(Receive { inbound, ack: Some(tx) }).await.is_err() {
             return Accepted::Failed("the gateway is not running".into());
         }
         rx.await.unwrap_or_else(|_| Accepted::Failed("the gateway dropped the message".into()))
     }
 
-    pub fn slot(&self) -> Slot<Gateway> {
-        self.slot.clone()
+    /// Where a channel hands messages in (it follows the Gateway's restarts).
+    pub fn receiver(&self) -> omega_actors::route::Route<Receive> {
+        self.receive.clone()
     }
 }
 
@@ -65,7 +66,7 @@ impl Runtime {
     }
 
     pub fn gateway(&self) -> GatewayHandle {
-        GatewayHandle { slot: self.tree.gateway.clone() }
+        GatewayHandle { receive: self.tree.gateway_receive.clone() }
     }
 
     /// The Scheduler's timer and firings (`None` when the scheduler is off).

@@ -3,7 +3,7 @@
 
 use actix::prelude::*;
 use omega_actors::channel::{Deliver, LocalChannel, Reply};
-use omega_actors::gateway::{Accepted, Gateway, GatewaySettings, Receive, SessionCount};
+use omega_actors::gateway::{Accepted, GatewaySettings, Receive, SessionCount};
 #[cfg(feature = "http")]
 use omega_actors::http::{HttpDeps, HttpServer};
 use omega_actors::outbox::RegisterChannel;
@@ -432,7 +432,7 @@ impl RuntimeBuilder {
         // message: once this answers, every slot is bound.
         let _ = supervisor.send(omega_actors::supervisor::RestartCounts).await;
 
-        let gateway = GatewayHandle { slot: tree.gateway.clone() };
+        let gateway = GatewayHandle { receive: tree.gateway_receive.clone() };
         let locals: HashMap<String, Slot<LocalChannel>> = tree.locals.iter().cloned().collect();
         for (name, _, start) in self.custom {
             let recipient = start(gateway.clone());
@@ -455,7 +455,7 @@ impl RuntimeBuilder {
         let http = if self.http {
             let local = locals.get(omega_channels::http_api::CHANNEL).cloned().unwrap_or_default();
             let deps = HttpDeps {
-                gateway: tree.gateway.clone(),
+                gateway: tree.gateway_receive.clone(),
                 local,
                 store: store.clone(),
                 api_key: config.api.api_key.clone(),
