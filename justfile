@@ -19,6 +19,7 @@ examples:
 lint:
     cargo fmt --all --check
     cargo clippy --workspace --all-targets --locked -- -D warnings
+    cargo clippy --locked -p omega --no-default-features --lib --bins -- -D warnings
 
 fmt:
     cargo fmt --all

@@ -77,3 +77,9 @@ pub struct StopChild;
 #[derive(Message, Debug, Clone, Copy)]
 #[rtype(result = "()")]
 pub struct Pause;
+
+/// Test hook: panic inside the actor's handler, the way a bug would.
+#[cfg(feature = "test-hooks")]
+#[derive(Message, Debug, Clone, Copy)]
+#[rtype(result = "()")]
+pub struct Crash;

@@ -5,8 +5,11 @@
 //! ```text
 //! Channel ─Receive─▶ Gateway ─Accept─▶ Session ─Complete─▶ Provider
 //!                                         │
+//!                                         ├─FetchMedia─▶ Channel (photos, voice notes)
 //!                                         ├─ListTools / RunTool─▶ Sandbox (tool loop, HTTP providers)
-//!                                         ├─ProcessOutput─▶ Markers ─▶ Processed (text + effects)
+//!                                         ├─ProcessOutput─▶ Markers ─▶ Processed (text + Confirmations)
+//!                                         │                  ├─ScheduleTask / CancelTask / UpdateTask─▶ Scheduler
+//!                                         │                  └─EditChecklist─▶ Heartbeat
 //!                                         └─ store (inbox → conversation, audit, outbox)
 //!                                                 └─Dispatch─▶ Outbox ─Deliver─▶ Channel
 //! ```

@@ -114,7 +114,7 @@ pub struct SessionDeps {
     pub tools: Option<crate::sandbox::RoutedTools>,
     pub outbox: crate::outbox::OutboxRoutes,
     /// Per channel name, where the files its messages came with are fetched.
-    pub media: std::collections::BTreeMap<String, Route<crate::channel::FetchMedia>>,
+    pub media: Arc<std::collections::BTreeMap<String, Route<crate::channel::FetchMedia>>>,
     pub gateway_idle: Recipient<SessionIdle>,
     pub gateway_ended: Recipient<SessionEnded>,
     pub settings: Arc<SessionSettings>,

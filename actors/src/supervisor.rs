@@ -193,6 +193,58 @@ stop_on_request!(
 #[cfg(feature = "telegram")]
 stop_on_request!(crate::telegram::TelegramPoller, crate::telegram::TelegramChannel);
 
+/// Test hook: `Crash` panics inside the actor's handler, the way a bug would.
+#[cfg(feature = "test-hooks")]
+macro_rules! crash_on_request {
+    ($($actor:ty),* $(,)?) => {$(
+        impl Handler<crate::guard::Crash> for $actor {
+            type Result = ();
+
+            fn handle(&mut self, _: crate::guard::Crash, _: &mut Self::Context) {
+                panic!("injected crash (test hook)");
+            }
+        }
+    )*};
+}
+
+#[cfg(feature = "test-hooks")]
+crash_on_request!(
+    crate::provider::ProviderRouter,
+    Outbox,
+    Markers,
+    ProviderActor,
+    SandboxActor,
+    Scheduler,
+    Summarizer,
+    Heartbeat,
+    crate::channel::LocalChannel,
+);
+
+#[cfg(all(feature = "test-hooks", feature = "telegram"))]
+crash_on_request!(crate::telegram::TelegramPoller, crate::telegram::TelegramChannel);
+
+/// Test hook: make a running child panic (see [`crate::guard::Crash`]); `false` if it is not
+/// running.
+#[cfg(feature = "test-hooks")]
+#[derive(Message, Debug, Clone, Copy)]
+#[rtype(result = "bool")]
+pub struct CrashChild(pub Child);
+
+#[cfg(feature = "test-hooks")]
+impl Handler<CrashChild> for Supervisor {
+    type Result = bool;
+
+    fn handle(&mut self, msg: CrashChild, _: &mut Context<Self>) -> bool {
+        match self.crashers.get(&msg.0) {
+            Some(r) if r.connected() => {
+                r.do_send(crate::guard::Crash);
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
 /// How often each child has been restarted.
 #[derive(Message)]
 #[rtype(result = "HashMap<Child, u32>")]
@@ -212,6 +264,9 @@ pub struct Supervisor {
     stoppers: HashMap<Child, Recipient<StopChild>>,
     /// How to stop the channels, after the Outbox.
     channel_stoppers: Vec<Recipient<StopChild>>,
+    /// How to make each running child panic (test hook).
+    #[cfg(feature = "test-hooks")]
+    crashers: HashMap<Child, Recipient<crate::guard::Crash>>,
     stopping: bool,
 }
 
@@ -262,6 +317,8 @@ impl Supervisor {
             previews: Vec::new(),
             stoppers: HashMap::new(),
             channel_stoppers: Vec::new(),
+            #[cfg(feature = "test-hooks")]
+            crashers: HashMap::new(),
             stopping: false,
         };
         (sup.start(), tree)
@@ -304,6 +361,8 @@ impl Supervisor {
                 self.tree.outbox_dispatch.rebind(addr.clone().recipient());
                 self.tree.outbox_routes.rebind(&addr);
                 self.stoppers.insert(child, addr.clone().recipient());
+                #[cfg(feature = "test-hooks")]
+                self.crashers.insert(child, addr.clone().recipient());
                 for (name, recipient) in &self.channels {
                     addr.do_send(RegisterChannel { name: name.clone(), recipient: recipient.clone() });
                 }
@@ -327,6 +386,8 @@ impl Supervisor {
                 };
                 let addr = Markers::start_in_arbiter(&self.work, move |_| Markers::new(deps, guard));
                 self.stoppers.insert(child, addr.clone().recipient());
+                #[cfg(feature = "test-hooks")]
+                self.crashers.insert(child, addr.clone().recipient());
                 self.tree.markers.rebind(&addr);
             }
             Child::Provider(i) => {
@@ -337,6 +398,8 @@ impl Supervisor {
                 });
                 self.tree.backends[i].rebind(addr.clone().recipient());
                 self.stoppers.insert(child, addr.clone().recipient());
+                #[cfg(feature = "test-hooks")]
+                self.crashers.insert(child, addr.clone().recipient());
                 if self.spec.providers.len() == 1 {
                     self.tree.provider.rebind(addr.clone().recipient());
                 }
@@ -359,6 +422,8 @@ impl Supervisor {
                     crate::provider::ProviderRouter::new(chain, guard)
                 });
                 self.stoppers.insert(child, addr.clone().recipient());
+                #[cfg(feature = "test-hooks")]
+                self.crashers.insert(child, addr.clone().recipient());
                 self.tree.provider.rebind(addr.recipient());
             }
             Child::Sandbox => {
@@ -367,6 +432,8 @@ impl Supervisor {
                     SandboxActor::start_in_arbiter(&self.work, move |_| SandboxActor::new(factory(), guard));
                 self.tree.tools_list.rebind(addr.clone().recipient());
                 self.stoppers.insert(child, addr.clone().recipient());
+                #[cfg(feature = "test-hooks")]
+                self.crashers.insert(child, addr.clone().recipient());
                 self.tree.tools_close.rebind(addr.clone().recipient());
                 self.tree.tools_run.rebind(addr.recipient());
             }
@@ -385,6 +452,8 @@ impl Supervisor {
                 self.tree.pause[0].rebind(addr.clone().recipient());
                 self.tree.action_done.rebind(addr.clone().recipient());
                 self.stoppers.insert(child, addr.clone().recipient());
+                #[cfg(feature = "test-hooks")]
+                self.crashers.insert(child, addr.clone().recipient());
                 self.tree.scheduler_state.rebind(addr.recipient());
             }
             Child::Summarizer => {
@@ -393,6 +462,8 @@ impl Supervisor {
                 let addr = Summarizer::new(store, provider, settings, guard).start();
                 self.tree.summarizer.rebind(addr.clone().recipient());
                 self.stoppers.insert(child, addr.clone().recipient());
+                #[cfg(feature = "test-hooks")]
+                self.crashers.insert(child, addr.clone().recipient());
                 self.tree.summarizer_recheck.rebind(addr.clone().recipient());
                 self.tree.summarize_all.rebind(addr.recipient());
             }
@@ -410,6 +481,8 @@ impl Supervisor {
                 self.tree.pause[1].rebind(addr.clone().recipient());
                 self.tree.heartbeat_clock.rebind(addr.clone().recipient());
                 self.stoppers.insert(child, addr.clone().recipient());
+                #[cfg(feature = "test-hooks")]
+                self.crashers.insert(child, addr.clone().recipient());
                 self.tree.heartbeat_state.rebind(addr.recipient());
             }
             #[cfg(feature = "telegram")]
@@ -428,6 +501,8 @@ impl Supervisor {
                 self.tree.telegram.bind(addr.clone());
                 self.tree.telegram_media.rebind(addr.clone().recipient());
                 self.stoppers.insert(child, addr.clone().recipient());
+                #[cfg(feature = "test-hooks")]
+                self.crashers.insert(child, addr.clone().recipient());
                 let name = omega_channels::telegram::CHANNEL.to_owned();
                 let (deliver, preview) = (addr.clone().recipient(), addr.recipient());
                 self.register_channel(name.clone(), deliver);
@@ -443,6 +518,8 @@ impl Supervisor {
                 let addr = channel.start();
                 self.tree.locals[usize::from(i)].1.bind(addr.clone());
                 self.stoppers.insert(child, addr.clone().recipient());
+                #[cfg(feature = "test-hooks")]
+                self.crashers.insert(child, addr.clone().recipient());
                 self.register_channel(name, addr.recipient());
             }
             #[cfg(feature = "telegram")]
@@ -458,6 +535,8 @@ impl Supervisor {
                     panic_once_on: tg.panic_once_on,
                 };
                 let addr = crate::telegram::TelegramPoller::new(deps, guard).start();
+                #[cfg(feature = "test-hooks")]
+                self.crashers.insert(child, addr.clone().recipient());
                 self.stoppers.insert(child, addr.recipient());
             }
             // Never enabled in a build without Telegram.
@@ -468,6 +547,9 @@ impl Supervisor {
                 let settings = Arc::new(self.spec.session.clone());
                 let provider_name = self.spec.providers[0].name().to_owned();
                 let has_tools = self.spec.tools.is_some();
+                let media: Arc<std::collections::BTreeMap<_, _>> = Arc::new(
+                    [(omega_channels::telegram::CHANNEL.to_owned(), tree.telegram_media.clone())].into(),
+                );
                 let make_deps = Box::new(move |gw: Addr<Gateway>| SessionDeps {
                     store: tree.store.clone(),
                     provider: tree.provider.clone(),
@@ -480,8 +562,7 @@ impl Supervisor {
                         run: tree.tools_run.clone(),
                     }),
                     outbox: tree.outbox_routes.clone(),
-                    media: [(omega_channels::telegram::CHANNEL.to_owned(), tree.telegram_media.clone())]
-                        .into(),
+                    media: media.clone(),
                     gateway_idle: gw.clone().recipient(),
                     gateway_ended: gw.recipient(),
                     settings: settings.clone(),

@@ -239,3 +239,76 @@ async fn a_local_channel_that_panics_is_restarted_and_the_reply_reaches_the_fres
     assert_eq!(rt.ask("app", "gil", "still there?").await.unwrap().text, "echo: still there?");
     rt.shutdown().await;
 }
+
+#[actix_rt::test]
+async fn every_background_actor_that_panics_is_restarted_and_does_its_job_again() {
+    use omega_actors::supervisor::CrashChild;
+    use omega_testkit::{Script, wait_until_async};
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    let rt =
+        omega::Runtime::builder(config(&home, &fake)).http(false).local_channel("app").start().await.unwrap();
+    let restarted = |child: Child| {
+        let s = rt.supervisor().clone();
+        async move { s.send(RestartCounts).await.unwrap().get(&child).copied() == Some(1) }
+    };
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).format("%Y-%m-%dT09:00").to_string();
+    for child in [
+        Child::Markers,
+        Child::Outbox,
+        Child::Scheduler,
+        Child::Heartbeat,
+        Child::Summarizer,
+        Child::Local(0),
+    ] {
+        assert!(rt.supervisor().send(CrashChild(child)).await.unwrap(), "{child:?} was not running");
+        wait_until_async(std::time::Duration::from_secs(10), &format!("{child:?} restarted"), || {
+            restarted(child)
+        })
+        .await;
+        // What each one does still happens, through the fresh actor.
+        let (said, expected) = match child {
+            Child::Scheduler => (format!("SCHEDULE: stretch | {tomorrow} | once"), "✓ Reminder set: stretch"),
+            Child::Heartbeat => {
+                ("HEARTBEAT_ADD: water the plants".to_owned(), "✓ Added to your heartbeat checklist")
+            }
+            _ => (format!("still there after {child:?}?"), "still there after"),
+        };
+        fake.push(Script::Text(said));
+        let reply = rt.ask("app", "gil", "go on").await.unwrap();
+        assert!(reply.text.contains(expected), "after {child:?}: {}", reply.text);
+    }
+    assert!(rt.ask("app", "gil", "/tasks").await.unwrap().text.contains("stretch"));
+    rt.shutdown().await;
+}
+
+#[actix_rt::test]
+async fn both_halves_of_telegram_are_restarted_after_a_panic_and_the_next_message_is_answered() {
+    use omega_actors::supervisor::CrashChild;
+    use omega_testkit::telegram::FakeTelegram;
+    use omega_testkit::wait_until_async;
+    let (home, fake, tg) = (TempHome::new(), FakeOpenAi::start(), FakeTelegram::start("1:T"));
+    let mut c = config(&home, &fake);
+    c.channel.telegram.enabled = true;
+    c.channel.telegram.bot_token = omega_core::Secret::new("1:T");
+    c.channel.telegram.api_url = tg.api_url();
+    c.channel.telegram.allowed_users = vec![4242];
+    c.channel.telegram.poll_timeout_secs = 1;
+    c.channel.telegram.stream = false;
+    let rt = omega::Runtime::builder(c).http(false).start().await.unwrap();
+    for (n, child) in [Child::Telegram, Child::TelegramPoller].into_iter().enumerate() {
+        assert!(rt.supervisor().send(CrashChild(child)).await.unwrap(), "{child:?} was not running");
+        let s = rt.supervisor().clone();
+        wait_until_async(std::time::Duration::from_secs(10), &format!("{child:?} restarted"), || {
+            let s = s.clone();
+            async move { s.send(RestartCounts).await.unwrap().get(&child).copied() == Some(1) }
+        })
+        .await;
+        tg.send_text(4242, &format!("message {n}"));
+        wait_until_async(std::time::Duration::from_secs(20), "the reply", || {
+            std::future::ready(tg.sent_to(4242).len() > n)
+        })
+        .await;
+        assert_eq!(tg.sent_to(4242)[n].text, format!("echo: message {n}"), "after {child:?}");
+    }
+    rt.shutdown().await;
+}
