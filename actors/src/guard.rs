@@ -33,6 +33,8 @@ pub enum Child {
 pub struct ChildDown {
     pub child: Child,
     pub panicked: bool,
+    /// It stopped on purpose ([`ChildGuard::finished`]): left down, not restarted.
+    pub finished: bool,
 }
 
 /// Held by every supervised actor; reports the actor's end to its supervisor.
@@ -46,10 +48,12 @@ impl ChildGuard {
         Self { child, supervisor: Some(supervisor) }
     }
 
-    /// The actor ended on purpose (its work is done, or it cannot work at all and said why):
-    /// nothing is reported, so it is not restarted.
+    /// The actor ended on purpose (its work is done, or it cannot work at all and said why): the
+    /// Supervisor is told so, and leaves it down instead of restarting it.
     pub fn finished(mut self) {
-        self.supervisor = None;
+        if let Some(s) = self.supervisor.take() {
+            s.do_send(ChildDown { child: self.child, panicked: false, finished: true });
+        }
     }
 
     /// A guard that reports to nobody, for an actor tested alone.
@@ -61,7 +65,7 @@ impl ChildGuard {
 impl Drop for ChildGuard {
     fn drop(&mut self) {
         if let Some(s) = &self.supervisor {
-            s.do_send(ChildDown { child: self.child, panicked: std::thread::panicking() });
+            s.do_send(ChildDown { child: self.child, panicked: std::thread::panicking(), finished: false });
         }
     }
 }

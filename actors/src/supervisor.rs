@@ -613,9 +613,13 @@ impl Handler<ChildDown> for Supervisor {
         if self.stopping {
             return;
         }
-        let budget = self.budgets.entry(msg.child).or_default();
-        if !budget.allow(Instant::now()) {
-            tracing::error!(child = ?msg.child, "restart budget exhausted; leaving it down");
+        let over_budget = !msg.finished && !self.budgets.entry(msg.child).or_default().allow(Instant::now());
+        if msg.finished || over_budget {
+            if msg.finished {
+                tracing::warn!(child = ?msg.child, "stopped on purpose (the reason is logged above); not restarted");
+            } else {
+                tracing::error!(child = ?msg.child, "restart budget exhausted; leaving it down");
+            }
             match msg.child {
                 Child::Provider(i) => {
                     if let Some(r) = self.tree.backends.get(usize::from(i)) {

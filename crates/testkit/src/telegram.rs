@@ -48,6 +48,8 @@ struct State {
     actions: Vec<(i64, String)>,
     commands: Vec<Value>,
     calls: Vec<(String, Value)>,
+    /// Methods called with a wrong token (answered 401), lower-case.
+    rejected: Vec<String>,
     faults: Vec<Fault>,
     /// Confirmed = below the highest offset a client sent.
     confirmed_offset: i64,
@@ -243,6 +245,11 @@ impl FakeTelegram {
         self.shared.state.lock().calls.clone()
     }
 
+    /// The methods called with a wrong token (each answered `401 Unauthorized`).
+    pub fn rejected_calls(&self) -> Vec<String> {
+        self.shared.state.lock().rejected.clone()
+    }
+
     /// Updates not yet confirmed by a later `offset`.
     pub fn unconfirmed(&self) -> usize {
         self.shared.state.lock().updates.len()
@@ -325,6 +332,7 @@ async fn method(
     {
         let mut st = shared.state.lock();
         if token != st.token {
+            st.rejected.push(method.clone());
             return err(401, "Unauthorized", None);
         }
         st.calls.push((method.clone(), p.clone()));
