@@ -3,7 +3,11 @@
 
 /// The HTTP API's wire types, validation and bearer-token check.
 pub mod http_api;
+/// Cutting text into messages of a channel's size.
+pub mod split;
 /// Telegram: Markdown to Telegram HTML, split into messages Telegram accepts.
 pub mod telegram;
 /// How the terminal shows messages.
 pub mod terminal;
+/// WhatsApp: Markdown to WhatsApp markup, split into messages WhatsApp accepts.
+pub mod whatsapp;

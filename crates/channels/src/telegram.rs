@@ -121,48 +121,13 @@ fn fit(block: Block, limit: usize) -> Vec<Block> {
         .collect()
 }
 
-/// Split `text` into parts of at most `budget` UTF-16 units (after escaping, for code), at line
-/// boundaries, else at spaces, else between characters.
+/// Split `text` into parts of at most `budget` UTF-16 units (after escaping, for code).
 fn split_text(text: &str, budget: usize, escaped: bool) -> Vec<String> {
-    let measure = |s: &str| {
-        if escaped { utf16_len(&escape(s)) } else { utf16_len(s) }
-    };
-    let mut parts = Vec::new();
-    let mut cur = String::new();
-    for line in text.split_inclusive('\n') {
-        if measure(&cur) + measure(line) <= budget {
-            cur.push_str(line);
-            continue;
-        }
-        if !cur.is_empty() {
-            parts.push(std::mem::take(&mut cur));
-        }
-        if measure(line) <= budget {
-            cur.push_str(line);
-            continue;
-        }
-        // One line longer than the budget: words, then characters.
-        for word in line.split_inclusive(' ') {
-            if measure(&cur) + measure(word) > budget && !cur.is_empty() {
-                parts.push(std::mem::take(&mut cur));
-            }
-            if measure(word) <= budget {
-                cur.push_str(word);
-                continue;
-            }
-            for c in word.chars() {
-                let mut b = [0u8; 4];
-                if measure(&cur) + measure(c.encode_utf8(&mut b)) > budget {
-                    parts.push(std::mem::take(&mut cur));
-                }
-                cur.push(c);
-            }
-        }
+    if escaped {
+        crate::split::split_text(text, budget, |s| utf16_len(&escape(s)))
+    } else {
+        crate::split::split_text(text, budget, utf16_len)
     }
-    if !cur.is_empty() {
-        parts.push(cur);
-    }
-    parts.into_iter().map(|p| p.trim_end_matches('\n').to_owned()).filter(|p| !p.is_empty()).collect()
 }
 
 fn code_open(lang: &str) -> String {
