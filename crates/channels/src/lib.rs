@@ -3,6 +3,8 @@
 
 /// The HTTP API's wire types, validation and bearer-token check.
 pub mod http_api;
+/// Outbound pacing and a liveness watchdog, on times the caller passes in.
+pub mod pacing;
 /// Cutting text into messages of a channel's size.
 pub mod split;
 /// Telegram: Markdown to Telegram HTML, split into messages Telegram accepts.
@@ -11,3 +13,5 @@ pub mod telegram;
 pub mod terminal;
 /// WhatsApp: Markdown to WhatsApp markup, split into messages WhatsApp accepts.
 pub mod whatsapp;
+/// The WhatsApp Cloud API's wire: webhook handshake and signature, notifications, sends, errors.
+pub mod whatsapp_cloud;

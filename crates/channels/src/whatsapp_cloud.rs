@@ -1,0 +1,328 @@
+//! The WhatsApp Cloud API's wire, without I/O: the webhook's verification handshake and
+//! signature, the notification payload turned into messages, the send body, and Graph API errors
+//! read into what a person or the owner should be told.
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// `GET /webhook/whatsapp?hub.mode=subscribe&hub.verify_token=T&hub.challenge=C`: the challenge
+/// to echo when the token matches (compared in constant time), else `None` (answer 403).
+pub fn verify_subscription<'a>(
+    mode: Option<&str>,
+    token: Option<&str>,
+    challenge: Option<&'a str>,
+    expected: &str,
+) -> Option<&'a str> {
+    let token_ok =
+        token.is_some_and(|t| !expected.is_empty() && constant_time_eq(t.as_bytes(), expected.as_bytes()));
+    (mode == Some("subscribe") && token_ok).then_some(challenge?)
+}
+
+/// Whether `header` (`X-Hub-Signature-256: sha256=<hex>`) is the HMAC-SHA256 of the raw `body`
+/// under `app_secret`. Checked in constant time; an empty secret never verifies.
+pub fn signature_valid(app_secret: &str, body: &[u8], header: Option<&str>) -> bool {
+    let Some(hex) = header.and_then(|h| h.trim().strip_prefix("sha256=")) else { return false };
+    let Some(tag) = decode_hex(hex) else { return false };
+    if app_secret.is_empty() {
+        return false;
+    }
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, app_secret.as_bytes());
+    ring::hmac::verify(&key, body, &tag).is_ok()
+}
+
+/// The `X-Hub-Signature-256` value Meta would send for `body` (for fakes and tests).
+pub fn sign(app_secret: &str, body: &[u8]) -> String {
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, app_secret.as_bytes());
+    let tag = ring::hmac::sign(&key, body);
+    let hex: String = tag.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256={hex}")
+}
+
+fn decode_hex(s: &str) -> Option<Vec<u8>> {
+    if s.len() % 2 != 0 {
+        return None;
+    }
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// One message from a webhook notification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Incoming {
+    /// WhatsApp's message id (`wamid....`): the same id on every re-delivery.
+    pub id: String,
+    /// The sender's phone number, digits only.
+    pub from: String,
+    /// Their profile name, when the notification carries it.
+    pub name: Option<String>,
+    /// Seconds since the epoch.
+    pub timestamp: i64,
+    pub body: Body,
+    /// The group it was written in, when it was (groups are opt-in).
+    pub group: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body {
+    Text(String),
+    Image {
+        media_id: String,
+        mime: String,
+        caption: Option<String>,
+    },
+    /// A voice note (`voice: true`) or another audio file.
+    Audio {
+        media_id: String,
+        mime: String,
+        voice: bool,
+    },
+    /// A document: only its caption and file name are read.
+    Document {
+        caption: Option<String>,
+        filename: Option<String>,
+    },
+    /// Anything else (stickers, locations, reactions, ...): named, not read.
+    Other(String),
+}
+
+#[derive(Deserialize)]
+struct Notification {
+    #[serde(default)]
+    entry: Vec<Entry>,
+}
+
+#[derive(Deserialize)]
+struct Entry {
+    #[serde(default)]
+    changes: Vec<Change>,
+}
+
+#[derive(Deserialize)]
+struct Change {
+    #[serde(default)]
+    value: ChangeValue,
+}
+
+#[derive(Deserialize, Default)]
+struct ChangeValue {
+    #[serde(default)]
+    contacts: Vec<Contact>,
+    #[serde(default)]
+    messages: Vec<Value>,
+}
+
+#[derive(Deserialize)]
+struct Contact {
+    wa_id: String,
+    #[serde(default)]
+    profile: Option<Profile>,
+}
+
+#[derive(Deserialize)]
+struct Profile {
+    name: Option<String>,
+}
+
+/// The messages in a webhook notification, in order. `statuses[]` (delivery callbacks) carry no
+/// message and are skipped; a message without an id or a sender is skipped too. Fails only when
+/// the body is not a notification at all.
+pub fn parse_notification(body: &[u8]) -> Result<Vec<Incoming>, String> {
+    let n: Notification =
+        serde_json::from_slice(body).map_err(|e| format!("not a WhatsApp webhook notification: {e}"))?;
+    let mut out = Vec::new();
+    for change in n.entry.into_iter().flat_map(|e| e.changes) {
+        let v = change.value;
+        for m in &v.messages {
+            let field = |k: &str| m.get(k).and_then(Value::as_str).map(str::to_owned);
+            let (Some(id), Some(from)) = (field("id"), field("from")) else { continue };
+            let from: String = from.chars().filter(char::is_ascii_digit).collect();
+            let name = v
+                .contacts
+                .iter()
+                .find(|c| c.wa_id == from)
+                .and_then(|c| c.profile.as_ref().and_then(|p| p.name.clone()));
+            let timestamp = field("timestamp").and_then(|t| t.parse().ok()).unwrap_or(0);
+            let kind = field("type").unwrap_or_default();
+            let part = |k: &str| {
+                m.get(kind.as_str()).and_then(|o| o.get(k)).and_then(Value::as_str).map(str::to_owned)
+            };
+            let body = match kind.as_str() {
+                "text" => Body::Text(part("body").unwrap_or_default()),
+                "image" => Body::Image {
+                    media_id: part("id").unwrap_or_default(),
+                    mime: part("mime_type").unwrap_or_else(|| "image/jpeg".into()),
+                    caption: part("caption"),
+                },
+                "audio" => Body::Audio {
+                    media_id: part("id").unwrap_or_default(),
+                    mime: part("mime_type").unwrap_or_else(|| "audio/ogg".into()),
+                    voice: m
+                        .get("audio")
+                        .and_then(|a| a.get("voice"))
+                        .and_then(Value::as_bool)
+                        .unwrap_or(false),
+                },
+                "document" => Body::Document { caption: part("caption"), filename: part("filename") },
+                other => Body::Other(other.to_owned()),
+            };
+            out.push(Incoming { id, from, name, timestamp, body, group: field("group_id") });
+        }
+    }
+    Ok(out)
+}
+
+/// The body of `POST /{version}/{phone_number_id}/messages` for a text message.
+pub fn text_message(to: &str, body: &str) -> Value {
+    json!({
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+        "to": to,
+        "type": "text",
+        "text": {"preview_url": false, "body": body},
+    })
+}
+
+/// A Graph API error, read from its body (`{"error": {"code", "message", ...}}`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphError {
+    pub status: u16,
+    pub code: i64,
+    pub message: String,
+}
+
+/// What a Graph API error means for the sender of the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Too many messages: wait and try again.
+    RateLimited,
+    /// More than 24 hours since the person last wrote: only a template may be sent.
+    OutsideWindow,
+    /// The access token is invalid or expired: the owner must fix the config.
+    BadToken,
+    /// The request itself is wrong (bad number, unsupported content...): do not retry.
+    Rejected,
+    /// The server failed: try again later.
+    Transient,
+}
+
+impl GraphError {
+    pub fn parse(status: u16, body: &str) -> Self {
+        let v: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+        let e = &v["error"];
+        Self {
+            status,
+            code: e["code"].as_i64().unwrap_or(0),
+            message: e["message"]
+                .as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| body.chars().take(200).collect()),
+        }
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        match (self.status, self.code) {
+            (429, _) | (_, 4 | 80007 | 130429 | 131056) => ErrorKind::RateLimited,
+            (_, 131047) => ErrorKind::OutsideWindow,
+            (401, _) | (_, 190) => ErrorKind::BadToken,
+            (500..=599, _) | (_, 1 | 2 | 131000) => ErrorKind::Transient,
+            _ => ErrorKind::Rejected,
+        }
+    }
+}
+
+impl std::fmt::Display for GraphError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the WhatsApp Cloud API answered {} (error {}): {}", self.status, self.code, self.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_verification_handshake_echoes_the_challenge_only_for_the_right_token() {
+        let ok = verify_subscription(Some("subscribe"), Some("s3cret"), Some("1158201444"), "s3cret");
+        assert_eq!(ok, Some("1158201444"));
+        assert_eq!(verify_subscription(Some("subscribe"), Some("wrong"), Some("1"), "s3cret"), None);
+        assert_eq!(verify_subscription(Some("unsubscribe"), Some("s3cret"), Some("1"), "s3cret"), None);
+        assert_eq!(
+            verify_subscription(Some("subscribe"), Some(""), Some("1"), ""),
+            None,
+            "no token configured"
+        );
+    }
+
+    #[test]
+    fn a_signature_is_the_hmac_of_the_raw_body() {
+        let body = br#"{"object":"whatsapp_business_account"}"#;
+        let header = sign("app-secret", body);
+        assert!(signature_valid("app-secret", body, Some(&header)));
+        assert!(!signature_valid("other-secret", body, Some(&header)));
+        assert!(!signature_valid("app-secret", b"{\"tampered\":1}", Some(&header)));
+        assert!(!signature_valid("app-secret", body, None));
+        assert!(!signature_valid("app-secret", body, Some("sha256=zz")));
+        assert!(!signature_valid("", body, Some(&sign("", body))), "an empty secret never verifies");
+    }
+
+    #[test]
+    fn a_notification_becomes_messages_and_statuses_are_skipped() {
+        let body = json!({
+            "object": "whatsapp_business_account",
+            "entry": [{"id": "WABA", "changes": [{"field": "messages", "value": {
+                "messaging_product": "whatsapp",
+                "metadata": {"display_phone_number": "15550001111", "phone_number_id": "123"},
+                "contacts": [{"profile": {"name": "Ana"}, "wa_id": "351912345678"}],
+                "messages": [
+                    {"from": "351912345678", "id": "wamid.A", "timestamp": "1764590000", "type": "text", "text": {"body": "hi"}},
+                    {"from": "351912345678", "id": "wamid.B", "timestamp": "1764590001", "type": "audio",
+                     "audio": {"id": "MEDIA1", "mime_type": "audio/ogg; codecs=opus", "voice": true}},
+                    {"from": "351912345678", "id": "wamid.C", "timestamp": "1764590002", "type": "image",
+                     "image": {"id": "MEDIA2", "mime_type": "image/jpeg", "caption": "look"}},
+                    {"from": "351912345678", "id": "wamid.D", "type": "sticker", "sticker": {"id": "S"}}
+                ],
+                "statuses": [{"id": "wamid.X", "status": "delivered", "recipient_id": "351912345678"}]
+            }}]}]
+        });
+        let msgs = parse_notification(body.to_string().as_bytes()).unwrap();
+        assert_eq!(msgs.len(), 4);
+        assert_eq!((msgs[0].id.as_str(), msgs[0].from.as_str()), ("wamid.A", "351912345678"));
+        assert_eq!(msgs[0].name.as_deref(), Some("Ana"));
+        assert_eq!(msgs[0].body, Body::Text("hi".into()));
+        assert_eq!(
+            msgs[1].body,
+            Body::Audio { media_id: "MEDIA1".into(), mime: "audio/ogg; codecs=opus".into(), voice: true }
+        );
+        assert!(matches!(&msgs[2].body, Body::Image { caption: Some(c), .. } if c == "look"));
+        assert_eq!(msgs[3].body, Body::Other("sticker".into()));
+        let only_statuses = json!({"entry": [{"changes": [{"value": {"statuses": [{"id": "x"}]}}]}]});
+        assert!(parse_notification(only_statuses.to_string().as_bytes()).unwrap().is_empty());
+        assert!(parse_notification(b"<html>").is_err());
+    }
+
+    #[test]
+    fn graph_errors_are_read_into_what_to_do() {
+        let e = GraphError::parse(
+            400,
+            r#"{"error":{"message":"Re-engagement message","type":"OAuthException","code":131047}}"#,
+        );
+        assert_eq!((e.code, e.kind()), (131047, ErrorKind::OutsideWindow));
+        assert_eq!(GraphError::parse(429, "{}").kind(), ErrorKind::RateLimited);
+        assert_eq!(
+            GraphError::parse(400, r#"{"error":{"code":130429,"message":"rate"}}"#).kind(),
+            ErrorKind::RateLimited
+        );
+        assert_eq!(
+            GraphError::parse(401, r#"{"error":{"code":190,"message":"expired"}}"#).kind(),
+            ErrorKind::BadToken
+        );
+        assert_eq!(GraphError::parse(503, "oops").kind(), ErrorKind::Transient);
+        assert_eq!(
+            GraphError::parse(400, r#"{"error":{"code":100,"message":"bad param"}}"#).kind(),
+            ErrorKind::Rejected
+        );
+    }
+}
