@@ -106,7 +106,6 @@ struct Renderer {
 
 #[derive(Default)]
 struct Table {
-    on: bool,
     head: Vec<String>,
     row: Vec<String>,
     cell: Option<String>,
@@ -202,7 +201,7 @@ impl Renderer {
             }
             Tag::Table(_) => {
                 self.depth += 1;
-                self.table = Table { on: true, ..Table::default() };
+                self.table = Table::default();
             }
             Tag::TableHead | Tag::TableRow => self.table.row.clear(),
             Tag::TableCell => self.table.cell = Some(String::new()),
