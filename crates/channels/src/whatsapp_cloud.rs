@@ -326,3 +326,118 @@ mod tests {
         );
     }
 }
+
+/// Why a call to the Graph API failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallError {
+    /// The API answered with an error.
+    Graph(GraphError),
+    /// It could not be reached, or its answer could not be read.
+    Network(String),
+}
+
+impl CallError {
+    /// What kind of failure, for retrying and telling people.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Graph(g) => g.kind(),
+            Self::Network(_) => ErrorKind::Transient,
+        }
+    }
+}
+
+impl std::fmt::Display for CallError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Graph(g) => g.fmt(f),
+            Self::Network(e) => write!(f, "cannot reach the WhatsApp Cloud API: {e}"),
+        }
+    }
+}
+
+/// The Cloud API for one sending number: text out, media in.
+#[derive(Clone)]
+pub struct CloudClient {
+    http: reqwest::Client,
+    /// `{api_url}/{api_version}`.
+    base: String,
+    phone_number_id: String,
+    token: omega_core::Secret,
+}
+
+impl std::fmt::Debug for CloudClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CloudClient")
+            .field("base", &self.base)
+            .field("phone_number_id", &self.phone_number_id)
+            .finish()
+    }
+}
+
+impl CloudClient {
+    pub fn new(
+        api_url: &str,
+        api_version: &str,
+        phone_number_id: &str,
+        token: omega_core::Secret,
+        timeout: std::time::Duration,
+    ) -> Result<Self, String> {
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .build()
+            .map_err(|e| format!("cannot build the HTTP client for the WhatsApp Cloud API: {e}"))?;
+        Ok(Self {
+            http,
+            base: format!("{}/{}", api_url.trim_end_matches('/'), api_version.trim_matches('/')),
+            phone_number_id: phone_number_id.to_owned(),
+            token,
+        })
+    }
+
+    async fn read(resp: reqwest::Response) -> Result<Value, CallError> {
+        let status = resp.status().as_u16();
+        let text = resp.text().await.map_err(|e| CallError::Network(e.to_string()))?;
+        if !(200..300).contains(&status) {
+            return Err(CallError::Graph(GraphError::parse(status, &text)));
+        }
+        serde_json::from_str(&text)
+            .map_err(|e| CallError::Network(format!("an answer that is not JSON ({e})")))
+    }
+
+    /// Send `body` to `to` (digits); the new message's id.
+    pub async fn send_text(&self, to: &str, body: &str) -> Result<String, CallError> {
+        let url = format!("{}/{}/messages", self.base, self.phone_number_id);
+        let resp = self
+            .http
+            .post(url)
+            .bearer_auth(self.token.expose())
+            .json(&text_message(to, body))
+            .send()
+            .await
+            .map_err(|e| CallError::Network(e.without_url().to_string()))?;
+        let v = Self::read(resp).await?;
+        Ok(v["messages"][0]["id"].as_str().unwrap_or_default().to_owned())
+    }
+
+    /// A received photo or voice note: its bytes and MIME type (two calls: the media's URL, then
+    /// the bytes from it, both with the token).
+    pub async fn fetch_media(&self, media_id: &str) -> Result<(Vec<u8>, String), CallError> {
+        let net = |e: reqwest::Error| CallError::Network(e.without_url().to_string());
+        let url = format!("{}/{media_id}", self.base);
+        let info = Self::read(self.http.get(url).bearer_auth(self.token.expose()).send().await.map_err(net)?)
+            .await?;
+        let (Some(url), mime) =
+            (info["url"].as_str(), info["mime_type"].as_str().unwrap_or("application/octet-stream"))
+        else {
+            return Err(CallError::Network("the media answer has no url".into()));
+        };
+        let resp = self.http.get(url).bearer_auth(self.token.expose()).send().await.map_err(net)?;
+        let status = resp.status().as_u16();
+        if !(200..300).contains(&status) {
+            let text = resp.text().await.unwrap_or_default();
+            return Err(CallError::Graph(GraphError::parse(status, &text)));
+        }
+        let bytes = resp.bytes().await.map_err(net)?;
+        Ok((bytes.to_vec(), mime.to_owned()))
+    }
+}

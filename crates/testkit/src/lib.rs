@@ -6,6 +6,8 @@
 
 /// Temporary data dirs and config files.
 pub mod dirs;
+/// A fake of the WhatsApp Cloud API (Meta's Graph API).
+pub mod graph;
 /// A fake Ollama server on 127.0.0.1:0.
 pub mod ollama;
 /// A fake OpenAI-compatible chat-completions server on 127.0.0.1:0.

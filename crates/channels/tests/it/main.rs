@@ -1,0 +1,3 @@
+//! Channel adapters against wire-accurate fakes on loopback.
+
+mod whatsapp_cloud;
