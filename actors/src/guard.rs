@@ -22,6 +22,8 @@ pub enum Child {
     Telegram,
     /// The Telegram channel's receiving half (long polling).
     TelegramPoller,
+    /// The WhatsApp channel (its sending half; the webhook is served by the HTTP API).
+    WhatsApp,
     /// An in-process channel at this place in the runtime's list (the terminal, the HTTP API's,
     /// an embedder's).
     Local(u8),

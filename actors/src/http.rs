@@ -33,6 +33,18 @@ pub struct HttpDeps {
     pub provider: SharedProviderStatus,
     /// The sandbox and tools, as `/api/health` reports them.
     pub tools: serde_json::Value,
+    /// The channels' state, as `/api/health` reports it (read at each request).
+    pub channels: std::sync::Arc<dyn Fn() -> serde_json::Value + Send + Sync>,
+    /// The WhatsApp Cloud API's webhook, when that channel is on.
+    pub whatsapp: Option<WhatsAppWebhook>,
+}
+
+/// What the WhatsApp webhook needs: the channel's config (secrets, allowed numbers, groups) and
+/// where photos wait until their message is answered.
+#[derive(Clone)]
+pub struct WhatsAppWebhook {
+    pub config: omega_core::config::WhatsAppConfig,
+    pub media_dir: std::path::PathBuf,
 }
 
 /// A running HTTP API.
@@ -71,6 +83,9 @@ pub fn serve(host: &str, port: u16, deps: HttpDeps) -> std::io::Result<HttpServe
             .route("/api/messages", web::post().to(post_message))
             .route("/api/messages/{id}", web::get().to(get_message))
             .route("/api/notices", web::get().to(get_notices))
+            // Authenticated by Meta's signature, not by the API's bearer token.
+            .route("/webhook/whatsapp", web::get().to(whatsapp_verify))
+            .route("/webhook/whatsapp", web::post().to(whatsapp_notification))
             .default_service(web::to(not_found))
     })
     .workers(1)
@@ -129,7 +144,95 @@ async fn health(deps: web::Data<HttpDeps>, req: HttpRequest) -> HttpResponse {
         "uptime_secs": deps.started.elapsed().as_secs(),
         "provider": provider,
         "tools": deps.tools,
+        "channels": (deps.channels)(),
     }))
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct HubQuery {
+    #[serde(rename = "hub.mode")]
+    mode: Option<String>,
+    #[serde(rename = "hub.verify_token")]
+    verify_token: Option<String>,
+    #[serde(rename = "hub.challenge")]
+    challenge: Option<String>,
+}
+
+/// Meta's webhook set-up: echo the challenge when the verify token matches.
+async fn whatsapp_verify(
+    deps: web::Data<HttpDeps>,
+    req: HttpRequest,
+    q: web::Query<HubQuery>,
+) -> HttpResponse {
+    let Some(wa) = &deps.whatsapp else { return not_found(req).await };
+    let answer = omega_channels::whatsapp_cloud::verify_subscription(
+        q.mode.as_deref(),
+        q.verify_token.as_deref(),
+        q.challenge.as_deref(),
+        wa.config.verify_token.expose(),
+    );
+    match answer {
+        Some(challenge) => HttpResponse::Ok().content_type("text/plain").body(challenge.to_owned()),
+        None => {
+            tracing::warn!("WhatsApp webhook verification refused (hub.verify_token does not match)");
+            error_response(&ApiError::new(403, "forbidden", "the verify token does not match"))
+        }
+    }
+}
+
+/// A webhook notification: checked by its signature, its messages handed to the Gateway, and
+/// answered 200 only once they are stored (so Meta re-delivers anything that was not).
+async fn whatsapp_notification(
+    deps: web::Data<HttpDeps>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> HttpResponse {
+    let Some(wa) = &deps.whatsapp else { return not_found(req).await };
+    let signature = req.headers().get("x-hub-signature-256").and_then(|v| v.to_str().ok());
+    if !omega_channels::whatsapp_cloud::signature_valid(wa.config.app_secret.expose(), &body, signature) {
+        tracing::warn!("a WhatsApp webhook post with a missing or wrong X-Hub-Signature-256 was refused");
+        return error_response(&ApiError::new(401, "unauthorized", "missing or invalid X-Hub-Signature-256"));
+    }
+    let messages = match omega_channels::whatsapp_cloud::parse_notification(&body) {
+        Ok(m) => m,
+        Err(e) => return error_response(&ApiError::bad_request(e)),
+    };
+    #[cfg(feature = "whatsapp")]
+    {
+        hand_in(&deps, crate::whatsapp::inbound_messages(&wa.config, &wa.media_dir, messages)).await
+    }
+    #[cfg(not(feature = "whatsapp"))]
+    {
+        let _ = messages;
+        error_response(&ApiError::new(404, "not_found", "this build of Omega has no WhatsApp channel"))
+    }
+}
+
+/// Hand messages to the Gateway, in order: 200 once every one is stored (or refused), 503 (Meta
+/// will send them again) when one could not be.
+#[cfg(feature = "whatsapp")]
+async fn hand_in(deps: &HttpDeps, inbounds: Vec<omega_core::Inbound>) -> HttpResponse {
+    for inbound in inbounds {
+        let (tx, rx) = oneshot::channel();
+        if deps.gateway.send(Receive { inbound, ack: Some(tx) }).await.is_err() {
+            return error_response(&ApiError::new(503, "unavailable", "Omega's gateway is not running"));
+        }
+        match tokio::time::timeout(Duration::from_secs(20), rx).await {
+            Ok(Ok(Accepted::Queued(_) | Accepted::Duplicate(_) | Accepted::Denied)) => {}
+            Ok(Ok(Accepted::Failed(e))) => {
+                tracing::error!(error = %e, "a WhatsApp message could not be stored; Meta will send it again");
+                return error_response(&ApiError::new(503, "unavailable", "the message could not be stored"));
+            }
+            _ => {
+                return error_response(&ApiError::new(
+                    503,
+                    "unavailable",
+                    "the message was not taken in time",
+                ));
+            }
+        }
+    }
+    HttpResponse::Ok().content_type("text/plain").body("ok")
 }
 
 async fn post_message(

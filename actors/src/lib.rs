@@ -63,3 +63,6 @@ pub mod supervisor;
 pub mod telegram;
 /// The terminal channel (`omega chat`).
 pub mod terminal;
+/// The WhatsApp channel (the Cloud API transport).
+#[cfg(feature = "whatsapp")]
+pub mod whatsapp;

@@ -99,6 +99,8 @@ pub struct Tree {
     pub telegram: Slot<crate::telegram::TelegramChannel>,
     /// The Telegram channel as the source of its messages' photos and voice notes.
     pub telegram_media: Route<crate::channel::FetchMedia>,
+    /// The WhatsApp channel as the source of its messages' photos and voice notes.
+    pub whatsapp_media: Route<crate::channel::FetchMedia>,
     /// The in-process channels (terminal, HTTP API, an embedder's), by name.
     pub locals: Vec<(String, Slot<crate::channel::LocalChannel>)>,
 }
@@ -144,6 +146,8 @@ pub struct Spec {
     pub session: SessionSettings,
     /// The Telegram channel (both halves supervised); `None` = off.
     pub telegram: Option<TelegramSpec>,
+    /// The WhatsApp channel's sending half; `None` = off.
+    pub whatsapp: Option<WhatsAppSpec>,
     /// In-process channels (the terminal, the HTTP API's, an embedder's): each started (and
     /// restarted) as a fresh copy of its template here.
     pub locals: Vec<crate::channel::LocalChannel>,
@@ -158,6 +162,12 @@ pub struct TelegramSpec {
     pub media_dir: std::path::PathBuf,
     /// Test hook: the poller panics once on a message containing this text.
     pub panic_once_on: Option<String>,
+}
+
+/// What the WhatsApp channel is built from, at each (re)start.
+#[derive(Clone)]
+pub struct WhatsAppSpec {
+    pub config: omega_core::config::WhatsAppConfig,
 }
 
 /// Stop the whole tree, in order, and the Supervisor last; nothing is restarted any more.
@@ -222,6 +232,12 @@ crash_on_request!(
 
 #[cfg(all(feature = "test-hooks", feature = "telegram"))]
 crash_on_request!(crate::telegram::TelegramPoller, crate::telegram::TelegramChannel);
+
+#[cfg(feature = "whatsapp")]
+stop_on_request!(crate::whatsapp::WhatsAppCloud);
+
+#[cfg(all(feature = "test-hooks", feature = "whatsapp"))]
+crash_on_request!(crate::whatsapp::WhatsAppCloud);
 
 /// Test hook: make a running child panic (see [`crate::guard::Crash`]); `false` if it is not
 /// running.
@@ -302,6 +318,7 @@ impl Supervisor {
             #[cfg(feature = "telegram")]
             telegram: Slot::default(),
             telegram_media: Route::default(),
+            whatsapp_media: Route::default(),
             locals: spec.locals.iter().map(|l| (l.name().to_owned(), Slot::default())).collect(),
         };
         let limit = Arc::new(Semaphore::new(spec.max_concurrent.max(1)));
@@ -338,6 +355,7 @@ impl Supervisor {
             Child::Provider(i) => usize::from(i) < self.spec.providers.len(),
             Child::ProviderRouter => self.spec.providers.len() > 1,
             Child::Local(i) => usize::from(i) < self.spec.locals.len(),
+            Child::WhatsApp => cfg!(feature = "whatsapp") && self.spec.whatsapp.is_some(),
             Child::Outbox | Child::Markers | Child::Gateway => true,
         }
     }
@@ -539,6 +557,27 @@ impl Supervisor {
                 self.crashers.insert(child, addr.clone().recipient());
                 self.stoppers.insert(child, addr.recipient());
             }
+            #[cfg(feature = "whatsapp")]
+            Child::WhatsApp => {
+                let Some(wa) = self.spec.whatsapp.clone() else { return };
+                let channel =
+                    match crate::whatsapp::WhatsAppCloud::new(&wa.config, self.spec.session.clock.clone()) {
+                        Ok(c) => c,
+                        Err(e) => {
+                            tracing::error!("cannot start the WhatsApp channel: {e}");
+                            guard.finished();
+                            return;
+                        }
+                    };
+                let addr = channel.supervised(guard).start();
+                self.tree.whatsapp_media.rebind(addr.clone().recipient());
+                self.stoppers.insert(child, addr.clone().recipient());
+                #[cfg(feature = "test-hooks")]
+                self.crashers.insert(child, addr.clone().recipient());
+                self.register_channel(crate::whatsapp::CHANNEL.to_owned(), addr.recipient());
+            }
+            #[cfg(not(feature = "whatsapp"))]
+            Child::WhatsApp => guard.finished(),
             // Never enabled in a build without Telegram.
             #[cfg(not(feature = "telegram"))]
             Child::Telegram | Child::TelegramPoller => guard.finished(),
@@ -548,7 +587,11 @@ impl Supervisor {
                 let provider_name = self.spec.providers[0].name().to_owned();
                 let has_tools = self.spec.tools.is_some();
                 let media: Arc<std::collections::BTreeMap<_, _>> = Arc::new(
-                    [(omega_channels::telegram::CHANNEL.to_owned(), tree.telegram_media.clone())].into(),
+                    [
+                        (omega_channels::telegram::CHANNEL.to_owned(), tree.telegram_media.clone()),
+                        (omega_channels::whatsapp::CHANNEL.to_owned(), tree.whatsapp_media.clone()),
+                    ]
+                    .into(),
                 );
                 let make_deps = Box::new(move |gw: Addr<Gateway>| SessionDeps {
                     store: tree.store.clone(),
@@ -588,7 +631,7 @@ impl Actor for Supervisor {
         let children: Vec<Child> = [Child::Outbox, Child::Telegram]
             .into_iter()
             .chain(locals)
-            .chain([Child::Markers])
+            .chain([Child::WhatsApp, Child::Markers])
             .chain(backends)
             .chain([
                 Child::ProviderRouter,
@@ -685,6 +728,12 @@ impl Handler<ChildDown> for Supervisor {
                     self.channels.retain(|(n, _)| *n != name);
                     self.tree.outbox.do_send(crate::outbox::UnregisterChannel { name });
                 }
+                Child::WhatsApp => {
+                    self.tree.whatsapp_media.unbind();
+                    let name = omega_channels::whatsapp::CHANNEL.to_owned();
+                    self.channels.retain(|(n, _)| *n != name);
+                    self.tree.outbox.do_send(crate::outbox::UnregisterChannel { name });
+                }
                 Child::TelegramPoller => {}
             }
             return;
@@ -740,6 +789,7 @@ impl Handler<Shutdown> for Supervisor {
         let (scheduler, heartbeat, summarizer) =
             (take(Child::Scheduler), take(Child::Heartbeat), take(Child::Summarizer));
         let (poller, telegram) = (take(Child::TelegramPoller), take(Child::Telegram));
+        let whatsapp = take(Child::WhatsApp);
         let (outbox, late) = (
             take(Child::Outbox),
             [scheduler, heartbeat, take(Child::Markers), take(Child::ProviderRouter), take(Child::Sandbox)],
@@ -782,7 +832,7 @@ impl Handler<Shutdown> for Supervisor {
                 if let Some(s) = outbox {
                     let _ = s.send(StopChild).await;
                 }
-                for c in channels.into_iter().chain(telegram).chain(locals) {
+                for c in channels.into_iter().chain(telegram).chain(whatsapp).chain(locals) {
                     let _ = c.send(StopChild).await;
                 }
                 for s in late.into_iter().flatten().chain(backends) {

@@ -54,6 +54,7 @@ async fn a_child_that_keeps_crashing_is_restarted_within_its_budget_then_left_do
         },
         session: SessionSettings { data_dir: home.data_dir(), ..SessionSettings::default() },
         telegram: None,
+        whatsapp: None,
         locals: Vec::new(),
     };
     let (supervisor, tree) = Supervisor::start(spec);

@@ -63,6 +63,10 @@ pub struct Incoming {
     pub body: Body,
     /// The group it was written in, when it was (groups are opt-in).
     pub group: Option<String>,
+    /// It answers (quotes) a message of ours.
+    pub reply_to_us: bool,
+    /// Our number as the notification names it (`metadata.display_phone_number`, digits).
+    pub to: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,9 +113,17 @@ struct Change {
 #[derive(Deserialize, Default)]
 struct ChangeValue {
     #[serde(default)]
+    metadata: Option<Metadata>,
+    #[serde(default)]
     contacts: Vec<Contact>,
     #[serde(default)]
     messages: Vec<Value>,
+}
+
+#[derive(Deserialize)]
+struct Metadata {
+    #[serde(default)]
+    display_phone_number: String,
 }
 
 #[derive(Deserialize)]
@@ -135,6 +147,11 @@ pub fn parse_notification(body: &[u8]) -> Result<Vec<Incoming>, String> {
     let mut out = Vec::new();
     for change in n.entry.into_iter().flat_map(|e| e.changes) {
         let v = change.value;
+        let to: String = v
+            .metadata
+            .as_ref()
+            .map(|m| m.display_phone_number.chars().filter(char::is_ascii_digit).collect())
+            .unwrap_or_default();
         for m in &v.messages {
             let field = |k: &str| m.get(k).and_then(Value::as_str).map(str::to_owned);
             let (Some(id), Some(from)) = (field("id"), field("from")) else { continue };
@@ -168,7 +185,25 @@ pub fn parse_notification(body: &[u8]) -> Result<Vec<Incoming>, String> {
                 "document" => Body::Document { caption: part("caption"), filename: part("filename") },
                 other => Body::Other(other.to_owned()),
             };
-            out.push(Incoming { id, from, name, timestamp, body, group: field("group_id") });
+            let quoted: String = m
+                .get("context")
+                .and_then(|c| c.get("from"))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect();
+            let reply_to_us = !to.is_empty() && quoted == to;
+            out.push(Incoming {
+                id,
+                from,
+                name,
+                timestamp,
+                body,
+                group: field("group_id"),
+                reply_to_us,
+                to: to.clone(),
+            });
         }
     }
     Ok(out)

@@ -294,6 +294,17 @@ async fn status(loaded: config::Loaded) -> anyhow::Result<ExitCode> {
         if c.channel.terminal.enabled { "enabled" } else { "disabled" },
         if c.api.enabled { format!("on {}:{}", c.api.host, c.api.port) } else { "disabled".into() }
     );
+    let wa = &c.channel.whatsapp;
+    if wa.enabled && wa.mode == omega_core::config::WhatsAppMode::Web {
+        println!("whatsapp:  NOT USABLE — mode \"web\" is not in this version yet; use mode = \"cloud\"");
+    } else if wa.enabled {
+        println!(
+            "whatsapp:  Cloud API, number id {}, {} allowed; Meta posts to http://<this host>:{}/webhook/whatsapp",
+            wa.phone_number_id,
+            wa.allowed_users.len(),
+            c.api.port
+        );
+    }
     let db = c.db_path();
     if db.exists() {
         let store = omega::Store::open(&db).await?;

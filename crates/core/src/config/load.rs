@@ -140,6 +140,7 @@ pub const CREDENTIAL_VARS: &[(&str, &str)] = &[
     ("OPENROUTER_API_KEY", "provider.openrouter.api_key"),
     ("GEMINI_API_KEY", "provider.gemini.api_key"),
     ("TELEGRAM_BOT_TOKEN", "channel.telegram.bot_token"),
+    ("WHATSAPP_ACCESS_TOKEN", "channel.whatsapp.access_token"),
 ];
 
 /// The secret a [`CREDENTIAL_VARS`] key names.
@@ -153,6 +154,7 @@ pub(super) fn credential_slot<'c>(config: &'c mut Config, key: &str) -> Option<&
         "provider.openrouter.api_key" => &mut config.provider.openrouter.api_key,
         "provider.gemini.api_key" => &mut config.provider.gemini.api_key,
         "channel.telegram.bot_token" => &mut config.channel.telegram.bot_token,
+        "channel.whatsapp.access_token" => &mut config.channel.whatsapp.access_token,
         _ => return None,
     })
 }

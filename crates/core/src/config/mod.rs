@@ -657,6 +657,77 @@ impl Default for OpenAiConfig {
 pub struct ChannelConfig {
     pub terminal: TerminalConfig,
     pub telegram: TelegramConfig,
+    pub whatsapp: WhatsAppConfig,
+}
+
+/// How the WhatsApp channel connects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum WhatsAppMode {
+    /// WhatsApp Web, as a linked device of the person's own number (paired by QR or phone code).
+    #[default]
+    Web,
+    /// The official WhatsApp Business Cloud API (a Meta app; messages arrive by webhook).
+    Cloud,
+}
+
+/// `[channel.whatsapp]`: WhatsApp, through WhatsApp Web or the Cloud API.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct WhatsAppConfig {
+    /// Run the WhatsApp channel with `omega start`.
+    pub enabled: bool,
+    /// `web` (a linked device) or `cloud` (the Cloud API).
+    pub mode: WhatsAppMode,
+    /// Cloud API: the Graph API server.
+    pub api_url: String,
+    /// Cloud API: the Graph API version, e.g. `v21.0`.
+    pub api_version: String,
+    /// Cloud API: the sending number's id (from the app's WhatsApp settings).
+    pub phone_number_id: String,
+    /// Cloud API: the access token; falls back to WHATSAPP_ACCESS_TOKEN.
+    pub access_token: Secret,
+    /// Cloud API: the app secret, which signs every webhook post (`X-Hub-Signature-256`).
+    pub app_secret: Secret,
+    /// Cloud API: the token Meta sends when the webhook is set up (`hub.verify_token`).
+    pub verify_token: Secret,
+    /// Phone numbers allowed to talk to Omega, digits only (country code first); empty = nobody.
+    pub allowed_users: Vec<String>,
+    /// Answer in groups too: only messages that mention the account or reply to it.
+    pub groups: bool,
+    /// Unknown numbers get a one-time code instead of the deny message (as on Telegram).
+    pub pairing: bool,
+    /// At least this long between two messages to one chat, in milliseconds.
+    pub pace_per_chat_ms: u64,
+    /// At least this long between any two messages, in milliseconds.
+    pub pace_global_ms: u64,
+    /// Up to this much longer, at random, in milliseconds (so bursts do not look automated).
+    pub pace_jitter_ms: u64,
+    /// Tell the owner on another channel when WhatsApp has shown no sign of life for this many
+    /// minutes (and again when it recovers); 0 = never.
+    pub watchdog_minutes: u64,
+}
+
+impl Default for WhatsAppConfig {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            mode: WhatsAppMode::Web,
+            api_url: "https://graph.facebook.com".into(),
+            api_version: "v21.0".into(),
+            phone_number_id: String::new(),
+            access_token: Secret::default(),
+            app_secret: Secret::default(),
+            verify_token: Secret::default(),
+            allowed_users: Vec::new(),
+            groups: false,
+            pairing: false,
+            pace_per_chat_ms: 2000,
+            pace_global_ms: 300,
+            pace_jitter_ms: 1500,
+            watchdog_minutes: 30,
+        }
+    }
 }
 
 /// `[channel.telegram]`: a Telegram bot, long polling.
@@ -831,6 +902,9 @@ impl Config {
             p.claude_code.oauth_token.clone(),
             p.claude_code.api_key.clone(),
             self.channel.telegram.bot_token.clone(),
+            self.channel.whatsapp.access_token.clone(),
+            self.channel.whatsapp.app_secret.clone(),
+            self.channel.whatsapp.verify_token.clone(),
             self.api.api_key.clone(),
             self.voice.api_key.clone(),
         ];

@@ -164,6 +164,45 @@ pub(super) fn validate(c: &Config) -> Vec<(String, String)> {
     if tg.poll_timeout_secs > 50 {
         bad("channel.telegram.poll_timeout_secs", "must be at most 50 (Telegram's limit)".into());
     }
+    let wa = &c.channel.whatsapp;
+    if wa.enabled && wa.mode == super::WhatsAppMode::Cloud {
+        let missing = |v: bool, key: &str, what: &str| (!v).then(|| (key.to_owned(), what.to_owned()));
+        let checks = [
+            missing(
+                !wa.phone_number_id.trim().is_empty(),
+                "channel.whatsapp.phone_number_id",
+                "the Cloud API needs the sending number's id (the app's WhatsApp settings)",
+            ),
+            missing(
+                !wa.access_token.is_empty(),
+                "channel.whatsapp.access_token",
+                "the Cloud API needs an access token; set WHATSAPP_ACCESS_TOKEN or [channel.whatsapp] access_token",
+            ),
+            missing(
+                !wa.app_secret.is_empty(),
+                "channel.whatsapp.app_secret",
+                "the Cloud API needs the app secret, to check that webhook posts come from Meta",
+            ),
+            missing(
+                !wa.verify_token.is_empty(),
+                "channel.whatsapp.verify_token",
+                "the Cloud API needs a verify token, the one you enter when you set up the webhook",
+            ),
+        ];
+        for (key, why) in checks.into_iter().flatten() {
+            bad(&key, why);
+        }
+    }
+    if !(wa.api_url.starts_with("http://") || wa.api_url.starts_with("https://")) {
+        bad("channel.whatsapp.api_url", format!("`{}` is not an http:// or https:// URL", wa.api_url));
+    }
+    if let Some(u) = wa.allowed_users.iter().find(|u| u.is_empty() || !u.chars().all(|c| c.is_ascii_digit()))
+    {
+        bad(
+            "channel.whatsapp.allowed_users",
+            format!("`{u}` is not a phone number in digits only (country code first, no + or spaces)"),
+        );
+    }
     if c.channel.terminal.sender_id.trim().is_empty() {
         bad("channel.terminal.sender_id", "must not be empty".into());
     }

@@ -70,6 +70,14 @@ pub enum StartError {
         "{what} is turned on ({key}), but this build of Omega was made without it (the `{feature}` cargo feature)"
     )]
     NotBuiltIn { what: &'static str, key: &'static str, feature: &'static str },
+    #[error(
+        "[channel.whatsapp] mode = \"web\" (WhatsApp Web, paired by QR) is not available in this version yet; use mode = \"cloud\" (the WhatsApp Cloud API)"
+    )]
+    WhatsAppWeb,
+    #[error(
+        "the WhatsApp Cloud API channel receives messages by webhook, which the HTTP API serves; turn it on ([api] enabled = true)"
+    )]
+    WhatsAppNeedsHttp,
     #[error("invalid configuration:\n{0}")]
     Config(#[from] omega_core::config::ConfigError),
 }
@@ -272,6 +280,9 @@ impl RuntimeBuilder {
         // The owner: verified identities only (see `AuthPolicy`). An HTTP sender is a claimed
         // name, the owner only when `[api] owner_senders` names it.
         policy.set_owners(omega_channels::telegram::CHANNEL, Allowed::Only(telegram_users));
+        let whatsapp_users = config.channel.whatsapp.allowed_users.clone();
+        policy.set(omega_channels::whatsapp::CHANNEL, Allowed::Only(whatsapp_users.clone()));
+        policy.set_owners(omega_channels::whatsapp::CHANNEL, Allowed::Only(whatsapp_users));
         if config.channel.terminal.enabled {
             policy.set_owners(omega_actors::terminal::CHANNEL, Allowed::Anyone);
         }
@@ -353,6 +364,16 @@ impl RuntimeBuilder {
         };
         // Telegram, both halves supervised by the tree; its config is checked here, so a bad URL
         // fails the start with a clear error instead of a child that cannot start.
+        // WhatsApp (the Cloud API): its sending half is a child of the tree, its webhook is the
+        // HTTP API's; photos wait in the media dir like Telegram's.
+        let whatsapp = if config.channel.whatsapp.enabled {
+            let media_dir = data_dir.join("media");
+            omega_memory::open::create_private_dir(&media_dir)
+                .map_err(|source| StartError::DataDir { path: media_dir.clone(), source })?;
+            Some(media_dir)
+        } else {
+            None
+        };
         let telegram = if self.telegram && config.channel.telegram.enabled {
             #[cfg(feature = "telegram")]
             let _ =
@@ -411,15 +432,21 @@ impl RuntimeBuilder {
                 policy,
                 deny_message: config.auth.deny_message.clone(),
                 session_budget: RestartBudget::default(),
-                pairing_channels: if config.channel.telegram.pairing {
-                    vec![omega_channels::telegram::CHANNEL.to_owned()]
-                } else {
-                    Vec::new()
-                },
+                pairing_channels: [
+                    (config.channel.telegram.pairing, omega_channels::telegram::CHANNEL),
+                    (config.channel.whatsapp.pairing, omega_channels::whatsapp::CHANNEL),
+                ]
+                .into_iter()
+                .filter(|(on, _)| *on)
+                .map(|(_, name)| name.to_owned())
+                .collect(),
                 pairing_ttl: Duration::from_secs(600),
             },
             session,
             telegram,
+            whatsapp: whatsapp
+                .as_ref()
+                .map(|_| omega_actors::supervisor::WhatsAppSpec { config: config.channel.whatsapp.clone() }),
             locals: self
                 .locals
                 .into_iter()
@@ -465,6 +492,11 @@ impl RuntimeBuilder {
                 started,
                 provider: provider_status.clone(),
                 tools: serde_json::to_value(tools_report(&config)).unwrap_or_default(),
+                channels: channels_report(&tree, &config),
+                whatsapp: whatsapp.clone().map(|media_dir| omega_actors::http::WhatsAppWebhook {
+                    config: config.channel.whatsapp.clone(),
+                    media_dir,
+                }),
             };
             let server =
                 omega_actors::http::serve(&config.api.host, config.api.port, deps).map_err(|source| {
@@ -521,10 +553,45 @@ fn not_built_in(config: &Config, http: bool, telegram: bool) -> Result<(), Start
     if !cfg!(feature = "telegram") && telegram && config.channel.telegram.enabled {
         return off("the Telegram channel", "[channel.telegram] enabled = true", "telegram");
     }
+    let wa = &config.channel.whatsapp;
+    if !cfg!(feature = "whatsapp") && wa.enabled {
+        return off("the WhatsApp channel", "[channel.whatsapp] enabled = true", "whatsapp");
+    }
+    if wa.enabled && wa.mode == omega_core::config::WhatsAppMode::Web {
+        return Err(StartError::WhatsAppWeb);
+    }
+    if wa.enabled && !http {
+        return Err(StartError::WhatsAppNeedsHttp);
+    }
     if !cfg!(feature = "mcp") && config.mcp.servers.values().any(|s| s.enabled) {
         return off("an MCP server", "[mcp.servers.NAME] enabled", "mcp");
     }
     Ok(())
+}
+
+/// What `/api/health` says of the channels, read at each request.
+#[cfg(feature = "http")]
+fn channels_report(tree: &Tree, config: &Config) -> Arc<dyn Fn() -> serde_json::Value + Send + Sync> {
+    let (telegram, whatsapp) = (tree.telegram_media.clone(), tree.whatsapp_media.clone());
+    let (tg_on, wa) = (config.channel.telegram.enabled, config.channel.whatsapp.clone());
+    Arc::new(move || {
+        let mut out = serde_json::Map::new();
+        if tg_on {
+            out.insert("telegram".into(), serde_json::json!({"running": telegram.is_bound()}));
+        }
+        if wa.enabled {
+            out.insert(
+                "whatsapp".into(),
+                serde_json::json!({
+                    "mode": "cloud",
+                    "running": whatsapp.is_bound(),
+                    "webhook": "/webhook/whatsapp",
+                    "phone_number_id": wa.phone_number_id,
+                }),
+            );
+        }
+        serde_json::Value::Object(out)
+    })
 }
 
 /// The running HTTP API; in a build without it there is never one.

@@ -16,3 +16,4 @@ mod summarizer;
 mod supervision;
 mod telegram;
 mod tools;
+mod whatsapp;
