@@ -168,6 +168,8 @@ pub struct TelegramSpec {
 #[derive(Clone)]
 pub struct WhatsAppSpec {
     pub config: omega_core::config::WhatsAppConfig,
+    /// Where the watchdog tells the owner, on another channel: (channel, recipient).
+    pub owner: Option<(String, String)>,
 }
 
 /// Stop the whole tree, in order, and the Supervisor last; nothing is restarted any more.
@@ -569,7 +571,11 @@ impl Supervisor {
                             return;
                         }
                     };
-                let addr = channel.supervised(guard).start();
+                let owner = crate::whatsapp::WatchdogOwner {
+                    reach: wa.owner.clone(),
+                    notify: self.tree.outbox_routes.notify.clone(),
+                };
+                let addr = channel.with_watchdog(wa.config.watchdog_minutes, owner).supervised(guard).start();
                 self.tree.whatsapp_media.rebind(addr.clone().recipient());
                 self.stoppers.insert(child, addr.clone().recipient());
                 #[cfg(feature = "test-hooks")]

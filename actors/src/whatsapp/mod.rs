@@ -9,9 +9,12 @@
 //!   each part (per chat and overall, with jitter) and sends it through the Graph API; a rate
 //!   limit or a server error is retried by the Outbox, a refusal is not.
 //! - Media: the sender's session fetches photos and voice notes through [`FetchMedia`].
+//! - A watchdog: a send that went through, or a probe of the sending number (every third of
+//!   `watchdog_minutes`), proves the connection alive; when nothing has for `watchdog_minutes`,
+//!   the owner is told on another channel, and told again when it recovers.
 
 use actix::prelude::*;
-use omega_channels::pacing::Pacer;
+use omega_channels::pacing::{Alert, Pacer, Watchdog};
 use omega_channels::whatsapp::{MAX_MESSAGE_CHARS, render_chunks};
 use omega_channels::whatsapp_cloud::{Body, CloudClient, ErrorKind, Incoming};
 use omega_core::config::WhatsAppConfig;
@@ -21,18 +24,100 @@ use std::time::Duration;
 
 use crate::channel::{Deliver, DeliveryError, FetchMedia};
 use crate::guard::ChildGuard;
+use crate::outbox::Notify;
+use crate::route::Route;
 
 pub use omega_channels::whatsapp::CHANNEL;
+
+/// Who hears from the watchdog, and how.
+#[derive(Clone)]
+pub struct WatchdogOwner {
+    /// The owner on another channel: (channel, recipient). `None` = the log only.
+    pub reach: Option<(String, String)>,
+    pub notify: Route<Notify>,
+}
 
 /// The Cloud API's sending half, a supervised child.
 pub struct WhatsAppCloud {
     client: CloudClient,
     pacer: Pacer,
     clock: omega_core::clock::SharedClock,
+    watchdog: Option<(Watchdog, WatchdogOwner)>,
+    /// How often the sending number is probed (a third of the watchdog's threshold).
+    probe_every: Duration,
     _guard: Option<ChildGuard>,
 }
 
+/// Probe the connection now and look at the watchdog (the timer does this; tests and a clock
+/// jump may too).
+#[derive(Message, Debug, Clone, Copy)]
+#[rtype(result = "()")]
+pub struct CheckAlive;
+
+/// A send went through: the connection is alive.
+#[derive(Message, Debug, Clone, Copy)]
+#[rtype(result = "()")]
+struct Alive;
+
 impl WhatsAppCloud {
+    /// With `owner` and `[channel.whatsapp] watchdog_minutes` > 0, a watchdog runs.
+    pub fn with_watchdog(mut self, minutes: u64, owner: WatchdogOwner) -> Self {
+        if minutes > 0 {
+            let threshold = Duration::from_secs(minutes * 60);
+            self.watchdog = Some((Watchdog::new(threshold, self.clock.now().timestamp_millis()), owner));
+            self.probe_every = (threshold / 3).max(Duration::from_secs(20));
+        }
+        self
+    }
+
+    fn alert(&self, alert: Alert) {
+        let Some((_, owner)) = &self.watchdog else { return };
+        let text = match alert {
+            Alert::Stalled { silent_for } => {
+                let minutes = silent_for.as_secs() / 60;
+                tracing::error!(minutes, "WhatsApp (Cloud API) has shown no sign of life");
+                format!(
+                    "WhatsApp has shown no sign of life for {minutes} minutes: sends fail and the Cloud API does not \
+                     answer for the number. Check the access token and the app in Meta's dashboard; I'll tell you \
+                     when it is back."
+                )
+            }
+            Alert::Recovered => {
+                tracing::info!("WhatsApp (Cloud API) is answering again");
+                "WhatsApp is working again.".to_owned()
+            }
+        };
+        if let Some((channel, recipient)) = &owner.reach {
+            owner.notify.do_send(Notify {
+                channel: channel.clone(),
+                recipient: recipient.clone(),
+                text,
+                in_reply_to: None,
+            });
+        }
+    }
+
+    fn check_alive(&mut self, ctx: &mut Context<Self>) {
+        if self.watchdog.is_none() {
+            return;
+        }
+        let client = self.client.clone();
+        ctx.spawn(async move { client.probe().await }.into_actor(self).map(|probed, act, _| {
+            let now = act.clock.now().timestamp_millis();
+            let Some((watchdog, _)) = &mut act.watchdog else { return };
+            let alert = match probed {
+                Ok(()) => watchdog.alive(now),
+                Err(e) => {
+                    tracing::warn!(error = %e, "WhatsApp Cloud API probe failed");
+                    watchdog.check(now)
+                }
+            };
+            if let Some(a) = alert {
+                act.alert(a);
+            }
+        }));
+    }
+
     pub fn new(config: &WhatsAppConfig, clock: omega_core::clock::SharedClock) -> Result<Self, String> {
         let client = CloudClient::new(
             &config.api_url,
@@ -47,7 +132,7 @@ impl WhatsAppCloud {
             Duration::from_millis(config.pace_jitter_ms),
             clock.now().timestamp_millis() as u64,
         );
-        Ok(Self { client, pacer, clock, _guard: None })
+        Ok(Self { client, pacer, clock, watchdog: None, probe_every: Duration::from_secs(600), _guard: None })
     }
 
     pub fn supervised(mut self, guard: ChildGuard) -> Self {
@@ -58,12 +143,38 @@ impl WhatsAppCloud {
 
 impl Actor for WhatsAppCloud {
     type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Context<Self>) {
+        if self.watchdog.is_some() {
+            ctx.run_interval(self.probe_every, |act, ctx| act.check_alive(ctx));
+        }
+    }
+}
+
+impl Handler<CheckAlive> for WhatsAppCloud {
+    type Result = ();
+
+    fn handle(&mut self, _: CheckAlive, ctx: &mut Context<Self>) {
+        self.check_alive(ctx);
+    }
+}
+
+impl Handler<Alive> for WhatsAppCloud {
+    type Result = ();
+
+    fn handle(&mut self, _: Alive, _: &mut Context<Self>) {
+        let now = self.clock.now().timestamp_millis();
+        if let Some(alert) = self.watchdog.as_mut().and_then(|(w, _)| w.alive(now)) {
+            self.alert(alert);
+        }
+    }
 }
 
 impl Handler<Deliver> for WhatsAppCloud {
     type Result = ResponseFuture<Result<(), DeliveryError>>;
 
-    fn handle(&mut self, msg: Deliver, _: &mut Context<Self>) -> Self::Result {
+    fn handle(&mut self, msg: Deliver, ctx: &mut Context<Self>) -> Self::Result {
+        let me = ctx.address();
         let to = msg.recipient.clone();
         if to.is_empty() || !to.chars().all(|c| c.is_ascii_digit()) {
             let r = Err(DeliveryError::Permanent(format!("`{to}` is not a WhatsApp number (digits only)")));
@@ -98,6 +209,7 @@ impl Handler<Deliver> for WhatsAppCloud {
                         ErrorKind::Rejected => DeliveryError::Permanent(e.to_string()),
                     });
                 }
+                me.do_send(Alive);
             }
             Ok(())
         })

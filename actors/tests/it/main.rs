@@ -11,3 +11,4 @@ mod structure;
 mod summarizer;
 mod supervisor;
 mod support;
+mod whatsapp;

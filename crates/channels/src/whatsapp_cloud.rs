@@ -454,6 +454,19 @@ impl CloudClient {
         Ok(v["messages"][0]["id"].as_str().unwrap_or_default().to_owned())
     }
 
+    /// Whether the API answers for the sending number with this token (a cheap read, no message).
+    pub async fn probe(&self) -> Result<(), CallError> {
+        let url = format!("{}/{}?fields=id", self.base, self.phone_number_id);
+        let resp = self
+            .http
+            .get(url)
+            .bearer_auth(self.token.expose())
+            .send()
+            .await
+            .map_err(|e| CallError::Network(e.without_url().to_string()))?;
+        Self::read(resp).await.map(drop)
+    }
+
     /// A received photo or voice note: its bytes and MIME type (two calls: the media's URL, then
     /// the bytes from it, both with the token).
     pub async fn fetch_media(&self, media_id: &str) -> Result<(Vec<u8>, String), CallError> {

@@ -33,6 +33,8 @@ struct State {
     media: HashMap<String, (String, Vec<u8>)>,
     faults: VecDeque<(u16, i64, String)>,
     next_id: u64,
+    /// Every request is answered 503 (the API or the network is down).
+    down: bool,
 }
 
 /// A running fake Graph API. Stops when dropped.
@@ -81,6 +83,11 @@ impl FakeGraph {
         self.state.lock().faults.push_back((status, code, message.to_owned()));
     }
 
+    /// Answer every request with 503 (`true`) or as usual again (`false`).
+    pub fn set_down(&self, down: bool) {
+        self.state.lock().down = down;
+    }
+
     /// The text messages accepted so far, in order.
     pub fn sent(&self) -> Vec<SentText> {
         self.state.lock().sent.clone()
@@ -123,6 +130,9 @@ async fn send(
     let (_, phone) = path.into_inner();
     let mut st = state.lock();
     st.calls.push(("POST".into(), req.path().to_owned()));
+    if st.down {
+        return graph_error(503, 2, "Service temporarily unavailable");
+    }
     if !authorized(&st, &req) {
         return graph_error(401, 190, "Invalid OAuth access token - Cannot parse access token");
     }
@@ -172,8 +182,18 @@ async fn media_info(
     let (_, id) = path.into_inner();
     let mut st = state.lock();
     st.calls.push(("GET".into(), req.path().to_owned()));
+    if st.down {
+        return graph_error(503, 2, "Service temporarily unavailable");
+    }
     if !authorized(&st, &req) {
         return graph_error(401, 190, "Invalid OAuth access token - Cannot parse access token");
+    }
+    if id == st.phone_number_id {
+        // The sending number itself (what a health probe reads).
+        return HttpResponse::Ok().json(json!({
+            "id": id, "display_phone_number": "+1 555-000-1111", "verified_name": "Omega Test",
+            "quality_rating": "GREEN",
+        }));
     }
     let Some((mime, bytes)) = st.media.get(&id) else {
         return graph_error(

@@ -444,9 +444,10 @@ impl RuntimeBuilder {
             },
             session,
             telegram,
-            whatsapp: whatsapp
-                .as_ref()
-                .map(|_| omega_actors::supervisor::WhatsAppSpec { config: config.channel.whatsapp.clone() }),
+            whatsapp: whatsapp.as_ref().map(|_| omega_actors::supervisor::WhatsAppSpec {
+                config: config.channel.whatsapp.clone(),
+                owner: whatsapp_owner(&config),
+            }),
             locals: self
                 .locals
                 .into_iter()
@@ -567,6 +568,21 @@ fn not_built_in(config: &Config, http: bool, telegram: bool) -> Result<(), Start
         return off("an MCP server", "[mcp.servers.NAME] enabled", "mcp");
     }
     Ok(())
+}
+
+/// Where WhatsApp's watchdog reaches the owner: Telegram (the first of `allowed_users`) when it
+/// runs, else `[heartbeat] channel`/`recipient` when that is another channel; else nobody (the
+/// log only).
+fn whatsapp_owner(config: &Config) -> Option<(String, String)> {
+    let tg = &config.channel.telegram;
+    if tg.enabled
+        && let Some(first) = tg.allowed_users.first()
+    {
+        return Some((omega_channels::telegram::CHANNEL.to_owned(), first.to_string()));
+    }
+    let hb = &config.heartbeat;
+    (!hb.channel.is_empty() && hb.channel != omega_channels::whatsapp::CHANNEL && !hb.recipient.is_empty())
+        .then(|| (hb.channel.clone(), hb.recipient.clone()))
 }
 
 /// What `/api/health` says of the channels, read at each request.
