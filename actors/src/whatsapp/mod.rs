@@ -176,8 +176,14 @@ impl Handler<Deliver> for WhatsAppCloud {
     fn handle(&mut self, msg: Deliver, ctx: &mut Context<Self>) -> Self::Result {
         let me = ctx.address();
         let to = msg.recipient.clone();
-        if to.is_empty() || !to.chars().all(|c| c.is_ascii_digit()) {
-            let r = Err(DeliveryError::Permanent(format!("`{to}` is not a WhatsApp number (digits only)")));
+        let valid = match to.strip_prefix(omega_channels::whatsapp_cloud::GROUP_PREFIX) {
+            Some(g) => !g.is_empty() && g.chars().all(|c| c.is_ascii_alphanumeric() || "-_.@".contains(c)),
+            None => !to.is_empty() && to.chars().all(|c| c.is_ascii_digit()),
+        };
+        if !valid {
+            let r = Err(DeliveryError::Permanent(format!(
+                "`{to}` is not a WhatsApp number (digits only) or group"
+            )));
             return Box::pin(async move { r });
         }
         // Each part gets its slot now, in order; the future waits for them.
@@ -248,7 +254,11 @@ pub fn inbound_messages(config: &WhatsAppConfig, media_dir: &Path, messages: Vec
             let allowed = config.allowed_users.contains(&m.from);
             let mut inbound = Inbound::text(CHANNEL, &m.from, "");
             inbound.sender_name = m.name.clone();
-            inbound.reply_target = m.from.clone();
+            // In a group, the answer goes to the group.
+            inbound.reply_target = match &m.group {
+                Some(g) => format!("{}{g}", omega_channels::whatsapp_cloud::GROUP_PREFIX),
+                None => m.from.clone(),
+            };
             inbound.external_id = Some(m.id.clone());
             if let Some(at) = chrono::DateTime::from_timestamp(m.timestamp, 0).filter(|_| m.timestamp > 0) {
                 inbound.received_at = at;

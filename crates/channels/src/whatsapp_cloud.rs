@@ -209,11 +209,19 @@ pub fn parse_notification(body: &[u8]) -> Result<Vec<Incoming>, String> {
     Ok(out)
 }
 
-/// The body of `POST /{version}/{phone_number_id}/messages` for a text message.
+/// How a group is named as a recipient (`group:ID`), so a reply goes back to the group.
+pub const GROUP_PREFIX: &str = "group:";
+
+/// The body of `POST /{version}/{phone_number_id}/messages` for a text message to a number, or
+/// to a group (`group:ID`).
 pub fn text_message(to: &str, body: &str) -> Value {
+    let (kind, to) = match to.strip_prefix(GROUP_PREFIX) {
+        Some(group) => ("group", group),
+        None => ("individual", to),
+    };
     json!({
         "messaging_product": "whatsapp",
-        "recipient_type": "individual",
+        "recipient_type": kind,
         "to": to,
         "type": "text",
         "text": {"preview_url": false, "body": body},

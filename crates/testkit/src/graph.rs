@@ -153,10 +153,13 @@ async fn send(
     if v["messaging_product"] != "whatsapp" {
         return graph_error(400, 100, "(#100) The parameter messaging_product is required.");
     }
-    let to = v["to"].as_str().unwrap_or_default().to_owned();
-    if to.is_empty() || !to.chars().all(|c| c.is_ascii_digit()) {
+    let raw_to = v["to"].as_str().unwrap_or_default().to_owned();
+    let group = v["recipient_type"] == "group";
+    if raw_to.is_empty() || (!group && !raw_to.chars().all(|c| c.is_ascii_digit())) {
         return graph_error(400, 100, "(#100) Invalid parameter: to");
     }
+    // A group is recorded as `group:ID`, the way Omega names it.
+    let to = if group { format!("group:{raw_to}") } else { raw_to };
     if v["type"] != "text" {
         return graph_error(400, 100, "(#100) this fake accepts type text only");
     }
@@ -169,7 +172,7 @@ async fn send(
     st.sent.push(SentText { to: to.clone(), body: text, id: id.clone() });
     HttpResponse::Ok().json(json!({
         "messaging_product": "whatsapp",
-        "contacts": [{"input": to, "wa_id": to}],
+        "contacts": [{"input": to, "wa_id": to.trim_start_matches("group:")}],
         "messages": [{"id": id}],
     }))
 }

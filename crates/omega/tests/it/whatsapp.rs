@@ -22,6 +22,11 @@ struct Setup {
 }
 
 fn setup() -> Setup {
+    setup_with("")
+}
+
+/// A home whose `[channel.whatsapp]` also has `extra`.
+fn setup_with(extra: &str) -> Setup {
     let (home, graph, ai) = (TempHome::new(), FakeGraph::start(TOKEN, NUMBER_ID), FakeOpenAi::start());
     let port = free_port();
     home.write_config(&format!(
@@ -29,7 +34,7 @@ fn setup() -> Setup {
          [voice]\nbase_url = \"{ai}\"\n\n[api]\nport = {port}\n\n\
          [channel.whatsapp]\nenabled = true\nmode = \"cloud\"\napi_url = \"{graph}\"\nphone_number_id = \"{NUMBER_ID}\"\n\
          access_token = \"{TOKEN}\"\napp_secret = \"{SECRET}\"\nverify_token = \"verify-me\"\nallowed_users = [\"{ANA}\"]\n\
-         pace_per_chat_ms = 0\npace_global_ms = 0\npace_jitter_ms = 0\n\n\
+         pace_per_chat_ms = 0\npace_global_ms = 0\npace_jitter_ms = 0\n{extra}\n\
          [auth]\ndeny_message = \"Not for you.\"\n",
         ai = ai.base_url(),
         graph = graph.api_url(),
@@ -207,4 +212,57 @@ fn a_message_whose_answer_a_kill_interrupted_is_answered_once_after_the_restart(
     assert_eq!(wait_for(&s.graph, ANA, 1), ["echo: are you there?"]);
     assert_eq!(post(s.port, &text(ANA, "wamid.k2", "good"), SECRET), 200);
     assert_eq!(wait_for(&s.graph, ANA, 2), ["echo: are you there?", "echo: good"], "answered once");
+}
+
+/// A message in group `G1`, optionally quoting one of ours.
+fn in_group(id: &str, body: &str, quoting_us: bool) -> Value {
+    let mut m = json!({"type": "text", "text": {"body": body}, "group_id": "G1"});
+    if quoting_us {
+        m["context"] = json!({"from": "15550001111", "id": "wamid.ours"});
+    }
+    notification(ANA, id, m)
+}
+
+#[test]
+fn in_a_group_only_mentions_and_replies_count_and_only_when_groups_are_on() {
+    let off = setup();
+    let d = Daemon::start(&off.home, off.port, 1);
+    assert_eq!(post(off.port, &in_group("wamid.g0", "@15550001111 hello", false), SECRET), 200);
+    assert_eq!(post(off.port, &text(ANA, "wamid.p0", "just me"), SECRET), 200);
+    assert_eq!(wait_for(&off.graph, ANA, 1), ["echo: just me"]);
+    assert!(off.graph.sent_to("group:G1").is_empty(), "groups are off by default");
+    drop(d);
+
+    let s = setup_with("groups = true");
+    let _d = Daemon::start(&s.home, s.port, 1);
+    for (id, body, quoting) in [
+        ("wamid.g1", "chatting among ourselves", false),
+        ("wamid.g2", "@15550001111 what's the time?", false),
+        ("wamid.g3", "and you?", true),
+    ] {
+        assert_eq!(post(s.port, &in_group(id, body, quoting), SECRET), 200);
+    }
+    let answers = || -> Vec<String> {
+        let busy = "Got it, I'll get to this next.";
+        s.graph.sent_to("group:G1").into_iter().filter(|t| t != busy).collect()
+    };
+    wait_until(Duration::from_secs(20), "both answers in the group", || answers().len() >= 2);
+    assert_eq!(answers(), ["echo: @15550001111 what's the time?", "echo: and you?"], "answered in the group");
+    assert_eq!(s.ai.request_count(), 2, "the chatter among people never reached the model");
+}
+
+#[test]
+fn a_stranger_can_be_let_in_by_pairing_from_whatsapp() {
+    let s = setup_with("pairing = true");
+    let _d = Daemon::start(&s.home, s.port, 1);
+    const NEW: &str = "447700900123";
+    assert_eq!(post(s.port, &text(NEW, "wamid.s1", "hi, I'm Bo"), SECRET), 200);
+    let offer = wait_for(&s.graph, NEW, 1)[0].clone();
+    let code: String = offer.split("pairing code is ").nth(1).expect("a code").chars().take(6).collect();
+    assert_eq!(s.ai.request_count(), 0);
+    assert_eq!(post(s.port, &text(ANA, "wamid.a1", &format!("/approve {code}")), SECRET), 200);
+    wait_for(&s.graph, ANA, 1);
+    assert_eq!(post(s.port, &text(NEW, "wamid.s2", "thanks!"), SECRET), 200);
+    let to_new = wait_for(&s.graph, NEW, 3);
+    assert!(to_new.iter().any(|t| t == "echo: thanks!"), "{to_new:?}");
 }
