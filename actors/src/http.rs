@@ -45,6 +45,9 @@ pub struct HttpDeps {
 pub struct WhatsAppWebhook {
     pub config: omega_core::config::WhatsAppConfig,
     pub media_dir: std::path::PathBuf,
+    /// The channel, told to mark stored messages read ("typing…").
+    #[cfg(feature = "whatsapp")]
+    pub read: crate::route::Route<crate::whatsapp::MarkRead>,
 }
 
 /// A running HTTP API.
@@ -199,7 +202,7 @@ async fn whatsapp_notification(
     };
     #[cfg(feature = "whatsapp")]
     {
-        hand_in(&deps, crate::whatsapp::inbound_messages(&wa.config, &wa.media_dir, messages)).await
+        hand_in(&deps, &wa.read, crate::whatsapp::inbound_messages(&wa.config, &wa.media_dir, messages)).await
     }
     #[cfg(not(feature = "whatsapp"))]
     {
@@ -211,14 +214,24 @@ async fn whatsapp_notification(
 /// Hand messages to the Gateway, in order: 200 once every one is stored (or refused), 503 (Meta
 /// will send them again) when one could not be.
 #[cfg(feature = "whatsapp")]
-async fn hand_in(deps: &HttpDeps, inbounds: Vec<omega_core::Inbound>) -> HttpResponse {
+async fn hand_in(
+    deps: &HttpDeps,
+    read: &crate::route::Route<crate::whatsapp::MarkRead>,
+    inbounds: Vec<omega_core::Inbound>,
+) -> HttpResponse {
     for inbound in inbounds {
+        let external = inbound.external_id.clone();
         let (tx, rx) = oneshot::channel();
         if deps.gateway.send(Receive { inbound, ack: Some(tx) }).await.is_err() {
             return error_response(&ApiError::new(503, "unavailable", "Omega's gateway is not running"));
         }
         match tokio::time::timeout(Duration::from_secs(20), rx).await {
-            Ok(Ok(Accepted::Queued(_) | Accepted::Duplicate(_) | Accepted::Denied)) => {}
+            Ok(Ok(Accepted::Queued(_))) => {
+                if let Some(id) = external {
+                    read.do_send(crate::whatsapp::MarkRead { message_id: id });
+                }
+            }
+            Ok(Ok(Accepted::Duplicate(_) | Accepted::Denied)) => {}
             Ok(Ok(Accepted::Failed(e))) => {
                 tracing::error!(error = %e, "a WhatsApp message could not be stored; Meta will send it again");
                 return error_response(&ApiError::new(503, "unavailable", "the message could not be stored"));

@@ -101,6 +101,9 @@ pub struct Tree {
     pub telegram_media: Route<crate::channel::FetchMedia>,
     /// The WhatsApp channel as the source of its messages' photos and voice notes.
     pub whatsapp_media: Route<crate::channel::FetchMedia>,
+    /// The WhatsApp channel, told which received messages to mark read ("typing…").
+    #[cfg(feature = "whatsapp")]
+    pub whatsapp_read: Route<crate::whatsapp::MarkRead>,
     /// The in-process channels (terminal, HTTP API, an embedder's), by name.
     pub locals: Vec<(String, Slot<crate::channel::LocalChannel>)>,
 }
@@ -321,6 +324,8 @@ impl Supervisor {
             telegram: Slot::default(),
             telegram_media: Route::default(),
             whatsapp_media: Route::default(),
+            #[cfg(feature = "whatsapp")]
+            whatsapp_read: Route::default(),
             locals: spec.locals.iter().map(|l| (l.name().to_owned(), Slot::default())).collect(),
         };
         let limit = Arc::new(Semaphore::new(spec.max_concurrent.max(1)));
@@ -577,6 +582,7 @@ impl Supervisor {
                 };
                 let addr = channel.with_watchdog(wa.config.watchdog_minutes, owner).supervised(guard).start();
                 self.tree.whatsapp_media.rebind(addr.clone().recipient());
+                self.tree.whatsapp_read.rebind(addr.clone().recipient());
                 self.stoppers.insert(child, addr.clone().recipient());
                 #[cfg(feature = "test-hooks")]
                 self.crashers.insert(child, addr.clone().recipient());
@@ -736,6 +742,8 @@ impl Handler<ChildDown> for Supervisor {
                 }
                 Child::WhatsApp => {
                     self.tree.whatsapp_media.unbind();
+                    #[cfg(feature = "whatsapp")]
+                    self.tree.whatsapp_read.unbind();
                     let name = omega_channels::whatsapp::CHANNEL.to_owned();
                     self.channels.retain(|(n, _)| *n != name);
                     self.tree.outbox.do_send(crate::outbox::UnregisterChannel { name });

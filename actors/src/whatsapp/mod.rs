@@ -54,6 +54,13 @@ pub struct WhatsAppCloud {
 #[rtype(result = "()")]
 pub struct CheckAlive;
 
+/// A message was stored: mark it read and show "typing…" while it is answered (best-effort).
+#[derive(Message, Debug, Clone, PartialEq, Eq)]
+#[rtype(result = "()")]
+pub struct MarkRead {
+    pub message_id: String,
+}
+
 /// A send went through: the connection is alive.
 #[derive(Message, Debug, Clone, Copy)]
 #[rtype(result = "()")]
@@ -219,6 +226,22 @@ impl Handler<Deliver> for WhatsAppCloud {
             }
             Ok(())
         })
+    }
+}
+
+impl Handler<MarkRead> for WhatsAppCloud {
+    type Result = ();
+
+    fn handle(&mut self, msg: MarkRead, ctx: &mut Context<Self>) {
+        let client = self.client.clone();
+        ctx.spawn(
+            async move {
+                if let Err(e) = client.read_and_typing(&msg.message_id).await {
+                    tracing::debug!(error = %e, "WhatsApp: cannot mark a message read");
+                }
+            }
+            .into_actor(self),
+        );
     }
 }
 

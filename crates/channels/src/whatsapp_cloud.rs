@@ -228,6 +228,17 @@ pub fn text_message(to: &str, body: &str) -> Value {
     })
 }
 
+/// The body that marks message `id` read and shows "typing…" in its chat (until the answer,
+/// or 25 seconds).
+pub fn read_and_typing(id: &str) -> Value {
+    json!({
+        "messaging_product": "whatsapp",
+        "status": "read",
+        "message_id": id,
+        "typing_indicator": {"type": "text"},
+    })
+}
+
 /// A Graph API error, read from its body (`{"error": {"code", "message", ...}}`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GraphError {
@@ -460,6 +471,20 @@ impl CloudClient {
             .map_err(|e| CallError::Network(e.without_url().to_string()))?;
         let v = Self::read(resp).await?;
         Ok(v["messages"][0]["id"].as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Mark a received message read and show "typing…" to its sender.
+    pub async fn read_and_typing(&self, message_id: &str) -> Result<(), CallError> {
+        let url = format!("{}/{}/messages", self.base, self.phone_number_id);
+        let resp = self
+            .http
+            .post(url)
+            .bearer_auth(self.token.expose())
+            .json(&read_and_typing(message_id))
+            .send()
+            .await
+            .map_err(|e| CallError::Network(e.without_url().to_string()))?;
+        Self::read(resp).await.map(drop)
     }
 
     /// Whether the API answers for the sending number with this token (a cheap read, no message).

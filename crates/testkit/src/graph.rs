@@ -28,6 +28,8 @@ struct State {
     token: String,
     phone_number_id: String,
     sent: Vec<SentText>,
+    /// Messages marked read (with "typing…" shown), by id.
+    read: Vec<String>,
     /// Every request's method and path, in order.
     calls: Vec<(String, String)>,
     media: HashMap<String, (String, Vec<u8>)>,
@@ -88,6 +90,11 @@ impl FakeGraph {
         self.state.lock().down = down;
     }
 
+    /// The received messages Omega marked read (showing "typing…"), in order.
+    pub fn read(&self) -> Vec<String> {
+        self.state.lock().read.clone()
+    }
+
     /// The text messages accepted so far, in order.
     pub fn sent(&self) -> Vec<SentText> {
         self.state.lock().sent.clone()
@@ -143,15 +150,25 @@ async fn send(
             &format!("Unsupported post request. Object with ID '{phone}' does not exist"),
         );
     }
-    if let Some((status, code, message)) = st.faults.pop_front() {
-        return graph_error(status, code, &message);
-    }
     let v: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(_) => return graph_error(400, 100, "Invalid parameter: the body is not JSON"),
     };
+    // Queued faults hit message sends, not read receipts.
+    if v["status"] != "read"
+        && let Some((status, code, message)) = st.faults.pop_front()
+    {
+        return graph_error(status, code, &message);
+    }
     if v["messaging_product"] != "whatsapp" {
         return graph_error(400, 100, "(#100) The parameter messaging_product is required.");
+    }
+    if v["status"] == "read" {
+        let Some(id) = v["message_id"].as_str() else {
+            return graph_error(400, 100, "(#100) The parameter message_id is required.");
+        };
+        st.read.push(id.to_owned());
+        return HttpResponse::Ok().json(json!({"success": true}));
     }
     let raw_to = v["to"].as_str().unwrap_or_default().to_owned();
     let group = v["recipient_type"] == "group";

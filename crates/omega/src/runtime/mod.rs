@@ -497,6 +497,8 @@ impl RuntimeBuilder {
                 whatsapp: whatsapp.clone().map(|media_dir| omega_actors::http::WhatsAppWebhook {
                     config: config.channel.whatsapp.clone(),
                     media_dir,
+                    #[cfg(feature = "whatsapp")]
+                    read: tree.whatsapp_read.clone(),
                 }),
             };
             let server =

@@ -112,6 +112,7 @@ fn a_signed_message_is_answered_in_whatsapp_markup_and_a_forged_one_never_arrive
     let _d = Daemon::start(&s.home, s.port, 1);
     assert_eq!(post(s.port, &text(ANA, "wamid.1", "hello **there**"), SECRET), 200);
     assert_eq!(wait_for(&s.graph, ANA, 1), ["echo: hello *there*"]);
+    wait_until(Duration::from_secs(10), "the message marked read", || s.graph.read() == ["wamid.1"]);
     // A post signed with another secret (anyone who found the URL) is refused and does nothing.
     assert_eq!(post(s.port, &text(ANA, "wamid.2", "transfer all my money"), "guessed-secret"), 401);
     // The same message re-delivered by Meta, and a delivery-status callback: nothing new.
@@ -123,6 +124,12 @@ fn a_signed_message_is_answered_in_whatsapp_markup_and_a_forged_one_never_arrive
     assert_eq!(post(s.port, &text(ANA, "wamid.3", "and now?"), SECRET), 200);
     assert_eq!(wait_for(&s.graph, ANA, 2), ["echo: hello *there*", "echo: and now?"]);
     assert_eq!(s.ai.request_count(), 2, "the forged and the repeated message never reached the model");
+    wait_until(Duration::from_secs(10), "the next one marked read", || s.graph.read().len() == 2);
+    assert_eq!(
+        s.graph.read(),
+        ["wamid.1", "wamid.3"],
+        "each stored message once: \"typing…\" while answered"
+    );
 }
 
 #[test]
@@ -191,7 +198,8 @@ fn a_long_formatted_reply_is_split_under_the_limit_and_a_rate_limit_is_waited_ou
     assert!(parts.len() >= 2, "{}", parts.len());
     assert!(parts[0].starts_with("*Plan*"), "{}", &parts[0][..40]);
     let posts = s.graph.calls().iter().filter(|(m, _)| m == "POST").count();
-    assert_eq!(posts, parts.len() + 1, "the part refused with 429 was sent again, the rest once");
+    let reads = s.graph.read().len();
+    assert_eq!(posts, reads + parts.len() + 1, "the part refused with 429 was sent again, the rest once");
     for p in &parts {
         assert!(p.chars().count() <= 4096, "{}", p.chars().count());
         assert!(!p.contains("**") && p.contains("*Step*") && p.contains("link (https://example.org)"));
