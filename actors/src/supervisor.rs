@@ -61,8 +61,6 @@ use crate::summarizer::{Nudge, SummarizeAll, Summarizer, SummarizerSettings};
 pub struct Tree {
     pub store: Store,
     pub outbox: Slot<Outbox>,
-    /// The Outbox as a receiver of stored rows to deliver (what the Scheduler needs of it).
-    pub outbox_dispatch: Route<crate::outbox::Dispatch>,
     /// What the message path needs of the Outbox.
     pub outbox_routes: crate::outbox::OutboxRoutes,
     pub gateway: Slot<Gateway>,
@@ -180,8 +178,9 @@ pub struct WhatsAppSpec {
 #[rtype(result = "()")]
 pub struct Shutdown;
 
-/// `StopChild` for each supervised actor: `ctx.stop()`, which ends its timers and futures.
-macro_rules! stop_on_request {
+/// What every supervised actor answers: `StopChild` (`ctx.stop()`, which ends its timers and
+/// futures) and, with the test hooks, `Crash` (a panic inside the handler, the way a bug would).
+macro_rules! supervised_child {
     ($($actor:ty),* $(,)?) => {$(
         impl Handler<StopChild> for $actor {
             type Result = ();
@@ -190,10 +189,19 @@ macro_rules! stop_on_request {
                 ctx.stop();
             }
         }
+
+        #[cfg(feature = "test-hooks")]
+        impl Handler<crate::guard::Crash> for $actor {
+            type Result = ();
+
+            fn handle(&mut self, _: crate::guard::Crash, _: &mut Self::Context) {
+                panic!("injected crash (test hook)");
+            }
+        }
     )*};
 }
 
-stop_on_request!(
+supervised_child!(
     crate::provider::ProviderRouter,
     Outbox,
     Markers,
@@ -206,43 +214,10 @@ stop_on_request!(
 );
 
 #[cfg(feature = "telegram")]
-stop_on_request!(crate::telegram::TelegramPoller, crate::telegram::TelegramChannel);
-
-/// Test hook: `Crash` panics inside the actor's handler, the way a bug would.
-#[cfg(feature = "test-hooks")]
-macro_rules! crash_on_request {
-    ($($actor:ty),* $(,)?) => {$(
-        impl Handler<crate::guard::Crash> for $actor {
-            type Result = ();
-
-            fn handle(&mut self, _: crate::guard::Crash, _: &mut Self::Context) {
-                panic!("injected crash (test hook)");
-            }
-        }
-    )*};
-}
-
-#[cfg(feature = "test-hooks")]
-crash_on_request!(
-    crate::provider::ProviderRouter,
-    Outbox,
-    Markers,
-    ProviderActor,
-    SandboxActor,
-    Scheduler,
-    Summarizer,
-    Heartbeat,
-    crate::channel::LocalChannel,
-);
-
-#[cfg(all(feature = "test-hooks", feature = "telegram"))]
-crash_on_request!(crate::telegram::TelegramPoller, crate::telegram::TelegramChannel);
+supervised_child!(crate::telegram::TelegramPoller, crate::telegram::TelegramChannel);
 
 #[cfg(feature = "whatsapp")]
-stop_on_request!(crate::whatsapp::WhatsAppCloud);
-
-#[cfg(all(feature = "test-hooks", feature = "whatsapp"))]
-crash_on_request!(crate::whatsapp::WhatsAppCloud);
+supervised_child!(crate::whatsapp::WhatsAppCloud);
 
 /// Test hook: make a running child panic (see [`crate::guard::Crash`]); `false` if it is not
 /// running.
@@ -297,7 +272,6 @@ impl Supervisor {
         let tree = Tree {
             store: spec.store.clone(),
             outbox: Slot::default(),
-            outbox_dispatch: Route::default(),
             outbox_routes: Default::default(),
             gateway: Slot::default(),
             gateway_receive: Route::default(),
@@ -374,6 +348,14 @@ impl Supervisor {
         self.tree.outbox.do_send(RegisterChannel { name, recipient });
     }
 
+    /// A channel left down: its replies stay queued in the outbox instead of failing against a
+    /// dead address, and go out when the channel is back (the next start).
+    fn unregister_channel(&mut self, name: &str) {
+        self.channels.retain(|(n, _)| n != name);
+        self.previews.retain(|(n, _)| n != name);
+        self.tree.outbox.do_send(crate::outbox::UnregisterChannel { name: name.to_owned() });
+    }
+
     fn start_child(&mut self, child: Child, ctx: &mut Context<Self>) {
         if !self.enabled(child) {
             return;
@@ -383,7 +365,6 @@ impl Supervisor {
             Child::Outbox => {
                 let addr = Outbox::new(self.spec.store.clone(), guard).start();
                 self.tree.outbox.bind(addr.clone());
-                self.tree.outbox_dispatch.rebind(addr.clone().recipient());
                 self.tree.outbox_routes.rebind(&addr);
                 self.stoppers.insert(child, addr.clone().recipient());
                 #[cfg(feature = "test-hooks")]
@@ -466,7 +447,7 @@ impl Supervisor {
                 let Some(policy) = self.spec.scheduler.clone() else { return };
                 let (store, outbox, gateway) = (
                     self.spec.store.clone(),
-                    self.tree.outbox_dispatch.clone(),
+                    self.tree.outbox_routes.dispatch.clone(),
                     self.tree.gateway_receive.clone(),
                 );
                 let retry = self.spec.action_retry_base;
@@ -498,7 +479,7 @@ impl Supervisor {
                     store: self.spec.store.clone(),
                     provider: self.tree.provider.clone(),
                     markers: self.tree.markers.output.clone(),
-                    outbox: self.tree.outbox_dispatch.clone(),
+                    outbox: self.tree.outbox_routes.dispatch.clone(),
                 };
                 let addr = Heartbeat::new(deps, settings, guard).start();
                 self.tree.heartbeat.rebind(addr.clone().recipient());
@@ -715,7 +696,6 @@ impl Handler<ChildDown> for Supervisor {
                 }
                 Child::Outbox => {
                     self.tree.outbox.unbind();
-                    self.tree.outbox_dispatch.unbind();
                     self.tree.outbox_routes.unbind();
                 }
                 Child::Gateway => {
@@ -726,27 +706,19 @@ impl Handler<ChildDown> for Supervisor {
                     #[cfg(feature = "telegram")]
                     self.tree.telegram.unbind();
                     self.tree.telegram_media.unbind();
-                    // Its replies stay queued in the outbox instead of failing against a dead
-                    // address; they go out when the channel is back (the next start).
-                    let name = omega_channels::telegram::CHANNEL.to_owned();
-                    self.channels.retain(|(n, _)| *n != name);
-                    self.previews.retain(|(n, _)| *n != name);
-                    self.tree.outbox.do_send(crate::outbox::UnregisterChannel { name });
+                    self.unregister_channel(omega_channels::telegram::CHANNEL);
                 }
                 Child::Local(i) => {
                     let Some((name, slot)) = self.tree.locals.get(usize::from(i)) else { return };
                     slot.unbind();
                     let name = name.clone();
-                    self.channels.retain(|(n, _)| *n != name);
-                    self.tree.outbox.do_send(crate::outbox::UnregisterChannel { name });
+                    self.unregister_channel(&name);
                 }
                 Child::WhatsApp => {
                     self.tree.whatsapp_media.unbind();
                     #[cfg(feature = "whatsapp")]
                     self.tree.whatsapp_read.unbind();
-                    let name = omega_channels::whatsapp::CHANNEL.to_owned();
-                    self.channels.retain(|(n, _)| *n != name);
-                    self.tree.outbox.do_send(crate::outbox::UnregisterChannel { name });
+                    self.unregister_channel(omega_channels::whatsapp::CHANNEL);
                 }
                 Child::TelegramPoller => {}
             }

@@ -3,6 +3,8 @@
 
 /// The HTTP API's wire types, validation and bearer-token check.
 pub mod http_api;
+/// What both chat formats do alike with Markdown.
+mod markdown;
 /// Outbound pacing and a liveness watchdog, on times the caller passes in.
 pub mod pacing;
 /// Cutting text into messages of a channel's size.

@@ -144,16 +144,7 @@ fn blocks(markdown: &str) -> Vec<Block> {
     let mut out = Vec::new();
     let mut r = Renderer::default();
     for event in Parser::new_ext(markdown, opts) {
-        let top_level_end = matches!(
-            &event,
-            Event::End(
-                TagEnd::Paragraph
-                    | TagEnd::Heading(_)
-                    | TagEnd::CodeBlock
-                    | TagEnd::List(_)
-                    | TagEnd::BlockQuote(_)
-            ) | Event::Rule
-        );
+        let top_level_end = crate::markdown::ends_block(&event);
         r.event(event);
         if top_level_end && r.depth == 0 {
             let b = r.take();
@@ -175,7 +166,7 @@ struct Renderer {
     plain: String,
     /// Nesting of block containers (lists, quotes); a block ends at depth 0.
     depth: usize,
-    lists: Vec<Option<u64>>,
+    lists: crate::markdown::Lists,
     in_code: Option<(String, String)>,
     link: Vec<String>,
 }
@@ -240,23 +231,14 @@ impl Renderer {
                 self.in_code = Some((lang, String::new()));
             }
             Tag::List(start) => {
-                if !self.lists.is_empty() && !self.html.ends_with('\n') {
+                if self.lists.open(start) && !self.html.ends_with('\n') {
                     self.text("\n");
                 }
                 self.depth += 1;
-                self.lists.push(start);
             }
             Tag::Item => {
-                let indent = "  ".repeat(self.lists.len().saturating_sub(1));
-                let bullet = match self.lists.last_mut() {
-                    Some(Some(n)) => {
-                        let s = format!("{n}. ");
-                        *n += 1;
-                        s
-                    }
-                    _ => "• ".to_owned(),
-                };
-                self.text(&format!("{indent}{bullet}"));
+                let prefix = self.lists.item("• ");
+                self.text(&prefix);
             }
             Tag::Emphasis => self.tag("<i>"),
             Tag::Strong => self.tag("<b>"),
@@ -293,7 +275,7 @@ impl Renderer {
                 // Keep `in_code` until the block is taken: it lets an oversized block be re-split.
             }
             TagEnd::List(_) => {
-                self.lists.pop();
+                self.lists.close();
                 self.depth -= 1;
             }
             TagEnd::Item if !self.html.ends_with('\n') => self.text("\n"),

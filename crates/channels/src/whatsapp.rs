@@ -70,17 +70,7 @@ fn blocks(markdown: &str) -> Vec<Block> {
     let mut out = Vec::new();
     let mut r = Renderer::default();
     for event in Parser::new_ext(markdown, opts) {
-        let top_level_end = matches!(
-            &event,
-            Event::End(
-                TagEnd::Paragraph
-                    | TagEnd::Heading(_)
-                    | TagEnd::CodeBlock
-                    | TagEnd::List(_)
-                    | TagEnd::BlockQuote(_)
-                    | TagEnd::Table
-            ) | Event::Rule
-        );
+        let top_level_end = crate::markdown::ends_block(&event);
         r.event(event);
         if top_level_end && r.depth == 0 {
             out.extend(r.take());
@@ -95,7 +85,7 @@ struct Renderer {
     text: String,
     /// Nesting of block containers (lists, quotes); a block ends at depth 0.
     depth: usize,
-    lists: Vec<Option<u64>>,
+    lists: crate::markdown::Lists,
     quotes: usize,
     code: Option<String>,
     links: Vec<String>,
@@ -177,23 +167,14 @@ impl Renderer {
                 self.code = Some(String::new());
             }
             Tag::List(start) => {
-                if !self.lists.is_empty() && !self.text.ends_with('\n') {
+                if self.lists.open(start) && !self.text.ends_with('\n') {
                     self.push("\n");
                 }
                 self.depth += 1;
-                self.lists.push(start);
             }
             Tag::Item => {
-                let indent = "  ".repeat(self.lists.len().saturating_sub(1));
-                let bullet = match self.lists.last_mut() {
-                    Some(Some(n)) => {
-                        let s = format!("{n}. ");
-                        *n += 1;
-                        s
-                    }
-                    _ => "- ".to_owned(),
-                };
-                self.push(&format!("{indent}{bullet}"));
+                let prefix = self.lists.item("- ");
+                self.push(&prefix);
             }
             Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } => {
                 self.links.push(dest_url.to_string());
@@ -231,7 +212,7 @@ impl Renderer {
                 self.text.push_str("\n```");
             }
             TagEnd::List(_) => {
-                self.lists.pop();
+                self.lists.close();
                 self.depth -= 1;
             }
             TagEnd::Item if !self.text.ends_with('\n') => self.push("\n"),
