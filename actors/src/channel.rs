@@ -44,6 +44,26 @@ pub struct Deliver {
     pub in_reply_to: Option<InboxId>,
 }
 
+/// Link WhatsApp Web (from `/whatsapp`): its QR codes go to `to` as photos (or text, without a
+/// photo route), and the outcome after them. Answers what to tell the person now.
+#[derive(Message)]
+#[rtype(result = "String")]
+pub struct StartPairing {
+    /// (channel, recipient) to send the codes to.
+    pub to: (String, String),
+}
+
+/// A QR code for a person, as a photo: sent as a new photo that replaces the previous one
+/// (`replace`, deleted once the new one is up). Answers the new photo's message id.
+#[derive(Message, Debug, Clone)]
+#[rtype(result = "Result<i64, String>")]
+pub struct SendPhoto {
+    pub recipient: String,
+    pub png: Vec<u8>,
+    pub caption: String,
+    pub replace: Option<i64>,
+}
+
 /// The answer so far, while it is being generated (markers already held back). Best-effort: a
 /// channel may show it (Telegram edits one message as it grows) or ignore it; the final answer
 /// still arrives as a [`Deliver`].

@@ -341,6 +341,22 @@ async fn answer(deps: &SessionDeps, job: &Job, key: &SessionKey, command: Comman
                 None => format!("No pending request has code {code} (codes expire after 10 minutes)."),
             }
         }
+        Command::WhatsApp => {
+            // Linking an account to Omega is the owner's call, and the QR code is the account.
+            if !deps.settings.auth.is_owner(&job.channel, &job.sender_id) {
+                return Ok("Only the owner can link WhatsApp.".into());
+            }
+            if !deps.whatsapp_pairing.is_bound() {
+                return Ok("WhatsApp Web is not on: set [channel.whatsapp] enabled = true and mode = \"web\", and \
+                           restart Omega."
+                    .into());
+            }
+            let to = (job.channel.clone(), job.reply_target.clone());
+            match deps.whatsapp_pairing.send(crate::channel::StartPairing { to }).await {
+                Ok(text) => text,
+                Err(_) => "WhatsApp's connection is restarting; try again in a moment.".into(),
+            }
+        }
     })
 }
 

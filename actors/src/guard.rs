@@ -24,6 +24,8 @@ pub enum Child {
     TelegramPoller,
     /// The WhatsApp channel (its sending half; the webhook is served by the HTTP API).
     WhatsApp,
+    /// WhatsApp Web's connection (its receiving half; only with `mode = "web"`).
+    WhatsAppLink,
     /// An in-process channel at this place in the runtime's list (the terminal, the HTTP API's,
     /// an embedder's).
     Local(u8),

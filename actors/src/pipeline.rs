@@ -113,6 +113,8 @@ pub struct SessionDeps {
     /// The Sandbox actor, when tools are on.
     pub tools: Option<crate::sandbox::RoutedTools>,
     pub outbox: crate::outbox::OutboxRoutes,
+    /// WhatsApp Web's connection, for `/whatsapp` (unbound unless `mode = "web"`).
+    pub whatsapp_pairing: Route<crate::channel::StartPairing>,
     /// Per channel name, where the files its messages came with are fetched.
     pub media: Arc<std::collections::BTreeMap<String, Route<crate::channel::FetchMedia>>>,
     pub gateway_idle: Recipient<SessionIdle>,

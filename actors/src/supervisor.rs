@@ -102,6 +102,10 @@ pub struct Tree {
     /// The WhatsApp channel, told which received messages to mark read ("typing…").
     #[cfg(feature = "whatsapp")]
     pub whatsapp_read: Route<crate::whatsapp::MarkRead>,
+    /// WhatsApp Web's connection, asked to pair by `/whatsapp`.
+    pub whatsapp_pairing: Route<crate::channel::StartPairing>,
+    /// Telegram's photo sender (the WhatsApp QR code for `/whatsapp`).
+    pub telegram_photo: Route<crate::channel::SendPhoto>,
     /// The in-process channels (terminal, HTTP API, an embedder's), by name.
     pub locals: Vec<(String, Slot<crate::channel::LocalChannel>)>,
 }
@@ -171,6 +175,21 @@ pub struct WhatsAppSpec {
     pub config: omega_core::config::WhatsAppConfig,
     /// Where the watchdog tells the owner, on another channel: (channel, recipient).
     pub owner: Option<(String, String)>,
+    /// Where photos wait until their message is answered.
+    pub media_dir: std::path::PathBuf,
+    /// WhatsApp Web: the connection up now, shared by both halves across their restarts.
+    #[cfg(feature = "whatsapp")]
+    pub slot: crate::whatsapp::web::ClientSlot,
+    /// WhatsApp Web: how to connect (whatsapp-rust; a fake in tests).
+    #[cfg(feature = "whatsapp")]
+    pub connector: Arc<dyn crate::whatsapp::web::Connector>,
+}
+
+impl WhatsAppSpec {
+    #[cfg(feature = "whatsapp")]
+    fn web(&self) -> bool {
+        self.config.mode == omega_core::config::WhatsAppMode::Web
+    }
 }
 
 /// Stop the whole tree, in order, and the Supervisor last; nothing is restarted any more.
@@ -217,7 +236,7 @@ supervised_child!(
 supervised_child!(crate::telegram::TelegramPoller, crate::telegram::TelegramChannel);
 
 #[cfg(feature = "whatsapp")]
-supervised_child!(crate::whatsapp::WhatsAppCloud);
+supervised_child!(crate::whatsapp::WhatsApp, crate::whatsapp::web::WhatsAppLink);
 
 /// Test hook: make a running child panic (see [`crate::guard::Crash`]); `false` if it is not
 /// running.
@@ -300,6 +319,8 @@ impl Supervisor {
             whatsapp_media: Route::default(),
             #[cfg(feature = "whatsapp")]
             whatsapp_read: Route::default(),
+            whatsapp_pairing: Route::default(),
+            telegram_photo: Route::default(),
             locals: spec.locals.iter().map(|l| (l.name().to_owned(), Slot::default())).collect(),
         };
         let limit = Arc::new(Semaphore::new(spec.max_concurrent.max(1)));
@@ -337,6 +358,10 @@ impl Supervisor {
             Child::ProviderRouter => self.spec.providers.len() > 1,
             Child::Local(i) => usize::from(i) < self.spec.locals.len(),
             Child::WhatsApp => cfg!(feature = "whatsapp") && self.spec.whatsapp.is_some(),
+            #[cfg(feature = "whatsapp")]
+            Child::WhatsAppLink => self.spec.whatsapp.as_ref().is_some_and(WhatsAppSpec::web),
+            #[cfg(not(feature = "whatsapp"))]
+            Child::WhatsAppLink => false,
             Child::Outbox | Child::Markers | Child::Gateway => true,
         }
     }
@@ -506,6 +531,7 @@ impl Supervisor {
                 let addr = channel.supervised(guard).start();
                 self.tree.telegram.bind(addr.clone());
                 self.tree.telegram_media.rebind(addr.clone().recipient());
+                self.tree.telegram_photo.rebind(addr.clone().recipient());
                 self.stoppers.insert(child, addr.clone().recipient());
                 #[cfg(feature = "test-hooks")]
                 self.crashers.insert(child, addr.clone().recipient());
@@ -548,15 +574,20 @@ impl Supervisor {
             #[cfg(feature = "whatsapp")]
             Child::WhatsApp => {
                 let Some(wa) = self.spec.whatsapp.clone() else { return };
-                let channel =
-                    match crate::whatsapp::WhatsAppCloud::new(&wa.config, self.spec.session.clock.clone()) {
+                let clock = self.spec.session.clock.clone();
+                let channel = if wa.web() {
+                    let transport = crate::whatsapp::web::WebTransport { slot: wa.slot.clone() };
+                    crate::whatsapp::WhatsApp::new(&wa.config, clock, Arc::new(transport))
+                } else {
+                    match crate::whatsapp::WhatsApp::cloud(&wa.config, clock) {
                         Ok(c) => c,
                         Err(e) => {
                             tracing::error!("cannot start the WhatsApp channel: {e}");
                             guard.finished();
                             return;
                         }
-                    };
+                    }
+                };
                 let owner = crate::whatsapp::WatchdogOwner {
                     reach: wa.owner.clone(),
                     notify: self.tree.outbox_routes.notify.clone(),
@@ -569,8 +600,30 @@ impl Supervisor {
                 self.crashers.insert(child, addr.clone().recipient());
                 self.register_channel(crate::whatsapp::CHANNEL.to_owned(), addr.recipient());
             }
+            #[cfg(feature = "whatsapp")]
+            Child::WhatsAppLink => {
+                let Some(wa) = self.spec.whatsapp.clone() else { return };
+                let deps = crate::whatsapp::web::LinkDeps {
+                    store: self.spec.store.clone(),
+                    intake: crate::whatsapp::web::IntakeDeps {
+                        config: wa.config.clone(),
+                        media_dir: wa.media_dir.clone(),
+                        gateway: self.tree.gateway_receive.clone(),
+                    },
+                    slot: wa.slot.clone(),
+                    connector: wa.connector.clone(),
+                    notify: self.tree.outbox_routes.notify.clone(),
+                    photo: self.tree.telegram_photo.clone(),
+                    owner: wa.owner.clone(),
+                };
+                let addr = crate::whatsapp::web::WhatsAppLink::new(deps).supervised(guard).start();
+                self.tree.whatsapp_pairing.rebind(addr.clone().recipient());
+                #[cfg(feature = "test-hooks")]
+                self.crashers.insert(child, addr.clone().recipient());
+                self.stoppers.insert(child, addr.recipient());
+            }
             #[cfg(not(feature = "whatsapp"))]
-            Child::WhatsApp => guard.finished(),
+            Child::WhatsApp | Child::WhatsAppLink => guard.finished(),
             // Never enabled in a build without Telegram.
             #[cfg(not(feature = "telegram"))]
             Child::Telegram | Child::TelegramPoller => guard.finished(),
@@ -598,6 +651,7 @@ impl Supervisor {
                         run: tree.tools_run.clone(),
                     }),
                     outbox: tree.outbox_routes.clone(),
+                    whatsapp_pairing: tree.whatsapp_pairing.clone(),
                     media: media.clone(),
                     gateway_idle: gw.clone().recipient(),
                     gateway_ended: gw.recipient(),
@@ -631,6 +685,7 @@ impl Actor for Supervisor {
                 Child::Sandbox,
                 Child::Gateway,
                 Child::TelegramPoller,
+                Child::WhatsAppLink,
                 Child::Scheduler,
                 Child::Summarizer,
                 Child::Heartbeat,
@@ -706,6 +761,7 @@ impl Handler<ChildDown> for Supervisor {
                     #[cfg(feature = "telegram")]
                     self.tree.telegram.unbind();
                     self.tree.telegram_media.unbind();
+                    self.tree.telegram_photo.unbind();
                     self.unregister_channel(omega_channels::telegram::CHANNEL);
                 }
                 Child::Local(i) => {
@@ -721,6 +777,7 @@ impl Handler<ChildDown> for Supervisor {
                     self.unregister_channel(omega_channels::whatsapp::CHANNEL);
                 }
                 Child::TelegramPoller => {}
+                Child::WhatsAppLink => self.tree.whatsapp_pairing.unbind(),
             }
             return;
         }
@@ -775,6 +832,7 @@ impl Handler<Shutdown> for Supervisor {
         let (scheduler, heartbeat, summarizer) =
             (take(Child::Scheduler), take(Child::Heartbeat), take(Child::Summarizer));
         let (poller, telegram) = (take(Child::TelegramPoller), take(Child::Telegram));
+        let link = take(Child::WhatsAppLink);
         let whatsapp = take(Child::WhatsApp);
         let (outbox, late) = (
             take(Child::Outbox),
@@ -791,7 +849,7 @@ impl Handler<Shutdown> for Supervisor {
         Box::pin(
             async move {
                 // Nothing new comes in, and nothing new starts.
-                if let Some(p) = poller {
+                for p in poller.into_iter().chain(link) {
                     let _ = p.send(StopChild).await;
                 }
                 for p in &pause {

@@ -323,3 +323,29 @@ pub(super) fn classify(e: RequestError) -> DeliveryError {
         other => DeliveryError::Transient(other.to_string()),
     }
 }
+
+/// A photo made by Omega (WhatsApp's pairing QR code), replacing an earlier one.
+impl Handler<crate::channel::SendPhoto> for TelegramChannel {
+    type Result = ResponseFuture<Result<i64, String>>;
+
+    fn handle(&mut self, msg: crate::channel::SendPhoto, _: &mut Context<Self>) -> Self::Result {
+        use teloxide::payloads::SendPhotoSetters;
+        use teloxide::types::InputFile;
+        let bot = self.bot.clone();
+        Box::pin(async move {
+            let chat = msg.recipient.parse::<i64>().map_err(|_| format!("`{}` is not a Telegram chat", msg.recipient))?;
+            let photo = InputFile::memory(msg.png).file_name("whatsapp-qr.png");
+            let sent = bot
+                .send_photo(ChatId(chat), photo)
+                .caption(msg.caption)
+                .await
+                .map_err(|e| format!("Telegram refused the photo: {e}"))?;
+            if let Some(old) = msg.replace
+                && let Err(e) = bot.delete_message(ChatId(chat), MessageId(old as i32)).await
+            {
+                tracing::debug!(error = %e, "cannot delete the previous QR code");
+            }
+            Ok(i64::from(sent.id.0))
+        })
+    }
+}

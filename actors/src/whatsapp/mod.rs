@@ -1,15 +1,17 @@
-//! The WhatsApp channel. One channel name (`whatsapp`), two ways to connect; this module has the
-//! Cloud API's (`mode = "cloud"`):
+//! The WhatsApp channel. One channel name (`whatsapp`), two ways to connect, one sending half:
 //!
-//! - Receiving: Meta posts webhook notifications to the HTTP API (`/webhook/whatsapp`, checked by
-//!   signature, not by the API's bearer token). [`inbound_messages`] turns a notification into
-//!   messages for the Gateway; the webhook answers 200 only once they are in the inbox, so Meta
-//!   re-delivers anything not yet stored, and the inbox drops re-deliveries by message id.
-//! - Sending: [`WhatsAppCloud`] renders Markdown as WhatsApp markup, splits long replies, paces
-//!   each part (per chat and overall, with jitter) and sends it through the Graph API; a rate
-//!   limit or a server error is retried by the Outbox, a refusal is not.
-//! - Media: the sender's session fetches photos and voice notes through [`FetchMedia`].
-//! - A watchdog: a send that went through, or a probe of the sending number (every third of
+//! - [`WhatsApp`] is the supervised sending half whatever the connection: it renders Markdown as
+//!   WhatsApp markup, splits long replies, paces each part (per chat and overall, with jitter),
+//!   fetches photos and voice notes for the sender's session ([`FetchMedia`]), and runs the
+//!   watchdog. What it sends through is a [`Transport`]: the Cloud API ([`CloudTransport`]) or
+//!   WhatsApp Web ([`web`]).
+//! - The Cloud API (`mode = "cloud"`) receives through the HTTP API: Meta posts webhook
+//!   notifications to `/webhook/whatsapp` (checked by signature, not by the API's bearer token);
+//!   [`inbound_messages`] turns one into messages for the Gateway; the webhook answers 200 only
+//!   once they are in the inbox, so Meta re-delivers anything not yet stored, and the inbox drops
+//!   re-deliveries by message id.
+//! - WhatsApp Web (`mode = "web"`) receives through its own connection ([`web::WhatsAppLink`]).
+//! - A watchdog: a send that went through, or a probe of the transport (every third of
 //!   `watchdog_minutes`), proves the connection alive; when nothing has for `watchdog_minutes`,
 //!   the owner is told on another channel, and told again when it recovers.
 
@@ -20,6 +22,7 @@ use omega_channels::whatsapp_cloud::{Body, CloudClient, ErrorKind, Incoming};
 use omega_core::config::WhatsAppConfig;
 use omega_core::{Attachment, AttachmentKind, Inbound};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::channel::{Deliver, DeliveryError, FetchMedia};
@@ -29,6 +32,102 @@ use crate::route::Route;
 
 pub use omega_channels::whatsapp::CHANNEL;
 
+/// WhatsApp Web: Omega as a linked device of a WhatsApp account.
+pub mod web;
+
+/// Why a send failed, as the sending half needs to know it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendFailure {
+    /// Try again later: rate limited, a server error, not connected right now.
+    Transient(String),
+    /// More than 24 hours since the person wrote (Cloud API): only a template reaches them.
+    OutsideWindow(String),
+    /// The credentials were refused (the Cloud API's token; WhatsApp Web logged out).
+    Credentials(String),
+    /// This message to this recipient cannot go (a bad number, a refused body).
+    Rejected(String),
+}
+
+/// How the sending half reaches WhatsApp.
+#[async_trait::async_trait]
+pub trait Transport: Send + Sync + 'static {
+    /// "the Cloud API" / "WhatsApp Web", for the log and the owner.
+    fn name(&self) -> &'static str;
+    /// Whether `to` is an address this transport can send to; why not otherwise.
+    fn check_recipient(&self, to: &str) -> Result<(), String>;
+    /// Send one part of a reply.
+    async fn send_text(&self, to: &str, text: &str) -> Result<(), SendFailure>;
+    /// The bytes of a received photo or voice note, by the reference its message carried.
+    async fn fetch_media(&self, reference: &str) -> Result<Vec<u8>, String>;
+    /// Mark a received message read and show "typing…" (best-effort).
+    async fn mark_read(&self, message_id: &str);
+    /// Prove the connection alive now (not by a socket's own "connected" flag).
+    async fn probe(&self) -> Result<(), String>;
+    /// What the owner should check when the watchdog finds it silent.
+    fn stalled_advice(&self) -> &'static str;
+}
+
+/// The Cloud API as a [`Transport`].
+pub struct CloudTransport(pub CloudClient);
+
+impl CloudTransport {
+    pub fn new(config: &WhatsAppConfig) -> Result<Self, String> {
+        CloudClient::new(
+            &config.api_url,
+            &config.api_version,
+            &config.phone_number_id,
+            config.access_token.clone(),
+            Duration::from_secs(30),
+        )
+        .map(Self)
+    }
+}
+
+#[async_trait::async_trait]
+impl Transport for CloudTransport {
+    fn name(&self) -> &'static str {
+        "the Cloud API"
+    }
+
+    fn check_recipient(&self, to: &str) -> Result<(), String> {
+        let valid = match to.strip_prefix(omega_channels::whatsapp_cloud::GROUP_PREFIX) {
+            Some(g) => !g.is_empty() && g.chars().all(|c| c.is_ascii_alphanumeric() || "-_.@".contains(c)),
+            None => !to.is_empty() && to.chars().all(|c| c.is_ascii_digit()),
+        };
+        if valid { Ok(()) } else { Err(format!("`{to}` is not a WhatsApp number (digits only) or group")) }
+    }
+
+    async fn send_text(&self, to: &str, text: &str) -> Result<(), SendFailure> {
+        self.0.send_text(to, text).await.map(|_| ()).map_err(|e| match e.kind() {
+            ErrorKind::RateLimited | ErrorKind::Transient => SendFailure::Transient(e.to_string()),
+            ErrorKind::OutsideWindow => SendFailure::OutsideWindow(e.to_string()),
+            ErrorKind::BadToken => SendFailure::Credentials(format!(
+                "the Cloud API refused the access token ([channel.whatsapp] access_token / WHATSAPP_ACCESS_TOKEN): {e}"
+            )),
+            ErrorKind::Rejected => SendFailure::Rejected(e.to_string()),
+        })
+    }
+
+    async fn fetch_media(&self, reference: &str) -> Result<Vec<u8>, String> {
+        self.0.fetch_media(reference).await.map(|(bytes, _)| bytes).map_err(|e| e.to_string())
+    }
+
+    async fn mark_read(&self, message_id: &str) {
+        if let Err(e) = self.0.read_and_typing(message_id).await {
+            tracing::debug!(error = %e, "WhatsApp: cannot mark a message read");
+        }
+    }
+
+    async fn probe(&self) -> Result<(), String> {
+        self.0.probe().await.map_err(|e| e.to_string())
+    }
+
+    fn stalled_advice(&self) -> &'static str {
+        "sends fail and the Cloud API does not answer for the number. Check the access token and the app in \
+         Meta's dashboard"
+    }
+}
+
 /// Who hears from the watchdog, and how.
 #[derive(Clone)]
 pub struct WatchdogOwner {
@@ -37,13 +136,13 @@ pub struct WatchdogOwner {
     pub notify: Route<Notify>,
 }
 
-/// The Cloud API's sending half, a supervised child.
-pub struct WhatsAppCloud {
-    client: CloudClient,
+/// The WhatsApp channel's sending half, a supervised child.
+pub struct WhatsApp {
+    transport: Arc<dyn Transport>,
     pacer: Pacer,
     clock: omega_core::clock::SharedClock,
     watchdog: Option<(Watchdog, WatchdogOwner)>,
-    /// How often the sending number is probed (a third of the watchdog's threshold).
+    /// How often the transport is probed (a third of the watchdog's threshold).
     probe_every: Duration,
     _guard: Option<ChildGuard>,
 }
@@ -66,7 +165,23 @@ pub struct MarkRead {
 #[rtype(result = "()")]
 struct Alive;
 
-impl WhatsAppCloud {
+impl WhatsApp {
+    /// The sending half over `transport`, paced by `[channel.whatsapp] pace_*`.
+    pub fn new(config: &WhatsAppConfig, clock: omega_core::clock::SharedClock, transport: Arc<dyn Transport>) -> Self {
+        let pacer = Pacer::new(
+            Duration::from_millis(config.pace_per_chat_ms),
+            Duration::from_millis(config.pace_global_ms),
+            Duration::from_millis(config.pace_jitter_ms),
+            clock.now().timestamp_millis() as u64,
+        );
+        Self { transport, pacer, clock, watchdog: None, probe_every: Duration::from_secs(600), _guard: None }
+    }
+
+    /// The Cloud API's sending half.
+    pub fn cloud(config: &WhatsAppConfig, clock: omega_core::clock::SharedClock) -> Result<Self, String> {
+        Ok(Self::new(config, clock, Arc::new(CloudTransport::new(config)?)))
+    }
+
     /// With `owner` and `[channel.whatsapp] watchdog_minutes` > 0, a watchdog runs.
     pub fn with_watchdog(mut self, minutes: u64, owner: WatchdogOwner) -> Self {
         if minutes > 0 {
@@ -77,20 +192,25 @@ impl WhatsAppCloud {
         self
     }
 
+    pub fn supervised(mut self, guard: ChildGuard) -> Self {
+        self._guard = Some(guard);
+        self
+    }
+
     fn alert(&self, alert: Alert) {
         let Some((_, owner)) = &self.watchdog else { return };
+        let via = self.transport.name();
         let text = match alert {
             Alert::Stalled { silent_for } => {
                 let minutes = silent_for.as_secs() / 60;
-                tracing::error!(minutes, "WhatsApp (Cloud API) has shown no sign of life");
+                tracing::error!(minutes, via, "WhatsApp has shown no sign of life");
                 format!(
-                    "WhatsApp has shown no sign of life for {minutes} minutes: sends fail and the Cloud API does not \
-                     answer for the number. Check the access token and the app in Meta's dashboard; I'll tell you \
-                     when it is back."
+                    "WhatsApp has shown no sign of life for {minutes} minutes: {}; I'll tell you when it is back.",
+                    self.transport.stalled_advice()
                 )
             }
             Alert::Recovered => {
-                tracing::info!("WhatsApp (Cloud API) is answering again");
+                tracing::info!(via, "WhatsApp is answering again");
                 "WhatsApp is working again.".to_owned()
             }
         };
@@ -108,14 +228,14 @@ impl WhatsAppCloud {
         if self.watchdog.is_none() {
             return;
         }
-        let client = self.client.clone();
-        ctx.spawn(async move { client.probe().await }.into_actor(self).map(|probed, act, _| {
+        let transport = self.transport.clone();
+        ctx.spawn(async move { transport.probe().await }.into_actor(self).map(|probed, act, _| {
             let now = act.clock.now().timestamp_millis();
             let Some((watchdog, _)) = &mut act.watchdog else { return };
             let alert = match probed {
                 Ok(()) => watchdog.alive(now),
                 Err(e) => {
-                    tracing::warn!(error = %e, "WhatsApp Cloud API probe failed");
+                    tracing::warn!(error = %e, via = act.transport.name(), "WhatsApp probe failed");
                     watchdog.check(now)
                 }
             };
@@ -124,31 +244,9 @@ impl WhatsAppCloud {
             }
         }));
     }
-
-    pub fn new(config: &WhatsAppConfig, clock: omega_core::clock::SharedClock) -> Result<Self, String> {
-        let client = CloudClient::new(
-            &config.api_url,
-            &config.api_version,
-            &config.phone_number_id,
-            config.access_token.clone(),
-            Duration::from_secs(30),
-        )?;
-        let pacer = Pacer::new(
-            Duration::from_millis(config.pace_per_chat_ms),
-            Duration::from_millis(config.pace_global_ms),
-            Duration::from_millis(config.pace_jitter_ms),
-            clock.now().timestamp_millis() as u64,
-        );
-        Ok(Self { client, pacer, clock, watchdog: None, probe_every: Duration::from_secs(600), _guard: None })
-    }
-
-    pub fn supervised(mut self, guard: ChildGuard) -> Self {
-        self._guard = Some(guard);
-        self
-    }
 }
 
-impl Actor for WhatsAppCloud {
+impl Actor for WhatsApp {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Context<Self>) {
@@ -158,7 +256,7 @@ impl Actor for WhatsAppCloud {
     }
 }
 
-impl Handler<CheckAlive> for WhatsAppCloud {
+impl Handler<CheckAlive> for WhatsApp {
     type Result = ();
 
     fn handle(&mut self, _: CheckAlive, ctx: &mut Context<Self>) {
@@ -166,7 +264,7 @@ impl Handler<CheckAlive> for WhatsAppCloud {
     }
 }
 
-impl Handler<Alive> for WhatsAppCloud {
+impl Handler<Alive> for WhatsApp {
     type Result = ();
 
     fn handle(&mut self, _: Alive, _: &mut Context<Self>) {
@@ -177,21 +275,14 @@ impl Handler<Alive> for WhatsAppCloud {
     }
 }
 
-impl Handler<Deliver> for WhatsAppCloud {
+impl Handler<Deliver> for WhatsApp {
     type Result = ResponseFuture<Result<(), DeliveryError>>;
 
     fn handle(&mut self, msg: Deliver, ctx: &mut Context<Self>) -> Self::Result {
         let me = ctx.address();
         let to = msg.recipient.clone();
-        let valid = match to.strip_prefix(omega_channels::whatsapp_cloud::GROUP_PREFIX) {
-            Some(g) => !g.is_empty() && g.chars().all(|c| c.is_ascii_alphanumeric() || "-_.@".contains(c)),
-            None => !to.is_empty() && to.chars().all(|c| c.is_ascii_digit()),
-        };
-        if !valid {
-            let r = Err(DeliveryError::Permanent(format!(
-                "`{to}` is not a WhatsApp number (digits only) or group"
-            )));
-            return Box::pin(async move { r });
+        if let Err(e) = self.transport.check_recipient(&to) {
+            return Box::pin(async move { Err(DeliveryError::Permanent(e)) });
         }
         // Each part gets its slot now, in order; the future waits for them.
         let now = self.clock.now().timestamp_millis();
@@ -199,27 +290,23 @@ impl Handler<Deliver> for WhatsAppCloud {
             .into_iter()
             .map(|part| ((self.pacer.reserve(&to, now) - now).max(0) as u64, part))
             .collect();
-        let client = self.client.clone();
+        let transport = self.transport.clone();
         Box::pin(async move {
             let started = tokio::time::Instant::now();
             for (wait_ms, part) in parts {
                 tokio::time::sleep_until(started + Duration::from_millis(wait_ms)).await;
-                if let Err(e) = client.send_text(&to, &part).await {
-                    return Err(match e.kind() {
-                        ErrorKind::RateLimited | ErrorKind::Transient => {
-                            DeliveryError::Transient(e.to_string())
-                        }
-                        ErrorKind::OutsideWindow => {
+                if let Err(e) = transport.send_text(&to, &part).await {
+                    return Err(match e {
+                        SendFailure::Transient(e) => DeliveryError::Transient(e),
+                        SendFailure::OutsideWindow(e) => {
                             tracing::warn!(to = %to, "WhatsApp: more than 24 hours since this person wrote; only a template message can reach them now");
-                            DeliveryError::Permanent(e.to_string())
+                            DeliveryError::Permanent(e)
                         }
-                        ErrorKind::BadToken => {
-                            tracing::error!(
-                                "WhatsApp Cloud API refused the access token ([channel.whatsapp] access_token / WHATSAPP_ACCESS_TOKEN): {e}"
-                            );
-                            DeliveryError::Permanent(e.to_string())
+                        SendFailure::Credentials(e) => {
+                            tracing::error!("WhatsApp ({}): {e}", transport.name());
+                            DeliveryError::Permanent(e)
                         }
-                        ErrorKind::Rejected => DeliveryError::Permanent(e.to_string()),
+                        SendFailure::Rejected(e) => DeliveryError::Permanent(e),
                     });
                 }
                 me.do_send(Alive);
@@ -229,30 +316,21 @@ impl Handler<Deliver> for WhatsAppCloud {
     }
 }
 
-impl Handler<MarkRead> for WhatsAppCloud {
+impl Handler<MarkRead> for WhatsApp {
     type Result = ();
 
     fn handle(&mut self, msg: MarkRead, ctx: &mut Context<Self>) {
-        let client = self.client.clone();
-        ctx.spawn(
-            async move {
-                if let Err(e) = client.read_and_typing(&msg.message_id).await {
-                    tracing::debug!(error = %e, "WhatsApp: cannot mark a message read");
-                }
-            }
-            .into_actor(self),
-        );
+        let transport = self.transport.clone();
+        ctx.spawn(async move { transport.mark_read(&msg.message_id).await }.into_actor(self));
     }
 }
 
-impl Handler<FetchMedia> for WhatsAppCloud {
+impl Handler<FetchMedia> for WhatsApp {
     type Result = ResponseFuture<Result<Vec<u8>, String>>;
 
     fn handle(&mut self, msg: FetchMedia, _: &mut Context<Self>) -> Self::Result {
-        let client = self.client.clone();
-        Box::pin(async move {
-            client.fetch_media(&msg.reference).await.map(|(bytes, _)| bytes).map_err(|e| e.to_string())
-        })
+        let transport = self.transport.clone();
+        Box::pin(async move { transport.fetch_media(&msg.reference).await })
     }
 }
 

@@ -90,6 +90,7 @@ impl Probes {
             summarizer: Route::default(),
             tools: None,
             outbox,
+            whatsapp_pairing: Route::default(),
             media: Default::default(),
             gateway_idle: self.idle.recipient(),
             gateway_ended: self.ended.recipient(),

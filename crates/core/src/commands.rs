@@ -41,6 +41,8 @@ pub enum Command {
     Link(String),
     /// Undo this identity's link.
     Unlink,
+    /// Link WhatsApp Web: the QR code to scan comes as a photo (the owner only).
+    WhatsApp,
 }
 
 /// The commands a channel should advertise (e.g. Telegram's command menu): (name, description).
@@ -65,6 +67,7 @@ pub const MENU: &[(&str, &str)] = &[
     ("link", "Share your memory with your account on another channel"),
     ("unlink", "Stop sharing memory with another channel"),
     ("approve", "Let in someone who was given a pairing code"),
+    ("whatsapp", "Link WhatsApp: the QR code to scan with your phone"),
 ];
 
 impl Command {
@@ -96,6 +99,7 @@ impl Command {
             "approve" => Command::Approve(rest.split_whitespace().next().unwrap_or("").to_owned()),
             "link" => Command::Link(rest.split_whitespace().next().unwrap_or("").to_owned()),
             "unlink" => Command::Unlink,
+            "whatsapp" => Command::WhatsApp,
             _ => return None,
         })
     }

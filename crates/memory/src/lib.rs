@@ -19,6 +19,8 @@ pub mod facts;
 /// What the Summarizer reads and writes.
 pub mod idle;
 pub mod inbox;
+/// A linked device's key material (WhatsApp Web), by space and key.
+pub mod keys;
 /// Lessons, outcomes and bug reports.
 pub mod learning;
 /// One person's identities linked across channels, on their command.

@@ -50,6 +50,26 @@ enum Command {
         /// The code the person was given.
         code: String,
     },
+    /// WhatsApp Web: link this Omega to a WhatsApp account.
+    #[cfg(feature = "whatsapp")]
+    Whatsapp {
+        #[command(subcommand)]
+        command: WhatsappCommand,
+    },
+}
+
+#[cfg(feature = "whatsapp")]
+#[derive(Subcommand, Debug)]
+enum WhatsappCommand {
+    /// Show the QR code to scan (WhatsApp › Linked devices › Link a device), or with `--phone`
+    /// the code to type on the phone; waits until the phone has linked Omega. Omega must be
+    /// stopped (while it runs, send /whatsapp to it on Telegram instead).
+    Pair {
+        /// The account's number, digits only, country code first (e.g. 351912345678): get an
+        /// 8-character code to type instead of a QR code to scan.
+        #[arg(long, value_name = "NUMBER")]
+        phone: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -85,6 +105,8 @@ fn main() -> ExitCode {
         Command::Ask { text } => run(ask(loaded.config, loaded.path, text.join(" "))),
         Command::Status => run(status(loaded)),
         Command::Pair { code } => run(pair(loaded.config, code)),
+        #[cfg(feature = "whatsapp")]
+        Command::Whatsapp { command: WhatsappCommand::Pair { phone } } => run(whatsapp_pair(loaded.config, phone)),
     };
     match result {
         Ok(code) => code,
@@ -295,8 +317,9 @@ async fn status(loaded: config::Loaded) -> anyhow::Result<ExitCode> {
         if c.api.enabled { format!("on {}:{}", c.api.host, c.api.port) } else { "disabled".into() }
     );
     let wa = &c.channel.whatsapp;
+    let db = c.db_path();
     if wa.enabled && wa.mode == omega_core::config::WhatsAppMode::Web {
-        println!("whatsapp:  NOT USABLE — mode \"web\" is not in this version yet; use mode = \"cloud\"");
+        println!("whatsapp:  WhatsApp Web, {}", whatsapp_web_status(&db, running).await);
     } else if wa.enabled {
         println!(
             "whatsapp:  Cloud API, number id {}, {} allowed; Meta posts to http://<this host>:{}/webhook/whatsapp",
@@ -305,7 +328,6 @@ async fn status(loaded: config::Loaded) -> anyhow::Result<ExitCode> {
             c.api.port
         );
     }
-    let db = c.db_path();
     if db.exists() {
         let store = omega::Store::open(&db).await?;
         let s = store.stats().await?;
@@ -343,6 +365,83 @@ async fn pair(config: Config, code: String) -> anyhow::Result<ExitCode> {
             eprintln!("No pending request has code {code} (codes expire after 10 minutes).");
             Ok(ExitCode::FAILURE)
         }
+    }
+}
+
+/// WhatsApp Web's state for `omega status`: paired or not, and what the daemon last recorded.
+async fn whatsapp_web_status(db: &std::path::Path, running: bool) -> String {
+    #[cfg(feature = "whatsapp")]
+    {
+        if !db.exists() {
+            return "not paired (run `omega whatsapp pair`)".into();
+        }
+        let Ok(store) = omega::Store::open(db).await else { return "state unknown (the database cannot be opened)".into() };
+        let paired = omega_actors::whatsapp::web::paired(&store).await;
+        let state = omega_actors::whatsapp::web::link_state(&store).await;
+        store.close().await;
+        match (paired, running, state) {
+            (false, _, _) => "not paired (run `omega whatsapp pair`, or send /whatsapp on Telegram)".into(),
+            (true, false, _) => "paired; Omega is not running".into(),
+            (true, true, Some((state, at))) => {
+                let ago = (chrono::Utc::now().timestamp_millis() - at).max(0) / 1000;
+                format!("paired, {state} (for {ago} s)")
+            }
+            (true, true, None) => "paired, state not recorded yet".into(),
+        }
+    }
+    #[cfg(not(feature = "whatsapp"))]
+    {
+        let _ = (db, running);
+        "NOT USABLE — this build has no WhatsApp (the `whatsapp` cargo feature)".into()
+    }
+}
+
+/// `omega whatsapp pair`: show the QR (or the code) until the phone has linked Omega.
+#[cfg(feature = "whatsapp")]
+async fn whatsapp_pair(config: Config, phone: Option<String>) -> anyhow::Result<ExitCode> {
+    use omega_actors::whatsapp::web::{PairingStep, RealConnector, pair_from_terminal, qr_text};
+    if let Some(p) = &phone
+        && (p.len() < 7 || !p.chars().all(|c| c.is_ascii_digit()))
+    {
+        anyhow::bail!("--phone takes the number in digits only, country code first (e.g. 351912345678)");
+    }
+    if is_locked(&config.data_dir()) {
+        anyhow::bail!(
+            "Omega is running on this data dir: stop it first, or send /whatsapp to it on Telegram to get the QR code there"
+        );
+    }
+    let store = omega::Store::open(&config.db_path()).await?;
+    let show = |step: PairingStep| match step {
+        PairingStep::Qr { code, valid } => match qr_text(&code) {
+            Ok(qr) => println!(
+                "{qr}\nScan this with WhatsApp on your phone (Settings › Linked devices › Link a device); it changes in {} s.",
+                valid.as_secs()
+            ),
+            Err(e) => eprintln!("omega: {e}"),
+        },
+        PairingStep::Code { code, valid } => println!(
+            "On your phone: WhatsApp › Linked devices › Link a device › Link with phone number instead, and type {code} (valid {} s).",
+            valid.as_secs()
+        ),
+        PairingStep::Paired => println!(
+            "WhatsApp is linked. Set [channel.whatsapp] enabled = true (mode = \"web\"), put the numbers that may talk to \
+             Omega in allowed_users (yours too, to use \"Message yourself\"), and start Omega."
+        ),
+        PairingStep::Failed(why) => eprintln!("Not linked: {why}. Run `omega whatsapp pair` again."),
+    };
+    eprintln!("Connecting to WhatsApp…");
+    // The QR codes rotate for about 160 s; past five minutes something is wrong (no network).
+    let paired = tokio::time::timeout(
+        std::time::Duration::from_secs(300),
+        pair_from_terminal(store.clone(), config.channel.whatsapp.clone(), phone, std::sync::Arc::new(RealConnector), show),
+    )
+    .await;
+    store.close().await;
+    match paired {
+        Err(_) => anyhow::bail!("WhatsApp did not answer within 5 minutes; check that this machine reaches web.whatsapp.com"),
+        Ok(Err(e)) => anyhow::bail!(e),
+        Ok(Ok(true)) => Ok(ExitCode::SUCCESS),
+        Ok(Ok(false)) => Ok(ExitCode::FAILURE),
     }
 }
 

@@ -61,6 +61,8 @@ impl Runtime {
             session_panic_on: None,
             tool_panic_on: None,
             channel_panic_on: None,
+            #[cfg(feature = "whatsapp")]
+            whatsapp_connector: None,
             clock: omega_core::clock::system(),
         }
     }

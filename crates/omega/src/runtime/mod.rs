@@ -71,10 +71,6 @@ pub enum StartError {
     )]
     NotBuiltIn { what: &'static str, key: &'static str, feature: &'static str },
     #[error(
-        "[channel.whatsapp] mode = \"web\" (WhatsApp Web, paired by QR) is not available in this version yet; use mode = \"cloud\" (the WhatsApp Cloud API)"
-    )]
-    WhatsAppWeb,
-    #[error(
         "the WhatsApp Cloud API channel receives messages by webhook, which the HTTP API serves; turn it on ([api] enabled = true)"
     )]
     WhatsAppNeedsHttp,
@@ -116,6 +112,9 @@ pub struct RuntimeBuilder {
     session_panic_on: Option<String>,
     tool_panic_on: Option<String>,
     channel_panic_on: Option<String>,
+    /// How WhatsApp Web connects (default: whatsapp-rust).
+    #[cfg(feature = "whatsapp")]
+    whatsapp_connector: Option<Arc<dyn omega_actors::whatsapp::web::Connector>>,
     /// "Now" for the Sessions, Scheduler, Summarizer and Heartbeat.
     clock: omega_core::clock::SharedClock,
 }
@@ -206,6 +205,14 @@ impl RuntimeBuilder {
     /// the actor that should notice ([`Runtime::rearm_scheduler`]).
     pub fn clock(mut self, clock: omega_core::clock::SharedClock) -> Self {
         self.clock = clock;
+        self
+    }
+
+    /// Connect WhatsApp Web through `connector` instead of whatsapp-rust (an embedder's own
+    /// transport; a fake in tests).
+    #[cfg(feature = "whatsapp")]
+    pub fn whatsapp_connector(mut self, connector: Arc<dyn omega_actors::whatsapp::web::Connector>) -> Self {
+        self.whatsapp_connector = Some(connector);
         self
     }
 
@@ -364,8 +371,11 @@ impl RuntimeBuilder {
         };
         // Telegram, both halves supervised by the tree; its config is checked here, so a bad URL
         // fails the start with a clear error instead of a child that cannot start.
-        // WhatsApp (the Cloud API): its sending half is a child of the tree, its webhook is the
-        // HTTP API's; photos wait in the media dir like Telegram's.
+        // WhatsApp: its sending half is a child of the tree; the Cloud API's webhook is the HTTP
+        // API's, WhatsApp Web's connection another child; photos wait in the media dir like
+        // Telegram's.
+        #[cfg(feature = "whatsapp")]
+        let whatsapp_slot = omega_actors::whatsapp::web::ClientSlot::default();
         let whatsapp = if config.channel.whatsapp.enabled {
             let media_dir = data_dir.join("media");
             omega_memory::open::create_private_dir(&media_dir)
@@ -444,9 +454,17 @@ impl RuntimeBuilder {
             },
             session,
             telegram,
-            whatsapp: whatsapp.as_ref().map(|_| omega_actors::supervisor::WhatsAppSpec {
+            whatsapp: whatsapp.as_ref().map(|media_dir| omega_actors::supervisor::WhatsAppSpec {
                 config: config.channel.whatsapp.clone(),
                 owner: whatsapp_owner(&config),
+                media_dir: media_dir.clone(),
+                #[cfg(feature = "whatsapp")]
+                slot: whatsapp_slot.clone(),
+                #[cfg(feature = "whatsapp")]
+                connector: self
+                    .whatsapp_connector
+                    .clone()
+                    .unwrap_or_else(|| Arc::new(omega_actors::whatsapp::web::RealConnector)),
             }),
             locals: self
                 .locals
@@ -481,6 +499,7 @@ impl RuntimeBuilder {
         let started = Instant::now();
         #[cfg(feature = "http")]
         let http = if self.http {
+            let web = config.channel.whatsapp.mode == omega_core::config::WhatsAppMode::Web;
             let local = locals.get(omega_channels::http_api::CHANNEL).cloned().unwrap_or_default();
             let deps = HttpDeps {
                 gateway: tree.gateway_receive.clone(),
@@ -493,8 +512,13 @@ impl RuntimeBuilder {
                 started,
                 provider: provider_status.clone(),
                 tools: serde_json::to_value(tools_report(&config)).unwrap_or_default(),
-                channels: channels_report(&tree, &config),
-                whatsapp: whatsapp.clone().map(|media_dir| omega_actors::http::WhatsAppWebhook {
+                channels: channels_report(
+                    &tree,
+                    &config,
+                    #[cfg(feature = "whatsapp")]
+                    whatsapp_slot.clone(),
+                ),
+                whatsapp: whatsapp.clone().filter(|_| !web).map(|media_dir| omega_actors::http::WhatsAppWebhook {
                     config: config.channel.whatsapp.clone(),
                     media_dir,
                     #[cfg(feature = "whatsapp")]
@@ -560,10 +584,7 @@ fn not_built_in(config: &Config, http: bool, telegram: bool) -> Result<(), Start
     if !cfg!(feature = "whatsapp") && wa.enabled {
         return off("the WhatsApp channel", "[channel.whatsapp] enabled = true", "whatsapp");
     }
-    if wa.enabled && wa.mode == omega_core::config::WhatsAppMode::Web {
-        return Err(StartError::WhatsAppWeb);
-    }
-    if wa.enabled && !http {
+    if wa.enabled && wa.mode == omega_core::config::WhatsAppMode::Cloud && !http {
         return Err(StartError::WhatsAppNeedsHttp);
     }
     if !cfg!(feature = "mcp") && config.mcp.servers.values().any(|s| s.enabled) {
@@ -589,7 +610,11 @@ fn whatsapp_owner(config: &Config) -> Option<(String, String)> {
 
 /// What `/api/health` says of the channels, read at each request.
 #[cfg(feature = "http")]
-fn channels_report(tree: &Tree, config: &Config) -> Arc<dyn Fn() -> serde_json::Value + Send + Sync> {
+fn channels_report(
+    tree: &Tree,
+    config: &Config,
+    #[cfg(feature = "whatsapp")] slot: omega_actors::whatsapp::web::ClientSlot,
+) -> Arc<dyn Fn() -> serde_json::Value + Send + Sync> {
     let (telegram, whatsapp) = (tree.telegram_media.clone(), tree.whatsapp_media.clone());
     let (tg_on, wa) = (config.channel.telegram.enabled, config.channel.whatsapp.clone());
     Arc::new(move || {
@@ -597,7 +622,16 @@ fn channels_report(tree: &Tree, config: &Config) -> Arc<dyn Fn() -> serde_json::
         if tg_on {
             out.insert("telegram".into(), serde_json::json!({"running": telegram.is_bound()}));
         }
-        if wa.enabled {
+        if wa.enabled && wa.mode == omega_core::config::WhatsAppMode::Web {
+            #[cfg(feature = "whatsapp")]
+            let connected = slot.read().is_some();
+            #[cfg(not(feature = "whatsapp"))]
+            let connected = false;
+            out.insert(
+                "whatsapp".into(),
+                serde_json::json!({"mode": "web", "running": whatsapp.is_bound(), "connected": connected}),
+            );
+        } else if wa.enabled {
             out.insert(
                 "whatsapp".into(),
                 serde_json::json!({

@@ -1,0 +1,529 @@
+//! The WhatsApp Web connection, a supervised child: connect when paired, pair on request, keep
+//! the state `omega status` shows, forget the keys when WhatsApp logs the device out.
+
+use actix::prelude::*;
+use std::sync::Arc;
+use std::time::Duration;
+
+use omega_memory::Store;
+use tokio::sync::mpsc;
+use whatsapp_rust::Jid;
+use whatsapp_rust::pair_code::PairCodeOptions;
+use whatsapp_rust::prelude::*;
+use whatsapp_rust::wacore::types::events::InboundMessage;
+use whatsapp_rust::waproto::whatsapp as wa;
+
+use super::{ClientSlot, IntakeDeps, KeyStore, Me, WebClient, intake};
+use crate::guard::ChildGuard;
+use crate::outbox::Notify;
+use crate::route::Route;
+
+/// What the connection reports.
+#[derive(Clone)]
+pub enum LinkEvent {
+    /// Scan this QR within `valid` (it rotates; after about 160 s no more come).
+    Qr { code: String, valid: Duration },
+    /// Type this code on the phone (with a phone number given).
+    PairCode { code: String, valid: Duration },
+    /// Connected and logged in, through this client.
+    Connected(Arc<dyn WebClient>),
+    /// The connection dropped; the library reconnects with back-off by itself.
+    Disconnected,
+    /// WhatsApp unlinked this device (removed on the phone, or the session expired).
+    LoggedOut(String),
+    /// The QR codes ran out without a scan.
+    QrExhausted,
+    /// Pairing failed.
+    PairFailed(String),
+}
+
+/// A running connection.
+#[async_trait::async_trait]
+pub trait Connection: Send {
+    async fn shutdown(self: Box<Self>);
+}
+
+/// How a connection is made (whatsapp-rust for real; a fake in tests).
+#[async_trait::async_trait]
+pub trait Connector: Send + Sync + 'static {
+    /// Connect with the keys in `keys` (pairing first if there are none). Received messages go
+    /// through `deps` ([`intake`]); everything else arrives on `events`.
+    async fn connect(
+        &self,
+        keys: KeyStore,
+        deps: IntakeDeps,
+        events: mpsc::UnboundedSender<LinkEvent>,
+        pair_phone: Option<String>,
+    ) -> Result<Box<dyn Connection>, String>;
+}
+
+/// Where the link is, as stored for `omega status` (`channel_state` "whatsapp"/"link").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkState {
+    Unpaired,
+    Pairing,
+    Connecting,
+    Connected,
+    Disconnected,
+    LoggedOut,
+}
+
+impl LinkState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unpaired => "not paired",
+            Self::Pairing => "pairing",
+            Self::Connecting => "connecting",
+            Self::Connected => "connected",
+            Self::Disconnected => "disconnected (reconnecting)",
+            Self::LoggedOut => "logged out",
+        }
+    }
+}
+
+const STATE_CHANNEL: &str = "whatsapp";
+const STATE_KEY: &str = "link";
+
+/// The last state the daemon recorded, and when (Unix ms), for `omega status`.
+pub async fn link_state(store: &Store) -> Option<(String, i64)> {
+    let v = store.channel_state(STATE_CHANNEL, STATE_KEY).await.ok()??;
+    let (at, state) = v.split_once(' ')?;
+    Some((state.to_owned(), at.parse().ok()?))
+}
+
+/// What pairing shows the person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PairingStep {
+    /// Scan this QR (its text) within `valid`.
+    Qr { code: String, valid: Duration },
+    /// Type this code on the phone.
+    Code { code: String, valid: Duration },
+    /// Paired and connected.
+    Paired,
+    /// The codes ran out, or pairing failed: say why.
+    Failed(String),
+}
+
+pub use crate::channel::{SendPhoto, StartPairing};
+
+/// What the link needs.
+#[derive(Clone)]
+pub struct LinkDeps {
+    pub store: Store,
+    pub intake: IntakeDeps,
+    pub slot: ClientSlot,
+    pub connector: Arc<dyn Connector>,
+    pub notify: Route<Notify>,
+    /// Telegram's photo sender, for `/whatsapp` (unbound without Telegram).
+    pub photo: Route<SendPhoto>,
+    /// Who hears that the device was logged out: (channel, recipient).
+    pub owner: Option<(String, String)>,
+}
+
+/// The receiving half of WhatsApp Web.
+pub struct WhatsAppLink {
+    deps: LinkDeps,
+    connection: Option<Box<dyn Connection>>,
+    state: LinkState,
+    /// Who asked to pair, and the QR photo they see now.
+    pairing: Option<((String, String), Option<i64>)>,
+    _guard: Option<ChildGuard>,
+}
+
+impl WhatsAppLink {
+    pub fn new(deps: LinkDeps) -> Self {
+        Self { deps, connection: None, state: LinkState::Unpaired, pairing: None, _guard: None }
+    }
+
+    pub fn supervised(mut self, guard: ChildGuard) -> Self {
+        self._guard = Some(guard);
+        self
+    }
+
+    fn set_state(&mut self, state: LinkState) {
+        self.state = state;
+        let store = self.deps.store.clone();
+        let value = format!("{} {}", chrono::Utc::now().timestamp_millis(), state.as_str());
+        actix::spawn(async move {
+            if let Err(e) = store.set_channel_state(STATE_CHANNEL, STATE_KEY, &value).await {
+                tracing::warn!(error = %e, "cannot record WhatsApp's state");
+            }
+        });
+    }
+
+    fn tell(&self, to: &(String, String), text: String) {
+        self.deps.notify.do_send(Notify { channel: to.0.clone(), recipient: to.1.clone(), text, in_reply_to: None });
+    }
+
+    fn connect(&mut self, ctx: &mut Context<Self>) {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let me = ctx.address();
+        ctx.spawn(
+            async move {
+                while let Some(e) = rx.recv().await {
+                    if me.send(FromLink(e)).await.is_err() {
+                        break;
+                    }
+                }
+            }
+            .into_actor(self),
+        );
+        let (connector, keys, deps) =
+            (self.deps.connector.clone(), KeyStore::new(self.deps.store.clone()), self.deps.intake.clone());
+        ctx.wait(async move { connector.connect(keys, deps, tx, None).await }.into_actor(self).map(
+            |made, act, _| match made {
+                Ok(c) => act.connection = Some(c),
+                Err(e) => {
+                    tracing::error!("cannot start WhatsApp Web: {e}");
+                    act.set_state(LinkState::Disconnected);
+                    if let Some((to, _)) = act.pairing.take() {
+                        act.tell(&to, format!("WhatsApp could not start: {e}"));
+                    }
+                }
+            },
+        ));
+    }
+
+    fn disconnect(&mut self) {
+        *self.deps.slot.write() = None;
+        if let Some(c) = self.connection.take() {
+            actix::spawn(c.shutdown());
+        }
+    }
+}
+
+impl Actor for WhatsAppLink {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Context<Self>) {
+        let keys = KeyStore::new(self.deps.store.clone());
+        ctx.wait(async move { keys.paired().await }.into_actor(self).map(|paired, act, ctx| match paired {
+            Ok(true) => {
+                act.set_state(LinkState::Connecting);
+                act.connect(ctx);
+            }
+            Ok(false) => {
+                tracing::warn!(
+                    "WhatsApp Web is not paired: run `omega whatsapp pair` (with Omega stopped), or send /whatsapp \
+                     to Omega on Telegram"
+                );
+                act.set_state(LinkState::Unpaired);
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read WhatsApp Web's keys");
+                act.set_state(LinkState::Unpaired);
+            }
+        }));
+    }
+
+    fn stopped(&mut self, _: &mut Context<Self>) {
+        self.disconnect();
+    }
+}
+
+/// An event from the connection, into the actor.
+#[derive(Message)]
+#[rtype(result = "()")]
+struct FromLink(LinkEvent);
+
+impl Handler<FromLink> for WhatsAppLink {
+    type Result = ();
+
+    fn handle(&mut self, FromLink(event): FromLink, ctx: &mut Context<Self>) {
+        match event {
+            LinkEvent::Qr { code, valid } => {
+                let Some((to, shown)) = self.pairing.clone() else { return };
+                let caption = format!(
+                    "Scan this with WhatsApp on your phone: Settings › Linked devices › Link a device. It changes in {} s.",
+                    valid.as_secs()
+                );
+                let png = match super::qr_png(&code) {
+                    Ok(p) => p,
+                    Err(e) => return tracing::error!("{e}"),
+                };
+                if !self.deps.photo.is_bound() {
+                    return self.tell(&to, format!("{caption}\n(No way to send a photo here: run `omega whatsapp pair` in a terminal instead.)"));
+                }
+                let photo = self.deps.photo.clone();
+                let msg = SendPhoto { recipient: to.1.clone(), png, caption, replace: shown };
+                ctx.spawn(async move { photo.send(msg).await }.into_actor(self).map(|sent, act, _| match sent {
+                    Ok(Ok(id)) => {
+                        if let Some((_, shown)) = &mut act.pairing {
+                            *shown = Some(id);
+                        }
+                    }
+                    Ok(Err(e)) => tracing::warn!(error = %e, "cannot send the WhatsApp QR code"),
+                    Err(e) => tracing::warn!(error = %e, "cannot send the WhatsApp QR code"),
+                }));
+            }
+            LinkEvent::PairCode { code, valid } => {
+                if let Some((to, _)) = &self.pairing {
+                    self.tell(
+                        to,
+                        format!(
+                            "On your phone: WhatsApp › Linked devices › Link a device › Link with phone number, and type {code} (valid {} s).",
+                            valid.as_secs()
+                        ),
+                    );
+                }
+            }
+            LinkEvent::Connected(client) => {
+                let me = client.me();
+                *self.deps.slot.write() = Some(client);
+                tracing::info!(number = me.pn.as_deref().unwrap_or("?"), "WhatsApp Web connected");
+                self.set_state(LinkState::Connected);
+                if let Some((to, _)) = self.pairing.take() {
+                    let number = me.pn.unwrap_or_default();
+                    let hint = if self.deps.intake.config.allowed_users.contains(&number) {
+                        String::new()
+                    } else {
+                        format!(
+                            " To talk to me from that phone (\"Message yourself\"), add {number} to [channel.whatsapp] allowed_users."
+                        )
+                    };
+                    self.tell(&to, format!("WhatsApp is linked (+{number}).{hint}"));
+                }
+            }
+            LinkEvent::Disconnected => {
+                if self.state == LinkState::Connected {
+                    tracing::warn!("WhatsApp Web disconnected; reconnecting");
+                    self.set_state(LinkState::Disconnected);
+                }
+            }
+            LinkEvent::LoggedOut(why) => {
+                tracing::error!(reason = %why, "WhatsApp logged this device out; its keys are deleted");
+                self.disconnect();
+                self.set_state(LinkState::LoggedOut);
+                let keys = KeyStore::new(self.deps.store.clone());
+                actix::spawn(async move {
+                    if let Err(e) = keys.forget().await {
+                        tracing::error!(error = %e, "cannot delete WhatsApp Web's keys");
+                    }
+                });
+                let text = format!(
+                    "WhatsApp logged me out ({why}): I no longer receive or send WhatsApp messages. Send /whatsapp to link me again."
+                );
+                if let Some(owner) = self.deps.owner.clone() {
+                    self.tell(&owner, text);
+                }
+            }
+            LinkEvent::QrExhausted | LinkEvent::PairFailed(_) => {
+                let why = match event {
+                    LinkEvent::PairFailed(e) => format!("Linking WhatsApp failed: {e}. Send /whatsapp to try again."),
+                    _ => "The QR codes expired before the phone linked me. Send /whatsapp for new ones.".to_owned(),
+                };
+                self.disconnect();
+                self.set_state(LinkState::Unpaired);
+                if let Some((to, _)) = self.pairing.take() {
+                    self.tell(&to, why);
+                }
+            }
+        }
+    }
+}
+
+impl Handler<StartPairing> for WhatsAppLink {
+    type Result = String;
+
+    fn handle(&mut self, msg: StartPairing, ctx: &mut Context<Self>) -> String {
+        match self.state {
+            LinkState::Connected | LinkState::Connecting | LinkState::Disconnected => {
+                "WhatsApp is already linked. To link another number, remove Omega under Linked devices on the phone first."
+                    .into()
+            }
+            LinkState::Pairing => {
+                self.pairing = Some((msg.to, None));
+                "Pairing is already under way; the next QR code comes here.".into()
+            }
+            LinkState::Unpaired | LinkState::LoggedOut => {
+                self.pairing = Some((msg.to, None));
+                self.set_state(LinkState::Pairing);
+                self.connect(ctx);
+                "Connecting to WhatsApp… a QR code to scan follows.".into()
+            }
+        }
+    }
+}
+
+// --- The real connection, on whatsapp-rust -------------------------------------------------
+
+/// Connections through whatsapp-rust.
+pub struct RealConnector;
+
+struct Live(Arc<Client>);
+
+#[async_trait::async_trait]
+impl WebClient for Live {
+    fn me(&self) -> Me {
+        Me { pn: self.0.pn().map(|j| j.user.to_string()), lid: self.0.lid().map(|j| j.user.to_string()) }
+    }
+
+    fn last_heard_ms(&self) -> Option<i64> {
+        if !self.0.is_connected() {
+            return None;
+        }
+        Some(self.0.stats().last_data_received_ms as i64).filter(|ms| *ms > 0)
+    }
+
+    async fn send_text(&self, to: Jid, text: String) -> Result<(), super::super::SendFailure> {
+        use super::super::SendFailure;
+        if !self.0.is_logged_in() {
+            return Err(SendFailure::Transient("WhatsApp Web is not logged in right now".into()));
+        }
+        self.0.send_text(to, text).await.map(|_| ()).map_err(|e| SendFailure::Transient(e.to_string()))
+    }
+
+    async fn download(&self, reference: &str) -> Result<Vec<u8>, String> {
+        use whatsapp_rust::buffa::Message as _;
+        let decode = |hex: &str| -> Result<Vec<u8>, String> {
+            (0..hex.len())
+                .step_by(2)
+                .map(|i| hex.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+                .collect::<Option<Vec<u8>>>()
+                .ok_or_else(|| "a WhatsApp media reference is damaged".to_owned())
+        };
+        let result = if let Some(h) = reference.strip_prefix(super::IMAGE_REF) {
+            let m = wa::message::ImageMessage::decode_from_slice(&decode(h)?).map_err(|e| e.to_string())?;
+            self.0.download(&m).await
+        } else if let Some(h) = reference.strip_prefix(super::AUDIO_REF) {
+            let m = wa::message::AudioMessage::decode_from_slice(&decode(h)?).map_err(|e| e.to_string())?;
+            self.0.download(&m).await
+        } else {
+            return Err("not a WhatsApp Web media reference".into());
+        };
+        result.map_err(|e| format!("cannot download the media from WhatsApp: {e}"))
+    }
+
+    async fn phone_of(&self, lid: &Jid) -> Option<String> {
+        match self.0.get_lid_pn_entry(lid).await {
+            Ok(e) => e.map(|e| e.phone_number.to_string()),
+            Err(e) => {
+                tracing::debug!(error = %e, "cannot look up a LID's phone number");
+                None
+            }
+        }
+    }
+
+    async fn read_and_typing(&self, chat: &Jid, sender: Option<&Jid>, id: &str) {
+        if let Err(e) = self.0.mark_as_read(chat, sender, &[id]).await {
+            tracing::debug!(error = %e, "WhatsApp: cannot mark a message read");
+        }
+        if let Err(e) = self.0.chatstate().send_composing(chat).await {
+            tracing::debug!(error = %e, "WhatsApp: cannot show typing");
+        }
+    }
+}
+
+/// The library's durability hook: a batch is acknowledged only once [`intake`] stored it.
+struct Hook(IntakeDeps);
+
+#[async_trait::async_trait]
+impl whatsapp_rust::InboundDurabilityHook for Hook {
+    async fn on_messages(&self, client: Arc<Client>, batch: &[InboundMessage]) -> anyhow::Result<()> {
+        intake(&self.0, &Live(client), batch).await.map_err(anyhow::Error::msg)
+    }
+}
+
+struct Running(whatsapp_rust::bot::BotHandle);
+
+#[async_trait::async_trait]
+impl Connection for Running {
+    async fn shutdown(self: Box<Self>) {
+        self.0.shutdown().await;
+    }
+}
+
+#[async_trait::async_trait]
+impl Connector for RealConnector {
+    async fn connect(
+        &self,
+        keys: KeyStore,
+        deps: IntakeDeps,
+        events: mpsc::UnboundedSender<LinkEvent>,
+        pair_phone: Option<String>,
+    ) -> Result<Box<dyn Connection>, String> {
+        let intake_deps = deps.clone();
+        let mut builder = Bot::builder()
+            .with_backend(keys)
+            .with_inbound_durability_hook(Hook(deps))
+            .skip_history_sync()
+            .with_push_name("Omega")
+            .on_event(move |event, client| {
+                let events = events.clone();
+                let deps = intake_deps.clone();
+                async move {
+                    let out = match &*event {
+                        Event::PairingQrCode(q) => LinkEvent::Qr { code: q.code.clone(), valid: q.timeout },
+                        Event::PairingCode(p) => LinkEvent::PairCode { code: p.code.clone(), valid: p.timeout },
+                        Event::Connected(_) => LinkEvent::Connected(Arc::new(Live(client))),
+                        Event::Disconnected(_) => LinkEvent::Disconnected,
+                        Event::LoggedOut(l) => LinkEvent::LoggedOut(format!("{:?}", l.reason)),
+                        Event::PairingQrCodesExhausted(_) => LinkEvent::QrExhausted,
+                        Event::PairError(e) => LinkEvent::PairFailed(e.error.clone()),
+                        Event::PairingCodeError(e) => LinkEvent::PairFailed(e.error.clone()),
+                        // Messages the hook never saw (recovered from the phone): the same way in.
+                        Event::Messages(batch) if !batch.hook_committed => {
+                            if let Err(e) = intake(&deps, &Live(client), &batch.messages).await {
+                                tracing::error!(error = %e, "a recovered WhatsApp message could not be stored");
+                            }
+                            return;
+                        }
+                        _ => return,
+                    };
+                    let _ = events.send(out);
+                }
+            });
+        if let Some(phone) = pair_phone {
+            builder = builder.with_pair_code(PairCodeOptions { phone_number: phone, ..Default::default() });
+        }
+        let bot = builder.build().await.map_err(|e| format!("cannot start WhatsApp: {e}"))?;
+        Ok(Box::new(Running(bot.spawn())))
+    }
+}
+
+/// `omega whatsapp pair`: pair from the terminal, with the daemon stopped. `show` is called with
+/// each step; answers whether the phone linked Omega.
+pub async fn pair_from_terminal(
+    store: Store,
+    config: omega_core::config::WhatsAppConfig,
+    phone: Option<String>,
+    connector: Arc<dyn Connector>,
+    show: impl Fn(PairingStep),
+) -> Result<bool, String> {
+    let keys = KeyStore::new(store.clone());
+    if keys.paired().await.map_err(|e| e.to_string())? {
+        show(PairingStep::Paired);
+        return Ok(true);
+    }
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    // Nothing is received while pairing: the hook stores nothing (no Gateway runs).
+    let deps = IntakeDeps { config, media_dir: std::path::PathBuf::new(), gateway: Route::default() };
+    let connection = connector.connect(keys, deps, tx, phone).await?;
+    let mut outcome = Err("the connection closed before the phone linked Omega".to_owned());
+    while let Some(e) = rx.recv().await {
+        match e {
+            LinkEvent::Qr { code, valid } => show(PairingStep::Qr { code, valid }),
+            LinkEvent::PairCode { code, valid } => show(PairingStep::Code { code, valid }),
+            LinkEvent::Connected(_) => {
+                outcome = Ok(true);
+                break;
+            }
+            LinkEvent::QrExhausted => {
+                outcome = Ok(false);
+                break;
+            }
+            LinkEvent::PairFailed(e) | LinkEvent::LoggedOut(e) => {
+                outcome = Err(e);
+                break;
+            }
+            LinkEvent::Disconnected => {}
+        }
+    }
+    connection.shutdown().await;
+    match &outcome {
+        Ok(true) => show(PairingStep::Paired),
+        Ok(false) => show(PairingStep::Failed("the QR codes expired before the phone linked Omega".into())),
+        Err(e) => show(PairingStep::Failed(e.clone())),
+    }
+    outcome
+}
