@@ -347,9 +347,11 @@ async fn answer(deps: &SessionDeps, job: &Job, key: &SessionKey, command: Comman
                 return Ok("Only the owner can link WhatsApp.".into());
             }
             if !deps.whatsapp_pairing.is_bound() {
-                return Ok("WhatsApp Web is not on: set [channel.whatsapp] enabled = true and mode = \"web\", and \
+                return Ok(
+                    "WhatsApp Web is not on: set [channel.whatsapp] enabled = true and mode = \"web\", and \
                            restart Omega."
-                    .into());
+                        .into(),
+                );
             }
             let to = (job.channel.clone(), job.reply_target.clone());
             match deps.whatsapp_pairing.send(crate::channel::StartPairing { to }).await {

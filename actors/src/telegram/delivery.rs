@@ -333,7 +333,10 @@ impl Handler<crate::channel::SendPhoto> for TelegramChannel {
         use teloxide::types::InputFile;
         let bot = self.bot.clone();
         Box::pin(async move {
-            let chat = msg.recipient.parse::<i64>().map_err(|_| format!("`{}` is not a Telegram chat", msg.recipient))?;
+            let chat = msg
+                .recipient
+                .parse::<i64>()
+                .map_err(|_| format!("`{}` is not a Telegram chat", msg.recipient))?;
             let photo = InputFile::memory(msg.png).file_name("whatsapp-qr.png");
             let sent = bot
                 .send_photo(ChatId(chat), photo)

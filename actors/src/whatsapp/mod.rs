@@ -167,7 +167,11 @@ struct Alive;
 
 impl WhatsApp {
     /// The sending half over `transport`, paced by `[channel.whatsapp] pace_*`.
-    pub fn new(config: &WhatsAppConfig, clock: omega_core::clock::SharedClock, transport: Arc<dyn Transport>) -> Self {
+    pub fn new(
+        config: &WhatsAppConfig,
+        clock: omega_core::clock::SharedClock,
+        transport: Arc<dyn Transport>,
+    ) -> Self {
         let pacer = Pacer::new(
             Duration::from_millis(config.pace_per_chat_ms),
             Duration::from_millis(config.pace_global_ms),

@@ -4,33 +4,15 @@
 use crate::support::{Probes, eventually};
 use actix::prelude::*;
 use omega_actors::channel::{Accepted, Receive};
-use omega_actors::gateway::{Gateway, GatewaySettings, SessionCount};
-use omega_actors::pipeline::{SessionDeps, SessionSettings};
-use omega_actors::supervisor::{Child, ChildGuard};
+use omega_actors::gateway::{Gateway, SessionCount};
+use omega_actors::pipeline::SessionSettings;
 use omega_core::Inbound;
-use omega_core::auth::{Allowed, AuthPolicy};
 use omega_memory::Store;
 use omega_testkit::TempHome;
-use std::time::Duration;
 
 /// A Gateway for channel "app", where only kim and ana may talk.
 fn start(probes: &Probes, store: &Store, session: SessionSettings) -> Addr<Gateway> {
-    let mut policy = AuthPolicy::new(true);
-    policy.set("app", Allowed::Only(vec!["kim".into(), "ana".into()]));
-    let settings = GatewaySettings {
-        policy,
-        deny_message: "Not for you.".into(),
-        session_budget: Default::default(),
-        pairing_channels: Vec::new(),
-        pairing_ttl: Duration::from_secs(600),
-    };
-    let deps = probes.deps(store, session);
-    let make_deps = Box::new(move |gw: Addr<Gateway>| SessionDeps {
-        gateway_idle: gw.clone().recipient(),
-        gateway_ended: gw.recipient(),
-        ..deps.clone()
-    });
-    Gateway::new(settings, make_deps, ChildGuard::detached(Child::Gateway)).start()
+    crate::support::gateway(probes, store, session, "app", &["kim", "ana"])
 }
 
 fn settings(home: &TempHome) -> SessionSettings {

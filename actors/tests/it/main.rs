@@ -12,3 +12,4 @@ mod summarizer;
 mod supervisor;
 mod support;
 mod whatsapp;
+mod whatsapp_web;

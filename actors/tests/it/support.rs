@@ -110,3 +110,36 @@ pub async fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
     omega_testkit::wait_until_async(std::time::Duration::from_secs(10), what, || std::future::ready(cond()))
         .await;
 }
+
+/// A Gateway with real Sessions over `store`, for `channel`, where only `allowed` may talk (and
+/// are the owner); strangers are told "Not for you.".
+pub fn gateway(
+    probes: &Probes,
+    store: &Store,
+    session: SessionSettings,
+    channel: &str,
+    allowed: &[&str],
+) -> Addr<omega_actors::gateway::Gateway> {
+    use omega_actors::gateway::{Gateway, GatewaySettings};
+    use omega_actors::supervisor::{Child, ChildGuard};
+    use omega_core::auth::{Allowed, AuthPolicy};
+    let mut policy = AuthPolicy::new(true);
+    let allowed: Vec<String> = allowed.iter().map(|s| s.to_string()).collect();
+    policy.set(channel, Allowed::Only(allowed.clone()));
+    policy.set_owners(channel, Allowed::Only(allowed));
+    let settings = GatewaySettings {
+        policy: policy.clone(),
+        deny_message: "Not for you.".into(),
+        session_budget: Default::default(),
+        pairing_channels: Vec::new(),
+        pairing_ttl: std::time::Duration::from_secs(600),
+    };
+    let session = SessionSettings { auth: policy, ..session };
+    let deps = probes.deps(store, session);
+    let make_deps = Box::new(move |gw: Addr<Gateway>| SessionDeps {
+        gateway_idle: gw.clone().recipient(),
+        gateway_ended: gw.recipient(),
+        ..deps.clone()
+    });
+    Gateway::new(settings, make_deps, ChildGuard::detached(Child::Gateway)).start()
+}

@@ -6,7 +6,7 @@ use chrono::Utc;
 use omega_actors::channel::Deliver;
 use omega_actors::outbox::Notify;
 use omega_actors::route::Route;
-use omega_actors::whatsapp::{CheckAlive, WatchdogOwner, WhatsAppCloud};
+use omega_actors::whatsapp::{CheckAlive, WatchdogOwner, WhatsApp};
 use omega_core::OutboundKind;
 use omega_core::clock::ManualClock;
 use omega_core::config::WhatsAppConfig;
@@ -41,7 +41,7 @@ async fn the_owner_hears_once_when_whatsapp_goes_quiet_and_once_when_it_is_back(
     let clock = ManualClock::new(Utc::now());
     let owner = ProbeHandle::<Notify>::start(|_| ());
     let reach = Some(("telegram".to_owned(), "4242".to_owned()));
-    let channel = WhatsAppCloud::new(&config(&graph), Arc::new(clock.clone()))
+    let channel = WhatsApp::cloud(&config(&graph), Arc::new(clock.clone()))
         .unwrap()
         .with_watchdog(10, WatchdogOwner { reach, notify: Route::new(owner.recipient()) })
         .start();
@@ -80,7 +80,7 @@ async fn a_burst_to_one_chat_is_paced() {
     let graph = FakeGraph::start("tok", "42");
     let clock = ManualClock::new(Utc::now());
     let config = WhatsAppConfig { pace_per_chat_ms: 300, ..config(&graph) };
-    let channel = WhatsAppCloud::new(&config, Arc::new(clock)).unwrap().start();
+    let channel = WhatsApp::cloud(&config, Arc::new(clock)).unwrap().start();
     let started = std::time::Instant::now();
     let sends: Vec<_> = (0..3)
         .map(|i| {

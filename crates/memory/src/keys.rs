@@ -101,7 +101,12 @@ impl Store {
     }
 
     /// Set the number of these keys of `space` (those that exist).
-    pub async fn set_device_key_num(&self, space: &str, keys: Vec<String>, num: i64) -> Result<(), MemoryError> {
+    pub async fn set_device_key_num(
+        &self,
+        space: &str,
+        keys: Vec<String>,
+        num: i64,
+    ) -> Result<(), MemoryError> {
         if keys.is_empty() {
             return Ok(());
         }
@@ -140,13 +145,15 @@ impl Store {
                             }
                         }
                         KeySelect::Prefix(p) => {
-                            n = sqlx::query("DELETE FROM device_keys WHERE space = ? AND key >= ? AND key < ?")
-                                .bind(space)
-                                .bind(p)
-                                .bind(prefix_end(p))
-                                .execute(&mut *c)
-                                .await?
-                                .rows_affected();
+                            n = sqlx::query(
+                                "DELETE FROM device_keys WHERE space = ? AND key >= ? AND key < ?",
+                            )
+                            .bind(space)
+                            .bind(p)
+                            .bind(prefix_end(p))
+                            .execute(&mut *c)
+                            .await?
+                            .rows_affected();
                         }
                         KeySelect::NumBelow { cutoff, keep_zero } => {
                             n = sqlx::query(

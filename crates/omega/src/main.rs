@@ -106,7 +106,9 @@ fn main() -> ExitCode {
         Command::Status => run(status(loaded)),
         Command::Pair { code } => run(pair(loaded.config, code)),
         #[cfg(feature = "whatsapp")]
-        Command::Whatsapp { command: WhatsappCommand::Pair { phone } } => run(whatsapp_pair(loaded.config, phone)),
+        Command::Whatsapp { command: WhatsappCommand::Pair { phone } } => {
+            run(whatsapp_pair(loaded.config, phone))
+        }
     };
     match result {
         Ok(code) => code,
@@ -375,7 +377,9 @@ async fn whatsapp_web_status(db: &std::path::Path, running: bool) -> String {
         if !db.exists() {
             return "not paired (run `omega whatsapp pair`)".into();
         }
-        let Ok(store) = omega::Store::open(db).await else { return "state unknown (the database cannot be opened)".into() };
+        let Ok(store) = omega::Store::open(db).await else {
+            return "state unknown (the database cannot be opened)".into();
+        };
         let paired = omega_actors::whatsapp::web::paired(&store).await;
         let state = omega_actors::whatsapp::web::link_state(&store).await;
         store.close().await;
@@ -433,12 +437,20 @@ async fn whatsapp_pair(config: Config, phone: Option<String>) -> anyhow::Result<
     // The QR codes rotate for about 160 s; past five minutes something is wrong (no network).
     let paired = tokio::time::timeout(
         std::time::Duration::from_secs(300),
-        pair_from_terminal(store.clone(), config.channel.whatsapp.clone(), phone, std::sync::Arc::new(RealConnector), show),
+        pair_from_terminal(
+            store.clone(),
+            config.channel.whatsapp.clone(),
+            phone,
+            std::sync::Arc::new(RealConnector),
+            show,
+        ),
     )
     .await;
     store.close().await;
     match paired {
-        Err(_) => anyhow::bail!("WhatsApp did not answer within 5 minutes; check that this machine reaches web.whatsapp.com"),
+        Err(_) => anyhow::bail!(
+            "WhatsApp did not answer within 5 minutes; check that this machine reaches web.whatsapp.com"
+        ),
         Ok(Err(e)) => anyhow::bail!(e),
         Ok(Ok(true)) => Ok(ExitCode::SUCCESS),
         Ok(Ok(false)) => Ok(ExitCode::FAILURE),

@@ -30,6 +30,15 @@ pub struct Sent {
     pub message_id: i64,
 }
 
+/// A photo the bot sent (`sendPhoto`, uploaded as multipart/form-data the way teloxide does).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentPhoto {
+    pub chat_id: i64,
+    pub caption: String,
+    pub bytes: Vec<u8>,
+    pub message_id: i64,
+}
+
 #[derive(Debug, Clone)]
 struct Fault {
     method: String,
@@ -56,6 +65,7 @@ struct State {
     /// (message_id, new text) for every accepted editMessageText.
     edits: Vec<(i64, String)>,
     deleted: Vec<i64>,
+    photos: Vec<SentPhoto>,
     /// file_id → (file_path, bytes)
     files: Vec<(String, String, Vec<u8>)>,
 }
@@ -226,6 +236,11 @@ impl FakeTelegram {
     }
 
     /// Ids of messages the bot deleted.
+    /// Photos the bot sent and has not deleted, in order.
+    pub fn photos(&self) -> Vec<SentPhoto> {
+        self.shared.state.lock().photos.clone()
+    }
+
     pub fn deleted(&self) -> Vec<i64> {
         self.shared.state.lock().deleted.clone()
     }
@@ -281,8 +296,51 @@ fn err(code: u16, description: &str, retry_after: Option<u64>) -> HttpResponse {
     HttpResponse::build(status).json(body)
 }
 
-/// Parameters from a JSON body, a form body, or the query string.
+/// The fields of a multipart/form-data body: text fields as values, files as
+/// `{"file_bytes": [..]}`.
+fn multipart(content_type: &str, body: &[u8]) -> Option<Value> {
+    let boundary = content_type.split("boundary=").nth(1)?.trim_matches('"');
+    let delimiter = format!("--{boundary}");
+    let mut map = serde_json::Map::new();
+    let text = body;
+    let mut rest = text;
+    while let Some(start) = find(rest, delimiter.as_bytes()) {
+        rest = &rest[start + delimiter.len()..];
+        if rest.starts_with(b"--") {
+            break;
+        }
+        let end = find(rest, delimiter.as_bytes()).unwrap_or(rest.len());
+        let part = &rest[..end];
+        let split = find(part, b"\r\n\r\n")?;
+        let headers = String::from_utf8_lossy(&part[..split]).to_string();
+        let mut content = &part[split + 4..];
+        if content.ends_with(b"\r\n") {
+            content = &content[..content.len() - 2];
+        }
+        let name = headers.split("name=\"").nth(1)?.split('"').next()?.to_owned();
+        if headers.contains("filename=") {
+            map.insert(name, json!({"file_bytes": content}));
+        } else {
+            let v = String::from_utf8_lossy(content).to_string();
+            map.insert(name, serde_json::from_str::<Value>(&v).unwrap_or(Value::String(v)));
+        }
+    }
+    Some(Value::Object(map))
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Parameters from a JSON body, a form body, a multipart body, or the query string.
 fn params(req: &HttpRequest, body: &[u8]) -> Value {
+    let content_type =
+        req.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    if content_type.starts_with("multipart/form-data")
+        && let Some(v) = multipart(&content_type, body)
+    {
+        return v;
+    }
     if let Ok(v) = serde_json::from_slice::<Value>(body)
         && v.is_object()
     {
@@ -373,13 +431,40 @@ async fn method(
             }
         }
         "sendmessage" => send_message(&shared, &p),
+        "sendphoto" => {
+            let Some(chat_id) = int(&p["chat_id"]) else {
+                return err(400, "Bad Request: chat_id is empty", None);
+            };
+            // teloxide uploads the file as its own part and names it: `photo: attach://<part>`.
+            let file = match p["photo"].as_str().and_then(|v| v.strip_prefix("attach://")) {
+                Some(part) => &p[part],
+                None => &p["photo"],
+            };
+            let Some(bytes) = file["file_bytes"].as_array() else {
+                return err(400, "Bad Request: there is no photo in the request", None);
+            };
+            let bytes: Vec<u8> = bytes.iter().filter_map(|b| b.as_u64()).map(|b| b as u8).collect();
+            let mut st = shared.state.lock();
+            let message_id = st.next_message_id;
+            st.next_message_id += 1;
+            let caption = p["caption"].as_str().unwrap_or("").to_owned();
+            st.photos.push(SentPhoto { chat_id, caption: caption.clone(), bytes, message_id });
+            ok(json!({
+                "message_id": message_id, "date": now_secs(),
+                "chat": {"id": chat_id, "type": "private", "first_name": "User"},
+                "from": bot_user(),
+                "photo": [{"file_id": format!("photo-{message_id}"), "file_unique_id": format!("u{message_id}"), "width": 320, "height": 320}],
+                "caption": caption,
+            }))
+        }
         "editmessagetext" => edit_message(&shared, &p),
         "deletemessage" => {
             let mut st = shared.state.lock();
             let mid = int(&p["message_id"]).unwrap_or(0);
-            let before = st.sent.len();
+            let before = st.sent.len() + st.photos.len();
             st.sent.retain(|m| m.message_id != mid);
-            if st.sent.len() == before {
+            st.photos.retain(|m| m.message_id != mid);
+            if st.sent.len() + st.photos.len() == before {
                 return err(400, "Bad Request: message to delete not found", None);
             }
             st.deleted.push(mid);

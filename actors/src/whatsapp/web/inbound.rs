@@ -58,10 +58,10 @@ pub fn lid_to_resolve(msg: &InboundMessage) -> Option<Jid> {
 /// Who sent `msg`, as Omega names them: phone digits when known, else the LID JID.
 pub fn sender_id(msg: &InboundMessage, resolved_phone: Option<&str>, me: &Me) -> String {
     let s = &msg.info.source;
-    if s.is_from_me {
-        if let Some(pn) = &me.pn {
-            return pn.clone();
-        }
+    if s.is_from_me
+        && let Some(pn) = &me.pn
+    {
+        return pn.clone();
     }
     if s.sender.is_pn() {
         return s.sender.user.to_string();

@@ -153,17 +153,18 @@ impl SignalStore for KeyStore {
     }
 
     async fn put_identities_batch(&self, identities: &[(Arc<str>, [u8; 32])]) -> Result<()> {
-        self.put_all(identities.iter().map(|(a, k)| KeyRow::new(IDENTITY, a.to_string(), k.to_vec(), 0)).collect())
-            .await
+        self.put_all(
+            identities.iter().map(|(a, k)| KeyRow::new(IDENTITY, a.to_string(), k.to_vec(), 0)).collect(),
+        )
+        .await
     }
 
     async fn load_identity(&self, address: &str) -> Result<Option<[u8; 32]>> {
         match self.get(IDENTITY, address).await? {
             None => Ok(None),
-            Some(v) => v
-                .try_into()
-                .map(Some)
-                .map_err(|_| StoreError::Validation(format!("the identity key of {address} is not 32 bytes"))),
+            Some(v) => v.try_into().map(Some).map_err(|_| {
+                StoreError::Validation(format!("the identity key of {address} is not 32 bytes"))
+            }),
         }
     }
 
@@ -180,8 +181,10 @@ impl SignalStore for KeyStore {
     }
 
     async fn put_sessions_batch(&self, sessions: &[(Arc<str>, Bytes)]) -> Result<()> {
-        self.put_all(sessions.iter().map(|(a, s)| KeyRow::new(SESSION, a.to_string(), s.to_vec(), 0)).collect())
-            .await
+        self.put_all(
+            sessions.iter().map(|(a, s)| KeyRow::new(SESSION, a.to_string(), s.to_vec(), 0)).collect(),
+        )
+        .await
     }
 
     async fn delete_session(&self, address: &str) -> Result<()> {
@@ -194,7 +197,9 @@ impl SignalStore for KeyStore {
 
     async fn store_prekeys_batch(&self, keys: &[(u32, Bytes)], uploaded: bool) -> Result<()> {
         self.put_all(
-            keys.iter().map(|(id, r)| KeyRow::new(PREKEY, id_key(*id), r.to_vec(), i64::from(uploaded))).collect(),
+            keys.iter()
+                .map(|(id, r)| KeyRow::new(PREKEY, id_key(*id), r.to_vec(), i64::from(uploaded)))
+                .collect(),
         )
         .await
     }
@@ -212,7 +217,13 @@ impl SignalStore for KeyStore {
     }
 
     async fn get_max_prekey_id(&self) -> Result<u32> {
-        Ok(self.store.last_device_key(PREKEY).await.map_err(db)?.and_then(|(k, _)| k.parse().ok()).unwrap_or(0))
+        Ok(self
+            .store
+            .last_device_key(PREKEY)
+            .await
+            .map_err(db)?
+            .and_then(|(k, _)| k.parse().ok())
+            .unwrap_or(0))
     }
 
     async fn store_signed_prekey(&self, id: u32, record: &[u8]) -> Result<()> {
@@ -274,12 +285,22 @@ impl AppSyncStore for KeyStore {
         self.put(SYNC_VERSION, name.to_owned(), ser(&state)?, 0).await
     }
 
-    async fn put_mutation_macs(&self, name: &str, version: u64, mutations: &[AppStateMutationMAC]) -> Result<()> {
+    async fn put_mutation_macs(
+        &self,
+        name: &str,
+        version: u64,
+        mutations: &[AppStateMutationMAC],
+    ) -> Result<()> {
         self.put_all(
             mutations
                 .iter()
                 .map(|m| {
-                    KeyRow::new(MUTATION_MAC, join(&[name, &hex(&m.index_mac)]), m.value_mac.clone(), version as i64)
+                    KeyRow::new(
+                        MUTATION_MAC,
+                        join(&[name, &hex(&m.index_mac)]),
+                        m.value_mac.clone(),
+                        version as i64,
+                    )
                 })
                 .collect(),
         )
@@ -316,7 +337,9 @@ impl ProtocolStore for KeyStore {
         self.put_all(
             entries
                 .iter()
-                .map(|(device, has)| KeyRow::new(SENDER_KEY_DEVICE, join(&[group_jid, device]), Vec::new(), i64::from(*has)))
+                .map(|(device, has)| {
+                    KeyRow::new(SENDER_KEY_DEVICE, join(&[group_jid, device]), Vec::new(), i64::from(*has))
+                })
                 .collect(),
         )
         .await
@@ -376,7 +399,12 @@ impl ProtocolStore for KeyStore {
         self.put(BASE_KEY, join(&[address, message_id]), base_key, 0).await
     }
 
-    async fn has_same_base_key(&self, address: &str, message_id: &str, current_base_key: &[u8]) -> Result<bool> {
+    async fn has_same_base_key(
+        &self,
+        address: &str,
+        message_id: &str,
+        current_base_key: &[u8],
+    ) -> Result<bool> {
         Ok(self.get(BASE_KEY, &join(&[address, message_id])).await?.as_deref() == Some(current_base_key))
     }
 
@@ -462,7 +490,8 @@ impl ProtocolStore for KeyStore {
     }
 
     async fn store_pending_inbound(&self, chat: &str, sender: &str, id: &str, message: &[u8]) -> Result<()> {
-        self.put(PENDING_IN, join(&[chat, sender, id]), message, whatsapp_rust::wacore::time::now_secs()).await
+        self.put(PENDING_IN, join(&[chat, sender, id]), message, whatsapp_rust::wacore::time::now_secs())
+            .await
     }
 
     async fn get_pending_inbound(&self, chat: &str, sender: &str, id: &str) -> Result<Option<Vec<u8>>> {
@@ -480,7 +509,9 @@ impl ProtocolStore for KeyStore {
     async fn store_pending_inbound_batch(&self, rows: &[PendingInboundRow<'_>]) -> Result<()> {
         let now = whatsapp_rust::wacore::time::now_secs();
         self.put_all(
-            rows.iter().map(|r| KeyRow::new(PENDING_IN, join(&[r.chat, r.sender, r.id]), r.message, now)).collect(),
+            rows.iter()
+                .map(|r| KeyRow::new(PENDING_IN, join(&[r.chat, r.sender, r.id]), r.message, now))
+                .collect(),
         )
         .await
     }
@@ -509,7 +540,11 @@ impl MsgSecretStore for KeyStore {
                     message_ts: merge_msg_secret_message_ts(old.message_ts, e.message_ts),
                     expires_at: merge_msg_secret_expiry(old.expires_at, e.expires_at),
                 },
-                None => SecretRow { secret: e.secret.to_vec(), message_ts: e.message_ts, expires_at: e.expires_at },
+                None => SecretRow {
+                    secret: e.secret.to_vec(),
+                    message_ts: e.message_ts,
+                    expires_at: e.expires_at,
+                },
             };
             merged.insert(key, row);
         }
@@ -525,15 +560,23 @@ impl MsgSecretStore for KeyStore {
         Ok(self.get_msg_secret_with_ts(chat, sender, msg_id).await?.map(|(s, _)| s))
     }
 
-    async fn get_msg_secret_with_ts(&self, chat: &str, sender: &str, msg_id: &str) -> Result<Option<(Vec<u8>, i64)>> {
+    async fn get_msg_secret_with_ts(
+        &self,
+        chat: &str,
+        sender: &str,
+        msg_id: &str,
+    ) -> Result<Option<(Vec<u8>, i64)>> {
         let row = self.get(MSG_SECRET, &join(&[chat, sender, msg_id])).await?;
         Ok(row.map(|v| de::<SecretRow>(&v)).transpose()?.map(|r| (r.secret, r.message_ts)))
     }
 
     async fn delete_expired_msg_secrets(&self, cutoff_timestamp: i64) -> Result<u32> {
         // `expires_at = 0` never expires; a deadline equal to the cutoff has passed.
-        self.delete(MSG_SECRET, KeySelect::NumBelow { cutoff: cutoff_timestamp.saturating_add(1), keep_zero: true })
-            .await
+        self.delete(
+            MSG_SECRET,
+            KeySelect::NumBelow { cutoff: cutoff_timestamp.saturating_add(1), keep_zero: true },
+        )
+        .await
     }
 }
 

@@ -81,6 +81,9 @@ impl LinkState {
     }
 }
 
+/// How long `/whatsapp` waits for WhatsApp's first QR code.
+const QR_WAIT: Duration = Duration::from_secs(60);
+
 const STATE_CHANNEL: &str = "whatsapp";
 const STATE_KEY: &str = "link";
 
@@ -127,12 +130,21 @@ pub struct WhatsAppLink {
     state: LinkState,
     /// Who asked to pair, and the QR photo they see now.
     pairing: Option<((String, String), Option<i64>)>,
+    /// Whether this pairing has produced a code yet.
+    qr_seen: bool,
     _guard: Option<ChildGuard>,
 }
 
 impl WhatsAppLink {
     pub fn new(deps: LinkDeps) -> Self {
-        Self { deps, connection: None, state: LinkState::Unpaired, pairing: None, _guard: None }
+        Self {
+            deps,
+            connection: None,
+            state: LinkState::Unpaired,
+            pairing: None,
+            qr_seen: false,
+            _guard: None,
+        }
     }
 
     pub fn supervised(mut self, guard: ChildGuard) -> Self {
@@ -152,7 +164,12 @@ impl WhatsAppLink {
     }
 
     fn tell(&self, to: &(String, String), text: String) {
-        self.deps.notify.do_send(Notify { channel: to.0.clone(), recipient: to.1.clone(), text, in_reply_to: None });
+        self.deps.notify.do_send(Notify {
+            channel: to.0.clone(),
+            recipient: to.1.clone(),
+            text,
+            in_reply_to: None,
+        });
     }
 
     fn connect(&mut self, ctx: &mut Context<Self>) {
@@ -232,6 +249,7 @@ impl Handler<FromLink> for WhatsAppLink {
     fn handle(&mut self, FromLink(event): FromLink, ctx: &mut Context<Self>) {
         match event {
             LinkEvent::Qr { code, valid } => {
+                self.qr_seen = true;
                 let Some((to, shown)) = self.pairing.clone() else { return };
                 let caption = format!(
                     "Scan this with WhatsApp on your phone: Settings › Linked devices › Link a device. It changes in {} s.",
@@ -246,17 +264,21 @@ impl Handler<FromLink> for WhatsAppLink {
                 }
                 let photo = self.deps.photo.clone();
                 let msg = SendPhoto { recipient: to.1.clone(), png, caption, replace: shown };
-                ctx.spawn(async move { photo.send(msg).await }.into_actor(self).map(|sent, act, _| match sent {
-                    Ok(Ok(id)) => {
-                        if let Some((_, shown)) = &mut act.pairing {
-                            *shown = Some(id);
+                // One photo at a time: the next code replaces this one, so it waits for its id.
+                ctx.wait(async move { photo.send(msg).await }.into_actor(self).map(
+                    |sent, act, _| match sent {
+                        Ok(Ok(id)) => {
+                            if let Some((_, shown)) = &mut act.pairing {
+                                *shown = Some(id);
+                            }
                         }
-                    }
-                    Ok(Err(e)) => tracing::warn!(error = %e, "cannot send the WhatsApp QR code"),
-                    Err(e) => tracing::warn!(error = %e, "cannot send the WhatsApp QR code"),
-                }));
+                        Ok(Err(e)) => tracing::warn!(error = %e, "cannot send the WhatsApp QR code"),
+                        Err(e) => tracing::warn!(error = %e, "cannot send the WhatsApp QR code"),
+                    },
+                ));
             }
             LinkEvent::PairCode { code, valid } => {
+                self.qr_seen = true;
                 if let Some((to, _)) = &self.pairing {
                     self.tell(
                         to,
@@ -309,8 +331,11 @@ impl Handler<FromLink> for WhatsAppLink {
             }
             LinkEvent::QrExhausted | LinkEvent::PairFailed(_) => {
                 let why = match event {
-                    LinkEvent::PairFailed(e) => format!("Linking WhatsApp failed: {e}. Send /whatsapp to try again."),
-                    _ => "The QR codes expired before the phone linked me. Send /whatsapp for new ones.".to_owned(),
+                    LinkEvent::PairFailed(e) => {
+                        format!("Linking WhatsApp failed: {e}. Send /whatsapp to try again.")
+                    }
+                    _ => "The QR codes expired before the phone linked me. Send /whatsapp for new ones."
+                        .to_owned(),
                 };
                 self.disconnect();
                 self.set_state(LinkState::Unpaired);
@@ -337,8 +362,25 @@ impl Handler<StartPairing> for WhatsAppLink {
             }
             LinkState::Unpaired | LinkState::LoggedOut => {
                 self.pairing = Some((msg.to, None));
+                self.qr_seen = false;
                 self.set_state(LinkState::Pairing);
                 self.connect(ctx);
+                // No QR code at all means WhatsApp is out of reach: say so instead of silence.
+                ctx.run_later(QR_WAIT, |act, _| {
+                    if act.state == LinkState::Pairing && !act.qr_seen {
+                        act.disconnect();
+                        act.set_state(LinkState::Unpaired);
+                        if let Some((to, _)) = act.pairing.take() {
+                            act.tell(
+                                &to,
+                                format!(
+                                    "WhatsApp did not answer within {} s; check that this machine reaches web.whatsapp.com, then send /whatsapp again.",
+                                    QR_WAIT.as_secs()
+                                ),
+                            );
+                        }
+                    }
+                });
                 "Connecting to WhatsApp… a QR code to scan follows.".into()
             }
         }

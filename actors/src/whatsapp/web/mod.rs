@@ -27,6 +27,8 @@ use whatsapp_rust::wacore::types::events::InboundMessage;
 use crate::channel::{Accepted, Receive};
 use crate::route::Route;
 
+#[cfg(feature = "test-hooks")]
+pub mod fake;
 mod inbound;
 mod keys;
 mod link;
@@ -35,8 +37,8 @@ mod qr;
 pub use inbound::{AUDIO_REF, IMAGE_REF, Me, addressed_to_me, lid_to_resolve, sender_id, to_inbound};
 pub use keys::KeyStore;
 pub use link::{
-    Connection, Connector, LinkDeps, LinkEvent, LinkState, PairingStep, RealConnector, StartPairing, WhatsAppLink,
-    link_state, pair_from_terminal,
+    Connection, Connector, LinkDeps, LinkEvent, LinkState, PairingStep, RealConnector, StartPairing,
+    WhatsAppLink, link_state, pair_from_terminal,
 };
 pub use qr::{qr_png, qr_text};
 
@@ -137,7 +139,11 @@ pub struct IntakeDeps {
 /// Hand a batch of received messages to the Gateway, in order, and answer only once each is
 /// stored (or refused, or known already). An error means "do not acknowledge": WhatsApp keeps
 /// the batch and delivers it again.
-pub async fn intake(deps: &IntakeDeps, client: &dyn WebClient, batch: &[InboundMessage]) -> Result<(), String> {
+pub async fn intake(
+    deps: &IntakeDeps,
+    client: &dyn WebClient,
+    batch: &[InboundMessage],
+) -> Result<(), String> {
     let me = client.me();
     for msg in batch {
         let phone = match lid_to_resolve(msg) {

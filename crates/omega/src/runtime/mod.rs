@@ -518,11 +518,13 @@ impl RuntimeBuilder {
                     #[cfg(feature = "whatsapp")]
                     whatsapp_slot.clone(),
                 ),
-                whatsapp: whatsapp.clone().filter(|_| !web).map(|media_dir| omega_actors::http::WhatsAppWebhook {
-                    config: config.channel.whatsapp.clone(),
-                    media_dir,
-                    #[cfg(feature = "whatsapp")]
-                    read: tree.whatsapp_read.clone(),
+                whatsapp: whatsapp.clone().filter(|_| !web).map(|media_dir| {
+                    omega_actors::http::WhatsAppWebhook {
+                        config: config.channel.whatsapp.clone(),
+                        media_dir,
+                        #[cfg(feature = "whatsapp")]
+                        read: tree.whatsapp_read.clone(),
+                    }
                 }),
             };
             let server =

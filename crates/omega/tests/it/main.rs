@@ -17,3 +17,4 @@ mod supervision;
 mod telegram;
 mod tools;
 mod whatsapp;
+mod whatsapp_web;
