@@ -225,6 +225,7 @@ async fn terminal_runtime(
         .summarize_on_shutdown(false)
         .http(false)
         .telegram(false)
+        .whatsapp(false)
         .local_channel_with(omega_actors::terminal::CHANNEL, Allowed::Anyone, channel)
         .start()
         .await?)
@@ -451,7 +452,8 @@ async fn whatsapp_pair(config: Config, phone: Option<String>) -> anyhow::Result<
         Err(_) => anyhow::bail!(
             "WhatsApp did not answer within 5 minutes; check that this machine reaches web.whatsapp.com"
         ),
-        Ok(Err(e)) => anyhow::bail!(e),
+        // Already said by `show`.
+        Ok(Err(_)) => Ok(ExitCode::FAILURE),
         Ok(Ok(true)) => Ok(ExitCode::SUCCESS),
         Ok(Ok(false)) => Ok(ExitCode::FAILURE),
     }

@@ -542,7 +542,21 @@ pub async fn pair_from_terminal(
     let deps = IntakeDeps { config, media_dir: std::path::PathBuf::new(), gateway: Route::default() };
     let connection = connector.connect(keys, deps, tx, phone).await?;
     let mut outcome = Err("the connection closed before the phone linked Omega".to_owned());
-    while let Some(e) = rx.recv().await {
+    // No code at all within a minute means WhatsApp is out of reach.
+    let first = match tokio::time::timeout(QR_WAIT, rx.recv()).await {
+        Ok(e) => e,
+        Err(_) => {
+            connection.shutdown().await;
+            let why = format!(
+                "WhatsApp did not answer within {} s; check that this machine reaches web.whatsapp.com",
+                QR_WAIT.as_secs()
+            );
+            show(PairingStep::Failed(why.clone()));
+            return Err(why);
+        }
+    };
+    let mut next = first;
+    while let Some(e) = next.take() {
         match e {
             LinkEvent::Qr { code, valid } => show(PairingStep::Qr { code, valid }),
             LinkEvent::PairCode { code, valid } => show(PairingStep::Code { code, valid }),
@@ -560,6 +574,7 @@ pub async fn pair_from_terminal(
             }
             LinkEvent::Disconnected => {}
         }
+        next = rx.recv().await;
     }
     connection.shutdown().await;
     match &outcome {

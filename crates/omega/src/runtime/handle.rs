@@ -51,6 +51,7 @@ impl Runtime {
             provider: None,
             http,
             telegram,
+            whatsapp: true,
             locals: Vec::new(),
             custom: Vec::new(),
             protected: Vec::new(),

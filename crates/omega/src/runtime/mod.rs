@@ -100,6 +100,7 @@ pub struct RuntimeBuilder {
     provider: Option<Arc<dyn Provider>>,
     http: bool,
     telegram: bool,
+    whatsapp: bool,
     locals: Vec<(String, Allowed, Option<LocalChannel>)>,
     custom: Vec<(String, Allowed, ChannelFactory)>,
     /// More paths no tool may reach (the config file).
@@ -135,6 +136,13 @@ impl RuntimeBuilder {
     /// Run the Telegram channel (default: `[channel.telegram] enabled`).
     pub fn telegram(mut self, on: bool) -> Self {
         self.telegram = on;
+        self
+    }
+
+    /// Run the WhatsApp channel (default: `[channel.whatsapp] enabled`). `omega chat` and
+    /// `omega ask` turn it off: one process talks to WhatsApp, the daemon.
+    pub fn whatsapp(mut self, on: bool) -> Self {
+        self.whatsapp = on;
         self
     }
 
@@ -243,6 +251,8 @@ impl RuntimeBuilder {
         // A config built in code gets the checks a loaded one got (an unknown provider name is
         // an error, not silently another provider).
         config.validate()?;
+        let mut config = config;
+        config.channel.whatsapp.enabled &= self.whatsapp;
         not_built_in(&config, self.http, self.telegram)?;
         let data_dir = config.data_dir();
         omega_memory::open::create_private_dir(&data_dir)

@@ -274,3 +274,12 @@ fn a_stranger_can_be_let_in_by_pairing_from_whatsapp() {
     let to_new = wait_for(&s.graph, NEW, 3);
     assert!(to_new.iter().any(|t| t == "echo: thanks!"), "{to_new:?}");
 }
+
+#[test]
+fn omega_ask_works_with_whatsapp_on_and_leaves_whatsapp_to_the_daemon() {
+    let s = setup();
+    let out = crate::support::omega(&s.home, &["ask", "hello", "there"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "echo: hello there");
+    assert!(s.graph.sent().is_empty(), "nothing went out on WhatsApp");
+}
