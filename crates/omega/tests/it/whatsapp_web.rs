@@ -167,3 +167,78 @@ fn the_real_binary_with_whatsapp_web_unpaired_says_so_and_keeps_running() {
     });
     assert!(daemon.log().contains("WhatsApp Web is not paired"), "the log says what to do: {}", daemon.log());
 }
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn media_from_ana(id: &str, body: wa::Message) -> InboundMessage {
+    let source = MessageSource { chat: Jid::pn(ANA), sender: Jid::pn(ANA), ..Default::default() };
+    let info = MessageInfo { source, id: id.into(), timestamp: chrono::Utc::now(), ..Default::default() };
+    InboundMessage::builder().message(Arc::new(body)).info(Arc::new(info)).build()
+}
+
+#[actix_rt::test]
+async fn a_voice_note_is_transcribed_and_a_photo_reaches_the_vision_model() {
+    use omega_actors::whatsapp::web::{AUDIO_REF, IMAGE_REF};
+    use whatsapp_rust::buffa::Message as _;
+    use whatsapp_rust::buffa::MessageField;
+    let (home, ai, tg) = (TempHome::new(), FakeOpenAi::start(), FakeTelegram::start("1:T"));
+    ai.set_transcript(Ok("call the plumber"));
+    let mut c = web_config(&home, &ai, &tg);
+    c.provider.openai.vision = true;
+    c.voice.base_url = ai.base_url();
+    let link = FakeLink::new();
+    let store = omega::Store::open(&home.db_path()).await.unwrap();
+    link.pair(&store, &phone().me).await;
+    store.close().await;
+    let rt = omega::Runtime::builder(c)
+        .http(false)
+        .whatsapp_connector(Arc::new(link.clone()))
+        .start()
+        .await
+        .unwrap();
+    until("connected at start", || link.connected()).await;
+    // What the phone uploaded, as WhatsApp describes it (CDN path, keys): Omega downloads by it.
+    let audio = wa::message::AudioMessage {
+        ptt: Some(true),
+        mimetype: Some("audio/ogg; codecs=opus".into()),
+        direct_path: Some("/v/voice-1".into()),
+        ..Default::default()
+    };
+    let image = wa::message::ImageMessage {
+        mimetype: Some("image/jpeg".into()),
+        caption: Some("what is this?".into()),
+        direct_path: Some("/v/photo-1".into()),
+        ..Default::default()
+    };
+    let jpeg: &[u8] = b"\xff\xd8\xff\xe0fake-jpeg\xff\xd9";
+    let mut client = FakeClient::new(OMEGA_PN, "200000000000002");
+    client.media.insert(format!("{AUDIO_REF}{}", hex(&audio.encode_to_vec())), b"OggS-voice-bytes".to_vec());
+    client.media.insert(format!("{IMAGE_REF}{}", hex(&image.encode_to_vec())), jpeg.to_vec());
+    let client = Arc::new(client);
+    link.emit(LinkEvent::Connected(client.clone()));
+    wait_until_async(Duration::from_secs(20), "the connection in use", || async {
+        omega_actors::whatsapp::web::link_state(rt.store()).await.is_some_and(|(s, _)| s == "connected")
+    })
+    .await;
+
+    let voice = wa::Message { audio_message: MessageField::some(audio), ..Default::default() };
+    link.deliver(client.as_ref(), &[media_from_ana("V1", voice)]).await.unwrap();
+    until("the voice note's answer", || client.record.lock().sent.len() == 1).await;
+    assert_eq!(client.record.lock().sent[0].1, "echo: [Voice message] call the plumber");
+    assert!(String::from_utf8_lossy(&ai.transcriptions()[0]).contains("OggS-voice-bytes"));
+
+    let photo = wa::Message { image_message: MessageField::some(image), ..Default::default() };
+    link.deliver(client.as_ref(), &[media_from_ana("P1", photo)]).await.unwrap();
+    until("the photo's answer", || client.record.lock().sent.len() == 2).await;
+    let req = ai.requests().last().cloned().unwrap();
+    let content = &req.body["messages"].as_array().unwrap().last().unwrap()["content"];
+    assert_eq!(content[0]["text"], "what is this?");
+    assert_eq!(
+        content[1]["image_url"]["url"].as_str().unwrap(),
+        format!("data:image/jpeg;base64,{}", omega_providers::types::base64(jpeg)),
+        "the photo went to the model as an image, downloaded through the connection"
+    );
+    rt.shutdown().await;
+}
