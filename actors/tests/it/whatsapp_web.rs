@@ -116,8 +116,8 @@ impl Rig {
         Self { home, store, probes, deps }
     }
 
-    async fn deliver(&self, client: &FakeClient, batch: &[InboundMessage]) -> Result<(), String> {
-        omega_actors::whatsapp::web::intake(&self.deps, client, batch).await
+    async fn deliver(&self, client: &Arc<FakeClient>, batch: &[InboundMessage]) -> Result<(), String> {
+        omega_actors::whatsapp::web::intake(&self.deps, client.clone(), batch).await
     }
 
     /// (recipient, text) of each reply handed to the Outbox.
@@ -129,7 +129,7 @@ impl Rig {
 #[actix_rt::test]
 async fn a_person_is_one_sender_whether_they_write_from_their_number_or_their_lid() {
     let rig = Rig::start(false).await;
-    let c = client();
+    let c = Arc::new(client());
     // From the phone-number JID, from the LID (its number known to the account), and from a
     // LID that carries the number beside it.
     let batch = [
@@ -156,13 +156,13 @@ async fn a_person_is_one_sender_whether_they_write_from_their_number_or_their_li
         [format!("{ANA}@s.whatsapp.net"), format!("{ANA_LID}@lid"), "100000000000009@lid".to_owned()]
     );
     // Every message was marked read (and "typing…" shown) in its chat once stored.
-    assert_eq!(c.record.lock().read.len(), 3);
+    eventually("three read receipts", || c.record.lock().read.len() == 3).await;
 }
 
 #[actix_rt::test]
 async fn a_lid_whose_number_is_unknown_is_a_stranger() {
     let rig = Rig::start(false).await;
-    let c = client();
+    let c = Arc::new(client());
     rig.deliver(&c, &[message("S1", Jid::lid("999"), Jid::lid("999"), text("hello?"), |_| {})])
         .await
         .unwrap();
@@ -176,7 +176,7 @@ async fn a_lid_whose_number_is_unknown_is_a_stranger() {
 #[actix_rt::test]
 async fn the_offline_queue_is_answered_once_across_a_redelivery_and_a_restart() {
     let rig = Rig::start(false).await;
-    let c = client();
+    let c = Arc::new(client());
     let drained = MessageBatch::builder()
         .messages(Arc::from(vec![
             message("Q1", Jid::pn(ANA), Jid::pn(ANA), text("while you were away 1"), |s| {
@@ -205,10 +205,10 @@ async fn the_offline_queue_is_answered_once_across_a_redelivery_and_a_restart() 
         &[ANA],
     );
     let deps = IntakeDeps { gateway: Route::to(gw), ..rig.deps.clone() };
-    omega_actors::whatsapp::web::intake(&deps, &c, &drained.messages).await.unwrap();
+    omega_actors::whatsapp::web::intake(&deps, c.clone(), &drained.messages).await.unwrap();
     // A message after them is answered, and nothing else is.
     let next = [message("Q3", Jid::pn(ANA), Jid::pn(ANA), text("and now"), |_| {})];
-    omega_actors::whatsapp::web::intake(&deps, &c, &next).await.unwrap();
+    omega_actors::whatsapp::web::intake(&deps, c.clone(), &next).await.unwrap();
     eventually("the new message's reply", || !probes.dispatch.seen().is_empty()).await;
     assert_eq!(probes.asked.lock().clone(), ["and now"], "the drained messages were not answered twice");
     assert_eq!(rig.replies().len(), 2);
@@ -243,9 +243,9 @@ async fn group_messages_need_groups_on_and_a_mention_or_a_reply() {
         ]
     };
     let off = Rig::start(false).await;
-    off.deliver(&client(), &batch("off")).await.unwrap();
+    off.deliver(&Arc::new(client()), &batch("off")).await.unwrap();
     let on = Rig::start(true).await;
-    on.deliver(&client(), &batch("on")).await.unwrap();
+    on.deliver(&Arc::new(client()), &batch("on")).await.unwrap();
     eventually("two group replies", || on.replies().len() == 2).await;
     assert_eq!(on.probes.asked.lock().clone(), ["@omega what time is it", "and you said?"]);
     assert!(on.replies().iter().all(|(to, _)| to == &format!("{GROUP}@g.us")), "answers go to the group");
@@ -258,7 +258,7 @@ async fn group_messages_need_groups_on_and_a_mention_or_a_reply() {
 #[actix_rt::test]
 async fn the_accounts_own_messages_are_ignored_except_in_its_chat_with_itself() {
     let rig = Rig::start(false).await;
-    let c = client();
+    let c = Arc::new(client());
     let batch = [
         // The owner writing to someone else from their phone: not for Omega.
         message("M1", Jid::pn(ANA), Jid::pn(OMEGA_PN), text("see you at 8"), |s| s.is_from_me = true),
@@ -276,10 +276,10 @@ async fn a_batch_that_cannot_be_stored_is_not_acknowledged() {
     let rig = Rig::start(false).await;
     let deps = IntakeDeps { gateway: Route::default(), ..rig.deps.clone() };
     let batch = [message("F1", Jid::pn(ANA), Jid::pn(ANA), text("hello"), |_| {})];
-    let r = omega_actors::whatsapp::web::intake(&deps, &client(), &batch).await;
+    let r = omega_actors::whatsapp::web::intake(&deps, Arc::new(client()), &batch).await;
     assert!(r.is_err(), "not stored, so WhatsApp must keep it: {r:?}");
     // Once Omega is back, the redelivery goes through.
-    rig.deliver(&client(), &batch).await.unwrap();
+    rig.deliver(&Arc::new(client()), &batch).await.unwrap();
     eventually("the reply", || rig.replies().len() == 1).await;
 }
 
@@ -329,6 +329,21 @@ async fn the_linked_devices_keys_survive_a_restart_in_omegas_store() {
     keys.delete_sender_key_device_rows(&["ana:1"]).await.unwrap();
     assert_eq!(keys.get_sender_key_devices(GROUP).await.unwrap(), [("kim:2".to_owned(), false)]);
     assert_eq!(keys.get_pn_mapping(ANA).await.unwrap().map(|e| e.lid), Some(ANA_LID.to_owned()));
+    // Ana's LID moves to a new number: her old number no longer maps to it; a stale report
+    // cannot move it back; when it was first learned stays.
+    let moved = |phone: &str, updated_at| LidPnMappingEntry {
+        lid: ANA_LID.into(),
+        phone_number: phone.into(),
+        created_at: 9,
+        updated_at,
+        learning_source: "usync".into(),
+    };
+    keys.put_lid_mapping(&moved("351922222222", 10)).await.unwrap();
+    keys.put_lid_mapping(&moved(ANA, 5)).await.unwrap();
+    assert!(keys.get_pn_mapping(ANA).await.unwrap().is_none(), "the old number maps to nobody now");
+    let now = keys.get_lid_mapping(ANA_LID).await.unwrap().unwrap();
+    assert_eq!((now.phone_number.as_str(), now.created_at), ("351922222222", 1));
+    assert_eq!(keys.get_pn_mapping("351922222222").await.unwrap().map(|e| e.lid), Some(ANA_LID.to_owned()));
     assert_eq!(
         keys.get_msg_secret_with_ts(&format!("{ANA}@s.whatsapp.net"), &format!("{ANA}@s.whatsapp.net"), "m1")
             .await
@@ -415,7 +430,10 @@ async fn pairing_from_telegram_sends_each_qr_code_as_a_photo_then_says_it_is_lin
     assert!(again.contains("already under way"), "{again}");
     assert_eq!(*rig.fake.connects.lock(), 1);
 
-    // The phone scans it.
+    // The phone scans it: first the pairing, then the login.
+    assert!(rig.fake.emit(LinkEvent::Paired));
+    eventually("told it is finishing", || rig.notify.seen().iter().any(|n| n.text.contains("finishing")))
+        .await;
     assert!(rig.fake.emit(LinkEvent::Connected(Arc::new(client()))));
     eventually("told it is linked", || {
         rig.notify.seen().iter().any(|n| n.text.contains("WhatsApp is linked"))
@@ -447,6 +465,9 @@ async fn qr_codes_that_run_out_are_reported_and_pairing_can_start_again() {
 #[actix_rt::test]
 async fn a_paired_account_connects_at_start_and_a_logout_forgets_its_keys() {
     let rig = link_rig(true).await;
+    // The connection writes its device back as it closes, as the library's final flush does:
+    // the keys must still be gone afterwards.
+    *rig.fake.flush_on_shutdown.lock() = Some(client().me);
     eventually("a connection at start", || rig.fake.connected()).await;
     rig.fake.emit(LinkEvent::Connected(Arc::new(client())));
     eventually("connected", || rig.slot.read().is_some()).await;
@@ -469,6 +490,34 @@ async fn a_paired_account_connects_at_start_and_a_logout_forgets_its_keys() {
         async move { !keys.paired().await.unwrap() }
     })
     .await;
+    eventually("the connection closed", || *rig.fake.shutdowns.lock() == 1).await;
+    assert!(!keys.paired().await.unwrap(), "the closing flush did not bring the revoked device back");
+    let told = rig.link.send(StartPairing { to: ("telegram".into(), "42".into()) }).await.unwrap();
+    assert!(told.contains("QR code"), "after a logout, /whatsapp pairs anew: {told}");
+}
+
+#[actix_rt::test]
+async fn a_connection_that_ends_for_good_is_reported_and_retried_when_that_can_help() {
+    let rig = link_rig(true).await;
+    eventually("a connection at start", || rig.fake.connected()).await;
+    rig.fake.emit(LinkEvent::Connected(Arc::new(client())));
+    rig.fake.emit(LinkEvent::Stopped {
+        why: "banned for a while".into(),
+        retry_in: Some(Duration::from_millis(300)),
+    });
+    eventually("the owner is told", || {
+        rig.notify.seen().iter().any(|n| n.text.contains("banned for a while"))
+    })
+    .await;
+    assert!(rig.slot.read().is_none(), "nothing is sent through a stopped connection");
+    eventually("a new connection after the wait", || *rig.fake.connects.lock() == 2).await;
+    rig.fake.emit(LinkEvent::Stopped { why: "another client took over".into(), retry_in: None });
+    eventually("told again", || rig.notify.seen().iter().any(|n| n.text.contains("another client"))).await;
+    omega_testkit::wait_until_async(Duration::from_secs(10), "state stopped", || async {
+        state(&rig.store).await.starts_with("stopped")
+    })
+    .await;
+    assert_eq!(*rig.fake.connects.lock(), 2, "no retry when it cannot help");
 }
 
 #[actix_rt::test]
@@ -514,4 +563,38 @@ async fn me_matches_the_account_by_number_or_lid_in_any_device_form() {
     assert!(omega_actors::whatsapp::web::addressed_to_me(&mention(format!("{OMEGA_LID}@lid")), &me));
     assert!(!omega_actors::whatsapp::web::addressed_to_me(&mention(format!("{ANA}@s.whatsapp.net")), &me));
     assert!(!omega_actors::whatsapp::web::addressed_to_me(&text("plain"), &me));
+}
+
+#[actix_rt::test]
+async fn the_watchdog_trusts_what_the_server_sent_not_the_socket() {
+    use omega_actors::whatsapp::Transport;
+    let slot = ClientSlot::default();
+    let transport = WebTransport { slot: slot.clone() };
+    assert!(transport.probe().await.is_err(), "no connection: not alive");
+    let c = Arc::new(client());
+    let heard = c.heard_ms.clone();
+    *slot.write() = Some(c);
+    assert!(transport.probe().await.is_ok(), "heard from just now");
+    *heard.lock() = Some(chrono::Utc::now().timestamp_millis() - 5 * 60 * 1000);
+    let e = transport.probe().await.unwrap_err();
+    assert!(e.contains("nothing heard from WhatsApp for 300 s"), "{e}");
+    *heard.lock() = None;
+    assert!(transport.probe().await.is_err(), "connected but never heard from: not proven alive");
+}
+
+#[actix_rt::test]
+async fn a_captioned_video_and_a_hosted_number_are_not_dropped() {
+    use whatsapp_rust::buffa::MessageField;
+    let rig = Rig::start(false).await;
+    let c = Arc::new(client());
+    let video = wa::message::VideoMessage { caption: Some("look at this".into()), ..Default::default() };
+    let body = wa::Message { video_message: MessageField::some(video), ..Default::default() };
+    let hosted: Jid = format!("{ANA}@hosted").parse().unwrap();
+    let batch = [
+        message("V1", Jid::pn(ANA), Jid::pn(ANA), body, |_| {}),
+        message("H1", hosted.clone(), hosted, text("from a hosted number"), |_| {}),
+    ];
+    rig.deliver(&c, &batch).await.unwrap();
+    eventually("two replies", || rig.replies().len() == 2).await;
+    assert_eq!(rig.probes.asked.lock().clone(), ["[Video] look at this", "from a hosted number"]);
 }

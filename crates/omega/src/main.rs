@@ -428,6 +428,7 @@ async fn whatsapp_pair(config: Config, phone: Option<String>) -> anyhow::Result<
             "On your phone: WhatsApp › Linked devices › Link a device › Link with phone number instead, and type {code} (valid {} s).",
             valid.as_secs()
         ),
+        PairingStep::Linking => println!("The phone linked Omega; finishing the first login with WhatsApp…"),
         PairingStep::Paired => println!(
             "WhatsApp is linked. Set [channel.whatsapp] enabled = true (mode = \"web\"), put the numbers that may talk to \
              Omega in allowed_users (yours too, to use \"Message yourself\"), and start Omega."

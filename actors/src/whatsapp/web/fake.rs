@@ -92,11 +92,19 @@ pub struct FakeLink {
     pub connects: Arc<Mutex<usize>>,
     /// How many connections Omega shut down.
     pub shutdowns: Arc<Mutex<usize>>,
+    /// On shutdown, write this account's device back to the store first, as the library's
+    /// final flush does.
+    pub flush_on_shutdown: Arc<Mutex<Option<Me>>>,
 }
 
 impl FakeLink {
     pub fn new() -> Self {
-        Self { inner: Arc::default(), connects: Arc::default(), shutdowns: Arc::default() }
+        Self {
+            inner: Arc::default(),
+            connects: Arc::default(),
+            shutdowns: Arc::default(),
+            flush_on_shutdown: Arc::default(),
+        }
     }
 
     /// Whether Omega has a connection open now.
@@ -111,16 +119,11 @@ impl FakeLink {
 
     /// Mark the account paired in the store (what a real pairing leaves behind).
     pub async fn pair(&self, store: &omega_memory::Store, me: &Me) {
-        use whatsapp_rust::wacore::store::traits::DeviceStore;
-        let keys = KeyStore::new(store.clone());
-        let mut device = whatsapp_rust::wacore::store::Device::new();
-        device.pn = me.pn.as_deref().map(Jid::pn);
-        device.lid = me.lid.as_deref().map(Jid::lid);
-        keys.save(&device).await.expect("save the device");
+        save_device(&KeyStore::new(store.clone()), me).await;
     }
 
     /// Deliver a batch the way the durability hook does; `Err` = not acknowledged.
-    pub async fn deliver(&self, client: &dyn WebClient, batch: &[InboundMessage]) -> Result<(), String> {
+    pub async fn deliver(&self, client: Arc<dyn WebClient>, batch: &[InboundMessage]) -> Result<(), String> {
         let deps = self.inner.lock().as_ref().map(|(_, d, _)| d.clone()).ok_or("not connected")?;
         intake(&deps, client, batch).await
     }
@@ -132,12 +135,26 @@ impl Default for FakeLink {
     }
 }
 
+async fn save_device(keys: &KeyStore, me: &Me) {
+    use whatsapp_rust::wacore::store::traits::DeviceStore;
+    let mut device = whatsapp_rust::wacore::store::Device::new();
+    device.pn = me.pn.as_deref().map(Jid::pn);
+    device.lid = me.lid.as_deref().map(Jid::lid);
+    keys.save(&device).await.expect("save the device");
+}
+
 struct FakeConnection(FakeLink);
 
 #[async_trait::async_trait]
 impl Connection for FakeConnection {
     async fn shutdown(self: Box<Self>) {
-        *self.0.inner.lock() = None;
+        let open = self.0.inner.lock().take();
+        let flush = self.0.flush_on_shutdown.lock().clone();
+        if let (Some((_, _, keys)), Some(me)) = (open, flush) {
+            // A moment later than the caller might expect, as a real flush is.
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            save_device(&keys, &me).await;
+        }
         *self.0.shutdowns.lock() += 1;
     }
 }

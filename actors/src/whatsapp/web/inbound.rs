@@ -51,8 +51,8 @@ pub const AUDIO_REF: &str = "wa-audio:";
 /// The phone number to look up for a LID sender, if there is one to look up.
 pub fn lid_to_resolve(msg: &InboundMessage) -> Option<Jid> {
     let s = &msg.info.source;
-    let alt_pn = s.sender_alt.as_ref().is_some_and(Jid::is_pn);
-    (s.sender.is_lid() && !alt_pn).then(|| s.sender.to_non_ad())
+    let alt_pn = s.sender_alt.as_ref().is_some_and(|j| j.server.is_pn_family());
+    (s.sender.server.is_lid_family() && !alt_pn).then(|| s.sender.to_non_ad())
 }
 
 /// Who sent `msg`, as Omega names them: phone digits when known, else the LID JID.
@@ -63,10 +63,11 @@ pub fn sender_id(msg: &InboundMessage, resolved_phone: Option<&str>, me: &Me) ->
     {
         return pn.clone();
     }
-    if s.sender.is_pn() {
+    // Phone-number JIDs, hosted ones included, carry the number.
+    if s.sender.server.is_pn_family() {
         return s.sender.user.to_string();
     }
-    if let Some(alt) = s.sender_alt.as_ref().filter(|j| j.is_pn()) {
+    if let Some(alt) = s.sender_alt.as_ref().filter(|j| j.server.is_pn_family()) {
         return alt.user.to_string();
     }
     match resolved_phone {
@@ -82,6 +83,7 @@ fn context_of(m: &wa::Message) -> Option<&wa::ContextInfo> {
         .or_else(|| m.image_message.as_option().and_then(|i| i.context_info.as_option()))
         .or_else(|| m.audio_message.as_option().and_then(|a| a.context_info.as_option()))
         .or_else(|| m.document_message.as_option().and_then(|d| d.context_info.as_option()))
+        .or_else(|| m.video_message.as_option().and_then(|v| v.context_info.as_option()))
 }
 
 /// Whether a group message is for Omega: it mentions the account, or answers one of its messages.
@@ -127,7 +129,7 @@ pub fn to_inbound(
         inbound.received_at = info.timestamp;
     }
     let safe_id: String = info.id.chars().filter(|c| c.is_ascii_alphanumeric()).take(64).collect();
-    inbound.text = if let Some(t) = m.text_content() {
+    inbound.text = if let Some(t) = m.text_content().filter(|t| !t.is_empty()) {
         t.to_owned()
     } else if let Some(image) = m.image_message.as_option() {
         if allowed {
@@ -156,6 +158,12 @@ pub fn to_inbound(
             (Some(c), _) => c,
             (None, Some(f)) => format!("[Document: {f}]"),
             (None, None) => "[Document]".into(),
+        }
+    } else if let Some(video) = m.video_message.as_option() {
+        // Videos are not looked at; their caption is the message.
+        match video.caption.clone().filter(|c| !c.is_empty()) {
+            Some(c) => format!("[Video] {c}"),
+            None => "[Video]".into(),
         }
     } else {
         // Reactions, protocol messages (receipts of edits, key distribution alone), polls...

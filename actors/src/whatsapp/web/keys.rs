@@ -69,6 +69,8 @@ const DEVICE_KEY: &str = "0";
 #[derive(Clone)]
 pub struct KeyStore {
     store: Store,
+    /// Read-modify-writes of trusted-contact tokens are atomic with their plain writes.
+    tc_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 fn db(e: omega_memory::MemoryError) -> StoreError {
@@ -109,7 +111,7 @@ struct SecretRow {
 
 impl KeyStore {
     pub fn new(store: Store) -> Self {
-        Self { store }
+        Self { store, tc_lock: Arc::default() }
     }
 
     async fn get(&self, space: &str, key: &str) -> Result<Option<Vec<u8>>> {
@@ -371,10 +373,10 @@ impl ProtocolStore for KeyStore {
     }
 
     async fn get_pn_mapping(&self, phone: &str) -> Result<Option<LidPnMappingEntry>> {
-        match self.get(PN, phone).await? {
-            Some(lid) => self.get_lid_mapping(&String::from_utf8_lossy(&lid)).await,
-            None => Ok(None),
-        }
+        let Some(lid) = self.get(PN, phone).await? else { return Ok(None) };
+        // The LID's number may have changed since: only a mapping that still says `phone`.
+        let entry = self.get_lid_mapping(&String::from_utf8_lossy(&lid)).await?;
+        Ok(entry.filter(|e| e.phone_number == phone))
     }
 
     async fn put_lid_mapping(&self, entry: &LidPnMappingEntry) -> Result<()> {
@@ -384,8 +386,28 @@ impl ProtocolStore for KeyStore {
     async fn put_lid_mappings(&self, entries: &[LidPnMappingEntry]) -> Result<()> {
         let mut rows = Vec::with_capacity(entries.len() * 2);
         for e in entries {
-            rows.push(KeyRow::new(LID, e.lid.clone(), ser(e)?, e.updated_at));
-            rows.push(KeyRow::new(PN, e.phone_number.clone(), e.lid.as_bytes(), e.updated_at));
+            let mut e = e.clone();
+            // The first time it was learned stays; an older report never wins over a newer one.
+            if let Some(old) = self.get_lid_mapping(&e.lid).await? {
+                if old.updated_at > e.updated_at {
+                    continue;
+                }
+                e.created_at = old.created_at.min(e.created_at);
+            }
+            let newer_for_number = match self.get(PN, &e.phone_number).await? {
+                Some(lid) if lid != e.lid.as_bytes() => match self
+                    .get_lid_mapping(&String::from_utf8_lossy(&lid))
+                    .await?
+                {
+                    Some(other) => other.phone_number != e.phone_number || other.updated_at <= e.updated_at,
+                    None => true,
+                },
+                _ => true,
+            };
+            rows.push(KeyRow::new(LID, e.lid.clone(), ser(&e)?, e.updated_at));
+            if newer_for_number {
+                rows.push(KeyRow::new(PN, e.phone_number.clone(), e.lid.as_bytes(), e.updated_at));
+            }
         }
         self.put_all(rows).await
     }
@@ -449,7 +471,44 @@ impl ProtocolStore for KeyStore {
     }
 
     async fn put_tc_token(&self, jid: &str, entry: &TcTokenEntry) -> Result<()> {
+        let _held = self.tc_lock.lock().await;
         self.put(TC_TOKEN, jid.to_owned(), ser(entry)?, entry.token_timestamp).await
+    }
+
+    async fn touch_tc_token_sender_timestamp(&self, jid: &str, sender_timestamp: i64) -> Result<()> {
+        let _held = self.tc_lock.lock().await;
+        let entry = match self.get_tc_token(jid).await? {
+            Some(existing) => TcTokenEntry {
+                sender_timestamp: Some(
+                    existing.sender_timestamp.map_or(sender_timestamp, |e| e.max(sender_timestamp)),
+                ),
+                ..existing
+            },
+            None => TcTokenEntry {
+                token: Vec::new(),
+                token_timestamp: sender_timestamp,
+                sender_timestamp: Some(sender_timestamp),
+            },
+        };
+        self.put(TC_TOKEN, jid.to_owned(), ser(&entry)?, entry.token_timestamp).await
+    }
+
+    async fn store_received_tc_token(&self, jid: &str, token: &[u8], token_timestamp: i64) -> Result<()> {
+        let _held = self.tc_lock.lock().await;
+        let existing = self.get_tc_token(jid).await?;
+        // A fresher real token stays; a placeholder never blocks the first real one.
+        if let Some(e) = &existing
+            && !e.token.is_empty()
+            && token_timestamp < e.token_timestamp
+        {
+            return Ok(());
+        }
+        let entry = TcTokenEntry {
+            token: token.to_vec(),
+            token_timestamp,
+            sender_timestamp: existing.and_then(|e| e.sender_timestamp),
+        };
+        self.put(TC_TOKEN, jid.to_owned(), ser(&entry)?, entry.token_timestamp).await
     }
 
     async fn delete_tc_token(&self, jid: &str) -> Result<()> {

@@ -31,10 +31,16 @@ pub enum LinkEvent {
     Disconnected,
     /// WhatsApp unlinked this device (removed on the phone, or the session expired).
     LoggedOut(String),
+    /// The phone accepted the pairing; `Connected` follows once the first login and sync are done.
+    Paired,
     /// The QR codes ran out without a scan.
     QrExhausted,
     /// Pairing failed.
     PairFailed(String),
+    /// The connection ended and the library will not reconnect by itself: another client took
+    /// the session over, the account is banned for a while, this client is outdated, or the
+    /// server refused the login for good. `retry_in`: when trying again can help.
+    Stopped { why: String, retry_in: Option<Duration> },
 }
 
 /// A running connection.
@@ -66,6 +72,8 @@ pub enum LinkState {
     Connected,
     Disconnected,
     LoggedOut,
+    /// Ended, not reconnecting by itself (see [`LinkEvent::Stopped`]).
+    Stopped,
 }
 
 impl LinkState {
@@ -77,6 +85,7 @@ impl LinkState {
             Self::Connected => "connected",
             Self::Disconnected => "disconnected (reconnecting)",
             Self::LoggedOut => "logged out",
+            Self::Stopped => "stopped (see the log)",
         }
     }
 }
@@ -101,6 +110,8 @@ pub enum PairingStep {
     Qr { code: String, valid: Duration },
     /// Type this code on the phone.
     Code { code: String, valid: Duration },
+    /// The phone accepted; finishing the first login.
+    Linking,
     /// Paired and connected.
     Paired,
     /// The codes ran out, or pairing failed: say why.
@@ -132,6 +143,8 @@ pub struct WhatsAppLink {
     pairing: Option<((String, String), Option<i64>)>,
     /// Whether this pairing has produced a code yet.
     qr_seen: bool,
+    /// The keys of a logged-out device are being deleted: no new connection until they are.
+    forgetting: bool,
     _guard: Option<ChildGuard>,
 }
 
@@ -143,6 +156,7 @@ impl WhatsAppLink {
             state: LinkState::Unpaired,
             pairing: None,
             qr_seen: false,
+            forgetting: false,
             _guard: None,
         }
     }
@@ -314,19 +328,55 @@ impl Handler<FromLink> for WhatsAppLink {
             }
             LinkEvent::LoggedOut(why) => {
                 tracing::error!(reason = %why, "WhatsApp logged this device out; its keys are deleted");
-                self.disconnect();
+                *self.deps.slot.write() = None;
                 self.set_state(LinkState::LoggedOut);
+                // The connection's last flush must land before the keys go, or it would write
+                // the revoked device back.
+                let connection = self.connection.take();
                 let keys = KeyStore::new(self.deps.store.clone());
-                actix::spawn(async move {
-                    if let Err(e) = keys.forget().await {
-                        tracing::error!(error = %e, "cannot delete WhatsApp Web's keys");
+                self.forgetting = true;
+                ctx.spawn(
+                    async move {
+                        if let Some(c) = connection {
+                            c.shutdown().await;
+                        }
+                        if let Err(e) = keys.forget().await {
+                            tracing::error!(error = %e, "cannot delete WhatsApp Web's keys");
+                        }
                     }
-                });
+                    .into_actor(self)
+                    .map(|_, act, _| act.forgetting = false),
+                );
                 let text = format!(
                     "WhatsApp logged me out ({why}): I no longer receive or send WhatsApp messages. Send /whatsapp to link me again."
                 );
                 if let Some(owner) = self.deps.owner.clone() {
                     self.tell(&owner, text);
+                }
+            }
+            LinkEvent::Paired => {
+                if let Some((to, _)) = &self.pairing {
+                    self.tell(to, "The phone linked me; finishing the setup with WhatsApp…".into());
+                }
+            }
+            LinkEvent::Stopped { why, retry_in } => {
+                tracing::error!(reason = %why, "WhatsApp Web stopped");
+                self.disconnect();
+                self.set_state(LinkState::Stopped);
+                let next = match retry_in {
+                    Some(d) => format!(" I'll try again in {} minutes.", d.as_secs().div_ceil(60)),
+                    None => String::new(),
+                };
+                if let Some(owner) = self.deps.owner.clone() {
+                    self.tell(&owner, format!("WhatsApp stopped: {why}.{next}"));
+                }
+                if let Some(d) = retry_in {
+                    ctx.run_later(d, |act, ctx| {
+                        if act.state == LinkState::Stopped {
+                            act.set_state(LinkState::Connecting);
+                            act.connect(ctx);
+                        }
+                    });
                 }
             }
             LinkEvent::QrExhausted | LinkEvent::PairFailed(_) => {
@@ -351,8 +401,12 @@ impl Handler<StartPairing> for WhatsAppLink {
     type Result = String;
 
     fn handle(&mut self, msg: StartPairing, ctx: &mut Context<Self>) -> String {
+        if self.forgetting {
+            return "WhatsApp just logged me out and I'm still deleting the old keys; send /whatsapp again in a moment."
+                .into();
+        }
         match self.state {
-            LinkState::Connected | LinkState::Connecting | LinkState::Disconnected => {
+            LinkState::Connected | LinkState::Connecting | LinkState::Disconnected | LinkState::Stopped => {
                 "WhatsApp is already linked. To link another number, remove Omega under Linked devices on the phone first."
                     .into()
             }
@@ -391,6 +445,24 @@ impl Handler<StartPairing> for WhatsAppLink {
 
 /// Connections through whatsapp-rust.
 pub struct RealConnector;
+
+/// The events the link acts on (the library skips building the others).
+const WANTED: &[EventKind] = &[
+    EventKind::PairingQrCode,
+    EventKind::PairingCode,
+    EventKind::PairSuccess,
+    EventKind::Connected,
+    EventKind::Disconnected,
+    EventKind::LoggedOut,
+    EventKind::PairingQrCodesExhausted,
+    EventKind::PairError,
+    EventKind::PairingCodeError,
+    EventKind::StreamReplaced,
+    EventKind::TemporaryBan,
+    EventKind::ClientOutdated,
+    EventKind::ConnectFailure,
+    EventKind::Messages,
+];
 
 struct Live(Arc<Client>);
 
@@ -462,7 +534,7 @@ struct Hook(IntakeDeps);
 #[async_trait::async_trait]
 impl whatsapp_rust::InboundDurabilityHook for Hook {
     async fn on_messages(&self, client: Arc<Client>, batch: &[InboundMessage]) -> anyhow::Result<()> {
-        intake(&self.0, &Live(client), batch).await.map_err(anyhow::Error::msg)
+        intake(&self.0, Arc::new(Live(client)), batch).await.map_err(anyhow::Error::msg)
     }
 }
 
@@ -490,22 +562,54 @@ impl Connector for RealConnector {
             .with_inbound_durability_hook(Hook(deps))
             .skip_history_sync()
             .with_push_name("Omega")
-            .on_event(move |event, client| {
+            .on_event_for(WANTED, move |event, client| {
                 let events = events.clone();
                 let deps = intake_deps.clone();
                 async move {
                     let out = match &*event {
                         Event::PairingQrCode(q) => LinkEvent::Qr { code: q.code.clone(), valid: q.timeout },
                         Event::PairingCode(p) => LinkEvent::PairCode { code: p.code.clone(), valid: p.timeout },
+                        Event::PairSuccess(_) => LinkEvent::Paired,
                         Event::Connected(_) => LinkEvent::Connected(Arc::new(Live(client))),
                         Event::Disconnected(_) => LinkEvent::Disconnected,
-                        Event::LoggedOut(l) => LinkEvent::LoggedOut(format!("{:?}", l.reason)),
+                        Event::LoggedOut(l) => {
+                            let said = l.logout_message.as_ref().and_then(|m| m.header.clone());
+                            LinkEvent::LoggedOut(match said {
+                                Some(h) => format!("{:?}: {h}", l.reason),
+                                None => format!("{:?}", l.reason),
+                            })
+                        }
+                        // With a pairing code still outstanding the socket stays up: not over yet.
+                        Event::PairingQrCodesExhausted(e) if !e.disconnected => return,
                         Event::PairingQrCodesExhausted(_) => LinkEvent::QrExhausted,
                         Event::PairError(e) => LinkEvent::PairFailed(e.error.clone()),
                         Event::PairingCodeError(e) => LinkEvent::PairFailed(e.error.clone()),
+                        Event::StreamReplaced(_) => LinkEvent::Stopped {
+                            why: "another client took over this linked device's session (is a second Omega running with \
+                                  the same keys?)"
+                                .into(),
+                            retry_in: None,
+                        },
+                        Event::TemporaryBan(b) => LinkEvent::Stopped {
+                            why: format!("WhatsApp banned the account for a while ({})", b.code),
+                            retry_in: Some(b.expire.to_std().unwrap_or_default() + Duration::from_secs(60)),
+                        },
+                        Event::ClientOutdated(_) => LinkEvent::Stopped {
+                            why: "WhatsApp says this client is outdated; update Omega".into(),
+                            retry_in: None,
+                        },
+                        Event::ConnectFailure(f) if !f.reason.should_reconnect() => LinkEvent::Stopped {
+                            why: format!(
+                                "WhatsApp refused the connection ({:?}{})",
+                                f.reason,
+                                f.message.as_deref().map(|m| format!(": {m}")).unwrap_or_default()
+                            ),
+                            retry_in: Some(Duration::from_secs(15 * 60)),
+                        },
                         // Messages the hook never saw (recovered from the phone): the same way in.
                         Event::Messages(batch) if !batch.hook_committed => {
-                            if let Err(e) = intake(&deps, &Live(client), &batch.messages).await {
+                            let live: Arc<dyn WebClient> = Arc::new(Live(client));
+                            if let Err(e) = intake(&deps, live, &batch.messages).await {
                                 tracing::error!(error = %e, "a recovered WhatsApp message could not be stored");
                             }
                             return;
@@ -568,8 +672,23 @@ pub async fn pair_from_terminal(
                 outcome = Ok(false);
                 break;
             }
-            LinkEvent::PairFailed(e) | LinkEvent::LoggedOut(e) => {
+            LinkEvent::PairFailed(e) | LinkEvent::LoggedOut(e) | LinkEvent::Stopped { why: e, .. } => {
                 outcome = Err(e);
+                break;
+            }
+            LinkEvent::Paired => {
+                // The keys are stored; the first login and sync follow. Wait for them a while,
+                // but the device is linked either way.
+                outcome = Ok(true);
+                show(PairingStep::Linking);
+                let _ = tokio::time::timeout(Duration::from_secs(60), async {
+                    while let Some(e) = rx.recv().await {
+                        if matches!(e, LinkEvent::Connected(_)) {
+                            break;
+                        }
+                    }
+                })
+                .await;
                 break;
             }
             LinkEvent::Disconnected => {}

@@ -141,7 +141,7 @@ pub struct IntakeDeps {
 /// the batch and delivers it again.
 pub async fn intake(
     deps: &IntakeDeps,
-    client: &dyn WebClient,
+    client: Arc<dyn WebClient>,
     batch: &[InboundMessage],
 ) -> Result<(), String> {
     let me = client.me();
@@ -155,9 +155,12 @@ pub async fn intake(
         };
         match hand_in(&deps.gateway, inbound).await {
             Accepted::Queued(_) => {
+                // Off the receive path: the hook only stores, then WhatsApp gets its ack.
                 let s = &msg.info.source;
-                let sender = s.is_group.then_some(&s.sender);
-                client.read_and_typing(&s.chat, sender, &msg.info.id).await;
+                let (chat, sender, id) =
+                    (s.chat.clone(), s.is_group.then(|| s.sender.clone()), msg.info.id.clone());
+                let client = client.clone();
+                tokio::spawn(async move { client.read_and_typing(&chat, sender.as_ref(), &id).await });
             }
             Accepted::Duplicate(_) | Accepted::Denied => {}
             Accepted::Failed(e) => return Err(e),

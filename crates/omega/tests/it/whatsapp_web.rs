@@ -95,7 +95,7 @@ async fn linked_from_telegram_then_chatted_with_from_the_phone_across_a_restart(
         .await;
 
     // Ana writes from her phone, known to WhatsApp by her LID.
-    link.deliver(client.as_ref(), &[from_ana("A1", "hello from my phone")]).await.unwrap();
+    link.deliver(client.clone(), &[from_ana("A1", "hello from my phone")]).await.unwrap();
     until("the reply on WhatsApp", || !client.record.lock().sent.is_empty()).await;
     assert_eq!(
         client.record.lock().sent.clone(),
@@ -118,7 +118,7 @@ async fn linked_from_telegram_then_chatted_with_from_the_phone_across_a_restart(
     let client = phone();
     link.emit(LinkEvent::Connected(client.clone()));
     let asked_before = ai.request_count();
-    link.deliver(client.as_ref(), &[from_ana("A1", "hello from my phone"), from_ana("A2", "still there?")])
+    link.deliver(client.clone(), &[from_ana("A1", "hello from my phone"), from_ana("A2", "still there?")])
         .await
         .unwrap();
     until("the new reply", || !client.record.lock().sent.is_empty()).await;
@@ -224,13 +224,13 @@ async fn a_voice_note_is_transcribed_and_a_photo_reaches_the_vision_model() {
     .await;
 
     let voice = wa::Message { audio_message: MessageField::some(audio), ..Default::default() };
-    link.deliver(client.as_ref(), &[media_from_ana("V1", voice)]).await.unwrap();
+    link.deliver(client.clone(), &[media_from_ana("V1", voice)]).await.unwrap();
     until("the voice note's answer", || client.record.lock().sent.len() == 1).await;
     assert_eq!(client.record.lock().sent[0].1, "echo: [Voice message] call the plumber");
     assert!(String::from_utf8_lossy(&ai.transcriptions()[0]).contains("OggS-voice-bytes"));
 
     let photo = wa::Message { image_message: MessageField::some(image), ..Default::default() };
-    link.deliver(client.as_ref(), &[media_from_ana("P1", photo)]).await.unwrap();
+    link.deliver(client.clone(), &[media_from_ana("P1", photo)]).await.unwrap();
     until("the photo's answer", || client.record.lock().sent.len() == 2).await;
     let req = ai.requests().last().cloned().unwrap();
     let content = &req.body["messages"].as_array().unwrap().last().unwrap()["content"];
