@@ -347,11 +347,10 @@ async fn answer(deps: &SessionDeps, job: &Job, key: &SessionKey, command: Comman
                 return Ok("Only the owner can link WhatsApp.".into());
             }
             if !deps.whatsapp_pairing.is_bound() {
-                return Ok(
-                    "WhatsApp Web is not on: set [channel.whatsapp] enabled = true and mode = \"web\", and \
-                           restart Omega."
-                        .into(),
-                );
+                return Ok("WhatsApp Web is not running here. It runs in the daemon (`omega start`) with \
+                           [channel.whatsapp] enabled = true and mode = \"web\"; or, with Omega stopped, pair from a \
+                           terminal with `omega whatsapp pair`."
+                    .into());
             }
             let to = (job.channel.clone(), job.reply_target.clone());
             match deps.whatsapp_pairing.send(crate::channel::StartPairing { to }).await {
