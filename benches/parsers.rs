@@ -37,6 +37,7 @@ fn bench(c: &mut Criterion) {
                 recall: &[],
                 detected_language: None,
                 skills: &[],
+                skill_instructions: &[],
             })
         })
     });

@@ -6,7 +6,6 @@ use omega_core::commands::{Command, help_text};
 use omega_core::when::{Repeat, format_local};
 use omega_memory::tasks::Cancelled;
 
-use crate::blocking::list_dirs;
 use crate::effects::{CancelTask, SETTING_FACTS, sender_zone, short};
 use crate::heartbeat::{HEARTBEAT, heartbeat_file};
 use crate::outbox::Notify;
@@ -171,21 +170,16 @@ async fn answer(deps: &SessionDeps, job: &Job, key: &SessionKey, command: Comman
             }
         }
         Command::Skills => {
-            let dir = deps.settings.data_dir.join("skills");
             let data_dir = deps.settings.data_dir.clone();
+            let dir = data_dir.join("skills");
             let skills =
-                crate::blocking::off_thread(move || installed_skills(&data_dir)).await.unwrap_or_default();
+                crate::blocking::off_thread(move || crate::skills::SkillCatalog::global().current(&data_dir))
+                    .await
+                    .unwrap_or_default();
             if skills.is_empty() {
                 format!("No skills installed. A skill is a folder with a SKILL.md in {}.", dir.display())
             } else {
-                let lines: Vec<String> = skills
-                    .iter()
-                    .map(
-                        |(s, about, _)| {
-                            if about.is_empty() { format!("- {s}") } else { format!("- {s}: {about}") }
-                        },
-                    )
-                    .collect();
+                let lines: Vec<String> = skills.iter().map(skill_line).collect();
                 format!("Skills:\n{}", lines.join("\n"))
             }
         }
@@ -365,30 +359,21 @@ async fn fact(deps: &SessionDeps, me: &str, key: &str) -> Result<Option<String>,
     Ok(deps.store.facts(me).await?.into_iter().find(|f| f.key == key).map(|f| f.value))
 }
 
-/// Installed skills, for the prompt: (name, description, path of SKILL.md).
-pub fn installed_skills(data_dir: &std::path::Path) -> Vec<(String, String, String)> {
-    let dir = data_dir.join("skills");
-    list_dirs(&dir)
-        .into_iter()
-        .filter_map(|name| {
-            let file = dir.join(&name).join("SKILL.md");
-            let text = std::fs::read_to_string(&file).ok()?;
-            Some((name, describe(&text).unwrap_or_default(), file.display().to_string()))
-        })
-        .collect()
-}
-
-/// A skill's one-line description: its `description:` front-matter field, else its first line
-/// of prose.
-fn describe(skill_md: &str) -> Option<String> {
-    if let Some(d) = skill_md.lines().find_map(|l| l.trim().strip_prefix("description:")) {
-        return Some(d.trim().trim_matches('"').to_owned());
+/// One skill in `/skills`: available (with its triggers), unavailable (why), or broken (where).
+pub fn skill_line(e: &crate::skills::SkillEntry) -> String {
+    use crate::skills::SkillStatus;
+    let on = |t: &[String]| {
+        if t.is_empty() { String::new() } else { format!(" (brought up by: {})", t.join(", ")) }
+    };
+    match &e.status {
+        SkillStatus::Ready(s) => format!("- {}: {}{}", e.dir, s.description, on(&s.triggers)),
+        SkillStatus::Unavailable(s, why) => {
+            format!("- {} — unavailable: {} ({})", e.dir, why.join("; "), s.description)
+        }
+        SkillStatus::Broken(err) => {
+            format!("- {} — broken: {}, line {}: {}", e.dir, e.path.display(), err.line, err.message)
+        }
     }
-    skill_md
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with("---"))
-        .map(str::to_owned)
 }
 
 /// Today's spend (the user's day) against the caps.

@@ -52,6 +52,8 @@ pub mod sandbox;
 pub mod scheduler;
 /// Per-sender ordering, recording, and answering.
 pub mod session;
+/// The skills folder, kept current, and lessons written into skills.
+pub mod skills;
 /// Re-pointable addresses for actors with several message types.
 pub mod slot;
 /// The Summarizer actor: idle conversations closed with a summary and facts.
@@ -63,6 +65,6 @@ pub mod supervisor;
 pub mod telegram;
 /// The terminal channel (`omega chat`).
 pub mod terminal;
-/// The WhatsApp channel (the Cloud API transport).
+/// The WhatsApp channel: the Cloud API and WhatsApp Web.
 #[cfg(feature = "whatsapp")]
 pub mod whatsapp;

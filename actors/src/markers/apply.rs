@@ -144,8 +144,27 @@ async fn carry_out_one(
             Some(Confirmation::NoProject)
         }
         Effect::SkillImprove { skill, lesson } => {
-            store.add_lesson(me, &format!("skill:{skill}"), lesson).await.map_err(db)?;
-            Some(Confirmation::SkillNoted { skill: skill.clone(), lesson: lesson.clone() })
+            let (data_dir, name, text) = (deps.settings.data_dir.clone(), skill.clone(), lesson.clone());
+            let done = crate::blocking::off_thread(move || {
+                let catalog = crate::skills::SkillCatalog::global();
+                let outcome = catalog.improve(&data_dir, &name, &text);
+                let known: Vec<String> = catalog.current(&data_dir).iter().map(|e| e.dir.clone()).collect();
+                (outcome, known)
+            })
+            .await;
+            let (skill, lesson) = (skill.clone(), lesson.clone());
+            Some(match done {
+                Some((Ok(crate::skills::Improved::Added), _)) => {
+                    tracing::info!(skill = %skill, "a lesson was written into a skill");
+                    Confirmation::SkillImproved { skill, lesson }
+                }
+                Some((Ok(crate::skills::Improved::Known), _)) => Confirmation::SkillLessonKnown { skill },
+                Some((Ok(crate::skills::Improved::NoSuchSkill), known)) => {
+                    Confirmation::NoSuchSkill { skill, known }
+                }
+                Some((Err(why), _)) => Confirmation::SkillNotChanged { skill, why },
+                None => Confirmation::SkillNotChanged { skill, why: "the edit did not finish".into() },
+            })
         }
         Effect::BugReport { description } => {
             let number = store.add_bug_report(me, description).await.map_err(db)?;

@@ -23,7 +23,7 @@ pub(super) async fn build_request(
         // The owner may rewrite who Omega is in prompts/SYSTEM.md; read per message, so edits
         // apply at once.
         let identity = std::fs::read_to_string(data_dir.join("prompts").join("SYSTEM.md")).ok();
-        (identity, crate::commands::installed_skills(&data_dir))
+        (identity, crate::skills::SkillCatalog::global().current(&data_dir))
     });
     let ((history, context, recall), files) = futures::future::join(
         futures::future::join3(
@@ -41,7 +41,20 @@ pub(super) async fn build_request(
         files,
     )
     .await;
-    let (identity, skills) = files.unwrap_or_default();
+    let (identity, catalog) = files.unwrap_or_default();
+    // Every skill that can run is listed; the ones this message calls for bring their
+    // instructions.
+    let ready: Vec<&omega_skills::Skill> = catalog.iter().filter_map(|e| e.ready()).collect();
+    let skills: Vec<(String, String, String)> = catalog
+        .iter()
+        .filter_map(|e| {
+            e.ready().map(|s| (s.dir.clone(), s.description.clone(), e.path.display().to_string()))
+        })
+        .collect();
+    let skill_instructions: Vec<(String, String)> = omega_skills::triggers::triggered(&job.text, ready)
+        .into_iter()
+        .map(|s| (s.dir.clone(), s.body.clone()))
+        .collect();
     let history = history.map_err(|e| e.to_string())?;
     let context = context.map_err(|e| e.to_string())?;
     let facts = context.facts;
@@ -82,6 +95,7 @@ pub(super) async fn build_request(
         recall: &recall,
         detected_language: omega_core::lang::detect(&job.text),
         skills: &skills,
+        skill_instructions: &skill_instructions,
     });
     let mut messages: Vec<ChatMessage> = history
         .into_iter()

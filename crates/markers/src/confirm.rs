@@ -89,9 +89,23 @@ pub enum Confirmation {
         known: Vec<String>,
     },
     NoProject,
-    SkillNoted {
+    /// The lesson was written into the skill's `SKILL.md`.
+    SkillImproved {
         skill: String,
         lesson: String,
+    },
+    /// The skill already had that lesson.
+    SkillLessonKnown {
+        skill: String,
+    },
+    NoSuchSkill {
+        skill: String,
+        known: Vec<String>,
+    },
+    /// The skill's file could not be changed.
+    SkillNotChanged {
+        skill: String,
+        why: String,
     },
     BugRecorded {
         number: i64,
@@ -125,6 +139,8 @@ impl Confirmation {
                 | Self::NoChecklist
                 | Self::ChecklistNotSaved { .. }
                 | Self::NoSuchProject { .. }
+                | Self::NoSuchSkill { .. }
+                | Self::SkillNotChanged { .. }
                 | Self::NotSaved { .. }
         )
     }
@@ -182,7 +198,17 @@ impl fmt::Display for Confirmation {
                 write!(f, "✗ There is no project named {name} (projects: {}).", known.join(", "))
             }
             Self::NoProject => write!(f, "✓ No project is active."),
-            Self::SkillNoted { skill, lesson } => write!(f, "✓ Noted for the {skill} skill: {lesson}"),
+            Self::SkillImproved { skill, lesson } => {
+                write!(f, "✓ Written into the {skill} skill, under Lessons Learned: {lesson}")
+            }
+            Self::SkillLessonKnown { skill } => write!(f, "✓ The {skill} skill already has that lesson."),
+            Self::NoSuchSkill { skill, known } if known.is_empty() => {
+                write!(f, "✗ There is no skill named {skill} (there are none yet).")
+            }
+            Self::NoSuchSkill { skill, known } => {
+                write!(f, "✗ There is no skill named {skill} (skills: {}).", known.join(", "))
+            }
+            Self::SkillNotChanged { skill, why } => write!(f, "✗ The {skill} skill was not changed: {why}"),
             Self::BugRecorded { number, description } => {
                 write!(f, "✓ Bug report #{number} recorded: {description}")
             }

@@ -319,6 +319,19 @@ async fn status(loaded: config::Loaded) -> anyhow::Result<ExitCode> {
         if c.channel.terminal.enabled { "enabled" } else { "disabled" },
         if c.api.enabled { format!("on {}:{}", c.api.host, c.api.port) } else { "disabled".into() }
     );
+    use omega_actors::skills::SkillStatus as S;
+    let skills = omega_actors::skills::SkillCatalog::global().current(&c.data_dir());
+    let count = |f: fn(&S) -> bool| skills.iter().filter(|e| f(&e.status)).count();
+    println!(
+        "skills:    {} available, {} unavailable, {} broken ({})",
+        count(|s| matches!(s, S::Ready(_))),
+        count(|s| matches!(s, S::Unavailable(..))),
+        count(|s| matches!(s, S::Broken(_))),
+        c.data_dir().join("skills").display()
+    );
+    for e in skills.iter().filter(|e| !matches!(e.status, S::Ready(_))) {
+        println!("           {}", omega_actors::commands::skill_line(e).trim_start_matches("- "));
+    }
     let wa = &c.channel.whatsapp;
     let db = c.db_path();
     if wa.enabled && wa.mode == omega_core::config::WhatsAppMode::Web {

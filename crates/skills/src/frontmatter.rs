@@ -51,7 +51,9 @@ pub(crate) fn read<T: DeserializeOwned>(split: &Split<'_>) -> Result<T, (usize, 
         Format::Dashes => match yaml_read(split) {
             Ok(v) => Ok(v),
             // The original accepted TOML between `---` too.
-            Err(yaml) if looks_like_toml(split.text) => toml_read(split).map_err(|toml| if toml.0 > 0 { toml } else { yaml }),
+            Err(yaml) if looks_like_toml(split.text) => {
+                toml_read(split).map_err(|toml| if toml.0 > 0 { toml } else { yaml })
+            }
             Err(yaml) => Err(yaml),
         },
     }
@@ -68,16 +70,22 @@ fn yaml_read<T: DeserializeOwned>(split: &Split<'_>) -> Result<T, (usize, String
 
 fn toml_read<T: DeserializeOwned>(split: &Split<'_>) -> Result<T, (usize, String)> {
     toml::from_str(split.text).map_err(|e| {
-        let line = e.span().map(|s| split.text[..s.start.min(split.text.len())].matches('\n').count() + 1).unwrap_or(1);
+        let line = e
+            .span()
+            .map(|s| split.text[..s.start.min(split.text.len())].matches('\n').count() + 1)
+            .unwrap_or(1);
         (split.first_line + line - 1, format!("invalid TOML frontmatter: {}", e.message()))
     })
 }
 
 /// `key = value` lines or `[table]` headers, and no `key: value` line.
 fn looks_like_toml(text: &str) -> bool {
-    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
-    let toml_like = lines.iter().any(|l| l.starts_with('[') || l.split_once('=').is_some_and(|(k, _)| !k.contains(':')));
-    let yaml_like = lines.iter().any(|l| l.split_once(':').is_some_and(|(k, _)| !k.contains('=') && !k.contains('"')));
+    let lines: Vec<&str> =
+        text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+    let toml_like =
+        lines.iter().any(|l| l.starts_with('[') || l.split_once('=').is_some_and(|(k, _)| !k.contains(':')));
+    let yaml_like =
+        lines.iter().any(|l| l.split_once(':').is_some_and(|(k, _)| !k.contains('=') && !k.contains('"')));
     toml_like && !yaml_like
 }
 

@@ -58,7 +58,12 @@ pub fn add_lesson(file: &str, lesson: &str) -> Option<String> {
     if end < lines.len() {
         out.push(String::new());
     }
-    out.extend(lines[last + 1..].iter().map(|l| l.to_string()).skip_while(|l| end < lines.len() && l.trim().is_empty()));
+    out.extend(
+        lines[last + 1..]
+            .iter()
+            .map(|l| l.to_string())
+            .skip_while(|l| end < lines.len() && l.trim().is_empty()),
+    );
     let mut text = out.join("\n");
     text.push('\n');
     Some(text)

@@ -44,14 +44,13 @@ impl Availability {
 
 /// Check `skill`'s requirements: `on_path` says whether a binary is on `PATH`, `env_set` whether
 /// an environment variable is set.
-pub fn availability(skill: &Skill, on_path: impl Fn(&str) -> bool, env_set: impl Fn(&str) -> bool) -> Availability {
-    let mut missing: Vec<String> = skill
-        .requires
-        .bins
-        .iter()
-        .filter(|b| !on_path(b))
-        .map(|b| format!("`{b}` is not on PATH"))
-        .collect();
+pub fn availability(
+    skill: &Skill,
+    on_path: impl Fn(&str) -> bool,
+    env_set: impl Fn(&str) -> bool,
+) -> Availability {
+    let mut missing: Vec<String> =
+        skill.requires.bins.iter().filter(|b| !on_path(b)).map(|b| format!("`{b}` is not on PATH")).collect();
     missing.extend(skill.requires.env.iter().filter(|v| !env_set(v)).map(|v| format!("${v} is not set")));
     if missing.is_empty() { Availability::Available } else { Availability::Missing(missing) }
 }

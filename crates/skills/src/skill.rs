@@ -150,14 +150,22 @@ fn triggers(raw: Option<RawTriggers>) -> Vec<String> {
 /// Parse the `SKILL.md` of the directory `dir`.
 pub fn parse_skill(dir: &str, file: &str) -> Result<Skill, SkillError> {
     let err = |line, message: String| SkillError { line, message };
-    let split = frontmatter::split(file)
-        .map_err(|(line, m)| err(line, m))?
-        .ok_or_else(|| err(1, "no frontmatter: a SKILL.md starts with `---`, then `name:` and `description:`, then `---`".into()))?;
+    let split = frontmatter::split(file).map_err(|(line, m)| err(line, m))?.ok_or_else(|| {
+        err(
+            1,
+            "no frontmatter: a SKILL.md starts with `---`, then `name:` and `description:`, then `---`"
+                .into(),
+        )
+    })?;
     let raw: Raw = frontmatter::read(&split).map_err(|(line, m)| err(line, m))?;
     let text = split.text;
-    let description = raw.description.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty()).ok_or_else(|| {
-        err(split.first_line, "`description` is missing: one line saying what the skill does and when to use it".into())
-    })?;
+    let description =
+        raw.description.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty()).ok_or_else(|| {
+            err(
+                split.first_line,
+                "`description` is missing: one line saying what the skill does and when to use it".into(),
+            )
+        })?;
     let mut requires = match raw.requires {
         None => Requires::default(),
         Some(RawRequires::Bins(bins)) => Requires { bins, env: Vec::new() },
@@ -189,7 +197,8 @@ pub fn parse_skill(dir: &str, file: &str) -> Result<Skill, SkillError> {
     }
     let mut trigger_list = triggers(raw.triggers);
     trigger_list.extend(triggers(raw.trigger));
-    let name = raw.name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()).unwrap_or_else(|| dir.to_owned());
+    let name =
+        raw.name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()).unwrap_or_else(|| dir.to_owned());
     Ok(Skill {
         dir: dir.to_owned(),
         name,

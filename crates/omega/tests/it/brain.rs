@@ -213,11 +213,13 @@ fn project_skill_learning_and_bug_markers() {
     assert_eq!(bot.say("x", "PROJECT_DEACTIVATE"), "✓ No project is active.");
     assert_eq!(bot.ask("/project garden"), "OK: project garden is active.");
     assert_eq!(bot.ask("/project"), "Active project: garden. /project off deactivates it.");
-    assert_eq!(bot.ask("/skills"), "Skills:\n- weather: Forecasts from the met office");
+    assert!(bot.ask("/skills").contains("\n- weather: Forecasts from the met office"));
     assert_eq!(
         bot.say("x", "SKILL_IMPROVE: weather | use metric units"),
-        "✓ Noted for the weather skill: use metric units"
+        "✓ Written into the weather skill, under Lessons Learned: use metric units"
     );
+    let skill = std::fs::read_to_string(bot.home.data_dir().join("skills/weather/SKILL.md")).unwrap();
+    assert!(skill.ends_with("## Lessons Learned\n\n- use metric units\n"), "{skill}");
     assert_eq!(bot.say("x", "LESSON: food | Ana is vegetarian"), "✓ Learned (food): Ana is vegetarian");
     assert_eq!(bot.say("x", "Enjoy!\nREWARD: +1 | cooking | she liked the risotto"), "Enjoy!");
     assert_eq!(
@@ -228,7 +230,7 @@ fn project_skill_learning_and_bug_markers() {
     let learning = bot.ask("/learning");
     assert_eq!(
         learning,
-        "Rules I follow with you:\n- (food) Ana is vegetarian\n- (skill:weather) use metric units\nOutcomes: 1 went well, 0 went badly, of 1."
+        "Rules I follow with you:\n- (food) Ana is vegetarian\nOutcomes: 1 went well, 0 went badly, of 1."
     );
     bot.say("what should I cook?", "Risotto.");
     let prompt = bot.fake.requests().last().unwrap().system_prompt().unwrap();
@@ -252,7 +254,7 @@ fn every_command_answers_without_the_model() {
     );
     assert_eq!(bot.ask("/facts"), "I don't keep any facts about you yet.");
     assert_eq!(bot.ask("/history"), "This conversation: 0 messages so far.\nNo earlier conversations.");
-    assert!(bot.ask("/skills").starts_with("No skills installed."));
+    assert!(bot.ask("/skills").contains("\n- skill-creator: How to write a new skill"), "the bundled skills");
     assert!(bot.ask("/projects").starts_with("No projects yet."));
     assert!(bot.ask("/usage").starts_with("Today (Europe/Lisbon):\nYou: $0.0000"));
     assert_eq!(bot.ask("/learning"), "I haven't learned anything specific with you yet.");

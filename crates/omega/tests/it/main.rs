@@ -12,6 +12,7 @@ mod llmock;
 mod local_llm;
 mod pipeline;
 mod scheduler;
+mod skills;
 mod summarizer;
 mod supervision;
 mod telegram;

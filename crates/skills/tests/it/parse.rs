@@ -1,4 +1,6 @@
-use omega_skills::{Availability, McpServer, availability, bundled::BUNDLED, parse_role, parse_skill, valid_name};
+use omega_skills::{
+    Availability, McpServer, availability, bundled::BUNDLED, parse_role, parse_skill, valid_name,
+};
 
 #[test]
 fn yaml_frontmatter_in_the_agent_skills_layout() {
@@ -29,7 +31,11 @@ fn every_field_in_yaml() {
     assert_eq!(s.mcp["playwright"].env["DEBUG"], "0");
     assert_eq!(
         s.mcp["fetch"],
-        McpServer { command: "uvx".into(), args: vec!["mcp-server-fetch".into(), "--ignore-robots".into()], env: Default::default() },
+        McpServer {
+            command: "uvx".into(),
+            args: vec!["mcp-server-fetch".into(), "--ignore-robots".into()],
+            env: Default::default()
+        },
         "the original's `mcp-NAME: command args` form"
     );
 }
@@ -47,7 +53,8 @@ fn toml_between_pluses_or_dashes_and_the_original_trigger_string() {
 
 #[test]
 fn openclaw_metadata_requirements_count_too() {
-    let s = parse_skill("x", "---\ndescription: X.\nmetadata: {\"requires\": {\"bins\": [\"gh\"]}}\n---\n").unwrap();
+    let s = parse_skill("x", "---\ndescription: X.\nmetadata: {\"requires\": {\"bins\": [\"gh\"]}}\n---\n")
+        .unwrap();
     assert_eq!(s.requires.bins, ["gh"]);
     assert_eq!(s.name, "x", "no name: the directory's");
 }
@@ -71,7 +78,11 @@ fn broken_files_say_which_line_and_what() {
 
 #[test]
 fn requirements_met_and_unmet() {
-    let s = parse_skill("t", "---\ndescription: T.\nrequires: {bins: [omega-trader, sh], env: [IB_ACCOUNT]}\n---\n").unwrap();
+    let s = parse_skill(
+        "t",
+        "---\ndescription: T.\nrequires: {bins: [omega-trader, sh], env: [IB_ACCOUNT]}\n---\n",
+    )
+    .unwrap();
     assert_eq!(availability(&s, |_| true, |_| true), Availability::Available);
     let missing = availability(&s, |b| b == "sh", |_| false);
     assert_eq!(
@@ -88,17 +99,23 @@ fn bundled_skills_parse_and_name_what_they_need() {
         assert!(!s.triggers.is_empty(), "{dir} has triggers");
         assert!(s.body.contains("## Lessons Learned"), "{dir} has a place for lessons");
     }
-    let trader = BUNDLED.iter().find(|(d, _)| *d == "trader").map(|(d, t)| parse_skill(d, t).unwrap()).unwrap();
+    let trader =
+        BUNDLED.iter().find(|(d, _)| *d == "trader").map(|(d, t)| parse_skill(d, t).unwrap()).unwrap();
     assert_eq!(trader.requires.bins, ["omega-trader"]);
     assert!(trader.body.contains("paper account"));
-    let browser = BUNDLED.iter().find(|(d, _)| *d == "browser").map(|(d, t)| parse_skill(d, t).unwrap()).unwrap();
+    let browser =
+        BUNDLED.iter().find(|(d, _)| *d == "browser").map(|(d, t)| parse_skill(d, t).unwrap()).unwrap();
     assert_eq!(browser.mcp["playwright"].command, "npx");
 }
 
 #[test]
 fn roles_with_and_without_frontmatter() {
-    let p = parse_role("trading", "---\nskills: [trader]\nmodel: opus\n---\nYou are my trading desk.\n").unwrap();
-    assert_eq!((p.role.as_str(), p.skills.as_slice(), p.model.as_deref()), ("You are my trading desk.", &["trader".to_owned()][..], Some("opus")));
+    let p =
+        parse_role("trading", "---\nskills: [trader]\nmodel: opus\n---\nYou are my trading desk.\n").unwrap();
+    assert_eq!(
+        (p.role.as_str(), p.skills.as_slice(), p.model.as_deref()),
+        ("You are my trading desk.", &["trader".to_owned()][..], Some("opus"))
+    );
     let p = parse_role("move", "+++\nskills = [\"browser\"]\n+++\nHelp me move house.\n").unwrap();
     assert_eq!(p.skills, ["browser"]);
     let p = parse_role("plain", "Just a role.\n").unwrap();

@@ -1,0 +1,191 @@
+//! The skills in `data_dir/skills`, kept current without a restart, and lessons written into
+//! them. Parsing and matching are `omega_skills`'; this is the file-system side.
+//!
+//! [`SkillCatalog::current`] is called for each message, off the actor thread: it stats the
+//! skills directory and each known skill (its directory and its `SKILL.md`), and reads the
+//! directory again only when one of those changed. A broken `SKILL.md` is reported (in the log
+//! at each change, in `/skills` and `omega status`) and never stops the others.
+
+use omega_skills::{Availability, Skill, SkillError, availability, parse_skill};
+use parking_lot::Mutex;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+/// A skill as found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkillStatus {
+    Ready(Skill),
+    /// Its requirements are missing (what, in words).
+    Unavailable(Skill, Vec<String>),
+    /// Its `SKILL.md` cannot be used.
+    Broken(SkillError),
+}
+
+/// One directory of the skills folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkillEntry {
+    pub dir: String,
+    /// Its `SKILL.md`.
+    pub path: PathBuf,
+    pub status: SkillStatus,
+}
+
+impl SkillEntry {
+    pub fn ready(&self) -> Option<&Skill> {
+        match &self.status {
+            SkillStatus::Ready(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// What a change would show: (path, modified, length) of the directory and each skill.
+type Stamp = Vec<(PathBuf, Option<(SystemTime, u64)>)>;
+
+/// One folder as last read: what would show a change, and what was found.
+type Scanned = (Stamp, Arc<Vec<SkillEntry>>);
+
+/// The skills folders (one per data dir), each read again when it changes.
+#[derive(Debug, Default)]
+pub struct SkillCatalog {
+    state: Mutex<HashMap<PathBuf, Scanned>>,
+    /// One edit of a skill file at a time.
+    edit: Mutex<()>,
+}
+
+fn stat(path: &Path) -> Option<(SystemTime, u64)> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.modified().ok()?, m.len()))
+}
+
+fn on_path(bin: &str) -> bool {
+    if bin.contains('/') {
+        return Path::new(bin).is_file();
+    }
+    std::env::var_os("PATH").is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(bin).is_file()))
+}
+
+impl SkillCatalog {
+    /// The process's catalog.
+    pub fn global() -> &'static SkillCatalog {
+        static CATALOG: std::sync::OnceLock<SkillCatalog> = std::sync::OnceLock::new();
+        CATALOG.get_or_init(SkillCatalog::default)
+    }
+
+    /// The skills of `data_dir` now (blocking: call off the actor thread).
+    pub fn current(&self, data_dir: &Path) -> Arc<Vec<SkillEntry>> {
+        let dir = data_dir.join("skills");
+        let mut state = self.state.lock();
+        if let Some((stamp, entries)) = state.get(&dir)
+            && stamp.iter().all(|(p, was)| stat(p) == *was)
+        {
+            return entries.clone();
+        }
+        let (stamp, entries) = scan(&dir);
+        let entries = Arc::new(entries);
+        state.insert(dir, (stamp, entries.clone()));
+        entries
+    }
+
+    /// Write `lesson` into the skill `dir`'s `## Lessons Learned` (blocking). The previous file
+    /// is kept as `SKILL.md.bak`; the new one replaces it in one rename.
+    pub fn improve(&self, data_dir: &Path, dir: &str, lesson: &str) -> Result<Improved, String> {
+        if !omega_skills::valid_name(dir) {
+            return Err(format!("`{dir}` is not a skill name"));
+        }
+        let _one_at_a_time = self.edit.lock();
+        let folder = data_dir.join("skills").join(dir);
+        let path = folder.join("SKILL.md");
+        for p in [&folder, &path] {
+            if std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink()) {
+                return Err(format!("{} is a symbolic link; skills are edited only in place", p.display()));
+            }
+        }
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Improved::NoSuchSkill),
+            Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+        };
+        let Some(new) = omega_skills::lessons::add_lesson(&text, lesson) else { return Ok(Improved::Known) };
+        std::fs::write(folder.join("SKILL.md.bak"), &text)
+            .map_err(|e| format!("cannot keep the previous version: {e}"))?;
+        let tmp = folder.join(".SKILL.md.tmp");
+        std::fs::write(&tmp, &new).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+        std::fs::rename(&tmp, &path).map_err(|e| format!("cannot replace {}: {e}", path.display()))?;
+        Ok(Improved::Added)
+    }
+}
+
+fn scan(skills: &Path) -> (Stamp, Vec<SkillEntry>) {
+    let mut stamp = vec![(skills.to_owned(), stat(skills))];
+    let mut dirs: Vec<String> = std::fs::read_dir(skills)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                .filter_map(|e| e.file_name().into_string().ok())
+                .filter(|n| !n.starts_with('.'))
+                .collect()
+        })
+        .unwrap_or_default();
+    dirs.sort();
+    let mut entries = Vec::new();
+    for dir in dirs {
+        let folder = skills.join(&dir);
+        let path = folder.join("SKILL.md");
+        stamp.push((folder.clone(), stat(&folder)));
+        stamp.push((path.clone(), stat(&path)));
+        let status = match std::fs::read_to_string(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => SkillStatus::Broken(SkillError { line: 0, message: format!("cannot read it: {e}") }),
+            Ok(text) => match parse_skill(&dir, &text) {
+                Err(e) => SkillStatus::Broken(e),
+                Ok(skill) => match availability(&skill, on_path, |v| std::env::var_os(v).is_some()) {
+                    Availability::Available => SkillStatus::Ready(skill),
+                    Availability::Missing(why) => SkillStatus::Unavailable(skill, why),
+                },
+            },
+        };
+        if let SkillStatus::Broken(e) = &status {
+            tracing::warn!(file = %path.display(), line = e.line, "skill not loaded: {}", e.message);
+        }
+        entries.push(SkillEntry { dir, path, status });
+    }
+    (stamp, entries)
+}
+
+/// What [`SkillCatalog::improve`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Improved {
+    Added,
+    /// The skill already had that lesson.
+    Known,
+    NoSuchSkill,
+}
+
+/// Write the bundled skills into `skills_dir`, each only the first time: a skill the person
+/// removed stays removed, and one they edited stays as they left it (`.bundled` records which
+/// were written).
+pub fn deploy_bundled(skills_dir: &Path) -> std::io::Result<Vec<&'static str>> {
+    let record = skills_dir.join(".bundled");
+    let done = std::fs::read_to_string(&record).unwrap_or_default();
+    let mut written = Vec::new();
+    let mut listed: Vec<String> = done.lines().map(str::to_owned).collect();
+    for (name, text) in omega_skills::bundled::BUNDLED {
+        if listed.iter().any(|l| l == name) {
+            continue;
+        }
+        let folder = skills_dir.join(name);
+        if !folder.join("SKILL.md").exists() {
+            std::fs::create_dir_all(&folder)?;
+            std::fs::write(folder.join("SKILL.md"), text)?;
+            written.push(*name);
+        }
+        listed.push((*name).to_owned());
+    }
+    if !written.is_empty() || listed.len() != done.lines().count() {
+        std::fs::write(&record, listed.join("\n") + "\n")?;
+    }
+    Ok(written)
+}
