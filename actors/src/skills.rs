@@ -155,6 +155,96 @@ fn scan(skills: &Path) -> (Stamp, Vec<SkillEntry>) {
     (stamp, entries)
 }
 
+/// Most files, bytes per file, and folder depth a skill written in the workspace may bring.
+const INSTALL_LIMITS: (usize, u64, usize) = (64, 1 << 20, 3);
+
+impl SkillCatalog {
+    /// Install the skill the model wrote in the workspace at `skills/NAME/` (blocking): its
+    /// `SKILL.md` must parse; plain files only (a link out of the workspace is not followed); an
+    /// existing skill of that name keeps its previous `SKILL.md` as `SKILL.md.bak`.
+    pub fn install(&self, data_dir: &Path, name: &str) -> Result<(omega_skills::Skill, bool), String> {
+        if !omega_skills::valid_name(name) {
+            return Err(format!("`{name}` is not a skill folder name (letters, digits, - _ .)"));
+        }
+        let from = data_dir.join("workspace").join("skills").join(name);
+        let meta = std::fs::symlink_metadata(&from)
+            .map_err(|_| format!("write it first at skills/{name}/SKILL.md in your workspace"))?;
+        if !meta.is_dir() {
+            return Err(format!("skills/{name} in the workspace is not a folder"));
+        }
+        let text = read_plain(&from.join("SKILL.md"), INSTALL_LIMITS.1)
+            .map_err(|e| format!("skills/{name}/SKILL.md: {e}"))?;
+        let skill =
+            omega_skills::parse_skill(name, &text).map_err(|e| format!("skills/{name}/SKILL.md, {e}"))?;
+        let mut files = Vec::new();
+        collect(&from, Path::new(""), 0, &mut files)?;
+        let _one_at_a_time = self.edit.lock();
+        let to = data_dir.join("skills").join(name);
+        if std::fs::symlink_metadata(&to).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(format!("{} is a symbolic link", to.display()));
+        }
+        let replaced = to.join("SKILL.md").is_file();
+        if replaced {
+            std::fs::copy(to.join("SKILL.md"), to.join("SKILL.md.bak"))
+                .map_err(|e| format!("cannot keep the previous version: {e}"))?;
+        }
+        for rel in files {
+            let target = to.join(&rel);
+            if let Some(dir) = target.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            }
+            let bytes =
+                std::fs::read(from.join(&rel)).map_err(|e| format!("cannot read {}: {e}", rel.display()))?;
+            let tmp = target.with_extension("omega-tmp");
+            std::fs::write(&tmp, bytes).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+            std::fs::rename(&tmp, &target).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+        }
+        Ok((skill, replaced))
+    }
+}
+
+/// A plain file's text (not a link), at most `max` bytes.
+fn read_plain(path: &Path, max: u64) -> Result<String, String> {
+    let meta = std::fs::symlink_metadata(path).map_err(|_| "missing".to_owned())?;
+    if !meta.is_file() {
+        return Err("not a plain file".into());
+    }
+    if meta.len() > max {
+        return Err(format!("larger than {max} bytes"));
+    }
+    std::fs::read_to_string(path).map_err(|e| e.to_string())
+}
+
+/// The plain files under `root/rel`, relative to `root`, within [`INSTALL_LIMITS`].
+fn collect(root: &Path, rel: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(), String> {
+    let (max_files, max_bytes, max_depth) = INSTALL_LIMITS;
+    let entries =
+        std::fs::read_dir(root.join(rel)).map_err(|e| format!("cannot read the skill folder: {e}"))?;
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let path = rel.join(&name);
+        let Ok(meta) = std::fs::symlink_metadata(entry.path()) else { continue };
+        if meta.file_type().is_symlink() || name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        if meta.is_dir() {
+            if depth + 1 >= max_depth {
+                return Err(format!("{} is nested too deep", path.display()));
+            }
+            collect(root, &path, depth + 1, out)?;
+        } else if meta.is_file() {
+            if meta.len() > max_bytes {
+                return Err(format!("{} is larger than {max_bytes} bytes", path.display()));
+            }
+            out.push(path);
+            if out.len() > max_files {
+                return Err(format!("more than {max_files} files"));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// What [`SkillCatalog::improve`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Improved {

@@ -166,6 +166,22 @@ async fn carry_out_one(
                 None => Confirmation::SkillNotChanged { skill, why: "the edit did not finish".into() },
             })
         }
+        Effect::SkillInstall { name } => {
+            let (data_dir, folder) = (deps.settings.data_dir.clone(), name.clone());
+            let done = crate::blocking::off_thread(move || {
+                crate::skills::SkillCatalog::global().install(&data_dir, &folder)
+            })
+            .await;
+            let skill = name.clone();
+            Some(match done {
+                Some(Ok((s, replaced))) => {
+                    tracing::info!(skill = %skill, replaced, "a skill was installed from the workspace");
+                    Confirmation::SkillInstalled { skill, triggers: s.triggers, replaced }
+                }
+                Some(Err(why)) => Confirmation::SkillNotChanged { skill, why },
+                None => Confirmation::SkillNotChanged { skill, why: "the install did not finish".into() },
+            })
+        }
         Effect::BugReport { description } => {
             let number = store.add_bug_report(me, description).await.map_err(db)?;
             Some(Confirmation::BugRecorded { number, description: description.clone() })

@@ -102,6 +102,12 @@ pub enum Confirmation {
         skill: String,
         known: Vec<String>,
     },
+    /// A skill written in the workspace is installed.
+    SkillInstalled {
+        skill: String,
+        triggers: Vec<String>,
+        replaced: bool,
+    },
     /// The skill's file could not be changed.
     SkillNotChanged {
         skill: String,
@@ -207,6 +213,18 @@ impl fmt::Display for Confirmation {
             }
             Self::NoSuchSkill { skill, known } => {
                 write!(f, "✗ There is no skill named {skill} (skills: {}).", known.join(", "))
+            }
+            Self::SkillInstalled { skill, triggers, replaced } => {
+                let verb = if *replaced {
+                    "updated (the previous version is kept as SKILL.md.bak)"
+                } else {
+                    "installed"
+                };
+                if triggers.is_empty() {
+                    write!(f, "✓ Skill {skill} {verb}.")
+                } else {
+                    write!(f, "✓ Skill {skill} {verb}; it comes up on: {}.", triggers.join(", "))
+                }
             }
             Self::SkillNotChanged { skill, why } => write!(f, "✗ The {skill} skill was not changed: {why}"),
             Self::BugRecorded { number, description } => {

@@ -21,6 +21,7 @@ pub enum MarkerName {
     ProjectActivate,
     ProjectDeactivate,
     SkillImprove,
+    SkillInstall,
     BugReport,
     Reward,
     Lesson,
@@ -53,6 +54,7 @@ impl MarkerName {
         MarkerName::ProjectActivate,
         MarkerName::ProjectDeactivate,
         MarkerName::SkillImprove,
+        MarkerName::SkillInstall,
         MarkerName::BugReport,
         MarkerName::Reward,
         MarkerName::Lesson,
@@ -78,6 +80,7 @@ impl MarkerName {
             Self::ProjectActivate => "PROJECT_ACTIVATE",
             Self::ProjectDeactivate => "PROJECT_DEACTIVATE",
             Self::SkillImprove => "SKILL_IMPROVE",
+            Self::SkillInstall => "SKILL_INSTALL",
             Self::BugReport => "BUG_REPORT",
             Self::Reward => "REWARD",
             Self::Lesson => "LESSON",
@@ -158,6 +161,10 @@ pub enum Effect {
         skill: String,
         lesson: String,
     },
+    /// Install the skill written in the workspace at `skills/NAME/`.
+    SkillInstall {
+        name: String,
+    },
     BugReport {
         description: String,
     },
@@ -236,6 +243,7 @@ pub fn interpret(name: MarkerName, value: &str) -> Result<Effect, String> {
             }
             _ => Err("SKILL_IMPROVE needs `skill | lesson`".into()),
         },
+        MarkerName::SkillInstall => Ok(Effect::SkillInstall { name: nonempty("a skill folder name")? }),
         MarkerName::BugReport => Ok(Effect::BugReport { description: nonempty("a description")? }),
         MarkerName::Reward => {
             let parts: Vec<&str> = v.splitn(3, '|').map(str::trim).collect();

@@ -61,6 +61,20 @@ pub fn effect_tools() -> Vec<EffectTool> {
                                "required": ["description"]}),
         },
         EffectTool {
+            name: "improve_skill",
+            description: "After a skill's instructions led you wrong and you found the fix: write the lesson into \
+                          that skill, so it is not repeated.",
+            parameters: json!({"type": "object", "properties": {
+                "skill": s("The skill's folder name, as listed"), "lesson": s("What to do differently")
+            }, "required": ["skill", "lesson"]}),
+        },
+        EffectTool {
+            name: "install_skill",
+            description: "Install a new skill you wrote in your workspace at skills/NAME/SKILL.md (frontmatter with \
+                          name, description, triggers; then the instructions).",
+            parameters: json!({"type": "object", "properties": {"name": s("The folder name NAME")}, "required": ["name"]}),
+        },
+        EffectTool {
             name: "report_bug",
             description: "Record something in Omega that is broken.",
             parameters: json!({"type": "object", "properties": {"description": s("What is wrong")},
@@ -93,6 +107,8 @@ pub fn effect_of_call(name: &str, args: &Value) -> Option<Result<Effect, String>
         "set_language" => (MarkerName::LangSwitch, get("language")),
         "set_personality" => (MarkerName::Personality, get("description")),
         "report_bug" => (MarkerName::BugReport, get("description")),
+        "improve_skill" => (MarkerName::SkillImprove, format!("{} | {}", get("skill"), get("lesson"))),
+        "install_skill" => (MarkerName::SkillInstall, get("name")),
         _ => return None,
     };
     Some(interpret(marker, &value))

@@ -189,3 +189,46 @@ async fn the_bundled_skills_are_written_once_and_a_persons_changes_stay() {
     );
     assert!(listed.contains("- skill-creator:"), "{listed}");
 }
+
+#[actix_rt::test]
+async fn omega_writes_a_new_skill_when_asked_and_uses_it_next_time() {
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    let secret = home.data_dir().join("data").join("memory.db");
+    // The model writes the skill in its workspace, with a file beside it and a link out, then
+    // installs it.
+    fake.push(Script::ToolCalls(vec![
+        ("write".into(), json!({"file_path": "skills/weather/SKILL.md", "content": WEATHER})),
+        ("write".into(), json!({"file_path": "skills/weather/cities.txt", "content": "Porto\nLisbon\n"})),
+    ]));
+    fake.push(Script::Text("Done.\nSKILL_INSTALL: weather".into()));
+    let rt = start(&home, &fake).await;
+    let drafts = home.data_dir().join("workspace/skills/weather");
+    std::fs::create_dir_all(&drafts).unwrap();
+    std::os::unix::fs::symlink(&secret, drafts.join("db-link")).unwrap();
+    let r = rt.ask("app", "ana", "learn to give forecasts").await.unwrap();
+    assert!(r.text.contains("✓ Skill weather installed; it comes up on: weather, forecast."), "{}", r.text);
+    let installed = home.data_dir().join("skills/weather");
+    assert_eq!(std::fs::read_to_string(installed.join("SKILL.md")).unwrap(), WEATHER);
+    assert_eq!(std::fs::read_to_string(installed.join("cities.txt")).unwrap(), "Porto\nLisbon\n");
+    assert!(!installed.join("db-link").exists(), "a link out of the workspace is not followed");
+    rt.ask("app", "ana", "weather in Porto?").await.unwrap();
+    let last = fake.requests().last().unwrap().body["messages"][0]["content"].as_str().unwrap().to_owned();
+    assert!(last.contains("Instructions of the skill weather:"), "used on the next matching message");
+
+    // A broken one is refused with what to fix, and the installed one is untouched.
+    fake.push(Script::ToolCalls(vec![(
+        "write".into(),
+        json!({"file_path": "skills/weather/SKILL.md", "content": "---\nname: weather\n---\nno description\n"}),
+    )]));
+    fake.push(Script::Text("Updated.\nSKILL_INSTALL: weather".into()));
+    let r = rt.ask("app", "ana", "change the weather skill").await.unwrap();
+    assert!(
+        r.text.contains(
+            "✗ The weather skill was not changed: skills/weather/SKILL.md, line 2: `description` is missing"
+        ),
+        "{}",
+        r.text
+    );
+    assert_eq!(std::fs::read_to_string(installed.join("SKILL.md")).unwrap(), WEATHER);
+    rt.shutdown().await;
+}
