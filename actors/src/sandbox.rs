@@ -11,27 +11,44 @@ use actix::prelude::*;
 use async_trait::async_trait;
 use omega_providers::mcp::McpHub;
 use omega_providers::toolloop::{ToolHost, ToolOutcome};
-use omega_providers::{ToolCall, ToolSpec};
+use omega_providers::{ToolCall, ToolSpec, TurnMcpServer};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::guard::ChildGuard;
 use crate::route::Route;
 
 /// The tools on offer: built-ins (when the kernel can confine them) and MCP servers.
-#[derive(Debug)]
 pub struct ToolBox {
     #[cfg(target_os = "linux")]
     builtins: Option<omega_sandbox::tools::Builtins>,
     mcp: McpHub,
+    /// Starts a skill's MCP server under the same sandbox rules as `[mcp.servers]`.
+    skill_spawner: Option<SkillSpawner>,
+    /// The skills' servers started so far (on the first turn that called each), by name.
+    skill_hubs: parking_lot::Mutex<HashMap<String, Arc<McpHub>>>,
     /// Why the built-in tools are off, when they are (said at start-up and in status).
     refusal: Option<String>,
     /// Test hook: calling a tool of this name panics.
     panic_on: Option<String>,
 }
 
+impl std::fmt::Debug for ToolBox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ToolBox")
+            .field("mcp", &self.mcp)
+            .field("skill_servers", &self.skill_hubs.lock().keys().collect::<Vec<_>>())
+            .field("refusal", &self.refusal)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Builds a fresh [`ToolBox`]: the Supervisor calls it for every (re)start of the Sandbox actor,
 /// so a restart never inherits a broken MCP connection.
 pub type ToolsFactory = Arc<dyn Fn() -> ToolBox + Send + Sync>;
+
+/// A hub of one skill's MCP server, its process confined like `[mcp.servers]`' are.
+pub type SkillSpawner = Arc<dyn Fn(&TurnMcpServer) -> McpHub + Send + Sync>;
 
 impl ToolBox {
     /// `builtins: None` turns the built-in tools off. On a kernel that cannot enforce the policy
@@ -40,7 +57,7 @@ impl ToolBox {
     pub fn new(builtins: Option<omega_sandbox::tools::Builtins>, mcp: McpHub) -> Self {
         let refusal = builtins.as_ref().and_then(|b| b.refusal());
         let builtins = if refusal.is_some() { None } else { builtins };
-        Self { builtins, mcp, refusal, panic_on: None }
+        Self { builtins, mcp, skill_spawner: None, skill_hubs: Default::default(), refusal, panic_on: None }
     }
 
     /// Only MCP tools (platforms without the built-in sandbox).
@@ -48,9 +65,27 @@ impl ToolBox {
     pub fn new(mcp: McpHub) -> Self {
         Self {
             mcp,
+            skill_spawner: None,
+            skill_hubs: Default::default(),
             refusal: Some("built-in tools need Linux (Landlock) in this build".into()),
             panic_on: None,
         }
+    }
+
+    /// Skills' MCP servers are started by `spawner` (none without it).
+    pub fn with_skill_servers(mut self, spawner: SkillSpawner) -> Self {
+        self.skill_spawner = Some(spawner);
+        self
+    }
+
+    /// The hubs of `servers`, started on first use.
+    fn skill_hubs(&self, servers: &[TurnMcpServer]) -> Vec<Arc<McpHub>> {
+        let Some(spawn) = &self.skill_spawner else { return Vec::new() };
+        let mut hubs = self.skill_hubs.lock();
+        servers
+            .iter()
+            .map(|s| hubs.entry(s.name.clone()).or_insert_with(|| Arc::new(spawn(s))).clone())
+            .collect()
     }
 
     /// Test hook: a call to the tool `name` panics (to test that the Sandbox is supervised).
@@ -65,7 +100,9 @@ impl ToolBox {
         self.refusal.as_deref()
     }
 
-    pub async fn specs(&self) -> Vec<ToolSpec> {
+    /// The tools on offer, with the MCP servers of `skills` (the turn's) beside the configured
+    /// ones.
+    pub async fn specs(&self, skills: &[TurnMcpServer]) -> Vec<ToolSpec> {
         let mut specs = Vec::new();
         #[cfg(target_os = "linux")]
         if self.builtins.is_some() {
@@ -78,6 +115,13 @@ impl ToolBox {
         if !self.mcp.is_empty() {
             specs.extend(self.mcp.specs().await);
         }
+        for hub in self.skill_hubs(skills) {
+            for spec in hub.specs().await {
+                if !specs.iter().any(|s| s.name == spec.name) {
+                    specs.push(spec);
+                }
+            }
+        }
         specs
     }
 
@@ -86,7 +130,12 @@ impl ToolBox {
             panic!("injected panic in tool {}", call.name);
         }
         if call.name.starts_with(omega_providers::mcp::PREFIX) {
-            return self.mcp.call(&call.name, &call.arguments).await;
+            let skill_hub = omega_providers::mcp::split_tool_name(&call.name)
+                .and_then(|(server, _)| self.skill_hubs.lock().get(server).cloned());
+            return match skill_hub {
+                Some(hub) => hub.call(&call.name, &call.arguments).await,
+                None => self.mcp.call(&call.name, &call.arguments).await,
+            };
         }
         #[cfg(target_os = "linux")]
         if let Some(b) = &self.builtins
@@ -101,13 +150,19 @@ impl ToolBox {
 
     pub async fn shutdown(&self) {
         self.mcp.shutdown().await;
+        let hubs: Vec<Arc<McpHub>> = self.skill_hubs.lock().drain().map(|(_, h)| h).collect();
+        for hub in hubs {
+            hub.shutdown().await;
+        }
     }
 }
 
-/// The tools on offer now.
-#[derive(Message)]
+/// The tools on offer now, with the MCP servers of the skills this turn called for.
+#[derive(Message, Default)]
 #[rtype(result = "Vec<ToolSpec>")]
-pub struct ListTools;
+pub struct ListTools {
+    pub skills: Vec<TurnMcpServer>,
+}
 
 /// Run one tool call.
 #[derive(Message)]
@@ -151,9 +206,9 @@ impl Handler<ListTools> for SandboxActor {
 
     /// In the actor's context, so it ends with the actor: a listing must not start an MCP server
     /// in a hub that a crash already closed.
-    fn handle(&mut self, _: ListTools, _: &mut Context<Self>) -> Self::Result {
+    fn handle(&mut self, msg: ListTools, _: &mut Context<Self>) -> Self::Result {
         let tools = self.tools.clone();
-        Box::pin(async move { tools.specs().await }.into_actor(self))
+        Box::pin(async move { tools.specs(&msg.skills).await }.into_actor(self))
     }
 }
 
@@ -206,12 +261,14 @@ impl Handler<CloseTools> for SandboxActor {
 pub struct RoutedTools {
     pub list: Route<ListTools>,
     pub run: Route<RunTool>,
+    /// The skills' MCP servers this turn offers (set per turn).
+    pub skills: Vec<TurnMcpServer>,
 }
 
 #[async_trait]
 impl ToolHost for RoutedTools {
     async fn specs(&self) -> Vec<ToolSpec> {
-        self.list.send(ListTools).await.unwrap_or_default()
+        self.list.send(ListTools { skills: self.skills.clone() }).await.unwrap_or_default()
     }
 
     async fn call(&self, call: &ToolCall) -> ToolOutcome {

@@ -649,6 +649,7 @@ impl Supervisor {
                     tools: has_tools.then(|| crate::sandbox::RoutedTools {
                         list: tree.tools_list.clone(),
                         run: tree.tools_run.clone(),
+                        skills: Vec::new(),
                     }),
                     outbox: tree.outbox_routes.clone(),
                     whatsapp_pairing: tree.whatsapp_pairing.clone(),

@@ -51,10 +51,13 @@ pub(super) async fn build_request(
             e.ready().map(|s| (s.dir.clone(), s.description.clone(), e.path.display().to_string()))
         })
         .collect();
-    let skill_instructions: Vec<(String, String)> = omega_skills::triggers::triggered(&job.text, ready)
-        .into_iter()
-        .map(|s| (s.dir.clone(), s.body.clone()))
-        .collect();
+    let called = omega_skills::triggers::triggered(&job.text, ready.iter().copied());
+    let skill_instructions: Vec<(String, String)> =
+        called.iter().map(|s| (s.dir.clone(), s.body.clone())).collect();
+    // A skill's MCP servers: with Omega's tool loop, only for the turn that called the skill;
+    // a provider that runs its own tools (the Claude Code CLI) gets every available skill's.
+    let with_servers = if deps.settings.provider_tools { called } else { ready };
+    let mcp = skill_servers(&with_servers);
     let history = history.map_err(|e| e.to_string())?;
     let context = context.map_err(|e| e.to_string())?;
     let facts = context.facts;
@@ -162,6 +165,25 @@ pub(super) async fn build_request(
         resume,
         tools: Vec::new(),
         files,
+        mcp,
     };
     Ok((request, project))
+}
+
+/// The MCP servers of `skills`, named `SKILL-SERVER` (in MCP's name alphabet).
+fn skill_servers(skills: &[&omega_skills::Skill]) -> Vec<omega_providers::TurnMcpServer> {
+    let clean = |s: &str| -> String {
+        s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '-' }).collect()
+    };
+    skills
+        .iter()
+        .flat_map(|skill| {
+            skill.mcp.iter().map(|(name, server)| omega_providers::TurnMcpServer {
+                name: clean(&format!("{}-{name}", skill.dir)),
+                command: server.command.clone(),
+                args: server.args.clone(),
+                env: server.env.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            })
+        })
+        .collect()
 }

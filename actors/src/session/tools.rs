@@ -33,12 +33,10 @@ pub(super) async fn run_tool_loop(
         }
         .boxed()
     };
-    let host = SessionTools {
-        sandbox: tools.clone(),
-        deps: deps.clone(),
-        job: job.clone(),
-        confirmations: Default::default(),
-    };
+    let mut sandbox = tools.clone();
+    sandbox.skills = request.mcp.clone();
+    let host =
+        SessionTools { sandbox, deps: deps.clone(), job: job.clone(), confirmations: Default::default() };
     let out = omega_providers::toolloop::run(&complete, &host, request, limits).await;
     confirmations.extend(host.confirmations.lock().drain(..));
     if let Some(stop) = &out.stopped {

@@ -173,9 +173,10 @@ impl ClaudeCodeProvider {
         }
     }
 
-    /// Write this call's MCP config: a fresh private file no other call can touch.
-    fn write_mcp_config(&self) -> Result<Option<CallFile>, ProviderError> {
-        if self.mcp.is_empty() {
+    /// Write this call's MCP config: a fresh private file no other call can touch. `extra` are
+    /// this call's own servers (a skill's); a configured server of the same name wins.
+    fn write_mcp_config(&self, extra: &[crate::TurnMcpServer]) -> Result<Option<CallFile>, ProviderError> {
+        if self.mcp.is_empty() && extra.is_empty() {
             return Ok(None);
         }
         use std::io::Write as _;
@@ -188,7 +189,7 @@ impl ClaudeCodeProvider {
             .map_err(|e| fail("create a directory for", e))?;
         let n = CALLS.fetch_add(1, Ordering::Relaxed);
         let path = self.run_dir.join(format!("mcp-{}-{n}.json", std::process::id()));
-        let servers: serde_json::Map<String, serde_json::Value> = self
+        let mut servers: serde_json::Map<String, serde_json::Value> = self
             .mcp
             .iter()
             .map(|m| {
@@ -202,6 +203,17 @@ impl ClaudeCodeProvider {
                 (m.name.clone(), entry)
             })
             .collect();
+        for m in extra {
+            if servers.contains_key(&m.name) {
+                continue;
+            }
+            let env: serde_json::Map<String, serde_json::Value> =
+                m.env.iter().map(|(k, v)| (k.clone(), v.clone().into())).collect();
+            servers.insert(
+                m.name.clone(),
+                serde_json::json!({"command": m.command, "args": m.args, "env": env}),
+            );
+        }
         let body = serde_json::json!({ "mcpServers": servers }).to_string();
         let mut file = std::fs::OpenOptions::new()
             .write(true)
@@ -268,17 +280,19 @@ impl ClaudeCodeProvider {
     }
 
     /// Run the CLI once; `resume` continues an earlier session.
+    /// `grants` says what this call alone may use: its files and its MCP servers.
     async fn run(
         &self,
         model: &str,
         system: &str,
         prompt: &str,
         resume: Option<&str>,
-        files: &[PathBuf],
+        grants: &ChatRequest,
         deltas: Option<&DeltaSink>,
     ) -> Result<RunResult, ProviderError> {
         self.refused()?;
-        let mcp_file = self.write_mcp_config()?;
+        let (files, extra_mcp) = (&grants.files, &grants.mcp);
+        let mcp_file = self.write_mcp_config(extra_mcp)?;
         let home = self.home();
         let mut cmd = match &self.spawner {
             Some(spawn) => {
@@ -320,6 +334,12 @@ impl ClaudeCodeProvider {
         }
         let mut allowed = self.config.allowed_tools.clone();
         allowed.extend(self.mcp.iter().map(|m| format!("mcp__{}", m.name)));
+        for m in extra_mcp {
+            let tool = format!("mcp__{}", m.name);
+            if !allowed.contains(&tool) {
+                allowed.push(tool);
+            }
+        }
         if !allowed.is_empty() {
             cmd.arg("--allowedTools").args(&allowed);
         }
@@ -514,14 +534,14 @@ impl Provider for ClaudeCodeProvider {
             return Err(ProviderError::Disabled { provider: NAME.into() });
         }
         let model = if request.model.is_empty() { self.config.model.clone() } else { request.model.clone() };
-        let files = &request.files;
         let full = Self::prompt(&request);
-        let fresh = || self.run(&model, &request.system, &full, None, files, deltas.as_ref());
+        let fresh = || self.run(&model, &request.system, &full, None, &request, deltas.as_ref());
         let mut result = match request.resume.as_deref() {
             // A stored session: the CLI replays its own transcript, so only the new message goes.
             Some(sid) => {
                 let current = request.messages.last().map(|m| m.content.as_str()).unwrap_or_default();
-                let r = self.run(&model, &request.system, current, Some(sid), files, deltas.as_ref()).await?;
+                let r =
+                    self.run(&model, &request.system, current, Some(sid), &request, deltas.as_ref()).await?;
                 if session_unknown(&r) {
                     // The CLI no longer has that session (a wiped ~/.claude, another machine): it
                     // refused before doing anything, so a fresh session with the whole history
@@ -560,7 +580,7 @@ impl Provider for ClaudeCodeProvider {
                     "",
                     "Continue where you left off. Complete the remaining work.",
                     Some(&sid),
-                    files,
+                    &request,
                     deltas.as_ref(),
                 )
                 .await?;

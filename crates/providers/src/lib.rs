@@ -71,7 +71,8 @@ macro_rules! forward_capabilities {
 
 pub use error::ProviderError;
 pub use types::{
-    ChatMessage, ChatRequest, ChatResponse, DeltaSink, Image, Role, ToolCall, ToolResult, ToolSpec, Usage,
+    ChatMessage, ChatRequest, ChatResponse, DeltaSink, Image, Role, ToolCall, ToolResult, ToolSpec,
+    TurnMcpServer, Usage,
 };
 
 use async_trait::async_trait;

@@ -120,6 +120,16 @@ mod tests {
     }
 }
 
+/// An MCP server for one call only: a skill's, started by its command (stdio).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TurnMcpServer {
+    /// Unique among the call's servers: `[A-Za-z0-9_-]`.
+    pub name: String,
+    pub command: String,
+    pub args: Vec<String>,
+    pub env: Vec<(String, String)>,
+}
+
 /// One call to a model.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ChatRequest {
@@ -140,6 +150,8 @@ pub struct ChatRequest {
     /// provider that reads images from files (the Claude Code CLI gets read access to exactly
     /// these paths in its sandbox; the files stay in Omega's protected data dir).
     pub files: Vec<std::path::PathBuf>,
+    /// MCP servers for this call only, beside the configured ones (the skills it called for).
+    pub mcp: Vec<TurnMcpServer>,
 }
 
 /// Token counts of one call, as the provider reported them.

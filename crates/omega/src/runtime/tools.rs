@@ -154,6 +154,37 @@ pub(super) fn build_tools(
         });
     }
     let timeout = Duration::from_secs(config.mcp.call_timeout_secs.max(1));
+    // A skill's MCP servers run under the `[sandbox]` rules, with nothing more: a skill file
+    // cannot grant its server paths or network that the owner did not.
+    let skill_policy = policy.clone();
+    let skill_limits = Limits { cpu_secs: 0, ..limits };
+    let spawner: omega_actors::sandbox::SkillSpawner =
+        Arc::new(move |server: &omega_providers::TurnMcpServer| {
+            let (p, server_for_cmd) = (skill_policy.clone(), server.clone());
+            let command: omega_providers::mcp::CommandFactory = Arc::new(move || {
+                let rules = omega_sandbox::plan(&p, &omega_sandbox::policy::list_dir);
+                let mut cmd = omega_sandbox::spawn::command(
+                    &server_for_cmd.command,
+                    &p.workspace,
+                    rules,
+                    p.network,
+                    skill_limits,
+                    require,
+                )
+                .map_err(std::io::Error::other)?;
+                cmd.args(&server_for_cmd.args);
+                for (k, v) in &server_for_cmd.env {
+                    cmd.env(k, v);
+                }
+                Ok(cmd)
+            });
+            let spec = omega_providers::mcp::ServerSpec {
+                name: server.name.clone(),
+                transport: omega_providers::mcp::Transport::Stdio(command),
+                roots: vec![skill_policy.workspace.clone()],
+            };
+            omega_providers::mcp::McpHub::new(vec![spec], timeout)
+        });
     let builtins = omega_sandbox::tools::Builtins::new(policy, settings);
     // Every (re)start of the Sandbox actor gets its own hub: no MCP connection outlives a crash.
     Ok(Some(Arc::new(move || {
@@ -161,6 +192,7 @@ pub(super) fn build_tools(
             Some(builtins.clone()),
             omega_providers::mcp::McpHub::new(servers.clone(), timeout),
         )
+        .with_skill_servers(spawner.clone())
     })))
 }
 

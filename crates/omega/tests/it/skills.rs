@@ -232,3 +232,74 @@ async fn omega_writes_a_new_skill_when_asked_and_uses_it_next_time() {
     assert_eq!(std::fs::read_to_string(installed.join("SKILL.md")).unwrap(), WEATHER);
     rt.shutdown().await;
 }
+
+fn everything_skill(server: &std::path::Path) -> String {
+    format!(
+        "---\ndescription: Handy test tools.\ntriggers: [echo]\nmcp:\n  everything:\n    command: node\n    args: [\"{}\", stdio]\n---\nUse the echo tool.\n",
+        server.display()
+    )
+}
+
+#[actix_rt::test]
+async fn a_skills_mcp_server_is_offered_to_an_http_provider_only_on_its_trigger() {
+    use omega_testkit::peers::install_mcp_servers;
+    let servers = tokio::task::spawn_blocking(install_mcp_servers).await.unwrap();
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    let mut c = config(&home, &fake);
+    // The reference server lives outside the workspace: readable at `rx`.
+    c.sandbox.level = omega_core::config::SandboxLevel::Rx;
+    write_skill(&home, "toolbox", &everything_skill(&servers.everything));
+    let rt = Runtime::builder(c).http(false).local_channel("app").start().await.unwrap();
+    let offered = |n: usize| fake.requests()[n].body["tools"].to_string();
+
+    fake.push(Script::Text("Hello!".into()));
+    rt.ask("app", "ana", "hello").await.unwrap();
+    assert!(!offered(0).contains("mcp__toolbox-everything__"), "not called for: not offered");
+
+    fake.push(Script::ToolCalls(vec![(
+        "mcp__toolbox-everything__echo".into(),
+        json!({"message": "from a skill"}),
+    )]));
+    fake.push(Script::Text("It echoed.".into()));
+    let r = rt.ask("app", "ana", "please echo this").await.unwrap();
+    assert_eq!(r.text, "It echoed.");
+    assert!(offered(1).contains("mcp__toolbox-everything__echo"), "{}", offered(1));
+    let results = fake.requests()[2].body["messages"].to_string();
+    assert!(
+        results.contains("Echo: from a skill"),
+        "the skill's server ran the call under the sandbox: {results}"
+    );
+    rt.shutdown().await;
+}
+
+#[actix_rt::test]
+async fn the_claude_cli_gets_every_available_skills_mcp_servers() {
+    use omega_testkit::peers::{Llmock, install_claude, install_mcp_servers};
+    let mock = tokio::task::spawn_blocking(Llmock::start).await.unwrap();
+    let claude = tokio::task::spawn_blocking(install_claude).await.unwrap();
+    let servers = tokio::task::spawn_blocking(install_mcp_servers).await.unwrap();
+    let home = TempHome::new();
+    let cli_home = tempfile::tempdir().unwrap();
+    let mut c = omega::Config::default();
+    c.omega.data_dir = home.data_dir().display().to_string();
+    c.sandbox.level = omega_core::config::SandboxLevel::Rx;
+    let cc = &mut c.provider.claude_code;
+    cc.binary = claude.display().to_string();
+    cc.base_url = format!("http://127.0.0.1:{}/anthropic", mock.port);
+    cc.api_key = omega_core::Secret::new("sk-ant-test");
+    cc.home = cli_home.path().display().to_string();
+    cc.max_turns = 3;
+    write_skill(&home, "toolbox", &everything_skill(&servers.everything));
+    mock.script(json!([
+        {"type": "reply", "tool_calls": [{"name": "mcp__toolbox-everything__echo", "arguments": {"message": "via a skill"}}]},
+        {"type": "reply", "text": "Echoed.", "times": null},
+    ]));
+    let rt = Runtime::builder(c).http(false).local_channel("app").start().await.unwrap();
+    // No trigger word: the CLI has every available skill's servers anyway.
+    let r = rt.ask("app", "ivo", "use your tools").await.unwrap();
+    assert_eq!(r.text, "Echoed.", "{}", r.text);
+    let log = mock.model_requests();
+    assert!(log[0].contains("mcp__toolbox-everything__echo"), "the CLI offered the skill's tools");
+    assert!(log.iter().any(|r| r.contains("Echo: via a skill")), "the server ran the call: {log:?}");
+    rt.shutdown().await;
+}

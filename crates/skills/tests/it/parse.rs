@@ -105,7 +105,8 @@ fn bundled_skills_parse_and_name_what_they_need() {
     assert!(trader.body.contains("paper account"));
     let browser =
         BUNDLED.iter().find(|(d, _)| *d == "browser").map(|(d, t)| parse_skill(d, t).unwrap()).unwrap();
-    assert_eq!(browser.mcp["playwright"].command, "npx");
+    assert_eq!(browser.mcp["playwright"].command, "playwright-mcp");
+    assert_eq!(browser.requires.bins, ["playwright-mcp"], "unavailable until the person installs it");
 }
 
 #[test]
