@@ -38,6 +38,7 @@ fn bench(c: &mut Criterion) {
                 detected_language: None,
                 skills: &[],
                 skill_instructions: &[],
+                project_role: None,
             })
         })
     });

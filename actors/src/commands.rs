@@ -190,13 +190,20 @@ async fn answer(deps: &SessionDeps, job: &Job, key: &SessionKey, command: Comman
             if projects.is_empty() {
                 format!("No projects yet. A project is a folder in {}.", dir.display())
             } else {
+                let (data_dir, names) = (deps.settings.data_dir.clone(), projects.clone());
+                let problems = crate::blocking::off_thread(move || {
+                    names.iter().map(|n| crate::skills::project_problem(&data_dir, n)).collect::<Vec<_>>()
+                })
+                .await
+                .unwrap_or_default();
                 let lines: Vec<String> = projects
                     .iter()
-                    .map(|p| {
-                        if active.as_deref() == Some(p) {
-                            format!("- {p} (active)")
-                        } else {
-                            format!("- {p}")
+                    .enumerate()
+                    .map(|(i, p)| {
+                        let state = if active.as_deref() == Some(p) { " (active)" } else { "" };
+                        match problems.get(i).cloned().flatten() {
+                            Some(why) => format!("- {p}{state} — ROLE.md is broken: {why}"),
+                            None => format!("- {p}{state}"),
                         }
                     })
                     .collect();

@@ -279,3 +279,29 @@ pub fn deploy_bundled(skills_dir: &Path) -> std::io::Result<Vec<&'static str>> {
     }
     Ok(written)
 }
+
+/// The project `name`'s `ROLE.md` (blocking), or `None` when it has none; a broken one is logged
+/// and treated as none.
+pub fn read_project(data_dir: &Path, name: &str) -> Option<omega_skills::Project> {
+    if !omega_skills::valid_name(name) {
+        return None;
+    }
+    let path = data_dir.join("projects").join(name).join("ROLE.md");
+    let text = std::fs::read_to_string(&path).ok()?;
+    match omega_skills::parse_role(name, &text) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            tracing::warn!(file = %path.display(), line = e.line, "project role not used: {}", e.message);
+            None
+        }
+    }
+}
+
+/// What is wrong with the project `name`'s `ROLE.md`, if anything (for `/projects`).
+pub fn project_problem(data_dir: &Path, name: &str) -> Option<String> {
+    let path = data_dir.join("projects").join(name).join("ROLE.md");
+    let text = std::fs::read_to_string(&path).ok()?;
+    omega_skills::parse_role(name, &text)
+        .err()
+        .map(|e| format!("{}, line {}: {}", path.display(), e.line, e.message))
+}

@@ -42,6 +42,9 @@ pub(super) async fn build_request(
     )
     .await;
     let (identity, catalog) = files.unwrap_or_default();
+    let history = history.map_err(|e| e.to_string())?;
+    let context = context.map_err(|e| e.to_string())?;
+    let facts = context.facts;
     // Every skill that can run is listed; the ones this message calls for bring their
     // instructions.
     let ready: Vec<&omega_skills::Skill> = catalog.iter().filter_map(|e| e.ready()).collect();
@@ -51,16 +54,29 @@ pub(super) async fn build_request(
             e.ready().map(|s| (s.dir.clone(), s.description.clone(), e.path.display().to_string()))
         })
         .collect();
-    let called = omega_skills::triggers::triggered(&job.text, ready.iter().copied());
+    // The active project's role, and the skills it always brings.
+    let active = facts.iter().find(|(k, _)| k == "active_project").map(|(_, v)| v.clone());
+    let project = match active {
+        Some(name) => {
+            let dir = deps.settings.data_dir.clone();
+            crate::blocking::off_thread(move || crate::skills::read_project(&dir, &name)).await.flatten()
+        }
+        None => None,
+    };
+    let mut called = omega_skills::triggers::triggered(&job.text, ready.iter().copied());
+    if let Some(p) = &project {
+        for s in ready.iter().filter(|s| p.skills.iter().any(|n| n == &s.dir)) {
+            if !called.iter().any(|c| c.dir == s.dir) {
+                called.push(s);
+            }
+        }
+    }
     let skill_instructions: Vec<(String, String)> =
         called.iter().map(|s| (s.dir.clone(), s.body.clone())).collect();
     // A skill's MCP servers: with Omega's tool loop, only for the turn that called the skill;
     // a provider that runs its own tools (the Claude Code CLI) gets every available skill's.
     let with_servers = if deps.settings.provider_tools { called } else { ready };
     let mcp = skill_servers(&with_servers);
-    let history = history.map_err(|e| e.to_string())?;
-    let context = context.map_err(|e| e.to_string())?;
-    let facts = context.facts;
     let tz = facts
         .iter()
         .find(|(k, _)| k == "timezone")
@@ -99,6 +115,7 @@ pub(super) async fn build_request(
         detected_language: omega_core::lang::detect(&job.text),
         skills: &skills,
         skill_instructions: &skill_instructions,
+        project_role: project.as_ref().map(|p| p.role.as_str()),
     });
     let mut messages: Vec<ChatMessage> = history
         .into_iter()

@@ -36,8 +36,11 @@ pub struct PromptInput<'a> {
     pub detected_language: Option<&'a str>,
     /// The skills that can run here: (name, one-line description, path of its SKILL.md).
     pub skills: &'a [(String, String, String)],
-    /// The skills this message called for (by their triggers): (name, instructions).
+    /// The skills this message called for (by their triggers, or the active project's):
+    /// (name, instructions).
     pub skill_instructions: &'a [(String, String)],
+    /// The active project's role (its `ROLE.md`).
+    pub project_role: Option<&'a str>,
 }
 
 /// What the model can ask Omega to do, and how. Times are local (the user's zone).
@@ -86,6 +89,9 @@ pub fn system_prompt(input: &PromptInput<'_>) -> String {
     }
     if let Some(project) = fact("active_project") {
         out.push_str(&format!("\n\nActive project: {project}."));
+        if let Some(role) = input.project_role.map(str::trim).filter(|r| !r.is_empty()) {
+            out.push_str(&format!(" In this project:\n{role}"));
+        }
     }
     if !input.summaries.is_empty() {
         out.push_str("\n\nEarlier conversations (summaries, newest first):");
@@ -174,6 +180,7 @@ mod tests {
             detected_language: None,
             skills: &[],
             skill_instructions: &[],
+            project_role: None,
         });
         assert!(p.starts_with("You are Jarvis, the butler. Speak formally.\n\nCurrent time:"), "{p}");
     }
@@ -198,6 +205,7 @@ mod tests {
             detected_language: None,
             skills: &[],
             skill_instructions: &[],
+            project_role: None,
         });
         assert!(p.starts_with("You are Omega"), "{p}");
         assert!(p.contains("Thursday 2026-01-01 05:00 (America/New_York)"), "{p}");
@@ -232,6 +240,7 @@ mod snapshots {
             detected_language: None,
             skills: &[],
             skill_instructions: &[],
+            project_role: None,
         });
         insta::assert_snapshot!(p, @r"
         You are Omega, a personal AI agent running on your owner's own machine. Be helpful, direct and concise.

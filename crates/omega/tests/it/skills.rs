@@ -303,3 +303,46 @@ async fn the_claude_cli_gets_every_available_skills_mcp_servers() {
     assert!(log.iter().any(|r| r.contains("Echo: via a skill")), "the server ran the call: {log:?}");
     rt.shutdown().await;
 }
+
+#[actix_rt::test]
+async fn an_active_projects_role_and_skills_are_in_every_prompt_until_it_is_off() {
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    write_skill(&home, "weather", WEATHER);
+    let project = home.data_dir().join("projects/trading");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(
+        project.join("ROLE.md"),
+        "---\nskills: [weather]\n---\nYou run my trading desk: terse, numbers first.\n",
+    )
+    .unwrap();
+    let broken = home.data_dir().join("projects/move");
+    std::fs::create_dir_all(&broken).unwrap();
+    std::fs::write(broken.join("ROLE.md"), "---\nskills: [a\n---\nHelp me move.\n").unwrap();
+    let rt = start(&home, &fake).await;
+    assert_eq!(
+        rt.ask("app", "ana", "/project trading").await.unwrap().text,
+        "OK: project trading is active."
+    );
+    rt.ask("app", "ana", "how are we doing?").await.unwrap();
+    let p = system(&fake, 0);
+    assert!(
+        p.contains(
+            "Active project: trading. In this project:\nYou run my trading desk: terse, numbers first."
+        ),
+        "{p}"
+    );
+    assert!(p.contains("Instructions of the skill weather:"), "the project's skills come with it: {p}");
+    // Edited while active: the next message has the new role.
+    std::fs::write(project.join("ROLE.md"), "You run my trading desk: verbose.\n").unwrap();
+    rt.ask("app", "ana", "and now?").await.unwrap();
+    let p = system(&fake, 1);
+    assert!(p.contains("trading desk: verbose.") && !p.contains("Instructions of the skill weather:"), "{p}");
+    let listed = rt.ask("app", "ana", "/projects").await.unwrap().text;
+    assert!(listed.contains("- trading (active)\n"), "{listed}");
+    assert!(listed.contains("- move — ROLE.md is broken: ") && listed.contains("line 3"), "{listed}");
+    rt.ask("app", "ana", "/project off").await.unwrap();
+    rt.ask("app", "ana", "general question").await.unwrap();
+    let p = system(&fake, 2);
+    assert!(!p.contains("Active project") && !p.contains("trading desk"), "{p}");
+    rt.shutdown().await;
+}
