@@ -33,6 +33,7 @@ fn bench(c: &mut Criterion) {
                 facts: black_box(&facts),
                 tasks: &[],
                 lessons: &[],
+                outcomes: &[],
                 summaries: &[],
                 recall: &[],
                 detected_language: None,

@@ -110,6 +110,7 @@ pub(super) async fn build_request(
         facts: &facts,
         tasks: &tasks,
         lessons: &lessons,
+        outcomes: &context.outcomes,
         summaries: &summaries,
         recall: &recall,
         detected_language: omega_core::lang::detect(&job.text),

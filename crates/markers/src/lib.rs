@@ -23,6 +23,8 @@ pub mod grammar;
 pub mod parse;
 /// Streaming: what can be shown of a partial answer without leaking a marker.
 pub mod stream;
+/// What the model is told about the markers: the prompt's table.
+pub mod told;
 /// The same effects as native tools.
 pub mod tools;
 

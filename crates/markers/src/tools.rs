@@ -90,6 +90,12 @@ pub fn is_effect_tool(name: &str) -> bool {
 
 /// The effect a call of effect tool `name` stands for; `None` when `name` is not an effect tool.
 pub fn effect_of_call(name: &str, args: &Value) -> Option<Result<Effect, String>> {
+    let (marker, value) = marker_of_call(name, args)?;
+    Some(interpret(marker, &value))
+}
+
+/// The marker (and its value) a call of effect tool `name` stands for.
+pub fn marker_of_call(name: &str, args: &Value) -> Option<(MarkerName, String)> {
     // Field separators inside a value would shift the fields: they become slashes.
     let get = |k: &str| args.get(k).and_then(Value::as_str).unwrap_or("").replace('|', "/").trim().to_owned();
     let (marker, value) = match name {
@@ -111,7 +117,7 @@ pub fn effect_of_call(name: &str, args: &Value) -> Option<Result<Effect, String>
         "install_skill" => (MarkerName::SkillInstall, get("name")),
         _ => return None,
     };
-    Some(interpret(marker, &value))
+    Some((marker, value))
 }
 
 #[cfg(test)]

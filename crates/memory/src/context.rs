@@ -30,6 +30,8 @@ pub struct SenderContext {
     pub lessons: Vec<(String, String)>,
     /// Newest first, empty ones left out.
     pub summaries: Vec<String>,
+    /// The last few outcomes recorded with them (`REWARD`), newest first: (score, domain, lesson).
+    pub outcomes: Vec<(i64, String, String)>,
 }
 
 #[derive(Deserialize)]
@@ -49,7 +51,7 @@ impl Store {
         summary_limit: u32,
     ) -> Result<SenderContext, MemoryError> {
         let key = format!("{channel}:{sender_id}");
-        let row: (String, String, String, String, String) = sqlx::query_as(
+        let row: (String, String, String, String, String, String) = sqlx::query_as(
             "WITH me AS (SELECT COALESCE((SELECT canonical FROM user_aliases WHERE alias = ?1), ?1) AS key)
              SELECT
                (SELECT key FROM me),
@@ -65,7 +67,10 @@ impl Store {
                         ORDER BY created_at DESC, id DESC LIMIT ?5)),
                (SELECT COALESCE(json_group_array(summary), '[]')
                   FROM (SELECT summary FROM summaries WHERE channel = ?2 AND sender_id = ?3
-                        ORDER BY created_at DESC, id DESC LIMIT ?6))",
+                        ORDER BY created_at DESC, id DESC LIMIT ?6)),
+               (SELECT COALESCE(json_group_array(json_array(score, domain, lesson)), '[]')
+                  FROM (SELECT score, domain, lesson FROM rewards WHERE sender = (SELECT key FROM me)
+                        ORDER BY created_at DESC, id DESC LIMIT 5))",
         )
         .bind(&key)
         .bind(channel)
@@ -99,12 +104,20 @@ impl Store {
             .filter_map(|v| v.as_str().map(str::to_owned))
             .filter(|s| !s.trim().is_empty())
             .collect();
+        let outcomes = json("outcome", &row.5)?
+            .into_iter()
+            .map(|v| {
+                serde_json::from_value::<(i64, String, String)>(v)
+                    .map_err(|e| MemoryError::Unreadable(format!("outcome context: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(SenderContext {
             memory_key: row.0,
             facts: pairs("fact", &row.1)?,
             tasks,
             lessons: pairs("lesson", &row.3)?,
             summaries,
+            outcomes,
         })
     }
 }

@@ -91,6 +91,16 @@ impl Store {
         .await?)
     }
 
+    /// The bug reports the model recorded, newest first: (number, who, what, when in ms).
+    pub async fn bug_reports(&self, limit: u32) -> Result<Vec<(i64, String, String, i64)>, MemoryError> {
+        Ok(sqlx::query_as(
+            "SELECT id, sender, description, created_at FROM bug_reports ORDER BY id DESC LIMIT ?",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.read)
+        .await?)
+    }
+
     /// Record a bug report; returns its number.
     pub async fn add_bug_report(&self, sender: &str, description: &str) -> Result<i64, MemoryError> {
         let data = (sender.to_owned(), description.to_owned(), self.now_ms());

@@ -347,6 +347,7 @@ async fn status(loaded: config::Loaded) -> anyhow::Result<ExitCode> {
     if db.exists() {
         let store = omega::Store::open(&db).await?;
         let s = store.stats().await?;
+        let bugs = store.bug_reports(3).await.unwrap_or_default();
         store.close().await;
         println!("database:  {} ({} KiB)", db.display(), s.size_bytes / 1024);
         println!(
@@ -357,6 +358,12 @@ async fn status(loaded: config::Loaded) -> anyhow::Result<ExitCode> {
             "           {} messages unfinished, {} replies undelivered",
             s.inbox_unfinished, s.outbox_undelivered
         );
+        if let Some((number, _, _, _)) = bugs.first() {
+            println!("bugs:      {number} reported by the AI in conversations; the latest:");
+            for (n, who, what, _) in &bugs {
+                println!("           #{n} ({who}): {what}");
+            }
+        }
     } else {
         println!("database:  {} (not created yet)", db.display());
     }

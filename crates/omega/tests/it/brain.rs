@@ -238,6 +238,17 @@ fn project_skill_learning_and_bug_markers() {
         prompt.contains("- (food) Ana is vegetarian") && prompt.contains("Active project: garden."),
         "{prompt}"
     );
+    assert!(
+        prompt.contains("How recent things went with this user (keep doing what worked):\n- +1 (cooking) she liked the risotto"),
+        "an outcome feeds back into the prompt: {prompt}"
+    );
+    let status = omega(&bot.home, &["status"]).output().unwrap();
+    let out = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        out.contains("bugs:      1 reported by the AI") && out.contains("#1 (terminal:"),
+        "the owner sees bug reports: {out}"
+    );
+    assert!(out.contains("the clock is an hour off"), "{out}");
 }
 
 #[test]
