@@ -60,11 +60,9 @@ fn stat(path: &Path) -> Option<(SystemTime, u64)> {
     Some((m.modified().ok()?, m.len()))
 }
 
-fn on_path(bin: &str) -> bool {
-    if bin.contains('/') {
-        return Path::new(bin).is_file();
-    }
-    std::env::var_os("PATH").is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(bin).is_file()))
+/// The directories tools find programs in (their `PATH`, not Omega's own).
+fn tool_path(data_dir: &Path) -> Vec<PathBuf> {
+    std::env::split_paths(&omega_sandbox::spawn::child_path(&data_dir.join("workspace"))).collect()
 }
 
 impl SkillCatalog {
@@ -83,7 +81,7 @@ impl SkillCatalog {
         {
             return entries.clone();
         }
-        let (stamp, entries) = scan(&dir);
+        let (stamp, entries) = scan(&dir, &tool_path(data_dir));
         let entries = Arc::new(entries);
         state.insert(dir, (stamp, entries.clone()));
         entries
@@ -118,8 +116,14 @@ impl SkillCatalog {
     }
 }
 
-fn scan(skills: &Path) -> (Stamp, Vec<SkillEntry>) {
+/// Read the skills folder; requirements are checked against the tools' `path` (whose
+/// directories join the stamp, so installing a program a skill needs makes it available).
+fn scan(skills: &Path, path: &[PathBuf]) -> (Stamp, Vec<SkillEntry>) {
     let mut stamp = vec![(skills.to_owned(), stat(skills))];
+    stamp.extend(path.iter().map(|d| (d.clone(), stat(d))));
+    let on_path = |bin: &str| {
+        if bin.contains('/') { Path::new(bin).is_file() } else { path.iter().any(|d| d.join(bin).is_file()) }
+    };
     let mut dirs: Vec<String> = std::fs::read_dir(skills)
         .map(|rd| {
             rd.filter_map(Result::ok)

@@ -23,8 +23,14 @@ impl Default for Limits {
     }
 }
 
-/// The `PATH` sandboxed children get.
+/// The system part of the `PATH` sandboxed children get.
 pub const CHILD_PATH: &str = "/usr/local/bin:/usr/bin:/bin";
+
+/// The `PATH` a child working in `workdir` gets: the system directories, then `workdir/bin`
+/// (last, so a program put there can add a command but never shadow a system one).
+pub fn child_path(workdir: &Path) -> String {
+    format!("{CHILD_PATH}:{}", workdir.join("bin").display())
+}
 
 /// A `Command` for `program` that runs sandboxed in `workdir`. The environment is emptied: the
 /// child sees `PATH`, `LANG`, `HOME` (= `workdir`) and `TMPDIR` (`workdir/.tmp`) only — no API
@@ -43,7 +49,7 @@ pub fn command(
     let mut cmd = Command::new(program);
     cmd.current_dir(workdir)
         .env_clear()
-        .env("PATH", CHILD_PATH)
+        .env("PATH", child_path(workdir))
         .env("LANG", "C.UTF-8")
         .env("HOME", workdir)
         .env("TMPDIR", &tmp)

@@ -49,8 +49,13 @@ pub fn availability(
     on_path: impl Fn(&str) -> bool,
     env_set: impl Fn(&str) -> bool,
 ) -> Availability {
-    let mut missing: Vec<String> =
-        skill.requires.bins.iter().filter(|b| !on_path(b)).map(|b| format!("`{b}` is not on PATH")).collect();
+    let mut missing: Vec<String> = skill
+        .requires
+        .bins
+        .iter()
+        .filter(|b| !on_path(b))
+        .map(|b| format!("`{b}` is not on the tools' PATH"))
+        .collect();
     missing.extend(skill.requires.env.iter().filter(|v| !env_set(v)).map(|v| format!("${v} is not set")));
     if missing.is_empty() { Availability::Available } else { Availability::Missing(missing) }
 }

@@ -85,7 +85,10 @@ async fn broken_and_unavailable_skills_are_reported_and_never_offered() {
         listed.contains(&format!("- notes — broken: {}, line 5: invalid YAML", broken.display())),
         "{listed}"
     );
-    assert!(listed.contains("- stocks — unavailable: `no-such-binary-xyz` is not on PATH"), "{listed}");
+    assert!(
+        listed.contains("- stocks — unavailable: `no-such-binary-xyz` is not on the tools' PATH"),
+        "{listed}"
+    );
     rt.ask("app", "ana", "stock price of ACME and my note").await.unwrap();
     let prompt = system(&fake, 0);
     assert!(prompt.contains("- weather:"));
@@ -345,4 +348,43 @@ async fn an_active_projects_role_and_skills_are_in_every_prompt_until_it_is_off(
     let p = system(&fake, 2);
     assert!(!p.contains("Active project") && !p.contains("trading desk"), "{p}");
     rt.shutdown().await;
+}
+
+#[test]
+fn the_bundled_trader_skill_drives_the_omega_trader_cli_on_path() {
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    home.write_config(&format!(
+        "[provider]\ndefault = \"openai\"\n\n[provider.openai]\nbase_url = \"{}\"\nmodel = \"m\"\n",
+        fake.base_url()
+    ));
+    // Without the CLI the skill is unavailable, and says why.
+    let out = omega(&home, &["ask", "/skills"]).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("- trader — unavailable: `omega-trader` is not on the tools' PATH"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // A stand-in for the real CLI, where tools find programs (~/.omega/workspace/bin is last on
+    // their PATH).
+    let bin = home.data_dir().join("workspace/bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let cli = bin.join("omega-trader");
+    std::fs::write(&cli, "#!/bin/sh\necho \"omega-trader $*: AAPL 10 @ 190.00 (paper account)\"\n").unwrap();
+    std::fs::set_permissions(&cli, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+
+    fake.push(Script::ToolCalls(vec![("bash".into(), json!({"command": "omega-trader positions"}))]));
+    fake.push(Script::Text("You hold 10 AAPL on the paper account.".into()));
+    let out = omega(&home, &["ask", "what positions do I have?"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "You hold 10 AAPL on the paper account.");
+    let first = system(&fake, 0);
+    assert!(
+        first.contains("Instructions of the skill trader:") && first.contains("paper account is the default"),
+        "{first}"
+    );
+    let result = fake.requests()[1].body["messages"].to_string();
+    assert!(
+        result.contains("omega-trader positions: AAPL 10 @ 190.00 (paper account)"),
+        "the CLI ran in the sandbox: {result}"
+    );
 }

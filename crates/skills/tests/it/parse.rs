@@ -87,7 +87,10 @@ fn requirements_met_and_unmet() {
     let missing = availability(&s, |b| b == "sh", |_| false);
     assert_eq!(
         missing,
-        Availability::Missing(vec!["`omega-trader` is not on PATH".into(), "$IB_ACCOUNT is not set".into()])
+        Availability::Missing(vec![
+            "`omega-trader` is not on the tools' PATH".into(),
+            "$IB_ACCOUNT is not set".into()
+        ])
     );
     assert!(!missing.is_available());
 }
