@@ -56,7 +56,7 @@ pub(super) async fn build_request(
         .collect();
     // The active project's role, and the skills it always brings.
     let active = facts.iter().find(|(k, _)| k == "active_project").map(|(_, v)| v.clone());
-    let project = match active {
+    let role = match active {
         Some(name) => {
             let dir = deps.settings.data_dir.clone();
             crate::blocking::off_thread(move || crate::skills::read_project(&dir, &name)).await.flatten()
@@ -64,7 +64,7 @@ pub(super) async fn build_request(
         None => None,
     };
     let mut called = omega_skills::triggers::triggered(&job.text, ready.iter().copied());
-    if let Some(p) = &project {
+    if let Some(p) = &role {
         for s in ready.iter().filter(|s| p.skills.iter().any(|n| n == &s.dir)) {
             if !called.iter().any(|c| c.dir == s.dir) {
                 called.push(s);
@@ -116,7 +116,7 @@ pub(super) async fn build_request(
         detected_language: omega_core::lang::detect(&job.text),
         skills: &skills,
         skill_instructions: &skill_instructions,
-        project_role: project.as_ref().map(|p| p.role.as_str()),
+        project_role: role.as_ref().map(|p| p.role.as_str()),
     });
     let mut messages: Vec<ChatMessage> = history
         .into_iter()
@@ -176,7 +176,8 @@ pub(super) async fn build_request(
         None
     };
     let request = ChatRequest {
-        model: String::new(),
+        // The active project's preferred model, if it names one (the provider's otherwise).
+        model: role.as_ref().and_then(|p| p.model.clone()).unwrap_or_default(),
         system,
         messages,
         max_tokens: None,

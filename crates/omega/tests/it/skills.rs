@@ -315,7 +315,7 @@ async fn an_active_projects_role_and_skills_are_in_every_prompt_until_it_is_off(
     std::fs::create_dir_all(&project).unwrap();
     std::fs::write(
         project.join("ROLE.md"),
-        "---\nskills: [weather]\n---\nYou run my trading desk: terse, numbers first.\n",
+        "---\nskills: [weather]\nmodel: desk-model\n---\nYou run my trading desk: terse, numbers first.\n",
     )
     .unwrap();
     let broken = home.data_dir().join("projects/move");
@@ -335,6 +335,7 @@ async fn an_active_projects_role_and_skills_are_in_every_prompt_until_it_is_off(
         "{p}"
     );
     assert!(p.contains("Instructions of the skill weather:"), "the project's skills come with it: {p}");
+    assert_eq!(fake.requests()[0].body["model"], "desk-model", "the project's preferred model: {p}");
     // Edited while active: the next message has the new role.
     std::fs::write(project.join("ROLE.md"), "You run my trading desk: verbose.\n").unwrap();
     rt.ask("app", "ana", "and now?").await.unwrap();
@@ -347,6 +348,7 @@ async fn an_active_projects_role_and_skills_are_in_every_prompt_until_it_is_off(
     rt.ask("app", "ana", "general question").await.unwrap();
     let p = system(&fake, 2);
     assert!(!p.contains("Active project") && !p.contains("trading desk"), "{p}");
+    assert_eq!(fake.requests()[2].body["model"], "test-model", "back to the configured model");
     rt.shutdown().await;
 }
 
