@@ -269,17 +269,6 @@ impl RuntimeBuilder {
                 tracing::warn!(error = %e, dir = %skills_dir.display(), "cannot write the bundled skills")
             }
         }
-        // The skills that ship with Omega, written once (never over a person's edits).
-        let skills_dir = data_dir.join("skills");
-        omega_memory::open::create_private_dir(&skills_dir)
-            .map_err(|source| StartError::DataDir { path: skills_dir.clone(), source })?;
-        match omega_actors::skills::deploy_bundled(&skills_dir) {
-            Ok(written) if !written.is_empty() => tracing::info!(skills = ?written, "bundled skills written"),
-            Ok(_) => {}
-            Err(e) => {
-                tracing::warn!(error = %e, dir = %skills_dir.display(), "cannot write the bundled skills")
-            }
-        }
         let store = Store::open(&config.db_path()).await?.with_clock(self.clock.clone());
 
         let policy = RetryPolicy { max_attempts: config.provider.max_attempts, ..RetryPolicy::default() };

@@ -92,6 +92,34 @@ pub fn sandbox_policy(
     Ok(policy)
 }
 
+/// How an MCP server's process starts: `program args` with `env`, confined by `policy`. A server
+/// lives long, so it has no CPU-time cap (it would end a healthy server after a while).
+#[cfg(target_os = "linux")]
+fn server_command(
+    policy: omega_sandbox::Policy,
+    program: String,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    limits: omega_sandbox::spawn::Limits,
+    require: bool,
+) -> omega_providers::mcp::CommandFactory {
+    let limits = omega_sandbox::spawn::Limits { cpu_secs: 0, ..limits };
+    Arc::new(move || {
+        let rules = omega_sandbox::plan(&policy, &omega_sandbox::policy::list_dir);
+        let mut cmd = omega_sandbox::spawn::command(
+            &program,
+            &policy.workspace,
+            rules,
+            policy.network,
+            limits,
+            require,
+        )
+        .map_err(std::io::Error::other)?;
+        cmd.args(&args).envs(env.iter().map(|(k, v)| (k, v)));
+        Ok(cmd)
+    })
+}
+
 /// The tools: built-ins under the `[sandbox]` policy, and the `[mcp.servers]` started as
 /// sandboxed children.
 #[cfg(target_os = "linux")]
@@ -126,27 +154,9 @@ pub(super) fn build_tools(
         p.read_exec.extend(server.read_paths.iter().map(|r| omega_core::config::expand_home(r)));
         p.read_write.extend(server.write_paths.iter().map(|r| omega_core::config::expand_home(r)));
         p.network = policy.network || server.network;
-        let server = server.clone();
-        // A server lives long: no CPU-time cap (it would end a healthy server after a while).
-        let limits = Limits { cpu_secs: 0, ..limits };
         let roots = vec![policy.workspace.clone()];
-        let command: omega_providers::mcp::CommandFactory = Arc::new(move || {
-            let rules = omega_sandbox::plan(&p, &omega_sandbox::policy::list_dir);
-            let mut cmd = omega_sandbox::spawn::command(
-                &server.command,
-                &p.workspace,
-                rules,
-                p.network,
-                limits,
-                require,
-            )
-            .map_err(std::io::Error::other)?;
-            cmd.args(&server.args);
-            for (k, v) in &server.env {
-                cmd.env(k, v.expose());
-            }
-            Ok(cmd)
-        });
+        let env = server.env.iter().map(|(k, v)| (k.clone(), v.expose().to_owned())).collect();
+        let command = server_command(p, server.command.clone(), server.args.clone(), env, limits, require);
         servers.push(omega_providers::mcp::ServerSpec {
             name: name.clone(),
             transport: omega_providers::mcp::Transport::Stdio(command),
@@ -157,27 +167,16 @@ pub(super) fn build_tools(
     // A skill's MCP servers run under the `[sandbox]` rules, with nothing more: a skill file
     // cannot grant its server paths or network that the owner did not.
     let skill_policy = policy.clone();
-    let skill_limits = Limits { cpu_secs: 0, ..limits };
     let spawner: omega_actors::sandbox::SkillSpawner =
         Arc::new(move |server: &omega_providers::TurnMcpServer| {
-            let (p, server_for_cmd) = (skill_policy.clone(), server.clone());
-            let command: omega_providers::mcp::CommandFactory = Arc::new(move || {
-                let rules = omega_sandbox::plan(&p, &omega_sandbox::policy::list_dir);
-                let mut cmd = omega_sandbox::spawn::command(
-                    &server_for_cmd.command,
-                    &p.workspace,
-                    rules,
-                    p.network,
-                    skill_limits,
-                    require,
-                )
-                .map_err(std::io::Error::other)?;
-                cmd.args(&server_for_cmd.args);
-                for (k, v) in &server_for_cmd.env {
-                    cmd.env(k, v);
-                }
-                Ok(cmd)
-            });
+            let command = server_command(
+                skill_policy.clone(),
+                server.command.clone(),
+                server.args.clone(),
+                server.env.clone(),
+                limits,
+                require,
+            );
             let spec = omega_providers::mcp::ServerSpec {
                 name: server.name.clone(),
                 transport: omega_providers::mcp::Transport::Stdio(command),
