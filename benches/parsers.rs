@@ -40,6 +40,7 @@ fn bench(c: &mut Criterion) {
                 skills: &[],
                 skill_instructions: &[],
                 project_role: None,
+                project: None,
             })
         })
     });

@@ -27,20 +27,27 @@ async fn answer(deps: &SessionDeps, job: &Job, key: &SessionKey, command: Comman
     let me_key = store.memory_key(key.as_str()).await?;
     let me = me_key.as_str();
     let tz = sender_zone(store, key, deps.settings.timezone).await;
+    // Conversations, tasks, lessons and outcomes are the active project's ("" = none).
+    let project = || async {
+        Ok::<_, omega_memory::MemoryError>(fact(deps, me, "active_project").await?.unwrap_or_default())
+    };
     Ok(match command {
         Command::Help => help_text(&deps.settings.agent_name),
         Command::Usage => usage(deps, job).await?,
         Command::Status => {
             let facts = store.facts(me).await?.len();
-            let tasks = store.pending_tasks(&job.channel, &job.sender_id).await?.len();
+            let project = project().await?;
+            let tasks = store.pending_tasks(&job.channel, &job.sender_id).await?;
+            let tasks = tasks.iter().filter(|t| t.project == project).count();
             let history = store.history(&job.channel, &job.sender_id, 10_000).await?.len();
+            let scope = in_project(&project);
             let tools = match (deps.settings.tools.is_some(), deps.settings.provider_tools) {
                 (true, true) => "on",
                 (true, false) => "the provider runs its own",
                 (false, _) => "off",
             };
             format!(
-                "{} is running.\nAI: {} ({}); tools: {tools}.\nYou: {history} messages in this conversation, \
+                "{} is running.\nAI: {} ({}); tools: {tools}.\nYou{scope}: {history} messages in this conversation, \
                  {facts} facts, {tasks} pending tasks. Time zone: {}.",
                 deps.settings.agent_name,
                 deps.provider_name,
@@ -52,12 +59,14 @@ async fn answer(deps: &SessionDeps, job: &Job, key: &SessionKey, command: Comman
             let facts = store.facts(me).await?;
             let summaries = store.recent_summaries(&job.channel, &job.sender_id, 100).await?;
             let history = store.history(&job.channel, &job.sender_id, 10_000).await?.len();
-            let lessons = store.lessons(me, 1000).await?.len();
+            let project = project().await?;
+            let lessons = store.lessons(me, &project, 1000).await?.len();
             let profile = facts.iter().filter(|f| !SETTING_FACTS.contains(&f.key.as_str())).count();
             format!(
-                "What I remember about you:\n- {profile} facts (/facts)\n- {} earlier conversations (/history)\n\
+                "What I remember about you{}:\n- {profile} facts (/facts)\n- {} earlier conversations (/history)\n\
                  - {history} messages in this conversation\n- {lessons} lessons (/learning)\n\
                  Only you can see this; other people talking to me never see your memory.",
+                in_project(&project),
                 summaries.len()
             )
         }
@@ -73,7 +82,8 @@ async fn answer(deps: &SessionDeps, job: &Job, key: &SessionKey, command: Comman
         Command::History => {
             let summaries = store.recent_summaries(&job.channel, &job.sender_id, 10).await?;
             let current = store.history(&job.channel, &job.sender_id, 10_000).await?.len();
-            let mut out = format!("This conversation: {current} messages so far.");
+            let scope = in_project(&project().await?);
+            let mut out = format!("This conversation{scope}: {current} messages so far.");
             if summaries.is_empty() {
                 out.push_str("\nNo earlier conversations.");
             } else {
@@ -96,9 +106,16 @@ async fn answer(deps: &SessionDeps, job: &Job, key: &SessionKey, command: Comman
             }
         }
         Command::Tasks => {
-            let tasks = store.pending_tasks(&job.channel, &job.sender_id).await?;
+            let project = project().await?;
+            let (tasks, elsewhere): (Vec<_>, Vec<_>) = store
+                .pending_tasks(&job.channel, &job.sender_id)
+                .await?
+                .into_iter()
+                .partition(|t| t.project == project);
+            let elsewhere = elsewhere_note(&elsewhere);
+            let scope = in_project(&project);
             if tasks.is_empty() {
-                "You have no pending tasks. Ask me to remind you of something.".into()
+                format!("You have no pending tasks{scope}. Ask me to remind you of something.{elsewhere}")
             } else {
                 let lines: Vec<String> = tasks
                     .iter()
@@ -111,7 +128,11 @@ async fn answer(deps: &SessionDeps, job: &Job, key: &SessionKey, command: Comman
                         format!("[{}] {} — {due}{every}{kind}", short(&t.id), t.description)
                     })
                     .collect();
-                format!("Your tasks ({}):\n{}\n\n/cancel ID cancels one.", tz.name(), lines.join("\n"))
+                format!(
+                    "Your tasks{scope} ({}):\n{}\n\n/cancel ID cancels one.{elsewhere}",
+                    tz.name(),
+                    lines.join("\n")
+                )
             }
         }
         Command::Cancel(id) if id.is_empty() => "Usage: /cancel ID (the id /tasks shows).".into(),
@@ -271,16 +292,20 @@ async fn answer(deps: &SessionDeps, job: &Job, key: &SessionKey, command: Comman
             out
         }
         Command::Learning => {
-            let lessons = store.lessons(me, 20).await?;
-            let rewards = store.rewards(me, 1000).await?;
+            let project = project().await?;
+            let lessons = store.lessons(me, &project, 20).await?;
+            let rewards = store.rewards(me, &project, 1000).await?;
+            let scope = in_project(&project);
             if lessons.is_empty() && rewards.is_empty() {
-                "I haven't learned anything specific with you yet.".into()
+                format!("I haven't learned anything specific with you{scope} yet.")
             } else {
                 let mut out = String::new();
                 if !lessons.is_empty() {
-                    out.push_str("Rules I follow with you:\n");
+                    out.push_str(&format!("Rules I follow with you{scope}:\n"));
                     for l in &lessons {
-                        out.push_str(&format!("- ({}) {}\n", l.domain, l.rule));
+                        let only =
+                            if l.project.is_empty() { String::new() } else { format!(" [{}]", l.project) };
+                        out.push_str(&format!("- ({}){only} {}\n", l.domain, l.rule));
                     }
                 }
                 if !rewards.is_empty() {
@@ -360,6 +385,28 @@ async fn answer(deps: &SessionDeps, job: &Job, key: &SessionKey, command: Comman
             }
         }
     })
+}
+
+/// " in project NAME", or nothing when no project is active.
+fn in_project(project: &str) -> String {
+    if project.is_empty() { String::new() } else { format!(" in project {project}") }
+}
+
+/// What `/tasks` says of the sender's pending tasks in other scopes than the active one.
+fn elsewhere_note(elsewhere: &[omega_memory::tasks::TaskRow]) -> String {
+    if elsewhere.is_empty() {
+        return String::new();
+    }
+    let mut scopes: Vec<&str> = Vec::new();
+    for t in elsewhere {
+        let name = if t.project.is_empty() { "no project" } else { t.project.as_str() };
+        if !scopes.contains(&name) {
+            scopes.push(name);
+        }
+    }
+    let n = elsewhere.len();
+    let tasks = if n == 1 { "task" } else { "tasks" };
+    format!("\n({n} more {tasks} outside this scope: {}; /project switches.)", scopes.join(", "))
 }
 
 async fn fact(deps: &SessionDeps, me: &str, key: &str) -> Result<Option<String>, omega_memory::MemoryError> {

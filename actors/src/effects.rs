@@ -22,6 +22,8 @@ pub struct Who {
     pub reply_target: String,
     /// The scheduled action this answer carries out (its outcome goes to the Scheduler).
     pub task: Option<String>,
+    /// The project the turn ran in (`""`: none): what it sets and learns belongs there.
+    pub project: String,
 }
 
 impl Who {

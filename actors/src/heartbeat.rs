@@ -229,9 +229,14 @@ async fn beat(deps: &HeartbeatDeps, s: &HeartbeatSettings) -> bool {
         Some(p) => crate::blocking::read_text(s.data_dir.join("projects").join(p).join("HEARTBEAT.md")).await,
         None => None,
     };
-    if let (Some(p), Some(extra)) = (project, extra) {
-        text.push_str(&format!("\n## Project {p}\n{extra}\n"));
-    }
+    // What the beat sets or learns belongs to the project whose checklist it went through.
+    let scope = match (project, extra) {
+        (Some(p), Some(extra)) => {
+            text.push_str(&format!("\n## Project {p}\n{extra}\n"));
+            p
+        }
+        _ => String::new(),
+    };
     let muted: Vec<String> = store
         .channel_state(HEARTBEAT, "suppressed")
         .await
@@ -301,6 +306,7 @@ async fn beat(deps: &HeartbeatDeps, s: &HeartbeatSettings) -> bool {
         sender_id: s.recipient.clone(),
         reply_target: s.recipient.clone(),
         task: None,
+        project: scope,
     };
     let processed = match deps
         .markers

@@ -138,6 +138,9 @@ pub struct Job {
     pub attachments: Vec<omega_core::Attachment>,
     /// The channel's id for the message; `task:ID:DUE` for an action the Scheduler started.
     pub external_id: Option<String>,
+    /// The project the turn runs in, once its context is read (`None` before: the sender's
+    /// active project). Its conversation, tasks, lessons and outcomes are stored there.
+    pub project: Option<String>,
 }
 
 impl Job {
@@ -153,6 +156,7 @@ impl Job {
             sender_id: self.sender_id.clone(),
             reply_target: self.reply_target.clone(),
             task: self.task_id().map(str::to_owned),
+            project: self.project.clone().unwrap_or_default(),
         }
     }
 }
@@ -170,6 +174,7 @@ impl From<InboxRow> for Job {
             attachments,
             attempts: r.attempts,
             external_id: r.external_id,
+            project: None,
         }
     }
 }

@@ -187,11 +187,11 @@ async fn carry_out_one(
             Some(Confirmation::BugRecorded { number, description: description.clone() })
         }
         Effect::Reward { score, domain, lesson } => {
-            store.add_reward(me, *score, domain, lesson).await.map_err(db)?;
+            store.add_reward(me, &who.project, *score, domain, lesson).await.map_err(db)?;
             None
         }
         Effect::Lesson { domain, rule } => {
-            let new = store.add_lesson(me, domain, rule).await.map_err(db)?;
+            let new = store.add_lesson(me, &who.project, domain, rule).await.map_err(db)?;
             new.then(|| Confirmation::Learned { domain: domain.clone(), rule: rule.clone() })
         }
     })
@@ -221,10 +221,8 @@ async fn schedule(
         Ok(r) => r,
         Err(why) => return Ok(refused(why)),
     };
-    // A task belongs to the project active when it was set.
-    let me = deps.store.memory_key(who.key().as_str()).await.map_err(|e| e.to_string())?;
-    let facts = deps.store.facts(&me).await.map_err(|e| e.to_string())?;
-    let project = facts.into_iter().find(|f| f.key == "active_project").map(|f| f.value).unwrap_or_default();
+    // A task belongs to the project of the turn that set it.
+    let project = who.project.clone();
     let task = NewTask {
         channel: who.channel.clone(),
         sender_id: who.sender_id.clone(),

@@ -59,7 +59,10 @@ pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
         return;
     }
     let (request, project) = match build_request(&deps, &key, &job).await {
-        Ok(r) => r,
+        Ok((request, project)) => {
+            job.project = Some(project.clone());
+            (request, project)
+        }
         Err(e) => {
             let text = "I couldn't load our conversation (database error). Please try again.".into();
             finish(&deps, &job, OutboundKind::Error, text, Some(e), CallRecord::default()).await;

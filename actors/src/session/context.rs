@@ -25,16 +25,24 @@ pub(super) async fn build_request(
         let identity = std::fs::read_to_string(data_dir.join("prompts").join("SYSTEM.md")).ok();
         (identity, crate::skills::SkillCatalog::global().current(&data_dir))
     });
+    // A scheduled action runs in the project it was set in; a message, in the sender's active
+    // project (read inside each statement below, so no round trip of its own).
+    let scope = match job.task_id() {
+        Some(id) => deps.store.task(id).await.map_err(|e| e.to_string())?.map(|t| t.project),
+        None => None,
+    };
+    let scope = scope.as_deref();
+    let limits = omega_memory::context::ContextLimits { tasks: 30, lessons: 20, summaries: 3 };
     let ((history, context, recall), files) = futures::future::join(
         futures::future::join3(
-            deps.store.history(&job.channel, &job.sender_id, deps.settings.max_context_messages),
-            deps.store.sender_context(&job.channel, &job.sender_id, 30, 20, 3),
+            deps.store.history_in(&job.channel, &job.sender_id, scope, deps.settings.max_context_messages),
+            deps.store.sender_context(&job.channel, &job.sender_id, scope, limits),
             async {
                 if deps.settings.recall_messages == 0 {
                     return Ok(Vec::new());
                 }
                 deps.store
-                    .recall(&job.channel, &job.sender_id, &job.text, deps.settings.recall_messages)
+                    .recall(&job.channel, &job.sender_id, scope, &job.text, deps.settings.recall_messages)
                     .await
             },
         ),
@@ -54,14 +62,14 @@ pub(super) async fn build_request(
             e.ready().map(|s| (s.dir.clone(), s.description.clone(), e.path.display().to_string()))
         })
         .collect();
-    // The active project's role, and the skills it always brings.
-    let active = facts.iter().find(|(k, _)| k == "active_project").map(|(_, v)| v.clone());
-    let role = match active {
-        Some(name) => {
-            let dir = deps.settings.data_dir.clone();
+    // The project's role, and the skills it always brings.
+    let project = context.project.clone();
+    let role = match project.as_str() {
+        "" => None,
+        name => {
+            let (dir, name) = (deps.settings.data_dir.clone(), name.to_owned());
             crate::blocking::off_thread(move || crate::skills::read_project(&dir, &name)).await.flatten()
         }
-        None => None,
     };
     let mut called = omega_skills::triggers::triggered(&job.text, ready.iter().copied());
     if let Some(p) = &role {
@@ -117,6 +125,7 @@ pub(super) async fn build_request(
         skills: &skills,
         skill_instructions: &skill_instructions,
         project_role: role.as_ref().map(|p| p.role.as_str()),
+        project: Some(project.as_str()),
     });
     let mut messages: Vec<ChatMessage> = history
         .into_iter()
@@ -162,8 +171,6 @@ pub(super) async fn build_request(
         }
     }
     messages.push(current);
-    let project =
-        facts.iter().find(|(k, _)| k == "active_project").map(|(_, v)| v.clone()).unwrap_or_default();
     // A provider that keeps the conversation itself continues its session (per sender and
     // project); the history still goes along for a fresh session or a fallback provider.
     let resume = if deps.settings.keeps_sessions {

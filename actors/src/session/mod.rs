@@ -170,6 +170,7 @@ impl Handler<Accept> for Session {
                         attempts: 0,
                         attachments: inbound.attachments,
                         external_id: inbound.external_id,
+                        project: None,
                     });
                     act.kick(ctx);
                 }

@@ -54,6 +54,7 @@ pub(super) async fn store_outcome(
         error,
         call,
         at: deps.settings.clock.now(),
+        project: job.project.clone(),
     };
     match deps.store.finish_exchange(exchange).await {
         Ok(None) => {

@@ -94,6 +94,7 @@ fn kim(task: Option<&str>) -> Who {
         sender_id: "kim".into(),
         reply_target: "kim-chat".into(),
         task: task.map(Into::into),
+        project: String::new(),
     }
 }
 
@@ -131,7 +132,7 @@ async fn each_effect_reaches_the_actor_that_owns_it_and_comes_back_typed() {
     // The profile and the lesson are in the store.
     let facts = store.facts("app:kim").await.unwrap();
     assert!(facts.iter().any(|f| f.key == "preferred_language" && f.value == "Portuguese"), "{facts:?}");
-    assert_eq!(store.lessons("app:kim", 10).await.unwrap().len(), 1);
+    assert_eq!(store.lessons("app:kim", "", 10).await.unwrap().len(), 1);
     // And what each did comes back typed, in the markers' order.
     assert_eq!(
         out.confirmations,

@@ -34,6 +34,7 @@ async fn talk(store: &Store, clock: &ManualClock, said: &str) {
         error: None,
         call: Default::default(),
         at: clock.now(),
+        project: None,
     };
     store.finish_exchange(exchange).await.unwrap();
 }

@@ -43,6 +43,9 @@ pub struct PromptInput<'a> {
     pub skill_instructions: &'a [(String, String)],
     /// The active project's role (its `ROLE.md`).
     pub project_role: Option<&'a str>,
+    /// The project the turn runs in, if any (a scheduled action runs in the one it was set in,
+    /// whichever is active now).
+    pub project: Option<&'a str>,
 }
 
 /// Assemble the system prompt.
@@ -73,7 +76,7 @@ pub fn system_prompt(input: &PromptInput<'_>) -> String {
     } else if let Some(lang) = input.detected_language {
         out.push_str(&format!("\n\nThe user is writing in {lang}: answer in {lang}."));
     }
-    if let Some(project) = fact("active_project") {
+    if let Some(project) = input.project.filter(|p| !p.is_empty()) {
         out.push_str(&format!("\n\nActive project: {project}."));
         if let Some(role) = input.project_role.map(str::trim).filter(|r| !r.is_empty()) {
             out.push_str(&format!(" In this project:\n{role}"));
@@ -180,6 +183,7 @@ mod tests {
             skills: &[],
             skill_instructions: &[],
             project_role: None,
+            project: None,
         });
         assert!(p.starts_with("You are Jarvis, the butler. Speak formally.\n\nCurrent time:"), "{p}");
     }
@@ -206,6 +210,7 @@ mod tests {
             skills: &[],
             skill_instructions: &[],
             project_role: None,
+            project: None,
         });
         assert!(p.starts_with("You are Omega"), "{p}");
         assert!(p.contains("Thursday 2026-01-01 05:00 (America/New_York)"), "{p}");
@@ -242,6 +247,7 @@ mod snapshots {
             skills: &[],
             skill_instructions: &[],
             project_role: None,
+            project: None,
         });
         insta::assert_snapshot!(p, @r"
         You are Omega, a personal AI agent running on your owner's own machine. Be helpful, direct and concise.

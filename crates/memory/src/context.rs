@@ -23,15 +23,25 @@ pub struct ContextTask {
 pub struct SenderContext {
     /// The key their facts and lessons live under (their linked identity, if any).
     pub memory_key: String,
+    /// The project this context is of (`""`: none); the rest below is scoped to it.
+    pub project: String,
     pub facts: Vec<(String, String)>,
     /// Soonest first, at most `task_limit`.
     pub tasks: Vec<ContextTask>,
-    /// Newest first: (domain, rule).
+    /// The project's rules first, then the general ones; newest first in each: (domain, rule).
     pub lessons: Vec<(String, String)>,
     /// Newest first, empty ones left out.
     pub summaries: Vec<String>,
     /// The last few outcomes recorded with them (`REWARD`), newest first: (score, domain, lesson).
     pub outcomes: Vec<(i64, String, String)>,
+}
+
+/// How much of each part [`Store::sender_context`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContextLimits {
+    pub tasks: u32,
+    pub lessons: u32,
+    pub summaries: u32,
 }
 
 #[derive(Deserialize)]
@@ -41,43 +51,53 @@ struct KeyValue {
 }
 
 impl Store {
-    /// The prompt context of `channel:sender_id` in one query.
+    /// The prompt context of `channel:sender_id` in `project` (`None`: their active project), in
+    /// one query: their facts (never scoped), and the project's tasks, lessons (with the general
+    /// ones), summaries and outcomes.
     pub async fn sender_context(
         &self,
         channel: &str,
         sender_id: &str,
-        task_limit: u32,
-        lesson_limit: u32,
-        summary_limit: u32,
+        project: Option<&str>,
+        limits: ContextLimits,
     ) -> Result<SenderContext, MemoryError> {
         let key = format!("{channel}:{sender_id}");
-        let row: (String, String, String, String, String, String) = sqlx::query_as(
-            "WITH me AS (SELECT COALESCE((SELECT canonical FROM user_aliases WHERE alias = ?1), ?1) AS key)
+        let row: (String, String, String, String, String, String, String) = sqlx::query_as(concat!(
+            "WITH me AS (SELECT COALESCE((SELECT canonical FROM user_aliases WHERE alias = ?1), ?1) AS key),
+                  scope AS (SELECT ",
+            scope_sql!("?1", "?7"),
+            " AS p)
              SELECT
                (SELECT key FROM me),
+               (SELECT p FROM scope),
                (SELECT COALESCE(json_group_array(json_object('k', key, 'v', value)), '[]')
                   FROM (SELECT key, value FROM facts WHERE sender = (SELECT key FROM me) ORDER BY key)),
                (SELECT COALESCE(json_group_array(json_object('id', id, 'description', description,
                                                              'due_at', due_at, 'repeat', repeat)), '[]')
                   FROM (SELECT id, description, due_at, repeat FROM scheduled_tasks
                         WHERE channel = ?2 AND sender_id = ?3 AND status = 'pending'
+                          AND project = (SELECT p FROM scope)
                         ORDER BY due_at, id LIMIT ?4)),
                (SELECT COALESCE(json_group_array(json_object('k', domain, 'v', rule)), '[]')
                   FROM (SELECT domain, rule FROM lessons WHERE sender = (SELECT key FROM me)
-                        ORDER BY created_at DESC, id DESC LIMIT ?5)),
+                          AND project IN ('', (SELECT p FROM scope))
+                        ORDER BY project = '', created_at DESC, id DESC LIMIT ?5)),
                (SELECT COALESCE(json_group_array(summary), '[]')
                   FROM (SELECT summary FROM summaries WHERE channel = ?2 AND sender_id = ?3
+                          AND project = (SELECT p FROM scope)
                         ORDER BY created_at DESC, id DESC LIMIT ?6)),
                (SELECT COALESCE(json_group_array(json_array(score, domain, lesson)), '[]')
                   FROM (SELECT score, domain, lesson FROM rewards WHERE sender = (SELECT key FROM me)
-                        ORDER BY created_at DESC, id DESC LIMIT 5))",
-        )
+                          AND project = (SELECT p FROM scope)
+                        ORDER BY created_at DESC, id DESC LIMIT 5))"
+        ))
         .bind(&key)
         .bind(channel)
         .bind(sender_id)
-        .bind(i64::from(task_limit))
-        .bind(i64::from(lesson_limit))
-        .bind(i64::from(summary_limit))
+        .bind(i64::from(limits.tasks))
+        .bind(i64::from(limits.lessons))
+        .bind(i64::from(limits.summaries))
+        .bind(project)
         .fetch_one(&self.read)
         .await?;
         let json = |what: &str, text: &str| -> Result<Vec<serde_json::Value>, MemoryError> {
@@ -93,18 +113,18 @@ impl Store {
                 })
                 .collect()
         };
-        let tasks = json("task", &row.2)?
+        let tasks = json("task", &row.3)?
             .into_iter()
             .map(|v| {
                 serde_json::from_value(v).map_err(|e| MemoryError::Unreadable(format!("task context: {e}")))
             })
             .collect::<Result<Vec<ContextTask>, _>>()?;
-        let summaries = json("summary", &row.4)?
+        let summaries = json("summary", &row.5)?
             .into_iter()
             .filter_map(|v| v.as_str().map(str::to_owned))
             .filter(|s| !s.trim().is_empty())
             .collect();
-        let outcomes = json("outcome", &row.5)?
+        let outcomes = json("outcome", &row.6)?
             .into_iter()
             .map(|v| {
                 serde_json::from_value::<(i64, String, String)>(v)
@@ -113,9 +133,10 @@ impl Store {
             .collect::<Result<Vec<_>, _>>()?;
         Ok(SenderContext {
             memory_key: row.0,
-            facts: pairs("fact", &row.1)?,
+            project: row.1,
+            facts: pairs("fact", &row.2)?,
             tasks,
-            lessons: pairs("lesson", &row.3)?,
+            lessons: pairs("lesson", &row.4)?,
             summaries,
             outcomes,
         })

@@ -37,6 +37,9 @@ pub struct Exchange {
     /// For an error: what went wrong, for the audit log (never shown to the model).
     pub error: Option<String>,
     pub call: CallRecord,
+    /// The project the turn ran in (`None`: the sender's active one, read in the same
+    /// transaction).
+    pub project: Option<String>,
     pub at: DateTime<Utc>,
 }
 
@@ -50,22 +53,38 @@ impl Store {
         self.writer.write(x, |c, x| Box::pin(finish(c, x))).await
     }
 
-    /// The last `limit` messages of the sender's active conversation, oldest first.
+    /// The last `limit` messages of the sender's active conversation in their active project,
+    /// oldest first.
     pub async fn history(
         &self,
         channel: &str,
         sender_id: &str,
         limit: u32,
     ) -> Result<Vec<HistoryMessage>, MemoryError> {
-        let mut rows: Vec<HistoryMessage> = sqlx::query_as(
+        self.history_in(channel, sender_id, None, limit).await
+    }
+
+    /// The last `limit` messages of the sender's active conversation in `project` (`None`: their
+    /// active project), oldest first.
+    pub async fn history_in(
+        &self,
+        channel: &str,
+        sender_id: &str,
+        project: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<HistoryMessage>, MemoryError> {
+        let mut rows: Vec<HistoryMessage> = sqlx::query_as(concat!(
             "SELECT m.role, m.content, m.created_at FROM messages m
              JOIN conversations c ON c.id = m.conversation_id
-             WHERE c.channel = ? AND c.sender_id = ? AND c.status = 'active'
-             ORDER BY m.id DESC LIMIT ?",
-        )
+             WHERE c.channel = ?1 AND c.sender_id = ?2 AND c.status = 'active' AND c.project = ",
+            scope_sql!("?5", "?4"),
+            " ORDER BY m.id DESC LIMIT ?3"
+        ))
         .bind(channel)
         .bind(sender_id)
         .bind(i64::from(limit))
+        .bind(project)
+        .bind(format!("{channel}:{sender_id}"))
         .fetch_all(&self.read)
         .await?;
         rows.reverse();
@@ -73,27 +92,59 @@ impl Store {
     }
 }
 
-/// The conversation part of a reply: make sure an active conversation exists, bump it, and add
-/// both messages. Binds, in order: see `finish`.
+/// The project a turn is stored in: the one bound (NULL: the sender's active one). Binds, in
+/// order: the project, the session key, the session key again.
+macro_rules! turn_scope {
+    () => {
+        scope_sql!("?", "?")
+    };
+}
+
+/// The turn's conversation: the sender's active one in the turn's project. Binds: channel,
+/// sender id, then [`turn_scope`]'s.
+macro_rules! turn_conversation {
+    () => {
+        concat!(
+            "(SELECT id FROM conversations WHERE channel = ? AND sender_id = ? AND status = 'active' AND project = ",
+            turn_scope!(),
+            " ORDER BY id DESC LIMIT 1)"
+        )
+    };
+}
+
+/// Whether the message is still unanswered; every statement of an exchange tests it. Binds: the
+/// inbox id.
+macro_rules! pending {
+    () => {
+        "EXISTS (SELECT 1 FROM inbox WHERE id = ? AND status = 'pending')"
+    };
+}
+
+/// The conversation part of a reply: make sure an active conversation exists in the turn's
+/// project, bump it, and add both messages. Binds: see `finish`.
 macro_rules! conversation_sql {
     () => {
-        "
-INSERT INTO conversations (channel, sender_id, started_at, last_activity)
-    SELECT ?, ?, ?, ? WHERE NOT EXISTS
-    (SELECT 1 FROM conversations WHERE channel = ? AND sender_id = ? AND status = 'active')
-    AND EXISTS (SELECT 1 FROM inbox WHERE id = ? AND status = 'pending');
-UPDATE conversations SET last_activity = ? WHERE id =
-    (SELECT id FROM conversations WHERE channel = ? AND sender_id = ? AND status = 'active' ORDER BY id DESC LIMIT 1)
-    AND EXISTS (SELECT 1 FROM inbox WHERE id = ? AND status = 'pending');
-INSERT INTO messages (conversation_id, role, content, inbox_id, created_at)
-    SELECT id, 'user', ?, ?, ? FROM conversations
-    WHERE channel = ? AND sender_id = ? AND status = 'active'
-    AND EXISTS (SELECT 1 FROM inbox WHERE id = ? AND status = 'pending') ORDER BY id DESC LIMIT 1;
-INSERT INTO messages (conversation_id, role, content, inbox_id, created_at)
-    SELECT id, 'assistant', ?, ?, ? FROM conversations
-    WHERE channel = ? AND sender_id = ? AND status = 'active'
-    AND EXISTS (SELECT 1 FROM inbox WHERE id = ? AND status = 'pending') ORDER BY id DESC LIMIT 1;
-"
+        concat!(
+            "INSERT INTO conversations (channel, sender_id, project, started_at, last_activity) SELECT ?, ?, ",
+            turn_scope!(),
+            ", ?, ? WHERE NOT EXISTS ",
+            turn_conversation!(),
+            " AND ",
+            pending!(),
+            ";\nUPDATE conversations SET last_activity = ? WHERE id = ",
+            turn_conversation!(),
+            " AND ",
+            pending!(),
+            ";\nINSERT INTO messages (conversation_id, role, content, inbox_id, created_at) SELECT ",
+            turn_conversation!(),
+            ", 'user', ?, ?, ? WHERE ",
+            pending!(),
+            ";\nINSERT INTO messages (conversation_id, role, content, inbox_id, created_at) SELECT ",
+            turn_conversation!(),
+            ", 'assistant', ?, ?, ? WHERE ",
+            pending!(),
+            ";\n"
+        )
     };
 }
 
@@ -102,16 +153,16 @@ INSERT INTO messages (conversation_id, role, content, inbox_id, created_at)
 /// result, and no row means the message had an outcome already.
 macro_rules! outcome_sql {
     () => {
-        "
-INSERT INTO audit_log (created_at, channel, sender_id, sender_name, inbox_id, input_text,
+        concat!(
+            "INSERT INTO audit_log (created_at, channel, sender_id, sender_name, inbox_id, input_text,
     output_text, provider, model, input_tokens, output_tokens, cost_usd, latency_ms, status, error)
-    SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
-    WHERE EXISTS (SELECT 1 FROM inbox WHERE id = ? AND status = 'pending');
-INSERT INTO outbox (inbox_id, channel, recipient, kind, text, created_at)
-    SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM inbox WHERE id = ? AND status = 'pending')
-    RETURNING id, inbox_id, channel, recipient, kind, text, status, attempts, created_at, delivered_at;
-UPDATE inbox SET status = ?, finished_at = ? WHERE id = ? AND status = 'pending';
-"
+    SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE ",
+            pending!(),
+            ";\nINSERT INTO outbox (inbox_id, channel, recipient, kind, text, created_at) SELECT ?, ?, ?, ?, ?, ? WHERE ",
+            pending!(),
+            "\n    RETURNING id, inbox_id, channel, recipient, kind, text, status, attempts, created_at, delivered_at;
+UPDATE inbox SET status = ?, finished_at = ? WHERE id = ? AND status = 'pending';\n"
+        )
     };
 }
 
@@ -123,18 +174,30 @@ async fn finish(c: &mut SqliteConnection, x: &Exchange) -> Result<Option<OutboxR
     let remember = reply && !x.off_the_record;
     let sql = if remember { concat!(conversation_sql!(), outcome_sql!()) } else { outcome_sql!() };
     let id = x.inbox_id.0;
+    let (ch, s, key) = (&x.channel, &x.sender_id, format!("{}:{}", x.channel, x.sender_id));
     let mut q = sqlx::query_as::<_, OutboxRow>(sql);
     if remember {
-        let (ch, s) = (&x.channel, &x.sender_id);
-        q = q.bind(ch).bind(s).bind(at).bind(at).bind(ch).bind(s).bind(id);
-        q = q.bind(at).bind(ch).bind(s).bind(id);
-        q = q.bind(&x.user_text).bind(id).bind(at).bind(ch).bind(s).bind(id);
-        q = q.bind(&x.reply_text).bind(id).bind(at).bind(ch).bind(s).bind(id);
+        // Positional binds only: sqlx binds numbered ones wrongly across the statements of one
+        // query when a statement skips a number.
+        macro_rules! scope {
+            ($q:expr) => {
+                $q.bind(&x.project).bind(&key).bind(&key)
+            };
+        }
+        macro_rules! turn {
+            ($q:expr) => {
+                scope!($q.bind(ch).bind(s))
+            };
+        }
+        q = turn!(scope!(q.bind(ch).bind(s)).bind(at).bind(at)).bind(id);
+        q = turn!(q.bind(at)).bind(id);
+        q = turn!(q).bind(&x.user_text).bind(id).bind(at).bind(id);
+        q = turn!(q).bind(&x.reply_text).bind(id).bind(at).bind(id);
     }
     q = q
         .bind(at)
-        .bind(&x.channel)
-        .bind(&x.sender_id)
+        .bind(ch)
+        .bind(s)
         .bind(&x.sender_name)
         .bind(id)
         .bind(&x.user_text)
@@ -148,14 +211,7 @@ async fn finish(c: &mut SqliteConnection, x: &Exchange) -> Result<Option<OutboxR
         .bind(if reply { "ok" } else { "error" })
         .bind(&x.error)
         .bind(id);
-    q = q
-        .bind(id)
-        .bind(&x.channel)
-        .bind(&x.reply_target)
-        .bind(x.kind.as_str())
-        .bind(&x.reply_text)
-        .bind(at)
-        .bind(id);
+    q = q.bind(id).bind(ch).bind(&x.reply_target).bind(x.kind.as_str()).bind(&x.reply_text).bind(at).bind(id);
     q = q.bind(if reply { "done" } else { "failed" }).bind(at).bind(id);
     Ok(q.fetch_all(&mut *c).await?.pop())
 }

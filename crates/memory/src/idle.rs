@@ -13,6 +13,8 @@ pub struct ActiveConversation {
     pub id: i64,
     pub channel: String,
     pub sender_id: String,
+    /// The project it belongs to (`""`: none).
+    pub project: String,
     pub last_activity: i64,
 }
 
@@ -38,7 +40,7 @@ impl Store {
     /// Active conversations whose last message is older than `before_ms`, oldest first.
     pub async fn idle_conversations(&self, before_ms: i64) -> Result<Vec<ActiveConversation>, MemoryError> {
         Ok(sqlx::query_as(
-            "SELECT id, channel, sender_id, last_activity FROM conversations
+            "SELECT id, channel, sender_id, project, last_activity FROM conversations
              WHERE status = 'active' AND last_activity < ? ORDER BY last_activity LIMIT 100",
         )
         .bind(before_ms)
@@ -89,21 +91,25 @@ impl Store {
                         return Ok(false);
                     }
                     sqlx::query(
-                        "INSERT INTO summaries (conversation_id, channel, sender_id, summary, created_at)
-                         VALUES (?, ?, ?, ?, ?)",
+                        "INSERT INTO summaries (conversation_id, channel, sender_id, project, summary, created_at)
+                         VALUES (?, ?, ?, ?, ?, ?)",
                     )
                     .bind(c.id)
                     .bind(&c.channel)
                     .bind(&c.sender_id)
+                    .bind(&c.project)
                     .bind(summary)
                     .bind(at)
                     .execute(&mut *conn)
                     .await?;
-                    sqlx::query("DELETE FROM provider_sessions WHERE channel = ? AND sender_id = ?")
-                        .bind(&c.channel)
-                        .bind(&c.sender_id)
-                        .execute(&mut *conn)
-                        .await?;
+                    sqlx::query(
+                        "DELETE FROM provider_sessions WHERE channel = ? AND sender_id = ? AND project = ?",
+                    )
+                    .bind(&c.channel)
+                    .bind(&c.sender_id)
+                    .bind(&c.project)
+                    .execute(&mut *conn)
+                    .await?;
                     let key = format!("{}:{}", c.channel, c.sender_id);
                     let sender: String =
                         sqlx::query_as::<_, (String,)>("SELECT canonical FROM user_aliases WHERE alias = ?")

@@ -7,6 +7,8 @@ use crate::open::Store;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Lesson {
+    /// The project it was learned in (`""`: general, followed everywhere).
+    pub project: String,
     pub domain: String,
     pub rule: String,
     pub created_at: i64,
@@ -21,17 +23,25 @@ pub struct Reward {
 }
 
 impl Store {
-    /// Record a rule; the same rule twice is kept once. Returns whether it was new.
-    pub async fn add_lesson(&self, sender: &str, domain: &str, rule: &str) -> Result<bool, MemoryError> {
-        let data = (sender.to_owned(), domain.to_owned(), rule.to_owned(), self.now_ms());
+    /// Record a rule learned in `project` (`""`: general); the same rule twice in one scope is
+    /// kept once. Returns whether it was new.
+    pub async fn add_lesson(
+        &self,
+        sender: &str,
+        project: &str,
+        domain: &str,
+        rule: &str,
+    ) -> Result<bool, MemoryError> {
+        let data = (sender.to_owned(), project.to_owned(), domain.to_owned(), rule.to_owned(), self.now_ms());
         self.writer
-            .write(data, |c, (s, d, r, at)| {
+            .write(data, |c, (s, p, d, r, at)| {
                 Box::pin(async move {
                     let res = sqlx::query(
-                        "INSERT INTO lessons (sender, domain, rule, created_at) VALUES (?, ?, ?, ?)
-                         ON CONFLICT (sender, domain, rule) DO NOTHING",
+                        "INSERT INTO lessons (sender, project, domain, rule, created_at) VALUES (?, ?, ?, ?, ?)
+                         ON CONFLICT (sender, project, domain, rule) DO NOTHING",
                     )
                     .bind(s)
+                    .bind(p)
                     .bind(d)
                     .bind(r)
                     .bind(at)
@@ -43,49 +53,65 @@ impl Store {
             .await
     }
 
-    /// The sender's lessons, newest first.
-    pub async fn lessons(&self, sender: &str, limit: u32) -> Result<Vec<Lesson>, MemoryError> {
+    /// The lessons the sender's turns follow in `project`: that project's first, then the
+    /// general ones, newest first in each. With `""`, the general ones only.
+    pub async fn lessons(&self, sender: &str, project: &str, limit: u32) -> Result<Vec<Lesson>, MemoryError> {
         Ok(sqlx::query_as(
-            "SELECT domain, rule, created_at FROM lessons WHERE sender = ? ORDER BY created_at DESC, id DESC LIMIT ?",
+            "SELECT project, domain, rule, created_at FROM lessons WHERE sender = ? AND project IN ('', ?)
+             ORDER BY project = '', created_at DESC, id DESC LIMIT ?",
         )
         .bind(sender)
+        .bind(project)
         .bind(i64::from(limit))
         .fetch_all(&self.read)
         .await?)
     }
 
+    /// Record an outcome of a turn in `project` (`""`: none).
     pub async fn add_reward(
         &self,
         sender: &str,
+        project: &str,
         score: i8,
         domain: &str,
         lesson: &str,
     ) -> Result<(), MemoryError> {
-        let data = (sender.to_owned(), i64::from(score), domain.to_owned(), lesson.to_owned(), self.now_ms());
+        let data = (
+            (sender.to_owned(), project.to_owned()),
+            i64::from(score),
+            domain.to_owned(),
+            lesson.to_owned(),
+            self.now_ms(),
+        );
         self.writer
-            .write(data, |c, (s, score, d, l, at)| {
+            .write(data, |c, ((s, p), score, d, l, at)| {
                 Box::pin(async move {
-                    sqlx::query("INSERT INTO rewards (sender, score, domain, lesson, created_at) VALUES (?, ?, ?, ?, ?)")
-                        .bind(s)
-                        .bind(*score)
-                        .bind(d)
-                        .bind(l)
-                        .bind(at)
-                        .execute(&mut *c)
-                        .await?;
+                    sqlx::query(
+                        "INSERT INTO rewards (sender, project, score, domain, lesson, created_at)
+                         VALUES (?, ?, ?, ?, ?, ?)",
+                    )
+                    .bind(s)
+                    .bind(p)
+                    .bind(*score)
+                    .bind(d)
+                    .bind(l)
+                    .bind(at)
+                    .execute(&mut *c)
+                    .await?;
                     Ok(())
                 })
             })
             .await
     }
 
-    /// The sender's recorded outcomes, newest first.
-    pub async fn rewards(&self, sender: &str, limit: u32) -> Result<Vec<Reward>, MemoryError> {
+    /// The sender's recorded outcomes in `project` (`""`: none), newest first.
+    pub async fn rewards(&self, sender: &str, project: &str, limit: u32) -> Result<Vec<Reward>, MemoryError> {
         Ok(sqlx::query_as(
-            "SELECT score, domain, lesson, created_at FROM rewards WHERE sender = ?
+            "SELECT score, domain, lesson, created_at FROM rewards WHERE sender = ? AND project = ?
              ORDER BY created_at DESC, id DESC LIMIT ?",
         )
         .bind(sender)
+        .bind(project)
         .bind(i64::from(limit))
         .fetch_all(&self.read)
         .await?)
@@ -146,26 +172,35 @@ impl Store {
             .await
     }
 
-    /// Close the sender's active conversation without a summary (the person asked to forget it):
-    /// its messages leave the context and are never recalled, and the provider's session goes
-    /// with it. Returns whether there was one.
+    /// Close the sender's active conversation in their active project without a summary (the
+    /// person asked to forget it): its messages leave the context and are never recalled, and
+    /// that project's provider session goes with it. Returns whether there was one.
     pub async fn forget_conversation(&self, channel: &str, sender_id: &str) -> Result<bool, MemoryError> {
         self.writer
             .write((channel.to_owned(), sender_id.to_owned()), |c, (ch, s)| {
                 Box::pin(async move {
+                    let key = format!("{ch}:{s}");
+                    let (project,): (String,) = sqlx::query_as(concat!("SELECT ", scope_sql!("?1", "NULL")))
+                        .bind(&key)
+                        .fetch_one(&mut *c)
+                        .await?;
                     let r = sqlx::query(
                         "UPDATE conversations SET status = 'closed', forgotten = 1
-                         WHERE channel = ? AND sender_id = ? AND status = 'active'",
+                         WHERE channel = ? AND sender_id = ? AND status = 'active' AND project = ?",
                     )
                     .bind(ch)
                     .bind(s)
+                    .bind(&project)
                     .execute(&mut *c)
                     .await?;
-                    sqlx::query("DELETE FROM provider_sessions WHERE channel = ? AND sender_id = ?")
-                        .bind(ch)
-                        .bind(s)
-                        .execute(&mut *c)
-                        .await?;
+                    sqlx::query(
+                        "DELETE FROM provider_sessions WHERE channel = ? AND sender_id = ? AND project = ?",
+                    )
+                    .bind(ch)
+                    .bind(s)
+                    .bind(&project)
+                    .execute(&mut *c)
+                    .await?;
                     Ok(r.rows_affected() > 0)
                 })
             })

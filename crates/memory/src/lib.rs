@@ -5,6 +5,25 @@
 //! message. The file runs in WAL mode with `synchronous=NORMAL`: a committed write survives a
 //! process crash (`kill -9`); only a power loss can take the last few commits.
 
+/// SQL for the project a sender's memory is read or written in ('' = none): the one bound at
+/// `$project` when it is not NULL, else their active project (the `active_project` fact, under
+/// their linked identity if they have one). `$key` is their session key, `channel:sender_id`.
+/// Resolved inside the statement, so scoping costs no extra round trip.
+macro_rules! scope_sql {
+    ($key:literal, $project:literal) => {
+        concat!(
+            "COALESCE(",
+            $project,
+            ", (SELECT value FROM facts WHERE key = 'active_project' AND sender = \
+             COALESCE((SELECT canonical FROM user_aliases WHERE alias = ",
+            $key,
+            "), ",
+            $key,
+            ")), '')"
+        )
+    };
+}
+
 /// The audit log.
 pub mod audit;
 /// A message's prompt context, in one round trip.
@@ -15,9 +34,9 @@ pub mod conversations;
 pub mod error;
 /// Facts about each sender.
 pub mod facts;
-/// Inbound messages, before and after they are answered.
 /// What the Summarizer reads and writes.
 pub mod idle;
+/// Inbound messages, before and after they are answered.
 pub mod inbox;
 /// A linked device's key material (WhatsApp Web), by space and key.
 pub mod keys;

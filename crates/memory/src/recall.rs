@@ -44,28 +44,34 @@ pub fn fts_query(text: &str) -> Option<String> {
 }
 
 impl Store {
-    /// The sender's earlier messages (closed conversations only: the current one is in the
-    /// history already; forgotten ones never) that best match `text`, best first.
+    /// The sender's earlier messages in `project` (`None`: their active project) that best
+    /// match `text`, best first: closed conversations only (the current one is in the history
+    /// already; forgotten ones never).
     pub async fn recall(
         &self,
         channel: &str,
         sender_id: &str,
+        project: Option<&str>,
         text: &str,
         limit: u32,
     ) -> Result<Vec<Recalled>, MemoryError> {
         let Some(query) = fts_query(text) else { return Ok(Vec::new()) };
-        Ok(sqlx::query_as(
+        Ok(sqlx::query_as(concat!(
             "SELECT m.role, m.content, m.created_at
              FROM messages_fts f
              JOIN messages m ON m.id = f.rowid
              JOIN conversations c ON c.id = m.conversation_id
-             WHERE messages_fts MATCH ? AND c.channel = ? AND c.sender_id = ? AND c.status = 'closed' AND c.forgotten = 0
-             ORDER BY bm25(messages_fts) LIMIT ?",
-        )
+             WHERE messages_fts MATCH ?1 AND c.channel = ?2 AND c.sender_id = ?3 AND c.status = 'closed'
+               AND c.forgotten = 0 AND c.project = ",
+            scope_sql!("?6", "?5"),
+            " ORDER BY bm25(messages_fts) LIMIT ?4"
+        ))
         .bind(query)
         .bind(channel)
         .bind(sender_id)
         .bind(i64::from(limit))
+        .bind(project)
+        .bind(format!("{channel}:{sender_id}"))
         .fetch_all(&self.read)
         .await?)
     }

@@ -8,13 +8,16 @@ use crate::open::Store;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Summary {
     pub conversation_id: i64,
+    /// The project the conversation was in (`""`: none).
+    pub project: String,
     pub summary: String,
     pub created_at: i64,
 }
 
 impl Store {
-    /// Close the sender's active conversation with `summary`, in one transaction. Returns the
-    /// conversation id, or `None` when there was no active conversation.
+    /// Close the sender's active conversation (in their active project) with `summary`, in one
+    /// transaction; that project's provider session ends with it. Returns the conversation id,
+    /// or `None` when there was no active conversation.
     pub async fn summarize_and_close(
         &self,
         channel: &str,
@@ -25,28 +28,35 @@ impl Store {
         self.writer
             .write(data, |c, (ch, s, text, at)| {
                 Box::pin(async move {
-                    let closed: Option<(i64,)> = sqlx::query_as(
-                        "UPDATE conversations SET status = 'closed', summary = ?
-                         WHERE channel = ? AND sender_id = ? AND status = 'active' RETURNING id",
-                    )
+                    let closed: Option<(i64, String)> = sqlx::query_as(concat!(
+                        "UPDATE conversations SET status = 'closed', summary = ?1
+                         WHERE channel = ?2 AND sender_id = ?3 AND status = 'active' AND project = ",
+                        scope_sql!("?4", "NULL"),
+                        " RETURNING id, project"
+                    ))
                     .bind(text)
                     .bind(ch)
                     .bind(s)
+                    .bind(format!("{ch}:{s}"))
                     .fetch_optional(&mut *c)
                     .await?;
-                    let Some((id,)) = closed else { return Ok(None) };
-                    sqlx::query("DELETE FROM provider_sessions WHERE channel = ? AND sender_id = ?")
-                        .bind(ch)
-                        .bind(s)
-                        .execute(&mut *c)
-                        .await?;
+                    let Some((id, project)) = closed else { return Ok(None) };
                     sqlx::query(
-                        "INSERT INTO summaries (conversation_id, channel, sender_id, summary, created_at)
-                         VALUES (?, ?, ?, ?, ?)",
+                        "DELETE FROM provider_sessions WHERE channel = ? AND sender_id = ? AND project = ?",
+                    )
+                    .bind(ch)
+                    .bind(s)
+                    .bind(&project)
+                    .execute(&mut *c)
+                    .await?;
+                    sqlx::query(
+                        "INSERT INTO summaries (conversation_id, channel, sender_id, project, summary, created_at)
+                         VALUES (?, ?, ?, ?, ?, ?)",
                     )
                     .bind(id)
                     .bind(ch)
                     .bind(s)
+                    .bind(&project)
                     .bind(text)
                     .bind(at)
                     .execute(&mut *c)
@@ -57,20 +67,23 @@ impl Store {
             .await
     }
 
-    /// The sender's most recent summaries, newest first.
+    /// The sender's most recent summaries in their active project, newest first.
     pub async fn recent_summaries(
         &self,
         channel: &str,
         sender_id: &str,
         limit: u32,
     ) -> Result<Vec<Summary>, MemoryError> {
-        Ok(sqlx::query_as(
-            "SELECT conversation_id, summary, created_at FROM summaries
-             WHERE channel = ? AND sender_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
-        )
+        Ok(sqlx::query_as(concat!(
+            "SELECT conversation_id, project, summary, created_at FROM summaries
+             WHERE channel = ?1 AND sender_id = ?2 AND project = ",
+            scope_sql!("?4", "NULL"),
+            " ORDER BY created_at DESC, id DESC LIMIT ?3"
+        ))
         .bind(channel)
         .bind(sender_id)
         .bind(i64::from(limit))
+        .bind(format!("{channel}:{sender_id}"))
         .fetch_all(&self.read)
         .await?)
     }

@@ -30,8 +30,12 @@ fn exchange(id: InboxId, sender: &str, user: &str, reply: &str) -> Exchange {
             latency_ms: Some(12),
         },
         at: Utc::now(),
+        project: None,
     }
 }
+
+const LIMITS: omega_memory::context::ContextLimits =
+    omega_memory::context::ContextLimits { tasks: 30, lessons: 20, summaries: 3 };
 
 #[tokio::test]
 async fn creates_private_dir_and_file() {
@@ -368,10 +372,13 @@ async fn tasks_update_by_prefix_keeps_what_is_not_changed() {
 async fn lessons_are_kept_once_and_per_sender() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&db(&dir)).await.unwrap();
-    assert!(store.add_lesson("http:ana", "food", "vegetarian").await.unwrap());
-    assert!(!store.add_lesson("http:ana", "food", "vegetarian").await.unwrap(), "the same rule twice is one");
-    assert_eq!(store.lessons("http:ana", 10).await.unwrap().len(), 1);
-    assert!(store.lessons("http:bob", 10).await.unwrap().is_empty());
+    assert!(store.add_lesson("http:ana", "", "food", "vegetarian").await.unwrap());
+    assert!(
+        !store.add_lesson("http:ana", "", "food", "vegetarian").await.unwrap(),
+        "the same rule twice is one"
+    );
+    assert_eq!(store.lessons("http:ana", "", 10).await.unwrap().len(), 1);
+    assert!(store.lessons("http:bob", "", 10).await.unwrap().is_empty());
     store.close().await;
 }
 
@@ -393,7 +400,7 @@ async fn recall_finds_earlier_conversations_of_this_sender_ranked_and_safely() {
     store.summarize_and_close("http", "bob", "Felix.").await.unwrap();
     say("ana", "the cat again", "current conversation").await;
 
-    let found = store.recall("http", "ana", "What was my cat called?", 5).await.unwrap();
+    let found = store.recall("http", "ana", None, "What was my cat called?", 5).await.unwrap();
     assert_eq!(found[0].content, "My cat is called Tom and he loves tuna", "{found:?}");
     assert!(found.iter().all(|m| !m.content.contains("Felix")), "never another sender's memory");
     assert!(
@@ -401,14 +408,14 @@ async fn recall_finds_earlier_conversations_of_this_sender_ranked_and_safely() {
         "the current conversation is history, not recall"
     );
     for hostile in ["\"unbalanced", "cat*", "NEAR(cat tom)", "content:cat", "'; DROP TABLE messages; --"] {
-        store.recall("http", "ana", hostile, 5).await.unwrap();
+        store.recall("http", "ana", None, hostile, 5).await.unwrap();
     }
-    assert!(store.recall("http", "ana", "a an the", 5).await.unwrap().is_empty());
+    assert!(store.recall("http", "ana", None, "a an the", 5).await.unwrap().is_empty());
     // A forgotten conversation is never recalled.
     store.forget_conversation("http", "ana").await.unwrap();
     say("ana", "new chat", "ok").await;
     store.summarize_and_close("http", "ana", "x").await.unwrap();
-    let found = store.recall("http", "ana", "cat again", 5).await.unwrap();
+    let found = store.recall("http", "ana", None, "cat again", 5).await.unwrap();
     assert!(found.iter().all(|m| m.content != "the cat again"), "{found:?}");
     store.close().await;
 }
@@ -419,10 +426,10 @@ async fn a_senders_context_comes_back_whole_in_one_query() {
     let store = Store::open(&db(&dir)).await.unwrap();
     store.set_fact("http:kim", "name", "Kim \"the\" Quote\nNewline ☃").await.unwrap();
     store.set_fact("http:lee", "name", "Lee").await.unwrap();
-    store.add_lesson("http:kim", "food", "no meat").await.unwrap();
+    store.add_lesson("http:kim", "", "food", "no meat").await.unwrap();
     let a = store.create_task(task("kim", "water plants")).await.unwrap();
     store.create_task(task("lee", "not yours")).await.unwrap();
-    let c = store.sender_context("http", "kim", 30, 20, 3).await.unwrap();
+    let c = store.sender_context("http", "kim", None, LIMITS).await.unwrap();
     assert_eq!(c.memory_key, "http:kim");
     assert_eq!(c.facts, [("name".to_owned(), "Kim \"the\" Quote\nNewline ☃".to_owned())]);
     assert_eq!(c.lessons, [("food".to_owned(), "no meat".to_owned())]);
@@ -432,13 +439,13 @@ async fn a_senders_context_comes_back_whole_in_one_query() {
     // A linked identity reads the canonical memory.
     let code = store.new_link_code("http:kim", 60).await.unwrap();
     store.redeem_link_code("telegram:9", &code).await.unwrap();
-    let t = store.sender_context("telegram", "9", 30, 20, 3).await.unwrap();
+    let t = store.sender_context("telegram", "9", None, LIMITS).await.unwrap();
     assert_eq!(
         (t.memory_key.as_str(), t.facts.len(), t.tasks.len()),
         ("http:kim", 1, 0),
         "tasks stay per channel"
     );
-    let empty = store.sender_context("http", "nobody", 30, 20, 3).await.unwrap();
+    let empty = store.sender_context("http", "nobody", None, LIMITS).await.unwrap();
     assert!(empty.facts.is_empty() && empty.tasks.is_empty() && empty.lessons.is_empty());
     store.close().await;
 }
@@ -457,4 +464,76 @@ async fn the_store_keeps_time_by_its_clock_so_a_pairing_code_expires_when_the_cl
     let fresh = store.pairing_code("telegram", "77", Some("Ana"), "77", ttl).await.unwrap();
     assert!(store.approve_pairing(&fresh).await.unwrap().is_some(), "a fresh code works");
     assert!(store.is_approved("telegram", "77").await.unwrap());
+}
+
+#[tokio::test]
+async fn each_project_keeps_its_own_conversation_summaries_lessons_outcomes_and_tasks() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&db(&dir)).await.unwrap();
+    let say = |user: &'static str, reply: &'static str| {
+        let store = store.clone();
+        async move {
+            let id = store.record_inbound(&Inbound::text("http", "ana", user)).await.unwrap().id();
+            store.finish_exchange(exchange(id, "ana", user, reply)).await.unwrap();
+        }
+    };
+    let texts = |h: Vec<omega_memory::HistoryMessage>| h.into_iter().map(|m| m.content).collect::<Vec<_>>();
+    say("general hello", "hi").await;
+    store.set_fact("http:ana", "active_project", "trading").await.unwrap();
+    say("buy AAPL?", "paper only").await;
+    assert_eq!(texts(store.history("http", "ana", 10).await.unwrap()), ["buy AAPL?", "paper only"]);
+    store.add_lesson("http:ana", "trading", "risk", "never more than 2%").await.unwrap();
+    store.add_lesson("http:ana", "", "style", "be brief").await.unwrap();
+    store.add_reward("http:ana", "trading", 1, "risk", "kept the stop").await.unwrap();
+    let mut t = task("ana", "check positions");
+    t.project = "trading".into();
+    store.create_task(t).await.unwrap();
+    store.create_task(task("ana", "call mum")).await.unwrap();
+
+    let c = store.sender_context("http", "ana", None, LIMITS).await.unwrap();
+    assert_eq!(c.project, "trading");
+    assert_eq!(c.tasks.iter().map(|t| t.description.as_str()).collect::<Vec<_>>(), ["check positions"]);
+    assert_eq!(
+        c.lessons,
+        [("risk".to_owned(), "never more than 2%".to_owned()), ("style".to_owned(), "be brief".to_owned())],
+        "the project's rules first, then the general ones"
+    );
+    assert_eq!(c.outcomes.len(), 1);
+    store.summarize_and_close("http", "ana", "Talked trading.").await.unwrap();
+    assert_eq!(store.recent_summaries("http", "ana", 5).await.unwrap()[0].project, "trading");
+
+    // Off: the general conversation is where it was; the project's memory is not in it.
+    store.delete_fact("http:ana", "active_project").await.unwrap();
+    assert_eq!(texts(store.history("http", "ana", 10).await.unwrap()), ["general hello", "hi"]);
+    let g = store.sender_context("http", "ana", None, LIMITS).await.unwrap();
+    assert_eq!(g.project, "");
+    assert_eq!(g.tasks.iter().map(|t| t.description.as_str()).collect::<Vec<_>>(), ["call mum"]);
+    assert_eq!(g.lessons, [("style".to_owned(), "be brief".to_owned())]);
+    assert!(g.outcomes.is_empty() && g.summaries.is_empty(), "{g:?}");
+    assert!(store.recall("http", "ana", None, "AAPL", 5).await.unwrap().is_empty(), "other project's recall");
+    assert_eq!(store.recall("http", "ana", Some("trading"), "AAPL", 5).await.unwrap().len(), 1);
+    // An explicit project reads that one whatever is active (a scheduled action's).
+    let explicit = store.sender_context("http", "ana", Some("trading"), LIMITS).await.unwrap();
+    assert_eq!((explicit.project.as_str(), explicit.summaries.len()), ("trading", 1));
+    // /forget forgets the active scope's conversation only.
+    store.set_fact("http:ana", "active_project", "trading").await.unwrap();
+    say("new trading chat", "ok").await;
+    assert!(store.forget_conversation("http", "ana").await.unwrap());
+    store.delete_fact("http:ana", "active_project").await.unwrap();
+    assert_eq!(store.history("http", "ana", 10).await.unwrap().len(), 2, "the general one stays");
+    store.close().await;
+}
+
+#[tokio::test]
+async fn memory_from_before_projects_were_scoped_is_the_general_scope() {
+    // A database made by the schema before 0012: its lessons table had no project column.
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(&dir);
+    let store = Store::open(&path).await.unwrap();
+    store.add_lesson("http:old", "", "food", "no fish").await.unwrap();
+    store.close().await;
+    let store = Store::open(&path).await.unwrap();
+    let l = store.lessons("http:old", "garden", 10).await.unwrap();
+    assert_eq!((l.len(), l[0].project.as_str()), (1, ""), "general rules apply in every project");
+    store.close().await;
 }

@@ -230,7 +230,8 @@ fn project_skill_learning_and_bug_markers() {
     let learning = bot.ask("/learning");
     assert_eq!(
         learning,
-        "Rules I follow with you:\n- (food) Ana is vegetarian\nOutcomes: 1 went well, 0 went badly, of 1."
+        "Rules I follow with you in project garden:\n- (food) [garden] Ana is vegetarian\n\
+         Outcomes: 1 went well, 0 went badly, of 1."
     );
     bot.say("what should I cook?", "Risotto.");
     let prompt = bot.fake.requests().last().unwrap().system_prompt().unwrap();

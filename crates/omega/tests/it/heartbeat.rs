@@ -127,3 +127,46 @@ async fn a_beat_due_after_a_clock_jump_is_made_not_skipped() {
     assert!(asked.contains("check the backups"), "{asked}");
     rt.shutdown().await;
 }
+
+/// A project's checklist is gone through while the owner has it active, and not after
+/// `/project off`; what a beat sets while it is active belongs to that project.
+#[actix_rt::test]
+async fn a_projects_checklist_runs_only_while_the_project_is_active() {
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    std::fs::create_dir_all(home.data_dir().join("projects/garden")).unwrap();
+    std::fs::write(home.data_dir().join("HEARTBEAT.md"), "- check disk space\n").unwrap();
+    std::fs::write(home.data_dir().join("projects/garden/HEARTBEAT.md"), "- water the tomatoes\n").unwrap();
+    fake.set_default(Script::Text("HEARTBEAT_OK".into()), Duration::ZERO);
+    let (rt, _seen) = start(&home, &fake).await;
+    let asked = |r: &omega_testkit::openai::Recorded| r.last_user_message().unwrap_or_default();
+    rt.ask("app", "owner", "/project garden").await.unwrap();
+    wait_until_async(Duration::from_secs(15), "a beat through the garden's checklist", || async {
+        fake.requests()
+            .iter()
+            .any(|r| asked(r).contains("Heartbeat checklist") && asked(r).contains("tomatoes"))
+    })
+    .await;
+    // Beats run one at a time: the next one starts after the project was seen active.
+    fake.push(Script::Text("SCHEDULE: buy tomato feed | 2030-05-01T09:00 | once".into()));
+    wait_until_async(Duration::from_secs(15), "the beat's task", || async {
+        !rt.store().pending_tasks("app", "owner").await.unwrap().is_empty()
+    })
+    .await;
+    let tasks = rt.store().pending_tasks("app", "owner").await.unwrap();
+    assert_eq!((tasks[0].description.as_str(), tasks[0].project.as_str()), ("buy tomato feed", "garden"));
+
+    rt.ask("app", "owner", "/project off").await.unwrap();
+    // A beat may be under way as the project goes off: judge the beats that start after it.
+    let beats = rt.heartbeat_state().await.unwrap().beats;
+    wait_until_async(Duration::from_secs(15), "two more beats", || async {
+        rt.heartbeat_state().await.is_some_and(|s| s.beats >= beats + 2)
+    })
+    .await;
+    let last = fake.requests().into_iter().rev().find(|r| asked(r).contains("Heartbeat checklist")).unwrap();
+    assert!(
+        asked(&last).contains("check disk space") && !asked(&last).contains("tomatoes"),
+        "off means the project's checklist is not gone through: {}",
+        asked(&last)
+    );
+    rt.shutdown().await;
+}

@@ -268,3 +268,70 @@ fn a_photo_sent_on_telegram_reaches_claude_code_as_a_file_it_reads() {
         "no copy was left where tools or other senders could reach it"
     );
 }
+
+/// A project folder is a context of its own: its role, conversation, tasks and lessons; `/project
+/// off` is the general context as it was, and going back resumes the project. Every turn is a
+/// restart.
+#[test]
+fn a_project_is_a_context_of_its_own_and_off_returns_to_the_general_one() {
+    use omega_testkit::{FakeOpenAi, Script};
+    let fake = FakeOpenAi::start();
+    fake.set_default(Script::Text("Noted.".into()), Duration::ZERO);
+    let user = User::new(&[
+        ("OMEGA_PROVIDER__DEFAULT", "openai"),
+        ("OMEGA_PROVIDER__OPENAI__BASE_URL", &fake.base_url()),
+        ("OPENAI_API_KEY", "sk-journey"),
+    ]);
+    let project = user.home.path().join(".omega/projects/trading");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(project.join("ROLE.md"), "You run my paper-trading desk. Numbers first.\n").unwrap();
+    // One turn's requests: (system prompt, the conversation sent).
+    let turn = |text: &str| -> (String, String, String) {
+        let before = fake.request_count();
+        let answer = user.ask(text);
+        let turn = fake.requests()[before..].to_vec();
+        assert_eq!(turn.len(), 1, "one model call for {text:?}");
+        (turn[0].system_prompt().unwrap(), turn[0].body["messages"].to_string(), answer)
+    };
+
+    turn(TURN_1);
+    assert_eq!(user.ask("/project trading").trim(), "OK: project trading is active.");
+    fake.push(Script::Text(
+        "Bought 10 AAPL on paper.\nLESSON: risk | never risk more than 2% per trade\n\
+         SCHEDULE: check the AAPL stop | 2030-01-02T09:00 | once"
+            .into(),
+    ));
+    let (system, sent, answer) = turn("Buy 10 AAPL on paper");
+    assert!(
+        system.contains("Active project: trading. In this project:\nYou run my paper-trading desk."),
+        "{system}"
+    );
+    assert!(!sent.contains("plums"), "the project starts with its own conversation: {sent}");
+    assert!(answer.contains("Bought 10 AAPL") && answer.contains("check the AAPL stop"), "{answer}");
+    let tasks = user.ask("/tasks");
+    assert!(
+        tasks.contains("Your tasks in project trading") && tasks.contains("check the AAPL stop"),
+        "{tasks}"
+    );
+    let learning = user.ask("/learning");
+    assert!(learning.contains("[trading] never risk more than 2% per trade"), "{learning}");
+
+    assert_eq!(user.ask("/project off").trim(), "OK: no project is active.");
+    let (system, sent, _) = turn(TURN_3);
+    assert!(sent.contains("plums"), "the general conversation is where it was: {sent}");
+    assert!(!sent.contains("AAPL"), "the project's conversation stays in the project: {sent}");
+    assert!(!system.contains("paper-trading") && !system.contains("2%"), "{system}");
+    assert!(!system.contains("check the AAPL stop"), "the project's tasks stay there: {system}");
+    let tasks = user.ask("/tasks");
+    assert!(
+        tasks.contains("You have no pending tasks.")
+            && tasks.contains("1 more task outside this scope: trading"),
+        "{tasks}"
+    );
+
+    user.ask("/project trading");
+    let (system, sent, _) = turn("What did I buy?");
+    assert!(sent.contains("Buy 10 AAPL on paper"), "back in the project, its conversation resumes: {sent}");
+    assert!(!sent.contains("plums"), "{sent}");
+    assert!(system.contains("never risk more than 2% per trade") && system.contains("check the AAPL stop"));
+}

@@ -169,7 +169,7 @@ async fn a_claude_session_the_cli_does_not_know_falls_back_to_the_history() {
 }
 
 #[actix_rt::test]
-async fn a_claude_session_is_kept_per_project_and_dropped_when_the_conversation_is_forgotten() {
+async fn a_claude_session_is_kept_per_project_resumed_on_return_and_dropped_when_forgotten() {
     let mock = tokio::task::spawn_blocking(Llmock::start).await.unwrap();
     mock.script(serde_json::json!([{"type": "reply", "text": "Noted.", "times": null}]));
     let (home, cli_home) = (TempHome::new(), tempfile::tempdir().unwrap());
@@ -181,25 +181,30 @@ async fn a_claude_session_is_kept_per_project_and_dropped_when_the_conversation_
     assert!(plain.is_some());
     let ok = rt.ask("app", "ivo", "/project house-move").await.unwrap();
     assert!(ok.text.contains("is active"), "{}", ok.text);
+    mock.clear_requests();
     rt.ask("app", "ivo", "The movers come on Friday").await.unwrap();
+    let turn = mock.model_requests();
+    assert!(turn.iter().all(|r| !r.contains("plums")), "the project starts its own context: {turn:?}");
     let project = store.provider_session("app", "ivo", "house-move", "claude-code").await.unwrap();
     assert!(project.is_some() && project != plain, "the project has a CLI session of its own");
     assert_eq!(store.provider_session("app", "ivo", "", "claude-code").await.unwrap(), plain, "kept");
-    rt.ask("app", "ivo", "/forget").await.unwrap();
-    for p in ["", "house-move"] {
-        assert_eq!(
-            store.provider_session("app", "ivo", p, "claude-code").await.unwrap(),
-            None,
-            "{p:?} dropped"
-        );
-    }
-    // The next message starts a fresh CLI session without the forgotten conversation.
+    // Back to the general context: its session resumes, with what was said there.
+    rt.ask("app", "ivo", "/project off").await.unwrap();
     mock.clear_requests();
-    let r = rt.ask("app", "ivo", "What fruit do I like?").await.unwrap();
+    rt.ask("app", "ivo", "What fruit do I like?").await.unwrap();
+    let turn = mock.model_requests();
+    assert!(turn.iter().any(|r| r.contains("I like plums")), "resumed: {turn:?}");
+    assert!(turn.iter().all(|r| !r.contains("movers")), "the project's talk stays there: {turn:?}");
+    // /forget in the project forgets the project's conversation and session only.
+    rt.ask("app", "ivo", "/project house-move").await.unwrap();
+    rt.ask("app", "ivo", "/forget").await.unwrap();
+    assert_eq!(store.provider_session("app", "ivo", "house-move", "claude-code").await.unwrap(), None);
+    assert_eq!(store.provider_session("app", "ivo", "", "claude-code").await.unwrap(), plain, "kept");
+    mock.clear_requests();
+    let r = rt.ask("app", "ivo", "When do the movers come?").await.unwrap();
     assert_eq!(r.kind, OutboundKind::Reply, "{}", r.text);
     let turn = mock.model_requests();
-    assert!(!turn.is_empty() && turn.iter().all(|r| r.contains("What fruit do I like?")), "{turn:?}");
-    assert!(turn.iter().all(|r| !r.contains("plums")), "forgotten means forgotten");
+    assert!(!turn.is_empty() && turn.iter().all(|r| !r.contains("on Friday")), "forgotten means forgotten");
     rt.shutdown().await;
 }
 

@@ -26,7 +26,8 @@ async fn an_idle_conversation_is_summarized_closed_and_its_facts_kept() {
         "SUMMARY: Ana said her cat Tom loves tuna.\nFACTS:\nname: Ana\nlocation: Porto\nsalary: 5000\nfavourite_food: tuna"
             .into(),
     ));
-    // A provider session (the Claude Code CLI's) in two projects: closing the conversation ends both.
+    // A provider session (the Claude Code CLI's) in two projects: closing the general
+    // conversation ends the general one only.
     for project in ["", "garden"] {
         rt.store().set_provider_session("app", "ana", project, "claude-code", Some("s-1")).await.unwrap();
     }
@@ -45,10 +46,10 @@ async fn an_idle_conversation_is_summarized_closed_and_its_facts_kept() {
         "only valid facts"
     );
     assert!(rt.store().history("app", "ana", 10).await.unwrap().is_empty(), "closed");
-    for project in ["", "garden"] {
-        let sid = rt.store().provider_session("app", "ana", project, "claude-code").await.unwrap();
-        assert_eq!(sid, None, "the next conversation starts a fresh CLI session ({project:?})");
-    }
+    let sid = rt.store().provider_session("app", "ana", "", "claude-code").await.unwrap();
+    assert_eq!(sid, None, "the next conversation starts a fresh CLI session");
+    let garden = rt.store().provider_session("app", "ana", "garden", "claude-code").await.unwrap();
+    assert_eq!(garden.as_deref(), Some("s-1"), "the garden project's conversation goes on");
     let summary_call = fake.requests()[1].clone();
     assert!(summary_call.system_prompt().unwrap().starts_with("Summarize the conversation below"));
     assert!(summary_call.last_user_message().unwrap().contains("User: I'm Ana from Porto"));
