@@ -223,7 +223,7 @@ async fn answer(deps: &SessionDeps, job: &Job, key: &SessionKey, command: Comman
                     .map(|(i, p)| {
                         let state = if active.as_deref() == Some(p) { " (active)" } else { "" };
                         match problems.get(i).cloned().flatten() {
-                            Some(why) => format!("- {p}{state} — ROLE.md is broken: {why}"),
+                            Some(why) => format!("- {p}{state} — {why}"),
                             None => format!("- {p}{state}"),
                         }
                     })

@@ -25,8 +25,8 @@ pub struct ToolBox {
     mcp: McpHub,
     /// Starts a skill's MCP server under the same sandbox rules as `[mcp.servers]`.
     skill_spawner: Option<SkillSpawner>,
-    /// The skills' servers started so far (on the first turn that called each), by name.
-    skill_hubs: parking_lot::Mutex<HashMap<String, Arc<McpHub>>>,
+    /// The skills' servers running (each started on the first turn that called it), by name.
+    skill_hubs: parking_lot::Mutex<HashMap<String, SkillHub>>,
     /// Why the built-in tools are off, when they are (said at start-up and in status).
     refusal: Option<String>,
     /// Test hook: calling a tool of this name panics.
@@ -37,7 +37,7 @@ impl std::fmt::Debug for ToolBox {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ToolBox")
             .field("mcp", &self.mcp)
-            .field("skill_servers", &self.skill_hubs.lock().keys().collect::<Vec<_>>())
+            .field("skill_servers", &self.skill_servers())
             .field("refusal", &self.refusal)
             .finish_non_exhaustive()
     }
@@ -49,6 +49,17 @@ pub type ToolsFactory = Arc<dyn Fn() -> ToolBox + Send + Sync>;
 
 /// A hub of one skill's MCP server, its process confined like `[mcp.servers]`' are.
 pub type SkillSpawner = Arc<dyn Fn(&TurnMcpServer) -> McpHub + Send + Sync>;
+
+/// A skill's MCP server not called for this long is stopped (the next turn that calls the skill
+/// starts it again).
+pub const SKILL_SERVER_IDLE: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+/// A running skill server: what it was started as, and when a turn last used it.
+struct SkillHub {
+    server: TurnMcpServer,
+    hub: Arc<McpHub>,
+    used: std::time::Instant,
+}
 
 impl ToolBox {
     /// `builtins: None` turns the built-in tools off. On a kernel that cannot enforce the policy
@@ -78,14 +89,64 @@ impl ToolBox {
         self
     }
 
-    /// The hubs of `servers`, started on first use.
+    /// The hubs of `servers`, started on first use. A server whose skill now defines it
+    /// differently (an edited SKILL.md) is restarted as defined; any other not used for
+    /// [`SKILL_SERVER_IDLE`] is stopped.
     fn skill_hubs(&self, servers: &[TurnMcpServer]) -> Vec<Arc<McpHub>> {
         let Some(spawn) = &self.skill_spawner else { return Vec::new() };
-        let mut hubs = self.skill_hubs.lock();
-        servers
-            .iter()
-            .map(|s| hubs.entry(s.name.clone()).or_insert_with(|| Arc::new(spawn(s))).clone())
-            .collect()
+        let now = std::time::Instant::now();
+        let mut retired = Vec::new();
+        let out = {
+            let mut hubs = self.skill_hubs.lock();
+            let idle: Vec<String> = hubs
+                .iter()
+                .filter(|(name, h)| {
+                    now.duration_since(h.used) > SKILL_SERVER_IDLE
+                        && !servers.iter().any(|s| &s.name == *name)
+                })
+                .map(|(name, _)| name.clone())
+                .collect();
+            for name in idle {
+                retired.extend(hubs.remove(&name).map(|h| h.hub));
+            }
+            servers
+                .iter()
+                .map(|s| match hubs.get_mut(&s.name) {
+                    Some(h) if h.server == *s => {
+                        h.used = now;
+                        h.hub.clone()
+                    }
+                    _ => {
+                        let hub = Arc::new(spawn(s));
+                        let old = hubs.insert(
+                            s.name.clone(),
+                            SkillHub { server: s.clone(), hub: hub.clone(), used: now },
+                        );
+                        retired.extend(old.map(|h| h.hub));
+                        hub
+                    }
+                })
+                .collect()
+        };
+        if !retired.is_empty() {
+            tracing::info!(
+                servers = retired.len(),
+                "skill MCP servers stopped (idle, or their skill changed)"
+            );
+            tokio::spawn(async move {
+                for hub in retired {
+                    hub.shutdown().await;
+                }
+            });
+        }
+        out
+    }
+
+    /// The skills' MCP servers running now, by name.
+    pub fn skill_servers(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.skill_hubs.lock().keys().cloned().collect();
+        names.sort();
+        names
     }
 
     /// Test hook: a call to the tool `name` panics (to test that the Sandbox is supervised).
@@ -130,8 +191,12 @@ impl ToolBox {
             panic!("injected panic in tool {}", call.name);
         }
         if call.name.starts_with(omega_providers::mcp::PREFIX) {
-            let skill_hub = omega_providers::mcp::split_tool_name(&call.name)
-                .and_then(|(server, _)| self.skill_hubs.lock().get(server).cloned());
+            let skill_hub = omega_providers::mcp::split_tool_name(&call.name).and_then(|(server, _)| {
+                self.skill_hubs.lock().get_mut(server).map(|h| {
+                    h.used = std::time::Instant::now();
+                    h.hub.clone()
+                })
+            });
             return match skill_hub {
                 Some(hub) => hub.call(&call.name, &call.arguments).await,
                 None => self.mcp.call(&call.name, &call.arguments).await,
@@ -150,7 +215,7 @@ impl ToolBox {
 
     pub async fn shutdown(&self) {
         self.mcp.shutdown().await;
-        let hubs: Vec<Arc<McpHub>> = self.skill_hubs.lock().drain().map(|(_, h)| h).collect();
+        let hubs: Vec<Arc<McpHub>> = self.skill_hubs.lock().drain().map(|(_, h)| h.hub).collect();
         for hub in hubs {
             hub.shutdown().await;
         }

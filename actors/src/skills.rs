@@ -301,11 +301,18 @@ pub fn read_project(data_dir: &Path, name: &str) -> Option<omega_skills::Project
     }
 }
 
-/// What is wrong with the project `name`'s `ROLE.md`, if anything (for `/projects`).
+/// What is wrong with the project `name`'s `ROLE.md`, if anything (for `/projects`): a broken
+/// file (where and why), or a key Omega reads but does not act on.
 pub fn project_problem(data_dir: &Path, name: &str) -> Option<String> {
     let path = data_dir.join("projects").join(name).join("ROLE.md");
     let text = std::fs::read_to_string(&path).ok()?;
-    omega_skills::parse_role(name, &text)
-        .err()
-        .map(|e| format!("{}, line {}: {}", path.display(), e.line, e.message))
+    match omega_skills::parse_role(name, &text) {
+        Err(e) => Some(format!("ROLE.md is broken: {}, line {}: {}", path.display(), e.line, e.message)),
+        Ok(p) => p.provider.map(|provider| {
+            format!(
+                "ROLE.md asks for provider {provider}, which a project cannot choose (every project is \
+                 answered by [provider] default); `model:` picks the model"
+            )
+        }),
+    }
 }

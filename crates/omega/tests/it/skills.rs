@@ -272,6 +272,12 @@ async fn a_skills_mcp_server_is_offered_to_an_http_provider_only_on_its_trigger(
         results.contains("Echo: from a skill"),
         "the skill's server ran the call under the sandbox: {results}"
     );
+    // The skill is edited: its server runs as now defined, not as it was first started.
+    let edited = everything_skill(&servers.everything).replace("command: node", "command: no-such-node");
+    write_skill(&home, "toolbox", &edited);
+    fake.push(Script::Text("No echo tool now.".into()));
+    rt.ask("app", "ana", "echo again").await.unwrap();
+    assert!(!offered(3).contains("mcp__toolbox-everything__"), "the old server is gone: {}", offered(3));
     rt.shutdown().await;
 }
 
@@ -321,6 +327,9 @@ async fn an_active_projects_role_and_skills_are_in_every_prompt_until_it_is_off(
     let broken = home.data_dir().join("projects/move");
     std::fs::create_dir_all(&broken).unwrap();
     std::fs::write(broken.join("ROLE.md"), "---\nskills: [a\n---\nHelp me move.\n").unwrap();
+    let fx = home.data_dir().join("projects/fx");
+    std::fs::create_dir_all(&fx).unwrap();
+    std::fs::write(fx.join("ROLE.md"), "---\nprovider: anthropic\n---\nFX desk.\n").unwrap();
     let rt = start(&home, &fake).await;
     assert_eq!(
         rt.ask("app", "ana", "/project trading").await.unwrap().text,
@@ -344,6 +353,10 @@ async fn an_active_projects_role_and_skills_are_in_every_prompt_until_it_is_off(
     let listed = rt.ask("app", "ana", "/projects").await.unwrap().text;
     assert!(listed.contains("- trading (active)\n"), "{listed}");
     assert!(listed.contains("- move — ROLE.md is broken: ") && listed.contains("line 3"), "{listed}");
+    assert!(
+        listed.contains("- fx — ROLE.md asks for provider anthropic, which a project cannot choose"),
+        "{listed}"
+    );
     rt.ask("app", "ana", "/project off").await.unwrap();
     rt.ask("app", "ana", "general question").await.unwrap();
     let p = system(&fake, 2);
