@@ -62,34 +62,33 @@ impl Store {
         limits: ContextLimits,
     ) -> Result<SenderContext, MemoryError> {
         let key = format!("{channel}:{sender_id}");
+        // The sender's key and project come from one-row CTEs joined in, and the parts refer to
+        // their columns: measured, that is about half the cost of a scalar subquery per part.
         let row: (String, String, String, String, String, String, String) = sqlx::query_as(concat!(
             "WITH me AS (SELECT COALESCE((SELECT canonical FROM user_aliases WHERE alias = ?1), ?1) AS key),
                   scope AS (SELECT ",
             scope_sql!("?1", "?7"),
             " AS p)
              SELECT
-               (SELECT key FROM me),
-               (SELECT p FROM scope),
+               me.key,
+               scope.p,
                (SELECT COALESCE(json_group_array(json_object('k', key, 'v', value)), '[]')
-                  FROM (SELECT key, value FROM facts WHERE sender = (SELECT key FROM me) ORDER BY key)),
+                  FROM (SELECT key, value FROM facts WHERE sender = me.key ORDER BY key)),
                (SELECT COALESCE(json_group_array(json_object('id', id, 'description', description,
                                                              'due_at', due_at, 'repeat', repeat)), '[]')
                   FROM (SELECT id, description, due_at, repeat FROM scheduled_tasks
-                        WHERE channel = ?2 AND sender_id = ?3 AND status = 'pending'
-                          AND project = (SELECT p FROM scope)
+                        WHERE channel = ?2 AND sender_id = ?3 AND status = 'pending' AND project = scope.p
                         ORDER BY due_at, id LIMIT ?4)),
                (SELECT COALESCE(json_group_array(json_object('k', domain, 'v', rule)), '[]')
-                  FROM (SELECT domain, rule FROM lessons WHERE sender = (SELECT key FROM me)
-                          AND project IN ('', (SELECT p FROM scope))
+                  FROM (SELECT domain, rule FROM lessons WHERE sender = me.key AND project IN ('', scope.p)
                         ORDER BY project = '', created_at DESC, id DESC LIMIT ?5)),
                (SELECT COALESCE(json_group_array(summary), '[]')
-                  FROM (SELECT summary FROM summaries WHERE channel = ?2 AND sender_id = ?3
-                          AND project = (SELECT p FROM scope)
+                  FROM (SELECT summary FROM summaries WHERE channel = ?2 AND sender_id = ?3 AND project = scope.p
                         ORDER BY created_at DESC, id DESC LIMIT ?6)),
                (SELECT COALESCE(json_group_array(json_array(score, domain, lesson)), '[]')
-                  FROM (SELECT score, domain, lesson FROM rewards WHERE sender = (SELECT key FROM me)
-                          AND project = (SELECT p FROM scope)
-                        ORDER BY created_at DESC, id DESC LIMIT 5))"
+                  FROM (SELECT score, domain, lesson FROM rewards WHERE sender = me.key AND project = scope.p
+                        ORDER BY created_at DESC, id DESC LIMIT 5))
+             FROM me, scope"
         ))
         .bind(&key)
         .bind(channel)
