@@ -390,14 +390,18 @@ impl Handler<RecoverInbox> for Gateway {
                     return;
                 }
             };
-            if !rows.is_empty() {
-                tracing::info!(count = rows.len(), "recovering messages left unfinished by the last run");
-            }
+            // A sender with a session already is one whose message just came in (this run's):
+            // that session answers it, and it is not counted as left over.
+            let mut recovered = 0;
             for row in rows {
                 let key = SessionKey::new(&row.channel, &row.sender_id);
                 if !act.sessions.contains_key(&key) {
                     act.start_session(&row.channel, &row.sender_id);
+                    recovered += 1;
                 }
+            }
+            if recovered > 0 {
+                tracing::info!(senders = recovered, "recovering messages left unfinished by the last run");
             }
         }));
     }
