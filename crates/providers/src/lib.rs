@@ -34,6 +34,8 @@ pub mod toolloop;
 pub mod transcribe;
 /// Request and response types shared by every provider.
 pub mod types;
+/// The web tools: fetch through egress rules, search through a backend.
+pub mod web;
 /// The HTTP client and error mapping every provider shares.
 mod wire;
 

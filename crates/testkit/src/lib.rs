@@ -24,6 +24,8 @@ pub mod tap;
 pub mod telegram;
 /// Waiting with a deadline instead of sleeping.
 pub mod wait;
+/// A fake web: pages, redirects, huge and stalled bodies, and the search backends' APIs.
+pub mod web;
 
 pub use dirs::TempHome;
 pub use openai::{FakeOpenAi, Script};

@@ -141,6 +141,8 @@ pub const CREDENTIAL_VARS: &[(&str, &str)] = &[
     ("GEMINI_API_KEY", "provider.gemini.api_key"),
     ("TELEGRAM_BOT_TOKEN", "channel.telegram.bot_token"),
     ("WHATSAPP_ACCESS_TOKEN", "channel.whatsapp.access_token"),
+    ("BRAVE_API_KEY", "web.brave_api_key"),
+    ("TAVILY_API_KEY", "web.tavily_api_key"),
 ];
 
 /// The secret a [`CREDENTIAL_VARS`] key names.
@@ -155,6 +157,8 @@ pub(super) fn credential_slot<'c>(config: &'c mut Config, key: &str) -> Option<&
         "provider.gemini.api_key" => &mut config.provider.gemini.api_key,
         "channel.telegram.bot_token" => &mut config.channel.telegram.bot_token,
         "channel.whatsapp.access_token" => &mut config.channel.whatsapp.access_token,
+        "web.brave_api_key" => &mut config.web.brave_api_key,
+        "web.tavily_api_key" => &mut config.web.tavily_api_key,
         _ => return None,
     })
 }

@@ -48,6 +48,7 @@ pub struct Config {
     pub heartbeat: HeartbeatConfig,
     pub routing: RoutingConfig,
     pub mcp: McpConfig,
+    pub web: WebConfig,
     /// Prices per model, USD per million tokens, on top of the built-in table:
     /// `[prices."gpt-4o"] input_per_mtok = 2.5`. A model name matches its longest listed prefix.
     pub prices: std::collections::BTreeMap<String, Price>,
@@ -243,6 +244,82 @@ pub struct ToolsConfig {
 impl Default for ToolsConfig {
     fn default() -> Self {
         Self { enabled: true, max_turns: 20, timeout_secs: 120, max_output_bytes: 30_000, max_repeats: 2 }
+    }
+}
+
+/// `[web]`: the `web_fetch` and `web_search` tools of the HTTP providers. Requests leave from
+/// Omega itself (not from the sandboxed tools), through the egress rules below.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebConfig {
+    /// Offer `web_fetch` (and `web_search`, when a search backend is set up).
+    pub enabled: bool,
+    /// Hosts `web_fetch` may reach even on loopback, private or link-local addresses (your own
+    /// services, e.g. "nas.lan" or "127.0.0.1"). A name covers its subdomains. They win over
+    /// `deny`.
+    pub allow: Vec<String>,
+    /// Hosts `web_fetch` never reaches (a name covers its subdomains; "*" = every host not in
+    /// `allow`).
+    pub deny: Vec<String>,
+    /// A fetch (every redirect and the whole body) is abandoned after this many seconds.
+    pub timeout_secs: u64,
+    /// At most this many bytes of a body are read; the rest is cut (and said so).
+    pub max_bytes: usize,
+    /// At most this many characters of a page's text go to the model.
+    pub max_chars: usize,
+    /// Redirects followed per fetch, each checked like the first URL.
+    pub max_redirects: u32,
+    /// The search backend: "auto" (SearXNG if `searxng_url` is set, else Brave or Tavily when
+    /// their key is), "searxng", "brave", "tavily", or "" for no `web_search`.
+    pub search: String,
+    /// Your SearXNG instance (its JSON format must be enabled), e.g. "http://127.0.0.1:8888".
+    pub searxng_url: String,
+    /// Brave Search API key (or BRAVE_API_KEY).
+    pub brave_api_key: Secret,
+    /// The Brave Search API root.
+    pub brave_url: String,
+    /// Tavily API key (or TAVILY_API_KEY).
+    pub tavily_api_key: Secret,
+    /// The Tavily API root.
+    pub tavily_url: String,
+    /// Results per search.
+    pub search_results: u32,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            allow: Vec::new(),
+            deny: Vec::new(),
+            timeout_secs: 20,
+            max_bytes: 5_000_000,
+            max_chars: 20_000,
+            max_redirects: 5,
+            search: "auto".into(),
+            searxng_url: String::new(),
+            brave_api_key: Secret::default(),
+            brave_url: "https://api.search.brave.com".into(),
+            tavily_api_key: Secret::default(),
+            tavily_url: "https://api.tavily.com".into(),
+            search_results: 5,
+        }
+    }
+}
+
+impl WebConfig {
+    /// The search backend in use: `search`, with "auto" settled by what is configured; `None`
+    /// for no `web_search`.
+    pub fn search_backend(&self) -> Option<&'static str> {
+        match self.search.as_str() {
+            "searxng" => Some("searxng"),
+            "brave" => Some("brave"),
+            "tavily" => Some("tavily"),
+            "auto" if !self.searxng_url.trim().is_empty() => Some("searxng"),
+            "auto" if !self.brave_api_key.is_empty() => Some("brave"),
+            "auto" if !self.tavily_api_key.is_empty() => Some("tavily"),
+            _ => None,
+        }
     }
 }
 
@@ -907,6 +984,8 @@ impl Config {
             self.channel.whatsapp.verify_token.clone(),
             self.api.api_key.clone(),
             self.voice.api_key.clone(),
+            self.web.brave_api_key.clone(),
+            self.web.tavily_api_key.clone(),
         ];
         all.extend(self.mcp.servers.values().flat_map(|s| s.env.values().cloned()));
         all.retain(|s| !s.is_empty());

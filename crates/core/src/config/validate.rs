@@ -66,6 +66,37 @@ pub(super) fn validate(c: &Config) -> Vec<(String, String)> {
             bad(&format!("prices.{model}"), "prices must be zero or positive".into());
         }
     }
+    if !["auto", "searxng", "brave", "tavily", ""].contains(&c.web.search.as_str()) {
+        bad(
+            "web.search",
+            format!("`{}` is not one of auto, searxng, brave, tavily, or \"\" (none)", c.web.search),
+        );
+    }
+    let web = &c.web;
+    match web.search.as_str() {
+        "searxng" if web.searxng_url.trim().is_empty() => {
+            bad("web.searxng_url", "is needed for search = \"searxng\" (your instance's address)".into())
+        }
+        "brave" if web.brave_api_key.is_empty() => {
+            bad("web.brave_api_key", "is needed for search = \"brave\" (or set BRAVE_API_KEY)".into())
+        }
+        "tavily" if web.tavily_api_key.is_empty() => {
+            bad("web.tavily_api_key", "is needed for search = \"tavily\" (or set TAVILY_API_KEY)".into())
+        }
+        _ => {}
+    }
+    for (key, url) in [
+        ("web.searxng_url", &web.searxng_url),
+        ("web.brave_url", &web.brave_url),
+        ("web.tavily_url", &web.tavily_url),
+    ] {
+        if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
+            bad(key, format!("`{url}` is not an http:// or https:// URL"));
+        }
+    }
+    if web.timeout_secs == 0 || web.max_bytes == 0 || web.max_chars == 0 {
+        bad("web", "timeout_secs, max_bytes and max_chars must be above 0".into());
+    }
     for (name, server) in &c.mcp.servers {
         let key = format!("mcp.servers.{name}");
         if name.is_empty() || !name.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_') {

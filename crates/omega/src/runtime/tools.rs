@@ -185,14 +185,52 @@ pub(super) fn build_tools(
             omega_providers::mcp::McpHub::new(vec![spec], timeout)
         });
     let builtins = omega_sandbox::tools::Builtins::new(policy, settings);
+    let web = web_tools(config, Arc::new(omega_providers::web::fetch::SystemDns));
     // Every (re)start of the Sandbox actor gets its own hub: no MCP connection outlives a crash.
     Ok(Some(Arc::new(move || {
-        omega_actors::sandbox::ToolBox::new(
+        let tools = omega_actors::sandbox::ToolBox::new(
             Some(builtins.clone()),
             omega_providers::mcp::McpHub::new(servers.clone(), timeout),
         )
-        .with_skill_servers(spawner.clone())
+        .with_skill_servers(spawner.clone());
+        match &web {
+            Some(w) => tools.with_web(w.clone()),
+            None => tools,
+        }
     })))
+}
+
+/// `web_fetch` and `web_search` from `[web]`; `None` when it is off.
+pub(super) fn web_tools(
+    config: &Config,
+    lookup: Arc<dyn omega_providers::web::fetch::Lookup>,
+) -> Option<Arc<omega_actors::sandbox::WebTools>> {
+    use omega_providers::web::{egress::Egress, fetch, search};
+    let w = &config.web;
+    if !w.enabled {
+        return None;
+    }
+    let timeout = Duration::from_secs(w.timeout_secs.max(1));
+    let limits = fetch::FetchLimits {
+        timeout,
+        max_bytes: w.max_bytes,
+        max_chars: w.max_chars,
+        max_redirects: w.max_redirects,
+    };
+    let backend = match w.search_backend() {
+        Some("searxng") => Some(search::Backend::SearXng { url: w.searxng_url.clone() }),
+        Some("brave") => {
+            Some(search::Backend::Brave { url: w.brave_url.clone(), key: w.brave_api_key.clone() })
+        }
+        Some("tavily") => {
+            Some(search::Backend::Tavily { url: w.tavily_url.clone(), key: w.tavily_api_key.clone() })
+        }
+        _ => None,
+    };
+    Some(Arc::new(omega_actors::sandbox::WebTools {
+        fetch: fetch::Fetcher::new(Egress::new(&w.allow, &w.deny), limits, lookup),
+        search: backend.map(|b| search::Searcher::new(b, w.search_results as usize, timeout)),
+    }))
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -200,11 +238,15 @@ pub(super) fn build_tools(
     config: &Config,
     _: &[PathBuf],
 ) -> Result<Option<omega_actors::sandbox::ToolsFactory>, StartError> {
-    let _ = config;
-    Ok(Some(Arc::new(|| {
-        omega_actors::sandbox::ToolBox::new(omega_providers::mcp::McpHub::new(
+    let web = web_tools(config, Arc::new(omega_providers::web::fetch::SystemDns));
+    Ok(Some(Arc::new(move || {
+        let tools = omega_actors::sandbox::ToolBox::new(omega_providers::mcp::McpHub::new(
             Vec::new(),
             Duration::from_secs(60),
-        ))
+        ));
+        match &web {
+            Some(w) => tools.with_web(w.clone()),
+            None => tools,
+        }
     })))
 }

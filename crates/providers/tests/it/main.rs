@@ -9,3 +9,4 @@ mod openai_fake;
 mod openai_llmock;
 mod retry;
 mod tools;
+mod web;
