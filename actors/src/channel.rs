@@ -42,6 +42,8 @@ pub struct Deliver {
     pub text: String,
     pub kind: OutboundKind,
     pub in_reply_to: Option<InboxId>,
+    /// A file to send, `text` being its caption.
+    pub file: Option<omega_core::OutFile>,
 }
 
 /// Link WhatsApp Web (from `/whatsapp`): its QR codes go to `to` as photos (or text, without a
@@ -176,7 +178,8 @@ impl Handler<Deliver> for LocalChannel {
         if let Some(sink) = &self.sink {
             sink(&msg);
         }
-        let Some(id) = msg.in_reply_to.filter(|_| msg.kind.is_outcome()) else {
+        // A file is not the answer itself (that is the reply row, delivered first).
+        let Some(id) = msg.in_reply_to.filter(|_| msg.kind.is_outcome() && msg.file.is_none()) else {
             return Ok(());
         };
         let reply = Reply { inbox_id: id, outbox_id: msg.outbox_id, kind: msg.kind, text: msg.text };

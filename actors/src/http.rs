@@ -6,7 +6,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use omega_channels::http_api::{ApiError, CHANNEL, MessageRequest, bearer_matches};
-use omega_core::{InboxId, OutboundKind, Secret};
+use omega_core::{InboxId, OutboundKind, OutboxId, Secret};
 use omega_memory::Store;
 use serde_json::json;
 use std::net::SocketAddr;
@@ -86,6 +86,7 @@ pub fn serve(host: &str, port: u16, deps: HttpDeps) -> std::io::Result<HttpServe
             .route("/api/messages", web::post().to(post_message))
             .route("/api/messages/{id}", web::get().to(get_message))
             .route("/api/notices", web::get().to(get_notices))
+            .route("/api/files/{id}", web::get().to(get_file))
             // Authenticated by Meta's signature, not by the API's bearer token.
             .route("/webhook/whatsapp", web::get().to(whatsapp_verify))
             .route("/webhook/whatsapp", web::post().to(whatsapp_notification))
@@ -292,11 +293,19 @@ async fn post_message(
         return HttpResponse::Accepted().json(json!({"id": id, "status": "queued"}));
     }
     match tokio::time::timeout(deps.reply_timeout, await_reply(&deps.local, id)).await {
-        Ok(Some(reply)) => HttpResponse::Ok().json(json!({
-            "id": id,
-            "status": if reply.kind == OutboundKind::Reply { "answered" } else { "failed" },
-            "reply": {"id": reply.outbox_id, "kind": reply.kind, "text": reply.text},
-        })),
+        Ok(Some(reply)) => {
+            // Files sent with the answer are in the same transaction as the reply.
+            let files = match deps.store.replies_to(id).await {
+                Ok(rows) => files_of(&rows, &sender),
+                Err(_) => Vec::new(),
+            };
+            HttpResponse::Ok().json(json!({
+                "id": id,
+                "status": if reply.kind == OutboundKind::Reply { "answered" } else { "failed" },
+                "reply": {"id": reply.outbox_id, "kind": reply.kind, "text": reply.text},
+                "files": files,
+            }))
+        }
         _ => HttpResponse::Accepted().json(json!({"id": id, "status": "processing"})),
     }
 }
@@ -371,11 +380,14 @@ async fn message_status(deps: &HttpDeps, id: InboxId, sender: &str) -> HttpRespo
         "done" => "answered",
         other => other,
     };
+    let files = files_of(&replies, sender);
     let replies: Vec<_> = replies
         .into_iter()
+        .filter(|r| r.file_path.is_none())
         .map(|r| json!({"id": r.id, "kind": r.kind, "text": r.text, "created_at": r.created_at}))
         .collect();
     HttpResponse::Ok().json(json!({
+        "files": files,
         "id": id,
         "sender": row.sender_id,
         "status": status,
@@ -383,4 +395,64 @@ async fn message_status(deps: &HttpDeps, id: InboxId, sender: &str) -> HttpRespo
         "reply": replies.iter().rev().find(|r| r["kind"] != "notice").cloned(),
         "replies": replies,
     }))
+}
+
+/// The files among `rows`, as the API lists them: where to download each.
+fn files_of(rows: &[omega_memory::OutboxRow], sender: &str) -> Vec<serde_json::Value> {
+    let sender: String = url_encode(sender);
+    rows.iter()
+        .filter_map(|r| {
+            let f = r.file()?;
+            Some(json!({
+                "id": r.id,
+                "name": f.name,
+                "mime": f.mime,
+                "caption": r.text,
+                "url": format!("/api/files/{}?sender={sender}", r.id),
+            }))
+        })
+        .collect()
+}
+
+fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A file Omega sent to `sender` (`send_file`), for the sender it was sent to; anyone else's is
+/// "not found".
+async fn get_file(
+    deps: web::Data<HttpDeps>,
+    req: HttpRequest,
+    path: web::Path<i64>,
+    query: Result<web::Query<MessageQuery>, actix_web::Error>,
+) -> HttpResponse {
+    if let Some(r) = authorize(&deps, &req) {
+        return r;
+    }
+    let Ok(q) = query else {
+        return error_response(&ApiError::new(400, "bad_request", "use /api/files/ID?sender=NAME"));
+    };
+    let id = path.into_inner();
+    let missing = || error_response(&ApiError::new(404, "not_found", format!("no file with id {id}")));
+    let row = match deps.store.outbox_row(OutboxId(id)).await {
+        Ok(Some(r)) if r.channel == CHANNEL && r.recipient == q.sender => r,
+        Ok(_) => return missing(),
+        Err(e) => return error_response(&ApiError::new(500, "storage", e.to_string())),
+    };
+    let Some(file) = row.file() else { return missing() };
+    match tokio::fs::read(&file.path).await {
+        Ok(bytes) => HttpResponse::Ok()
+            .content_type(file.mime.clone())
+            .insert_header((
+                "Content-Disposition",
+                format!("attachment; filename=\"{}\"", file.name.replace(['"', '\\', '\r', '\n'], "_")),
+            ))
+            .body(bytes),
+        Err(_) => error_response(&ApiError::new(410, "gone", "the file is no longer kept")),
+    }
 }

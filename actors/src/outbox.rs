@@ -147,6 +147,7 @@ impl Outbox {
             text: row.text.clone(),
             kind: OutboundKind::parse(&row.kind).unwrap_or(OutboundKind::Reply),
             in_reply_to: row.inbox_id.map(InboxId),
+            file: row.file(),
         };
         let me = ctx.address();
         actix_rt::spawn(async move {
@@ -297,6 +298,7 @@ impl Handler<Notify> for Outbox {
             text: msg.text,
             kind: OutboundKind::Notice,
             in_reply_to: msg.in_reply_to,
+            file: None,
         });
     }
 }
@@ -325,6 +327,17 @@ impl Handler<Attempted> for Outbox {
         let store = self.store.clone();
         let Attempted { row, result } = msg;
         let id = OutboxId(row.id);
+        // A sent file's copy has done its work (the HTTP API keeps it for the client to fetch);
+        // so has one that will never be sent.
+        let done = match &result {
+            Ok(()) => row.channel != omega_channels::http_api::CHANNEL,
+            Err(e) => matches!(e, DeliveryError::Permanent(_)) || row.attempts + 1 >= MAX_DELIVERY_ATTEMPTS,
+        };
+        if done && let Some(path) = row.file_path.clone() {
+            actix_rt::spawn(async move {
+                let _ = tokio::fs::remove_file(path).await;
+            });
+        }
         match result {
             Ok(()) => self.confirm(id, ctx),
             Err(err) => {

@@ -141,6 +141,8 @@ pub struct Job {
     /// The project the turn runs in, once its context is read (`None` before: the sender's
     /// active project). Its conversation, tasks, lessons and outcomes are stored there.
     pub project: Option<String>,
+    /// Files the answer sends (`send_file`), with their captions.
+    pub files: Vec<(omega_core::OutFile, String)>,
 }
 
 impl Job {
@@ -175,6 +177,7 @@ impl From<InboxRow> for Job {
             attempts: r.attempts,
             external_id: r.external_id,
             project: None,
+            files: Vec::new(),
         }
     }
 }

@@ -182,6 +182,24 @@ async fn carry_out_one(
                 None => Confirmation::SkillNotChanged { skill, why: "the install did not finish".into() },
             })
         }
+        Effect::SendFile { path, caption } => {
+            let (data_dir, channel, file) =
+                (deps.settings.data_dir.clone(), who.channel.clone(), path.clone());
+            let done = crate::blocking::off_thread(move || attach(&data_dir, &channel, &file)).await;
+            Some(match done {
+                Some(Ok((name, copy, mime, bytes))) => Confirmation::FileAttached {
+                    name,
+                    path: copy.display().to_string(),
+                    mime,
+                    bytes,
+                    caption: caption.clone().unwrap_or_default(),
+                },
+                Some(Err(why)) => Confirmation::FileNotSent { path: path.clone(), why },
+                None => {
+                    Confirmation::FileNotSent { path: path.clone(), why: "the copy did not finish".into() }
+                }
+            })
+        }
         Effect::BugReport { description } => {
             let number = store.add_bug_report(me, description).await.map_err(db)?;
             Some(Confirmation::BugRecorded { number, description: description.clone() })
@@ -244,4 +262,84 @@ async fn schedule(
         },
         Scheduled::AlreadySet(t) => Confirmation::TaskAlreadySet { kind, id: short(&t.id).into() },
     })
+}
+
+/// The largest file each channel takes (Telegram's Bot API: 50 MB uploads), in bytes.
+fn file_limit(channel: &str) -> Option<u64> {
+    match channel {
+        crate::terminal::CHANNEL => None,
+        _ => Some(50 * 1000 * 1000),
+    }
+}
+
+/// Where files wait for their channel: Omega's own copies, in the private data dir.
+pub fn outgoing_dir(data_dir: &std::path::Path) -> std::path::PathBuf {
+    data_dir.join("outbox")
+}
+
+/// Check `path` in the sandbox's terms (a regular file inside the workspace, also after
+/// following symlinks) and copy it where it waits for delivery. Returns (name, copy, type, size).
+fn attach(
+    data_dir: &std::path::Path,
+    channel: &str,
+    path: &str,
+) -> Result<(String, std::path::PathBuf, String, u64), String> {
+    if channel == "whatsapp" {
+        return Err("sending files on WhatsApp is not supported yet".into());
+    }
+    let workspace = data_dir.join("workspace");
+    let root =
+        std::fs::canonicalize(&workspace).map_err(|e| format!("the workspace is not readable ({e})"))?;
+    let asked = std::path::Path::new(path.trim());
+    let full = if asked.is_absolute() { asked.to_path_buf() } else { workspace.join(asked) };
+    let real =
+        std::fs::canonicalize(&full).map_err(|_| "there is no such file in the workspace".to_owned())?;
+    if !real.starts_with(&root) {
+        return Err("only files in the workspace can be sent".into());
+    }
+    let meta = std::fs::metadata(&real).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("it is not a file".into());
+    }
+    if let Some(limit) = file_limit(channel)
+        && meta.len() > limit
+    {
+        return Err(format!(
+            "it is {:.1} MB, and {channel} takes files up to {} MB",
+            meta.len() as f64 / 1e6,
+            limit / 1_000_000
+        ));
+    }
+    let name = real.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "file".into());
+    let dir = outgoing_dir(data_dir);
+    omega_memory::open::create_private_dir(&dir).map_err(|e| format!("cannot prepare it ({e})"))?;
+    let stamp =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos();
+    let copy = dir.join(format!("{stamp}-{name}"));
+    std::fs::copy(&real, &copy).map_err(|e| format!("cannot copy it ({e})"))?;
+    Ok((name.clone(), copy, mime_of(&name).to_owned(), meta.len()))
+}
+
+/// A file's type from its extension.
+fn mime_of(name: &str) -> &'static str {
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    match ext.as_str() {
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "svg" => "image/svg+xml",
+        "pdf" => "application/pdf",
+        "csv" => "text/csv",
+        "txt" | "md" | "log" => "text/plain",
+        "json" => "application/json",
+        "html" | "htm" => "text/html",
+        "zip" => "application/zip",
+        "mp3" => "audio/mpeg",
+        "ogg" | "oga" => "audio/ogg",
+        "mp4" => "video/mp4",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        _ => "application/octet-stream",
+    }
 }

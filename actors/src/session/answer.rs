@@ -171,6 +171,18 @@ pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
     for d in &processed.diagnostics {
         tracing::warn!(session = %key, marker = d.marker.as_str(), problem = %d.problem, "malformed marker");
     }
+    // Files the answer sends go with the reply, in its transaction.
+    job.files = tool_confirmations
+        .iter()
+        .chain(&processed.confirmations)
+        .filter_map(|c| match c {
+            omega_markers::Confirmation::FileAttached { name, path, mime, caption, .. } => Some((
+                omega_core::OutFile { path: path.into(), name: name.clone(), mime: mime.clone() },
+                caption.clone(),
+            )),
+            _ => None,
+        })
+        .collect();
     let confirmations: Vec<String> =
         tool_confirmations.iter().chain(&processed.confirmations).map(ToString::to_string).collect();
     let text = match (processed.text.trim().is_empty(), confirmations.is_empty()) {

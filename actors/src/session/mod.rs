@@ -171,6 +171,7 @@ impl Handler<Accept> for Session {
                         attachments: inbound.attachments,
                         external_id: inbound.external_id,
                         project: None,
+                        files: Vec::new(),
                     });
                     act.kick(ctx);
                 }

@@ -55,13 +55,14 @@ pub(super) async fn store_outcome(
         call,
         at: deps.settings.clock.now(),
         project: job.project.clone(),
+        files: job.files.clone(),
     };
-    match deps.store.finish_exchange(exchange).await {
+    match deps.store.finish_exchange_with_files(exchange).await {
         Ok(None) => {
             // Another session stored this message's outcome first: it is answered once, there.
             tracing::debug!(id = job.id.0, "message already answered; this outcome is dropped");
         }
-        Ok(Some(row)) => {
+        Ok(Some((row, files))) => {
             if !off_the_record {
                 deps.summarizer.do_send(crate::summarizer::Nudge);
             }
@@ -79,6 +80,9 @@ pub(super) async fn store_outcome(
                 .await;
             }
             deps.outbox.dispatch.do_send(Dispatch(row));
+            for f in files {
+                deps.outbox.dispatch.do_send(Dispatch(f));
+            }
         }
         Err(e) => {
             // The outcome could not be stored: still tell the person, best-effort.

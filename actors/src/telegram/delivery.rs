@@ -244,6 +244,9 @@ impl Handler<Deliver> for TelegramChannel {
                 (None, false) => {}
             }
         }
+        if let Some(file) = msg.file {
+            return Box::pin(async move { send_file(&bot, chat, &file, &msg.text).await });
+        }
         let chunks = render_chunks(&msg.text, MAX_MESSAGE_UTF16);
         Box::pin(async move {
             let mut rest = chunks.iter();
@@ -261,6 +264,42 @@ impl Handler<Deliver> for TelegramChannel {
 }
 
 /// Send one chunk as HTML, falling back to plain text if Telegram cannot parse it.
+/// Telegram's limits: photos up to 10 MB (larger images go as documents), captions up to
+/// 1,024 characters.
+const MAX_PHOTO_BYTES: u64 = 10 * 1000 * 1000;
+const MAX_CAPTION_CHARS: usize = 1024;
+
+/// A file from `send_file`: an image as a photo, anything else as a document.
+async fn send_file(
+    bot: &Bot,
+    chat: i64,
+    file: &omega_core::OutFile,
+    caption: &str,
+) -> Result<(), DeliveryError> {
+    use teloxide::payloads::{SendDocumentSetters, SendPhotoSetters};
+    use teloxide::types::InputFile;
+    let size = tokio::fs::metadata(&file.path)
+        .await
+        .map_err(|e| DeliveryError::Permanent(format!("the file to send is gone ({e})")))?
+        .len();
+    let caption: String = caption.chars().take(MAX_CAPTION_CHARS).collect();
+    let input = InputFile::file(&file.path).file_name(file.name.clone());
+    let sent = if file.is_image() && file.mime != "image/gif" && size <= MAX_PHOTO_BYTES {
+        let mut req = bot.send_photo(ChatId(chat), input);
+        if !caption.is_empty() {
+            req = req.caption(caption);
+        }
+        req.await.map(drop)
+    } else {
+        let mut req = bot.send_document(ChatId(chat), input);
+        if !caption.is_empty() {
+            req = req.caption(caption);
+        }
+        req.await.map(drop)
+    };
+    sent.map_err(classify)
+}
+
 pub(super) async fn send_chunk(bot: &Bot, chat: i64, chunk: &Chunk) -> Result<(), DeliveryError> {
     match send_with_retry(bot, chat, &chunk.html, true).await {
         Err(RequestError::Api(ApiError::CantParseEntities(why))) => {

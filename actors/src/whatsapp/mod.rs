@@ -288,6 +288,10 @@ impl Handler<Deliver> for WhatsApp {
         if let Err(e) = self.transport.check_recipient(&to) {
             return Box::pin(async move { Err(DeliveryError::Permanent(e)) });
         }
+        if msg.file.is_some() {
+            let e = "sending files on WhatsApp is not supported yet".to_owned();
+            return Box::pin(async move { Err(DeliveryError::Permanent(e)) });
+        }
         // Each part gets its slot now, in order; the future waits for them.
         let now = self.clock.now().timestamp_millis();
         let parts: Vec<(u64, String)> = render_chunks(&msg.text, MAX_MESSAGE_CHARS)

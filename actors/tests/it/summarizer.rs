@@ -35,6 +35,7 @@ async fn talk(store: &Store, clock: &ManualClock, said: &str) {
         call: Default::default(),
         at: clock.now(),
         project: None,
+        files: Vec::new(),
     };
     store.finish_exchange(exchange).await.unwrap();
 }

@@ -70,6 +70,7 @@ async fn the_owner_hears_once_when_whatsapp_goes_quiet_and_once_when_it_is_back(
         text: "**done**".into(),
         kind: OutboundKind::Reply,
         in_reply_to: None,
+        file: None,
     };
     channel.send(deliver).await.unwrap().unwrap();
     assert_eq!(graph.sent_to("351912345678"), ["*done*"]);
@@ -90,6 +91,7 @@ async fn a_burst_to_one_chat_is_paced() {
                 text: format!("reminder {i}"),
                 kind: OutboundKind::Notice,
                 in_reply_to: None,
+                file: None,
             })
         })
         .collect();

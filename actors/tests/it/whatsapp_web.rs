@@ -531,6 +531,7 @@ async fn replies_go_out_through_the_connection_that_is_up_in_whatsapp_markup() {
         text: text.into(),
         kind: OutboundKind::Reply,
         in_reply_to: Some(InboxId(1)),
+        file: None,
     };
     // Not connected: a temporary failure, so the Outbox keeps the reply and tries again.
     let r = channel.send(deliver(&format!("{ANA_LID}@lid"), "**hi**")).await.unwrap();

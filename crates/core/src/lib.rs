@@ -36,5 +36,5 @@ pub mod when;
 
 pub use config::Config;
 pub use ids::{ConversationId, InboxId, OutboxId, SessionKey};
-pub use message::{Attachment, AttachmentKind, Inbound, Outbound, OutboundKind};
+pub use message::{Attachment, AttachmentKind, Inbound, OutFile, Outbound, OutboundKind};
 pub use secret::Secret;

@@ -104,6 +104,24 @@ impl OutboundKind {
     }
 }
 
+/// A file Omega sends to a person (`send_file`): its own copy in the data dir, kept until the
+/// channel has it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutFile {
+    /// The copy Omega sends (never the workspace file itself, which may change meanwhile).
+    pub path: std::path::PathBuf,
+    /// The name the person sees.
+    pub name: String,
+    pub mime: String,
+}
+
+impl OutFile {
+    /// Whether channels show it as a photo.
+    pub fn is_image(&self) -> bool {
+        matches!(self.mime.as_str(), "image/png" | "image/jpeg" | "image/webp" | "image/gif")
+    }
+}
+
 /// A message Omega sends to a person.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Outbound {

@@ -286,6 +286,7 @@ mod snapshots {
         LESSON: domain | a rule to follow with this user from now on
         REWARD: +1, 0 or -1 | domain | what made it go well or badly   (after the user reacts to something you did)
         BUG_REPORT: something in Omega that is broken
+        SEND_FILE: path in your workspace | caption   (sends the user that file, a photo or a document, with your reply)
         HEARTBEAT_ADD: item / HEARTBEAT_REMOVE: item / HEARTBEAT_INTERVAL: minutes
         HEARTBEAT_SUPPRESS_SECTION: section / HEARTBEAT_UNSUPPRESS_SECTION: section   (mute or unmute a part of the checklist)
         PROJECT_ACTIVATE: project name / PROJECT_DEACTIVATE   (switch the user's project)

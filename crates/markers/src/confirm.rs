@@ -113,6 +113,18 @@ pub enum Confirmation {
         skill: String,
         why: String,
     },
+    /// A file goes with the reply (`path` is Omega's own copy).
+    FileAttached {
+        name: String,
+        path: String,
+        mime: String,
+        bytes: u64,
+        caption: String,
+    },
+    FileNotSent {
+        path: String,
+        why: String,
+    },
     BugRecorded {
         number: i64,
         description: String,
@@ -147,6 +159,7 @@ impl Confirmation {
                 | Self::NoSuchProject { .. }
                 | Self::NoSuchSkill { .. }
                 | Self::SkillNotChanged { .. }
+                | Self::FileNotSent { .. }
                 | Self::NotSaved { .. }
         )
     }
@@ -227,6 +240,8 @@ impl fmt::Display for Confirmation {
                 }
             }
             Self::SkillNotChanged { skill, why } => write!(f, "✗ The {skill} skill was not changed: {why}"),
+            Self::FileAttached { name, bytes, .. } => write!(f, "📎 {name} ({})", size(*bytes)),
+            Self::FileNotSent { path, why } => write!(f, "✗ {path} was not sent: {why}"),
             Self::BugRecorded { number, description } => {
                 write!(f, "✓ Bug report #{number} recorded: {description}")
             }
@@ -240,6 +255,15 @@ impl fmt::Display for Confirmation {
             ),
             Self::NotSaved { error } => write!(f, "✗ I couldn't save that ({error})."),
         }
+    }
+}
+
+/// A byte count as people read it: 980 bytes, 12 KB, 3.4 MB.
+fn size(bytes: u64) -> String {
+    match bytes {
+        b if b < 1000 => format!("{b} bytes"),
+        b if b < 1_000_000 => format!("{} KB", b.div_ceil(1000)),
+        b => format!("{:.1} MB", b as f64 / 1e6),
     }
 }
 

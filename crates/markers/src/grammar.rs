@@ -22,6 +22,7 @@ pub enum MarkerName {
     ProjectDeactivate,
     SkillImprove,
     SkillInstall,
+    SendFile,
     BugReport,
     Reward,
     Lesson,
@@ -55,6 +56,7 @@ impl MarkerName {
         MarkerName::ProjectDeactivate,
         MarkerName::SkillImprove,
         MarkerName::SkillInstall,
+        MarkerName::SendFile,
         MarkerName::BugReport,
         MarkerName::Reward,
         MarkerName::Lesson,
@@ -81,6 +83,7 @@ impl MarkerName {
             Self::ProjectDeactivate => "PROJECT_DEACTIVATE",
             Self::SkillImprove => "SKILL_IMPROVE",
             Self::SkillInstall => "SKILL_INSTALL",
+            Self::SendFile => "SEND_FILE",
             Self::BugReport => "BUG_REPORT",
             Self::Reward => "REWARD",
             Self::Lesson => "LESSON",
@@ -165,6 +168,11 @@ pub enum Effect {
     SkillInstall {
         name: String,
     },
+    /// Send a file of the workspace to the person, with the reply.
+    SendFile {
+        path: String,
+        caption: Option<String>,
+    },
     BugReport {
         description: String,
     },
@@ -245,6 +253,16 @@ pub fn interpret(name: MarkerName, value: &str) -> Result<Effect, String> {
         },
         MarkerName::SkillInstall => Ok(Effect::SkillInstall { name: nonempty("a skill folder name")? }),
         MarkerName::BugReport => Ok(Effect::BugReport { description: nonempty("a description")? }),
+        MarkerName::SendFile => {
+            let (path, caption) = match v.split_once('|') {
+                Some((p, c)) => (p.trim(), Some(c.trim().to_owned()).filter(|c| !c.is_empty())),
+                None => (v, None),
+            };
+            if path.is_empty() {
+                return Err("SEND_FILE needs `path | caption` (a file in your workspace)".into());
+            }
+            Ok(Effect::SendFile { path: path.to_owned(), caption })
+        }
         MarkerName::Reward => {
             let parts: Vec<&str> = v.splitn(3, '|').map(str::trim).collect();
             match parts.as_slice() {

@@ -30,6 +30,10 @@ pub const TOLD: &[(&[MarkerName], &str)] = &[
     ),
     (&[MarkerName::BugReport], "BUG_REPORT: something in Omega that is broken"),
     (
+        &[MarkerName::SendFile],
+        "SEND_FILE: path in your workspace | caption   (sends the user that file, a photo or a document, with your reply)",
+    ),
+    (
         &[MarkerName::HeartbeatAdd, MarkerName::HeartbeatRemove, MarkerName::HeartbeatInterval],
         "HEARTBEAT_ADD: item / HEARTBEAT_REMOVE: item / HEARTBEAT_INTERVAL: minutes",
     ),
@@ -98,7 +102,7 @@ mod tests {
         for tool in crate::tools::effect_tools() {
             let args = json!({
                 "description": "d", "due": "2026-12-01T09:00", "id": "x", "domain": "d", "rule": "r",
-                "language": "pt", "skill": "s", "lesson": "l", "name": "n"
+                "language": "pt", "skill": "s", "lesson": "l", "name": "n", "path": "p"
             });
             assert!(crate::tools::effect_of_call(tool.name, &args).unwrap().is_ok(), "{}", tool.name);
             let (marker, _) = crate::tools::marker_of_call(tool.name, &args).unwrap();

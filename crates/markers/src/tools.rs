@@ -75,6 +75,14 @@ pub fn effect_tools() -> Vec<EffectTool> {
             parameters: json!({"type": "object", "properties": {"name": s("The folder name NAME")}, "required": ["name"]}),
         },
         EffectTool {
+            name: "send_file",
+            description: "Send the user a file from your workspace (a chart, a photo, a PDF, a CSV) with your reply. \
+                          Images arrive as photos, other files as documents.",
+            parameters: json!({"type": "object", "properties": {
+                "path": s("The file, relative to your workspace"), "caption": s("A line about it (optional)")
+            }, "required": ["path"]}),
+        },
+        EffectTool {
             name: "report_bug",
             description: "Record something in Omega that is broken.",
             parameters: json!({"type": "object", "properties": {"description": s("What is wrong")},
@@ -115,6 +123,7 @@ pub fn marker_of_call(name: &str, args: &Value) -> Option<(MarkerName, String)> 
         "report_bug" => (MarkerName::BugReport, get("description")),
         "improve_skill" => (MarkerName::SkillImprove, format!("{} | {}", get("skill"), get("lesson"))),
         "install_skill" => (MarkerName::SkillInstall, get("name")),
+        "send_file" => (MarkerName::SendFile, format!("{} | {}", get("path"), get("caption"))),
         _ => return None,
     };
     Some((marker, value))

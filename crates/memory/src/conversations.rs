@@ -40,6 +40,9 @@ pub struct Exchange {
     /// The project the turn ran in (`None`: the sender's active one, read in the same
     /// transaction).
     pub project: Option<String>,
+    /// Files sent with a reply, with their captions (each its own outbox row, after the
+    /// reply's).
+    pub files: Vec<(omega_core::OutFile, String)>,
     pub at: DateTime<Utc>,
 }
 
@@ -50,6 +53,14 @@ impl Store {
     /// Exactly once: the whole exchange is a no-op, and `Ok(None)` comes back, when the inbox row
     /// is no longer pending (two sessions answering one message write one outcome, not two).
     pub async fn finish_exchange(&self, x: Exchange) -> Result<Option<OutboxRow>, MemoryError> {
+        Ok(self.finish_exchange_with_files(x).await?.map(|(reply, _)| reply))
+    }
+
+    /// [`finish_exchange`](Self::finish_exchange), with the outbox rows of the reply's files.
+    pub async fn finish_exchange_with_files(
+        &self,
+        x: Exchange,
+    ) -> Result<Option<(OutboxRow, Vec<OutboxRow>)>, MemoryError> {
         self.writer.write(x, |c, x| Box::pin(finish(c, x))).await
     }
 
@@ -160,7 +171,7 @@ macro_rules! outcome_sql {
             pending!(),
             ";\nINSERT INTO outbox (inbox_id, channel, recipient, kind, text, created_at) SELECT ?, ?, ?, ?, ?, ? WHERE ",
             pending!(),
-            "\n    RETURNING id, inbox_id, channel, recipient, kind, text, status, attempts, created_at, delivered_at;
+            "\n    RETURNING id, inbox_id, channel, recipient, kind, text, status, attempts, created_at, delivered_at, file_path, file_name, file_mime;
 UPDATE inbox SET status = ?, finished_at = ? WHERE id = ? AND status = 'pending';\n"
         )
     };
@@ -168,7 +179,11 @@ UPDATE inbox SET status = ?, finished_at = ? WHERE id = ? AND status = 'pending'
 
 /// One round trip to the database: every statement of the exchange goes in one query. `None`
 /// when the inbox row is no longer pending (another session answered it): nothing is written.
-async fn finish(c: &mut SqliteConnection, x: &Exchange) -> Result<Option<OutboxRow>, sqlx::Error> {
+/// A reply's files follow, each in a statement of its own in the same transaction.
+async fn finish(
+    c: &mut SqliteConnection,
+    x: &Exchange,
+) -> Result<Option<(OutboxRow, Vec<OutboxRow>)>, sqlx::Error> {
     let at = crate::millis(x.at);
     let reply = x.kind == OutboundKind::Reply;
     let remember = reply && !x.off_the_record;
@@ -213,5 +228,26 @@ async fn finish(c: &mut SqliteConnection, x: &Exchange) -> Result<Option<OutboxR
         .bind(id);
     q = q.bind(id).bind(ch).bind(&x.reply_target).bind(x.kind.as_str()).bind(&x.reply_text).bind(at).bind(id);
     q = q.bind(if reply { "done" } else { "failed" }).bind(at).bind(id);
-    Ok(q.fetch_all(&mut *c).await?.pop())
+    let Some(row) = q.fetch_all(&mut *c).await?.pop() else { return Ok(None) };
+    let mut files = Vec::new();
+    for (f, caption) in x.files.iter().filter(|_| reply) {
+        files.push(
+            sqlx::query_as::<_, OutboxRow>(concat!(
+                "INSERT INTO outbox (inbox_id, channel, recipient, kind, text, created_at, file_path, file_name, file_mime)
+                 VALUES (?, ?, ?, 'reply', ?, ?, ?, ?, ?) RETURNING ",
+                "id, inbox_id, channel, recipient, kind, text, status, attempts, created_at, delivered_at, file_path, file_name, file_mime"
+            ))
+            .bind(id)
+            .bind(ch)
+            .bind(&x.reply_target)
+            .bind(caption)
+            .bind(at)
+            .bind(f.path.to_string_lossy().into_owned())
+            .bind(&f.name)
+            .bind(&f.mime)
+            .fetch_one(&mut *c)
+            .await?,
+        );
+    }
+    Ok(Some((row, files)))
 }

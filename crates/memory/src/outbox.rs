@@ -6,11 +6,19 @@ use crate::rows::OutboxRow;
 
 macro_rules! outbox_columns {
     () => {
-        "id, inbox_id, channel, recipient, kind, text, status, attempts, created_at, delivered_at"
+        "id, inbox_id, channel, recipient, kind, text, status, attempts, created_at, delivered_at, file_path, file_name, file_mime"
     };
 }
 
 impl Store {
+    /// One outbox row.
+    pub async fn outbox_row(&self, id: OutboxId) -> Result<Option<OutboxRow>, MemoryError> {
+        Ok(sqlx::query_as(concat!("SELECT ", outbox_columns!(), " FROM outbox WHERE id = ?"))
+            .bind(id.0)
+            .fetch_optional(&self.read)
+            .await?)
+    }
+
     /// Queue a message that is not written as part of an exchange.
     pub async fn enqueue(&self, out: &Outbound) -> Result<OutboxRow, MemoryError> {
         self.writer

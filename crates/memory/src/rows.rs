@@ -37,6 +37,21 @@ pub struct OutboxRow {
     pub attempts: i64,
     pub created_at: i64,
     pub delivered_at: Option<i64>,
+    /// A file sent with this message (its text is the caption).
+    pub file_path: Option<String>,
+    pub file_name: Option<String>,
+    pub file_mime: Option<String>,
+}
+
+impl OutboxRow {
+    /// The file this row carries, if any.
+    pub fn file(&self) -> Option<omega_core::OutFile> {
+        Some(omega_core::OutFile {
+            path: self.file_path.clone()?.into(),
+            name: self.file_name.clone().unwrap_or_default(),
+            mime: self.file_mime.clone().unwrap_or_else(|| "application/octet-stream".into()),
+        })
+    }
 }
 
 /// One message of a conversation's history.

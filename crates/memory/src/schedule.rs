@@ -127,7 +127,7 @@ async fn fire(
             let row: OutboxRow = sqlx::query_as(
                 "INSERT INTO outbox (inbox_id, channel, recipient, kind, text, created_at)
                  VALUES (NULL, ?, ?, 'notice', ?, ?)
-                 RETURNING id, inbox_id, channel, recipient, kind, text, status, attempts, created_at, delivered_at",
+                 RETURNING id, inbox_id, channel, recipient, kind, text, status, attempts, created_at, delivered_at, file_path, file_name, file_mime",
             )
             .bind(&task.channel)
             .bind(&task.reply_target)

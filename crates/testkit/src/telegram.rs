@@ -39,6 +39,16 @@ pub struct SentPhoto {
     pub message_id: i64,
 }
 
+/// A document the bot sent (`sendDocument`, multipart like photos).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentDocument {
+    pub chat_id: i64,
+    pub caption: String,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    pub message_id: i64,
+}
+
 #[derive(Debug, Clone)]
 struct Fault {
     method: String,
@@ -66,6 +76,7 @@ struct State {
     edits: Vec<(i64, String)>,
     deleted: Vec<i64>,
     photos: Vec<SentPhoto>,
+    documents: Vec<SentDocument>,
     /// file_id → (file_path, bytes)
     files: Vec<(String, String, Vec<u8>)>,
 }
@@ -241,6 +252,11 @@ impl FakeTelegram {
         self.shared.state.lock().photos.clone()
     }
 
+    /// Documents the bot sent, in order.
+    pub fn documents(&self) -> Vec<SentDocument> {
+        self.shared.state.lock().documents.clone()
+    }
+
     pub fn deleted(&self) -> Vec<i64> {
         self.shared.state.lock().deleted.clone()
     }
@@ -319,7 +335,9 @@ fn multipart(content_type: &str, body: &[u8]) -> Option<Value> {
         }
         let name = headers.split("name=\"").nth(1)?.split('"').next()?.to_owned();
         if headers.contains("filename=") {
-            map.insert(name, json!({"file_bytes": content}));
+            let file_name =
+                headers.split("filename=\"").nth(1).and_then(|f| f.split('"').next()).unwrap_or("");
+            map.insert(name, json!({"file_bytes": content, "file_name": file_name}));
         } else {
             let v = String::from_utf8_lossy(content).to_string();
             map.insert(name, serde_json::from_str::<Value>(&v).unwrap_or(Value::String(v)));
@@ -454,6 +472,40 @@ async fn method(
                 "chat": {"id": chat_id, "type": "private", "first_name": "User"},
                 "from": bot_user(),
                 "photo": [{"file_id": format!("photo-{message_id}"), "file_unique_id": format!("u{message_id}"), "width": 320, "height": 320}],
+                "caption": caption,
+            }))
+        }
+        "senddocument" => {
+            let Some(chat_id) = int(&p["chat_id"]) else {
+                return err(400, "Bad Request: chat_id is empty", None);
+            };
+            let file = match p["document"].as_str().and_then(|v| v.strip_prefix("attach://")) {
+                Some(part) => &p[part],
+                None => &p["document"],
+            };
+            let Some(bytes) = file["file_bytes"].as_array() else {
+                return err(400, "Bad Request: there is no document in the request", None);
+            };
+            let bytes: Vec<u8> = bytes.iter().filter_map(|b| b.as_u64()).map(|b| b as u8).collect();
+            let file_name = file["file_name"].as_str().unwrap_or("").to_owned();
+            let mut st = shared.state.lock();
+            let message_id = st.next_message_id;
+            st.next_message_id += 1;
+            let caption = p["caption"].as_str().unwrap_or("").to_owned();
+            let size = bytes.len();
+            st.documents.push(SentDocument {
+                chat_id,
+                caption: caption.clone(),
+                file_name: file_name.clone(),
+                bytes,
+                message_id,
+            });
+            ok(json!({
+                "message_id": message_id, "date": now_secs(),
+                "chat": {"id": chat_id, "type": "private", "first_name": "User"},
+                "from": bot_user(),
+                "document": {"file_id": format!("doc-{message_id}"), "file_unique_id": format!("u{message_id}"),
+                             "file_name": file_name, "file_size": size},
                 "caption": caption,
             }))
         }

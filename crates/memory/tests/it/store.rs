@@ -31,6 +31,7 @@ fn exchange(id: InboxId, sender: &str, user: &str, reply: &str) -> Exchange {
         },
         at: Utc::now(),
         project: None,
+        files: Vec::new(),
     }
 }
 

@@ -204,3 +204,43 @@ async fn a_client_naming_another_sender_sees_nothing_of_their_exchanges() {
     assert_eq!(resp.status().as_u16(), 200);
     rt.shutdown().await;
 }
+
+/// A file the model sends comes with the HTTP reply as a download, for its sender only.
+#[actix_rt::test]
+async fn a_file_sent_with_the_answer_is_downloadable_by_its_sender_only() {
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    let workspace = home.data_dir().join("workspace");
+    std::fs::create_dir_all(&workspace).unwrap();
+    std::fs::write(workspace.join("report.pdf"), b"%PDF-1.4 tiny").unwrap();
+    fake.push(Script::ToolCalls(vec![(
+        "send_file".into(),
+        json!({"path": "report.pdf", "caption": "The report"}),
+    )]));
+    fake.push(Script::Text("Attached.".into()));
+    let rt = start(config(&home, &fake)).await;
+    let base = http_base(&rt);
+    let (status, body) = post(&base, json!({"sender": "alice", "text": "the report please"}), None).await;
+    assert_eq!(status, 200, "{body}");
+    let file = &body["files"][0];
+    assert_eq!(
+        (file["name"].as_str(), file["mime"].as_str()),
+        (Some("report.pdf"), Some("application/pdf")),
+        "{body}"
+    );
+    assert_eq!(file["caption"], "The report");
+    let url = format!("{base}{}", file["url"].as_str().unwrap());
+    let got = reqwest::get(&url).await.unwrap();
+    assert_eq!(got.status().as_u16(), 200);
+    assert_eq!(got.headers()["content-type"], "application/pdf");
+    assert!(got.headers()["content-disposition"].to_str().unwrap().contains("report.pdf"));
+    assert_eq!(got.bytes().await.unwrap().as_ref(), b"%PDF-1.4 tiny");
+    // Another sender, another id: not found either way.
+    let theirs = url.replace("sender=alice", "sender=mallory");
+    assert_eq!(reqwest::get(&theirs).await.unwrap().status().as_u16(), 404);
+    let id = body["id"].as_i64().unwrap();
+    let status: Value =
+        reqwest::get(format!("{base}/api/messages/{id}?sender=alice")).await.unwrap().json().await.unwrap();
+    assert_eq!(status["files"][0]["name"], "report.pdf", "{status}");
+    assert_eq!(status["reply"]["text"].as_str().map(|t| t.starts_with("Attached.")), Some(true), "{status}");
+    rt.shutdown().await;
+}

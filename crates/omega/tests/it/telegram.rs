@@ -503,3 +503,58 @@ async fn a_panic_in_the_telegram_poller_restarts_it_and_the_message_is_still_ans
     assert_eq!(ai.request_count(), 1, "answered once");
     rt.shutdown().await;
 }
+
+/// "Make me a chart": the model writes files in its workspace and sends them; the photo arrives
+/// as a photo, the CSV as a document, both after the reply; a file outside the workspace (a path
+/// out, or a symlink out) is refused and the reply says so; Omega's copies go once sent.
+#[test]
+fn files_the_model_makes_arrive_as_a_photo_and_a_document() {
+    use serde_json::json;
+    let s = setup();
+    let b64 = omega_providers::types::base64(omega_testkit::PNG_1X1);
+    s.ai.push(Script::ToolCalls(vec![
+        (
+            "bash".into(),
+            json!({"command": format!("echo {b64} | base64 -d > chart.png && ln -s /etc/passwd pw")}),
+        ),
+        ("write".into(), json!({"file_path": "prices.csv", "content": "day,price\n1,10\n2,12\n"})),
+    ]));
+    s.ai.push(Script::ToolCalls(vec![
+        ("send_file".into(), json!({"path": "chart.png", "caption": "Your chart"})),
+        ("send_file".into(), json!({"path": "prices.csv"})),
+        ("send_file".into(), json!({"path": "../data/memory.db"})),
+        ("send_file".into(), json!({"path": "pw"})),
+    ]));
+    s.ai.push(Script::Text("Here you are.".into()));
+    let _daemon = Daemon::start(&s.home, s.port, 1);
+    s.tg.send_text(OWNER, "make me a chart of the prices");
+    wait_until(Duration::from_secs(20), "the photo and the document", || {
+        s.tg.photos().len() == 1 && s.tg.documents().len() == 1
+    });
+    let reply = &s.tg.sent_to(OWNER)[0].text;
+    assert!(reply.starts_with("Here you are."), "{reply}");
+    assert!(
+        reply.contains("📎 chart.png (68 bytes)") && reply.contains("📎 prices.csv (20 bytes)"),
+        "{reply}"
+    );
+    assert!(
+        reply.contains("✗ ../data/memory.db was not sent: only files in the workspace can be sent"),
+        "{reply}"
+    );
+    assert!(
+        reply.contains("✗ pw was not sent: only files in the workspace can be sent"),
+        "a symlink out: {reply}"
+    );
+    let photo = &s.tg.photos()[0];
+    assert_eq!((photo.chat_id, photo.caption.as_str()), (OWNER, "Your chart"));
+    assert_eq!(photo.bytes, omega_testkit::PNG_1X1);
+    let doc = &s.tg.documents()[0];
+    assert_eq!(
+        (doc.file_name.as_str(), doc.bytes.as_slice()),
+        ("prices.csv", b"day,price\n1,10\n2,12\n".as_slice())
+    );
+    let outbox = s.home.data_dir().join("outbox");
+    wait_until(Duration::from_secs(5), "Omega's copies deleted once sent", || {
+        std::fs::read_dir(&outbox).map(|d| d.count() == 0).unwrap_or(false)
+    });
+}
