@@ -438,8 +438,31 @@ async fn usage(deps: &SessionDeps, job: &Job) -> Answer {
     let b = &deps.settings.budget;
     let cap = |usd: f64| if usd > 0.0 { format!(" of ${usd:.2}") } else { String::new() };
     let tcap = |t: u64| if t > 0 { format!(" of {t}") } else { String::new() };
+    // The prompt cache: how much of today's prompts the providers served from it, and what that
+    // saved at the cached rate.
+    let saved: f64 = deps
+        .store
+        .cache_reads_by_model(since)
+        .await?
+        .into_iter()
+        .filter_map(|(model, tokens)| {
+            let p = omega_providers::pricing::price_for(&model, &deps.settings.prices)?;
+            let cached = p.cached_input_per_mtok.unwrap_or(p.input_per_mtok);
+            Some(tokens as f64 * (p.input_per_mtok - cached) / 1_000_000.0)
+        })
+        .sum();
+    let cache = if all.prompt_tokens > 0 {
+        format!(
+            "\nPrompt cache: {:.0}% of today's prompt tokens were read from the cache ({} of {}), saving about ${saved:.4}.",
+            100.0 * all.cache_read_tokens as f64 / all.prompt_tokens as f64,
+            all.cache_read_tokens,
+            all.prompt_tokens
+        )
+    } else {
+        String::new()
+    };
     Ok(format!(
-        "Today ({}):\nYou: ${:.4}{} and {} tokens{} in {} messages.\nEveryone: ${:.4}{} and {} tokens{}.",
+        "Today ({}):\nYou: ${:.4}{} and {} tokens{} in {} messages.\nEveryone: ${:.4}{} and {} tokens{}.{cache}",
         deps.settings.timezone.name(),
         mine.usd,
         cap(b.daily_usd_per_sender),

@@ -207,6 +207,8 @@ pub(crate) fn record_response(
     audit.model = Some(response.model.clone());
     audit.input_tokens = response.usage.map(|u| u.input_tokens as i64);
     audit.output_tokens = response.usage.map(|u| u.output_tokens as i64);
+    audit.cache_read_tokens = response.usage.map(|u| u.cached_tokens as i64);
+    audit.cache_write_tokens = response.usage.map(|u| u.cache_write_tokens as i64);
     audit.cost_usd = response.cost_usd.or_else(|| {
         response.usage.and_then(|u| omega_providers::pricing::cost_usd(&response.model, &u, prices))
     });

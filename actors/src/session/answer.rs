@@ -156,6 +156,8 @@ pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
                 .and_then(|u| omega_providers::pricing::cost_usd(&response.model, &u, &deps.settings.prices))
         }),
         latency_ms: latency,
+        cache_read_tokens: response.usage.map(|u| u.cached_tokens as i64),
+        cache_write_tokens: response.usage.map(|u| u.cache_write_tokens as i64),
     };
     let output = ProcessOutput { text: response.text, untrusted, who: job.who() };
     let processed = match deps.markers.output.send(output).await {

@@ -2,7 +2,7 @@
 //! files, the history trimmed to the context budget, the new message with its images.
 
 use omega_core::SessionKey;
-use omega_core::prompt::{PromptInput, history_to_drop, strip_comment, system_prompt};
+use omega_core::prompt::{PromptInput, history_to_drop, strip_comment, system_prompt_cached};
 use omega_providers::{ChatMessage, ChatRequest, Role};
 use std::path::PathBuf;
 
@@ -109,24 +109,25 @@ pub(super) async fn build_request(
     let lessons = context.lessons;
     let summaries = context.summaries;
     let identity = identity.as_deref().map(strip_comment);
-    let system = system_prompt(&PromptInput {
-        agent_name: &deps.settings.agent_name,
-        identity,
-        channel: &job.channel,
-        now: deps.settings.clock.now(),
-        timezone: tz,
-        facts: &facts,
-        tasks: &tasks,
-        lessons: &lessons,
-        outcomes: &context.outcomes,
-        summaries: &summaries,
-        recall: &recall,
-        detected_language: omega_core::lang::detect(&job.text),
-        skills: &skills,
-        skill_instructions: &skill_instructions,
-        project_role: role.as_ref().map(|p| p.role.as_str()),
-        project: Some(project.as_str()),
-    });
+    let omega_core::prompt::SystemPrompt { text: system, cache_points } =
+        system_prompt_cached(&PromptInput {
+            agent_name: &deps.settings.agent_name,
+            identity,
+            channel: &job.channel,
+            now: deps.settings.clock.now(),
+            timezone: tz,
+            facts: &facts,
+            tasks: &tasks,
+            lessons: &lessons,
+            outcomes: &context.outcomes,
+            summaries: &summaries,
+            recall: &recall,
+            detected_language: omega_core::lang::detect(&job.text),
+            skills: &skills,
+            skill_instructions: &skill_instructions,
+            project_role: role.as_ref().map(|p| p.role.as_str()),
+            project: Some(project.as_str()),
+        });
     let mut messages: Vec<ChatMessage> = history
         .into_iter()
         .filter_map(|m| Role::parse(&m.role).map(|r| ChatMessage::new(r, m.content)))
@@ -192,6 +193,7 @@ pub(super) async fn build_request(
         tools: Vec::new(),
         files,
         mcp,
+        cache_points,
     };
     Ok((request, project))
 }

@@ -19,16 +19,20 @@ pub struct Spend {
     pub usd: f64,
     pub tokens: i64,
     pub calls: i64,
+    /// Prompt (input) tokens, and how many of them came from the provider's cache.
+    pub prompt_tokens: i64,
+    pub cache_read_tokens: i64,
 }
 
 impl Store {
     /// Spend recorded in the audit log since `since_ms`: of one sender (`Some((channel, sender))`)
     /// or of everyone (`None`).
     pub async fn spend_since(&self, who: Option<(&str, &str)>, since_ms: i64) -> Result<Spend, MemoryError> {
-        let (usd, tokens, calls): (Option<f64>, Option<i64>, i64) = match who {
+        let (usd, tokens, calls, prompt, cached): (Option<f64>, Option<i64>, i64, Option<i64>, Option<i64>) = match who {
             Some((channel, sender)) => {
                 sqlx::query_as(
-                    "SELECT SUM(cost_usd), SUM(COALESCE(input_tokens, 0) + COALESCE(output_tokens, 0)), COUNT(*)
+                    "SELECT SUM(cost_usd), SUM(COALESCE(input_tokens, 0) + COALESCE(output_tokens, 0)), COUNT(*),
+                            SUM(input_tokens), SUM(cache_read_tokens)
                      FROM audit_log WHERE created_at >= ? AND channel = ? AND sender_id = ? AND status != 'denied'",
                 )
                 .bind(since_ms)
@@ -39,7 +43,8 @@ impl Store {
             }
             None => {
                 sqlx::query_as(
-                    "SELECT SUM(cost_usd), SUM(COALESCE(input_tokens, 0) + COALESCE(output_tokens, 0)), COUNT(*)
+                    "SELECT SUM(cost_usd), SUM(COALESCE(input_tokens, 0) + COALESCE(output_tokens, 0)), COUNT(*),
+                            SUM(input_tokens), SUM(cache_read_tokens)
                      FROM audit_log WHERE created_at >= ? AND status != 'denied'",
                 )
                 .bind(since_ms)
@@ -47,7 +52,24 @@ impl Store {
                 .await?
             }
         };
-        Ok(Spend { usd: usd.unwrap_or(0.0), tokens: tokens.unwrap_or(0), calls })
+        Ok(Spend {
+            usd: usd.unwrap_or(0.0),
+            tokens: tokens.unwrap_or(0),
+            calls,
+            prompt_tokens: prompt.unwrap_or(0),
+            cache_read_tokens: cached.unwrap_or(0),
+        })
+    }
+
+    /// Prompt tokens read from providers' caches since `since_ms`, per model (everyone's).
+    pub async fn cache_reads_by_model(&self, since_ms: i64) -> Result<Vec<(String, i64)>, MemoryError> {
+        Ok(sqlx::query_as(
+            "SELECT COALESCE(model, ''), SUM(cache_read_tokens) FROM audit_log
+             WHERE created_at >= ? AND cache_read_tokens > 0 GROUP BY model",
+        )
+        .bind(since_ms)
+        .fetch_all(&self.read)
+        .await?)
     }
 
     /// Record a denied message. Nothing else about it is stored.
@@ -78,7 +100,8 @@ impl Store {
     pub async fn recent_audit(&self, limit: u32) -> Result<Vec<AuditRow>, MemoryError> {
         Ok(sqlx::query_as(
             "SELECT id, created_at, channel, sender_id, sender_name, inbox_id, input_text, output_text,
-                    provider, model, input_tokens, output_tokens, cost_usd, latency_ms, status, error
+                    provider, model, input_tokens, output_tokens, cost_usd, latency_ms, status, error,
+                    cache_read_tokens, cache_write_tokens
              FROM audit_log ORDER BY id DESC LIMIT ?",
         )
         .bind(i64::from(limit))

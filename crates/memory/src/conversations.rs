@@ -15,6 +15,9 @@ pub struct CallRecord {
     pub output_tokens: Option<i64>,
     pub cost_usd: Option<f64>,
     pub latency_ms: Option<i64>,
+    /// Of `input_tokens`: read from the provider's prompt cache, and written to it.
+    pub cache_read_tokens: Option<i64>,
+    pub cache_write_tokens: Option<i64>,
 }
 
 /// A handled message: everything written when it is answered.
@@ -166,8 +169,9 @@ macro_rules! outcome_sql {
     () => {
         concat!(
             "INSERT INTO audit_log (created_at, channel, sender_id, sender_name, inbox_id, input_text,
-    output_text, provider, model, input_tokens, output_tokens, cost_usd, latency_ms, status, error)
-    SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE ",
+    output_text, provider, model, input_tokens, output_tokens, cost_usd, latency_ms, status, error,
+    cache_read_tokens, cache_write_tokens)
+    SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE ",
             pending!(),
             ";\nINSERT INTO outbox (inbox_id, channel, recipient, kind, text, created_at) SELECT ?, ?, ?, ?, ?, ? WHERE ",
             pending!(),
@@ -225,6 +229,8 @@ async fn finish(
         .bind(x.call.latency_ms)
         .bind(if reply { "ok" } else { "error" })
         .bind(&x.error)
+        .bind(x.call.cache_read_tokens)
+        .bind(x.call.cache_write_tokens)
         .bind(id);
     q = q.bind(id).bind(ch).bind(&x.reply_target).bind(x.kind.as_str()).bind(&x.reply_text).bind(at).bind(id);
     q = q.bind(if reply { "done" } else { "failed" }).bind(at).bind(id);

@@ -30,6 +30,9 @@ pub struct BackgroundCall {
     pub input_tokens: Option<i64>,
     pub output_tokens: Option<i64>,
     pub cost_usd: Option<f64>,
+    /// Of `input_tokens`: read from the provider's prompt cache, and written to it.
+    pub cache_read_tokens: Option<i64>,
+    pub cache_write_tokens: Option<i64>,
     pub error: Option<String>,
     /// When it happened (the caller's clock, so a day's spend is counted on the right day);
     /// `None` = now.
@@ -145,8 +148,8 @@ impl Store {
                 Box::pin(async move {
                     sqlx::query(
                         "INSERT INTO audit_log (created_at, channel, sender_id, input_text, provider, model,
-                            input_tokens, output_tokens, cost_usd, status, error)
-                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            input_tokens, output_tokens, cost_usd, status, error, cache_read_tokens, cache_write_tokens)
+                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     )
                     .bind(at)
                     .bind(&call.channel)
@@ -159,6 +162,8 @@ impl Store {
                     .bind(call.cost_usd)
                     .bind(if call.error.is_some() { "error" } else { "ok" })
                     .bind(&call.error)
+                    .bind(call.cache_read_tokens)
+                    .bind(call.cache_write_tokens)
                     .execute(&mut *c)
                     .await?;
                     Ok(())

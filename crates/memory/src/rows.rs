@@ -89,6 +89,9 @@ pub struct AuditRow {
     pub latency_ms: Option<i64>,
     pub status: String,
     pub error: Option<String>,
+    /// Of `input_tokens`: read from the provider's prompt cache, and written to it.
+    pub cache_read_tokens: Option<i64>,
+    pub cache_write_tokens: Option<i64>,
 }
 
 /// A recorded tool call.

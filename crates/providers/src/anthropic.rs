@@ -1,8 +1,10 @@
 //! Anthropic's Messages API (`POST {base_url}/v1/messages`), plain and streaming.
 //!
-//! The system prompt is sent as a text block marked `cache_control: ephemeral`: it is the stable
-//! prefix of every call, so Anthropic serves it from its prompt cache and bills it at the cached
-//! rate; the cached token counts are reported in [`Usage`].
+//! Prompt caching: the system prompt is sent as text blocks split at its cache points (the part
+//! the same for everyone, then the part the same for this person), each marked
+//! `cache_control: ephemeral`, and the last message is marked too, so the next turn reads the
+//! whole conversation so far from the cache. Anthropic allows four breakpoints; this uses at
+//! most three. Cache reads and writes are reported in [`Usage`].
 
 use async_trait::async_trait;
 use futures::StreamExt;
@@ -97,8 +99,16 @@ impl AnthropicProvider {
                 .collect::<Vec<_>>());
         }
         if !req.system.is_empty() {
-            body["system"] =
-                json!([{"type": "text", "text": req.system, "cache_control": {"type": "ephemeral"}}]);
+            body["system"] = json!(system_blocks(&req.system, &req.cache_points));
+        }
+        // The conversation so far, cached for the next turn (or the next round of tools).
+        if let Some(last) = body["messages"].as_array_mut().and_then(|m| m.last_mut()) {
+            if let Some(text) = last["content"].as_str().map(str::to_owned) {
+                last["content"] = json!([{"type": "text", "text": text}]);
+            }
+            if let Some(block) = last["content"].as_array_mut().and_then(|b| b.last_mut()) {
+                block["cache_control"] = json!({"type": "ephemeral"});
+            }
         }
         body
     }
@@ -339,6 +349,27 @@ struct ErrorBody {
     message: Option<String>,
 }
 
+/// The system prompt as text blocks split at `points`; every block but a last one after the
+/// final point is a cache breakpoint. Points that are out of range, out of order or not on a
+/// character boundary are skipped.
+fn system_blocks(system: &str, points: &[usize]) -> Vec<serde_json::Value> {
+    let mut blocks = Vec::new();
+    let mut start = 0;
+    for &p in points.iter().take(2) {
+        if p <= start || p >= system.len() || !system.is_char_boundary(p) {
+            continue;
+        }
+        blocks
+            .push(json!({"type": "text", "text": &system[start..p], "cache_control": {"type": "ephemeral"}}));
+        start = p;
+    }
+    if blocks.is_empty() {
+        return vec![json!({"type": "text", "text": system, "cache_control": {"type": "ephemeral"}})];
+    }
+    blocks.push(json!({"type": "text", "text": &system[start..]}));
+    blocks
+}
+
 #[derive(Deserialize, Default)]
 struct WireUsage {
     #[serde(default)]
@@ -357,6 +388,7 @@ impl From<WireUsage> for Usage {
             input_tokens: u.input_tokens + u.cache_read_input_tokens + u.cache_creation_input_tokens,
             output_tokens: u.output_tokens,
             cached_tokens: u.cache_read_input_tokens,
+            cache_write_tokens: u.cache_creation_input_tokens,
         }
     }
 }

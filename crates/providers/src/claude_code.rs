@@ -562,6 +562,7 @@ impl Provider for ClaudeCodeProvider {
                     u.input_tokens + u.cache_read_input_tokens + u.cache_creation_input_tokens;
                 usage.output_tokens += u.output_tokens;
                 usage.cached_tokens += u.cache_read_input_tokens;
+                usage.cache_write_tokens += u.cache_creation_input_tokens;
             }
         };
         add(&result.usage);

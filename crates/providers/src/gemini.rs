@@ -127,6 +127,7 @@ fn absorb(
             input_tokens: u.prompt_token_count,
             output_tokens: u.candidates_token_count,
             cached_tokens: u.cached_content_token_count,
+            cache_write_tokens: 0,
         };
     }
     text.push_str(&added);

@@ -182,6 +182,7 @@ impl Provider for OllamaProvider {
                     input_tokens: l.prompt_eval_count,
                     output_tokens: l.eval_count,
                     cached_tokens: 0,
+                    cache_write_tokens: 0,
                 }),
                 finish_reason: l.done_reason,
                 cost_usd: None,

@@ -55,12 +55,15 @@ pub fn price_for(model: &str, configured: &BTreeMap<String, Price>) -> Option<Pr
 /// The cost of one call in USD, if the model has a price.
 pub fn cost_usd(model: &str, usage: &Usage, configured: &BTreeMap<String, Price>) -> Option<f64> {
     let price = price_for(model, configured)?;
-    let cached = usage.cached_tokens.min(usage.input_tokens) as f64;
-    let fresh = usage.input_tokens as f64 - cached;
+    let cached = usage.cached_tokens.min(usage.input_tokens);
+    let written = usage.cache_write_tokens.min(usage.input_tokens - cached) as f64;
+    let fresh = (usage.input_tokens - cached) as f64 - written;
     let cached_price = price.cached_input_per_mtok.unwrap_or(price.input_per_mtok);
     Some(
         (fresh * price.input_per_mtok
-            + cached * cached_price
+            // Writing to the cache (Anthropic's 5-minute cache) costs 25% more than input.
+            + written * price.input_per_mtok * 1.25
+            + cached as f64 * cached_price
             + usage.output_tokens as f64 * price.output_per_mtok)
             / 1_000_000.0,
     )
@@ -71,7 +74,7 @@ mod tests {
     use super::*;
 
     fn usage(i: u64, o: u64, c: u64) -> Usage {
-        Usage { input_tokens: i, output_tokens: o, cached_tokens: c }
+        Usage { input_tokens: i, output_tokens: o, cached_tokens: c, cache_write_tokens: 0 }
     }
 
     #[test]

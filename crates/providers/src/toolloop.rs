@@ -254,6 +254,7 @@ impl Totals {
             t.input_tokens += u.input_tokens;
             t.output_tokens += u.output_tokens;
             t.cached_tokens += u.cached_tokens;
+            t.cache_write_tokens += u.cache_write_tokens;
         }
         if let Some(c) = r.cost_usd {
             *self.cost.get_or_insert(0.0) += c;
@@ -299,7 +300,12 @@ mod tests {
                 .enumerate()
                 .map(|(i, (n, a))| ToolCall { id: format!("c{i}"), name: (*n).into(), arguments: a.clone() })
                 .collect(),
-            usage: Some(Usage { input_tokens: 10, output_tokens: 1, cached_tokens: 0 }),
+            usage: Some(Usage {
+                input_tokens: 10,
+                output_tokens: 1,
+                cached_tokens: 0,
+                cache_write_tokens: 0,
+            }),
             ..Default::default()
         }
     }
@@ -307,7 +313,12 @@ mod tests {
     fn text(t: &str) -> ChatResponse {
         ChatResponse {
             text: t.into(),
-            usage: Some(Usage { input_tokens: 10, output_tokens: 2, cached_tokens: 0 }),
+            usage: Some(Usage {
+                input_tokens: 10,
+                output_tokens: 2,
+                cached_tokens: 0,
+                cache_write_tokens: 0,
+            }),
             ..Default::default()
         }
     }

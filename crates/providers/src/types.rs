@@ -152,6 +152,10 @@ pub struct ChatRequest {
     pub files: Vec<std::path::PathBuf>,
     /// MCP servers for this call only, beside the configured ones (the skills it called for).
     pub mcp: Vec<TurnMcpServer>,
+    /// Byte offsets into `system` where a prefix that stays the same across turns ends (see
+    /// `omega_core::prompt::SystemPrompt`): where a provider with explicit prompt caching
+    /// (Anthropic) puts its cache breakpoints.
+    pub cache_points: Vec<usize>,
 }
 
 /// Token counts of one call, as the provider reported them.
@@ -163,6 +167,9 @@ pub struct Usage {
     /// Prompt tokens served from the provider's cache (billed cheaper).
     #[serde(default)]
     pub cached_tokens: u64,
+    /// Prompt tokens written to the provider's cache (Anthropic bills them 25% above input).
+    #[serde(default)]
+    pub cache_write_tokens: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

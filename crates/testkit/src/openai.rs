@@ -89,6 +89,8 @@ struct State {
     transcriptions: Vec<Vec<u8>>,
     /// Pause between streamed chunks (default 2 ms).
     chunk_delay: Option<Duration>,
+    /// The prompts seen so far (for the automatic prefix caching OpenAI does).
+    prompts: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -233,6 +235,39 @@ fn last_user(body: &Value) -> Option<String> {
 
 fn error_body(message: &str, kind: &str, code: Option<&str>) -> Value {
     json!({"error": {"message": message, "type": kind, "param": null, "code": code}})
+}
+
+/// OpenAI's automatic prompt caching, as documented: prompts of 1,024 tokens or more are cached,
+/// and a request reuses the longest prefix it shares with an earlier one, in steps of 128 tokens.
+/// (Tokens here are words, as everywhere in this fake.)
+fn cached_prefix_tokens(shared: &Shared, parsed: &Value, prompt_tokens: u64) -> u64 {
+    let prompt: String = parsed["messages"]
+        .as_array()
+        .map(|ms| ms.iter().map(|m| m["content"].as_str().unwrap_or("")).collect::<Vec<_>>().join("\n"))
+        .unwrap_or_default();
+    let mut st = shared.state.lock();
+    let shared_chars = st
+        .prompts
+        .iter()
+        .map(|p| p.bytes().zip(prompt.bytes()).take_while(|(a, b)| a == b).count())
+        .max()
+        .unwrap_or(0);
+    st.prompts.push(prompt.clone());
+    if prompt_tokens < 1024 {
+        return 0;
+    }
+    let mut end = shared_chars;
+    while !prompt.is_char_boundary(end) {
+        end -= 1;
+    }
+    // Only whole words of the shared prefix count.
+    let common = &prompt[..end];
+    let whole = if prompt[end..].starts_with(char::is_whitespace) || end == prompt.len() {
+        common
+    } else {
+        common.rsplit_once(char::is_whitespace).map_or("", |(head, _)| head)
+    };
+    count_tokens(whole) / 128 * 128
 }
 
 fn count_tokens(s: &str) -> u64 {
@@ -380,10 +415,12 @@ async fn chat(shared: web::Data<Shared>, req: HttpRequest, body: Bytes) -> HttpR
     };
     let finish_reason = if calls.is_empty() { "stop" } else { "tool_calls" };
     let id = format!("chatcmpl-fake{}", now_secs());
+    let cached = cached_prefix_tokens(&shared, &parsed, prompt_tokens);
     let usage = json!({
         "prompt_tokens": prompt_tokens,
         "completion_tokens": count_tokens(&text),
         "total_tokens": prompt_tokens + count_tokens(&text),
+        "prompt_tokens_details": {"cached_tokens": cached},
     });
     if !stream {
         let body = json!({

@@ -28,6 +28,8 @@ fn exchange(id: InboxId, sender: &str, user: &str, reply: &str) -> Exchange {
             output_tokens: Some(5),
             cost_usd: Some(0.001),
             latency_ms: Some(12),
+            cache_read_tokens: None,
+            cache_write_tokens: None,
         },
         at: Utc::now(),
         project: None,

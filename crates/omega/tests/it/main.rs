@@ -4,6 +4,7 @@ mod support;
 
 mod binary;
 mod brain;
+mod caching;
 mod config_files;
 mod heartbeat;
 mod http_api;

@@ -275,7 +275,10 @@ async fn the_owner_rewrites_who_omega_is_in_a_prompt_file() {
     std::fs::write(&file, "You are {name}, a pirate. Arr.").unwrap();
     rt.ask("app", "ana", "hi again").await.unwrap();
     let prompt = fake.requests()[1].system_prompt().unwrap();
-    assert!(prompt.starts_with("You are Omega, a pirate. Arr.\n\nCurrent time:"), "{prompt}");
+    assert!(
+        prompt.starts_with("You are Omega, a pirate. Arr.\n\nYou can act by writing a marker"),
+        "{prompt}"
+    );
     rt.shutdown().await;
     // A restart never overwrites the owner's file.
     let rt = start(config(&home, &fake)).await;

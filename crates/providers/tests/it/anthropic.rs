@@ -75,3 +75,36 @@ async fn a_missing_key_says_how_to_set_it() {
     let e = p.complete(ChatRequest::default(), None).await.unwrap_err();
     assert!(e.user_message().contains("ANTHROPIC_API_KEY"), "{}", e.user_message());
 }
+
+/// Prompt caching on the wire: the system prompt split at its cache points, each stable part a
+/// breakpoint, and the last message one too, as llmock's grader of the Anthropic API accepts.
+#[tokio::test]
+async fn cache_breakpoints_go_at_the_stable_boundaries_and_the_last_message() {
+    let mock = tokio::task::spawn_blocking(Llmock::start).await.unwrap();
+    mock.script(serde_json::json!([{"type": "reply", "text": "Noted.", "times": null}]));
+    let system = "EVERYONE: identity and rules.PERSON: Ana, vegetarian.TURN: 09:46.".to_owned();
+    let everyone = system.find("PERSON").unwrap();
+    let person = system.find("TURN").unwrap();
+    let req = ChatRequest {
+        system: system.clone(),
+        cache_points: vec![everyone, person],
+        messages: vec![
+            ChatMessage::new(Role::User, "hi"),
+            ChatMessage::new(Role::Assistant, "hello"),
+            ChatMessage::new(Role::User, "what now?"),
+        ],
+        ..ChatRequest::default()
+    };
+    let r = provider(&mock, false).complete(req, None).await.unwrap();
+    assert_eq!(r.text, "Noted.");
+    let sent: serde_json::Value = serde_json::from_str(&mock.model_requests()[0]).unwrap();
+    let blocks = sent["system"].as_array().unwrap();
+    let texts: Vec<&str> = blocks.iter().map(|b| b["text"].as_str().unwrap()).collect();
+    assert_eq!(texts, ["EVERYONE: identity and rules.", "PERSON: Ana, vegetarian.", "TURN: 09:46."]);
+    let marked: Vec<bool> = blocks.iter().map(|b| b.get("cache_control").is_some()).collect();
+    assert_eq!(marked, [true, true, false], "the turn's own part is not a breakpoint");
+    let last = sent["messages"].as_array().unwrap().last().unwrap();
+    assert_eq!(last["content"][0]["text"], "what now?");
+    assert_eq!(last["content"][0]["cache_control"]["type"], "ephemeral", "the conversation so far is cached");
+    mock.assert_verdict_passes();
+}
