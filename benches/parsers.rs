@@ -41,6 +41,7 @@ fn bench(c: &mut Criterion) {
                 skill_instructions: &[],
                 project_role: None,
                 project: None,
+                compacted: None,
             })
         })
     });

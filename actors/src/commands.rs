@@ -34,6 +34,8 @@ async fn answer(deps: &SessionDeps, job: &Job, key: &SessionKey, command: Comman
     Ok(match command {
         Command::Help => help_text(&deps.settings.agent_name),
         Command::Usage => usage(deps, job).await?,
+        // Built by the session, which builds the prompts (see `session::context::report`).
+        Command::Context => "The prompt's parts are not available here.".into(),
         Command::Status => {
             let facts = store.facts(me).await?.len();
             let project = project().await?;
@@ -388,7 +390,7 @@ async fn answer(deps: &SessionDeps, job: &Job, key: &SessionKey, command: Comman
 }
 
 /// " in project NAME", or nothing when no project is active.
-fn in_project(project: &str) -> String {
+pub(crate) fn in_project(project: &str) -> String {
     if project.is_empty() { String::new() } else { format!(" in project {project}") }
 }
 

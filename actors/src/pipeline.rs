@@ -110,6 +110,8 @@ pub struct SessionDeps {
     pub action_done: Route<crate::scheduler::ActionDone>,
     /// The Summarizer, told when a conversation had activity.
     pub summarizer: Route<crate::summarizer::Nudge>,
+    /// Folding the older part of a long conversation into its rolling summary.
+    pub compact: Route<crate::summarizer::Compact>,
     /// The Sandbox actor, when tools are on.
     pub tools: Option<crate::sandbox::RoutedTools>,
     pub outbox: crate::outbox::OutboxRoutes,

@@ -27,6 +27,21 @@ const TRANSCRIPT_CHARS: usize = 30_000;
 #[rtype(result = "()")]
 pub struct Nudge;
 
+/// A conversation outgrew the context budget: fold its messages after `covered` and up to
+/// `through` into its rolling summary, one call; a failure changes nothing (the messages stay,
+/// and are only left out of the prompt, as before).
+#[derive(Message, Debug, Clone)]
+#[rtype(result = "()")]
+pub struct Compact {
+    pub channel: String,
+    pub sender_id: String,
+    pub conversation: i64,
+    /// The summary so far, and the last message id it covers.
+    pub summary: Option<String>,
+    pub covered: i64,
+    pub through: i64,
+}
+
 /// Summarize every active conversation now (graceful shutdown). Answers how many were closed.
 #[derive(Message, Debug, Clone, Copy)]
 #[rtype(result = "usize")]
@@ -50,6 +65,10 @@ pub struct Summarizer {
     busy: bool,
     /// No attempt before this (after a failure).
     not_before: Option<std::time::Instant>,
+    /// Conversations being compacted now.
+    compacting: std::collections::HashSet<i64>,
+    /// No compaction before this (after a failed one).
+    compact_not_before: Option<std::time::Instant>,
     _guard: ChildGuard,
 }
 
@@ -60,7 +79,17 @@ impl Summarizer {
         settings: SummarizerSettings,
         guard: ChildGuard,
     ) -> Self {
-        Self { store, provider, settings, timer: None, busy: false, not_before: None, _guard: guard }
+        Self {
+            store,
+            provider,
+            settings,
+            timer: None,
+            busy: false,
+            not_before: None,
+            compacting: Default::default(),
+            compact_not_before: None,
+            _guard: guard,
+        }
     }
 
     fn arm(&mut self, ctx: &mut Context<Self>) {
@@ -212,6 +241,90 @@ pub(crate) fn record_response(
     audit.cost_usd = response.cost_usd.or_else(|| {
         response.usage.and_then(|u| omega_providers::pricing::cost_usd(&response.model, &u, prices))
     });
+}
+
+impl Handler<Compact> for Summarizer {
+    type Result = ();
+
+    fn handle(&mut self, msg: Compact, ctx: &mut Context<Self>) {
+        let waiting = self.compact_not_before.is_some_and(|t| std::time::Instant::now() < t);
+        if waiting || !self.compacting.insert(msg.conversation) {
+            return;
+        }
+        let (store, provider, settings) = (self.store.clone(), self.provider.clone(), self.settings.clone());
+        let id = msg.conversation;
+        ctx.spawn(async move { compact(&store, &provider, &settings, msg).await }.into_actor(self).map(
+            move |ok, act, _| {
+                act.compacting.remove(&id);
+                act.compact_not_before = (!ok).then(|| std::time::Instant::now() + RETRY_AFTER);
+            },
+        ));
+    }
+}
+
+/// One compaction: the summary so far and the messages after it, into a new summary. Returns
+/// false when the call failed.
+async fn compact(
+    store: &Store,
+    provider: &Route<Complete>,
+    settings: &SummarizerSettings,
+    msg: Compact,
+) -> bool {
+    let Ok(messages) = store.messages_between(msg.conversation, msg.covered, msg.through).await else {
+        return false;
+    };
+    if messages.is_empty() {
+        return true;
+    }
+    let mut text = match &msg.summary {
+        Some(s) if !s.trim().is_empty() => format!("Summary so far:\n{}\n\nMessages after it:\n", s.trim()),
+        _ => "Messages:\n".to_owned(),
+    };
+    for (role, content) in &messages {
+        let who = if role == "user" { "User" } else { "Assistant" };
+        text.push_str(&format!("{who}: {content}\n"));
+    }
+    let text: String =
+        text.chars().rev().take(TRANSCRIPT_CHARS).collect::<Vec<_>>().into_iter().rev().collect();
+    let request = ChatRequest {
+        system: omega_core::facts::COMPACT_PROMPT.into(),
+        messages: vec![ChatMessage::new(Role::User, text)],
+        max_tokens: Some(600),
+        ..ChatRequest::default()
+    };
+    let mut audit = BackgroundCall {
+        channel: msg.channel.clone(),
+        sender_id: msg.sender_id.clone(),
+        purpose: format!("(compaction of conversation {})", msg.conversation),
+        provider: Some(settings.provider_name.clone()),
+        at: Some(settings.clock.now()),
+        ..BackgroundCall::default()
+    };
+    let response = match provider.send(Complete { request, deltas: None }).await {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => {
+            tracing::warn!(conversation = msg.conversation, error = %e, "compaction failed; the conversation is unchanged");
+            audit.error = Some(e.to_string());
+            let _ = store.audit_background(audit).await;
+            return false;
+        }
+        Err(_) => return false,
+    };
+    record_response(&mut audit, &response, &settings.prices);
+    let _ = store.audit_background(audit).await;
+    let summary = response.text.trim();
+    if summary.is_empty() {
+        return false;
+    }
+    let summary: String = summary.chars().take(4000).collect();
+    match store.store_compaction(msg.conversation, msg.covered, msg.through, &summary).await {
+        Ok(true) => {
+            tracing::info!(conversation = msg.conversation, through = msg.through, "conversation compacted")
+        }
+        Ok(false) => tracing::debug!(conversation = msg.conversation, "compaction superseded"),
+        Err(e) => tracing::error!(error = %e, "cannot store a compaction"),
+    }
+    true
 }
 
 impl Actor for Summarizer {

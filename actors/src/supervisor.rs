@@ -83,6 +83,7 @@ pub struct Tree {
     /// The Scheduler's address (state queries); follows restarts like the others.
     pub scheduler_state: Route<crate::scheduler::GetState>,
     pub summarizer: Route<Nudge>,
+    pub compact: Route<crate::summarizer::Compact>,
     pub summarize_all: Route<SummarizeAll>,
     pub summarizer_recheck: Route<crate::summarizer::Recheck>,
     pub heartbeat: Route<RearmHeartbeat>,
@@ -306,6 +307,7 @@ impl Supervisor {
             action_done: Route::default(),
             scheduler_state: Route::default(),
             summarizer: Route::default(),
+            compact: Route::default(),
             summarize_all: Route::default(),
             summarizer_recheck: Route::default(),
             heartbeat: Route::default(),
@@ -492,6 +494,7 @@ impl Supervisor {
                 let (store, provider) = (self.spec.store.clone(), self.tree.provider.clone());
                 let addr = Summarizer::new(store, provider, settings, guard).start();
                 self.tree.summarizer.rebind(addr.clone().recipient());
+                self.tree.compact.rebind(addr.clone().recipient());
                 self.stoppers.insert(child, addr.clone().recipient());
                 #[cfg(feature = "test-hooks")]
                 self.crashers.insert(child, addr.clone().recipient());
@@ -646,6 +649,7 @@ impl Supervisor {
                     cancel_task: tree.tasks.cancel.clone(),
                     action_done: tree.action_done.clone(),
                     summarizer: tree.summarizer.clone(),
+                    compact: tree.compact.clone(),
                     tools: has_tools.then(|| crate::sandbox::RoutedTools {
                         list: tree.tools_list.clone(),
                         run: tree.tools_run.clone(),
@@ -740,6 +744,7 @@ impl Handler<ChildDown> for Supervisor {
                 }
                 Child::Summarizer => {
                     self.tree.summarizer.unbind();
+                    self.tree.compact.unbind();
                     self.tree.summarize_all.unbind();
                     self.tree.summarizer_recheck.unbind();
                 }

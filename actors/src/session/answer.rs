@@ -33,7 +33,10 @@ pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
     }
 
     if let Some(command) = omega_core::commands::Command::parse(&job.text) {
-        let text = crate::commands::run(&deps, &job, &key, command).await;
+        let text = match command {
+            omega_core::commands::Command::Context => super::context::report(&deps, &job, &key).await,
+            other => crate::commands::run(&deps, &job, &key, other).await,
+        };
         store_outcome(&deps, &job, OutboundKind::Reply, text, None, CallRecord::default(), true).await;
         return;
     }

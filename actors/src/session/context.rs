@@ -109,6 +109,12 @@ pub(super) async fn build_request(
     let lessons = context.lessons;
     let summaries = context.summaries;
     let identity = identity.as_deref().map(strip_comment);
+    // The rolling summary of this conversation's older part, within a quarter of the budget.
+    let compacted: Option<String> = context
+        .conversation
+        .as_ref()
+        .and_then(|(_, s, _)| s.as_deref())
+        .map(|s| s.chars().take(deps.settings.context_chars / 4).collect());
     let omega_core::prompt::SystemPrompt { text: system, cache_points } =
         system_prompt_cached(&PromptInput {
             agent_name: &deps.settings.agent_name,
@@ -127,19 +133,39 @@ pub(super) async fn build_request(
             skill_instructions: &skill_instructions,
             project_role: role.as_ref().map(|p| p.role.as_str()),
             project: Some(project.as_str()),
+            compacted: compacted.as_deref(),
         });
+    // Leave out the oldest history until everything fits the context budget; what is left out
+    // is folded into the conversation's rolling summary (in the background: this turn does not
+    // wait), so the next prompts carry its gist instead of losing it.
+    let budget = deps.settings.context_chars.saturating_sub(system.len() + job.text.len());
+    let lengths: Vec<usize> = history.iter().map(|m| m.content.len()).collect();
+    let drop = history_to_drop(&lengths, budget);
+    // Older messages than the window (`max_context_messages`) are past it too.
+    let window_full = history.len() >= deps.settings.max_context_messages as usize;
+    let past = match (drop, history.first()) {
+        (d, _) if d > 0 => Some(history[d - 1].id),
+        (_, Some(first)) if window_full => Some(first.id - 1),
+        _ => None,
+    };
+    if let (Some(through), Some((id, summary, covered))) = (past, context.conversation.clone())
+        && through > covered
+    {
+        tracing::debug!(dropped = drop, "the history outgrew the context; compacting its older part");
+        deps.compact.do_send(crate::summarizer::Compact {
+            channel: job.channel.clone(),
+            sender_id: job.sender_id.clone(),
+            conversation: id,
+            summary,
+            covered,
+            through,
+        });
+    }
     let mut messages: Vec<ChatMessage> = history
         .into_iter()
+        .skip(drop)
         .filter_map(|m| Role::parse(&m.role).map(|r| ChatMessage::new(r, m.content)))
         .collect();
-    // Leave out the oldest history until everything fits the context budget.
-    let budget = deps.settings.context_chars.saturating_sub(system.len() + job.text.len());
-    let lengths: Vec<usize> = messages.iter().map(|m| m.content.len()).collect();
-    let drop = history_to_drop(&lengths, budget);
-    if drop > 0 {
-        tracing::debug!(dropped = drop, "history trimmed to the context budget");
-        messages.drain(..drop);
-    }
     let mut current = ChatMessage::new(Role::User, job.text.clone());
     let mut files = Vec::new();
     if !job.attachments.is_empty() {
@@ -214,4 +240,63 @@ fn skill_servers(skills: &[&omega_skills::Skill]) -> Vec<omega_providers::TurnMc
             })
         })
         .collect()
+}
+
+/// `/context`: what the next message's prompt holds, part by part, built exactly as it will be.
+pub(super) async fn report(deps: &SessionDeps, job: &Job, key: &SessionKey) -> String {
+    let mut next = job.clone();
+    next.text = String::new();
+    next.attachments.clear();
+    let (request, project) = match build_request(deps, key, &next).await {
+        Ok(r) => r,
+        Err(e) => return format!("I couldn't build the prompt (database error: {e})."),
+    };
+    let tokens = |chars: usize| chars.div_ceil(4);
+    let system = &request.system;
+    let mut bounds: Vec<usize> =
+        request.cache_points.iter().copied().filter(|p| *p <= system.len()).collect();
+    bounds.push(system.len());
+    let part = |i: usize| {
+        let start = if i == 0 { 0 } else { bounds.get(i - 1).copied().unwrap_or(system.len()) };
+        bounds.get(i).copied().unwrap_or(system.len()).saturating_sub(start)
+    };
+    let history: Vec<&omega_providers::ChatMessage> =
+        request.messages.iter().filter(|m| !m.content.is_empty()).collect();
+    let history_chars: usize = history.iter().map(|m| m.content.len()).sum();
+    let compacted = system.contains("\n\nEarlier in this conversation (a summary");
+    let tools = match (&deps.tools, deps.settings.tools.is_some() && deps.settings.provider_tools) {
+        (Some(t), true) => {
+            let mut specs = omega_providers::toolloop::ToolHost::specs(t).await;
+            specs.extend(omega_markers::tools::effect_tools().into_iter().map(|e| {
+                omega_providers::ToolSpec {
+                    name: e.name.into(),
+                    description: e.description.into(),
+                    parameters: e.parameters,
+                }
+            }));
+            let chars: usize = specs
+                .iter()
+                .map(|s| s.name.len() + s.description.len() + s.parameters.to_string().len())
+                .sum();
+            format!("\n- tools: {} of them, ~{} tokens", specs.len(), tokens(chars))
+        }
+        _ => String::new(),
+    };
+    let scope = crate::commands::in_project(&project);
+    let total = tokens(system.len() + history_chars);
+    format!(
+        "Your next message's prompt{scope}, about {total} tokens of the {} allowed:\n\
+         - who I am, what I can do, the rules and the skills list: ~{} tokens (cached for everyone)\n\
+         - what I know about you (profile, settings, project, lessons, outcomes): ~{} tokens (cached for you)\n\
+         - this turn (summaries, recall, tasks, the time{}): ~{} tokens\n\
+         - this conversation: {} messages, ~{} tokens{}{tools}",
+        deps.settings.context_chars / 4,
+        tokens(part(0)),
+        tokens(part(1)),
+        if compacted { ", and the summary of this conversation's older part" } else { "" },
+        tokens(part(2)),
+        history.len(),
+        tokens(history_chars),
+        if compacted { " (its older part is in the summary; /history has it all)" } else { "" },
+    )
 }

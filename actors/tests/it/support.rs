@@ -88,6 +88,7 @@ impl Probes {
             cancel_task: Route::default(),
             action_done: Route::default(),
             summarizer: Route::default(),
+            compact: Route::default(),
             tools: None,
             outbox,
             whatsapp_pairing: Route::default(),

@@ -31,6 +31,8 @@ pub enum Command {
     Purge(bool),
     /// Today's spend against the budget.
     Usage,
+    /// What the next prompt will hold, part by part, with rough token counts.
+    Context,
     /// The heartbeat checklist and its settings.
     Heartbeat,
     /// Lessons and outcomes recorded with you.
@@ -62,6 +64,7 @@ pub const MENU: &[(&str, &str)] = &[
     ("heartbeat", "The heartbeat checklist"),
     ("learning", "What I learned with you"),
     ("usage", "What you (and everyone) spent today"),
+    ("context", "What my next prompt holds, and roughly how many tokens each part takes"),
     ("status", "How Omega is doing"),
     ("purge", "Delete everything I know about you"),
     ("link", "Share your memory with your account on another channel"),
@@ -94,6 +97,7 @@ impl Command {
             "project" => Command::Project(rest),
             "purge" => Command::Purge(rest.eq_ignore_ascii_case("yes")),
             "usage" => Command::Usage,
+            "context" => Command::Context,
             "heartbeat" => Command::Heartbeat,
             "learning" => Command::Learning,
             "approve" => Command::Approve(rest.split_whitespace().next().unwrap_or("").to_owned()),

@@ -16,6 +16,14 @@ pub const ALLOWED_KEYS: &[&str] = &[
 ];
 
 /// The instruction for the summarizing call; the transcript follows it.
+/// Folding the older part of a long conversation into its running summary (compaction).
+pub const COMPACT_PROMPT: &str = "\
+You keep the running summary of a long conversation between the user and you, for your own \
+memory. Below are the summary so far (if any) and the messages that come after it. Write the new \
+summary: everything that still matters later (what the user said about themselves, decisions, \
+open questions, promises you made, names, numbers, dates), in plain sentences, at most 300 words. \
+Answer with the summary only.";
+
 pub const SUMMARIZE_PROMPT: &str = "\
 Summarize the conversation below for your own memory, then list durable facts about the user.
 Answer in exactly this format:

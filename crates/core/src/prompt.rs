@@ -46,6 +46,8 @@ pub struct PromptInput<'a> {
     /// The project the turn runs in, if any (a scheduled action runs in the one it was set in,
     /// whichever is active now).
     pub project: Option<&'a str>,
+    /// The rolling summary of this conversation's older messages (compacted out of the history).
+    pub compacted: Option<&'a str>,
 }
 
 /// Assemble the system prompt.
@@ -136,6 +138,11 @@ pub fn system_prompt_cached(input: &PromptInput<'_>) -> SystemPrompt {
     {
         out.push_str(&format!("\n\nThe user is writing in {lang}: answer in {lang}."));
     }
+    if let Some(c) = input.compacted.map(str::trim).filter(|c| !c.is_empty()) {
+        out.push_str(&format!(
+            "\n\nEarlier in this conversation (a summary of what was said before the messages you see):\n{c}"
+        ));
+    }
     if !input.summaries.is_empty() {
         out.push_str("\n\nEarlier conversations (summaries, newest first):");
         for s in input.summaries {
@@ -210,6 +217,7 @@ mod tests {
             skill_instructions: &[],
             project_role: None,
             project: None,
+            compacted: None,
         });
         assert!(
             p.starts_with("You are Jarvis, the butler. Speak formally.\n\nYou can act by writing a marker"),
@@ -240,6 +248,7 @@ mod tests {
             skill_instructions: &[],
             project_role: None,
             project: None,
+            compacted: None,
         };
         let tasks = vec![("1".to_string(), "call".to_string(), "soon".to_string(), String::new())];
         let recall = vec!["user: plums".to_string()];
@@ -287,6 +296,7 @@ mod tests {
             skill_instructions: &[],
             project_role: None,
             project: None,
+            compacted: None,
         });
         assert!(p.starts_with("You are Omega"), "{p}");
         assert!(p.contains("Thursday 2026-01-01 05:00 (America/New_York)"), "{p}");
@@ -324,6 +334,7 @@ mod snapshots {
             skill_instructions: &[],
             project_role: None,
             project: None,
+            compacted: None,
         });
         insta::assert_snapshot!(p, @r"
         You are Omega, a personal AI agent running on your owner's own machine. Be helpful, direct and concise.

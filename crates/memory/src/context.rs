@@ -34,6 +34,9 @@ pub struct SenderContext {
     pub summaries: Vec<String>,
     /// The last few outcomes recorded with them (`REWARD`), newest first: (score, domain, lesson).
     pub outcomes: Vec<(i64, String, String)>,
+    /// The active conversation in this project, if any: (id, its rolling summary of compacted
+    /// messages, the last message id it covers).
+    pub conversation: Option<(i64, Option<String>, i64)>,
 }
 
 /// How much of each part [`Store::sender_context`] reads.
@@ -64,7 +67,7 @@ impl Store {
         let key = format!("{channel}:{sender_id}");
         // The sender's key and project come from one-row CTEs joined in, and the parts refer to
         // their columns: measured, that is about half the cost of a scalar subquery per part.
-        let row: (String, String, String, String, String, String, String) = sqlx::query_as(concat!(
+        let row: (String, String, String, String, String, String, String, Option<String>) = sqlx::query_as(concat!(
             "WITH me AS (SELECT COALESCE((SELECT canonical FROM user_aliases WHERE alias = ?1), ?1) AS key),
                   scope AS (SELECT ",
             scope_sql!("?1", "?7"),
@@ -87,7 +90,10 @@ impl Store {
                         ORDER BY created_at DESC, id DESC LIMIT ?6)),
                (SELECT COALESCE(json_group_array(json_array(score, domain, lesson)), '[]')
                   FROM (SELECT score, domain, lesson FROM rewards WHERE sender = me.key AND project = scope.p
-                        ORDER BY created_at DESC, id DESC LIMIT 5))
+                        ORDER BY created_at DESC, id DESC LIMIT 5)),
+               (SELECT json_array(id, compacted, compacted_through) FROM conversations
+                  WHERE channel = ?2 AND sender_id = ?3 AND status = 'active' AND project = scope.p
+                  ORDER BY id DESC LIMIT 1)
              FROM me, scope"
         ))
         .bind(&key)
@@ -138,6 +144,13 @@ impl Store {
             lessons: pairs("lesson", &row.4)?,
             summaries,
             outcomes,
+            conversation: match row.7 {
+                Some(text) => Some(
+                    serde_json::from_str::<(i64, Option<String>, i64)>(&text)
+                        .map_err(|e| MemoryError::Unreadable(format!("conversation context: {e}")))?,
+                ),
+                None => None,
+            },
         })
     }
 }

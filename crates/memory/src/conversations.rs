@@ -79,7 +79,7 @@ impl Store {
     }
 
     /// The last `limit` messages of the sender's active conversation in `project` (`None`: their
-    /// active project), oldest first.
+    /// active project), oldest first; messages already compacted into its summary are left out.
     pub async fn history_in(
         &self,
         channel: &str,
@@ -88,9 +88,10 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<HistoryMessage>, MemoryError> {
         let mut rows: Vec<HistoryMessage> = sqlx::query_as(concat!(
-            "SELECT m.role, m.content, m.created_at FROM messages m
+            "SELECT m.id, m.role, m.content, m.created_at FROM messages m
              JOIN conversations c ON c.id = m.conversation_id
-             WHERE c.channel = ?1 AND c.sender_id = ?2 AND c.status = 'active' AND c.project = ",
+             WHERE c.channel = ?1 AND c.sender_id = ?2 AND c.status = 'active' AND m.id > c.compacted_through
+               AND c.project = ",
             scope_sql!("?5", "?4"),
             " ORDER BY m.id DESC LIMIT ?3"
         ))

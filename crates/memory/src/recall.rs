@@ -45,8 +45,8 @@ pub fn fts_query(text: &str) -> Option<String> {
 
 impl Store {
     /// The sender's earlier messages in `project` (`None`: their active project) that best
-    /// match `text`, best first: closed conversations only (the current one is in the history
-    /// already; forgotten ones never).
+    /// match `text`, best first: closed conversations, and the compacted part of the current one
+    /// (the rest is in the history already); forgotten ones never.
     pub async fn recall(
         &self,
         channel: &str,
@@ -61,7 +61,8 @@ impl Store {
              FROM messages_fts f
              JOIN messages m ON m.id = f.rowid
              JOIN conversations c ON c.id = m.conversation_id
-             WHERE messages_fts MATCH ?1 AND c.channel = ?2 AND c.sender_id = ?3 AND c.status = 'closed'
+             WHERE messages_fts MATCH ?1 AND c.channel = ?2 AND c.sender_id = ?3
+               AND (c.status = 'closed' OR m.id <= c.compacted_through)
                AND c.forgotten = 0 AND c.project = ",
             scope_sql!("?6", "?5"),
             " ORDER BY bm25(messages_fts) LIMIT ?4"

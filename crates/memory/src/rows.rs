@@ -57,6 +57,7 @@ impl OutboxRow {
 /// One message of a conversation's history.
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
 pub struct HistoryMessage {
+    pub id: i64,
     pub role: String,
     pub content: String,
     pub created_at: i64,

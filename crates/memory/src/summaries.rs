@@ -87,4 +87,51 @@ impl Store {
         .fetch_all(&self.read)
         .await?)
     }
+
+    /// Replace conversation `id`'s rolling summary with `summary`, covering its messages up to
+    /// `through`, but only if it still covers up to `expected` (no other compaction came first)
+    /// and is still active. Returns whether it was stored.
+    pub async fn store_compaction(
+        &self,
+        id: i64,
+        expected: i64,
+        through: i64,
+        summary: &str,
+    ) -> Result<bool, MemoryError> {
+        self.writer
+            .write((id, expected, through, summary.to_owned()), |c, (id, expected, through, summary)| {
+                Box::pin(async move {
+                    let r = sqlx::query(
+                        "UPDATE conversations SET compacted = ?, compacted_through = ?
+                         WHERE id = ? AND compacted_through = ? AND status = 'active' AND ? > compacted_through",
+                    )
+                    .bind(summary)
+                    .bind(*through)
+                    .bind(*id)
+                    .bind(*expected)
+                    .bind(*through)
+                    .execute(&mut *c)
+                    .await?;
+                    Ok(r.rows_affected() > 0)
+                })
+            })
+            .await
+    }
+
+    /// The messages of conversation `id` after `after` and up to `through`, oldest first.
+    pub async fn messages_between(
+        &self,
+        id: i64,
+        after: i64,
+        through: i64,
+    ) -> Result<Vec<(String, String)>, MemoryError> {
+        Ok(sqlx::query_as(
+            "SELECT role, content FROM messages WHERE conversation_id = ? AND id > ? AND id <= ? ORDER BY id",
+        )
+        .bind(id)
+        .bind(after)
+        .bind(through)
+        .fetch_all(&self.read)
+        .await?)
+    }
 }

@@ -199,3 +199,60 @@ fn omega_pair_approves_a_code_from_the_command_line() {
         });
     assert!(approved);
 }
+
+/// A conversation longer than `[memory] context_tokens`: its older part is compacted into a
+/// rolling summary (one call, in the background) instead of being dropped, the next prompts carry
+/// that summary, and what was compacted is still found by recall. Through `omega start`.
+#[test]
+fn a_long_conversation_keeps_its_gist_instead_of_forgetting_its_start() {
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    fake.set_default(Script::Echo, Duration::ZERO);
+    let port = free_port();
+    home.write_config(&format!("{}\n[memory]\ncontext_tokens = 1500\n", provider_config(&fake, port)));
+    let daemon = Daemon::start(&home, port, 1);
+    let say = |text: String| {
+        let (status, body) = reqwest::blocking_post(
+            format!("{}/api/messages", daemon.base()),
+            &json!({"sender": "ana", "text": text}),
+        );
+        assert_eq!((status, body["status"].as_str()), (200, Some("answered")), "{body}");
+    };
+    let filler =
+        |n: usize| format!("Note {n}: {}", "the garden needs water and the roses need pruning. ".repeat(20));
+    say(format!("My favourite fruit is plums. {}", filler(0)));
+    let compactions = || {
+        fake.requests()
+            .into_iter()
+            .filter(|r| r.system_prompt().is_some_and(|s| s.starts_with("You keep the running summary")))
+            .collect::<Vec<_>>()
+    };
+    let mut n = 1;
+    while compactions().is_empty() {
+        assert!(n < 12, "no compaction after {n} long turns");
+        say(filler(n));
+        n += 1;
+    }
+    let first = &compactions()[0];
+    assert!(first.last_user_message().unwrap().contains("plums"), "the oldest messages were compacted");
+    // Once it is stored, the next prompt carries it; the first message itself is not in the history.
+    wait_until(Duration::from_secs(10), "a prompt with the summary", || {
+        say("What fruit do I like?".into());
+        let last = fake
+            .requests()
+            .into_iter()
+            .rev()
+            .find(|r| r.system_prompt().is_some_and(|s| !s.starts_with("You keep the running summary")));
+        last.is_some_and(|r| {
+            let system = r.system_prompt().unwrap();
+            // The history: every message but the system prompt (the first, on this wire).
+            let history =
+                serde_json::Value::from(r.body["messages"].as_array().unwrap()[1..].to_vec()).to_string();
+            system.contains("Earlier in this conversation (a summary")
+                && system.contains(
+                    "From earlier conversations (may be relevant):\n- user: My favourite fruit is plums",
+                )
+                && !history.contains("My favourite fruit is plums")
+        })
+    });
+    drop(daemon);
+}

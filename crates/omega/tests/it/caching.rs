@@ -54,5 +54,19 @@ async fn the_stable_prefix_is_cached_across_turns_and_usage_shows_the_hit_rate()
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("{usage}"));
     assert!((55..=70).contains(&rate), "two of three calls were nearly all cached: {usage}");
+    // /context: the next prompt, part by part (commands are not conversation).
+    let before = fake.request_count();
+    let context = rt.ask("app", "ana", "/context").await.unwrap().text;
+    assert_eq!(fake.request_count(), before, "built, not sent");
+    assert!(context.starts_with("Your next message's prompt, about "), "{context}");
+    assert!(context.contains("- this conversation: 6 messages, ~"), "{context}");
+    assert!(context.contains("- tools: ") && context.contains("(cached for everyone)"), "{context}");
+    let stable: usize = context
+        .split("skills list: ~")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(stable > 2000, "the long SYSTEM.md is in the stable part: {context}");
     rt.shutdown().await;
 }

@@ -234,7 +234,7 @@ async fn slash_commands_are_answered_without_the_ai_and_kept_out_of_history() {
 async fn earlier_conversations_are_recalled_by_keywords_and_history_fits_the_budget() {
     let (home, fake) = (TempHome::new(), FakeOpenAi::start());
     let mut c = config(&home, &fake);
-    c.memory.context_tokens = 550; // about 2,200 characters, of which the system prompt takes most
+    c.memory.context_tokens = 800; // about 3,200 characters, of which the system prompt takes most
     // No skills to list: the budget is for the history here.
     std::fs::create_dir_all(home.data_dir().join("skills")).unwrap();
     std::fs::write(home.data_dir().join("skills/.bundled"), "skill-creator\nbrowser\ntrader\n").unwrap();
@@ -245,7 +245,13 @@ async fn earlier_conversations_are_recalled_by_keywords_and_history_fits_the_bud
         rt.ask("app", "ana", &format!("filler message number {i} {}", "x".repeat(200))).await.unwrap();
     }
     rt.ask("app", "ana", "what does my cat like to eat?").await.unwrap();
-    let last = fake.requests().last().unwrap().clone();
+    // The last turn's request (the Summarizer may be compacting the history meanwhile).
+    let last = fake
+        .requests()
+        .into_iter()
+        .rev()
+        .find(|r| r.system_prompt().is_some_and(|s| !s.starts_with("You keep the running summary")))
+        .unwrap();
     let prompt = last.system_prompt().unwrap();
     assert!(
         prompt.contains(
@@ -259,7 +265,7 @@ async fn earlier_conversations_are_recalled_by_keywords_and_history_fits_the_bud
     assert!(sent.len() < 14, "the oldest history was left out to fit: {} messages", sent.len());
     assert_eq!(*sent.last().unwrap(), "what does my cat like to eat?");
     let total: usize = sent.iter().map(|s| s.len()).sum();
-    assert!(total <= 2_200 + "what does my cat like to eat?".len(), "{total}");
+    assert!(total <= 3_200 + "what does my cat like to eat?".len(), "{total}");
     rt.shutdown().await;
 }
 
