@@ -141,13 +141,14 @@ pub(super) async fn build_request(
     let budget = deps.settings.context_chars.saturating_sub(system.len() + job.text.len());
     let lengths: Vec<usize> = history.iter().map(|m| m.content.len()).collect();
     let drop = history_to_drop(&lengths, budget);
-    // Older messages than the window (`max_context_messages`) are past it too.
+    // Older messages than the window (`max_context_messages`) are past it too. A compaction
+    // folds the older half of what is there (at least what was dropped), so the next one is
+    // many turns away: one cheap call now and then, not one per turn.
     let window_full = history.len() >= deps.settings.max_context_messages as usize;
-    let past = match (drop, history.first()) {
-        (d, _) if d > 0 => Some(history[d - 1].id),
-        (_, Some(first)) if window_full => Some(first.id - 1),
-        _ => None,
-    };
+    let past = (drop > 0 || window_full)
+        .then(|| drop.max(history.len() / 2))
+        .filter(|n| *n > 0)
+        .map(|n| history[n - 1].id);
     if let (Some(through), Some((id, summary, covered))) = (past, context.conversation.clone())
         && through > covered
     {
