@@ -11,6 +11,19 @@ macro_rules! outbox_columns {
 }
 
 impl Store {
+    /// The files (`send_file` copies) still needed: those of undelivered rows, and the HTTP API's
+    /// (its clients download them) made since `http_since_ms`.
+    pub async fn outgoing_files_in_use(&self, http_since_ms: i64) -> Result<Vec<String>, MemoryError> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT file_path FROM outbox WHERE file_path IS NOT NULL
+               AND (status = 'pending' OR (channel = 'http' AND created_at >= ?))",
+        )
+        .bind(http_since_ms)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
     /// One outbox row.
     pub async fn outbox_row(&self, id: OutboxId) -> Result<Option<OutboxRow>, MemoryError> {
         Ok(sqlx::query_as(concat!("SELECT ", outbox_columns!(), " FROM outbox WHERE id = ?"))

@@ -270,6 +270,7 @@ impl RuntimeBuilder {
             }
         }
         let store = Store::open(&config.db_path()).await?.with_clock(self.clock.clone());
+        sweep_outgoing_files(&store, &data_dir, self.clock.now()).await;
 
         let policy = RetryPolicy { max_attempts: config.provider.max_attempts, ..RetryPolicy::default() };
         let retrying =
@@ -691,5 +692,31 @@ fn lock_data_dir(dir: &std::path::Path) -> Result<File, StartError> {
         Ok(()) => Ok(file),
         Err(std::fs::TryLockError::WouldBlock) => Err(StartError::Locked { path: dir.to_owned() }),
         Err(std::fs::TryLockError::Error(source)) => Err(StartError::DataDir { path, source }),
+    }
+}
+
+/// Delete the copies of sent files no longer needed: left by a turn that never finished (a crash
+/// before its reply was stored), or kept for the HTTP API longer than a week.
+async fn sweep_outgoing_files(store: &Store, data_dir: &std::path::Path, now: chrono::DateTime<chrono::Utc>) {
+    let dir = data_dir.join("outbox");
+    let Ok(entries) = std::fs::read_dir(&dir) else { return };
+    let week_ago = omega_memory::millis(now) - 7 * 24 * 3600 * 1000;
+    let keep: std::collections::HashSet<std::path::PathBuf> =
+        match store.outgoing_files_in_use(week_ago).await {
+            Ok(paths) => paths.into_iter().map(std::path::PathBuf::from).collect(),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot tell which sent files are still needed; keeping them all");
+                return;
+            }
+        };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_file() && !keep.contains(&path) && std::fs::remove_file(&path).is_ok() {
+            removed += 1;
+        }
+    }
+    if removed > 0 {
+        tracing::info!(files = removed, "copies of sent files no longer needed were deleted");
     }
 }

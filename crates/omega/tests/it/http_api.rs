@@ -243,4 +243,14 @@ async fn a_file_sent_with_the_answer_is_downloadable_by_its_sender_only() {
     assert_eq!(status["files"][0]["name"], "report.pdf", "{status}");
     assert_eq!(status["reply"]["text"].as_str().map(|t| t.starts_with("Attached.")), Some(true), "{status}");
     rt.shutdown().await;
+    // A copy left by a turn that never finished is swept at the next start; the one the HTTP
+    // client may still fetch is kept.
+    let orphan = home.data_dir().join("outbox/123-left-over.png");
+    std::fs::write(&orphan, b"x").unwrap();
+    let rt = start(config(&home, &fake)).await;
+    assert!(!orphan.exists(), "the left-over copy is gone");
+    let base = http_base(&rt);
+    let again = reqwest::get(format!("{base}{}", file["url"].as_str().unwrap())).await.unwrap();
+    assert_eq!(again.status().as_u16(), 200, "still downloadable after a restart");
+    rt.shutdown().await;
 }
