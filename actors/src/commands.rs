@@ -452,7 +452,8 @@ async fn usage(deps: &SessionDeps, job: &Job) -> Answer {
             let cached = p.cached_input_per_mtok.unwrap_or(p.input_per_mtok);
             Some(tokens as f64 * (p.input_per_mtok - cached) / 1_000_000.0)
         })
-        .sum();
+        // (A float sum of nothing is -0.0, which would print as "$-0.0000".)
+        .fold(0.0, |a, b| a + b);
     let cache = if all.prompt_tokens > 0 {
         format!(
             "\nPrompt cache: {:.0}% of today's prompt tokens were read from the cache ({} of {}), saving about ${saved:.4}.",
