@@ -43,7 +43,7 @@ pub fn fts_query(text: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(" OR "))
 }
 
-/// How many of the newest matching messages recall ranks.
+/// How many of the sender's newest matching messages recall ranks.
 macro_rules! RECALL_CANDIDATES {
     () => {
         "300"
@@ -62,11 +62,14 @@ impl Store {
         text: &str,
         limit: u32,
     ) -> Result<Vec<Recalled>, MemoryError> {
-        let Some(query) = fts_query(text) else { return Ok(Vec::new()) };
+        let Some(terms) = fts_query(text) else { return Ok(Vec::new()) };
+        // Only this sender's messages (the index's `owner` token; see migration 0016).
+        let owner: String = format!("{channel}:{sender_id}").bytes().map(|b| format!("{b:02x}")).collect();
+        let query = format!("owner:o{owner} AND ({terms})");
         Ok(sqlx::query_as(concat!(
-            // Ranked among the newest matches only: a word in thousands of messages would
-            // otherwise cost a bm25 score for each of them on every message (measured: 58 ms
-            // a turn at 2,000 matches).
+            // Ranked among the sender's newest matches only: a word in thousands of their
+            // messages would otherwise cost a bm25 score for each on every message (measured:
+            // 58 ms a turn at 2,000 matches).
             "SELECT m.role, m.content, m.created_at
              FROM (SELECT rowid AS id, bm25(messages_fts) AS score FROM messages_fts
                    WHERE messages_fts MATCH ?1 ORDER BY rowid DESC LIMIT ",

@@ -540,3 +540,27 @@ async fn memory_from_before_projects_were_scoped_is_the_general_scope() {
     assert_eq!((l.len(), l[0].project.as_str()), (1, ""), "general rules apply in every project");
     store.close().await;
 }
+
+#[tokio::test]
+async fn recall_looks_at_the_senders_own_messages_however_many_others_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&db(&dir)).await.unwrap();
+    let say = |sender: &'static str, user: String| {
+        let store = store.clone();
+        async move {
+            let id = store.record_inbound(&Inbound::text("http", sender, &user)).await.unwrap().id();
+            store.finish_exchange(exchange(id, sender, &user, "ok")).await.unwrap();
+        }
+    };
+    say("ana", "my cat Tom sleeps on the piano".into()).await;
+    store.summarize_and_close("http", "ana", "Cat.").await.unwrap();
+    // Someone else talks about cats far more, and more recently.
+    for i in 0..400 {
+        say("bob", format!("cat fact number {i}")).await;
+    }
+    store.summarize_and_close("http", "bob", "Cats.").await.unwrap();
+    let found = store.recall("http", "ana", None, "where does my cat sleep?", 3).await.unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].content, "my cat Tom sleeps on the piano");
+    store.close().await;
+}
