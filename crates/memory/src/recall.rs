@@ -46,7 +46,7 @@ pub fn fts_query(text: &str) -> Option<String> {
 /// How many of the sender's newest matching messages recall ranks.
 macro_rules! RECALL_CANDIDATES {
     () => {
-        "300"
+        "100"
     };
 }
 
