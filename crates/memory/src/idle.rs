@@ -105,14 +105,7 @@ impl Store {
                     .bind(at)
                     .execute(&mut *conn)
                     .await?;
-                    sqlx::query(
-                        "DELETE FROM provider_sessions WHERE channel = ? AND sender_id = ? AND project = ?",
-                    )
-                    .bind(&c.channel)
-                    .bind(&c.sender_id)
-                    .bind(&c.project)
-                    .execute(&mut *conn)
-                    .await?;
+                    crate::sessions::end_sessions(conn, &c.channel, &c.sender_id, &c.project).await?;
                     let key = format!("{}:{}", c.channel, c.sender_id);
                     let sender: String =
                         sqlx::query_as::<_, (String,)>("SELECT canonical FROM user_aliases WHERE alias = ?")

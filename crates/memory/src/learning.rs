@@ -193,14 +193,7 @@ impl Store {
                     .bind(&project)
                     .execute(&mut *c)
                     .await?;
-                    sqlx::query(
-                        "DELETE FROM provider_sessions WHERE channel = ? AND sender_id = ? AND project = ?",
-                    )
-                    .bind(ch)
-                    .bind(s)
-                    .bind(&project)
-                    .execute(&mut *c)
-                    .await?;
+                    crate::sessions::end_sessions(c, ch, s, &project).await?;
                     Ok(r.rows_affected() > 0)
                 })
             })

@@ -82,3 +82,20 @@ impl Store {
             .await
     }
 }
+
+/// End every provider's session of one sender in one project, inside a write (a conversation
+/// that closes takes its CLI sessions with it).
+pub(crate) async fn end_sessions(
+    c: &mut sqlx::SqliteConnection,
+    channel: &str,
+    sender_id: &str,
+    project: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM provider_sessions WHERE channel = ? AND sender_id = ? AND project = ?")
+        .bind(channel)
+        .bind(sender_id)
+        .bind(project)
+        .execute(c)
+        .await?;
+    Ok(())
+}

@@ -41,14 +41,7 @@ impl Store {
                     .fetch_optional(&mut *c)
                     .await?;
                     let Some((id, project)) = closed else { return Ok(None) };
-                    sqlx::query(
-                        "DELETE FROM provider_sessions WHERE channel = ? AND sender_id = ? AND project = ?",
-                    )
-                    .bind(ch)
-                    .bind(s)
-                    .bind(&project)
-                    .execute(&mut *c)
-                    .await?;
+                    crate::sessions::end_sessions(c, ch, s, &project).await?;
                     sqlx::query(
                         "INSERT INTO summaries (conversation_id, channel, sender_id, project, summary, created_at)
                          VALUES (?, ?, ?, ?, ?, ?)",
