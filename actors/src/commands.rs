@@ -137,8 +137,16 @@ async fn answer(deps: &SessionDeps, job: &Job, key: &SessionKey, command: Comman
                 )
             }
         }
-        Command::Cancel(id) if id.is_empty() => "Usage: /cancel ID (the id /tasks shows).".into(),
+        Command::Cancel(id) if id.is_empty() => {
+            "Usage: /cancel ID (the id /tasks shows, or a background job's number from /jobs).".into()
+        }
+        Command::Background(text) => crate::jobs::start_command(deps, job, &text).await,
+        Command::Jobs => crate::jobs::list_command(deps, job).await?,
         Command::Cancel(id) => {
+            // A job's number first (a task id is hex, rarely all digits).
+            if let Some(done) = crate::jobs::cancel_command(deps, job, &id).await {
+                return Ok(done);
+            }
             let ask =
                 CancelTask { channel: job.channel.clone(), sender_id: job.sender_id.clone(), id: id.clone() };
             match deps.cancel_task.send(ask).await {

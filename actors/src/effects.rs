@@ -24,6 +24,10 @@ pub struct Who {
     pub task: Option<String>,
     /// The project the turn ran in (`""`: none): what it sets and learns belongs there.
     pub project: String,
+    /// The message being answered (a job it starts is keyed by it).
+    pub message: Option<omega_core::InboxId>,
+    /// The answer is a background job's (which starts no further jobs).
+    pub in_job: bool,
 }
 
 impl Who {
@@ -92,6 +96,85 @@ impl TaskRoutes {
         self.schedule.unbind();
         self.cancel.unbind();
         self.update.unbind();
+    }
+}
+
+/// Start a background job for `who`: stored, then run when a slot is free. The Gateway owns
+/// the job queue.
+#[derive(Message, Debug, Clone)]
+#[rtype(result = "Result<JobStart, String>")]
+pub struct StartJob {
+    pub who: Who,
+    pub sender_name: Option<String>,
+    /// What to do, self-contained.
+    pub request: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobStart {
+    /// Stored; `waiting` behind other jobs.
+    Started { id: omega_core::InboxId, waiting: bool },
+    /// The message that asks for it started it before (it was answered again after a restart).
+    Already(omega_core::InboxId),
+}
+
+/// A sender's jobs that are running or waiting, oldest first.
+#[derive(Message, Debug, Clone)]
+#[rtype(result = "Vec<LiveJob>")]
+pub struct ListJobs {
+    pub channel: String,
+    pub sender_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveJob {
+    pub id: omega_core::InboxId,
+    pub text: String,
+    /// `Some(seconds it has run)`; `None` while it waits for a slot.
+    pub running_for: Option<u64>,
+}
+
+/// Stop one of a sender's jobs.
+#[derive(Message, Debug, Clone)]
+#[rtype(result = "JobCancel")]
+pub struct CancelJob {
+    pub channel: String,
+    pub sender_id: String,
+    pub id: omega_core::InboxId,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, MessageResponse)]
+pub enum JobCancel {
+    /// It was running: its calls and tool processes are being stopped; the person is told.
+    Stopping,
+    /// It was waiting: it will not run; the person is told.
+    Dropped,
+    /// No running or waiting job of theirs has that number.
+    NotLive,
+}
+
+/// Where job requests go: the Gateway, which owns the job queue.
+#[derive(Debug, Clone, Default)]
+pub struct JobRoutes {
+    pub start: Route<StartJob>,
+    pub list: Route<ListJobs>,
+    pub cancel: Route<CancelJob>,
+}
+
+impl JobRoutes {
+    pub fn rebind<A>(&self, addr: &Addr<A>)
+    where
+        A: Actor<Context = Context<A>> + Handler<StartJob> + Handler<ListJobs> + Handler<CancelJob>,
+    {
+        self.start.rebind(addr.clone().recipient());
+        self.list.rebind(addr.clone().recipient());
+        self.cancel.rebind(addr.clone().recipient());
+    }
+
+    pub fn unbind(&self) {
+        self.start.unbind();
+        self.list.unbind();
+        self.cancel.unbind();
     }
 }
 

@@ -307,6 +307,8 @@ async fn beat(deps: &HeartbeatDeps, s: &HeartbeatSettings) -> bool {
         reply_target: s.recipient.clone(),
         task: None,
         project: scope,
+        message: None,
+        in_job: false,
     };
     let processed = match deps
         .markers

@@ -9,6 +9,7 @@
 //!                                         ├─ListTools / RunTool─▶ Sandbox (tool loop, HTTP providers)
 //!                                         ├─ProcessOutput─▶ Markers ─▶ Processed (text + Confirmations)
 //!                                         │                  ├─ScheduleTask / CancelTask / UpdateTask─▶ Scheduler
+//!                                         │                  ├─StartJob─▶ Gateway ─▶ JobRunner (a background job)
 //!                                         │                  └─EditChecklist─▶ Heartbeat
 //!                                         └─ store (inbox → conversation, audit, outbox)
 //!                                                 └─Dispatch─▶ Outbox ─Deliver─▶ Channel
@@ -34,6 +35,8 @@ pub mod heartbeat;
 /// The HTTP API channel.
 #[cfg(feature = "http")]
 pub mod http;
+/// Background jobs: the queue the Gateway keeps, and the words of `/bg`, `/jobs`, `/cancel`.
+pub mod jobs;
 /// The Markers actor.
 pub mod markers;
 /// Durable delivery of replies.

@@ -124,6 +124,34 @@ pub struct SessionDeps {
     pub settings: Arc<SessionSettings>,
     /// The provider's name, for the audit log when the call itself failed.
     pub provider_name: String,
+    /// The Gateway's job queue (`/bg`, `/jobs`, `/cancel`).
+    pub jobs: crate::effects::JobRoutes,
+    /// Set when these deps answer a background job: its off switch.
+    pub job: Option<Arc<JobControl>>,
+}
+
+/// A running job's off switch, and why it was pulled.
+#[derive(Debug, Default)]
+pub struct JobControl {
+    pub cancel: omega_providers::Cancel,
+    reason: parking_lot::Mutex<Option<String>>,
+}
+
+impl JobControl {
+    pub fn new() -> Self {
+        Self { cancel: omega_providers::Cancel::new(), reason: Default::default() }
+    }
+
+    /// Stop the job; the first reason given is the one the person is told.
+    pub fn stop(&self, reason: &str) {
+        self.reason.lock().get_or_insert_with(|| reason.to_owned());
+        self.cancel.cancel();
+    }
+
+    /// Why it was stopped, once it was.
+    pub fn stopped(&self) -> Option<String> {
+        self.reason.lock().clone()
+    }
 }
 
 /// One message waiting to be answered.
@@ -161,7 +189,18 @@ impl Job {
             reply_target: self.reply_target.clone(),
             task: self.task_id().map(str::to_owned),
             project: self.project.clone().unwrap_or_default(),
+            message: Some(self.id),
+            in_job: self.is_job(),
         }
+    }
+
+    pub fn session_key(&self) -> omega_core::SessionKey {
+        omega_core::SessionKey::new(&self.channel, &self.sender_id)
+    }
+
+    /// Whether this is a background job (run by the job queue, not the sender's session).
+    pub fn is_job(&self) -> bool {
+        self.external_id.as_deref().is_some_and(|e| e.starts_with(omega_memory::jobs::PREFIX))
     }
 }
 

@@ -55,7 +55,13 @@ impl Handler<Complete> for ProviderActor {
                     provider: client.name().to_owned(),
                     detail: "shutting down".into(),
                 })?;
-                client.complete(msg.request, msg.deltas).await
+                // A request called off stops here: dropping the call drops its stream (and kills
+                // a CLI's process group).
+                let cancel = msg.request.cancel.clone();
+                tokio::select! {
+                    r = client.complete(msg.request, msg.deltas) => r,
+                    () = cancel.cancelled() => Err(ProviderError::Cancelled { provider: client.name().to_owned() }),
+                }
             }
             .into_actor(self),
         )

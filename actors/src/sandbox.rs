@@ -326,10 +326,10 @@ pub struct ListTools {
     pub skills: Vec<TurnMcpServer>,
 }
 
-/// Run one tool call.
+/// Run one tool call; a cancelled call stops (its processes killed) and says so.
 #[derive(Message)]
 #[rtype(result = "ToolOutcome")]
-pub struct RunTool(pub ToolCall);
+pub struct RunTool(pub ToolCall, pub omega_providers::Cancel);
 
 /// Close the MCP servers cleanly (graceful shutdown, before the actor stops).
 #[derive(Message)]
@@ -383,8 +383,18 @@ impl Handler<RunTool> for SandboxActor {
         use futures::FutureExt as _;
         let tools = self.tools.clone();
         let name = msg.0.name.clone();
+        let RunTool(call, cancel) = msg;
+        let run = async move {
+            tokio::select! {
+                out = tools.call(&call) => out,
+                () = cancel.cancelled() => ToolOutcome {
+                    content: format!("{} was stopped: the job was cancelled", call.name),
+                    is_error: true,
+                },
+            }
+        };
         Box::pin(
-            std::panic::AssertUnwindSafe(async move { tools.call(&msg.0).await })
+            std::panic::AssertUnwindSafe(run)
                 .catch_unwind()
                 .into_actor(self)
                 .map(move |result, _, ctx| match result {
@@ -425,6 +435,8 @@ pub struct RoutedTools {
     pub run: Route<RunTool>,
     /// The skills' MCP servers this turn offers (set per turn).
     pub skills: Vec<TurnMcpServer>,
+    /// Stops a call in flight (a background job's, when it is cancelled).
+    pub cancel: omega_providers::Cancel,
 }
 
 #[async_trait]
@@ -434,7 +446,7 @@ impl ToolHost for RoutedTools {
     }
 
     async fn call(&self, call: &ToolCall) -> ToolOutcome {
-        match self.run.send(RunTool(call.clone())).await {
+        match self.run.send(RunTool(call.clone(), self.cancel.clone())).await {
             Ok(out) => out,
             Err(e) => ToolOutcome {
                 content: format!("the tool could not run: the sandbox stopped while running it ({e})"),

@@ -9,8 +9,9 @@
 //!     ├── Provider × backend      one client each (default, then fallbacks); shared global limit
 //!     ├── ProviderRouter          the fallback chain over the backends' actors (with fallbacks)
 //!     ├── Sandbox                 tool calls (panics caught, restart = fresh ToolBox) [work arbiter]
-//!     ├── Gateway                 auth, sanitize, routes to sessions
-//!     │   └── Session × sender    strictly ordered per sender, senders in parallel, stops when idle
+//!     ├── Gateway                 auth, sanitize, routes to sessions; keeps the job queue
+//!     │   ├── Session × sender    strictly ordered per sender, senders in parallel, stops when idle
+//!     │   └── JobRunner × job     a background job, beside its sender's session ([jobs] limits)
 //!     ├── TelegramPoller          receiving half: long polling, offset committed after the inbox
 //!     ├── Scheduler               one timer for the next due task; fires reminders and actions
 //!     ├── Summarizer              closes idle conversations with a summary and facts
@@ -66,6 +67,8 @@ pub struct Tree {
     pub gateway: Slot<Gateway>,
     /// The Gateway as a receiver of messages (what the Scheduler needs of it).
     pub gateway_receive: Route<crate::channel::Receive>,
+    /// The Gateway as the keeper of background jobs (what Markers and the commands need of it).
+    pub jobs: crate::effects::JobRoutes,
     /// Where provider calls go: the one backend's actor, or the router over the chain.
     pub provider: Route<Complete>,
     /// The default backend's actor (its health).
@@ -295,6 +298,7 @@ impl Supervisor {
             outbox_routes: Default::default(),
             gateway: Slot::default(),
             gateway_receive: Route::default(),
+            jobs: Default::default(),
             provider: Route::default(),
             provider_check: Route::default(),
             backends: spec.providers.iter().map(|_| Route::default()).collect(),
@@ -411,6 +415,7 @@ impl Supervisor {
                     tasks: self.tree.tasks.clone(),
                     checklist: self.tree.heartbeat_edit.clone(),
                     action_done: self.tree.action_done.clone(),
+                    jobs: self.tree.jobs.start.clone(),
                     settings: Arc::new(MarkersSettings {
                         timezone: s.timezone,
                         data_dir: s.data_dir.clone(),
@@ -654,6 +659,7 @@ impl Supervisor {
                         list: tree.tools_list.clone(),
                         run: tree.tools_run.clone(),
                         skills: Vec::new(),
+                        cancel: Default::default(),
                     }),
                     outbox: tree.outbox_routes.clone(),
                     whatsapp_pairing: tree.whatsapp_pairing.clone(),
@@ -662,10 +668,13 @@ impl Supervisor {
                     gateway_ended: gw.recipient(),
                     settings: settings.clone(),
                     provider_name: provider_name.clone(),
+                    jobs: tree.jobs.clone(),
+                    job: None,
                 });
                 let addr = Gateway::new(self.spec.gateway.clone(), make_deps, guard).start();
                 self.tree.gateway.bind(addr.clone());
                 self.tree.gateway_receive.rebind(addr.clone().recipient());
+                self.tree.jobs.rebind(&addr);
                 addr.do_send(RecoverInbox);
             }
         }
@@ -762,6 +771,7 @@ impl Handler<ChildDown> for Supervisor {
                 Child::Gateway => {
                     self.tree.gateway.unbind();
                     self.tree.gateway_receive.unbind();
+                    self.tree.jobs.unbind();
                 }
                 Child::Telegram => {
                     #[cfg(feature = "telegram")]

@@ -36,6 +36,22 @@ pub(super) async fn carry_out(deps: &MarkersDeps, who: &Who, effects: &[Effect])
     out
 }
 
+/// Hand `request` to the job queue.
+async fn start_job(deps: &MarkersDeps, who: &Who, request: &str) -> Confirmation {
+    use crate::effects::JobStart;
+    if who.in_job {
+        let why = "a background job cannot start another one; do the work in this job".into();
+        return Confirmation::JobNotStarted { why };
+    }
+    let ask = crate::effects::StartJob { who: who.clone(), sender_name: None, request: request.to_owned() };
+    match deps.jobs.send(ask).await {
+        Ok(Ok(JobStart::Started { id, waiting })) => Confirmation::JobStarted { number: id.0, waiting },
+        Ok(Ok(JobStart::Already(id))) => Confirmation::JobAlreadyStarted { number: id.0 },
+        Ok(Err(why)) => Confirmation::JobNotStarted { why },
+        Err(_) => Confirmation::JobNotStarted { why: down("job queue") },
+    }
+}
+
 /// An owner that is not running (its restart budget ran out, or the config turns it off).
 fn down(owner: &str) -> String {
     format!("the {owner} is not running")
@@ -182,6 +198,7 @@ async fn carry_out_one(
                 None => Confirmation::SkillNotChanged { skill, why: "the install did not finish".into() },
             })
         }
+        Effect::StartJob { request } => Some(start_job(deps, who, request).await),
         Effect::SendFile { path, caption } => {
             let (data_dir, channel, file) =
                 (deps.settings.data_dir.clone(), who.channel.clone(), path.clone());

@@ -76,6 +76,8 @@ pub struct MarkersDeps {
     pub checklist: Route<EditChecklist>,
     /// The Scheduler, told how an action it started ended.
     pub action_done: Route<ActionDone>,
+    /// The Gateway's job queue.
+    pub jobs: Route<crate::effects::StartJob>,
     pub settings: Arc<MarkersSettings>,
 }
 

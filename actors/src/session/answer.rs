@@ -77,7 +77,8 @@ pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
         finish(&deps, &job, OutboundKind::Error, refusal, Some("daily budget reached".into()), call).await;
         return;
     }
-    let deltas = match deps.settings.preview_channels.contains(&job.channel) {
+    // A job's answer is not shown while it is written: the person is talking about something else.
+    let deltas = match deps.settings.preview_channels.contains(&job.channel) && !job.is_job() {
         // The previews see the stream through the Markers actor's filter; without it, none.
         true => deps.markers.stream.send(FilterStream { to: spawn_previews(&deps, &job) }).await.ok(),
         false => None,
@@ -106,7 +107,10 @@ pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
     // A failed call keeps the stored session: a timeout or a rate limit says nothing about it,
     // and the CLI's transcript (its tool results too) holds more than Omega's history. A session
     // the CLI no longer knows is replaced by the provider itself (a new id, stored below).
+    // A job runs in a provider session of its own, never stored: the conversation's goes on
+    // beside it.
     if let Ok(Ok(r)) = &result
+        && !job.is_job()
         && let Some(sid) = &r.session_id
         && session_changed(resumed_id.as_deref(), sid)
     {

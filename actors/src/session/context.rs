@@ -25,10 +25,12 @@ pub(super) async fn build_request(
         let identity = std::fs::read_to_string(data_dir.join("prompts").join("SYSTEM.md")).ok();
         (identity, crate::skills::SkillCatalog::global().current(&data_dir))
     });
-    // A scheduled action runs in the project it was set in; a message, in the sender's active
-    // project (read inside each statement below, so no round trip of its own).
+    // A scheduled action runs in the project it was set in, a background job in the one it was
+    // started in; a message, in the sender's active project (read inside each statement below,
+    // so no round trip of its own).
     let scope = match job.task_id() {
         Some(id) => deps.store.task(id).await.map_err(|e| e.to_string())?.map(|t| t.project),
+        None if job.is_job() => job.project.clone(),
         None => None,
     };
     let scope = scope.as_deref();
@@ -167,7 +169,10 @@ pub(super) async fn build_request(
         .skip(drop)
         .filter_map(|m| Role::parse(&m.role).map(|r| ChatMessage::new(r, m.content)))
         .collect();
-    let mut current = ChatMessage::new(Role::User, job.text.clone());
+    let mut current = match job.is_job() {
+        true => ChatMessage::new(Role::User, format!("{}{}", crate::jobs::preamble(job.id), job.text)),
+        false => ChatMessage::new(Role::User, job.text.clone()),
+    };
     let mut files = Vec::new();
     if !job.attachments.is_empty() {
         let (attachments, vision) = (job.attachments.clone(), deps.settings.vision);
@@ -201,7 +206,8 @@ pub(super) async fn build_request(
     messages.push(current);
     // A provider that keeps the conversation itself continues its session (per sender and
     // project); the history still goes along for a fresh session or a fallback provider.
-    let resume = if deps.settings.keeps_sessions {
+    // A background job starts a session of its own (two calls must not resume one at once).
+    let resume = if deps.settings.keeps_sessions && !job.is_job() {
         deps.store
             .provider_session(&job.channel, &job.sender_id, &project, &deps.provider_name)
             .await
@@ -221,6 +227,7 @@ pub(super) async fn build_request(
         files,
         mcp,
         cache_points,
+        cancel: deps.job.as_ref().map(|c| c.cancel.clone()).unwrap_or_default(),
     };
     Ok((request, project))
 }

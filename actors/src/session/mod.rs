@@ -28,6 +28,8 @@ mod answer;
 mod budget;
 /// The request: prompt, history, message.
 mod context;
+/// A background job's runner.
+mod job;
 /// Photos and voice notes fetched through their channel.
 mod media;
 /// Storing the outcome and handing it to the Outbox.
@@ -38,7 +40,8 @@ mod previews;
 mod tools;
 
 use answer::answer;
-pub(crate) use outcome::fail_in_flight;
+pub use job::{JobEnded, JobRunner};
+pub(crate) use outcome::{drop_waiting_job, fail_in_flight};
 
 /// A sanitized message for this sender, to be recorded and answered.
 #[derive(Message)]
@@ -114,7 +117,15 @@ impl Actor for Session {
         // messages keep their place in line.
         let store = self.deps.store.clone();
         let (channel, sender) = (self.channel.clone(), self.sender_id.clone());
-        ctx.wait(async move { store.unfinished_inbound_for(&channel, &sender).await }.into_actor(self).map(
+        // Each message left over counts the interruption it lived through (a read first: a
+        // sender with nothing left over, the usual case, costs no write).
+        let load = async move {
+            match store.unfinished_inbound_for(&channel, &sender).await {
+                Ok(rows) if !rows.is_empty() => store.resume_inbound(&channel, &sender).await,
+                other => other,
+            }
+        };
+        ctx.wait(load.into_actor(self).map(
             |rows, act, ctx| {
                 match rows {
                     Ok(rows) => {

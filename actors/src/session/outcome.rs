@@ -41,13 +41,28 @@ pub(super) async fn store_outcome(
     call: CallRecord,
     off_the_record: bool,
 ) {
+    // A job's outcome names the job, and says so when it was stopped (whatever the call
+    // answered after that).
+    let (kind, text, error, user_text) = match job.is_job() {
+        false => (kind, text, error, job.text.clone()),
+        true => {
+            let stopped = deps.job.as_ref().and_then(|c| c.stopped());
+            let ok = kind == OutboundKind::Reply;
+            let words = crate::jobs::outcome_text(job.id, &job.text, ok, stopped.as_deref(), &text);
+            let (kind, error) = match stopped {
+                Some(why) => (OutboundKind::Error, Some(format!("stopped: {why}"))),
+                None => (kind, error),
+            };
+            (kind, words, error, format!("(background job #{}) {}", job.id.0, job.text))
+        }
+    };
     let exchange = Exchange {
         inbox_id: job.id,
         channel: job.channel.clone(),
         sender_id: job.sender_id.clone(),
         sender_name: job.sender_name.clone(),
         reply_target: job.reply_target.clone(),
-        user_text: job.text.clone(),
+        user_text,
         reply_text: text.clone(),
         kind,
         off_the_record,
@@ -95,6 +110,17 @@ pub(super) async fn store_outcome(
             });
         }
     }
+}
+
+/// Give a job cancelled before it started its outcome. Used by the Gateway.
+pub(crate) async fn drop_waiting_job(deps: &SessionDeps, job: Job) {
+    let text = "cancelled by you before it started".to_owned();
+    let mut deps = deps.clone();
+    let control = crate::pipeline::JobControl::new();
+    control.stop(&text);
+    deps.job = Some(std::sync::Arc::new(control));
+    let call = CallRecord::default();
+    store_outcome(&deps, &job, OutboundKind::Error, text.clone(), Some(text), call, false).await;
 }
 
 /// Fail a message that a crashed session was answering. Used by the Gateway, which has no

@@ -79,6 +79,7 @@ async fn start(home: &TempHome, owners_up: bool) -> (Addr<Markers>, Owners, Stor
         tasks,
         checklist,
         action_done: Route::new(owners.action_done.recipient()),
+        jobs: Route::default(),
         settings: Arc::new(MarkersSettings {
             timezone: chrono_tz::Europe::Lisbon,
             data_dir: home.path().to_owned(),
@@ -95,6 +96,8 @@ fn kim(task: Option<&str>) -> Who {
         reply_target: "kim-chat".into(),
         task: task.map(Into::into),
         project: String::new(),
+        message: None,
+        in_job: false,
     }
 }
 

@@ -27,9 +27,9 @@ async fn a_panicking_tool_call_is_an_error_result_and_the_sandbox_stops_for_a_re
     let supervisor = ProbeHandle::<ChildDown>::start(|_| ());
     let guard = ChildGuard::new(Child::Sandbox, supervisor.recipient());
     let sandbox = SandboxActor::new(toolbox(), guard).start();
-    let out = sandbox.send(RunTool(call("nothing-here"))).await.unwrap();
+    let out = sandbox.send(RunTool(call("nothing-here"), Default::default())).await.unwrap();
     assert!(out.is_error && out.content.contains("no tool named"), "{out:?}");
-    let out = sandbox.send(RunTool(call("explode"))).await.unwrap();
+    let out = sandbox.send(RunTool(call("explode"), Default::default())).await.unwrap();
     assert!(out.is_error && out.content.contains("crashed inside Omega"), "the model is told: {out:?}");
     wait_until_async(Duration::from_secs(5), "the supervisor told", || async {
         !supervisor.seen().is_empty()

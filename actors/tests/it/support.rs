@@ -97,6 +97,8 @@ impl Probes {
             gateway_ended: self.ended.recipient(),
             settings: Arc::new(settings),
             provider_name: "echo".into(),
+            jobs: Default::default(),
+            job: None,
         }
     }
 
@@ -134,13 +136,19 @@ pub fn gateway(
         session_budget: Default::default(),
         pairing_channels: Vec::new(),
         pairing_ttl: std::time::Duration::from_secs(600),
+        jobs: Some(Default::default()),
     };
     let session = SessionSettings { auth: policy, ..session };
     let deps = probes.deps(store, session);
-    let make_deps = Box::new(move |gw: Addr<Gateway>| SessionDeps {
-        gateway_idle: gw.clone().recipient(),
-        gateway_ended: gw.recipient(),
-        ..deps.clone()
+    let make_deps = Box::new(move |gw: Addr<Gateway>| {
+        let jobs = omega_actors::effects::JobRoutes::default();
+        jobs.rebind(&gw);
+        SessionDeps {
+            gateway_idle: gw.clone().recipient(),
+            gateway_ended: gw.recipient(),
+            jobs,
+            ..deps.clone()
+        }
     });
     Gateway::new(settings, make_deps, ChildGuard::detached(Child::Gateway)).start()
 }

@@ -17,8 +17,13 @@ pub enum Command {
     Forget,
     /// Your pending tasks.
     Tasks,
-    /// Cancel a task by id or unambiguous prefix (empty = none given).
+    /// Cancel a task by id or unambiguous prefix, or a background job by its number (empty =
+    /// none given).
     Cancel(String),
+    /// Start a background job (empty = none given).
+    Background(String),
+    /// Your background jobs: running, waiting, and the last day's.
+    Jobs,
     /// Show (empty) or set the reply language; `auto` clears it.
     Language(String),
     /// Show (empty) or set the behaviour style; `reset` clears it.
@@ -51,7 +56,9 @@ pub enum Command {
 pub const MENU: &[(&str, &str)] = &[
     ("help", "What Omega can do and how to use it"),
     ("tasks", "Your reminders and scheduled tasks"),
-    ("cancel", "Cancel a task: /cancel ID"),
+    ("cancel", "Cancel a task or a background job: /cancel ID"),
+    ("bg", "Work on something in the background while we talk: /bg TEXT"),
+    ("jobs", "Your background jobs"),
     ("memory", "What I remember about you"),
     ("facts", "The facts I keep about you"),
     ("history", "Our earlier conversations"),
@@ -90,6 +97,8 @@ impl Command {
             "forget" => Command::Forget,
             "tasks" => Command::Tasks,
             "cancel" => Command::Cancel(rest),
+            "bg" | "background" => Command::Background(rest),
+            "jobs" => Command::Jobs,
             "language" | "lang" => Command::Language(rest),
             "personality" => Command::Personality(rest),
             "skills" => Command::Skills,
@@ -136,6 +145,11 @@ mod tests {
         assert_eq!(Command::parse("/approve 123456"), Some(Command::Approve("123456".into())));
         assert_eq!(Command::parse("/approve"), Some(Command::Approve(String::new())));
         assert_eq!(Command::parse("/cancel 3f9a"), Some(Command::Cancel("3f9a".into())));
+        assert_eq!(
+            Command::parse("/bg  look into flights to Lisbon"),
+            Some(Command::Background("look into flights to Lisbon".into()))
+        );
+        assert_eq!(Command::parse("/jobs"), Some(Command::Jobs));
         assert_eq!(
             Command::parse("/language Brazilian Portuguese"),
             Some(Command::Language("Brazilian Portuguese".into()))

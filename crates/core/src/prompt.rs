@@ -348,6 +348,7 @@ mod snapshots {
         PERSONALITY: how to behave   (or: PERSONALITY: reset)
         LESSON: domain | a rule to follow with this user from now on
         REWARD: +1, 0 or -1 | domain | what made it go well or badly   (after the user reacts to something you did)
+        BACKGROUND: the whole request, self-contained   (a long piece of work — research, many tool calls: it runs on its own while the conversation goes on, and its result is sent to the user when done)
         BUG_REPORT: something in Omega that is broken
         SEND_FILE: path in your workspace | caption   (sends the user that file, a photo or a document, with your reply)
         HEARTBEAT_ADD: item / HEARTBEAT_REMOVE: item / HEARTBEAT_INTERVAL: minutes

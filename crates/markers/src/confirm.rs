@@ -125,6 +125,18 @@ pub enum Confirmation {
         path: String,
         why: String,
     },
+    /// A background job is stored and will run (`waiting`: behind other jobs).
+    JobStarted {
+        number: i64,
+        waiting: bool,
+    },
+    /// The job was started by this message already (it was answered again after a restart).
+    JobAlreadyStarted {
+        number: i64,
+    },
+    JobNotStarted {
+        why: String,
+    },
     BugRecorded {
         number: i64,
         description: String,
@@ -160,6 +172,7 @@ impl Confirmation {
                 | Self::NoSuchSkill { .. }
                 | Self::SkillNotChanged { .. }
                 | Self::FileNotSent { .. }
+                | Self::JobNotStarted { .. }
                 | Self::NotSaved { .. }
         )
     }
@@ -242,6 +255,20 @@ impl fmt::Display for Confirmation {
             Self::SkillNotChanged { skill, why } => write!(f, "✗ The {skill} skill was not changed: {why}"),
             Self::FileAttached { name, bytes, .. } => write!(f, "📎 {name} ({})", size(*bytes)),
             Self::FileNotSent { path, why } => write!(f, "✗ {path} was not sent: {why}"),
+            Self::JobStarted { number, waiting: false } => write!(
+                f,
+                "✓ Background job #{number} started: I'll send you the result when it's done. \
+                 /jobs shows it, /cancel {number} stops it."
+            ),
+            Self::JobStarted { number, waiting: true } => write!(
+                f,
+                "✓ Background job #{number} is queued and starts when a slot is free; I'll send you the \
+                 result when it's done. /jobs shows it, /cancel {number} stops it."
+            ),
+            Self::JobAlreadyStarted { number } => {
+                write!(f, "✓ Background job #{number} is already under way.")
+            }
+            Self::JobNotStarted { why } => write!(f, "✗ No background job was started: {why}"),
             Self::BugRecorded { number, description } => {
                 write!(f, "✓ Bug report #{number} recorded: {description}")
             }

@@ -23,6 +23,7 @@ pub enum MarkerName {
     SkillImprove,
     SkillInstall,
     SendFile,
+    Background,
     BugReport,
     Reward,
     Lesson,
@@ -57,6 +58,7 @@ impl MarkerName {
         MarkerName::SkillImprove,
         MarkerName::SkillInstall,
         MarkerName::SendFile,
+        MarkerName::Background,
         MarkerName::BugReport,
         MarkerName::Reward,
         MarkerName::Lesson,
@@ -84,6 +86,7 @@ impl MarkerName {
             Self::SkillImprove => "SKILL_IMPROVE",
             Self::SkillInstall => "SKILL_INSTALL",
             Self::SendFile => "SEND_FILE",
+            Self::Background => "BACKGROUND",
             Self::BugReport => "BUG_REPORT",
             Self::Reward => "REWARD",
             Self::Lesson => "LESSON",
@@ -173,6 +176,10 @@ pub enum Effect {
         path: String,
         caption: Option<String>,
     },
+    /// Work on `request` in a background job; its result is sent when done.
+    StartJob {
+        request: String,
+    },
     BugReport {
         description: String,
     },
@@ -253,6 +260,7 @@ pub fn interpret(name: MarkerName, value: &str) -> Result<Effect, String> {
         },
         MarkerName::SkillInstall => Ok(Effect::SkillInstall { name: nonempty("a skill folder name")? }),
         MarkerName::BugReport => Ok(Effect::BugReport { description: nonempty("a description")? }),
+        MarkerName::Background => Ok(Effect::StartJob { request: nonempty("what to work on")? }),
         MarkerName::SendFile => {
             let (path, caption) = match v.split_once('|') {
                 Some((p, c)) => (p.trim(), Some(c.trim().to_owned()).filter(|c| !c.is_empty())),

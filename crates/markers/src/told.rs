@@ -28,6 +28,10 @@ pub const TOLD: &[(&[MarkerName], &str)] = &[
         &[MarkerName::Reward],
         "REWARD: +1, 0 or -1 | domain | what made it go well or badly   (after the user reacts to something you did)",
     ),
+    (
+        &[MarkerName::Background],
+        "BACKGROUND: the whole request, self-contained   (a long piece of work — research, many tool calls: it runs on its own while the conversation goes on, and its result is sent to the user when done)",
+    ),
     (&[MarkerName::BugReport], "BUG_REPORT: something in Omega that is broken"),
     (
         &[MarkerName::SendFile],
@@ -102,7 +106,7 @@ mod tests {
         for tool in crate::tools::effect_tools() {
             let args = json!({
                 "description": "d", "due": "2026-12-01T09:00", "id": "x", "domain": "d", "rule": "r",
-                "language": "pt", "skill": "s", "lesson": "l", "name": "n", "path": "p"
+                "language": "pt", "skill": "s", "lesson": "l", "name": "n", "path": "p", "request": "q"
             });
             assert!(crate::tools::effect_of_call(tool.name, &args).unwrap().is_ok(), "{}", tool.name);
             let (marker, _) = crate::tools::marker_of_call(tool.name, &args).unwrap();

@@ -83,6 +83,15 @@ pub fn effect_tools() -> Vec<EffectTool> {
             }, "required": ["path"]}),
         },
         EffectTool {
+            name: "start_background_job",
+            description: "Hand a long piece of work (research, many tool calls) to a background job: it runs on its own \
+                          with the user's memory and your tools while the conversation goes on, and its result is \
+                          sent to the user when done. Tell the user it has started; do not do the work now.",
+            parameters: json!({"type": "object", "properties": {
+                "request": s("The whole request, self-contained: the job does not see this turn")
+            }, "required": ["request"]}),
+        },
+        EffectTool {
             name: "report_bug",
             description: "Record something in Omega that is broken.",
             parameters: json!({"type": "object", "properties": {"description": s("What is wrong")},
@@ -121,6 +130,7 @@ pub fn marker_of_call(name: &str, args: &Value) -> Option<(MarkerName, String)> 
         "set_language" => (MarkerName::LangSwitch, get("language")),
         "set_personality" => (MarkerName::Personality, get("description")),
         "report_bug" => (MarkerName::BugReport, get("description")),
+        "start_background_job" => (MarkerName::Background, get("request")),
         "improve_skill" => (MarkerName::SkillImprove, format!("{} | {}", get("skill"), get("lesson"))),
         "install_skill" => (MarkerName::SkillInstall, get("name")),
         "send_file" => (MarkerName::SendFile, format!("{} | {}", get("path"), get("caption"))),

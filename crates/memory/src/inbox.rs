@@ -62,7 +62,7 @@ async fn record(c: &mut SqliteConnection, m: &Inbound) -> Result<Recorded, sqlx:
 async fn resume(c: &mut SqliteConnection, key: &(String, String)) -> Result<Vec<InboxRow>, sqlx::Error> {
     sqlx::query_as(concat!(
         "UPDATE inbox SET attempts = attempts + 1
-         WHERE channel = ? AND sender_id = ? AND status = 'pending'
+         WHERE channel = ? AND sender_id = ? AND status = 'pending' AND (external_id IS NULL OR external_id NOT LIKE 'job:%')
          RETURNING ",
         inbox_columns!()
     ))
@@ -92,9 +92,13 @@ impl Store {
     }
 
     /// Messages that were received but not finished (the daemon stopped or died first), oldest
-    /// first.
+    /// first; background jobs are not among them ([`Store::resume_jobs`]).
     pub async fn unfinished_inbound(&self) -> Result<Vec<InboxRow>, MemoryError> {
-        let sql = concat!("SELECT ", inbox_columns!(), " FROM inbox WHERE status = 'pending' ORDER BY id");
+        let sql = concat!(
+            "SELECT ",
+            inbox_columns!(),
+            " FROM inbox WHERE status = 'pending' AND (external_id IS NULL OR external_id NOT LIKE 'job:%') ORDER BY id"
+        );
         Ok(sqlx::query_as(sql).fetch_all(&self.read).await?)
     }
 
@@ -107,7 +111,9 @@ impl Store {
         let sql = concat!(
             "SELECT ",
             inbox_columns!(),
-            " FROM inbox WHERE channel = ? AND sender_id = ? AND status = 'pending' ORDER BY id"
+            "
+             FROM inbox WHERE channel = ? AND sender_id = ? AND status = 'pending'
+               AND (external_id IS NULL OR external_id NOT LIKE 'job:%') ORDER BY id"
         );
         Ok(sqlx::query_as(sql).bind(channel).bind(sender_id).fetch_all(&self.read).await?)
     }

@@ -38,6 +38,8 @@ pub mod facts;
 pub mod idle;
 /// Inbound messages, before and after they are answered.
 pub mod inbox;
+/// Background jobs: inbox rows the sender's session leaves to the job queue.
+pub mod jobs;
 /// A linked device's key material (WhatsApp Web), by space and key.
 pub mod keys;
 /// Lessons, outcomes and bug reports.

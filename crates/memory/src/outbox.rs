@@ -55,8 +55,9 @@ impl Store {
             .await
     }
 
-    /// Notices (reminders, approvals) sent to `recipient` on `channel` after outbox id `after`,
-    /// oldest first: how a channel without push (the HTTP API) lets clients fetch them.
+    /// Notices (reminders, approvals) and background jobs' results sent to `recipient` on
+    /// `channel` after outbox id `after`, oldest first: how a channel without push (the HTTP
+    /// API) lets clients fetch them.
     pub async fn notices_for(
         &self,
         channel: &str,
@@ -67,7 +68,8 @@ impl Store {
         let sql = concat!(
             "SELECT ",
             outbox_columns!(),
-            " FROM outbox WHERE channel = ? AND recipient = ? AND kind = 'notice' AND id > ? ORDER BY id LIMIT ?"
+            " FROM outbox WHERE channel = ? AND recipient = ? AND id > ?
+               AND (kind = 'notice' OR inbox_id IN (SELECT inbox_id FROM jobs)) ORDER BY id LIMIT ?"
         );
         Ok(sqlx::query_as(sql)
             .bind(channel)

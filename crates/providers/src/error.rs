@@ -36,6 +36,10 @@ pub enum ProviderError {
     /// The call never finished inside Omega (the provider actor crashed or was stopped).
     #[error("{provider}: the call was interrupted: {detail}")]
     Interrupted { provider: String, detail: String },
+    /// The caller called the request off ([`crate::Cancel`]). Never retried, never passed on to
+    /// a fallback.
+    #[error("{provider}: the call was cancelled")]
+    Cancelled { provider: String },
 }
 
 fn retry_hint(after: Option<Duration>) -> String {
@@ -77,7 +81,8 @@ impl ProviderError {
             | Self::Server { provider, .. }
             | Self::Malformed { provider, .. }
             | Self::Truncated { provider, .. }
-            | Self::Interrupted { provider, .. } => provider,
+            | Self::Interrupted { provider, .. }
+            | Self::Cancelled { provider } => provider,
         }
     }
 

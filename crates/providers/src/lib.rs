@@ -73,7 +73,7 @@ macro_rules! forward_capabilities {
 
 pub use error::ProviderError;
 pub use types::{
-    ChatMessage, ChatRequest, ChatResponse, DeltaSink, Image, Role, ToolCall, ToolResult, ToolSpec,
+    Cancel, ChatMessage, ChatRequest, ChatResponse, DeltaSink, Image, Role, ToolCall, ToolResult, ToolSpec,
     TurnMcpServer, Usage,
 };
 

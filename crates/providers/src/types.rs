@@ -156,6 +156,60 @@ pub struct ChatRequest {
     /// `omega_core::prompt::SystemPrompt`): where a provider with explicit prompt caching
     /// (Anthropic) puts its cache breakpoints.
     pub cache_points: Vec<usize>,
+    /// How the caller calls the request off (a background job's `/cancel`).
+    pub cancel: Cancel,
+}
+
+/// A request's off switch, shared by everyone working on it. A call whose request is cancelled
+/// stops where it is — its stream dropped, a CLI's process group killed — and ends in
+/// [`crate::ProviderError::Cancelled`]. The default never fires. Not part of what a request
+/// *is*: two requests that differ only in it are equal.
+#[derive(Clone, Default)]
+pub struct Cancel(Option<std::sync::Arc<tokio::sync::watch::Sender<bool>>>);
+
+impl Cancel {
+    /// A switch that can fire.
+    pub fn new() -> Self {
+        Self(Some(std::sync::Arc::new(tokio::sync::watch::channel(false).0)))
+    }
+
+    pub fn cancel(&self) {
+        if let Some(tx) = &self.0 {
+            tx.send_replace(true);
+        }
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.0.as_ref().is_some_and(|tx| *tx.borrow())
+    }
+
+    /// Resolves once cancelled (never, for the default).
+    pub async fn cancelled(&self) {
+        match &self.0 {
+            None => std::future::pending().await,
+            Some(tx) => {
+                let mut rx = tx.subscribe();
+                let _ = rx.wait_for(|c| *c).await;
+            }
+        }
+    }
+}
+
+impl PartialEq for Cancel {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Cancel {}
+
+impl std::fmt::Debug for Cancel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            None => f.write_str("Cancel(never)"),
+            Some(_) => write!(f, "Cancel(cancelled: {})", self.is_cancelled()),
+        }
+    }
 }
 
 /// Token counts of one call, as the provider reported them.

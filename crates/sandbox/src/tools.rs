@@ -272,7 +272,9 @@ impl Builtins {
             Ok(c) => c,
             Err(e) => return ToolOutput::error(format!("cannot run the command: {e}")),
         };
-        let pgid = child.id().map(|id| id as i32);
+        // Whatever the outcome — done, timed out, or the call dropped because its job was
+        // cancelled — nothing the command started outlives it.
+        let _group = child.id().map(|id| KillGroup(id as i32));
         let Some(mut stdout) = child.stdout.take() else {
             return ToolOutput::error("cannot read the command's output");
         };
@@ -292,10 +294,7 @@ impl Builtins {
             child.wait().await
         };
         let status = tokio::time::timeout(self.settings.timeout, run).await;
-        // Whatever the outcome, nothing the command started outlives it.
-        if let Some(pgid) = pgid {
-            kill_group(pgid);
-        }
+        drop(_group);
         let mut text = String::from_utf8_lossy(&kept).into_owned();
         if total > kept.len() {
             text.push_str(&format!("\n[output truncated: {} of {total} bytes shown]", kept.len()));
@@ -320,6 +319,15 @@ impl Builtins {
                 ToolOutput::error(text)
             }
         }
+    }
+}
+
+/// Kills a command's process group when dropped.
+struct KillGroup(i32);
+
+impl Drop for KillGroup {
+    fn drop(&mut self) {
+        kill_group(self.0);
     }
 }
 

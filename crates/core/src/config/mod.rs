@@ -45,6 +45,7 @@ pub struct Config {
     pub sandbox: SandboxConfig,
     pub tools: ToolsConfig,
     pub scheduler: SchedulerConfig,
+    pub jobs: JobsConfig,
     pub heartbeat: HeartbeatConfig,
     pub routing: RoutingConfig,
     pub mcp: McpConfig,
@@ -165,6 +166,30 @@ pub struct SchedulerConfig {
     pub missed: Missed,
     /// Local quiet hours `HH:MM-HH:MM` (may wrap midnight) during which reminders wait; "" = none.
     pub quiet_hours: String,
+}
+
+/// `[jobs]`: background jobs — "look into X and tell me" worked on while the conversation goes
+/// on, started by the model or with `/bg`, its result sent when done. Each runs the sender's
+/// memory and tools under the same `[budget]` and `[tools]` limits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct JobsConfig {
+    /// Let the model and `/bg` start background jobs.
+    pub enabled: bool,
+    /// Jobs running at once, everyone's together; the rest wait their turn.
+    pub max_running: usize,
+    /// Jobs running at once for one sender.
+    pub per_sender: usize,
+    /// Jobs one sender may have running or waiting; more are refused.
+    pub max_pending_per_sender: usize,
+    /// A job still running after this many minutes is stopped (and the person told).
+    pub timeout_mins: u64,
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        Self { enabled: true, max_running: 2, per_sender: 1, max_pending_per_sender: 5, timeout_mins: 30 }
+    }
 }
 
 impl Default for SchedulerConfig {

@@ -58,6 +58,16 @@ pub(super) fn validate(c: &Config) -> Vec<(String, String)> {
             bad(key, "must be 0 (no cap) or a positive amount of USD".into());
         }
     }
+    for (key, v) in [
+        ("jobs.max_running", c.jobs.max_running as u64),
+        ("jobs.per_sender", c.jobs.per_sender as u64),
+        ("jobs.max_pending_per_sender", c.jobs.max_pending_per_sender as u64),
+        ("jobs.timeout_mins", c.jobs.timeout_mins),
+    ] {
+        if v == 0 {
+            bad(key, "must be at least 1 (turn jobs off with jobs.enabled = false)".into());
+        }
+    }
     for (model, p) in &c.prices {
         if [p.input_per_mtok, p.output_per_mtok, p.cached_input_per_mtok.unwrap_or(0.0)]
             .iter()

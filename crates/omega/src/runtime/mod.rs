@@ -473,6 +473,12 @@ impl RuntimeBuilder {
                 .map(|(_, name)| name.to_owned())
                 .collect(),
                 pairing_ttl: Duration::from_secs(600),
+                jobs: config.jobs.enabled.then(|| omega_actors::jobs::JobLimits {
+                    max_running: config.jobs.max_running,
+                    per_sender: config.jobs.per_sender,
+                    max_pending_per_sender: config.jobs.max_pending_per_sender,
+                    timeout: Duration::from_secs(config.jobs.timeout_mins.saturating_mul(60)),
+                }),
             },
             session,
             telegram,

@@ -9,6 +9,8 @@
 //! The Gateway also owns the sessions' lifecycle: it starts them on demand, stops idle ones
 //! (only when every message it sent has been taken), and after a session panics it gives the
 //! message that was in flight an error reply and starts a fresh session within a restart budget.
+//! It keeps the background jobs' queue too (`jobs`): each job runs in a `JobRunner` of its own
+//! beside the sessions, within `[jobs]`' limits.
 
 use actix::prelude::*;
 use omega_core::SessionKey;
@@ -26,13 +28,17 @@ use crate::pipeline::SessionDeps;
 pub use crate::pipeline::{SessionEnded, SessionIdle};
 use crate::session::{Accept, Session, StopSession, fail_in_flight};
 
+/// The background jobs' queue.
+mod jobs;
+
 /// Start sessions for every sender with unfinished inbox rows (start-up, or a new Gateway).
 #[derive(Message)]
 #[rtype(result = "()")]
 pub struct RecoverInbox;
 
-/// Stop every session and then the Gateway itself (graceful shutdown). Messages being answered
-/// are abandoned without an outcome and stay in the inbox, to be resumed by the next start.
+/// Stop every session and job and then the Gateway itself (graceful shutdown). Messages and
+/// jobs being answered are abandoned without an outcome and stay in the inbox, to be resumed by
+/// the next start.
 #[derive(Message)]
 #[rtype(result = "()")]
 pub struct StopGateway;
@@ -53,6 +59,8 @@ pub struct GatewaySettings {
     pub pairing_channels: Vec<String>,
     /// How long a pairing code is valid.
     pub pairing_ttl: std::time::Duration,
+    /// Background jobs' limits; `None` = jobs are off.
+    pub jobs: Option<crate::jobs::JobLimits>,
 }
 
 struct Entry {
@@ -74,6 +82,10 @@ pub struct Gateway {
     /// in arrival order (and the reason they were refused).
     checking: HashMap<SessionKey, std::collections::VecDeque<(Receive, String)>>,
     next_generation: u64,
+    /// Background jobs, waiting and running.
+    jobs: crate::jobs::JobQueue<Addr<crate::session::JobRunner>>,
+    /// Shutting down: no job starts any more.
+    stopping: bool,
     _guard: ChildGuard,
 }
 
@@ -92,6 +104,8 @@ impl Gateway {
             budgets: HashMap::new(),
             checking: HashMap::new(),
             next_generation: 0,
+            jobs: Default::default(),
+            stopping: false,
             _guard: guard,
         }
     }
@@ -224,6 +238,7 @@ impl Drop for Gateway {
         for entry in self.sessions.values() {
             entry.addr.do_send(StopSession);
         }
+        jobs::stop_runners(&self.stop_jobs());
     }
 }
 
@@ -381,6 +396,7 @@ impl Handler<RecoverInbox> for Gateway {
     type Result = ();
 
     fn handle(&mut self, _: RecoverInbox, ctx: &mut Context<Self>) {
+        self.recover_jobs(ctx);
         let store = self.deps().store.clone();
         ctx.spawn(async move { store.unfinished_inbound().await }.into_actor(self).map(|rows, act, _| {
             let rows = match rows {
@@ -412,9 +428,12 @@ impl Handler<StopGateway> for Gateway {
 
     fn handle(&mut self, _: StopGateway, _: &mut Context<Self>) -> Self::Result {
         let sessions: Vec<Addr<Session>> = self.sessions.drain().map(|(_, e)| e.addr).collect();
+        self.stopping = true;
+        let runners = self.stop_jobs();
         Box::pin(
             async move {
                 futures::future::join_all(sessions.iter().map(|s| s.send(StopSession))).await;
+                futures::future::join_all(runners.iter().map(|r| r.send(StopSession))).await;
             }
             .into_actor(self)
             .map(|_, _, ctx| ctx.stop()),
