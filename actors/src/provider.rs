@@ -58,9 +58,11 @@ impl Handler<Complete> for ProviderActor {
                 // A request called off stops here: dropping the call drops its stream (and kills
                 // a CLI's process group).
                 let cancel = msg.request.cancel.clone();
+                // Called off already: no request is made at all.
                 tokio::select! {
-                    r = client.complete(msg.request, msg.deltas) => r,
+                    biased;
                     () = cancel.cancelled() => Err(ProviderError::Cancelled { provider: client.name().to_owned() }),
+                    r = client.complete(msg.request, msg.deltas) => r,
                 }
             }
             .into_actor(self),

@@ -386,11 +386,12 @@ impl Handler<RunTool> for SandboxActor {
         let RunTool(call, cancel) = msg;
         let run = async move {
             tokio::select! {
-                out = tools.call(&call) => out,
+                biased;
                 () = cancel.cancelled() => ToolOutcome {
                     content: format!("{} was stopped: the job was cancelled", call.name),
                     is_error: true,
                 },
+                out = tools.call(&call) => out,
             }
         };
         Box::pin(

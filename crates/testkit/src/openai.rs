@@ -38,6 +38,8 @@ pub enum Script {
     /// The model asks for tools: `(name, arguments)` each, with ids `call_0`, `call_1`, ...
     /// Streamed as OpenAI does: each call's id and name first, its arguments in pieces.
     ToolCalls(Vec<(String, Value)>),
+    /// The request is taken (and recorded) and never answered, until the client goes away.
+    Hang,
 }
 
 #[derive(Debug, Clone)]
@@ -372,6 +374,9 @@ async fn chat(shared: web::Data<Shared>, req: HttpRequest, body: Bytes) -> HttpR
             None,
         ));
     }
+    if step.script == Script::Hang {
+        return std::future::pending().await;
+    }
     if !step.delay.is_zero() {
         tokio::time::sleep(step.delay).await;
     }
@@ -403,7 +408,7 @@ async fn chat(shared: web::Data<Shared>, req: HttpRequest, body: Bytes) -> HttpR
         Script::Garbage(g) => {
             return HttpResponse::Ok().content_type("application/json").body(g.clone());
         }
-        Script::ToolCalls(_) => String::new(),
+        Script::ToolCalls(_) | Script::Hang => String::new(),
     };
     let calls: Vec<(String, String, String)> = match &step.script {
         Script::ToolCalls(calls) => calls

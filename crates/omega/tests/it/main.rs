@@ -8,6 +8,7 @@ mod caching;
 mod config_files;
 mod heartbeat;
 mod http_api;
+mod jobs;
 mod journeys;
 mod llmock;
 mod local_llm;
