@@ -74,7 +74,9 @@ impl Handler<StartJob> for Gateway {
             let why = "background jobs are turned off here ([jobs] enabled = false)".to_owned();
             return Box::pin(fut::ready(Err(why)));
         };
-        let pending = self.jobs.pending_of(&msg.who.key());
+        let key = msg.who.key();
+        // Jobs being stored count too: two asked for at once cannot both pass the limit.
+        let pending = self.jobs.pending_of(&key) + self.starting.get(&key).copied().unwrap_or(0);
         if pending >= limits.max_pending_per_sender {
             let why = format!(
                 "you have {pending} background jobs running or waiting already, the most there can be; /jobs \
@@ -95,28 +97,37 @@ impl Handler<StartJob> for Gateway {
             at: deps.settings.clock.now(),
         };
         let store = deps.store.clone();
+        *self.starting.entry(key.clone()).or_default() += 1;
         Box::pin(async move { (store.start_job(new.clone()).await, new) }.into_actor(self).map(
-            |(stored, new), act, ctx| match stored {
-                Ok(Recorded::New(id)) => {
-                    let external_id = Some(new.external_id());
-                    act.jobs.push(Job {
-                        id,
-                        channel: new.channel,
-                        sender_id: new.sender_id,
-                        sender_name: new.sender_name,
-                        reply_target: new.reply_target,
-                        text: new.text,
-                        attempts: 0,
-                        attachments: Vec::new(),
-                        external_id,
-                        project: Some(new.project),
-                        files: Vec::new(),
-                    });
-                    act.run_jobs(ctx);
-                    Ok(JobStart::Started { id, waiting: !act.jobs.is_running(id) })
+            move |(stored, new), act, ctx| {
+                if let Some(n) = act.starting.get_mut(&key) {
+                    *n -= 1;
+                    if *n == 0 {
+                        act.starting.remove(&key);
+                    }
                 }
-                Ok(Recorded::Duplicate(id)) => Ok(JobStart::Already(id)),
-                Err(e) => Err(format!("it could not be stored ({e})")),
+                match stored {
+                    Ok(Recorded::New(id)) => {
+                        let external_id = Some(new.external_id());
+                        act.jobs.push(Job {
+                            id,
+                            channel: new.channel,
+                            sender_id: new.sender_id,
+                            sender_name: new.sender_name,
+                            reply_target: new.reply_target,
+                            text: new.text,
+                            attempts: 0,
+                            attachments: Vec::new(),
+                            external_id,
+                            project: Some(new.project),
+                            files: Vec::new(),
+                        });
+                        act.run_jobs(ctx);
+                        Ok(JobStart::Started { id, waiting: !act.jobs.is_running(id) })
+                    }
+                    Ok(Recorded::Duplicate(id)) => Ok(JobStart::Already(id)),
+                    Err(e) => Err(format!("it could not be stored ({e})")),
+                }
             },
         ))
     }

@@ -84,6 +84,8 @@ pub struct Gateway {
     next_generation: u64,
     /// Background jobs, waiting and running.
     jobs: crate::jobs::JobQueue<Addr<crate::session::JobRunner>>,
+    /// Jobs being stored, per sender (they count against the sender's limit already).
+    starting: HashMap<SessionKey, usize>,
     /// Shutting down: no job starts any more.
     stopping: bool,
     _guard: ChildGuard,
@@ -105,6 +107,7 @@ impl Gateway {
             checking: HashMap::new(),
             next_generation: 0,
             jobs: Default::default(),
+            starting: HashMap::new(),
             stopping: false,
             _guard: guard,
         }

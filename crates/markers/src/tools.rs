@@ -83,19 +83,18 @@ pub fn effect_tools() -> Vec<EffectTool> {
             }, "required": ["path"]}),
         },
         EffectTool {
-            name: "start_background_job",
-            description: "Hand a long piece of work (research, many tool calls) to a background job: it runs on its own \
-                          with the user's memory and your tools while the conversation goes on, and its result is \
-                          sent to the user when done. Tell the user it has started; do not do the work now.",
-            parameters: json!({"type": "object", "properties": {
-                "request": s("The whole request, self-contained: the job does not see this turn")
-            }, "required": ["request"]}),
-        },
-        EffectTool {
             name: "report_bug",
             description: "Record something in Omega that is broken.",
             parameters: json!({"type": "object", "properties": {"description": s("What is wrong")},
                                "required": ["description"]}),
+        },
+        EffectTool {
+            name: "start_background_job",
+            description: "Hand long work (research, many tool calls) to a background job, which runs on its own \
+                          and sends the user its result when done. Say it started; do not do the work now.",
+            parameters: json!({"type": "object", "properties": {
+                "request": s("The whole request, self-contained: the job does not see this turn")
+            }, "required": ["request"]}),
         },
     ]
 }

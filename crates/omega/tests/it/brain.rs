@@ -271,7 +271,11 @@ fn every_command_answers_without_the_model() {
     assert!(bot.ask("/usage").starts_with("Today (Europe/Lisbon):\nYou: $0.0000"));
     assert_eq!(bot.ask("/learning"), "I haven't learned anything specific with you yet.");
     assert_eq!(bot.ask("/heartbeat"), "The heartbeat checklist is empty. Ask me to add something to it.");
-    assert_eq!(bot.ask("/cancel"), "Usage: /cancel ID (the id /tasks shows).");
+    assert_eq!(
+        bot.ask("/cancel"),
+        "Usage: /cancel ID (the id /tasks shows, or a background job's number from /jobs)."
+    );
+    assert!(bot.ask("/jobs").starts_with("You have no background jobs."));
     assert_eq!(bot.fake.request_count(), 0);
 }
 
