@@ -345,6 +345,15 @@ impl Handler<Attempted> for Outbox {
                 let give_up = matches!(err, DeliveryError::Permanent(_)) || attempts >= MAX_DELIVERY_ATTEMPTS;
                 tracing::warn!(id = row.id, channel = %row.channel, attempts, give_up, error = %err, "delivery failed");
                 let text = err.to_string();
+                // A file the channel will not take: the person hears why instead of nothing.
+                if give_up && let Some(name) = &row.file_name {
+                    ctx.address().do_send(Notify {
+                        channel: row.channel.clone(),
+                        recipient: row.recipient.clone(),
+                        text: format!("I couldn't send you {name}: {text}"),
+                        in_reply_to: None,
+                    });
+                }
                 ctx.spawn(
                     async move { store.mark_delivery_failed(id, &text, give_up).await }.into_actor(self).map(
                         move |_, act, ctx| {

@@ -301,9 +301,6 @@ fn attach(
     channel: &str,
     path: &str,
 ) -> Result<(String, std::path::PathBuf, String, u64), String> {
-    if channel == "whatsapp" {
-        return Err("sending files on WhatsApp is not supported yet".into());
-    }
     let workspace = data_dir.join("workspace");
     let root =
         std::fs::canonicalize(&workspace).map_err(|e| format!("the workspace is not readable ({e})"))?;

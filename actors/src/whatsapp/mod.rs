@@ -57,6 +57,9 @@ pub trait Transport: Send + Sync + 'static {
     fn check_recipient(&self, to: &str) -> Result<(), String>;
     /// Send one part of a reply.
     async fn send_text(&self, to: &str, text: &str) -> Result<(), SendFailure>;
+    /// Send a file (`send_file`) with its caption: a JPEG or PNG as a photo, anything else as a
+    /// document.
+    async fn send_file(&self, to: &str, file: FileToSend) -> Result<(), SendFailure>;
     /// The bytes of a received photo or voice note, by the reference its message carried.
     async fn fetch_media(&self, reference: &str) -> Result<Vec<u8>, String>;
     /// Mark a received message read and show "typing…" (best-effort).
@@ -65,6 +68,26 @@ pub trait Transport: Send + Sync + 'static {
     async fn probe(&self) -> Result<(), String>;
     /// What the owner should check when the watchdog finds it silent.
     fn stalled_advice(&self) -> &'static str;
+}
+
+/// A file to send, read from Omega's own copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileToSend {
+    pub bytes: Vec<u8>,
+    pub mime: String,
+    pub name: String,
+    pub caption: String,
+}
+
+fn cloud_failure(e: omega_channels::whatsapp_cloud::CallError) -> SendFailure {
+    match e.kind() {
+        ErrorKind::RateLimited | ErrorKind::Transient => SendFailure::Transient(e.to_string()),
+        ErrorKind::OutsideWindow => SendFailure::OutsideWindow(e.to_string()),
+        ErrorKind::BadToken => SendFailure::Credentials(format!(
+            "the Cloud API refused the access token ([channel.whatsapp] access_token / WHATSAPP_ACCESS_TOKEN): {e}"
+        )),
+        ErrorKind::Rejected => SendFailure::Rejected(e.to_string()),
+    }
 }
 
 /// The Cloud API as a [`Transport`].
@@ -98,14 +121,15 @@ impl Transport for CloudTransport {
     }
 
     async fn send_text(&self, to: &str, text: &str) -> Result<(), SendFailure> {
-        self.0.send_text(to, text).await.map(|_| ()).map_err(|e| match e.kind() {
-            ErrorKind::RateLimited | ErrorKind::Transient => SendFailure::Transient(e.to_string()),
-            ErrorKind::OutsideWindow => SendFailure::OutsideWindow(e.to_string()),
-            ErrorKind::BadToken => SendFailure::Credentials(format!(
-                "the Cloud API refused the access token ([channel.whatsapp] access_token / WHATSAPP_ACCESS_TOKEN): {e}"
-            )),
-            ErrorKind::Rejected => SendFailure::Rejected(e.to_string()),
-        })
+        self.0.send_text(to, text).await.map(|_| ()).map_err(cloud_failure)
+    }
+
+    async fn send_file(&self, to: &str, file: FileToSend) -> Result<(), SendFailure> {
+        self.0
+            .send_media(to, file.bytes, &file.mime, &file.name, &file.caption)
+            .await
+            .map(|_| ())
+            .map_err(cloud_failure)
     }
 
     async fn fetch_media(&self, reference: &str) -> Result<Vec<u8>, String> {
@@ -288,9 +312,31 @@ impl Handler<Deliver> for WhatsApp {
         if let Err(e) = self.transport.check_recipient(&to) {
             return Box::pin(async move { Err(DeliveryError::Permanent(e)) });
         }
-        if msg.file.is_some() {
-            let e = "sending files on WhatsApp is not supported yet".to_owned();
-            return Box::pin(async move { Err(DeliveryError::Permanent(e)) });
+        if let Some(file) = msg.file.clone() {
+            let transport = self.transport.clone();
+            let now = self.clock.now().timestamp_millis();
+            let wait_ms = (self.pacer.reserve(&to, now) - now).max(0) as u64;
+            return Box::pin(async move {
+                let path = file.path.clone();
+                let bytes = crate::blocking::off_thread(move || std::fs::read(&path)).await;
+                let bytes = match bytes {
+                    Some(Ok(b)) => b,
+                    Some(Err(e)) => {
+                        return Err(DeliveryError::Permanent(format!(
+                            "cannot read {}: {e}",
+                            file.path.display()
+                        )));
+                    }
+                    None => {
+                        return Err(DeliveryError::Transient("the file could not be read in time".into()));
+                    }
+                };
+                tokio::time::sleep(Duration::from_millis(wait_ms)).await;
+                let send = FileToSend { bytes, mime: file.mime, name: file.name, caption: msg.text };
+                transport.send_file(&to, send).await.map_err(|e| delivery_error(e, transport.name(), &to))?;
+                me.do_send(Alive);
+                Ok(())
+            });
         }
         // Each part gets its slot now, in order; the future waits for them.
         let now = self.clock.now().timestamp_millis();
@@ -304,23 +350,28 @@ impl Handler<Deliver> for WhatsApp {
             for (wait_ms, part) in parts {
                 tokio::time::sleep_until(started + Duration::from_millis(wait_ms)).await;
                 if let Err(e) = transport.send_text(&to, &part).await {
-                    return Err(match e {
-                        SendFailure::Transient(e) => DeliveryError::Transient(e),
-                        SendFailure::OutsideWindow(e) => {
-                            tracing::warn!(to = %to, "WhatsApp: more than 24 hours since this person wrote; only a template message can reach them now");
-                            DeliveryError::Permanent(e)
-                        }
-                        SendFailure::Credentials(e) => {
-                            tracing::error!("WhatsApp ({}): {e}", transport.name());
-                            DeliveryError::Permanent(e)
-                        }
-                        SendFailure::Rejected(e) => DeliveryError::Permanent(e),
-                    });
+                    return Err(delivery_error(e, transport.name(), &to));
                 }
                 me.do_send(Alive);
             }
             Ok(())
         })
+    }
+}
+
+/// What a failed send means for the Outbox (and the log).
+fn delivery_error(e: SendFailure, via: &str, to: &str) -> DeliveryError {
+    match e {
+        SendFailure::Transient(e) => DeliveryError::Transient(e),
+        SendFailure::OutsideWindow(e) => {
+            tracing::warn!(to = %to, "WhatsApp: more than 24 hours since this person wrote; only a template message can reach them now");
+            DeliveryError::Permanent(e)
+        }
+        SendFailure::Credentials(e) => {
+            tracing::error!("WhatsApp ({via}): {e}");
+            DeliveryError::Permanent(e)
+        }
+        SendFailure::Rejected(e) => DeliveryError::Permanent(e),
     }
 }
 

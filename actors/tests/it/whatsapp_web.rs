@@ -599,3 +599,49 @@ async fn a_captioned_video_and_a_hosted_number_are_not_dropped() {
     eventually("two replies", || rig.replies().len() == 2).await;
     assert_eq!(rig.probes.asked.lock().clone(), ["[Video] look at this", "from a hosted number"]);
 }
+
+/// A file goes out as the library's own media message: a PNG as a photo with its caption and
+/// type, a PDF as a document under its name; the file's size is what the upload reported.
+#[actix_rt::test]
+async fn files_go_out_as_a_photo_or_a_document_through_the_connection_that_is_up() {
+    let home = TempHome::new();
+    let slot = ClientSlot::default();
+    let channel = WhatsApp::new(
+        &config(false),
+        omega_core::clock::system(),
+        Arc::new(WebTransport { slot: slot.clone() }),
+    )
+    .start();
+    let c = Arc::new(client());
+    let record = c.record.clone();
+    *slot.write() = Some(c);
+    let file = |name: &str, mime: &str, bytes: &[u8]| {
+        let path = home.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        Deliver {
+            outbox_id: None,
+            recipient: format!("{ANA_LID}@lid"),
+            text: format!("about {name}"),
+            kind: OutboundKind::Reply,
+            in_reply_to: Some(InboxId(1)),
+            file: Some(omega_core::OutFile { path, name: name.into(), mime: mime.into() }),
+        }
+    };
+    channel.send(file("chart.png", "image/png", &[1; 500])).await.unwrap().unwrap();
+    channel.send(file("report.pdf", "application/pdf", b"%PDF-1.4")).await.unwrap().unwrap();
+    let files = record.lock().files.clone();
+    assert_eq!(files.len(), 2);
+    let (to, photo) = &files[0];
+    assert_eq!(to, &format!("{ANA_LID}@lid"));
+    let image = photo.image_message.as_option().expect("a photo");
+    assert_eq!(
+        (image.mimetype.as_deref(), image.caption.as_deref(), image.file_length),
+        (Some("image/png"), Some("about chart.png"), Some(500))
+    );
+    let doc = files[1].1.document_message.as_option().expect("a document");
+    assert_eq!(
+        (doc.file_name.as_deref(), doc.mimetype.as_deref(), doc.caption.as_deref()),
+        (Some("report.pdf"), Some("application/pdf"), Some("about report.pdf"))
+    );
+    assert!(record.lock().sent.is_empty(), "no text went out for a file");
+}

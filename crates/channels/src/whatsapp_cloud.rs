@@ -228,6 +228,90 @@ pub fn text_message(to: &str, body: &str) -> Value {
     })
 }
 
+/// How the Cloud API takes a file, as Meta documents it: JPEG or PNG images up to 5 MB as
+/// images; PDFs, Office documents and text (a CSV or Markdown goes up as `text/plain`, under its
+/// own name) up to 100 MB as documents. `Err` says why a file cannot go.
+pub fn media_kind(mime: &str, bytes: u64) -> Result<MediaKind, String> {
+    const IMAGE_MAX: u64 = 5 * 1024 * 1024;
+    const DOCUMENT_MAX: u64 = 100 * 1024 * 1024;
+    let mime = mime.to_ascii_lowercase();
+    if mime.starts_with("image/") {
+        return match (matches!(mime.as_str(), "image/jpeg" | "image/png"), bytes <= IMAGE_MAX) {
+            (true, true) => Ok(MediaKind::Image),
+            (true, false) => Err(format!(
+                "the image is {:.1} MB; WhatsApp's Cloud API takes images up to 5 MB",
+                bytes as f64 / 1_048_576.0
+            )),
+            (false, _) => Err(format!("WhatsApp's Cloud API takes JPEG and PNG images, not {mime}")),
+        };
+    }
+    if !(DOCUMENT_TYPES.contains(&mime.as_str()) || mime.starts_with("text/")) {
+        return Err(format!(
+            "WhatsApp's Cloud API does not take {mime} files (it takes JPEG and PNG images, PDFs, Office \
+             documents and text)"
+        ));
+    }
+    if bytes > DOCUMENT_MAX {
+        return Err(format!(
+            "the file is {} MB; WhatsApp's Cloud API takes documents up to 100 MB",
+            bytes / 1_048_576
+        ));
+    }
+    Ok(MediaKind::Document)
+}
+
+/// The document types Meta documents for the Cloud API.
+pub const DOCUMENT_TYPES: &[&str] = &[
+    "text/plain",
+    "application/pdf",
+    "application/msword",
+    "application/vnd.ms-excel",
+    "application/vnd.ms-powerpoint",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+];
+
+/// The type a file of [`media_kind`] `kind` is uploaded as.
+pub fn upload_type(mime: &str) -> String {
+    let mime = mime.to_ascii_lowercase();
+    if mime.starts_with("text/") && !DOCUMENT_TYPES.contains(&mime.as_str()) {
+        "text/plain".into()
+    } else {
+        mime
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaKind {
+    Image,
+    Document,
+}
+
+/// The body of a media message (an uploaded `media_id`) to a number or a group; the caption is
+/// cut at 1,024 characters, as Meta requires.
+pub fn media_message(to: &str, kind: MediaKind, media_id: &str, caption: &str, filename: &str) -> Value {
+    let (recipient_type, to) = match to.strip_prefix(GROUP_PREFIX) {
+        Some(group) => ("group", group),
+        None => ("individual", to),
+    };
+    let caption: String = caption.chars().take(1024).collect();
+    let (kind, mut media) = match kind {
+        MediaKind::Image => ("image", json!({"id": media_id})),
+        MediaKind::Document => ("document", json!({"id": media_id, "filename": filename})),
+    };
+    if !caption.is_empty() {
+        media["caption"] = json!(caption);
+    }
+    json!({
+        "messaging_product": "whatsapp",
+        "recipient_type": recipient_type,
+        "to": to,
+        "type": kind,
+        kind: media,
+    })
+}
+
 /// The body that marks message `id` read and shows "typing…" in its chat (until the answer,
 /// or 25 seconds).
 pub fn read_and_typing(id: &str) -> Value {
@@ -358,6 +442,23 @@ mod tests {
     }
 
     #[test]
+    fn files_go_as_meta_takes_them_or_not_at_all() {
+        assert_eq!(media_kind("image/png", 1_000), Ok(MediaKind::Image));
+        assert!(media_kind("image/png", 6 * 1024 * 1024).unwrap_err().contains("up to 5 MB"));
+        assert!(media_kind("image/webp", 1_000).unwrap_err().contains("JPEG and PNG"));
+        assert_eq!(media_kind("application/pdf", 1_000), Ok(MediaKind::Document));
+        assert_eq!(media_kind("text/csv", 1_000), Ok(MediaKind::Document));
+        assert_eq!(upload_type("text/csv"), "text/plain", "a CSV goes up as text, under its own name");
+        assert!(media_kind("application/zip", 1_000).unwrap_err().contains("does not take application/zip"));
+        let m = media_message("351912345678", MediaKind::Document, "MID", "the report", "r.pdf");
+        assert_eq!(m["type"], "document");
+        assert_eq!(m["document"], json!({"id": "MID", "filename": "r.pdf", "caption": "the report"}));
+        let m = media_message("group:G1", MediaKind::Image, "MID", &"x".repeat(2000), "c.png");
+        assert_eq!((m["recipient_type"].as_str(), m["to"].as_str()), (Some("group"), Some("G1")));
+        assert_eq!(m["image"]["caption"].as_str().unwrap().chars().count(), 1024);
+    }
+
+    #[test]
     fn graph_errors_are_read_into_what_to_do() {
         let e = GraphError::parse(
             400,
@@ -388,6 +489,8 @@ pub enum CallError {
     Graph(GraphError),
     /// It could not be reached, or its answer could not be read.
     Network(String),
+    /// The file is of a type or size the API does not take (nothing was sent).
+    Unsupported(String),
 }
 
 impl CallError {
@@ -396,6 +499,7 @@ impl CallError {
         match self {
             Self::Graph(g) => g.kind(),
             Self::Network(_) => ErrorKind::Transient,
+            Self::Unsupported(_) => ErrorKind::Rejected,
         }
     }
 }
@@ -405,11 +509,12 @@ impl std::fmt::Display for CallError {
         match self {
             Self::Graph(g) => g.fmt(f),
             Self::Network(e) => write!(f, "cannot reach the WhatsApp Cloud API: {e}"),
+            Self::Unsupported(why) => f.write_str(why),
         }
     }
 }
 
-/// The Cloud API for one sending number: text out, media in.
+/// The Cloud API for one sending number: text and files out, media in.
 #[derive(Clone)]
 pub struct CloudClient {
     http: reqwest::Client,
@@ -469,6 +574,42 @@ impl CloudClient {
             .send()
             .await
             .map_err(|e| CallError::Network(e.without_url().to_string()))?;
+        let v = Self::read(resp).await?;
+        Ok(v["messages"][0]["id"].as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Send a file to `to`: uploaded first (`POST /{phone}/media`, multipart), then sent as an
+    /// image or a document with its caption; the new message's id.
+    pub async fn send_media(
+        &self,
+        to: &str,
+        bytes: Vec<u8>,
+        mime: &str,
+        filename: &str,
+        caption: &str,
+    ) -> Result<String, CallError> {
+        let net = |e: reqwest::Error| CallError::Network(e.without_url().to_string());
+        let kind = media_kind(mime, bytes.len() as u64).map_err(CallError::Unsupported)?;
+        let upload_type = upload_type(mime);
+        let part = reqwest::multipart::Part::bytes(bytes)
+            .file_name(filename.to_owned())
+            .mime_str(&upload_type)
+            .map_err(net)?;
+        let form = reqwest::multipart::Form::new()
+            .text("messaging_product", "whatsapp")
+            .text("type", upload_type.clone())
+            .part("file", part);
+        let url = format!("{}/{}/media", self.base, self.phone_number_id);
+        let resp =
+            self.http.post(url).bearer_auth(self.token.expose()).multipart(form).send().await.map_err(net)?;
+        let uploaded = Self::read(resp).await?;
+        let Some(media_id) = uploaded["id"].as_str() else {
+            return Err(CallError::Network("the upload's answer has no media id".into()));
+        };
+        let url = format!("{}/{}/messages", self.base, self.phone_number_id);
+        let body = media_message(to, kind, media_id, caption, filename);
+        let resp =
+            self.http.post(url).bearer_auth(self.token.expose()).json(&body).send().await.map_err(net)?;
         let v = Self::read(resp).await?;
         Ok(v["messages"][0]["id"].as_str().unwrap_or_default().to_owned())
     }

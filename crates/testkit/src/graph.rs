@@ -5,6 +5,10 @@
 //!   body of at most 4,096 characters) and answered with the `wamid` of the new message.
 //! - `GET /{version}/{media_id}` → `{"url", "mime_type", "sha256", "file_size", "id"}`; the URL
 //!   (`/media/{media_id}`, bearer required) serves the bytes.
+//! - `POST /{version}/{phone_number_id}/media`, `multipart/form-data` with `messaging_product`,
+//!   `type` and `file`: an upload, checked against Meta's supported types and sizes (JPEG/PNG up
+//!   to 5 MB; PDF, Office and `text/plain` up to 100 MB), answered `{"id"}`; a message of `type`
+//!   `image` or `document` must name an uploaded id (captions up to 1,024 characters).
 //! - Errors have Graph's shape: `{"error": {"message", "type", "code", "error_subcode",
 //!   "fbtrace_id"}}`, with `401`/`190` for a wrong token; faults can be queued (`fail_next_send`).
 
@@ -23,8 +27,22 @@ pub struct SentText {
     pub id: String,
 }
 
+/// A file message the fake accepted (its upload resolved).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentMedia {
+    pub to: String,
+    /// `image` or `document`.
+    pub kind: String,
+    pub mime: String,
+    pub bytes: Vec<u8>,
+    pub caption: Option<String>,
+    pub filename: Option<String>,
+}
+
 #[derive(Debug, Default)]
 struct State {
+    /// Files sent as messages, in order.
+    sent_media: Vec<SentMedia>,
     token: String,
     phone_number_id: String,
     sent: Vec<SentText>,
@@ -65,6 +83,7 @@ impl FakeGraph {
             cfg.app_data(data.clone())
                 .route("/media/{id}", web::get().to(media_bytes))
                 .route("/{version}/{phone}/messages", web::post().to(send))
+                .route("/{version}/{phone}/media", web::post().to(upload))
                 .route("/{version}/{media_id}", web::get().to(media_info));
         });
         Self { port: server.port, state, _server: server }
@@ -103,6 +122,11 @@ impl FakeGraph {
     /// The texts accepted for `to`, in order.
     pub fn sent_to(&self, to: &str) -> Vec<String> {
         self.state.lock().sent.iter().filter(|s| s.to == to).map(|s| s.body.clone()).collect()
+    }
+
+    /// The files sent as messages, in order.
+    pub fn sent_media(&self) -> Vec<SentMedia> {
+        self.state.lock().sent_media.clone()
     }
 
     /// Every request as (method, path), in order.
@@ -177,8 +201,45 @@ async fn send(
     }
     // A group is recorded as `group:ID`, the way Omega names it.
     let to = if group { format!("group:{raw_to}") } else { raw_to };
+    if let Some(kind) = v["type"].as_str().filter(|k| ["image", "document"].contains(k)) {
+        let media = &v[kind];
+        let Some((mime, bytes)) = media["id"].as_str().and_then(|id| st.media.get(id)).cloned() else {
+            return graph_error(
+                400,
+                131053,
+                &format!("(#131053) Media upload error: {kind}['id'] is not a valid media id"),
+            );
+        };
+        let caption = media["caption"].as_str().map(str::to_owned);
+        if caption.as_ref().is_some_and(|c| c.chars().count() > 1024) {
+            return graph_error(
+                400,
+                100,
+                &format!("(#100) Param {kind}['caption'] must be at most 1024 characters long."),
+            );
+        }
+        if kind == "image" && !["image/jpeg", "image/png"].contains(&mime.as_str()) {
+            return graph_error(400, 131053, "(#131053) Media upload error: an image must be JPEG or PNG");
+        }
+        let filename = media["filename"].as_str().map(str::to_owned);
+        st.next_id += 1;
+        let id = format!("wamid.FAKE{:06}", st.next_id);
+        st.sent_media.push(SentMedia {
+            to: to.clone(),
+            kind: kind.to_owned(),
+            mime,
+            bytes,
+            caption,
+            filename,
+        });
+        return HttpResponse::Ok().json(json!({
+            "messaging_product": "whatsapp",
+            "contacts": [{"input": to, "wa_id": to.trim_start_matches("group:")}],
+            "messages": [{"id": id}],
+        }));
+    }
     if v["type"] != "text" {
-        return graph_error(400, 100, "(#100) this fake accepts type text only");
+        return graph_error(400, 100, "(#100) this fake accepts types text, image and document");
     }
     let text = v["text"]["body"].as_str().unwrap_or_default().to_owned();
     if text.is_empty() || text.chars().count() > 4096 {
@@ -192,6 +253,105 @@ async fn send(
         "contacts": [{"input": to, "wa_id": to.trim_start_matches("group:")}],
         "messages": [{"id": id}],
     }))
+}
+
+/// One part of a `multipart/form-data` body: its name, content type and bytes.
+type Part = (String, Option<String>, Vec<u8>);
+
+/// The parts of a `multipart/form-data` body.
+fn multipart_parts(content_type: &str, body: &[u8]) -> Option<Vec<Part>> {
+    let boundary =
+        content_type.split(';').find_map(|p| p.trim().strip_prefix("boundary="))?.trim_matches('"');
+    let delimiter = format!("--{boundary}");
+    let mut out = Vec::new();
+    let mut rest = body;
+    loop {
+        let start = find(rest, delimiter.as_bytes())? + delimiter.len();
+        rest = &rest[start..];
+        if rest.starts_with(b"--") {
+            return Some(out);
+        }
+        rest = rest.strip_prefix(b"\r\n")?;
+        let head_end = find(rest, b"\r\n\r\n")?;
+        let head = String::from_utf8_lossy(&rest[..head_end]).into_owned();
+        rest = &rest[head_end + 4..];
+        let end = find(rest, format!("\r\n{delimiter}").as_bytes())?;
+        let data = rest[..end].to_vec();
+        rest = &rest[end + 2..];
+        let name = head
+            .split(';')
+            .find_map(|p| p.trim().strip_prefix("name="))
+            .map(|n| n.trim_matches('"').to_owned())?;
+        let ctype = head
+            .lines()
+            .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-type:").map(|v| v.trim().to_owned()));
+        out.push((name, ctype, data));
+    }
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+async fn upload(
+    state: web::Data<Mutex<State>>,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (_, phone) = path.into_inner();
+    let mut st = state.lock();
+    st.calls.push(("POST".into(), req.path().to_owned()));
+    if st.down {
+        return graph_error(503, 2, "Service temporarily unavailable");
+    }
+    if !authorized(&st, &req) {
+        return graph_error(401, 190, "Invalid OAuth access token - Cannot parse access token");
+    }
+    if phone != st.phone_number_id {
+        return graph_error(
+            400,
+            100,
+            &format!("Unsupported post request. Object with ID '{phone}' does not exist"),
+        );
+    }
+    let content_type = req.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let Some(parts) = multipart_parts(content_type, &body) else {
+        return graph_error(400, 100, "(#100) the upload must be multipart/form-data");
+    };
+    let field = |n: &str| parts.iter().find(|(name, _, _)| name == n);
+    if field("messaging_product").map(|p| p.2.as_slice()) != Some(b"whatsapp".as_slice()) {
+        return graph_error(400, 100, "(#100) The parameter messaging_product is required.");
+    }
+    let Some((_, _, file)) = field("file") else {
+        return graph_error(400, 100, "(#100) The parameter file is required.");
+    };
+    let Some(mime) = field("type").map(|p| String::from_utf8_lossy(&p.2).into_owned()) else {
+        return graph_error(400, 100, "(#100) The parameter type is required.");
+    };
+    let (limit, ok) = match mime.as_str() {
+        "image/jpeg" | "image/png" => (5 << 20, true),
+        "text/plain"
+        | "application/pdf"
+        | "application/msword"
+        | "application/vnd.ms-excel"
+        | "application/vnd.ms-powerpoint"
+        | "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        | "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+        | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => (100 << 20, true),
+        _ => (0, false),
+    };
+    if !ok {
+        return graph_error(400, 131053, &format!("(#131053) Media upload error: unsupported type {mime}"));
+    }
+    if file.len() > limit {
+        return graph_error(400, 131053, "(#131053) Media upload error: the file is too large for its type");
+    }
+    st.next_id += 1;
+    let id = format!("{}", 900_000 + st.next_id);
+    let bytes = file.clone();
+    st.media.insert(id.clone(), (mime, bytes));
+    HttpResponse::Ok().json(json!({ "id": id }))
 }
 
 async fn media_info(

@@ -18,6 +18,8 @@ use crate::whatsapp::SendFailure;
 pub struct FakeRecord {
     /// (to, text) of every send that went through.
     pub sent: Vec<(String, String)>,
+    /// (to, the message) of every file sent, built as the real client builds it.
+    pub files: Vec<(String, whatsapp_rust::waproto::whatsapp::Message)>,
     /// (chat, message id) marked read.
     pub read: Vec<(String, String)>,
     /// Sends refused: the next this many fail as "not connected".
@@ -65,6 +67,22 @@ impl WebClient for FakeClient {
             return Err(SendFailure::Transient("WhatsApp Web is not connected right now".into()));
         }
         r.sent.push((to.to_string(), text));
+        Ok(())
+    }
+
+    async fn send_file(&self, to: Jid, file: crate::whatsapp::FileToSend) -> Result<(), SendFailure> {
+        // What the media servers would answer: where the encrypted file is, and its hashes.
+        let upload = super::Uploaded {
+            url: "https://mmg.whatsapp.net/fake".into(),
+            direct_path: "/v/fake".into(),
+            media_key: vec![1; 32],
+            file_sha256: vec![2; 32],
+            file_enc_sha256: vec![3; 32],
+            file_length: file.bytes.len() as u64,
+            media_key_timestamp: 0,
+        };
+        let message = super::file_message(upload, &file);
+        self.record.lock().files.push((to.to_string(), message));
         Ok(())
     }
 

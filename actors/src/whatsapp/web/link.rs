@@ -487,6 +487,26 @@ impl WebClient for Live {
         self.0.send_text(to, text).await.map(|_| ()).map_err(|e| SendFailure::Transient(e.to_string()))
     }
 
+    async fn send_file(
+        &self,
+        to: Jid,
+        file: super::super::FileToSend,
+    ) -> Result<(), super::super::SendFailure> {
+        use super::super::SendFailure;
+        use whatsapp_rust::wacore::download::MediaType;
+        if !self.0.is_logged_in() {
+            return Err(SendFailure::Transient("WhatsApp Web is not logged in right now".into()));
+        }
+        let kind = if super::as_photo(&file) { MediaType::Image } else { MediaType::Document };
+        let upload = self
+            .0
+            .upload(file.bytes.clone(), kind, Default::default())
+            .await
+            .map_err(|e| SendFailure::Transient(format!("the upload to WhatsApp failed: {e}")))?;
+        let message = super::file_message(upload.into(), &file);
+        self.0.send_message(to, message).await.map(|_| ()).map_err(|e| SendFailure::Transient(e.to_string()))
+    }
+
     async fn download(&self, reference: &str) -> Result<Vec<u8>, String> {
         use whatsapp_rust::buffa::Message as _;
         let decode = |hex: &str| -> Result<Vec<u8>, String> {

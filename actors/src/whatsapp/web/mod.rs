@@ -50,12 +50,87 @@ pub trait WebClient: Send + Sync + 'static {
     /// When the server last sent anything (keep-alive answers included), in Unix ms.
     fn last_heard_ms(&self) -> Option<i64>;
     async fn send_text(&self, to: Jid, text: String) -> Result<(), super::SendFailure>;
+    /// Upload a file (encrypted, to WhatsApp's media servers) and send it: see [`file_message`].
+    async fn send_file(&self, to: Jid, file: super::FileToSend) -> Result<(), super::SendFailure>;
     /// A received photo or voice note, by its `IMAGE_REF`/`AUDIO_REF` reference.
     async fn download(&self, reference: &str) -> Result<Vec<u8>, String>;
     /// The phone number (digits) behind a LID, if WhatsApp has told the account.
     async fn phone_of(&self, lid: &Jid) -> Option<String>;
     /// Mark a message read and show "typing…" in its chat (best-effort).
     async fn read_and_typing(&self, chat: &Jid, sender: Option<&Jid>, id: &str);
+}
+
+/// Whether WhatsApp Web shows a file as a photo (JPEG or PNG, up to 16 MB) rather than as a
+/// document.
+pub fn as_photo(file: &super::FileToSend) -> bool {
+    matches!(file.mime.to_ascii_lowercase().as_str(), "image/jpeg" | "image/png")
+        && file.bytes.len() <= 16 << 20
+}
+
+/// Where WhatsApp's media servers put an uploaded file, and its keys and hashes (what
+/// `whatsapp_rust`'s `UploadResponse` carries).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uploaded {
+    pub url: String,
+    pub direct_path: String,
+    pub media_key: Vec<u8>,
+    pub file_sha256: Vec<u8>,
+    pub file_enc_sha256: Vec<u8>,
+    pub file_length: u64,
+    pub media_key_timestamp: i64,
+}
+
+impl From<whatsapp_rust::upload::UploadResponse> for Uploaded {
+    fn from(u: whatsapp_rust::upload::UploadResponse) -> Self {
+        Self {
+            url: u.url,
+            direct_path: u.direct_path,
+            media_key: u.media_key.to_vec(),
+            file_sha256: u.file_sha256.to_vec(),
+            file_enc_sha256: u.file_enc_sha256.to_vec(),
+            file_length: u.file_length,
+            media_key_timestamp: u.media_key_timestamp,
+        }
+    }
+}
+
+/// The message that carries an uploaded file: a photo with its caption, or a document with its
+/// name, type and caption.
+pub fn file_message(up: Uploaded, file: &super::FileToSend) -> whatsapp_rust::waproto::whatsapp::Message {
+    use whatsapp_rust::buffa::MessageField;
+    use whatsapp_rust::waproto::whatsapp as wa;
+    let caption = Some(file.caption.clone()).filter(|c| !c.is_empty());
+    if as_photo(file) {
+        let image = wa::message::ImageMessage {
+            url: Some(up.url),
+            direct_path: Some(up.direct_path),
+            media_key: Some(up.media_key),
+            file_sha256: Some(up.file_sha256),
+            file_enc_sha256: Some(up.file_enc_sha256),
+            file_length: Some(up.file_length),
+            media_key_timestamp: Some(up.media_key_timestamp),
+            mimetype: Some(file.mime.clone()),
+            caption,
+            ..Default::default()
+        };
+        wa::Message { image_message: MessageField::some(image), ..Default::default() }
+    } else {
+        let document = wa::message::DocumentMessage {
+            url: Some(up.url),
+            direct_path: Some(up.direct_path),
+            media_key: Some(up.media_key),
+            file_sha256: Some(up.file_sha256),
+            file_enc_sha256: Some(up.file_enc_sha256),
+            file_length: Some(up.file_length),
+            media_key_timestamp: Some(up.media_key_timestamp),
+            mimetype: Some(file.mime.clone()),
+            file_name: Some(file.name.clone()),
+            title: Some(file.name.clone()),
+            caption,
+            ..Default::default()
+        };
+        wa::Message { document_message: MessageField::some(document), ..Default::default() }
+    }
 }
 
 /// The connection that is up now, shared by the receiving and the sending half.
@@ -102,6 +177,12 @@ impl super::Transport for WebTransport {
         let jid = parse_recipient(to).map_err(super::SendFailure::Rejected)?;
         let client = self.client().map_err(super::SendFailure::Transient)?;
         client.send_text(jid, text.to_owned()).await
+    }
+
+    async fn send_file(&self, to: &str, file: super::FileToSend) -> Result<(), super::SendFailure> {
+        let jid = parse_recipient(to).map_err(super::SendFailure::Rejected)?;
+        let client = self.client().map_err(super::SendFailure::Transient)?;
+        client.send_file(jid, file).await
     }
 
     async fn fetch_media(&self, reference: &str) -> Result<Vec<u8>, String> {

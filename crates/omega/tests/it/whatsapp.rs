@@ -283,3 +283,48 @@ fn omega_ask_works_with_whatsapp_on_and_leaves_whatsapp_to_the_daemon() {
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "echo: hello there");
     assert!(s.graph.sent().is_empty(), "nothing went out on WhatsApp");
 }
+
+/// "Send me the chart": a PNG the model made goes out as a photo with its caption, a CSV as a
+/// document under its own name (uploaded first, as Meta requires); a file the Cloud API does
+/// not take is not silently lost — Ana is told why.
+#[test]
+fn files_the_model_sends_arrive_as_a_photo_and_a_document_and_a_refused_one_is_explained() {
+    let s = setup();
+    let workspace = s.home.data_dir().join("workspace");
+    std::fs::create_dir_all(&workspace).unwrap();
+    let png = [&b"\x89PNG\r\n\x1a\n"[..], &[7u8; 300]].concat();
+    std::fs::write(workspace.join("chart.png"), &png).unwrap();
+    std::fs::write(workspace.join("prices.csv"), "day,eur\nmon,89\n").unwrap();
+    std::fs::write(workspace.join("backup.zip"), b"PK\x03\x04 not really").unwrap();
+    let _d = Daemon::start(&s.home, s.port, 1);
+    s.ai.push(Script::Text(
+        "Here they are.\nSEND_FILE: chart.png | Prices this week\nSEND_FILE: prices.csv | the numbers".into(),
+    ));
+    assert_eq!(post(s.port, &text(ANA, "wamid.f1", "send me the chart and the numbers"), SECRET), 200);
+    wait_until(Duration::from_secs(20), "two files at Meta", || s.graph.sent_media().len() == 2);
+    let media = s.graph.sent_media();
+    assert_eq!(
+        (media[0].to.as_str(), media[0].kind.as_str(), media[0].mime.as_str()),
+        (ANA, "image", "image/png")
+    );
+    assert_eq!(media[0].bytes, png, "the photo's bytes, unchanged");
+    assert_eq!(media[0].caption.as_deref(), Some("Prices this week"));
+    assert_eq!((media[1].kind.as_str(), media[1].mime.as_str()), ("document", "text/plain"));
+    assert_eq!(media[1].filename.as_deref(), Some("prices.csv"));
+    assert_eq!(media[1].bytes, b"day,eur\nmon,89\n");
+    let reply = wait_for(&s.graph, ANA, 1).remove(0);
+    assert!(reply.starts_with("Here they are."), "{reply}");
+    let uploads = s.graph.calls().iter().filter(|(m, p)| m == "POST" && p.ends_with("/media")).count();
+    assert_eq!(uploads, 2, "each file uploaded once");
+
+    s.ai.push(Script::Text("Sure.\nSEND_FILE: backup.zip".into()));
+    assert_eq!(post(s.port, &text(ANA, "wamid.f2", "and the backup?"), SECRET), 200);
+    let told = wait_for(&s.graph, ANA, 3);
+    assert!(told.iter().any(|t| t.starts_with("Sure.")), "{told:?}");
+    assert!(
+        told.iter().any(|t| t.starts_with("I couldn't send you backup.zip:")
+            && t.contains("does not take application/zip")),
+        "{told:?}"
+    );
+    assert_eq!(s.graph.sent_media().len(), 2, "nothing more went out");
+}
