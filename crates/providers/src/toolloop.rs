@@ -45,11 +45,15 @@ pub struct LoopLimits {
     pub max_repeats: u32,
     /// Tool output beyond this many bytes is cut, with a note saying so.
     pub result_cap: usize,
+    /// The tool results a request carries, all turns together, stay under this many bytes:
+    /// past it the oldest are left out (a line says which; the full text stays in the caller's
+    /// record of the runs). The latest turn's results always go. 0 = no limit.
+    pub results_budget: usize,
 }
 
 impl Default for LoopLimits {
     fn default() -> Self {
-        Self { max_turns: 20, max_repeats: 2, result_cap: 50_000 }
+        Self { max_turns: 20, max_repeats: 2, result_cap: 50_000, results_budget: 0 }
     }
 }
 
@@ -121,6 +125,7 @@ pub async fn run(
     let mut total = Totals::default();
     let mut turns = 0u32;
     let stop = loop {
+        fit_results(&mut request.messages, limits.results_budget);
         let response = match complete(request.clone()).await {
             Ok(r) => r,
             Err(e) => return LoopOutput { result: Err(e), runs, stopped: None, turns },
@@ -209,6 +214,39 @@ pub async fn run(
     };
     LoopOutput { result, runs, stopped: Some(stop), turns }
 }
+
+/// Leave out the oldest tool results until those left fit `budget` bytes (the last message's
+/// always stay). Each left-out result keeps its place — every call still has its answer — as
+/// one line naming the tool and its size.
+fn fit_results(messages: &mut [ChatMessage], budget: usize) {
+    if budget == 0 {
+        return;
+    }
+    let size = |m: &ChatMessage| m.tool_results.iter().map(|r| r.content.len()).sum::<usize>();
+    let mut total: usize = messages.iter().map(size).sum();
+    let last = messages.len().saturating_sub(1);
+    for m in messages.iter_mut().take(last) {
+        for r in m.tool_results.iter_mut() {
+            if total <= budget {
+                return;
+            }
+            if r.content.starts_with(LEFT_OUT) {
+                continue;
+            }
+            let note = format!(
+                "{LEFT_OUT} this earlier output of {} ({} bytes) to keep the context within its budget; \
+                 Omega's tool log keeps it. Run the tool again if you need it.]",
+                r.name,
+                r.content.len()
+            );
+            total = total - r.content.len() + note.len();
+            r.content = note;
+        }
+    }
+}
+
+/// How a left-out tool result begins.
+const LEFT_OUT: &str = "[Omega left out";
 
 fn answer_the_rest(calls: &[ToolCall], results: &mut Vec<ToolResult>, why: &str) {
     for call in calls.iter().skip(results.len()) {
@@ -387,6 +425,41 @@ mod tests {
         let out = run(&*f, &Echo, ChatRequest::default(), LoopLimits::default()).await;
         assert!(out.result.is_err());
         assert_eq!(out.runs.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn old_tool_output_is_left_out_to_fit_the_budget_and_the_newest_always_goes() {
+        struct Big;
+        #[async_trait]
+        impl ToolHost for Big {
+            async fn specs(&self) -> Vec<ToolSpec> {
+                vec![ToolSpec {
+                    name: "big".into(),
+                    description: "big".into(),
+                    parameters: json!({"type": "object"}),
+                }]
+            }
+            async fn call(&self, call: &ToolCall) -> ToolOutcome {
+                ToolOutcome {
+                    content: format!("{}{}", call.arguments["i"], "x".repeat(1_000)),
+                    is_error: false,
+                }
+            }
+        }
+        let turns: Vec<ChatResponse> =
+            (0..4).map(|i| calls(&[("big", json!({ "i": i }))])).chain([text("ok")]).collect();
+        let (f, seen) = scripted(turns);
+        let limits = LoopLimits { results_budget: 2_500, ..Default::default() };
+        let out = run(&*f, &Big, ChatRequest::default(), limits).await;
+        assert_eq!(out.result.unwrap().text, "ok");
+        assert!(out.runs.iter().all(|r| r.content.len() > 1_000), "the record keeps every output whole");
+        let last = seen.lock().last().unwrap().clone();
+        let results: Vec<&ToolResult> = last.messages.iter().flat_map(|m| &m.tool_results).collect();
+        assert_eq!(results.len(), 4, "every call keeps its answer");
+        let total: usize = results.iter().map(|r| r.content.len()).sum();
+        assert!(total <= 2_500, "{total}");
+        assert!(results[0].content.starts_with("[Omega left out this earlier output of big (1"));
+        assert!(results[3].content.contains("3xxx"), "the newest output goes whole");
     }
 
     #[test]

@@ -355,6 +355,9 @@ impl RuntimeBuilder {
                 max_turns: config.tools.max_turns,
                 max_repeats: config.tools.max_repeats.max(1),
                 result_cap: config.tools.max_output_bytes.max(1_000),
+                // Half the context budget for tool results; the prompt and history have the rest.
+                results_budget: (config.memory.context_tokens as usize * 4 / 2)
+                    .max(config.tools.max_output_bytes),
             }),
             provider_tools: provider.supports_tools(),
             secrets: config.secrets(),
