@@ -354,9 +354,16 @@ async fn get_notices(
     };
     match deps.store.notices_for(CHANNEL, &q.sender, q.after, 100).await {
         Ok(rows) => {
+            // A file (a job's result can send one) says where to download it.
             let notices: Vec<_> = rows
-                .into_iter()
-                .map(|r| json!({"id": r.id, "text": r.text, "created_at": r.created_at}))
+                .iter()
+                .map(|r| {
+                    let mut n = json!({"id": r.id, "text": r.text, "created_at": r.created_at});
+                    if let Some(file) = files_of(std::slice::from_ref(r), &q.sender).pop() {
+                        n["file"] = file;
+                    }
+                    n
+                })
                 .collect();
             HttpResponse::Ok().json(json!({ "notices": notices }))
         }

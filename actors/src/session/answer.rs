@@ -123,7 +123,11 @@ pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
     let response = match result {
         Ok(Ok(r)) => r,
         Ok(Err(err)) => {
-            tracing::warn!(session = %key, error = %err, "provider call failed");
+            match err {
+                // A job called off: what was asked, not a failure.
+                ProviderError::Cancelled { .. } => tracing::info!(session = %key, "provider call cancelled"),
+                _ => tracing::warn!(session = %key, error = %err, "provider call failed"),
+            }
             let call = CallRecord {
                 provider: Some(deps.provider_name.clone()),
                 latency_ms: latency,

@@ -254,3 +254,59 @@ async fn a_file_sent_with_the_answer_is_downloadable_by_its_sender_only() {
     assert_eq!(again.status().as_u16(), 200, "still downloadable after a restart");
     rt.shutdown().await;
 }
+
+/// A background job over HTTP (no push): `/bg` answers at once, the job's result — and the file
+/// it sends — is fetched from `/api/notices`, the job's own id shows its outcome, and another
+/// sender sees none of it.
+#[actix_rt::test]
+async fn a_background_jobs_result_and_its_file_are_fetched_from_the_notices() {
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    let workspace = home.data_dir().join("workspace");
+    std::fs::create_dir_all(&workspace).unwrap();
+    std::fs::write(workspace.join("flights.csv"), "day,eur\ntue,89\n").unwrap();
+    let rt = start(config(&home, &fake)).await;
+    let base = http_base(&rt);
+    fake.push(Script::Text("Cheapest on Tuesday.\nSEND_FILE: flights.csv | all of them".into()));
+    let (status, body) =
+        post(&base, json!({"sender": "alice", "text": "/bg compare flights to Lisbon"}), None).await;
+    assert_eq!(status, 200, "{body}");
+    let ack = body["reply"]["text"].as_str().unwrap().to_owned();
+    assert!(ack.starts_with("✓ Background job #"), "{ack}");
+    let job: i64 = ack["✓ Background job #".len()..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap();
+    let notices = |sender: &'static str| {
+        let url = format!("{base}/api/notices?sender={sender}&after=0");
+        async move { reqwest::get(url).await.unwrap().json::<Value>().await.unwrap()["notices"].clone() }
+    };
+    omega_testkit::wait_until_async(Duration::from_secs(20), "the job's result and its file", || async {
+        notices("alice").await.as_array().is_some_and(|n| n.len() == 2)
+    })
+    .await;
+    let got = notices("alice").await;
+    let result = got[0]["text"].as_str().unwrap();
+    assert!(
+        result.starts_with(&format!("Background job #{job} is done (compare flights to Lisbon):")),
+        "{result}"
+    );
+    assert!(result.contains("Cheapest on Tuesday."), "{result}");
+    let file = &got[1]["file"];
+    assert_eq!((file["name"].as_str(), file["caption"].as_str()), (Some("flights.csv"), Some("all of them")));
+    let bytes = reqwest::get(format!("{base}{}", file["url"].as_str().unwrap()))
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(&bytes[..], b"day,eur\ntue,89\n");
+    let status: Value =
+        reqwest::get(format!("{base}/api/messages/{job}?sender=alice")).await.unwrap().json().await.unwrap();
+    assert_eq!(status["status"], "answered", "{status}");
+    assert!(notices("mallory").await.as_array().unwrap().is_empty(), "another sender sees nothing");
+    let theirs = reqwest::get(format!("{base}/api/messages/{job}?sender=mallory")).await.unwrap();
+    assert_eq!(theirs.status().as_u16(), 404);
+    rt.shutdown().await;
+}
