@@ -139,3 +139,91 @@ fn cancel_stops_a_job_and_kills_the_processes_its_tools_started() {
         !received(&tg, &format!("Background job #{n} has already finished.")).is_empty()
     });
 }
+
+/// `[jobs]`' limits as a person meets them: a second job of theirs waits while the first runs
+/// (`per_sender = 1`), a job beyond `max_pending_per_sender` is refused with the reason, and
+/// cancelling the running job lets the waiting one run.
+#[actix_rt::test]
+async fn a_senders_jobs_wait_their_turn_and_past_the_limit_are_refused() {
+    use omega::OutboundKind;
+    let (home, ai) = (TempHome::new(), FakeOpenAi::start());
+    let mut c = crate::support::config(&home, &ai);
+    c.jobs.max_pending_per_sender = 2;
+    let rt = crate::support::start(c).await;
+    ai.push(Script::Hang);
+    let first = rt.ask("app", "kim", "/bg sort the photos").await.unwrap().text;
+    let a = job_number(&first);
+    assert!(first.contains("started"), "{first}");
+    omega_testkit::wait_until_async(Duration::from_secs(20), "the first job at the provider", || async {
+        job_turns(&ai, a) == 1
+    })
+    .await;
+    let second = rt.ask("app", "kim", "/bg sort the music").await.unwrap().text;
+    let b = job_number(&second);
+    assert!(second.contains("is queued and starts when a slot is free"), "{second}");
+    let third = rt.ask("app", "kim", "/bg sort the books").await.unwrap();
+    assert_eq!(third.kind, OutboundKind::Reply);
+    assert!(
+        third
+            .text
+            .starts_with("✗ No background job was started: you have 2 background jobs running or waiting"),
+        "{}",
+        third.text
+    );
+    // Someone else's jobs are theirs: the limits are per person (lea's runs now, as the echo).
+    let lea = job_number(&rt.ask("app", "lea", "/bg tidy up").await.unwrap().text);
+    let store = rt.store();
+    omega_testkit::wait_until_async(Duration::from_secs(20), "lea's job to finish", || async {
+        store.inbound(omega_core::InboxId(lea)).await.unwrap().is_some_and(|r| r.status == "done")
+    })
+    .await;
+    let jobs = rt.ask("app", "kim", "/jobs").await.unwrap().text;
+    assert!(jobs.contains(&format!("#{a} running for")), "{jobs}");
+    assert!(jobs.contains(&format!("#{b} waiting for a free slot — sort the music")), "{jobs}");
+    assert!(!jobs.contains("tidy up"), "{jobs}");
+    assert_eq!(job_turns(&ai, b), 0, "the waiting job has not run");
+
+    ai.push(Script::Text("Sorted the music.".into()));
+    assert!(rt.ask("app", "kim", &format!("/cancel {a}")).await.unwrap().text.starts_with("Stopping"));
+    omega_testkit::wait_until_async(Duration::from_secs(20), "the waiting job to run and finish", || async {
+        store.inbound(omega_core::InboxId(b)).await.unwrap().is_some_and(|r| r.status == "done")
+    })
+    .await;
+    let replies = store.replies_to(omega_core::InboxId(b)).await.unwrap();
+    assert!(replies.iter().any(|r| r.text.contains("Sorted the music.")), "{replies:?}");
+    let stopped = store.replies_to(omega_core::InboxId(a)).await.unwrap();
+    assert!(stopped.iter().any(|r| r.text.ends_with("was stopped: cancelled by you.")), "{stopped:?}");
+    rt.shutdown().await;
+}
+
+/// A job spends from its sender's day like any message: once the budget is spent, a job is
+/// answered with the refusal, and the model is not called for it.
+#[actix_rt::test]
+async fn a_job_counts_against_its_senders_daily_budget() {
+    let (home, ai) = (TempHome::new(), FakeOpenAi::start());
+    let mut c = crate::support::config(&home, &ai);
+    // Prompts free, each answer word a dollar.
+    let price =
+        omega_core::config::Price { input_per_mtok: 0.0, output_per_mtok: 1e6, cached_input_per_mtok: None };
+    c.prices.insert("test-model".into(), price);
+    c.budget.daily_usd_per_sender = 1.5;
+    let rt = crate::support::start(c).await;
+    ai.push(Script::Text("three words here".into()));
+    let a = job_number(&rt.ask("app", "kim", "/bg first job").await.unwrap().text);
+    let store = rt.store();
+    let finished = |id: i64| {
+        let store = store.clone();
+        async move { store.inbound(omega_core::InboxId(id)).await.unwrap().is_some_and(|r| r.status != "pending") }
+    };
+    omega_testkit::wait_until_async(Duration::from_secs(20), "the first job", || finished(a)).await;
+    assert_eq!(store.recent_audit(1).await.unwrap()[0].cost_usd, Some(3.0), "the job's call is priced");
+    let b = job_number(&rt.ask("app", "kim", "/bg second job").await.unwrap().text);
+    omega_testkit::wait_until_async(Duration::from_secs(20), "the second job", || finished(b)).await;
+    let replies = store.replies_to(omega_core::InboxId(b)).await.unwrap();
+    assert!(
+        replies.iter().any(|r| r.text.contains("failed: You've reached today's budget: $3.0000 of $1.50")),
+        "{replies:?}"
+    );
+    assert_eq!(job_turns(&ai, b), 0, "no call was made for it");
+    rt.shutdown().await;
+}
