@@ -42,6 +42,7 @@ fn bench(c: &mut Criterion) {
                 project_role: None,
                 project: None,
                 compacted: None,
+                jobs: true,
             })
         })
     });

@@ -30,6 +30,8 @@ pub struct SessionSettings {
     /// through; after that it is answered with an error instead of tried again, so a message
     /// that crashes Omega cannot crash it forever.
     pub max_resumes: i64,
+    /// Background jobs can be started (`[jobs] enabled`): the model is told of them.
+    pub jobs: bool,
     /// The provider's default model (for pricing estimates).
     pub model: String,
     /// The provider can look at images.
@@ -77,6 +79,7 @@ impl Default for SessionSettings {
             context_chars: 96_000,
             recall_messages: 5,
             max_resumes: 2,
+            jobs: true,
             model: String::new(),
             vision: false,
             keeps_sessions: false,

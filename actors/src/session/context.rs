@@ -136,6 +136,7 @@ pub(super) async fn build_request(
             project_role: role.as_ref().map(|p| p.role.as_str()),
             project: Some(project.as_str()),
             compacted: compacted.as_deref(),
+            jobs: super::tools::may_start_jobs(deps, job),
         });
     // Leave out the oldest history until everything fits the context budget; what is left out
     // is folded into the conversation's rolling summary (in the background: this turn does not
@@ -275,13 +276,7 @@ pub(super) async fn report(deps: &SessionDeps, job: &Job, key: &SessionKey) -> S
     let tools = match (&deps.tools, deps.settings.tools.is_some() && deps.settings.provider_tools) {
         (Some(t), true) => {
             let mut specs = omega_providers::toolloop::ToolHost::specs(t).await;
-            specs.extend(omega_markers::tools::effect_tools().into_iter().map(|e| {
-                omega_providers::ToolSpec {
-                    name: e.name.into(),
-                    description: e.description.into(),
-                    parameters: e.parameters,
-                }
-            }));
+            specs.extend(super::tools::effect_specs(deps, job));
             let chars: usize = specs
                 .iter()
                 .map(|s| s.name.len() + s.description.len() + s.parameters.to_string().len())

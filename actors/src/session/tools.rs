@@ -70,6 +70,25 @@ pub(super) async fn run_tool_loop(
     (out.result, untrusted)
 }
 
+/// Whether the turn for `job` may start background jobs: `[jobs]` is on and it is not a job.
+pub(super) fn may_start_jobs(deps: &SessionDeps, job: &Job) -> bool {
+    deps.settings.jobs && !job.is_job()
+}
+
+/// The effect tools this turn is offered (`start_background_job` only where it can act).
+pub(super) fn effect_specs(deps: &SessionDeps, job: &Job) -> Vec<omega_providers::ToolSpec> {
+    let jobs = may_start_jobs(deps, job);
+    omega_markers::tools::effect_tools()
+        .into_iter()
+        .filter(|t| jobs || t.name != "start_background_job")
+        .map(|t| omega_providers::ToolSpec {
+            name: t.name.into(),
+            description: t.description.into(),
+            parameters: t.parameters,
+        })
+        .collect()
+}
+
 /// The tools a session offers: the Sandbox's (built-ins, MCP) plus the effect tools, which act
 /// exactly like the markers they stand for.
 struct SessionTools {
@@ -84,11 +103,7 @@ struct SessionTools {
 impl omega_providers::toolloop::ToolHost for SessionTools {
     async fn specs(&self) -> Vec<omega_providers::ToolSpec> {
         let mut specs = self.sandbox.specs().await;
-        specs.extend(omega_markers::tools::effect_tools().into_iter().map(|t| omega_providers::ToolSpec {
-            name: t.name.into(),
-            description: t.description.into(),
-            parameters: t.parameters,
-        }));
+        specs.extend(effect_specs(&self.deps, &self.job));
         specs
     }
 

@@ -68,11 +68,17 @@ pub const TOLD_IN_THEIR_TURN: &[MarkerName] = &[MarkerName::ActionOutcome, Marke
 
 /// The paragraph of the system prompt that tells the model how to act.
 pub fn actions_prompt() -> String {
+    actions_prompt_without(&[])
+}
+
+/// [`actions_prompt`] without the markers in `omit`: those this turn cannot act on
+/// (`BACKGROUND` with `[jobs]` off, or inside a background job).
+pub fn actions_prompt_without(omit: &[MarkerName]) -> String {
     let mut out = String::from(
         "You can act by writing a marker on a line of its own in your answer (Omega removes these lines and tells \
          the user what was done):",
     );
-    for (_, line) in TOLD {
+    for (_, line) in TOLD.iter().filter(|(names, _)| !names.iter().any(|n| omit.contains(n))) {
         out.push('\n');
         out.push_str(line);
     }

@@ -344,6 +344,7 @@ impl RuntimeBuilder {
             context_chars: config.memory.context_tokens as usize * 4,
             recall_messages: config.memory.recall_messages,
             max_resumes: 2,
+            jobs: config.jobs.enabled,
             model: provider.default_model().to_owned(),
             vision: provider.supports_vision(),
             keeps_sessions: provider.keeps_sessions(),

@@ -227,3 +227,40 @@ async fn a_job_counts_against_its_senders_daily_budget() {
     assert_eq!(job_turns(&ai, b), 0, "no call was made for it");
     rt.shutdown().await;
 }
+
+/// The model is told of background jobs only where one can start: not with `[jobs] enabled =
+/// false` (and `/bg` says they are off), and not inside a job.
+#[actix_rt::test]
+async fn background_jobs_are_offered_only_where_they_can_start() {
+    let offers_jobs = |r: &omega_testkit::openai::Recorded| {
+        let tools = r.body["tools"].as_array().cloned().unwrap_or_default();
+        let tool = tools.iter().any(|t| t["function"]["name"] == "start_background_job");
+        let told = r.system_prompt().unwrap_or_default().contains("\nBACKGROUND: ");
+        assert_eq!(tool, told, "the tool and the marker go together");
+        tool
+    };
+    let (home, ai) = (TempHome::new(), FakeOpenAi::start());
+    let rt = crate::support::start(crate::support::config(&home, &ai)).await;
+    rt.ask("app", "kim", "hello").await.unwrap();
+    assert!(offers_jobs(&ai.requests()[0]), "a message may start a job");
+    let n = job_number(&rt.ask("app", "kim", "/bg look around").await.unwrap().text);
+    omega_testkit::wait_until_async(Duration::from_secs(20), "the job's turn", || async {
+        job_turns(&ai, n) == 1
+    })
+    .await;
+    assert!(!offers_jobs(ai.requests().last().unwrap()), "a job starts no job");
+    rt.shutdown().await;
+
+    let (home, ai) = (TempHome::new(), FakeOpenAi::start());
+    let mut c = crate::support::config(&home, &ai);
+    c.jobs.enabled = false;
+    let rt = crate::support::start(c).await;
+    rt.ask("app", "kim", "hello").await.unwrap();
+    assert!(!offers_jobs(&ai.requests()[0]), "jobs are off");
+    let refused = rt.ask("app", "kim", "/bg look around").await.unwrap().text;
+    assert_eq!(
+        refused,
+        "✗ No background job was started: background jobs are turned off here ([jobs] enabled = false)"
+    );
+    rt.shutdown().await;
+}
