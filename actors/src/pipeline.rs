@@ -30,6 +30,9 @@ pub struct SessionSettings {
     /// through; after that it is answered with an error instead of tried again, so a message
     /// that crashes Omega cannot crash it forever.
     pub max_resumes: i64,
+    /// Said before the first answer of a conversation (the bundled tiny local model says what
+    /// it is, and how to get a real one).
+    pub first_note: Option<String>,
     /// Background jobs can be started (`[jobs] enabled`): the model is told of them.
     pub jobs: bool,
     /// The provider's default model (for pricing estimates).
@@ -79,6 +82,7 @@ impl Default for SessionSettings {
             context_chars: 96_000,
             recall_messages: 5,
             max_resumes: 2,
+            first_note: None,
             jobs: true,
             model: String::new(),
             vision: false,

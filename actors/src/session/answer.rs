@@ -83,6 +83,8 @@ pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
         true => deps.markers.stream.send(FilterStream { to: spawn_previews(&deps, &job) }).await.ok(),
         false => None,
     };
+    // The conversation's first answer (nothing before it in the request).
+    let first = request.messages.len() == 1 && !job.is_job();
     let resumed_id = request.resume.clone();
     let resumed = resumed_id.is_some();
     let mut untrusted = Vec::new();
@@ -203,6 +205,10 @@ pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
         (true, false) => confirmations.join("\n"),
         (false, true) => processed.text,
         (false, false) => format!("{}\n\n{}", processed.text.trim_end(), confirmations.join("\n")),
+    };
+    let text = match (&deps.settings.first_note, first) {
+        (Some(note), true) => format!("{note}\n\n{text}"),
+        _ => text,
     };
     finish(&deps, &job, OutboundKind::Reply, text, None, call).await;
 }

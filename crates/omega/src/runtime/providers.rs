@@ -25,6 +25,14 @@ pub fn build_provider_protecting(config: &Config, name: &str, protected: &[PathB
             p.gemini.max_concurrent,
         ),
         "claude-code" => (Arc::new(claude_code(config, protected)), p.claude_code.max_concurrent),
+        // One answer at a time: a small model on a CPU has no room for two.
+        "local" => (
+            Arc::new(omega_providers::local::LocalProvider::new(
+                p.local.clone(),
+                config.data_dir().join("local"),
+            )),
+            1,
+        ),
         _ => (Arc::new(OpenAiProvider::new(p.openai.clone())), p.openai.max_concurrent),
     };
     omega_providers::limit::Limited::wrap(client, max)
