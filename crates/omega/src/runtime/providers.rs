@@ -26,16 +26,70 @@ pub fn build_provider_protecting(config: &Config, name: &str, protected: &[PathB
         ),
         "claude-code" => (Arc::new(claude_code(config, protected)), p.claude_code.max_concurrent),
         // One answer at a time: a small model on a CPU has no room for two.
-        "local" => (
-            Arc::new(omega_providers::local::LocalProvider::new(
-                p.local.clone(),
-                config.data_dir().join("local"),
-            )),
-            1,
-        ),
+        "local" => (Arc::new(local_model(config, protected)), 1),
         _ => (Arc::new(OpenAiProvider::new(p.openai.clone())), p.openai.max_concurrent),
     };
     omega_providers::limit::Limited::wrap(client, max)
+}
+
+/// The local model's server, confined like a tool at the `sandbox` level (Linux): the system's
+/// programs, its own directory (`data_dir/local`: the venv, the script, the log), its Python and
+/// model wherever they are configured, and loopback TCP; none of Omega's data. Where the
+/// confinement cannot be applied it is not started (unless `[sandbox] allow_unenforced`, or the
+/// owner chose `level = "rwx"`).
+fn local_model(config: &Config, protected: &[PathBuf]) -> omega_providers::local::LocalProvider {
+    let dir = config.data_dir().join("local");
+    let provider = omega_providers::local::LocalProvider::new(config.provider.local.clone(), dir.clone());
+    #[cfg(target_os = "linux")]
+    {
+        let base = match sandbox_policy(config, protected) {
+            Ok(p) => p,
+            Err(e) => {
+                let why = format!("its [sandbox] policy cannot be built ({e})");
+                return provider.with_spawner(Arc::new(move |_| Err(why.clone())));
+            }
+        };
+        let require = base.level != omega_sandbox::Level::Rwx && !config.sandbox.allow_unenforced;
+        let model = config.provider.local.model_path.trim().to_owned();
+        let spawner: omega_providers::local::Spawner = Arc::new(move |python| {
+            std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            let home = std::fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
+            let mut p =
+                omega_sandbox::Policy::new(omega_sandbox::Level::Sandbox, &home, base.protected.clone());
+            p.network = true;
+            // A Python configured elsewhere: its environment (a venv's root, two up from bin/);
+            // a model elsewhere: its directory.
+            // (A venv's `python` links to the interpreter it was made with; the venv is found
+            // beside the link, the standard library beside the interpreter.)
+            // The venv's root, and the interpreter's own installation (its standard library).
+            let env_root =
+                python.ancestors().nth(2).map(|r| std::fs::canonicalize(r).unwrap_or_else(|_| r.to_owned()));
+            let real = std::fs::canonicalize(python).ok();
+            let install =
+                real.as_deref().and_then(|r| r.ancestors().nth(2)).map(std::path::Path::to_path_buf);
+            let mut grants: Vec<PathBuf> = env_root.into_iter().chain(install).collect();
+            if !model.is_empty() {
+                let m = omega_core::config::expand_home(&model);
+                let m = std::fs::canonicalize(&m).unwrap_or(m);
+                grants.extend(m.parent().map(std::path::Path::to_path_buf));
+            }
+            for g in grants.into_iter().filter(|g| !g.starts_with(&home)) {
+                p.exact.push(omega_sandbox::Rule { path: g, access: omega_sandbox::Access::ReadExec });
+            }
+            let rules = omega_sandbox::plan(&p, &omega_sandbox::policy::list_dir);
+            // A model server is long-lived and sized by its model: no CPU, memory or process caps.
+            let limits = omega_sandbox::spawn::Limits { cpu_secs: 0, memory_bytes: 0, processes: 0 };
+            let program = python.to_string_lossy().into_owned();
+            omega_sandbox::spawn::command(&program, &home, rules, true, limits, require)
+                .map_err(|e| e.to_string())
+        });
+        provider.with_spawner(spawner)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = protected;
+        provider
+    }
 }
 
 /// The Claude Code CLI: confined by the `[sandbox]` policy (Linux), with the `[mcp.servers]`

@@ -146,3 +146,37 @@ fn the_first_use_of_the_local_provider_installs_it_and_then_it_answers() {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("installed already"));
 }
+
+/// The model server runs confined: what it starts can read the system and its own directory,
+/// never Omega's database or config. (A stand-in "python" that tries both, then exits: the
+/// start fails with what it printed.)
+#[cfg(target_os = "linux")]
+#[actix_rt::test]
+async fn the_local_model_server_cannot_read_omegas_data() {
+    use std::os::unix::fs::PermissionsExt as _;
+    if omega_sandbox::landlock::kernel_abi() <= 0 {
+        return; // no Landlock here: the server is refused instead (tested by the policy's tests)
+    }
+    let home = TempHome::new();
+    // Omega's database exists, with something private in it.
+    let store = omega::Store::open(&home.db_path()).await.unwrap();
+    store.close().await;
+    let env = home.path().join("fakepy");
+    std::fs::create_dir_all(env.join("bin")).unwrap();
+    let python = env.join("bin").join("python");
+    let script = format!(
+        "#!/bin/sh\nhead -c 16 {db} >/dev/null 2>&1 && echo DB-READ || echo db-refused\n\
+         head -c 1 /etc/passwd >/dev/null 2>&1 && echo system-read\nexit 3\n",
+        db = home.db_path().display()
+    );
+    std::fs::write(&python, script).unwrap();
+    std::fs::set_permissions(&python, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut c = omega::Config::default();
+    c.omega.data_dir = home.data_dir().display().to_string();
+    c.provider.local.python = python.display().to_string();
+    let provider = omega::runtime::build_provider(&c, "local");
+    let e = provider.check().await.unwrap_err().to_string();
+    assert!(e.contains("exited at start-up"), "{e}");
+    assert!(e.contains("db-refused") && e.contains("system-read"), "{e}");
+    assert!(!e.contains("DB-READ"), "{e}");
+}

@@ -56,12 +56,17 @@ struct State {
     install_failed: Option<String>,
 }
 
+/// How the server's process is made: `python` confined by the sandbox (the runtime's), or why
+/// it cannot be (then nothing is started).
+pub type Spawner = Arc<dyn Fn(&Path) -> Result<std::process::Command, String> + Send + Sync>;
+
 #[derive(Clone)]
 pub struct LocalProvider {
     config: LocalConfig,
     /// `data_dir/local`.
     dir: PathBuf,
     state: Arc<tokio::sync::Mutex<State>>,
+    spawner: Option<Spawner>,
 }
 
 impl std::fmt::Debug for LocalProvider {
@@ -76,7 +81,13 @@ impl std::fmt::Debug for LocalProvider {
 impl LocalProvider {
     /// `dir` is `data_dir/local`: the venv, the server script and its log live there.
     pub fn new(config: LocalConfig, dir: PathBuf) -> Self {
-        Self { config, dir, state: Default::default() }
+        Self { config, dir, state: Default::default(), spawner: None }
+    }
+
+    /// Start the server through `spawner` (the sandbox) instead of as a plain child.
+    pub fn with_spawner(mut self, spawner: Spawner) -> Self {
+        self.spawner = Some(spawner);
+        self
     }
 
     /// Whether this runs the bundled tiny model (not one the owner chose).
@@ -179,7 +190,12 @@ impl LocalProvider {
             std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(fail)?.port();
         let log =
             std::fs::OpenOptions::new().create(true).append(true).open(self.dir.join(LOG)).map_err(fail)?;
-        let mut cmd = std::process::Command::new(python);
+        let mut cmd = match &self.spawner {
+            Some(spawn) => {
+                spawn(python).map_err(|why| self.unavailable(format!("it is not started: {why}")))?
+            }
+            None => std::process::Command::new(python),
+        };
         cmd.arg(&script)
             .arg(port.to_string())
             .arg(&model)
