@@ -55,6 +55,44 @@ impl Store {
             .await
     }
 
+    /// [`Store::enqueue`], once per `key`: a second call with the same key stores nothing and
+    /// returns the first call's row (`false`: it was there already).
+    pub async fn enqueue_once(&self, out: &Outbound, key: &str) -> Result<(OutboxRow, bool), MemoryError> {
+        self.writer
+            .write((out.clone(), key.to_owned(), self.now_ms()), |c, (o, key, at)| {
+                Box::pin(async move {
+                    let new: Option<OutboxRow> = sqlx::query_as(concat!(
+                        "INSERT INTO outbox (inbox_id, channel, recipient, kind, text, created_at, dedup_key)
+                         VALUES (?, ?, ?, ?, ?, ?, ?)
+                         ON CONFLICT (dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING RETURNING ",
+                        outbox_columns!()
+                    ))
+                    .bind(o.in_reply_to.map(|i| i.0))
+                    .bind(&o.channel)
+                    .bind(&o.recipient)
+                    .bind(o.kind.as_str())
+                    .bind(&o.text)
+                    .bind(*at)
+                    .bind(key.as_str())
+                    .fetch_optional(&mut *c)
+                    .await?;
+                    if let Some(row) = new {
+                        return Ok((row, true));
+                    }
+                    let row = sqlx::query_as(concat!(
+                        "SELECT ",
+                        outbox_columns!(),
+                        " FROM outbox WHERE dedup_key = ?"
+                    ))
+                    .bind(key.as_str())
+                    .fetch_one(&mut *c)
+                    .await?;
+                    Ok((row, false))
+                })
+            })
+            .await
+    }
+
     /// Notices (reminders, approvals) and background jobs' results sent to `recipient` on
     /// `channel` after outbox id `after`, oldest first: how a channel without push (the HTTP
     /// API) lets clients fetch them.

@@ -46,6 +46,23 @@ use health::{spawn_fallback_checks, spawn_provider_check};
 pub use providers::{build_provider, build_provider_protecting};
 use tools::build_tools;
 
+/// Who `POST /api/webhook` reaches, in the order it prefers: the owner's Telegram, then their
+/// WhatsApp (each channel's allowed people, when it is on).
+#[cfg(feature = "http")]
+fn webhook_owners(config: &Config) -> omega_actors::http::webhook::Owners {
+    let tg = &config.channel.telegram;
+    let wa = &config.channel.whatsapp;
+    let mut owners = Vec::new();
+    if tg.enabled && !tg.allowed_users.is_empty() {
+        let ids = tg.allowed_users.iter().map(i64::to_string).collect();
+        owners.push((omega_channels::telegram::CHANNEL.to_owned(), ids));
+    }
+    if wa.enabled && !wa.allowed_users.is_empty() {
+        owners.push((omega_channels::whatsapp::CHANNEL.to_owned(), wa.allowed_users.clone()));
+    }
+    owners
+}
+
 /// What the first answer of a conversation on the bundled tiny model says first.
 pub const LOCAL_NOTE: &str = "(I'm running on a tiny local model, SmolLM2-135M, so expect rough answers. For a real \
 assistant, set a provider in omega.toml — for example [provider] default = \"anthropic\" with ANTHROPIC_API_KEY \
@@ -572,6 +589,8 @@ impl RuntimeBuilder {
                         read: tree.whatsapp_read.clone(),
                     }
                 }),
+                owners: webhook_owners(&config),
+                outbox: tree.outbox_routes.dispatch.clone(),
             };
             let server =
                 omega_actors::http::serve(&config.api.host, config.api.port, deps).map_err(|source| {

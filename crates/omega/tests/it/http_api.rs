@@ -310,3 +310,83 @@ async fn a_background_jobs_result_and_its_file_are_fetched_from_the_notices() {
     assert_eq!(theirs.status().as_u16(), 404);
     rt.shutdown().await;
 }
+
+/// `POST /api/webhook` from a script, through the real binary: a direct text reaches the owner on
+/// Telegram once however often the script retries it; `ai` mode is a message from the owner that
+/// the model answers on Telegram; only the owner can be reached, and only with the bearer token.
+#[test]
+fn a_script_reaches_the_owner_through_the_webhook_once() {
+    use crate::support::Daemon;
+    use omega_testkit::telegram::FakeTelegram;
+    use omega_testkit::wait_until;
+    const TOKEN: &str = "123456:TEST-token";
+    const KEY: &str = "s3cret-api-key";
+    let (home, tg, ai) = (TempHome::new(), FakeTelegram::start(TOKEN), FakeOpenAi::start());
+    let port = omega_testkit::peers::free_port();
+    home.write_config(&format!(
+        "[provider]\ndefault = \"openai\"\n\n[provider.openai]\nbase_url = \"{}\"\nmodel = \"m\"\n\n\
+         [api]\nport = {port}\napi_key = \"{KEY}\"\n\n[channel.telegram]\nenabled = true\nbot_token = \"{TOKEN}\"\n\
+         api_url = \"{}\"\nallowed_users = [4242, 777]\npoll_timeout_secs = 1\n",
+        ai.base_url(),
+        tg.api_url()
+    ));
+    let _daemon = Daemon::start(&home, port, 1);
+    let url = format!("http://127.0.0.1:{port}/api/webhook");
+    let post = |body: Value, key: &str| {
+        crate::support::reqwest::rt_block(async {
+            let r = reqwest::Client::new().post(&url).bearer_auth(key).json(&body).send().await.unwrap();
+            (r.status().as_u16(), r.json::<Value>().await.unwrap_or(Value::Null))
+        })
+    };
+    let alert = json!({"text": "disk 91% on nas", "source": "backup", "id": "alert-1"});
+    assert_eq!(post(alert.clone(), "wrong").0, 401, "the bearer token is required");
+    let (status, first) = post(alert.clone(), KEY);
+    assert_eq!(
+        (status, &first["status"], &first["duplicate"]),
+        (202, &json!("queued"), &json!(false)),
+        "{first}"
+    );
+    let (_, again) = post(alert, KEY);
+    assert_eq!(
+        (&again["id"], &again["duplicate"]),
+        (&first["id"], &json!(true)),
+        "a retry is the same message"
+    );
+    wait_until(Duration::from_secs(20), "the alert on Telegram", || {
+        tg.sent_to(4242).iter().any(|m| m.text == "[backup] disk 91% on nas")
+    });
+    // To a named owner, and to nobody else.
+    assert_eq!(post(json!({"text": "hi", "target": "777"}), KEY).0, 202);
+    wait_until(Duration::from_secs(20), "the second owner's text", || {
+        tg.sent_to(777).iter().any(|m| m.text == "[webhook] hi")
+    });
+    let (status, refused) = post(json!({"text": "hi", "target": "31337"}), KEY);
+    assert_eq!((status, &refused["error"]), (403, &json!("not_an_owner")), "{refused}");
+    assert_eq!(post(json!({"text": "hi", "channel": "whatsapp"}), KEY).0, 400, "no owner there");
+
+    // `ai`: the owner's own message, answered to them.
+    let (status, asked) = post(json!({"text": "is the NAS up?", "source": "monitor", "mode": "ai"}), KEY);
+    assert_eq!(status, 202, "{asked}");
+    wait_until(Duration::from_secs(20), "the model's answer on Telegram", || {
+        tg.sent_to(4242).iter().any(|m| m.text == "echo: [webhook:monitor] is the NAS up?")
+    });
+    assert_eq!(
+        tg.sent_to(4242).iter().filter(|m| m.text.contains("disk 91%")).count(),
+        1,
+        "the retried alert went out once"
+    );
+}
+
+/// Without `[api] api_key` the webhook, which acts for the owner, is refused outright.
+#[actix_rt::test]
+async fn the_webhook_is_refused_without_an_api_key() {
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    let rt = start(config(&home, &fake)).await;
+    let url = format!("{}/api/webhook", http_base(&rt));
+    let r = reqwest::Client::new().post(url).json(&json!({"text": "hello"})).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"], "webhook_needs_key", "{body}");
+    assert_eq!(fake.request_count(), 0);
+    rt.shutdown().await;
+}

@@ -100,6 +100,11 @@ pub mod reqwest {
         tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
     }
 
+    /// Run `f` to completion on a runtime of its own.
+    pub fn rt_block<T>(f: impl std::future::Future<Output = T>) -> T {
+        rt().block_on(f)
+    }
+
     pub fn blocking_get(url: String) -> Option<Value> {
         rt().block_on(async {
             let r = ::reqwest::get(url).await.ok()?;

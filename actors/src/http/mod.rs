@@ -37,7 +37,14 @@ pub struct HttpDeps {
     pub channels: std::sync::Arc<dyn Fn() -> serde_json::Value + Send + Sync>,
     /// The WhatsApp Cloud API's webhook, when that channel is on.
     pub whatsapp: Option<WhatsAppWebhook>,
+    /// Where `POST /api/webhook` reaches the owner.
+    pub owners: webhook::Owners,
+    /// Where a webhook's direct message is handed for delivery.
+    pub outbox: Route<crate::outbox::Dispatch>,
 }
+
+/// `POST /api/webhook`.
+pub mod webhook;
 
 /// What the WhatsApp webhook needs: the channel's config (secrets, allowed numbers, groups) and
 /// where photos wait until their message is answered.
@@ -87,6 +94,7 @@ pub fn serve(host: &str, port: u16, deps: HttpDeps) -> std::io::Result<HttpServe
             .route("/api/messages/{id}", web::get().to(get_message))
             .route("/api/notices", web::get().to(get_notices))
             .route("/api/files/{id}", web::get().to(get_file))
+            .route("/api/webhook", web::post().to(webhook::post_webhook))
             // Authenticated by Meta's signature, not by the API's bearer token.
             .route("/webhook/whatsapp", web::get().to(whatsapp_verify))
             .route("/webhook/whatsapp", web::post().to(whatsapp_notification))
