@@ -26,6 +26,8 @@ macro_rules! scope_sql {
 
 /// The audit log.
 pub mod audit;
+/// Consistent copies of the database, and the automatic one before migrations.
+pub mod backup;
 /// A message's prompt context, in one round trip.
 pub mod context;
 /// Conversations, their messages, and the exchange written when a message is answered.

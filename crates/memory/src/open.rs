@@ -54,6 +54,12 @@ impl Store {
             .pragma("wal_autocheckpoint", "20000");
         let corrupt = |e: sqlx::Error| classify(path, e);
 
+        // An upgrade can always be undone: a copy first, when migrations are about to change
+        // an existing database.
+        crate::backup::before_migrations(path, &MIGRATOR).await.map_err(|e| match e {
+            MemoryError::Sql(e) => classify(path, e),
+            other => other,
+        })?;
         let writer = Writer::start(opts.clone(), path.to_owned()).await.map_err(corrupt)?;
         writer.migrate(&MIGRATOR).await.map_err(|e| match e {
             MemoryError::Sql(e) => classify(path, e),

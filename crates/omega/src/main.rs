@@ -10,6 +10,9 @@ use omega_core::auth::Allowed;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// `omega backup` and `omega restore`.
+mod backup_cmd;
+
 #[derive(Parser, Debug)]
 #[command(name = "omega", version, about = "A personal AI agent: your AI, your server, your rules")]
 struct Cli {
@@ -53,6 +56,17 @@ enum Command {
     Pair {
         /// The code the person was given.
         code: String,
+    },
+    /// Copy the database (consistent, also while Omega runs) with the prompts, skills, projects
+    /// and heartbeat checklist into PATH (default: the data dir's backups/omega-TIME).
+    Backup {
+        /// A directory that does not exist yet.
+        path: Option<PathBuf>,
+    },
+    /// Put a backup back, with Omega stopped; what is there now is kept in backups/pre-restore-TIME.
+    Restore {
+        /// A directory `omega backup` made.
+        path: PathBuf,
     },
     /// The local model ([provider.local]): a small model Omega runs itself.
     Local {
@@ -123,6 +137,8 @@ fn main() -> ExitCode {
         Command::Status => run(status(loaded)),
         Command::Pair { code } => run(pair(loaded.config, code)),
         Command::Local { command: LocalCommand::Install } => local_install(&loaded.config),
+        Command::Backup { path } => run(backup_cmd::backup(&loaded.config, path)),
+        Command::Restore { path } => run(backup_cmd::restore(&loaded.config, &path)),
         #[cfg(feature = "whatsapp")]
         Command::Whatsapp { command: WhatsappCommand::Pair { phone } } => {
             run(whatsapp_pair(loaded.config, phone))

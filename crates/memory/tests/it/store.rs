@@ -564,3 +564,58 @@ async fn recall_looks_at_the_senders_own_messages_however_many_others_match() {
     assert_eq!(found[0].content, "my cat Tom sleeps on the piano");
     store.close().await;
 }
+
+/// An upgrade can be undone: before migrations change an existing database, a copy of it is
+/// taken beside it (the last three kept); an up-to-date database is not copied again.
+#[tokio::test]
+async fn migrations_back_the_database_up_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(&dir);
+    let store = Store::open(&path).await.unwrap();
+    store.set_fact("http:ana", "city", "Lisbon").await.unwrap();
+    // Turn it into a database of the version before 0018, as an older Omega left it.
+    store
+        .writer_for_tests()
+        .write((), |c, _| {
+            Box::pin(async move {
+                let undo = "DROP INDEX outbox_dedup; ALTER TABLE outbox DROP COLUMN dedup_key; \
+                            DELETE FROM _sqlx_migrations WHERE version >= 18;";
+                sqlx::raw_sql(undo).execute(&mut *c).await?;
+                Ok(())
+            })
+        })
+        .await
+        .unwrap();
+    store.close().await;
+    let backups = omega_memory::backup::automatic_dir(&path);
+    for i in 0..4 {
+        std::fs::create_dir_all(&backups).unwrap();
+        std::fs::write(backups.join(format!("pre-migration-0001-2020010{i}-000000.db")), "old").unwrap();
+    }
+    let store = Store::open(&path).await.unwrap();
+    store.close().await;
+    let mut names: Vec<String> = std::fs::read_dir(&backups)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 3, "the oldest are pruned: {names:?}");
+    let taken =
+        backups.join(names.iter().find(|n| n.starts_with("pre-migration-0017-")).expect("the new backup"));
+    assert_eq!(omega_memory::backup::integrity(&taken).await.unwrap(), "ok");
+    // Read as it is (opening it as a store would migrate the copy too).
+    use sqlx::ConnectOptions as _;
+    let mut c =
+        sqlx::sqlite::SqliteConnectOptions::new().filename(&taken).read_only(true).connect().await.unwrap();
+    let (city,): (String,) =
+        sqlx::query_as("SELECT value FROM facts WHERE key = 'city'").fetch_one(&mut c).await.unwrap();
+    assert_eq!(city, "Lisbon", "it holds the data");
+    let (version,): (i64,) =
+        sqlx::query_as("SELECT MAX(version) FROM _sqlx_migrations").fetch_one(&mut c).await.unwrap();
+    assert_eq!(version, 17, "as it was before the migration");
+    // Up to date now: opening again copies nothing.
+    let store = Store::open(&path).await.unwrap();
+    store.close().await;
+    assert_eq!(std::fs::read_dir(&backups).unwrap().count(), 3);
+}

@@ -256,3 +256,43 @@ fn a_long_conversation_keeps_its_gist_instead_of_forgetting_its_start() {
     });
     drop(daemon);
 }
+
+/// `omega backup` while the daemon runs, then `omega restore` with it stopped: the conversation,
+/// the prompts and the skills are as they were at the backup; restoring is refused while Omega
+/// runs, and what was there before the restore is kept.
+#[test]
+fn a_backup_taken_while_omega_runs_restores_what_was_there() {
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    let port = free_port();
+    home.write_config(&provider_config(&fake, port));
+    let mut daemon = Daemon::start(&home, port, 1);
+    let ask = |text: &str| {
+        let body = json!({"sender": "ana", "text": text});
+        reqwest::blocking_post(format!("http://127.0.0.1:{port}/api/messages"), &body).1
+    };
+    assert_eq!(ask("my cat is Tom")["reply"]["text"], "echo: my cat is Tom");
+    std::fs::write(home.data_dir().join("prompts").join("SYSTEM.md"), "You are Omega, terse.").unwrap();
+    let backup = home.path().join("backup-1");
+    let out = omega(&home, &["backup", backup.to_str().unwrap()]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(said.contains("the database (checked: ok), prompts/, skills/"), "{said}");
+    // After the backup: more talk, an edited prompt, and a refused restore while running.
+    assert_eq!(ask("and my dog is Rex")["reply"]["text"], "echo: and my dog is Rex");
+    std::fs::write(home.data_dir().join("prompts").join("SYSTEM.md"), "changed").unwrap();
+    let refused = omega(&home, &["restore", backup.to_str().unwrap()]).output().unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("Omega is running"), "refused while running");
+    daemon.kill9();
+    let out = omega(&home, &["restore", backup.to_str().unwrap()]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("what was there is kept in"));
+    let prompt = std::fs::read_to_string(home.data_dir().join("prompts").join("SYSTEM.md")).unwrap();
+    assert_eq!(prompt, "You are Omega, terse.");
+    let _daemon = Daemon::start(&home, port, 2);
+    ask("what do you know?");
+    let last = fake.requests().last().unwrap().body.to_string();
+    assert!(last.contains("my cat is Tom"), "the conversation from the backup");
+    assert!(!last.contains("my dog is Rex"), "not what came after it");
+    assert!(last.contains("You are Omega, terse."), "the prompt from the backup");
+}
