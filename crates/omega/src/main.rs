@@ -12,6 +12,8 @@ use std::process::ExitCode;
 
 /// `omega backup` and `omega restore`.
 mod backup_cmd;
+/// `omega doctor`.
+mod doctor;
 
 #[derive(Parser, Debug)]
 #[command(name = "omega", version, about = "A personal AI agent: your AI, your server, your rules")]
@@ -52,6 +54,9 @@ enum Command {
     },
     /// What is configured, whether the provider answers, database size and counts.
     Status,
+    /// Check everything Omega needs — config, providers, channel tokens, the sandbox, the
+    /// database, disk space, skills — one line each with what to do; exit 0 only if all pass.
+    Doctor,
     /// Approve a pairing code: the person who was given it can talk to Omega.
     Pair {
         /// The code the person was given.
@@ -117,6 +122,20 @@ fn main() -> ExitCode {
         print!("{}", config::json_schema());
         return ExitCode::SUCCESS;
     }
+    if let Command::Doctor = cli.command {
+        // A config that does not load is the first thing the doctor reports, not a reason to stop.
+        let loaded = load_config(&cli);
+        if let Ok(l) = &loaded {
+            init_logging(&cli, &l.config);
+        }
+        return match run(doctor::doctor(loaded)) {
+            Ok(code) => code,
+            Err(e) => {
+                eprintln!("omega: {e:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let loaded = match load_config(&cli) {
         Ok(l) => l,
         Err(e) => {
@@ -137,6 +156,7 @@ fn main() -> ExitCode {
         Command::Status => run(status(loaded)),
         Command::Pair { code } => run(pair(loaded.config, code)),
         Command::Local { command: LocalCommand::Install } => local_install(&loaded.config),
+        Command::Doctor => unreachable!("handled above"),
         Command::Backup { path } => run(backup_cmd::backup(&loaded.config, path)),
         Command::Restore { path } => run(backup_cmd::restore(&loaded.config, &path)),
         #[cfg(feature = "whatsapp")]

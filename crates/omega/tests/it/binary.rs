@@ -296,3 +296,62 @@ fn a_backup_taken_while_omega_runs_restores_what_was_there() {
     assert!(!last.contains("my dog is Rex"), "not what came after it");
     assert!(last.contains("You are Omega, terse."), "the prompt from the backup");
 }
+
+/// `omega doctor` on a working setup passes every check; on a broken one it names each problem
+/// and what to do, and exits 1; a config that does not load is its first line, not a crash.
+#[test]
+fn doctor_checks_everything_for_real_and_says_what_to_do() {
+    use omega_testkit::telegram::FakeTelegram;
+    const TOKEN: &str = "123456:TEST-token";
+    let (home, fake, tg) = (TempHome::new(), FakeOpenAi::start(), FakeTelegram::start(TOKEN));
+    let port = free_port();
+    let telegram = |token: &str| {
+        format!(
+            "[channel.telegram]\nenabled = true\nbot_token = \"{token}\"\napi_url = \"{}\"\nallowed_users = [4242]\n",
+            tg.api_url()
+        )
+    };
+    home.write_config(&format!("{}\n{}", provider_config(&fake, port), telegram(TOKEN)));
+    let doctor = |home: &TempHome| {
+        let out = omega(home, &["doctor"]).output().unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let (code, said) = doctor(&home);
+    assert_eq!(code, Some(0), "{said}");
+    for line in [
+        "✓ config:",
+        "✓ provider openai: answers",
+        "✓ telegram: the bot @",
+        "✓ database:",
+        "✓ disk:",
+        "✓ skills:",
+    ] {
+        assert!(said.contains(line), "{line} in {said}");
+    }
+    assert!(said.ends_with("All checks passed.\n"), "{said}");
+
+    // Broken: a token Telegram refuses, a provider that is not there, a skill with bad frontmatter.
+    let dead = free_port();
+    home.write_config(&format!(
+        "[provider]\ndefault = \"openai\"\n\n[provider.openai]\nbase_url = \"http://127.0.0.1:{dead}/v1\"\nmodel = \"m\"\n\n{}",
+        telegram("999:wrong")
+    ));
+    let skill = home.data_dir().join("skills").join("broken");
+    std::fs::create_dir_all(&skill).unwrap();
+    std::fs::write(skill.join("SKILL.md"), "---\nname: [unclosed\n---\nbody\n").unwrap();
+    let (code, said) = doctor(&home);
+    assert_eq!(code, Some(1), "{said}");
+    assert!(said.contains("✗ provider openai:") && said.contains("cannot reach"), "{said}");
+    assert!(
+        said.contains("✗ telegram: Telegram refused the bot token — get the token again from @BotFather"),
+        "{said}"
+    );
+    assert!(said.contains("✗ skills: 1 broken:") && said.contains("SKILL.md"), "{said}");
+    assert!(said.contains("3 checks failed."), "{said}");
+    assert!(!said.contains("999:wrong"), "the token is never printed");
+
+    std::fs::write(home.config_path(), "[provider]\ndefault = 42\n").unwrap();
+    let (code, said) = doctor(&home);
+    assert_eq!(code, Some(1));
+    assert!(said.starts_with("✗ config:") && said.contains("provider.default"), "{said}");
+}
