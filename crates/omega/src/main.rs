@@ -14,6 +14,8 @@ use std::process::ExitCode;
 mod backup_cmd;
 /// `omega doctor`.
 mod doctor;
+/// `omega service`.
+mod service;
 
 #[derive(Parser, Debug)]
 #[command(name = "omega", version, about = "A personal AI agent: your AI, your server, your rules")]
@@ -62,6 +64,11 @@ enum Command {
         /// The code the person was given.
         code: String,
     },
+    /// Run Omega as a service of yours: a systemd user unit (Linux) or a launchd agent (macOS).
+    Service {
+        #[command(subcommand)]
+        command: ServiceCommand,
+    },
     /// Copy the database (consistent, also while Omega runs) with the prompts, skills, projects
     /// and heartbeat checklist into PATH (default: the data dir's backups/omega-TIME).
     Backup {
@@ -98,6 +105,25 @@ enum WhatsappCommand {
         #[arg(long, value_name = "NUMBER")]
         phone: Option<String>,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum ServiceCommand {
+    /// Write the unit (started at boot, restarted on failure) and start it.
+    Install {
+        /// Install even as root (Omega and its tools would then run as root).
+        #[arg(long)]
+        allow_root: bool,
+        /// Only write the unit; print how to start it.
+        #[arg(long)]
+        no_start: bool,
+    },
+    /// Whether it is installed and running.
+    Status,
+    /// Stop it and remove the unit (Omega's data stays).
+    Uninstall,
+    /// Follow its log.
+    Logs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -157,6 +183,14 @@ fn main() -> ExitCode {
         Command::Pair { code } => run(pair(loaded.config, code)),
         Command::Local { command: LocalCommand::Install } => local_install(&loaded.config),
         Command::Doctor => unreachable!("handled above"),
+        Command::Service { command } => match command {
+            ServiceCommand::Install { allow_root, no_start } => {
+                service::install(&loaded.config, loaded.path.as_deref(), allow_root, !no_start)
+            }
+            ServiceCommand::Status => service::status(),
+            ServiceCommand::Uninstall => service::uninstall(),
+            ServiceCommand::Logs => service::logs(&loaded.config.data_dir()),
+        },
         Command::Backup { path } => run(backup_cmd::backup(&loaded.config, path)),
         Command::Restore { path } => run(backup_cmd::restore(&loaded.config, &path)),
         #[cfg(feature = "whatsapp")]

@@ -355,3 +355,51 @@ fn doctor_checks_everything_for_real_and_says_what_to_do() {
     assert_eq!(code, Some(1));
     assert!(said.starts_with("✗ config:") && said.contains("provider.default"), "{said}");
 }
+
+/// `omega service install` writes a systemd user unit that `systemd-analyze verify` accepts
+/// without a warning (rendered into a temp home), refuses to run as root unless asked, and
+/// `uninstall` takes the unit away again.
+#[test]
+fn the_service_unit_is_valid_systemd_and_root_is_refused_unless_asked() {
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    home.write_config(&provider_config(&fake, free_port()));
+    let service = |args: &[&str]| {
+        let out = omega(&home, &[&["service"], args].concat())
+            .env("HOME", home.path())
+            .env_remove("XDG_CONFIG_HOME")
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let unit = home.path().join(".config/systemd/user/omega.service");
+    // SAFETY: geteuid has no preconditions.
+    #[allow(unsafe_code)]
+    let root = unsafe { libc::geteuid() } == 0;
+    if root {
+        let (code, _, err) = service(&["install", "--no-start"]);
+        assert_eq!(code, Some(1));
+        assert!(err.contains("refusing to install the service as root"), "{err}");
+        assert!(!unit.exists());
+    }
+    let (code, out, err) = service(&["install", "--no-start", "--allow-root"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("loginctl enable-linger"), "how to keep it running after logout: {out}");
+    let text = std::fs::read_to_string(&unit).unwrap();
+    let config = std::fs::canonicalize(home.config_path()).unwrap();
+    assert!(text.contains(&format!("--config {} start", config.display())), "{text}");
+    assert!(text.contains("Restart=on-failure") && text.contains("WantedBy=default.target"), "{text}");
+    if std::path::Path::new("/usr/bin/systemd-analyze").exists() {
+        let v = std::process::Command::new("systemd-analyze").arg("verify").arg(&unit).output().unwrap();
+        let said = String::from_utf8_lossy(&v.stderr);
+        assert!(v.status.success() && said.trim().is_empty(), "systemd-analyze verify: {said}");
+    }
+    let (_, out, _) = service(&["status"]);
+    assert!(out.contains("installed: "), "{out}");
+    let (code, out, _) = service(&["uninstall"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(!unit.exists());
+}
