@@ -220,7 +220,10 @@ fn load_config(cli: &Cli) -> Result<config::Loaded, config::ConfigError> {
 }
 
 fn init_logging(cli: &Cli, config: &Config) {
-    use tracing_subscriber::EnvFilter;
+    use tracing_subscriber::fmt::writer::MakeWriterExt as _;
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    use tracing_subscriber::{EnvFilter, Layer as _};
     let default = match cli.verbose {
         0 => config.omega.log_level.as_str(),
         1 => "debug",
@@ -231,13 +234,62 @@ fn init_logging(cli: &Cli, config: &Config) {
         "warn,omega={default},omega_actors={default},omega_memory={default},omega_providers={default},omega_core={default}"
     );
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(directive));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        // Colours only for a person at a terminal, not in log files or the journal.
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .init();
+    let json = config.log.format == "json";
+    // Colours only for a person at a terminal, not in log files or the journal.
+    let ansi = !json && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let file = log_file(config);
+    let layer = match file {
+        Some(file) => fmt_layer(std::io::stderr.and(file), json, false),
+        None => fmt_layer(std::io::stderr, json, ansi),
+    };
+    tracing_subscriber::registry().with(layer.with_filter(filter)).init();
+}
+
+/// One formatting layer over `writer`: text or one JSON object per line.
+fn fmt_layer<W>(
+    writer: W,
+    json: bool,
+    ansi: bool,
+) -> Box<dyn tracing_subscriber::Layer<tracing_subscriber::Registry> + Send + Sync>
+where
+    W: for<'a> tracing_subscriber::fmt::MakeWriter<'a> + Send + Sync + 'static,
+{
+    let layer = tracing_subscriber::fmt::layer().with_writer(writer).with_target(false).with_ansi(ansi);
+    if json { Box::new(layer.json()) } else { Box::new(layer) }
+}
+
+/// `[log] file`, rotated as configured; `None` (and a word on stderr) when it cannot be opened.
+fn log_file(config: &Config) -> Option<tracing_appender::rolling::RollingFileAppender> {
+    use tracing_appender::rolling::{Builder, Rotation};
+    let file = config.log.file.trim();
+    if file.is_empty() {
+        return None;
+    }
+    let path = omega::config::expand_home(file);
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let name =
+        path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "omega.log".into());
+    let rotation = match config.log.rotation.as_str() {
+        "hourly" => Rotation::HOURLY,
+        "never" => Rotation::NEVER,
+        _ => Rotation::DAILY,
+    };
+    let _ = omega_memory::open::create_private_dir(dir);
+    match Builder::new()
+        .rotation(rotation)
+        .filename_prefix(name)
+        .max_log_files(config.log.keep.max(1))
+        .build(dir)
+    {
+        Ok(a) => Some(a),
+        Err(e) => {
+            eprintln!(
+                "omega: cannot write the log to {} ({e}); logging to standard error only",
+                path.display()
+            );
+            None
+        }
+    }
 }
 
 fn run<F: std::future::Future<Output = anyhow::Result<ExitCode>>>(fut: F) -> anyhow::Result<ExitCode> {

@@ -34,6 +34,7 @@ mod tests;
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     pub omega: OmegaConfig,
+    pub log: LogConfig,
     pub auth: AuthConfig,
     pub provider: ProviderConfig,
     pub channel: ChannelConfig,
@@ -453,6 +454,26 @@ impl Default for OmegaConfig {
             timezone: String::new(),
             log_level: "info".into(),
         }
+    }
+}
+
+/// `[log]`: how Omega's log is written (the level is `[omega] log_level`, or RUST_LOG).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// "text" (for people) or "json" (one object per line, for log collectors).
+    pub format: String,
+    /// Also write the log to this file (rotated); "" = standard error only.
+    pub file: String,
+    /// When the file is rotated: "daily", "hourly" or "never".
+    pub rotation: String,
+    /// Rotated files kept (the oldest are removed).
+    pub keep: usize,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self { format: "text".into(), file: String::new(), rotation: "daily".into(), keep: 7 }
     }
 }
 

@@ -24,6 +24,12 @@ pub(super) fn validate(c: &Config) -> Vec<(String, String)> {
             format!("`{}` is not one of error, warn, info, debug, trace", c.omega.log_level),
         );
     }
+    if !["text", "json"].contains(&c.log.format.as_str()) {
+        bad("log.format", format!("`{}` is not \"text\" or \"json\"", c.log.format));
+    }
+    if !["daily", "hourly", "never"].contains(&c.log.rotation.as_str()) {
+        bad("log.rotation", format!("`{}` is not one of daily, hourly, never", c.log.rotation));
+    }
     if !PROVIDERS.contains(&c.provider.default.as_str()) {
         let hint = strsim_closest(&c.provider.default, PROVIDERS.iter().copied())
             .map(|s| format!("; did you mean \"{s}\"?"))

@@ -403,3 +403,59 @@ fn the_service_unit_is_valid_systemd_and_root_is_refused_unless_asked() {
     assert_eq!(code, Some(0), "{out}");
     assert!(!unit.exists());
 }
+
+/// `[log] format = "json"` with a log file: every line is one JSON object, in the file and on
+/// stderr; and canary secrets (the provider's key, the bot token, the API key) appear in neither,
+/// nor in the database — also when the provider refuses the key and Telegram the token.
+#[test]
+fn json_logs_go_to_a_file_and_no_secret_reaches_them() {
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    fake.require_api_key("the-right-key");
+    let port = free_port();
+    let log = home.path().join("logs").join("omega.log");
+    const KEY: &str = "sk-CANARY-provider-1f9a";
+    const BOT: &str = "424242:CANARY-bot-token-77";
+    const API: &str = "CANARY-api-key-5150";
+    let tg = omega_testkit::telegram::FakeTelegram::start("1:other-token");
+    home.write_config(&format!(
+        "[log]\nformat = \"json\"\nfile = \"{}\"\nrotation = \"never\"\n\n\
+         [provider]\ndefault = \"openai\"\n\n[provider.openai]\nbase_url = \"{}\"\napi_key = \"{KEY}\"\nmodel = \"m\"\n\n\
+         [api]\nport = {port}\napi_key = \"{API}\"\n\n\
+         [channel.telegram]\nenabled = true\nbot_token = \"{BOT}\"\napi_url = \"{}\"\nallowed_users = [1]\npoll_timeout_secs = 1\n",
+        log.display(),
+        fake.base_url(),
+        tg.api_url()
+    ));
+    let daemon = Daemon::start(&home, port, 1);
+    let said = reqwest::rt_block(async {
+        let r = ::reqwest::Client::new()
+            .post(format!("http://127.0.0.1:{port}/api/messages"))
+            .bearer_auth(API)
+            .json(&json!({"sender": "ana", "text": "hello"}))
+            .send()
+            .await
+            .unwrap();
+        r.json::<Value>().await.unwrap()
+    });
+    assert_eq!(said["status"], "failed", "the provider refused the key: {said}");
+    wait_until(Duration::from_secs(20), "the refusal in the log file", || {
+        std::fs::read_to_string(&log).is_ok_and(|t| t.contains("provider call failed"))
+    });
+    drop(daemon);
+    let file = std::fs::read_to_string(&log).unwrap();
+    let stderr = std::fs::read_to_string(home.path().join("daemon-1.log")).unwrap();
+    for (name, text) in [("the log file", &file), ("stderr", &stderr)] {
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let v: Value =
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("{name}: not JSON ({e}): {line}"));
+            assert!(v["level"].is_string() && v["fields"].is_object(), "{name}: {line}");
+        }
+        for canary in [KEY, BOT, API, "CANARY"] {
+            assert!(!text.contains(canary), "{canary} in {name}");
+        }
+    }
+    let mut db = std::fs::read(home.db_path()).unwrap();
+    db.extend(std::fs::read(format!("{}-wal", home.db_path().display())).unwrap_or_default());
+    let db = String::from_utf8_lossy(&db);
+    assert!(!db.contains("CANARY"), "a secret in the database");
+}
