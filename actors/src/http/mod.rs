@@ -43,6 +43,8 @@ pub struct HttpDeps {
     pub outbox: Route<crate::outbox::Dispatch>,
 }
 
+/// `GET /metrics`.
+mod metrics;
 /// `POST /api/webhook`.
 pub mod webhook;
 
@@ -95,6 +97,7 @@ pub fn serve(host: &str, port: u16, deps: HttpDeps) -> std::io::Result<HttpServe
             .route("/api/notices", web::get().to(get_notices))
             .route("/api/files/{id}", web::get().to(get_file))
             .route("/api/webhook", web::post().to(webhook::post_webhook))
+            .route("/metrics", web::get().to(metrics::get_metrics))
             // Authenticated by Meta's signature, not by the API's bearer token.
             .route("/webhook/whatsapp", web::get().to(whatsapp_verify))
             .route("/webhook/whatsapp", web::post().to(whatsapp_notification))

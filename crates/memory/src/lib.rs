@@ -48,6 +48,8 @@ pub mod keys;
 pub mod learning;
 /// One person's identities linked across channels, on their command.
 pub mod links;
+/// What `/metrics` reports, read from the store.
+pub mod metrics;
 /// Opening the file: permissions, pragmas, migrations.
 pub mod open;
 /// Replies waiting for their channel to confirm delivery.

@@ -390,3 +390,72 @@ async fn the_webhook_is_refused_without_an_api_key() {
     assert_eq!(fake.request_count(), 0);
     rt.shutdown().await;
 }
+
+/// `GET /metrics` is Prometheus' text format: every sample line parses, every family is typed
+/// before its samples, a histogram's buckets only grow and end at its count, and the numbers are
+/// what happened — two messages answered, one by a failing call; behind the bearer token.
+#[actix_rt::test]
+async fn metrics_are_prometheus_text_with_what_happened() {
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    let mut c = config(&home, &fake);
+    c.api.api_key = Secret::new("scrape-key");
+    let rt = start(c).await;
+    let base = http_base(&rt);
+    assert_eq!(
+        post(&base, json!({"sender": "ana", "text": "hi"}), Some("scrape-key")).await.1["status"],
+        "answered"
+    );
+    fake.push(Script::Status { code: 500, message: "boom".into(), retry_after: None });
+    assert_eq!(
+        post(&base, json!({"sender": "ana", "text": "again"}), Some("scrape-key")).await.1["status"],
+        "failed"
+    );
+    let client = reqwest::Client::new();
+    let denied = client.get(format!("{base}/metrics")).send().await.unwrap();
+    assert_eq!(denied.status().as_u16(), 401);
+    let resp = client.get(format!("{base}/metrics")).bearer_auth("scrape-key").send().await.unwrap();
+    assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("text/plain; version=0.0.4"));
+    let text = resp.text().await.unwrap();
+    let mut typed = std::collections::HashMap::new();
+    let mut samples = std::collections::HashMap::new();
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("# TYPE ") {
+            let (name, kind) = rest.split_once(' ').unwrap();
+            assert!(["counter", "gauge", "histogram"].contains(&kind), "{line}");
+            typed.insert(name.to_owned(), kind.to_owned());
+            continue;
+        }
+        if line.starts_with("# HELP ") {
+            continue;
+        }
+        let (series, value) = line.rsplit_once(' ').unwrap_or_else(|| panic!("not a sample: {line}"));
+        let value: f64 = value.parse().unwrap_or_else(|_| panic!("not a number: {line}"));
+        let name = series.split('{').next().unwrap();
+        let family = ["_bucket", "_sum", "_count"]
+            .iter()
+            .find_map(|s| name.strip_suffix(s))
+            .filter(|f| typed.get(*f).is_some_and(|k| k == "histogram"))
+            .unwrap_or(name);
+        assert!(typed.contains_key(family), "{name} has no TYPE before it");
+        if let Some(labels) = series.strip_prefix(name).filter(|l| !l.is_empty()) {
+            assert!(labels.starts_with('{') && labels.ends_with('}'), "{line}");
+        }
+        samples.insert(series.to_owned(), value);
+    }
+    assert_eq!(samples[r#"omega_messages_received_total{channel="http"}"#], 2.0);
+    assert_eq!(samples[r#"omega_messages_failed_total{channel="http"}"#], 1.0);
+    assert_eq!(samples[r#"omega_provider_calls_total{provider="openai",status="ok"}"#], 1.0);
+    assert_eq!(samples[r#"omega_provider_calls_total{provider="openai",status="error"}"#], 1.0);
+    assert!(samples[r#"omega_provider_tokens_total{provider="openai",kind="output"}"#] >= 2.0);
+    let buckets: Vec<f64> = omega_memory::metrics::LATENCY_BUCKETS
+        .iter()
+        .map(|b| samples[&format!("omega_answer_latency_seconds_bucket{{le=\"{b}\"}}")])
+        .chain([samples[r#"omega_answer_latency_seconds_bucket{le="+Inf"}"#]])
+        .collect();
+    assert!(buckets.windows(2).all(|w| w[0] <= w[1]), "{buckets:?}");
+    assert_eq!(*buckets.last().unwrap(), samples["omega_answer_latency_seconds_count"]);
+    assert!(samples["omega_answer_latency_seconds_count"] >= 1.0);
+    assert_eq!(samples["omega_tasks_pending"], 0.0);
+    assert!(samples["omega_uptime_seconds"] > 0.0);
+    rt.shutdown().await;
+}
