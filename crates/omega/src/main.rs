@@ -56,6 +56,8 @@ enum Command {
     },
     /// What is configured, whether the provider answers, database size and counts.
     Status,
+    /// Stop the running daemon (gracefully: what is being answered is resumed at the next start).
+    Stop,
     /// Check everything Omega needs — config, providers, channel tokens, the sandbox, the
     /// database, disk space, skills — one line each with what to do; exit 0 only if all pass.
     Doctor,
@@ -183,6 +185,7 @@ fn main() -> ExitCode {
         Command::Pair { code } => run(pair(loaded.config, code)),
         Command::Local { command: LocalCommand::Install } => local_install(&loaded.config),
         Command::Doctor => unreachable!("handled above"),
+        Command::Stop => stop(&loaded.config.data_dir()),
         Command::Service { command } => match command {
             ServiceCommand::Install { allow_root, no_start } => {
                 service::install(&loaded.config, loaded.path.as_deref(), allow_root, !no_start)
@@ -414,6 +417,35 @@ async fn ask(
     }
 }
 
+/// `omega stop`: SIGTERM to the daemon holding the data dir's lock, then wait until it let go.
+fn stop(data_dir: &std::path::Path) -> anyhow::Result<ExitCode> {
+    if !is_locked(data_dir) {
+        println!("Omega is not running on {}", data_dir.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let pid: i32 = std::fs::read_to_string(data_dir.join("omega.lock"))
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .ok_or_else(|| {
+            anyhow::anyhow!("Omega runs on {} but its lock names no process", data_dir.display())
+        })?;
+    // SAFETY: kill only sends a signal to the process the lock names.
+    #[allow(unsafe_code)]
+    if unsafe { libc::kill(pid, libc::SIGTERM) } != 0 {
+        anyhow::bail!("cannot signal process {pid}: {}", std::io::Error::last_os_error());
+    }
+    println!("stopping Omega (process {pid})…");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while is_locked(data_dir) {
+        if std::time::Instant::now() > deadline {
+            anyhow::bail!("Omega (process {pid}) is still stopping after 2 minutes");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    println!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `omega local install`: the local model's runtime and bundled model, now, step by step.
 fn local_install(config: &Config) -> anyhow::Result<ExitCode> {
     let data_dir = config.data_dir();
@@ -444,7 +476,7 @@ async fn status(loaded: config::Loaded) -> anyhow::Result<ExitCode> {
     }
     println!("data dir:  {}", c.data_dir().display());
     let running = is_locked(&c.data_dir());
-    println!("daemon:    {}", if running { "running" } else { "not running" });
+    println!("daemon:    {}", if running { daemon_line(c).await } else { "not running".to_owned() });
 
     // The default provider, then its fallbacks, each checked (cheaply: no paid call).
     let names: Vec<&String> =
@@ -547,6 +579,46 @@ async fn status(loaded: config::Loaded) -> anyhow::Result<ExitCode> {
         println!("database:  {} (not created yet)", db.display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What the running daemon says of itself (its `/api/health`), in a line.
+async fn daemon_line(c: &Config) -> String {
+    let pid = std::fs::read_to_string(c.data_dir().join("omega.lock")).unwrap_or_default();
+    let pid = pid.trim();
+    if !c.api.enabled {
+        return format!("running (process {pid}; the HTTP API is off, so it cannot be asked more)");
+    }
+    let host = if c.api.host == "0.0.0.0" || c.api.host == "::" { "127.0.0.1" } else { c.api.host.as_str() };
+    let url = format!("http://{host}:{}/api/health", c.api.port);
+    let mut req = reqwest::Client::new().get(url).timeout(std::time::Duration::from_secs(5));
+    if !c.api.api_key.is_empty() {
+        req = req.bearer_auth(c.api.api_key.expose());
+    }
+    let health: Option<serde_json::Value> = match req.send().await {
+        Ok(r) if r.status().is_success() => r.json().await.ok(),
+        _ => None,
+    };
+    let Some(h) = health else {
+        return format!("running (process {pid}), but its HTTP API does not answer");
+    };
+    let up = h["uptime_secs"].as_u64().unwrap_or(0);
+    let provider = format!(
+        "{} {}",
+        h["provider"]["name"].as_str().unwrap_or("?"),
+        h["provider"]["status"].as_str().unwrap_or("?")
+    );
+    let channels: Vec<String> = h["channels"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| {
+                    format!("{k} {}", if v["running"].as_bool().unwrap_or(false) { "up" } else { "down" })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let channels = if channels.is_empty() { String::new() } else { format!("; {}", channels.join(", ")) };
+    format!("running (process {pid}, up {}h {}m; provider {provider}{channels})", up / 3600, up % 3600 / 60)
 }
 
 async fn pair(config: Config, code: String) -> anyhow::Result<ExitCode> {

@@ -728,11 +728,23 @@ impl NoServer {
     pub async fn stop(&self, _graceful: bool) {}
 }
 
+/// Hold `dir/omega.lock` while this runtime lives; it says the holder's pid (for `omega stop`).
+/// Opened without truncating: a refused second start must not clobber the holder's pid.
 fn lock_data_dir(dir: &std::path::Path) -> Result<File, StartError> {
+    use std::io::Write as _;
     let path = dir.join("omega.lock");
-    let file = File::create(&path).map_err(|source| StartError::DataDir { path: path.clone(), source })?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|source| StartError::DataDir { path: path.clone(), source })?;
     match file.try_lock() {
-        Ok(()) => Ok(file),
+        Ok(()) => {
+            let _ = file.set_len(0);
+            let _ = (&file).write_all(format!("{}\n", std::process::id()).as_bytes());
+            Ok(file)
+        }
         Err(std::fs::TryLockError::WouldBlock) => Err(StartError::Locked { path: dir.to_owned() }),
         Err(std::fs::TryLockError::Error(source)) => Err(StartError::DataDir { path, source }),
     }

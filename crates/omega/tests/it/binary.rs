@@ -459,3 +459,28 @@ fn json_logs_go_to_a_file_and_no_secret_reaches_them() {
     let db = String::from_utf8_lossy(&db);
     assert!(!db.contains("CANARY"), "a secret in the database");
 }
+
+/// `omega status` asks the running daemon itself; `omega stop` stops it gracefully (the process
+/// ends on its own, the data dir is free again) and has nothing to do the second time.
+#[test]
+fn status_asks_the_running_daemon_and_stop_stops_it() {
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    let port = free_port();
+    home.write_config(&provider_config(&fake, port));
+    let mut daemon = Daemon::start(&home, port, 1);
+    let out = omega(&home, &["status"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    let pid = daemon.child.id();
+    assert!(
+        said.contains(&format!("daemon:    running (process {pid}, up 0h 0m; provider openai")),
+        "{said}"
+    );
+    let out = omega(&home, &["stop"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).ends_with("stopped\n"));
+    let status = daemon.child.wait().unwrap();
+    assert!(status.success(), "a graceful stop: {status}");
+    assert!(!daemon.log().contains("ERROR"), "{}", daemon.log());
+    let again = omega(&home, &["stop"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&again.stdout).starts_with("Omega is not running"));
+}
