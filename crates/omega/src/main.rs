@@ -14,6 +14,8 @@ use std::process::ExitCode;
 mod backup_cmd;
 /// `omega doctor`.
 mod doctor;
+/// `omega init`.
+mod init;
 /// `omega service`.
 mod service;
 
@@ -56,6 +58,9 @@ enum Command {
     },
     /// What is configured, whether the provider answers, database size and counts.
     Status,
+    /// Write a config from your answers (asked in a terminal, or given as flags; the provider is
+    /// the global --provider), checking the key and the Telegram token live first.
+    Init(init::InitArgs),
     /// Stop the running daemon (gracefully: what is being answered is resumed at the next start).
     Stop,
     /// Check everything Omega needs — config, providers, channel tokens, the sandbox, the
@@ -150,6 +155,15 @@ fn main() -> ExitCode {
         print!("{}", config::json_schema());
         return ExitCode::SUCCESS;
     }
+    if let Command::Init(args) = &cli.command {
+        return match run(init::init(args.clone(), cli.config.clone(), cli.provider.clone())) {
+            Ok(code) => code,
+            Err(e) => {
+                eprintln!("omega: {e:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     if let Command::Doctor = cli.command {
         // A config that does not load is the first thing the doctor reports, not a reason to stop.
         let loaded = load_config(&cli);
@@ -184,7 +198,7 @@ fn main() -> ExitCode {
         Command::Status => run(status(loaded)),
         Command::Pair { code } => run(pair(loaded.config, code)),
         Command::Local { command: LocalCommand::Install } => local_install(&loaded.config),
-        Command::Doctor => unreachable!("handled above"),
+        Command::Doctor | Command::Init(_) => unreachable!("handled above"),
         Command::Stop => stop(&loaded.config.data_dir()),
         Command::Service { command } => match command {
             ServiceCommand::Install { allow_root, no_start } => {

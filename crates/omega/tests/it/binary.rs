@@ -484,3 +484,88 @@ fn status_asks_the_running_daemon_and_stop_stops_it() {
     let again = omega(&home, &["stop"]).output().unwrap();
     assert!(String::from_utf8_lossy(&again.stdout).starts_with("Omega is not running"));
 }
+
+/// `omega init` from flags, as a script would run it: a wrong key or token is caught live and
+/// nothing is written; the right ones give a 0600 config that loads, and the daemon it sets up
+/// answers on Telegram; an existing config is kept unless `--force`.
+#[test]
+fn init_checks_the_key_and_token_live_and_writes_a_config_that_works() {
+    use omega_testkit::telegram::FakeTelegram;
+    const TOKEN: &str = "123456:TEST-token";
+    let (home, fake, tg) = (TempHome::new(), FakeOpenAi::start(), FakeTelegram::start(TOKEN));
+    fake.require_api_key("sk-good");
+    let config = home.path().join("fresh").join("omega.toml");
+    let init = |extra: &[&str]| {
+        let mut args =
+            vec!["--config", config.to_str().unwrap(), "--provider", "openai", "init", "--non-interactive"];
+        args.extend_from_slice(extra);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_omega"))
+            .args(&args)
+            .env_remove("OPENAI_API_KEY")
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
+        )
+    };
+    let base = fake.base_url();
+    let tg_api = tg.api_url();
+    let common = [
+        "--base-url",
+        &base,
+        "--model",
+        "m",
+        "--telegram-api-url",
+        &tg_api,
+        "--telegram-user",
+        "4242",
+        "--timezone",
+        "Europe/Lisbon",
+    ];
+    let (code, said) = init(&[&["--api-key", "sk-wrong", "--telegram-token", TOKEN][..], &common].concat());
+    assert_eq!(code, Some(1), "{said}");
+    assert!(said.contains("nothing was written"), "{said}");
+    assert!(!config.exists());
+    let (code, said) =
+        init(&[&["--api-key", "sk-good", "--telegram-token", "1:wrong"][..], &common].concat());
+    assert_eq!(code, Some(1), "{said}");
+    assert!(said.contains("Telegram refused the bot token"), "{said}");
+    assert!(!config.exists());
+    let (code, said) = init(&[&["--api-key", "sk-good", "--telegram-token", TOKEN][..], &common].concat());
+    assert_eq!(code, Some(0), "{said}");
+    assert!(said.contains("✓ openai: it answers") && said.contains("✓ telegram: the bot is @"), "{said}");
+    use std::os::unix::fs::PermissionsExt as _;
+    assert_eq!(std::fs::metadata(&config).unwrap().permissions().mode() & 0o777, 0o600);
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(
+        text.contains("allowed_users = [4242]") && text.contains("timezone = \"Europe/Lisbon\""),
+        "{text}"
+    );
+    let (code, said) = init(&["--no-verify", "--api-key", "x"]);
+    assert_eq!(code, Some(1));
+    assert!(said.contains("exists already; pass --force"), "{said}");
+
+    // The config it wrote runs Omega: a Telegram message is answered.
+    let port = free_port();
+    std::fs::write(&config, format!("{text}\n[api]\nport = {port}\n")).unwrap();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_omega"))
+        .args(["--config", config.to_str().unwrap(), "start"])
+        .env_remove("OPENAI_API_KEY")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _child = Kill(child);
+    tg.send_text(4242, "hello from init");
+    wait_until(Duration::from_secs(20), "the answer on Telegram", || {
+        tg.sent_to(4242).iter().any(|m| m.text == "echo: hello from init")
+    });
+}
