@@ -14,6 +14,8 @@ use std::process::ExitCode;
 mod backup_cmd;
 /// `omega doctor`.
 mod doctor;
+/// `omega config import`.
+mod import;
 /// `omega init`.
 mod init;
 /// `omega service`.
@@ -147,6 +149,15 @@ enum ConfigCommand {
     Check,
     /// Print the configuration's JSON Schema.
     Schema,
+    /// Turn an original Omega `config.toml` into the equivalent omega.toml (written to --config,
+    /// or ~/.omega/omega.toml), naming anything that cannot be carried over.
+    Import {
+        /// The original's config.toml.
+        path: PathBuf,
+        /// Replace an existing config file.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -154,6 +165,16 @@ fn main() -> ExitCode {
     if let Command::Config { command: ConfigCommand::Schema } = cli.command {
         print!("{}", config::json_schema());
         return ExitCode::SUCCESS;
+    }
+    if let Command::Config { command: ConfigCommand::Import { path, force } } = &cli.command {
+        let to = cli.config.clone().unwrap_or_else(|| omega::config::expand_home("~/.omega/omega.toml"));
+        return match import::import(path, &to, *force) {
+            Ok(code) => code,
+            Err(e) => {
+                eprintln!("omega: {e:#}");
+                ExitCode::FAILURE
+            }
+        };
     }
     if let Command::Init(args) = &cli.command {
         return match run(init::init(args.clone(), cli.config.clone(), cli.provider.clone())) {
@@ -191,7 +212,9 @@ fn main() -> ExitCode {
             config_check(&loaded);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Config { command: ConfigCommand::Schema } => unreachable!("handled above"),
+        Command::Config { command: ConfigCommand::Schema | ConfigCommand::Import { .. } } => {
+            unreachable!("handled above")
+        }
         Command::Start => run(start(loaded.config, loaded.path)),
         Command::Chat => run(chat(loaded.config, loaded.path)),
         Command::Ask { text } => run(ask(loaded.config, loaded.path, text.join(" "))),

@@ -569,3 +569,31 @@ fn init_checks_the_key_and_token_live_and_writes_a_config_that_works() {
         tg.sent_to(4242).iter().any(|m| m.text == "echo: hello from init")
     });
 }
+
+/// `omega config import`: an original Omega config.toml becomes an omega.toml that loads, and
+/// what cannot come along is named.
+#[test]
+fn an_original_omega_config_is_imported_and_what_is_left_is_named() {
+    let home = TempHome::new();
+    let original = home.path().join("config.toml");
+    std::fs::write(
+        &original,
+        format!(
+            "[omega]\ndata_dir = \"{}\"\n[channel.telegram]\nenabled = true\nbot_token = \"1:t\"\nallowed_users = [42]\n\
+             whisper_api_key = \"sk-w\"\n[scheduler]\npoll_interval_secs = 60\n[heartbeat]\nactive_start = \"08:00\"\n\
+             active_end = \"22:00\"\n",
+            home.data_dir().display()
+        ),
+    )
+    .unwrap();
+    let out = omega(&home, &["config", "import", original.to_str().unwrap()]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{said}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(said.contains("scheduler.poll_interval_secs: the Scheduler keeps one timer"), "{said}");
+    let check = omega(&home, &["config", "check"]).output().unwrap();
+    let shown = String::from_utf8_lossy(&check.stdout).into_owned();
+    assert!(check.status.success(), "{shown}");
+    assert!(shown.contains("active_hours = \"08:00-22:00\""), "{shown}");
+    let again = omega(&home, &["config", "import", original.to_str().unwrap()]).output().unwrap();
+    assert!(!again.status.success() && String::from_utf8_lossy(&again.stderr).contains("--force"));
+}
