@@ -32,7 +32,17 @@ async fn answer(deps: &SessionDeps, job: &Job, key: &SessionKey, command: Comman
         Ok::<_, omega_memory::MemoryError>(fact(deps, me, "active_project").await?.unwrap_or_default())
     };
     Ok(match command {
-        Command::Help => help_text(&deps.settings.agent_name),
+        Command::Help => {
+            // In the person's language, when they chose one of the eight.
+            let lang = fact(deps, me, "preferred_language")
+                .await?
+                .as_deref()
+                .and_then(omega_core::i18n::Lang::parse);
+            match lang {
+                Some(lang) => omega_core::i18n::help_text(&deps.settings.agent_name, lang),
+                None => help_text(&deps.settings.agent_name),
+            }
+        }
         Command::Usage => usage(deps, job).await?,
         // Built by the session, which builds the prompts (see `session::context::report`).
         Command::Context => "The prompt's parts are not available here.".into(),

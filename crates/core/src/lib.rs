@@ -15,6 +15,8 @@ pub mod commands;
 pub mod config;
 /// Facts about a person: allowed keys, validation, the summarizing call.
 pub mod facts;
+/// Omega's own texts in the person's language.
+pub mod i18n;
 /// Typed ids for rows and senders, and the one function that names a session.
 pub mod ids;
 /// Which language a message is written in.

@@ -413,3 +413,19 @@ async fn a_config_built_in_code_is_checked_like_a_loaded_one() {
     assert!(text.contains("provider.default") && text.contains("did you mean \"openai\"?"), "{text}");
     assert!(text.contains("built by the program"), "{text}");
 }
+
+/// A Portuguese speaker who chose their language sees `/help` in Portuguese; someone who chose
+/// none sees it in English.
+#[actix_rt::test]
+async fn help_speaks_the_language_the_person_chose() {
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    let rt = start(config(&home, &fake)).await;
+    rt.ask("app", "rui", "/language português").await.unwrap();
+    let help = rt.ask("app", "rui", "/help").await.unwrap().text;
+    assert!(help.starts_with("Sou o Omega, o teu agente pessoal de IA."), "{help}");
+    assert!(help.contains("/tasks — Os teus lembretes e tarefas agendadas"), "{help}");
+    let english = rt.ask("app", "ann", "/help").await.unwrap().text;
+    assert!(english.starts_with("I'm Omega, your personal AI agent."), "{english}");
+    assert_eq!(fake.request_count(), 0, "commands never reach the model");
+    rt.shutdown().await;
+}
