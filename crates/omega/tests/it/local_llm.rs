@@ -144,6 +144,11 @@ fn the_first_use_of_the_local_provider_installs_it_and_then_it_answers() {
         after["reply"]["text"].as_str().unwrap().starts_with("(I'm running on a tiny local model"),
         "{after}"
     );
+    // The health others read follows: checked again until the model is up.
+    omega_testkit::wait_until(std::time::Duration::from_secs(60), "the provider to be healthy", || {
+        crate::support::http_get(port, "/api/health").is_some_and(|h| h["provider"]["status"] == "ok")
+    });
+    assert!(daemon.log().contains("provider is not usable yet"), "{}", daemon.log());
     drop(daemon);
     let out = omega(&home, &["local", "install"]).output().unwrap();
     assert!(out.status.success());
