@@ -34,33 +34,24 @@ impl Store {
 
     /// Queue a message that is not written as part of an exchange.
     pub async fn enqueue(&self, out: &Outbound) -> Result<OutboxRow, MemoryError> {
-        self.writer
-            .write((out.clone(), self.now_ms()), |c, (o, at)| {
-                Box::pin(async move {
-                    sqlx::query_as(concat!(
-                        "INSERT INTO outbox (inbox_id, channel, recipient, kind, text, created_at)
-                         VALUES (?, ?, ?, ?, ?, ?) RETURNING ",
-                        outbox_columns!()
-                    ))
-                    .bind(o.in_reply_to.map(|i| i.0))
-                    .bind(&o.channel)
-                    .bind(&o.recipient)
-                    .bind(o.kind.as_str())
-                    .bind(&o.text)
-                    .bind(at)
-                    .fetch_one(&mut *c)
-                    .await
-                })
-            })
-            .await
+        self.enqueue_keyed(out, None).await.map(|(row, _)| row)
     }
 
     /// [`Store::enqueue`], once per `key`: a second call with the same key stores nothing and
     /// returns the first call's row (`false`: it was there already).
     pub async fn enqueue_once(&self, out: &Outbound, key: &str) -> Result<(OutboxRow, bool), MemoryError> {
+        self.enqueue_keyed(out, Some(key.to_owned())).await
+    }
+
+    async fn enqueue_keyed(
+        &self,
+        out: &Outbound,
+        key: Option<String>,
+    ) -> Result<(OutboxRow, bool), MemoryError> {
         self.writer
-            .write((out.clone(), key.to_owned(), self.now_ms()), |c, (o, key, at)| {
+            .write((out.clone(), key, self.now_ms()), |c, (o, key, at)| {
                 Box::pin(async move {
+                    // No key never conflicts (the unique index skips NULLs).
                     let new: Option<OutboxRow> = sqlx::query_as(concat!(
                         "INSERT INTO outbox (inbox_id, channel, recipient, kind, text, created_at, dedup_key)
                          VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -73,7 +64,7 @@ impl Store {
                     .bind(o.kind.as_str())
                     .bind(&o.text)
                     .bind(*at)
-                    .bind(key.as_str())
+                    .bind(key.as_deref())
                     .fetch_optional(&mut *c)
                     .await?;
                     if let Some(row) = new {
@@ -84,7 +75,7 @@ impl Store {
                         outbox_columns!(),
                         " FROM outbox WHERE dedup_key = ?"
                     ))
-                    .bind(key.as_str())
+                    .bind(key.as_deref())
                     .fetch_one(&mut *c)
                     .await?;
                     Ok((row, false))

@@ -152,6 +152,23 @@ fn authorized(state: &State, req: &HttpRequest) -> bool {
     header.strip_prefix("Bearer ").is_some_and(|t| t == state.token)
 }
 
+/// What Meta answers to a POST before reading its body: the API down, a wrong token, an
+/// unknown sending number (recorded in `calls` either way).
+fn post_refused(st: &mut State, req: &HttpRequest, phone: &str) -> Option<HttpResponse> {
+    st.calls.push(("POST".into(), req.path().to_owned()));
+    if st.down {
+        return Some(graph_error(503, 2, "Service temporarily unavailable"));
+    }
+    if !authorized(st, req) {
+        return Some(graph_error(401, 190, "Invalid OAuth access token - Cannot parse access token"));
+    }
+    if phone != st.phone_number_id {
+        let message = format!("Unsupported post request. Object with ID '{phone}' does not exist");
+        return Some(graph_error(400, 100, &message));
+    }
+    None
+}
+
 async fn send(
     state: web::Data<Mutex<State>>,
     req: HttpRequest,
@@ -160,19 +177,8 @@ async fn send(
 ) -> HttpResponse {
     let (_, phone) = path.into_inner();
     let mut st = state.lock();
-    st.calls.push(("POST".into(), req.path().to_owned()));
-    if st.down {
-        return graph_error(503, 2, "Service temporarily unavailable");
-    }
-    if !authorized(&st, &req) {
-        return graph_error(401, 190, "Invalid OAuth access token - Cannot parse access token");
-    }
-    if phone != st.phone_number_id {
-        return graph_error(
-            400,
-            100,
-            &format!("Unsupported post request. Object with ID '{phone}' does not exist"),
-        );
+    if let Some(refused) = post_refused(&mut st, &req, &phone) {
+        return refused;
     }
     let v: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
@@ -301,19 +307,8 @@ async fn upload(
 ) -> HttpResponse {
     let (_, phone) = path.into_inner();
     let mut st = state.lock();
-    st.calls.push(("POST".into(), req.path().to_owned()));
-    if st.down {
-        return graph_error(503, 2, "Service temporarily unavailable");
-    }
-    if !authorized(&st, &req) {
-        return graph_error(401, 190, "Invalid OAuth access token - Cannot parse access token");
-    }
-    if phone != st.phone_number_id {
-        return graph_error(
-            400,
-            100,
-            &format!("Unsupported post request. Object with ID '{phone}' does not exist"),
-        );
+    if let Some(refused) = post_refused(&mut st, &req, &phone) {
+        return refused;
     }
     let content_type = req.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
     let Some(parts) = multipart_parts(content_type, &body) else {

