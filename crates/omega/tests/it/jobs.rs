@@ -89,8 +89,13 @@ fn a_background_job_runs_beside_the_chat_outlives_kill_9_and_reports_once() {
     let result = received(&tg, &done).remove(0);
     assert!(result.contains("Cheapest: TAP on Tuesday at 09:10, 89 EUR."), "{result}");
     assert_eq!(job_turns(&ai, n), 2, "one turn before the kill, one after");
-    // A barrier: the owner's next message is answered after anything the start-up would send.
+    // Stop only once the Outbox recorded the delivery (a kill between Telegram's confirmation and
+    // that mark re-sends it: the Outbox delivers at least once across a crash).
+    wait_until(Duration::from_secs(20), "the delivery to be recorded", || {
+        crate::support::undelivered(&home) == 0
+    });
     drop(daemon);
+    // A barrier: the owner's next message is answered after anything the start-up would send.
     let _daemon = Daemon::start(&home, port, 3);
     tg.send_text(OWNER, "ping");
     wait_until(Duration::from_secs(20), "the answer to ping", || !received(&tg, "echo: ping").is_empty());

@@ -1,7 +1,7 @@
 //! The Scheduler end to end: reminders and actions at their time, through the whole runtime, and
 //! exactly once across a `kill -9` of the real binary.
 
-use crate::support::{Daemon, config};
+use crate::support::{Daemon, config, undelivered};
 use omega::Runtime;
 use omega_core::auth::Allowed;
 use omega_testkit::peers::free_port;
@@ -14,17 +14,6 @@ use std::time::Duration;
 /// An RFC 3339 time `secs` from now (the model may write exact instants too).
 fn in_secs(secs: i64) -> String {
     (chrono::Utc::now() + chrono::Duration::seconds(secs)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
-
-/// Replies not yet confirmed by their channel, read from the database beside a running daemon.
-fn undelivered(home: &TempHome) -> usize {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    rt.block_on(async {
-        let store = omega::Store::open(&home.db_path()).await.unwrap();
-        let n = store.undelivered().await.unwrap().len();
-        store.close().await;
-        n
-    })
 }
 
 async fn with_inbox(home: &TempHome, fake: &FakeOpenAi) -> (Runtime, Arc<Mutex<Vec<String>>>) {

@@ -45,6 +45,17 @@ pub fn omega(home: &Home, args: &[&str]) -> Command {
     cmd
 }
 
+/// Replies not yet confirmed by their channel, read from the database beside a running daemon.
+pub fn undelivered(home: &Home) -> usize {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let store = omega::Store::open(&home.db_path()).await.unwrap();
+        let n = store.undelivered().await.unwrap().len();
+        store.close().await;
+        n
+    })
+}
+
 pub struct Daemon {
     pub child: Child,
     pub port: u16,
