@@ -53,6 +53,8 @@ pub struct Deliver {
 pub struct StartPairing {
     /// (channel, recipient) to send the codes to.
     pub to: (String, String),
+    /// The language to speak to them in.
+    pub lang: omega_core::i18n::Lang,
 }
 
 /// A QR code for a person, as a photo: sent as a new photo that replaces the previous one

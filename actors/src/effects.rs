@@ -1,11 +1,13 @@
 //! The typed messages effects become, between the Markers actor (which reads them from provider
 //! output) and the actors that own them: tasks go to the Scheduler, the checklist and its
 //! settings to the Heartbeat. Each owner answers with what it stored, which Markers turns into a
-//! [`Confirmation`]. A leaf module: Markers and the owners both use it, neither imports the other.
+//! [`Confirmation`]. A leaf module: Markers and the owners both use
+//! it, neither imports the other.
 
 use actix::prelude::*;
 use chrono_tz::Tz;
 use omega_core::SessionKey;
+use omega_core::i18n::Lang;
 use omega_memory::Store;
 use omega_memory::tasks::{Cancelled, NewTask, TaskRow, TaskUpdate, Updated};
 
@@ -198,6 +200,14 @@ pub const SETTING_FACTS: &[&str] = &["preferred_language", "personality", "timez
 /// The first 6 characters of a task id: enough to name it in `/cancel`.
 pub fn short(id: &str) -> &str {
     id.get(..6).unwrap_or(id)
+}
+
+/// The language Omega's own words take for a person: their `preferred_language` fact when it
+/// names one of the eight, else the language `text` is written in, else English.
+pub async fn person_lang(store: &Store, key: &SessionKey, text: &str) -> Lang {
+    let me = store.memory_key(key.as_str()).await.unwrap_or_else(|_| key.as_str().to_owned());
+    let facts = store.facts(&me).await.unwrap_or_default();
+    Lang::of_person(facts.iter().find(|f| f.key == "preferred_language").map(|f| f.value.as_str()), text)
 }
 
 /// The zone a person's times are read and shown in: their own `timezone` fact when it names a

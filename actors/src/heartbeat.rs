@@ -218,13 +218,10 @@ async fn beat(deps: &HeartbeatDeps, s: &HeartbeatSettings) -> bool {
         .memory_key(omega_core::SessionKey::new(&s.channel, &s.recipient).as_str())
         .await
         .unwrap_or_default();
-    let project = store
-        .facts(&owner_key)
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .find(|f| f.key == "active_project")
-        .map(|f| f.value);
+    let owner_facts = store.facts(&owner_key).await.unwrap_or_default();
+    let fact = |key: &str| owner_facts.iter().find(|f| f.key == key).map(|f| f.value.clone());
+    let project = fact("active_project");
+    let lang = omega_core::i18n::Lang::of_person(fact("preferred_language").as_deref(), "");
     let extra = match &project {
         Some(p) => crate::blocking::read_text(s.data_dir.join("projects").join(p).join("HEARTBEAT.md")).await,
         None => None,
@@ -321,7 +318,8 @@ async fn beat(deps: &HeartbeatDeps, s: &HeartbeatSettings) -> bool {
             return false;
         }
     };
-    let lines: Vec<String> = processed.confirmations.iter().map(ToString::to_string).collect();
+    let lines: Vec<String> =
+        processed.confirmations.iter().map(|c| omega_core::i18n::confirmation(c, lang)).collect();
     let report = !processed.heartbeat_ok && !processed.text.trim().is_empty();
     let text = match (report, lines.is_empty()) {
         (false, true) => {

@@ -8,6 +8,8 @@
 //! call (a CLI's process group is killed) and its tool calls (a command's process group is
 //! killed). This module is the queue and the commands' words; it imports no actor.
 
+use omega_core::i18n::Lang;
+use omega_core::tr;
 use omega_core::{InboxId, SessionKey};
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -15,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use crate::effects::{CancelJob, JobCancel, JobStart, ListJobs, LiveJob, StartJob};
 pub use crate::pipeline::JobControl;
-use crate::pipeline::{Job, SessionDeps};
+use crate::pipeline::{Job, JobStop, SessionDeps};
 
 /// `[jobs]`, as the Gateway applies it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,21 +166,26 @@ pub fn preamble(id: InboxId) -> String {
 }
 
 /// The words of a job's outcome, as the person receives it.
-pub fn outcome_text(id: InboxId, request: &str, ok: bool, stopped: Option<&str>, text: &str) -> String {
-    let title = title(request);
+pub fn outcome_text(
+    id: InboxId,
+    request: &str,
+    ok: bool,
+    stopped: Option<JobStop>,
+    text: &str,
+    lang: Lang,
+) -> String {
+    let (number, title) = (id.0, title(request));
     match (stopped, ok) {
-        (Some(why), _) => format!("Background job #{} ({title}) was stopped: {why}.", id.0),
-        (None, true) => format!("Background job #{} is done ({title}):\n\n{text}", id.0),
-        (None, false) => format!("Background job #{} ({title}) failed: {text}", id.0),
+        (Some(why), _) => tr!(lang, "job-stopped", number = number, title = title, why = why.words(lang)),
+        (None, true) => tr!(lang, "job-done", number = number, title = title, text = text),
+        (None, false) => tr!(lang, "job-failed", number = number, title = title, text = text),
     }
 }
 
 /// `/bg TEXT`: start a job for the sender of `job`.
-pub async fn start_command(deps: &SessionDeps, job: &Job, text: &str) -> String {
+pub async fn start_command(deps: &SessionDeps, job: &Job, text: &str, lang: Lang) -> String {
     if text.trim().is_empty() {
-        return "Usage: /bg TEXT — I work on TEXT in the background and send you the result when it's done \
-                (/jobs lists your jobs)."
-            .into();
+        return tr!(lang, "bg-usage");
     }
     let ask =
         StartJob { who: job.who(), sender_name: job.sender_name.clone(), request: text.trim().to_owned() };
@@ -190,11 +197,15 @@ pub async fn start_command(deps: &SessionDeps, job: &Job, text: &str) -> String 
         Ok(Err(why)) => omega_markers::Confirmation::JobNotStarted { why },
         Err(_) => omega_markers::Confirmation::JobNotStarted { why: "the job queue is not running".into() },
     };
-    confirmation.to_string()
+    omega_core::i18n::confirmation(&confirmation, lang)
 }
 
 /// `/jobs`: the sender's running and waiting jobs, and the last day's finished ones.
-pub async fn list_command(deps: &SessionDeps, job: &Job) -> Result<String, omega_memory::MemoryError> {
+pub async fn list_command(
+    deps: &SessionDeps,
+    job: &Job,
+    lang: Lang,
+) -> Result<String, omega_memory::MemoryError> {
     let ask = ListJobs { channel: job.channel.clone(), sender_id: job.sender_id.clone() };
     let live = deps.jobs.list.send(ask).await.unwrap_or_default();
     let since = deps.settings.clock.now().timestamp_millis() - 24 * 3600 * 1000;
@@ -202,8 +213,16 @@ pub async fn list_command(deps: &SessionDeps, job: &Job) -> Result<String, omega
     let mut lines: Vec<String> = live
         .iter()
         .map(|j| match j.running_for {
-            Some(secs) => format!("#{} running for {} — {}", j.id.0, duration(secs), title(&j.text)),
-            None => format!("#{} waiting for a free slot — {}", j.id.0, title(&j.text)),
+            Some(secs) => {
+                tr!(
+                    lang,
+                    "job-running",
+                    number = j.id.0,
+                    duration = duration(secs, lang),
+                    title = title(&j.text)
+                )
+            }
+            None => tr!(lang, "job-waiting", number = j.id.0, title = title(&j.text)),
         })
         .collect();
     let finished: Vec<String> = stored
@@ -211,33 +230,31 @@ pub async fn list_command(deps: &SessionDeps, job: &Job) -> Result<String, omega
         .filter(|r| r.inbox.status != "pending")
         .take(5)
         .map(|r| {
-            let how = if r.inbox.status == "done" { "done" } else { "failed or stopped" };
-            format!("#{} {how} — {}", r.inbox.id, title(&r.inbox.text))
+            let (number, title) = (r.inbox.id, title(&r.inbox.text));
+            match r.inbox.status == "done" {
+                true => tr!(lang, "job-finished-ok", number = number, title = title),
+                false => tr!(lang, "job-finished-not", number = number, title = title),
+            }
         })
         .collect();
     // A job stored but in no queue (its runner is starting, or the queue is down) still shows.
     for r in stored.iter().filter(|r| r.inbox.status == "pending") {
         if !live.iter().any(|l| l.id.0 == r.inbox.id) {
-            lines.push(format!("#{} about to start — {}", r.inbox.id, title(&r.inbox.text)));
+            lines.push(tr!(lang, "job-about-to-start", number = r.inbox.id, title = title(&r.inbox.text)));
         }
     }
     Ok(match (lines.is_empty(), finished.is_empty()) {
-        (true, true) => "You have no background jobs. /bg TEXT starts one (or ask me to look into something \
-                         in the background)."
-            .into(),
+        (true, true) => tr!(lang, "jobs-none"),
         _ => {
             let mut out = String::new();
             if !lines.is_empty() {
-                out.push_str(&format!(
-                    "Your background jobs:\n{}\n\n/cancel ID stops one.",
-                    lines.join("\n")
-                ));
+                out.push_str(&tr!(lang, "jobs-live", jobs = lines.join("\n")));
             }
             if !finished.is_empty() {
                 if !out.is_empty() {
                     out.push_str("\n\n");
                 }
-                out.push_str(&format!("Finished in the last day:\n{}", finished.join("\n")));
+                out.push_str(&tr!(lang, "jobs-finished", jobs = finished.join("\n")));
             }
             out
         }
@@ -246,22 +263,18 @@ pub async fn list_command(deps: &SessionDeps, job: &Job) -> Result<String, omega
 
 /// `/cancel ID` for a job number; `None` when `arg` names no job of the sender's (it may be a
 /// task's id).
-pub async fn cancel_command(deps: &SessionDeps, job: &Job, arg: &str) -> Option<String> {
+pub async fn cancel_command(deps: &SessionDeps, job: &Job, arg: &str, lang: Lang) -> Option<String> {
     let number: i64 = arg.trim().trim_start_matches('#').parse().ok()?;
     let id = InboxId(number);
     let ask = CancelJob { channel: job.channel.clone(), sender_id: job.sender_id.clone(), id };
     match deps.jobs.cancel.send(ask).await {
-        Ok(JobCancel::Stopping) => {
-            Some(format!("Stopping background job #{number}; you'll get a note when it has stopped."))
-        }
-        Ok(JobCancel::Dropped) => Some(format!("Background job #{number} is cancelled; it had not started.")),
+        Ok(JobCancel::Stopping) => Some(tr!(lang, "job-stopping", number = number)),
+        Ok(JobCancel::Dropped) => Some(tr!(lang, "job-dropped", number = number)),
         Ok(JobCancel::NotLive) | Err(_) => match deps.store.job(id).await {
             Ok(Some(r)) if r.inbox.channel == job.channel && r.inbox.sender_id == job.sender_id => {
                 Some(match r.inbox.status.as_str() {
-                    "pending" => {
-                        format!("Background job #{number} is about to start; try again in a moment.")
-                    }
-                    _ => format!("Background job #{number} has already finished."),
+                    "pending" => tr!(lang, "job-starting", number = number),
+                    _ => tr!(lang, "job-already-finished", number = number),
                 })
             }
             _ => None,
@@ -269,11 +282,11 @@ pub async fn cancel_command(deps: &SessionDeps, job: &Job, arg: &str) -> Option<
     }
 }
 
-fn duration(secs: u64) -> String {
+fn duration(secs: u64, lang: Lang) -> String {
     match secs {
-        0..60 => format!("{secs} s"),
-        60..3600 => format!("{} min", secs / 60),
-        _ => format!("{} h {} min", secs / 3600, secs % 3600 / 60),
+        0..60 => tr!(lang, "duration-secs", secs = secs),
+        60..3600 => tr!(lang, "duration-mins", mins = secs / 60),
+        _ => tr!(lang, "duration-hours", hours = secs / 3600, mins = secs % 3600 / 60),
     }
 }
 
@@ -321,10 +334,11 @@ mod tests {
     fn a_stopped_job_keeps_the_first_reason() {
         let c = JobControl::new();
         assert!(!c.cancel.is_cancelled());
-        c.stop("cancelled by you");
-        c.stop("it ran past its limit");
+        c.stop(JobStop::ByYou);
+        c.stop(JobStop::TooLong { minutes: 30 });
         assert!(c.cancel.is_cancelled());
-        assert_eq!(c.stopped().as_deref(), Some("cancelled by you"));
+        assert_eq!(c.stopped(), Some(JobStop::ByYou));
+        assert_eq!(JobStop::ByYou.words(Lang::En), "cancelled by you");
     }
 
     #[test]

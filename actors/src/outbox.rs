@@ -346,12 +346,14 @@ impl Handler<Attempted> for Outbox {
                 tracing::warn!(id = row.id, channel = %row.channel, attempts, give_up, error = %err, "delivery failed");
                 let text = err.to_string();
                 // A file the channel will not take: the person hears why instead of nothing.
-                if give_up && let Some(name) = &row.file_name {
-                    ctx.address().do_send(Notify {
-                        channel: row.channel.clone(),
-                        recipient: row.recipient.clone(),
-                        text: format!("I couldn't send you {name}: {text}"),
-                        in_reply_to: None,
+                if give_up && let Some(name) = row.file_name.clone() {
+                    let (store, notify, why) = (store.clone(), ctx.address(), text.clone());
+                    let (channel, recipient) = (row.channel.clone(), row.recipient.clone());
+                    actix_rt::spawn(async move {
+                        let key = omega_core::SessionKey::new(&channel, &recipient);
+                        let lang = crate::effects::person_lang(&store, &key, "").await;
+                        let text = omega_core::tr!(lang, "file-not-delivered", name = name, why = why);
+                        notify.do_send(Notify { channel, recipient, text, in_reply_to: None });
                     });
                 }
                 ctx.spawn(

@@ -30,9 +30,9 @@ pub struct SessionSettings {
     /// through; after that it is answered with an error instead of tried again, so a message
     /// that crashes Omega cannot crash it forever.
     pub max_resumes: i64,
-    /// Said before the first answer of a conversation (the bundled tiny local model says what
-    /// it is, and how to get a real one).
-    pub first_note: Option<String>,
+    /// The first answer of a conversation begins with a note, in the person's language, that
+    /// this is the bundled tiny local model and how to get a real one.
+    pub local_note: bool,
     /// Background jobs can be started (`[jobs] enabled`): the model is told of them.
     pub jobs: bool,
     /// The provider's default model (for pricing estimates).
@@ -76,13 +76,13 @@ impl Default for SessionSettings {
         Self {
             agent_name: "Omega".into(),
             timezone: chrono_tz::UTC,
-            busy_ack: "Got it, I'll get to this next.".into(),
+            busy_ack: omega_core::config::DEFAULT_BUSY_ACK.into(),
             idle_timeout: Duration::from_secs(600),
             max_context_messages: 50,
             context_chars: 96_000,
             recall_messages: 5,
             max_resumes: 2,
-            first_note: None,
+            local_note: false,
             jobs: true,
             model: String::new(),
             vision: false,
@@ -141,7 +141,29 @@ pub struct SessionDeps {
 #[derive(Debug, Default)]
 pub struct JobControl {
     pub cancel: omega_providers::Cancel,
-    reason: parking_lot::Mutex<Option<String>>,
+    reason: parking_lot::Mutex<Option<JobStop>>,
+}
+
+/// Why a job was stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobStop {
+    /// `/cancel N` while it ran.
+    ByYou,
+    /// `/cancel N` while it waited.
+    BeforeStart,
+    /// Still running after `[jobs] timeout_mins`.
+    TooLong { minutes: u64 },
+}
+
+impl JobStop {
+    /// The reason in `lang`, as the person is told ("… was stopped: cancelled by you.").
+    pub fn words(self, lang: omega_core::i18n::Lang) -> String {
+        match self {
+            JobStop::ByYou => omega_core::tr!(lang, "job-cancelled-by-you"),
+            JobStop::BeforeStart => omega_core::tr!(lang, "job-cancelled-before-start"),
+            JobStop::TooLong { minutes } => omega_core::tr!(lang, "job-timed-out", minutes = minutes),
+        }
+    }
 }
 
 impl JobControl {
@@ -150,14 +172,14 @@ impl JobControl {
     }
 
     /// Stop the job; the first reason given is the one the person is told.
-    pub fn stop(&self, reason: &str) {
-        self.reason.lock().get_or_insert_with(|| reason.to_owned());
+    pub fn stop(&self, reason: JobStop) {
+        self.reason.lock().get_or_insert(reason);
         self.cancel.cancel();
     }
 
     /// Why it was stopped, once it was.
-    pub fn stopped(&self) -> Option<String> {
-        self.reason.lock().clone()
+    pub fn stopped(&self) -> Option<JobStop> {
+        *self.reason.lock()
     }
 }
 
@@ -263,7 +285,7 @@ pub struct RoutingSettings {
 }
 
 /// The start of the user's day at `now`, in UTC milliseconds.
-pub(crate) fn start_of_today(now: chrono::DateTime<Utc>, tz: chrono_tz::Tz) -> i64 {
+pub fn start_of_today(now: chrono::DateTime<Utc>, tz: chrono_tz::Tz) -> i64 {
     use chrono::TimeZone;
     let now = now.with_timezone(&tz);
     let midnight = now.date_naive().and_hms_opt(0, 0, 0).unwrap_or_default();

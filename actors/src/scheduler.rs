@@ -11,8 +11,8 @@
 //! behind its back sends [`Rearm`].
 
 use actix::prelude::*;
-use omega_core::Inbound;
 use omega_core::clock::SharedClock;
+use omega_core::{Inbound, SessionKey};
 use omega_memory::Store;
 use omega_memory::schedule::FirePolicy;
 use std::time::Duration;
@@ -268,10 +268,13 @@ impl Handler<ActionDone> for Scheduler {
                             channel: t.channel.clone(),
                             recipient: t.reply_target.clone(),
                             kind: omega_core::OutboundKind::Notice,
-                            text: format!(
-                                "I couldn't do \"{}\" after {} tries ({reason}). I've stopped trying; ask me \
-                                 again when it can work.",
-                                t.description, t.retry_count
+                            text: omega_core::tr!(
+                                crate::effects::person_lang(&store, &SessionKey::new(&t.channel, &t.sender_id), "")
+                                    .await,
+                                "action-gave-up",
+                                description = t.description.as_str(),
+                                tries = t.retry_count,
+                                why = reason.as_str(),
                             ),
                             in_reply_to: None,
                         };

@@ -599,6 +599,7 @@ impl Supervisor {
                 let owner = crate::whatsapp::WatchdogOwner {
                     reach: wa.owner.clone(),
                     notify: self.tree.outbox_routes.notify.clone(),
+                    store: self.spec.store.clone(),
                 };
                 let addr = channel.with_watchdog(wa.config.watchdog_minutes, owner).supervised(guard).start();
                 self.tree.whatsapp_media.rebind(addr.clone().recipient());

@@ -148,7 +148,7 @@ impl Handler<CancelJob> for Gateway {
         let key = omega_core::SessionKey::new(&msg.channel, &msg.sender_id);
         if let Some(running) = self.jobs.running_of(msg.id, &key) {
             tracing::info!(job = msg.id.0, "background job cancelled by its sender");
-            running.control.stop("cancelled by you");
+            running.control.stop(crate::pipeline::JobStop::ByYou);
             return JobCancel::Stopping;
         }
         match self.jobs.take_waiting(msg.id, &key) {

@@ -61,6 +61,8 @@ pub struct GatewaySettings {
     pub pairing_ttl: std::time::Duration,
     /// Background jobs' limits; `None` = jobs are off.
     pub jobs: Option<crate::jobs::JobLimits>,
+    /// How many sessions are live, for `omega status` (kept by the Gateway, read by the API).
+    pub live_sessions: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 struct Entry {
@@ -117,6 +119,10 @@ impl Gateway {
         self.deps.as_ref().expect("deps are set in started()")
     }
 
+    fn count_sessions(&self) {
+        self.settings.live_sessions.store(self.sessions.len(), std::sync::atomic::Ordering::Relaxed);
+    }
+
     fn start_session(&mut self, channel: &str, sender: &str) -> &mut Entry {
         self.next_generation += 1;
         let generation = self.next_generation;
@@ -125,6 +131,7 @@ impl Gateway {
         tracing::debug!(session = %key, generation, "session started");
         let entry = Entry { addr: session.start(), generation, routed: 0, held: Vec::new() };
         self.sessions.insert(key.clone(), entry);
+        self.count_sessions();
         self.sessions.get_mut(&key).expect("just inserted")
     }
 
@@ -173,12 +180,10 @@ impl Gateway {
                     ttl,
                 )
                 .await;
+            // A stranger has no stored language: the one they wrote in.
+            let lang = omega_core::i18n::Lang::of_person(None, &inbound.text);
             let text = match code {
-                Ok(code) => format!(
-                    "Hi! I only talk to people my owner has approved. Your pairing code is {code} (valid for {} minutes): \
-                     ask the owner to send me /approve {code}, or to run `omega pair {code}`.",
-                    ttl.as_secs() / 60
-                ),
+                Ok(code) => omega_core::tr!(lang, "pairing-offer", code = code, minutes = ttl.as_secs() / 60),
                 Err(e) => {
                     tracing::error!(error = %e, "cannot issue a pairing code");
                     return;
@@ -331,6 +336,7 @@ impl Handler<SessionIdle> for Gateway {
             if let Some(entry) = self.sessions.remove(&msg.key) {
                 entry.addr.do_send(StopSession);
             }
+            self.count_sessions();
         }
     }
 }
@@ -341,7 +347,9 @@ impl Handler<SessionEnded> for Gateway {
     fn handle(&mut self, msg: SessionEnded, ctx: &mut Context<Self>) {
         let held = match self.sessions.get(&msg.key) {
             Some(e) if e.generation == msg.generation => {
-                self.sessions.remove(&msg.key).map(|e| e.held).unwrap_or_default()
+                let held = self.sessions.remove(&msg.key).map(|e| e.held).unwrap_or_default();
+                self.count_sessions();
+                held
             }
             _ => Vec::new(),
         };

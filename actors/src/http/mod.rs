@@ -33,6 +33,8 @@ pub struct HttpDeps {
     pub provider: SharedProviderStatus,
     /// The sandbox and tools, as `/api/health` reports them.
     pub tools: serde_json::Value,
+    /// How many sender sessions are live (the Gateway keeps the count).
+    pub live_sessions: std::sync::Arc<std::sync::atomic::AtomicUsize>,
     /// The channels' state, as `/api/health` reports it (read at each request).
     pub channels: std::sync::Arc<dyn Fn() -> serde_json::Value + Send + Sync>,
     /// The WhatsApp Cloud API's webhook, when that channel is on.
@@ -157,6 +159,7 @@ async fn health(deps: web::Data<HttpDeps>, req: HttpRequest) -> HttpResponse {
     HttpResponse::Ok().json(json!({
         "status": "ok",
         "uptime_secs": deps.started.elapsed().as_secs(),
+        "sessions": deps.live_sessions.load(std::sync::atomic::Ordering::Relaxed),
         "provider": provider,
         "tools": deps.tools,
         "channels": (deps.channels)(),

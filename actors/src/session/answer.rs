@@ -1,6 +1,8 @@
 //! Answering one message, top to bottom: context → budget → provider (or the tool loop, or
 //! routed steps) → Markers (which carries the effects out) → the stored outcome.
 
+use omega_core::i18n::Lang;
+use omega_core::tr;
 use omega_core::{OutboundKind, SessionKey};
 use omega_memory::conversations::CallRecord;
 use omega_providers::ProviderError;
@@ -17,65 +19,68 @@ use crate::markers::{FilterStream, ProcessOutput};
 use crate::provider::Complete;
 
 /// Answer one message: context → provider → markers → store → outbox. Every path ends in exactly
-/// one stored outcome (a reply or an error) that the Outbox delivers.
-pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
+/// one stored outcome (a reply or an error) that the Outbox delivers. Returns the language the
+/// person was answered in.
+pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) -> Option<Lang> {
     if deps.settings.panic_on.as_deref().is_some_and(|p| job.text.contains(p)) {
         panic!("injected session panic for {key}");
     }
     let started = Instant::now();
+    // The person's language, read here only on the paths that answer before the request is
+    // built (which reads it with the rest of their memory).
     if job.attempts > deps.settings.max_resumes {
-        let text = "Omega restarted while answering this message, more than once, so I stopped \
-                    retrying it. Please send it again."
-            .to_owned();
+        let lang = crate::effects::person_lang(&deps.store, &key, &job.text).await;
         let detail = format!("abandoned after {} interruptions", job.attempts);
-        finish(&deps, &job, OutboundKind::Error, text, Some(detail), CallRecord::default()).await;
-        return;
+        finish(&deps, &job, OutboundKind::Error, tr!(lang, "abandoned"), Some(detail), CallRecord::default())
+            .await;
+        return Some(lang);
     }
 
     if let Some(command) = omega_core::commands::Command::parse(&job.text) {
+        let lang = crate::effects::person_lang(&deps.store, &key, "").await;
         let text = match command {
-            omega_core::commands::Command::Context => super::context::report(&deps, &job, &key).await,
-            other => crate::commands::run(&deps, &job, &key, other).await,
+            omega_core::commands::Command::Context => super::context::report(&deps, &job, &key, lang).await,
+            other => crate::commands::run(&deps, &job, &key, other, lang).await,
         };
         store_outcome(&deps, &job, OutboundKind::Reply, text, None, CallRecord::default(), true).await;
-        return;
+        // A command's text says nothing of the language the person writes in.
+        return None;
     }
 
     let images = job.attachments.iter().any(|a| a.kind == omega_core::AttachmentKind::Image);
     if images && !deps.settings.vision && !deps.settings.reads_image_files {
-        let text = format!(
-            "I can't look at images with the current model ({} has vision turned off). Describe it in \
-             words, or switch to a model that can see ([provider.{}] vision = true).",
-            deps.provider_name, deps.provider_name
-        );
+        let lang = crate::effects::person_lang(&deps.store, &key, &job.text).await;
+        let text = tr!(lang, "no-vision", provider = deps.provider_name.as_str());
         finish(&deps, &job, OutboundKind::Reply, text, None, CallRecord::default()).await;
-        return;
+        return Some(lang);
     }
 
     let mut job = job;
-    if job.attachments.iter().any(|a| a.fetch.is_some())
-        && let Err(text) = fetch_media(&deps, &mut job).await
-    {
-        // Kept out of the conversation: the model never saw the message.
-        let detail = Some(text.clone());
-        store_outcome(&deps, &job, OutboundKind::Error, text, detail, CallRecord::default(), true).await;
-        return;
+    if job.attachments.iter().any(|a| a.fetch.is_some()) {
+        let lang = crate::effects::person_lang(&deps.store, &key, &job.text).await;
+        if let Err(text) = fetch_media(&deps, &mut job, lang).await {
+            // Kept out of the conversation: the model never saw the message.
+            let detail = Some(text.clone());
+            store_outcome(&deps, &job, OutboundKind::Error, text, detail, CallRecord::default(), true).await;
+            return Some(lang);
+        }
     }
-    let (request, project) = match build_request(&deps, &key, &job).await {
-        Ok((request, project)) => {
-            job.project = Some(project.clone());
-            (request, project)
+    let (request, project, lang) = match build_request(&deps, &key, &job).await {
+        Ok(built) => {
+            job.project = Some(built.project.clone());
+            (built.request, built.project, built.lang)
         }
         Err(e) => {
-            let text = "I couldn't load our conversation (database error). Please try again.".into();
+            let lang = crate::effects::person_lang(&deps.store, &key, &job.text).await;
+            let text = tr!(lang, "history-failed");
             finish(&deps, &job, OutboundKind::Error, text, Some(e), CallRecord::default()).await;
-            return;
+            return Some(lang);
         }
     };
-    if let Some(refusal) = over_budget(&deps, &job, &request).await {
+    if let Some(refusal) = over_budget(&deps, &job, &request, lang).await {
         let call = CallRecord { provider: Some(deps.provider_name.clone()), ..Default::default() };
         finish(&deps, &job, OutboundKind::Error, refusal, Some("daily budget reached".into()), call).await;
-        return;
+        return Some(lang);
     }
     // A job's answer is not shown while it is written: the person is talking about something else.
     let deltas = match deps.settings.preview_channels.contains(&job.channel) && !job.is_job() {
@@ -135,8 +140,9 @@ pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
                 latency_ms: latency,
                 ..Default::default()
             };
-            finish(&deps, &job, OutboundKind::Error, err.user_message(), Some(err.to_string()), call).await;
-            return;
+            let text = provider_failure(&err, lang);
+            finish(&deps, &job, OutboundKind::Error, text, Some(err.to_string()), call).await;
+            return Some(lang);
         }
         Err(mailbox) => {
             let err = ProviderError::Interrupted {
@@ -149,11 +155,9 @@ pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
                 latency_ms: latency,
                 ..Default::default()
             };
-            let text = "Something went wrong inside Omega while answering this (internal error in the \
-                        provider). Please send it again."
-                .to_owned();
+            let text = tr!(lang, "internal-provider");
             finish(&deps, &job, OutboundKind::Error, text, Some(err.to_string()), call).await;
-            return;
+            return Some(lang);
         }
     };
     let answered_by =
@@ -176,11 +180,9 @@ pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
     let processed = match deps.markers.output.send(output).await {
         Ok(p) => p,
         Err(e) => {
-            let text = "Something went wrong inside Omega while reading the answer (internal error). \
-                        Please send it again."
-                .to_owned();
+            let text = tr!(lang, "internal-markers");
             finish(&deps, &job, OutboundKind::Error, text, Some(format!("markers actor: {e}")), call).await;
-            return;
+            return Some(lang);
         }
     };
     for d in &processed.diagnostics {
@@ -198,19 +200,39 @@ pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) {
             _ => None,
         })
         .collect();
-    let confirmations: Vec<String> =
-        tool_confirmations.iter().chain(&processed.confirmations).map(ToString::to_string).collect();
+    let confirmations: Vec<String> = tool_confirmations
+        .iter()
+        .chain(&processed.confirmations)
+        .map(|c| omega_core::i18n::confirmation(c, lang))
+        .collect();
     let text = match (processed.text.trim().is_empty(), confirmations.is_empty()) {
-        (true, true) => "Done.".to_owned(),
+        (true, true) => tr!(lang, "done"),
         (true, false) => confirmations.join("\n"),
         (false, true) => processed.text,
         (false, false) => format!("{}\n\n{}", processed.text.trim_end(), confirmations.join("\n")),
     };
-    let text = match (&deps.settings.first_note, first) {
-        (Some(note), true) => format!("{note}\n\n{text}"),
-        _ => text,
+    let text = match deps.settings.local_note && first {
+        true => format!("{}\n\n{text}", tr!(lang, "local-note")),
+        false => text,
     };
     finish(&deps, &job, OutboundKind::Reply, text, None, call).await;
+    Some(lang)
+}
+
+/// What the person is told when the provider failed: plain words, the cause, and what to do
+/// when it is a setup problem; never a credential.
+fn provider_failure(err: &ProviderError, lang: Lang) -> String {
+    let why = err.to_string();
+    match err {
+        ProviderError::NotConfigured { .. }
+        | ProviderError::Disabled { .. }
+        | ProviderError::AuthRejected { .. } => {
+            tr!(lang, "provider-unavailable", why = why)
+        }
+        ProviderError::Timeout { .. } => tr!(lang, "provider-timeout", why = why),
+        ProviderError::RateLimited { .. } => tr!(lang, "provider-busy", why = why),
+        _ => tr!(lang, "provider-failed", why = why),
+    }
 }
 
 /// Whether a provider's answer came from another session than the one stored (a new one, or a

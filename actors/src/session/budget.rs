@@ -8,7 +8,12 @@ use super::{Job, SessionDeps};
 use crate::pipeline::start_of_today;
 
 /// Refuse a call that would take the sender (or everyone) over today's cap: the refusal to send.
-pub(super) async fn over_budget(deps: &SessionDeps, job: &Job, request: &ChatRequest) -> Option<String> {
+pub(super) async fn over_budget(
+    deps: &SessionDeps,
+    job: &Job,
+    request: &ChatRequest,
+    lang: omega_core::i18n::Lang,
+) -> Option<String> {
     let b = &deps.settings.budget;
     if !capped(b) {
         return None;
@@ -26,5 +31,6 @@ pub(super) async fn over_budget(deps: &SessionDeps, job: &Job, request: &ChatReq
         true => Some(spent(deps.store.spend_since(None, since).await.ok()?)),
         false => None,
     };
-    check(b, spent(mine), all, estimate(chars, price)).map(|over| over.explain(deps.settings.timezone.name()))
+    check(b, spent(mine), all, estimate(chars, price))
+        .map(|over| over.explain(deps.settings.timezone.name(), &deps.settings.agent_name, lang))
 }

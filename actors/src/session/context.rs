@@ -2,19 +2,25 @@
 //! files, the history trimmed to the context budget, the new message with its images.
 
 use omega_core::SessionKey;
+use omega_core::i18n::Lang;
 use omega_core::prompt::{PromptInput, history_to_drop, strip_comment, system_prompt_cached};
+use omega_core::tr;
 use omega_providers::{ChatMessage, ChatRequest, Role};
 use std::path::PathBuf;
 
 use super::{Job, SessionDeps};
 
-/// System prompt, the conversation so far, and the new message; with the active project (`""`
-/// for none), which scopes the provider's session.
-pub(super) async fn build_request(
-    deps: &SessionDeps,
-    _key: &SessionKey,
-    job: &Job,
-) -> Result<(ChatRequest, String), String> {
+/// A message's request, and what else reading the sender's memory told.
+pub(super) struct Built {
+    pub request: ChatRequest,
+    /// The active project (`""` for none), which scopes the provider's session.
+    pub project: String,
+    /// The language Omega's own words take for this person.
+    pub lang: Lang,
+}
+
+/// System prompt, the conversation so far, and the new message.
+pub(super) async fn build_request(deps: &SessionDeps, _key: &SessionKey, job: &Job) -> Result<Built, String> {
     // Reads in parallel (each is a round trip to a worker thread): the history, everything else
     // about the sender in one statement, recall only when the message has words worth searching
     // for, and the owner's files (SYSTEM.md, the skills) on a blocking thread, never the actor's.
@@ -87,6 +93,8 @@ pub(super) async fn build_request(
     // a provider that runs its own tools (the Claude Code CLI) gets every available skill's.
     let with_servers = if deps.settings.provider_tools { called } else { ready };
     let mcp = skill_servers(&with_servers);
+    let preferred = facts.iter().find(|(k, _)| k == "preferred_language").map(|(_, v)| v.as_str());
+    let lang = Lang::of_person(preferred, &job.text);
     let tz = facts
         .iter()
         .find(|(k, _)| k == "timezone")
@@ -230,7 +238,7 @@ pub(super) async fn build_request(
         cache_points,
         cancel: deps.job.as_ref().map(|c| c.cancel.clone()).unwrap_or_default(),
     };
-    Ok((request, project))
+    Ok(Built { request, project, lang })
 }
 
 /// The MCP servers of `skills`, named `SKILL-SERVER` (in MCP's name alphabet).
@@ -252,13 +260,13 @@ fn skill_servers(skills: &[&omega_skills::Skill]) -> Vec<omega_providers::TurnMc
 }
 
 /// `/context`: what the next message's prompt holds, part by part, built exactly as it will be.
-pub(super) async fn report(deps: &SessionDeps, job: &Job, key: &SessionKey) -> String {
+pub(super) async fn report(deps: &SessionDeps, job: &Job, key: &SessionKey, lang: Lang) -> String {
     let mut next = job.clone();
     next.text = String::new();
     next.attachments.clear();
-    let (request, project) = match build_request(deps, key, &next).await {
+    let Built { request, project, .. } = match build_request(deps, key, &next).await {
         Ok(r) => r,
-        Err(e) => return format!("I couldn't build the prompt (database error: {e})."),
+        Err(e) => return tr!(lang, "context-failed", error = e),
     };
     let tokens = |chars: usize| chars.div_ceil(4);
     let system = &request.system;
@@ -281,25 +289,27 @@ pub(super) async fn report(deps: &SessionDeps, job: &Job, key: &SessionKey) -> S
                 .iter()
                 .map(|s| s.name.len() + s.description.len() + s.parameters.to_string().len())
                 .sum();
-            format!("\n- tools: {} of them, ~{} tokens", specs.len(), tokens(chars))
+            tr!(lang, "context-tools", count = specs.len(), tokens = tokens(chars))
         }
         _ => String::new(),
     };
-    let scope = crate::commands::in_project(&project);
-    let total = tokens(system.len() + history_chars);
-    format!(
-        "Your next message's prompt{scope}, about {total} tokens of the {} allowed:\n\
-         - who I am, what I can do, the rules and the skills list: ~{} tokens (cached for everyone)\n\
-         - what I know about you (profile, settings, project, lessons, outcomes): ~{} tokens (cached for you)\n\
-         - this turn (summaries, recall, tasks, the time{}): ~{} tokens\n\
-         - this conversation: {} messages, ~{} tokens{}{tools}",
-        deps.settings.context_chars / 4,
-        tokens(part(0)),
-        tokens(part(1)),
-        if compacted { ", and the summary of this conversation's older part" } else { "" },
-        tokens(part(2)),
-        history.len(),
-        tokens(history_chars),
-        if compacted { " (its older part is in the summary; /history has it all)" } else { "" },
+    let (compacted, older) = match compacted {
+        true => (tr!(lang, "context-compacted"), tr!(lang, "context-older")),
+        false => (String::new(), String::new()),
+    };
+    tr!(
+        lang,
+        "context",
+        scope = crate::commands::in_project(&project, lang),
+        total = tokens(system.len() + history_chars),
+        allowed = deps.settings.context_chars / 4,
+        stable = tokens(part(0)),
+        person = tokens(part(1)),
+        compacted = compacted,
+        turn = tokens(part(2)),
+        messages = history.len(),
+        history = tokens(history_chars),
+        older = older,
+        tools = tools,
     )
 }

@@ -57,9 +57,7 @@ impl Actor for JobRunner {
         let minutes = self.timeout.as_secs().div_ceil(60);
         ctx.run_later(self.timeout, move |act, _| {
             if let Some(c) = &act.deps.job {
-                c.stop(&format!(
-                    "it was still running after {minutes} minutes, the limit ([jobs] timeout_mins)"
-                ));
+                c.stop(crate::pipeline::JobStop::TooLong { minutes });
             }
         });
         let key = self.job.session_key();

@@ -5,18 +5,21 @@
 //! nothing (the fetch runs again on resume).
 
 use omega_core::AttachmentKind;
+use omega_core::i18n::Lang;
+use omega_core::tr;
 
 use super::{Job, SessionDeps};
 use crate::channel::FetchMedia;
 
-/// Fetch `job`'s attachments that are not fetched yet. On failure, the reply that says why.
-pub(super) async fn fetch_media(deps: &SessionDeps, job: &mut Job) -> Result<(), String> {
+/// Fetch `job`'s attachments that are not fetched yet. On failure, the reply that says why, in
+/// `lang`.
+pub(super) async fn fetch_media(deps: &SessionDeps, job: &mut Job, lang: Lang) -> Result<(), String> {
     let mut heard = Vec::new();
     for a in job.attachments.iter_mut() {
         let Some(reference) = a.fetch.clone() else { continue };
-        let what = match a.kind {
-            AttachmentKind::Image => "photo",
-            AttachmentKind::Voice => "voice message",
+        let (what, log) = match a.kind {
+            AttachmentKind::Image => (tr!(lang, "media-photo"), "photo"),
+            AttachmentKind::Voice => (tr!(lang, "media-voice"), "voice message"),
         };
         let from = deps.media.get(&job.channel);
         let data = match from {
@@ -31,8 +34,8 @@ pub(super) async fn fetch_media(deps: &SessionDeps, job: &mut Job) -> Result<(),
             other => other,
         }
         .map_err(|e| {
-            tracing::warn!(channel = %job.channel, error = %e, "cannot download a {what}");
-            format!("I couldn't download your {what} ({e}). Please send it again.")
+            tracing::warn!(channel = %job.channel, error = %e, "cannot download a {log}");
+            tr!(lang, "media-download-failed", what = what, error = e)
         })?;
         match a.kind {
             AttachmentKind::Image => {
@@ -42,7 +45,7 @@ pub(super) async fn fetch_media(deps: &SessionDeps, job: &mut Job) -> Result<(),
                     .unwrap_or_else(|| Err(std::io::Error::other("the blocking pool is gone")));
                 if let Err(e) = saved {
                     tracing::error!(error = %e, "cannot save a photo");
-                    return Err(format!("I couldn't save your photo ({e}). Please send it again."));
+                    return Err(tr!(lang, "media-save-failed", error = e.to_string()));
                 }
                 a.fetch = None;
             }
@@ -50,10 +53,10 @@ pub(super) async fn fetch_media(deps: &SessionDeps, job: &mut Job) -> Result<(),
                 let voice = &deps.settings.voice;
                 match omega_providers::transcribe::transcribe(voice, data, "voice.ogg", &a.mime).await {
                     Ok(t) if !t.trim().is_empty() => heard.push(t),
-                    Ok(_) => return Err("I couldn't make out any words in your voice message.".into()),
+                    Ok(_) => return Err(tr!(lang, "voice-no-words")),
                     Err(e) => {
                         tracing::warn!(error = %e, "transcription failed");
-                        return Err(format!("I couldn't transcribe your voice message: {e}."));
+                        return Err(tr!(lang, "voice-failed", error = e.to_string()));
                     }
                 }
             }

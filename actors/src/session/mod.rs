@@ -12,6 +12,8 @@
 //! message was in flight, so that message still gets an error reply.
 
 use actix::prelude::*;
+use omega_core::i18n::Lang;
+use omega_core::tr;
 use omega_core::{Inbound, SessionKey};
 use omega_memory::inbox::Recorded;
 use std::collections::VecDeque;
@@ -68,6 +70,8 @@ pub struct Session {
     /// many it sent before stopping an idle session, so no message is stranded in a mailbox.
     accepted: u64,
     idle: Option<SpawnHandle>,
+    /// The language this sender's last answer was in: the busy ack speaks it.
+    lang: Option<Lang>,
 }
 
 impl Session {
@@ -82,6 +86,19 @@ impl Session {
             in_flight: None,
             accepted: 0,
             idle: None,
+            lang: None,
+        }
+    }
+
+    /// "Got it, I'll get to this next." in the sender's language — unless the owner wrote their own
+    /// (`[session] busy_ack`), or turned it off (empty).
+    fn busy_ack(&self, text: &str) -> Option<String> {
+        match self.deps.settings.busy_ack.as_str() {
+            "" => None,
+            omega_core::config::DEFAULT_BUSY_ACK => {
+                Some(tr!(self.lang.unwrap_or_else(|| Lang::of_person(None, text)), "busy"))
+            }
+            own => Some(own.to_owned()),
         }
     }
 
@@ -102,7 +119,8 @@ impl Session {
         };
         self.in_flight = Some(job.clone());
         let deps = self.deps.clone();
-        ctx.spawn(answer(deps, self.key.clone(), job).into_actor(self).map(|_, act, ctx| {
+        ctx.spawn(answer(deps, self.key.clone(), job).into_actor(self).map(|lang, act, ctx| {
+            act.lang = lang.or(act.lang);
             act.in_flight = None;
             act.kick(ctx);
         }));
@@ -163,11 +181,11 @@ impl Handler<Accept> for Session {
                         let _ = ack.send(Accepted::Queued(id));
                     }
                     let busy = act.in_flight.is_some() || !act.queue.is_empty();
-                    if busy && !act.deps.settings.busy_ack.is_empty() {
+                    if busy && let Some(text) = act.busy_ack(&inbound.text) {
                         act.deps.outbox.notify.do_send(Notify {
                             channel: inbound.channel.clone(),
                             recipient: inbound.reply_target.clone(),
-                            text: act.deps.settings.busy_ack.clone(),
+                            text,
                             in_reply_to: Some(id),
                         });
                     }
@@ -200,8 +218,10 @@ impl Handler<Accept> for Session {
                     act.deps.outbox.notify.do_send(Notify {
                         channel: inbound.channel,
                         recipient: inbound.reply_target,
-                        text: "I couldn't save your message (database error), so I can't answer it. Please send it again."
-                            .into(),
+                        text: tr!(
+                            act.lang.unwrap_or_else(|| Lang::of_person(None, &inbound.text)),
+                            "not-saved"
+                        ),
                         in_reply_to: None,
                     });
                 }

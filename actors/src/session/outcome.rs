@@ -2,6 +2,8 @@
 //! crashed session was answering.
 
 use omega_core::OutboundKind;
+use omega_core::i18n::Lang;
+use omega_core::tr;
 use omega_memory::conversations::{CallRecord, Exchange};
 use std::path::PathBuf;
 
@@ -48,9 +50,10 @@ pub(super) async fn store_outcome(
         true => {
             let stopped = deps.job.as_ref().and_then(|c| c.stopped());
             let ok = kind == OutboundKind::Reply;
-            let words = crate::jobs::outcome_text(job.id, &job.text, ok, stopped.as_deref(), &text);
+            let lang = crate::effects::person_lang(&deps.store, &job.session_key(), &job.text).await;
+            let words = crate::jobs::outcome_text(job.id, &job.text, ok, stopped, &text, lang);
             let (kind, error) = match stopped {
-                Some(why) => (OutboundKind::Error, Some(format!("stopped: {why}"))),
+                Some(why) => (OutboundKind::Error, Some(format!("stopped: {}", why.words(Lang::En)))),
                 None => (kind, error),
             };
             (kind, words, error, format!("(background job #{}) {}", job.id.0, job.text))
@@ -114,10 +117,10 @@ pub(super) async fn store_outcome(
 
 /// Give a job cancelled before it started its outcome. Used by the Gateway.
 pub(crate) async fn drop_waiting_job(deps: &SessionDeps, job: Job) {
-    let text = "cancelled by you before it started".to_owned();
+    let text = crate::pipeline::JobStop::BeforeStart.words(Lang::En);
     let mut deps = deps.clone();
     let control = crate::pipeline::JobControl::new();
-    control.stop(&text);
+    control.stop(crate::pipeline::JobStop::BeforeStart);
     deps.job = Some(std::sync::Arc::new(control));
     let call = CallRecord::default();
     store_outcome(&deps, &job, OutboundKind::Error, text.clone(), Some(text), call, false).await;
@@ -126,9 +129,8 @@ pub(crate) async fn drop_waiting_job(deps: &SessionDeps, job: Job) {
 /// Fail a message that a crashed session was answering. Used by the Gateway, which has no
 /// session but the same collaborators.
 pub(crate) async fn fail_in_flight(deps: &SessionDeps, job: Job) {
-    let text = "Something went wrong inside Omega while answering this (internal error). \
-                Please send it again."
-        .to_owned();
+    let lang = crate::effects::person_lang(&deps.store, &job.session_key(), &job.text).await;
+    let text = tr!(lang, "internal-session");
     let call = CallRecord { provider: Some(deps.provider_name.clone()), ..Default::default() };
     let error = Some("the session handling this message crashed".to_owned());
     finish(deps, &job, OutboundKind::Error, text, error, call).await;

@@ -117,7 +117,11 @@ impl omega_providers::toolloop::ToolHost for SessionTools {
                 match self.deps.markers.effect.send(ask).await {
                     Ok(None) => ToolOutcome { content: "done".into(), is_error: false },
                     Ok(Some(done)) => {
-                        let outcome = ToolOutcome { content: done.to_string(), is_error: done.failed() };
+                        let outcome = ToolOutcome {
+                            // The model reads confirmations in English, whatever the person speaks.
+                            content: omega_core::i18n::confirmation(&done, omega_core::i18n::Lang::En),
+                            is_error: done.failed(),
+                        };
                         self.confirmations.lock().push(done);
                         outcome
                     }

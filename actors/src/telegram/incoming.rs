@@ -74,8 +74,15 @@ pub(super) fn incoming(
         if allowed && !voice.enabled {
             return Incoming::Answer {
                 chat,
-                text: "I can't listen to voice messages here ([voice] enabled = false). Please type it."
-                    .into(),
+                // In the language their Telegram app speaks.
+                text: omega_core::tr!(
+                    m.from
+                        .as_ref()
+                        .and_then(|u| u.language_code.as_deref())
+                        .and_then(omega_core::i18n::Lang::parse)
+                        .unwrap_or(omega_core::i18n::Lang::En),
+                    "voice-off"
+                ),
             };
         }
         if allowed {

@@ -86,11 +86,7 @@ pub async fn run_polling(bot: Bot, deps: PollingDeps) {
     if config.allowed_users.is_empty() {
         tracing::warn!("channel.telegram.allowed_users is empty: nobody can talk to Omega on Telegram");
     }
-    let menu: Vec<BotCommand> =
-        omega_core::commands::MENU.iter().map(|(n, d)| BotCommand::new(*n, *d)).collect();
-    if let Err(e) = bot.set_my_commands(menu).send().await {
-        tracing::warn!(error = %e, "cannot register the command menu");
-    }
+    register_menu(&bot).await;
 
     let mut offset: i32 = match store.channel_state(CHANNEL, OFFSET_KEY).await {
         Ok(Some(v)) => v.parse().unwrap_or(0),
@@ -161,6 +157,23 @@ pub async fn run_polling(bot: Bot, deps: PollingDeps) {
             if let Err(e) = store.set_channel_state(CHANNEL, OFFSET_KEY, &offset.to_string()).await {
                 tracing::error!(error = %e, "cannot save the Telegram offset");
             }
+        }
+    }
+}
+
+/// The command menu, in English by default and in each of Omega's languages for people whose
+/// Telegram app speaks it.
+async fn register_menu(bot: &Bot) {
+    use omega_core::i18n::{Lang, describe};
+    use teloxide::payloads::SetMyCommandsSetters;
+    for lang in Lang::ALL {
+        let menu: Vec<BotCommand> =
+            omega_core::commands::MENU.iter().map(|n| BotCommand::new(*n, describe(n, lang))).collect();
+        let call = bot.set_my_commands(menu);
+        let call = if lang == Lang::En { call } else { call.language_code(lang.code()) };
+        if let Err(e) = call.send().await {
+            tracing::warn!(error = %e, lang = lang.code(), "cannot register the command menu");
+            return;
         }
     }
 }

@@ -19,7 +19,9 @@ use actix::prelude::*;
 use omega_channels::pacing::{Alert, Pacer, Watchdog};
 use omega_channels::whatsapp::{MAX_MESSAGE_CHARS, render_chunks};
 use omega_channels::whatsapp_cloud::{Body, CloudClient, ErrorKind, Incoming};
+use omega_core::SessionKey;
 use omega_core::config::WhatsAppConfig;
+use omega_core::tr;
 use omega_core::{Attachment, AttachmentKind, Inbound};
 use std::path::Path;
 use std::sync::Arc;
@@ -158,6 +160,8 @@ pub struct WatchdogOwner {
     /// The owner on another channel: (channel, recipient). `None` = the log only.
     pub reach: Option<(String, String)>,
     pub notify: Route<Notify>,
+    /// Where the owner's language is.
+    pub store: omega_memory::Store,
 }
 
 /// The WhatsApp channel's sending half, a supervised child.
@@ -225,31 +229,33 @@ impl WhatsApp {
         self
     }
 
-    fn alert(&self, alert: Alert) {
+    fn alert(&self, alert: Alert, ctx: &mut Context<Self>) {
         let Some((_, owner)) = &self.watchdog else { return };
         let via = self.transport.name();
-        let text = match alert {
+        let advice = self.transport.stalled_advice();
+        match alert {
             Alert::Stalled { silent_for } => {
-                let minutes = silent_for.as_secs() / 60;
-                tracing::error!(minutes, via, "WhatsApp has shown no sign of life");
-                format!(
-                    "WhatsApp has shown no sign of life for {minutes} minutes: {}; I'll tell you when it is back.",
-                    self.transport.stalled_advice()
+                tracing::error!(
+                    minutes = silent_for.as_secs() / 60,
+                    via,
+                    "WhatsApp has shown no sign of life"
                 )
             }
-            Alert::Recovered => {
-                tracing::info!(via, "WhatsApp is answering again");
-                "WhatsApp is working again.".to_owned()
-            }
-        };
-        if let Some((channel, recipient)) = &owner.reach {
-            owner.notify.do_send(Notify {
-                channel: channel.clone(),
-                recipient: recipient.clone(),
-                text,
-                in_reply_to: None,
-            });
+            Alert::Recovered => tracing::info!(via, "WhatsApp is answering again"),
         }
+        let Some((channel, recipient)) = owner.reach.clone() else { return };
+        let (store, notify) = (owner.store.clone(), owner.notify.clone());
+        // In the owner's language, which is in the store; waited for, so alerts keep their order.
+        ctx.wait(fut::wrap_future(async move {
+            let lang = crate::effects::person_lang(&store, &SessionKey::new(&channel, &recipient), "").await;
+            let text = match alert {
+                Alert::Stalled { silent_for } => {
+                    tr!(lang, "whatsapp-stalled", minutes = silent_for.as_secs() / 60, advice = advice)
+                }
+                Alert::Recovered => tr!(lang, "whatsapp-recovered"),
+            };
+            notify.do_send(Notify { channel, recipient, text, in_reply_to: None });
+        }));
     }
 
     fn check_alive(&mut self, ctx: &mut Context<Self>) {
@@ -257,7 +263,7 @@ impl WhatsApp {
             return;
         }
         let transport = self.transport.clone();
-        ctx.spawn(async move { transport.probe().await }.into_actor(self).map(|probed, act, _| {
+        ctx.spawn(async move { transport.probe().await }.into_actor(self).map(|probed, act, ctx| {
             let now = act.clock.now().timestamp_millis();
             let Some((watchdog, _)) = &mut act.watchdog else { return };
             let alert = match probed {
@@ -268,7 +274,7 @@ impl WhatsApp {
                 }
             };
             if let Some(a) = alert {
-                act.alert(a);
+                act.alert(a, ctx);
             }
         }));
     }
@@ -295,10 +301,10 @@ impl Handler<CheckAlive> for WhatsApp {
 impl Handler<Alive> for WhatsApp {
     type Result = ();
 
-    fn handle(&mut self, _: Alive, _: &mut Context<Self>) {
+    fn handle(&mut self, _: Alive, ctx: &mut Context<Self>) {
         let now = self.clock.now().timestamp_millis();
         if let Some(alert) = self.watchdog.as_mut().and_then(|(w, _)| w.alive(now)) {
-            self.alert(alert);
+            self.alert(alert, ctx);
         }
     }
 }

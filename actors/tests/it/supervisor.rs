@@ -52,6 +52,7 @@ async fn a_child_that_keeps_crashing_is_restarted_within_its_budget_then_left_do
             pairing_channels: Vec::new(),
             pairing_ttl: Duration::from_secs(600),
             jobs: Some(Default::default()),
+            live_sessions: Default::default(),
         },
         session: SessionSettings { data_dir: home.data_dir(), ..SessionSettings::default() },
         telegram: None,

@@ -137,6 +137,7 @@ pub fn gateway(
         pairing_channels: Vec::new(),
         pairing_ttl: std::time::Duration::from_secs(600),
         jobs: Some(Default::default()),
+        live_sessions: Default::default(),
     };
     let session = SessionSettings { auth: policy, ..session };
     let deps = probes.deps(store, session);

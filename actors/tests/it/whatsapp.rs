@@ -41,9 +41,11 @@ async fn the_owner_hears_once_when_whatsapp_goes_quiet_and_once_when_it_is_back(
     let clock = ManualClock::new(Utc::now());
     let owner = ProbeHandle::<Notify>::start(|_| ());
     let reach = Some(("telegram".to_owned(), "4242".to_owned()));
+    let home = omega_testkit::TempHome::new();
+    let store = omega_memory::Store::open(&home.db_path()).await.unwrap();
     let channel = WhatsApp::cloud(&config(&graph), Arc::new(clock.clone()))
         .unwrap()
-        .with_watchdog(10, WatchdogOwner { reach, notify: Route::new(owner.recipient()) })
+        .with_watchdog(10, WatchdogOwner { reach, notify: Route::new(owner.recipient()), store })
         .start();
     graph.set_down(true);
     // Five minutes of failed probes: not yet a stall.

@@ -408,7 +408,11 @@ async fn pairing_from_telegram_sends_each_qr_code_as_a_photo_then_says_it_is_lin
     .await;
     assert_eq!(*rig.fake.connects.lock(), 0, "not paired: no connection is made");
 
-    let told = rig.link.send(StartPairing { to: ("telegram".into(), "42".into()) }).await.unwrap();
+    let told = rig
+        .link
+        .send(StartPairing { to: ("telegram".into(), "42".into()), lang: omega_core::i18n::Lang::En })
+        .await
+        .unwrap();
     assert!(told.contains("QR code"), "{told}");
     eventually("a connection", || rig.fake.connected()).await;
     assert!(rig.fake.emit(LinkEvent::Qr { code: "2@first,code".into(), valid: Duration::from_secs(60) }));
@@ -426,7 +430,11 @@ async fn pairing_from_telegram_sends_each_qr_code_as_a_photo_then_says_it_is_lin
         "the new code replaces the old one"
     );
     // Asking again while pairing does not start a second connection.
-    let again = rig.link.send(StartPairing { to: ("telegram".into(), "42".into()) }).await.unwrap();
+    let again = rig
+        .link
+        .send(StartPairing { to: ("telegram".into(), "42".into()), lang: omega_core::i18n::Lang::En })
+        .await
+        .unwrap();
     assert!(again.contains("already under way"), "{again}");
     assert_eq!(*rig.fake.connects.lock(), 1);
 
@@ -444,20 +452,31 @@ async fn pairing_from_telegram_sends_each_qr_code_as_a_photo_then_says_it_is_lin
         state(&rig.store).await == "connected"
     })
     .await;
-    let again = rig.link.send(StartPairing { to: ("telegram".into(), "42".into()) }).await.unwrap();
+    let again = rig
+        .link
+        .send(StartPairing { to: ("telegram".into(), "42".into()), lang: omega_core::i18n::Lang::En })
+        .await
+        .unwrap();
     assert!(again.contains("already linked"), "{again}");
 }
 
 #[actix_rt::test]
 async fn qr_codes_that_run_out_are_reported_and_pairing_can_start_again() {
     let rig = link_rig(false).await;
-    rig.link.send(StartPairing { to: ("telegram".into(), "42".into()) }).await.unwrap();
+    rig.link
+        .send(StartPairing { to: ("telegram".into(), "42".into()), lang: omega_core::i18n::Lang::En })
+        .await
+        .unwrap();
     eventually("a connection", || rig.fake.connected()).await;
     rig.fake.emit(LinkEvent::Qr { code: "2@only".into(), valid: Duration::from_secs(60) });
     rig.fake.emit(LinkEvent::QrExhausted);
     eventually("told they expired", || rig.notify.seen().iter().any(|n| n.text.contains("expired"))).await;
     eventually("the connection closed", || !rig.fake.connected()).await;
-    let told = rig.link.send(StartPairing { to: ("telegram".into(), "42".into()) }).await.unwrap();
+    let told = rig
+        .link
+        .send(StartPairing { to: ("telegram".into(), "42".into()), lang: omega_core::i18n::Lang::En })
+        .await
+        .unwrap();
     assert!(told.contains("QR code"), "{told}");
     eventually("a second connection", || *rig.fake.connects.lock() == 2).await;
 }
@@ -492,7 +511,11 @@ async fn a_paired_account_connects_at_start_and_a_logout_forgets_its_keys() {
     .await;
     eventually("the connection closed", || *rig.fake.shutdowns.lock() == 1).await;
     assert!(!keys.paired().await.unwrap(), "the closing flush did not bring the revoked device back");
-    let told = rig.link.send(StartPairing { to: ("telegram".into(), "42".into()) }).await.unwrap();
+    let told = rig
+        .link
+        .send(StartPairing { to: ("telegram".into(), "42".into()), lang: omega_core::i18n::Lang::En })
+        .await
+        .unwrap();
     assert!(told.contains("QR code"), "after a logout, /whatsapp pairs anew: {told}");
 }
 

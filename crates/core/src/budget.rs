@@ -54,18 +54,26 @@ pub fn check(b: &BudgetConfig, mine: Spent, all: Option<Spent>, call: Spent) -> 
 }
 
 impl Over {
-    /// What the person is told; `tz` is the zone whose midnight resets the caps.
-    pub fn explain(&self, tz: &str) -> String {
+    /// What the person is told, in `lang`; `tz` is the zone whose midnight resets the caps, `name`
+    /// Omega's.
+    pub fn explain(&self, tz: &str, name: &str, lang: crate::i18n::Lang) -> String {
+        use crate::tr;
         match self {
-            Self::SenderUsd { spent, cap } => format!(
-                "You've reached today's budget: ${spent:.4} of ${cap:.2} spent. It resets at midnight ({tz}); the owner can raise [budget] daily_usd_per_sender."
-            ),
-            Self::SenderTokens { spent, cap } => format!(
-                "You've reached today's token budget: {spent} of {cap} tokens used. It resets at midnight ({tz}); the owner can raise [budget] daily_tokens_per_sender."
-            ),
-            Self::Total { usd, tokens } => format!(
-                "Omega has reached today's overall budget (${usd:.4}, {tokens} tokens used). It resets at midnight ({tz})."
-            ),
+            Self::SenderUsd { spent, cap } => {
+                tr!(
+                    lang,
+                    "budget-sender-usd",
+                    spent = format!("{spent:.4}"),
+                    cap = format!("{cap:.2}"),
+                    tz = tz
+                )
+            }
+            Self::SenderTokens { spent, cap } => {
+                tr!(lang, "budget-sender-tokens", spent = *spent, cap = *cap, tz = tz)
+            }
+            Self::Total { usd, tokens } => {
+                tr!(lang, "budget-total", name = name, usd = format!("{usd:.4}"), tokens = *tokens, tz = tz)
+            }
         }
     }
 }

@@ -52,32 +52,33 @@ pub enum Command {
     WhatsApp,
 }
 
-/// The commands a channel should advertise (e.g. Telegram's command menu): (name, description).
-pub const MENU: &[(&str, &str)] = &[
-    ("help", "What Omega can do and how to use it"),
-    ("tasks", "Your reminders and scheduled tasks"),
-    ("cancel", "Cancel a task or a background job: /cancel ID"),
-    ("bg", "Work on something in the background while we talk: /bg TEXT"),
-    ("jobs", "Your background jobs"),
-    ("memory", "What I remember about you"),
-    ("facts", "The facts I keep about you"),
-    ("history", "Our earlier conversations"),
-    ("forget", "Start a fresh conversation"),
-    ("language", "Show or set my reply language"),
-    ("personality", "Show or set how I behave"),
-    ("projects", "Your projects"),
-    ("project", "Activate a project: /project NAME or /project off"),
-    ("skills", "Installed skills"),
-    ("heartbeat", "The heartbeat checklist"),
-    ("learning", "What I learned with you"),
-    ("usage", "What you (and everyone) spent today"),
-    ("context", "What my next prompt holds, and roughly how many tokens each part takes"),
-    ("status", "How Omega is doing"),
-    ("purge", "Delete everything I know about you"),
-    ("link", "Share your memory with your account on another channel"),
-    ("unlink", "Stop sharing memory with another channel"),
-    ("approve", "Let in someone who was given a pairing code"),
-    ("whatsapp", "Link WhatsApp: the QR code to scan with your phone"),
+/// The commands a channel should advertise (e.g. Telegram's command menu), in `/help`'s order;
+/// [`crate::i18n::describe`] says what each does in each language.
+pub const MENU: &[&str] = &[
+    "help",
+    "tasks",
+    "cancel",
+    "bg",
+    "jobs",
+    "memory",
+    "facts",
+    "history",
+    "forget",
+    "language",
+    "personality",
+    "projects",
+    "project",
+    "skills",
+    "heartbeat",
+    "learning",
+    "usage",
+    "context",
+    "status",
+    "purge",
+    "link",
+    "unlink",
+    "approve",
+    "whatsapp",
 ];
 
 impl Command {
@@ -118,17 +119,9 @@ impl Command {
     }
 }
 
-/// The `/help` text.
+/// The `/help` text, in English.
 pub fn help_text(agent_name: &str) -> String {
-    let mut out = format!(
-        "I'm {agent_name}, your personal AI agent. Just write to me in plain language: ask questions, \
-         think out loud, ask me to remind you of things or to do things later — I remember our \
-         conversations.\n\nCommands:\n"
-    );
-    for (name, what) in MENU {
-        out.push_str(&format!("/{name} — {what}\n"));
-    }
-    out.trim_end().to_owned()
+    crate::i18n::help_text(agent_name, crate::i18n::Lang::En)
 }
 
 #[cfg(test)]
@@ -163,7 +156,7 @@ mod tests {
     #[test]
     fn help_lists_every_menu_command() {
         let help = help_text("Omega");
-        for (name, _) in MENU {
+        for name in MENU {
             assert!(help.contains(&format!("/{name} — ")), "{name} missing from /help");
         }
     }

@@ -1,10 +1,24 @@
-//! The person's language for Omega's own words: the eight languages the original Omega spoke,
-//! chosen by the sender's stored language (`/language`, `LANG_SWITCH`). A catalogue entry is an
-//! array with one text per language, so no language can lack a key: the type checks it.
+//! The person's language for Omega's own words — command answers, confirmations, errors, the busy
+//! ack, pairing texts — in the eight languages the original Omega spoke, chosen by the sender's
+//! stored language (`/language`, `LANG_SWITCH`) or else the language of their message.
 //!
-//! So far `/help` speaks them all; the other fixed texts are English.
+//! The texts are a Fluent message catalogue, one file per language in `crates/core/locales/`
+//! (built into the binary). Fluent gives translators plurals and variables in their own grammar;
+//! the tests check that every language has every message with the same variables, and that every
+//! message the code asks for exists.
+
+use std::sync::OnceLock;
+
+use fluent_bundle::FluentResource;
+use fluent_bundle::concurrent::FluentBundle;
+
+pub use fluent_bundle::{FluentArgs, FluentValue};
 
 use crate::commands::MENU;
+
+/// Confirmations of effects, in words.
+mod confirm;
+pub use confirm::confirmation;
 
 /// A language Omega's own texts are written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,9 +32,6 @@ pub enum Lang {
     Nl,
     Ru,
 }
-
-/// One text in every language, in [`Lang`]'s order.
-pub type Text = [&'static str; 8];
 
 impl Lang {
     pub const ALL: [Lang; 8] =
@@ -57,357 +68,283 @@ impl Lang {
         })
     }
 
-    /// This language's text of `t`.
-    pub fn of(self, t: &Text) -> &'static str {
-        t[self as usize]
+    /// The language of a person: their stored preference if it is one of the eight, else the
+    /// language `text` is written in, else English.
+    pub fn of_person(preferred: Option<&str>, text: &str) -> Lang {
+        preferred
+            .and_then(Lang::parse)
+            .or_else(|| crate::lang::detect(text).and_then(Lang::parse))
+            .unwrap_or(Lang::En)
+    }
+
+    /// The language's name in itself ("português").
+    pub fn name(self) -> &'static str {
+        ["English", "español", "português", "français", "Deutsch", "italiano", "Nederlands", "русский"]
+            [self as usize]
+    }
+
+    /// How a stored preference is shown in Omega's words: a bare name or code of one of the
+    /// eight ("French", "pt") by the language's own name; anything fuller ("Brazilian
+    /// Portuguese", "Klingon") as the person wrote it.
+    pub fn display(preference: &str) -> String {
+        let english = ["english", "spanish", "portuguese", "french", "german", "italian", "dutch", "russian"];
+        match Lang::parse(preference) {
+            Some(l)
+                if preference.eq_ignore_ascii_case(l.code())
+                    || preference.eq_ignore_ascii_case(l.name())
+                    || preference.eq_ignore_ascii_case(english[l as usize]) =>
+            {
+                l.name().to_owned()
+            }
+            _ => preference.to_owned(),
+        }
+    }
+
+    /// The language's code, as its catalogue file and Telegram's `language_code` name it.
+    pub fn code(self) -> &'static str {
+        ["en", "es", "pt", "fr", "de", "it", "nl", "ru"][self as usize]
     }
 }
 
-const INTRO: Text = [
-    "I'm {name}, your personal AI agent. Just write to me in plain language: ask questions, think out loud, ask me to remind you of things or to do things later — I remember our conversations.",
-    "Soy {name}, tu agente personal de IA. Escríbeme con naturalidad: hazme preguntas, piensa en voz alta, pídeme que te recuerde cosas o que haga algo más tarde — recuerdo nuestras conversaciones.",
-    "Sou o {name}, o teu agente pessoal de IA. Escreve-me com naturalidade: faz perguntas, pensa em voz alta, pede-me que te lembre de coisas ou que faça algo mais tarde — lembro-me das nossas conversas.",
-    "Je suis {name}, ton agent IA personnel. Écris-moi simplement : pose des questions, réfléchis à voix haute, demande-moi de te rappeler des choses ou de faire quelque chose plus tard — je me souviens de nos conversations.",
-    "Ich bin {name}, dein persönlicher KI-Agent. Schreib mir einfach: stell Fragen, denk laut nach, bitte mich, dich an etwas zu erinnern oder später etwas zu erledigen — ich erinnere mich an unsere Gespräche.",
-    "Sono {name}, il tuo agente IA personale. Scrivimi in modo naturale: fai domande, ragiona ad alta voce, chiedimi di ricordarti qualcosa o di fare qualcosa più tardi — ricordo le nostre conversazioni.",
-    "Ik ben {name}, je persoonlijke AI-agent. Schrijf me gewoon: stel vragen, denk hardop, vraag me je ergens aan te herinneren of later iets te doen — ik onthoud onze gesprekken.",
-    "Я {name}, твой личный ИИ-агент. Просто пиши мне обычным языком: задавай вопросы, рассуждай вслух, проси напомнить о чём-то или сделать что-то позже — я помню наши разговоры.",
+/// Each language's catalogue, in [`Lang`]'s order.
+const SOURCES: [&str; 8] = [
+    include_str!("../locales/en.ftl"),
+    include_str!("../locales/es.ftl"),
+    include_str!("../locales/pt.ftl"),
+    include_str!("../locales/fr.ftl"),
+    include_str!("../locales/de.ftl"),
+    include_str!("../locales/it.ftl"),
+    include_str!("../locales/nl.ftl"),
+    include_str!("../locales/ru.ftl"),
 ];
 
-const COMMANDS: Text =
-    ["Commands:", "Comandos:", "Comandos:", "Commandes :", "Befehle:", "Comandi:", "Opdrachten:", "Команды:"];
+type Bundle = FluentBundle<FluentResource>;
 
-/// What each command of [`MENU`] does, in every language but English (MENU has that).
-const MENU_TEXT: &[(&str, [&str; 7])] = &[
-    (
-        "help",
-        [
-            "Qué puede hacer Omega y cómo usarlo",
-            "O que o Omega sabe fazer e como usá-lo",
-            "Ce que fait Omega et comment s'en servir",
-            "Was Omega kann und wie man es nutzt",
-            "Cosa sa fare Omega e come usarlo",
-            "Wat Omega kan en hoe je het gebruikt",
-            "Что умеет Omega и как им пользоваться",
-        ],
-    ),
-    (
-        "tasks",
-        [
-            "Tus recordatorios y tareas programadas",
-            "Os teus lembretes e tarefas agendadas",
-            "Tes rappels et tâches planifiées",
-            "Deine Erinnerungen und geplanten Aufgaben",
-            "I tuoi promemoria e attività programmate",
-            "Je herinneringen en geplande taken",
-            "Твои напоминания и запланированные задачи",
-        ],
-    ),
-    (
-        "cancel",
-        [
-            "Cancelar una tarea o un trabajo en segundo plano: /cancel ID",
-            "Cancelar uma tarefa ou um trabalho em segundo plano: /cancel ID",
-            "Annuler une tâche ou un travail en arrière-plan : /cancel ID",
-            "Eine Aufgabe oder einen Hintergrundjob abbrechen: /cancel ID",
-            "Annullare un'attività o un lavoro in background: /cancel ID",
-            "Een taak of achtergrondtaak annuleren: /cancel ID",
-            "Отменить задачу или фоновую работу: /cancel ID",
-        ],
-    ),
-    (
-        "bg",
-        [
-            "Trabajar en algo en segundo plano mientras hablamos: /bg TEXTO",
-            "Trabalhar em algo em segundo plano enquanto falamos: /bg TEXTO",
-            "Travailler sur quelque chose en arrière-plan pendant qu'on parle : /bg TEXTE",
-            "Im Hintergrund an etwas arbeiten, während wir reden: /bg TEXT",
-            "Lavorare a qualcosa in background mentre parliamo: /bg TESTO",
-            "Op de achtergrond aan iets werken terwijl we praten: /bg TEKST",
-            "Работать над чем-то в фоне, пока мы говорим: /bg ТЕКСТ",
-        ],
-    ),
-    (
-        "jobs",
-        [
-            "Tus trabajos en segundo plano",
-            "Os teus trabalhos em segundo plano",
-            "Tes travaux en arrière-plan",
-            "Deine Hintergrundjobs",
-            "I tuoi lavori in background",
-            "Je achtergrondtaken",
-            "Твои фоновые работы",
-        ],
-    ),
-    (
-        "memory",
-        [
-            "Lo que recuerdo de ti",
-            "O que me lembro de ti",
-            "Ce dont je me souviens sur toi",
-            "Was ich über dich weiß",
-            "Cosa ricordo di te",
-            "Wat ik over je onthoud",
-            "Что я помню о тебе",
-        ],
-    ),
-    (
-        "facts",
-        [
-            "Los datos que guardo sobre ti",
-            "Os factos que guardo sobre ti",
-            "Les faits que je garde sur toi",
-            "Die Fakten, die ich über dich speichere",
-            "I fatti che conservo su di te",
-            "De feiten die ik over je bewaar",
-            "Факты, которые я храню о тебе",
-        ],
-    ),
-    (
-        "history",
-        [
-            "Nuestras conversaciones anteriores",
-            "As nossas conversas anteriores",
-            "Nos conversations précédentes",
-            "Unsere früheren Gespräche",
-            "Le nostre conversazioni precedenti",
-            "Onze eerdere gesprekken",
-            "Наши прошлые разговоры",
-        ],
-    ),
-    (
-        "forget",
-        [
-            "Empezar una conversación nueva",
-            "Começar uma conversa nova",
-            "Commencer une nouvelle conversation",
-            "Ein neues Gespräch beginnen",
-            "Iniziare una nuova conversazione",
-            "Een nieuw gesprek beginnen",
-            "Начать новый разговор",
-        ],
-    ),
-    (
-        "language",
-        [
-            "Ver o elegir el idioma de mis respuestas",
-            "Ver ou escolher a língua das minhas respostas",
-            "Voir ou choisir la langue de mes réponses",
-            "Meine Antwortsprache anzeigen oder festlegen",
-            "Vedere o scegliere la lingua delle mie risposte",
-            "Mijn antwoordtaal bekijken of instellen",
-            "Показать или выбрать язык моих ответов",
-        ],
-    ),
-    (
-        "personality",
-        [
-            "Ver o elegir cómo me comporto",
-            "Ver ou escolher como me comporto",
-            "Voir ou choisir comment je me comporte",
-            "Anzeigen oder festlegen, wie ich mich verhalte",
-            "Vedere o scegliere come mi comporto",
-            "Bekijken of instellen hoe ik me gedraag",
-            "Показать или выбрать, как я себя веду",
-        ],
-    ),
-    (
-        "projects",
-        [
-            "Tus proyectos",
-            "Os teus projetos",
-            "Tes projets",
-            "Deine Projekte",
-            "I tuoi progetti",
-            "Je projecten",
-            "Твои проекты",
-        ],
-    ),
-    (
-        "project",
-        [
-            "Activar un proyecto: /project NOMBRE o /project off",
-            "Ativar um projeto: /project NOME ou /project off",
-            "Activer un projet : /project NOM ou /project off",
-            "Ein Projekt aktivieren: /project NAME oder /project off",
-            "Attivare un progetto: /project NOME o /project off",
-            "Een project activeren: /project NAAM of /project off",
-            "Включить проект: /project ИМЯ или /project off",
-        ],
-    ),
-    (
-        "skills",
-        [
-            "Habilidades instaladas",
-            "Competências instaladas",
-            "Compétences installées",
-            "Installierte Fähigkeiten",
-            "Abilità installate",
-            "Geïnstalleerde vaardigheden",
-            "Установленные навыки",
-        ],
-    ),
-    (
-        "heartbeat",
-        [
-            "La lista de comprobaciones periódicas",
-            "A lista de verificações periódicas",
-            "La liste de vérifications périodiques",
-            "Die Liste der regelmäßigen Prüfungen",
-            "L'elenco dei controlli periodici",
-            "De lijst met periodieke controles",
-            "Список периодических проверок",
-        ],
-    ),
-    (
-        "learning",
-        [
-            "Lo que aprendí contigo",
-            "O que aprendi contigo",
-            "Ce que j'ai appris avec toi",
-            "Was ich mit dir gelernt habe",
-            "Cosa ho imparato con te",
-            "Wat ik met je heb geleerd",
-            "Чему я научился с тобой",
-        ],
-    ),
-    (
-        "usage",
-        [
-            "Lo que gastaste hoy tú (y todos)",
-            "O que gastaste hoje tu (e todos)",
-            "Ce que tu as dépensé aujourd'hui (et tout le monde)",
-            "Was du (und alle) heute ausgegeben habt",
-            "Quanto hai speso oggi tu (e tutti)",
-            "Wat jij (en iedereen) vandaag hebt uitgegeven",
-            "Сколько ты (и все) потратили сегодня",
-        ],
-    ),
-    (
-        "context",
-        [
-            "Qué contiene mi próximo prompt y cuántos tokens ocupa cada parte",
-            "O que contém o meu próximo prompt e quantos tokens ocupa cada parte",
-            "Ce que contient mon prochain prompt et combien de tokens prend chaque partie",
-            "Was mein nächster Prompt enthält und wie viele Tokens jeder Teil braucht",
-            "Cosa contiene il mio prossimo prompt e quanti token occupa ogni parte",
-            "Wat mijn volgende prompt bevat en hoeveel tokens elk deel kost",
-            "Что содержит мой следующий промпт и сколько токенов занимает каждая часть",
-        ],
-    ),
-    (
-        "status",
-        [
-            "Cómo está Omega",
-            "Como está o Omega",
-            "Comment va Omega",
-            "Wie es Omega geht",
-            "Come sta Omega",
-            "Hoe het met Omega gaat",
-            "Как дела у Omega",
-        ],
-    ),
-    (
-        "purge",
-        [
-            "Borrar todo lo que sé de ti",
-            "Apagar tudo o que sei sobre ti",
-            "Effacer tout ce que je sais sur toi",
-            "Alles löschen, was ich über dich weiß",
-            "Cancellare tutto ciò che so di te",
-            "Alles wissen wat ik over je weet",
-            "Удалить всё, что я о тебе знаю",
-        ],
-    ),
-    (
-        "link",
-        [
-            "Compartir tu memoria con tu cuenta en otro canal",
-            "Partilhar a tua memória com a tua conta noutro canal",
-            "Partager ta mémoire avec ton compte sur un autre canal",
-            "Dein Gedächtnis mit deinem Konto auf einem anderen Kanal teilen",
-            "Condividere la tua memoria con il tuo account su un altro canale",
-            "Je geheugen delen met je account op een ander kanaal",
-            "Поделиться памятью со своим аккаунтом в другом канале",
-        ],
-    ),
-    (
-        "unlink",
-        [
-            "Dejar de compartir la memoria con otro canal",
-            "Deixar de partilhar a memória com outro canal",
-            "Arrêter de partager la mémoire avec un autre canal",
-            "Das Gedächtnis nicht mehr mit einem anderen Kanal teilen",
-            "Smettere di condividere la memoria con un altro canale",
-            "Stoppen met het delen van je geheugen met een ander kanaal",
-            "Перестать делиться памятью с другим каналом",
-        ],
-    ),
-    (
-        "approve",
-        [
-            "Dejar entrar a alguien que recibió un código de emparejamiento",
-            "Deixar entrar alguém que recebeu um código de emparelhamento",
-            "Laisser entrer quelqu'un qui a reçu un code d'appairage",
-            "Jemanden mit einem Kopplungscode hereinlassen",
-            "Far entrare chi ha ricevuto un codice di abbinamento",
-            "Iemand met een koppelcode toelaten",
-            "Впустить того, кто получил код сопряжения",
-        ],
-    ),
-    (
-        "whatsapp",
-        [
-            "Vincular WhatsApp: el código QR para escanear con tu teléfono",
-            "Ligar o WhatsApp: o código QR para ler com o telemóvel",
-            "Lier WhatsApp : le code QR à scanner avec ton téléphone",
-            "WhatsApp verknüpfen: der QR-Code zum Scannen mit dem Handy",
-            "Collegare WhatsApp: il codice QR da scansionare con il telefono",
-            "WhatsApp koppelen: de QR-code om met je telefoon te scannen",
-            "Подключить WhatsApp: QR-код для сканирования телефоном",
-        ],
-    ),
-];
+fn bundles() -> &'static [Bundle] {
+    static BUNDLES: OnceLock<Vec<Bundle>> = OnceLock::new();
+    BUNDLES.get_or_init(|| {
+        Lang::ALL
+            .iter()
+            .map(|lang| {
+                let id = lang.code().parse().expect("a language code is a language identifier");
+                let mut bundle = FluentBundle::new_concurrent(vec![id]);
+                // The texts go to chat apps, not to a bidirectional UI: no isolation marks.
+                bundle.set_use_isolating(false);
+                // A syntax error leaves that message out (the tests catch it); the rest still load.
+                let resource = FluentResource::try_new(SOURCES[*lang as usize].to_owned())
+                    .unwrap_or_else(|(partial, _)| partial);
+                bundle.add_resource_overriding(resource);
+                bundle
+            })
+            .collect()
+    })
+}
+
+/// The text of message `id` in `lang` with `args`; English if `lang` lacks it, the id itself if
+/// English does too (the tests keep both from happening).
+pub fn text(lang: Lang, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+    let args = (!args.is_empty()).then(|| {
+        let mut a = FluentArgs::with_capacity(args.len());
+        for (k, v) in args {
+            a.set(*k, v.clone());
+        }
+        a
+    });
+    for bundle in [&bundles()[lang as usize], &bundles()[Lang::En as usize]] {
+        if let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) {
+            let mut errors = Vec::new();
+            return bundle.format_pattern(pattern, args.as_ref(), &mut errors).into_owned();
+        }
+    }
+    id.to_owned()
+}
+
+/// `tr!(lang, "message-id", name = value, ...)`: [`text`] with named arguments. A value is any
+/// string or number (numbers choose plural forms).
+#[macro_export]
+macro_rules! tr {
+    ($lang:expr, $id:literal $(, $name:ident = $value:expr)* $(,)?) => {
+        $crate::i18n::text(
+            $lang,
+            $id,
+            &[$((stringify!($name), $crate::i18n::FluentValue::from($value))),*],
+        )
+    };
+}
 
 /// `/help`, in `lang`.
 pub fn help_text(agent_name: &str, lang: Lang) -> String {
-    let mut out = format!("{}\n\n{}\n", lang.of(&INTRO).replace("{name}", agent_name), lang.of(&COMMANDS));
-    for (name, english) in MENU {
-        let what = match lang {
-            Lang::En => english,
-            other => MENU_TEXT
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, t)| &t[other as usize - 1])
-                .unwrap_or(english),
-        };
-        out.push_str(&format!("/{name} — {what}\n"));
+    let mut out = format!(
+        "{}\n\n{}\n",
+        crate::tr!(lang, "help-intro", name = agent_name),
+        crate::tr!(lang, "help-commands")
+    );
+    for name in MENU {
+        out.push_str(&format!("/{name} — {}\n", describe(name, lang)));
     }
     out.trim_end().to_owned()
+}
+
+/// What command `name` (one of [`MENU`]) does, in `lang`.
+pub fn describe(name: &str, lang: Lang) -> String {
+    text(lang, &format!("cmd-{name}"), &[])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use fluent_syntax::ast;
+    use std::collections::{BTreeMap, BTreeSet};
 
-    #[test]
-    fn every_command_is_described_in_every_language_and_nothing_else_is() {
-        for (name, _) in MENU {
-            assert!(MENU_TEXT.iter().any(|(n, _)| n == name), "/{name} has no translations");
+    /// Each message's id and the variables it uses; the syntax errors, if any.
+    fn catalogue(lang: Lang) -> (BTreeMap<String, BTreeSet<String>>, Vec<String>) {
+        let source = SOURCES[lang as usize];
+        let (resource, errors) = match fluent_syntax::parser::parse(source) {
+            Ok(r) => (r, Vec::new()),
+            Err((r, errors)) => (r, errors.iter().map(|e| format!("{e:?}")).collect()),
+        };
+        let mut out = BTreeMap::new();
+        for entry in resource.body {
+            if let ast::Entry::Message(m) = entry {
+                let mut vars = BTreeSet::new();
+                if let Some(p) = &m.value {
+                    pattern_vars(p, &mut vars);
+                }
+                out.insert(m.id.name.to_owned(), vars);
+            }
         }
-        for (name, texts) in MENU_TEXT {
-            assert!(MENU.iter().any(|(n, _)| n == name), "translations for an unknown command /{name}");
-            assert!(texts.iter().all(|t| !t.trim().is_empty()), "/{name} has an empty translation");
+        (out, errors)
+    }
+
+    fn pattern_vars(p: &ast::Pattern<&str>, vars: &mut BTreeSet<String>) {
+        for el in &p.elements {
+            if let ast::PatternElement::Placeable { expression } = el {
+                expression_vars(expression, vars);
+            }
         }
-        for lang in Lang::ALL {
-            let help = help_text("Omega", lang);
-            assert!(help.contains("Omega"), "{lang:?}");
-            assert_eq!(help.matches("\n/").count(), MENU.len(), "{lang:?}: every command once");
+    }
+
+    fn expression_vars(e: &ast::Expression<&str>, vars: &mut BTreeSet<String>) {
+        match e {
+            ast::Expression::Select { selector, variants } => {
+                inline_vars(selector, vars);
+                for v in variants {
+                    pattern_vars(&v.value, vars);
+                }
+            }
+            ast::Expression::Inline(i) => inline_vars(i, vars),
+        }
+    }
+
+    fn inline_vars(i: &ast::InlineExpression<&str>, vars: &mut BTreeSet<String>) {
+        match i {
+            ast::InlineExpression::VariableReference { id } => {
+                vars.insert(id.name.to_owned());
+            }
+            ast::InlineExpression::Placeable { expression } => expression_vars(expression, vars),
+            _ => {}
         }
     }
 
     #[test]
-    fn a_stored_language_is_read_by_code_or_by_name() {
+    fn every_language_has_every_message_with_the_same_variables() {
+        let (english, errors) = catalogue(Lang::En);
+        assert!(errors.is_empty(), "en.ftl: {errors:?}");
+        for lang in Lang::ALL {
+            let (theirs, errors) = catalogue(lang);
+            assert!(errors.is_empty(), "{}.ftl does not parse: {errors:?}", lang.code());
+            for (id, vars) in &english {
+                let Some(their_vars) = theirs.get(id) else {
+                    panic!("{}.ftl has no message {id}", lang.code());
+                };
+                assert_eq!(their_vars, vars, "{}.ftl: {id} uses other variables than en.ftl", lang.code());
+                let text = text(lang, id, &[]);
+                assert!(!text.trim().is_empty(), "{}.ftl: {id} is empty", lang.code());
+            }
+            for id in theirs.keys() {
+                assert!(english.contains_key(id), "{}.ftl has {id}, which en.ftl lacks", lang.code());
+            }
+        }
+    }
+
+    /// Every `tr!(…, "id"` in the workspace's sources names a message, and every message is
+    /// asked for somewhere (the commands' descriptions by [`describe`]).
+    #[test]
+    fn the_code_asks_only_for_messages_that_exist_and_for_all_of_them() {
+        let (english, _) = catalogue(Lang::En);
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut used = BTreeSet::new();
+        let mut stack = vec![root.join("actors/src"), root.join("crates")];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() && !path.ends_with("target") {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let src = std::fs::read_to_string(&path).unwrap();
+                    // Code only (not comments), and the macro (not `include_str!(`).
+                    let code: String = src
+                        .lines()
+                        .filter(|l| !l.trim_start().starts_with("//"))
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    for (i, _) in code.match_indices("tr!(") {
+                        if code[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '"') {
+                            continue;
+                        }
+                        // The first non-empty string literal (the language may be an expression
+                        // with literals of its own, such as `Lang::of_person(None, "")`).
+                        let rest = &code[i..];
+                        let Some(id) = rest.split('"').skip(1).step_by(2).find(|l| !l.is_empty()) else {
+                            continue;
+                        };
+                        let id = id.to_owned();
+                        assert!(english.contains_key(&id), "{}: no message {id} in en.ftl", path.display());
+                        used.insert(id);
+                    }
+                }
+            }
+        }
+        for name in MENU {
+            used.insert(format!("cmd-{name}"));
+        }
+        let unused: Vec<&String> = english.keys().filter(|id| !used.contains(*id)).collect();
+        assert!(unused.is_empty(), "messages nothing asks for: {unused:?}");
+    }
+
+    #[test]
+    fn variables_plurals_and_leading_spaces_render() {
+        assert_eq!(tr!(Lang::En, "in-project", project = "home"), " in project home");
+        assert_eq!(
+            tr!(Lang::En, "tasks-elsewhere", count = 1, scopes = "x"),
+            "\n(1 more task outside this scope: x; /project switches.)"
+        );
+        assert_eq!(
+            tr!(Lang::En, "tasks-elsewhere", count = 2, scopes = "x"),
+            "\n(2 more tasks outside this scope: x; /project switches.)"
+        );
+        assert_eq!(
+            tr!(Lang::En, "facts-list", facts = "- a: b"),
+            "What I know about you:\n- a: b\n\n/purge deletes them."
+        );
+        // A language without a message would fall back to English; an unknown id is itself.
+        assert_eq!(text(Lang::Pt, "no-such-message", &[]), "no-such-message");
+    }
+
+    #[test]
+    fn every_command_is_described_in_every_language() {
+        for lang in Lang::ALL {
+            let help = help_text("Omega", lang);
+            assert!(help.contains("Omega"), "{lang:?}");
+            assert_eq!(help.matches("\n/").count(), MENU.len(), "{lang:?}: every command once");
+            for name in MENU {
+                assert!(!describe(name, lang).starts_with("cmd-"), "{lang:?} /{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_persons_language_is_their_choice_else_their_message_s() {
         assert_eq!(Lang::parse("pt"), Some(Lang::Pt));
         assert_eq!(Lang::parse("pt-BR"), Some(Lang::Pt));
         assert_eq!(Lang::parse("Brazilian Portuguese"), Some(Lang::Pt));
@@ -415,6 +352,12 @@ mod tests {
         assert_eq!(Lang::parse("Deutsch"), Some(Lang::De));
         assert_eq!(Lang::parse("русский"), Some(Lang::Ru));
         assert_eq!(Lang::parse("Klingon"), None);
+        assert_eq!(Lang::of_person(Some("German"), "hola, ¿qué tal?"), Lang::De);
+        assert_eq!(Lang::of_person(None, "hola, ¿qué tal? muchas gracias por la ayuda"), Lang::Es);
+        assert_eq!(Lang::of_person(Some("Klingon"), "/tasks"), Lang::En);
+        assert_eq!(Lang::display("French"), "français");
+        assert_eq!(Lang::display("pt"), "português");
+        assert_eq!(Lang::display("Brazilian Portuguese"), "Brazilian Portuguese");
         assert!(help_text("Omega", Lang::Pt).starts_with("Sou o Omega, o teu agente pessoal de IA."));
     }
 }

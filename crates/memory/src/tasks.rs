@@ -190,6 +190,16 @@ impl Store {
         Ok(sqlx::query_as(sql).bind(id).fetch_optional(&self.read).await?)
     }
 
+    /// The pending task that falls due first, whoever's it is (`omega status`).
+    pub async fn next_task(&self) -> Result<Option<TaskRow>, MemoryError> {
+        let sql = concat!(
+            "SELECT ",
+            task_columns!(),
+            " FROM scheduled_tasks WHERE status = 'pending' ORDER BY due_at, id LIMIT 1"
+        );
+        Ok(sqlx::query_as(sql).fetch_optional(&self.read).await?)
+    }
+
     /// The sender's pending tasks, soonest first.
     pub async fn pending_tasks(&self, channel: &str, sender_id: &str) -> Result<Vec<TaskRow>, MemoryError> {
         let sql = concat!(

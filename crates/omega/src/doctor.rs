@@ -288,7 +288,11 @@ fn skills(c: &Config, r: &mut Report) {
     let broken: Vec<String> = skills
         .iter()
         .filter(|e| matches!(e.status, S::Broken(_)))
-        .map(|e| omega_actors::commands::skill_line(e).trim_start_matches("- ").to_owned())
+        .map(|e| {
+            omega_actors::commands::skill_line(e, omega_core::i18n::Lang::En)
+                .trim_start_matches("- ")
+                .to_owned()
+        })
         .collect();
     let ready = skills.iter().filter(|e| matches!(e.status, S::Ready(_))).count();
     if broken.is_empty() {

@@ -578,7 +578,10 @@ async fn status(loaded: config::Loaded) -> anyhow::Result<ExitCode> {
         c.data_dir().join("skills").display()
     );
     for e in skills.iter().filter(|e| !matches!(e.status, S::Ready(_))) {
-        println!("           {}", omega_actors::commands::skill_line(e).trim_start_matches("- "));
+        println!(
+            "           {}",
+            omega_actors::commands::skill_line(e, omega_core::i18n::Lang::En).trim_start_matches("- ")
+        );
     }
     let wa = &c.channel.whatsapp;
     let db = c.db_path();
@@ -596,7 +599,38 @@ async fn status(loaded: config::Loaded) -> anyhow::Result<ExitCode> {
         let store = omega::Store::open(&db).await?;
         let s = store.stats().await?;
         let bugs = store.bug_reports(3).await.unwrap_or_default();
+        let tz = omega_core::tz::resolve(&c.omega.timezone);
+        let since = omega_actors::pipeline::start_of_today(chrono::Utc::now(), tz);
+        let spent = store.spend_since(None, since).await?;
+        let next = store.next_task().await?;
         store.close().await;
+        let caps = &c.budget;
+        let cap = match (caps.daily_usd_total > 0.0, caps.daily_tokens_total > 0) {
+            (true, true) => {
+                format!(" (caps ${:.2}, {} tokens)", caps.daily_usd_total, caps.daily_tokens_total)
+            }
+            (true, false) => format!(" (cap ${:.2})", caps.daily_usd_total),
+            (false, true) => format!(" (cap {} tokens)", caps.daily_tokens_total),
+            (false, false) => String::new(),
+        };
+        println!(
+            "today:     ${:.4} and {} tokens spent in {} calls since midnight ({}){cap}",
+            spent.usd,
+            spent.tokens,
+            spent.calls,
+            tz.name()
+        );
+        match next {
+            Some(t) => println!(
+                "next task: {} — {} ({}, for {}:{})",
+                omega_core::when::format_local(omega_memory::from_millis(t.due_at), tz),
+                t.description,
+                if t.kind == "action" { "an action" } else { "a reminder" },
+                t.channel,
+                t.sender_id
+            ),
+            None => println!("next task: none scheduled"),
+        }
         println!("database:  {} ({} KiB)", db.display(), s.size_bytes / 1024);
         println!(
             "           {} conversations, {} messages, {} facts, {} pending tasks, {} audit rows",
@@ -655,7 +689,12 @@ async fn daemon_line(c: &Config) -> String {
         })
         .unwrap_or_default();
     let channels = if channels.is_empty() { String::new() } else { format!("; {}", channels.join(", ")) };
-    format!("running (process {pid}, up {}h {}m; provider {provider}{channels})", up / 3600, up % 3600 / 60)
+    let sessions = h["sessions"].as_u64().unwrap_or(0);
+    format!(
+        "running (process {pid}, up {}h {}m; {sessions} live sessions; provider {provider}{channels})",
+        up / 3600,
+        up % 3600 / 60
+    )
 }
 
 async fn pair(config: Config, code: String) -> anyhow::Result<ExitCode> {

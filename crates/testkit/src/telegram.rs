@@ -65,7 +65,8 @@ struct State {
     updates: VecDeque<Value>,
     sent: Vec<Sent>,
     actions: Vec<(i64, String)>,
-    commands: Vec<Value>,
+    /// `setMyCommands` by `language_code` ("" = the default set).
+    commands: std::collections::BTreeMap<String, Vec<Value>>,
     calls: Vec<(String, Value)>,
     /// Methods called with a wrong token (answered 401), lower-case.
     rejected: Vec<String>,
@@ -266,9 +267,14 @@ impl FakeTelegram {
         self.shared.state.lock().actions.clone()
     }
 
-    /// The commands registered with `setMyCommands`.
+    /// The default command menu registered with `setMyCommands` (no `language_code`).
     pub fn commands(&self) -> Vec<Value> {
-        self.shared.state.lock().commands.clone()
+        self.commands_for("")
+    }
+
+    /// The command menu registered for users whose app speaks `language_code` ("" = default).
+    pub fn commands_for(&self, language_code: &str) -> Vec<Value> {
+        self.shared.state.lock().commands.get(language_code).cloned().unwrap_or_default()
     }
 
     /// Every call: (lower-case method, parameters).
@@ -429,7 +435,8 @@ async fn method(
         "deletewebhook" | "setmycommands" | "sendchataction" => {
             let mut st = shared.state.lock();
             if method == "setmycommands" {
-                st.commands = p["commands"].as_array().cloned().unwrap_or_default();
+                let lang = p["language_code"].as_str().unwrap_or("").to_owned();
+                st.commands.insert(lang, p["commands"].as_array().cloned().unwrap_or_default());
             }
             if method == "sendchataction" {
                 let chat = int(&p["chat_id"]).unwrap_or(0);

@@ -2,6 +2,8 @@
 //! the state `omega status` shows, forget the keys when WhatsApp logs the device out.
 
 use actix::prelude::*;
+use omega_core::i18n::Lang;
+use omega_core::tr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -145,6 +147,8 @@ pub struct WhatsAppLink {
     qr_seen: bool,
     /// The keys of a logged-out device are being deleted: no new connection until they are.
     forgetting: bool,
+    /// The language of the owner's last `/whatsapp`, which the link's notices speak.
+    lang: Lang,
     _guard: Option<ChildGuard>,
 }
 
@@ -157,6 +161,7 @@ impl WhatsAppLink {
             pairing: None,
             qr_seen: false,
             forgetting: false,
+            lang: Lang::En,
             _guard: None,
         }
     }
@@ -208,7 +213,7 @@ impl WhatsAppLink {
                     tracing::error!("cannot start WhatsApp Web: {e}");
                     act.set_state(LinkState::Disconnected);
                     if let Some((to, _)) = act.pairing.take() {
-                        act.tell(&to, format!("WhatsApp could not start: {e}"));
+                        act.tell(&to, tr!(act.lang, "whatsapp-cannot-start", error = e.to_string()));
                     }
                 }
             },
@@ -265,16 +270,14 @@ impl Handler<FromLink> for WhatsAppLink {
             LinkEvent::Qr { code, valid } => {
                 self.qr_seen = true;
                 let Some((to, shown)) = self.pairing.clone() else { return };
-                let caption = format!(
-                    "Scan this with WhatsApp on your phone: Settings › Linked devices › Link a device. It changes in {} s.",
-                    valid.as_secs()
-                );
+                let caption = tr!(self.lang, "whatsapp-scan", secs = valid.as_secs());
                 let png = match super::qr_png(&code) {
                     Ok(p) => p,
                     Err(e) => return tracing::error!("{e}"),
                 };
                 if !self.deps.photo.is_bound() {
-                    return self.tell(&to, format!("{caption}\n(No way to send a photo here: run `omega whatsapp pair` in a terminal instead.)"));
+                    let text = format!("{caption}\n{}", tr!(self.lang, "whatsapp-no-photo"));
+                    return self.tell(&to, text);
                 }
                 let photo = self.deps.photo.clone();
                 let msg = SendPhoto { recipient: to.1.clone(), png, caption, replace: shown };
@@ -294,13 +297,7 @@ impl Handler<FromLink> for WhatsAppLink {
             LinkEvent::PairCode { code, valid } => {
                 self.qr_seen = true;
                 if let Some((to, _)) = &self.pairing {
-                    self.tell(
-                        to,
-                        format!(
-                            "On your phone: WhatsApp › Linked devices › Link a device › Link with phone number, and type {code} (valid {} s).",
-                            valid.as_secs()
-                        ),
-                    );
+                    self.tell(to, tr!(self.lang, "whatsapp-pair-code", code = code, secs = valid.as_secs()));
                 }
             }
             LinkEvent::Connected(client) => {
@@ -313,11 +310,11 @@ impl Handler<FromLink> for WhatsAppLink {
                     let hint = if self.deps.intake.config.allowed_users.contains(&number) {
                         String::new()
                     } else {
-                        format!(
-                            " To talk to me from that phone (\"Message yourself\"), add {number} to [channel.whatsapp] allowed_users."
-                        )
+                        tr!(self.lang, "whatsapp-allow-hint", number = number.as_str())
                     };
-                    self.tell(&to, format!("WhatsApp is linked (+{number}).{hint}"));
+                    let text =
+                        format!("{}{hint}", tr!(self.lang, "whatsapp-linked", number = number.as_str()));
+                    self.tell(&to, text);
                 }
             }
             LinkEvent::Disconnected => {
@@ -347,16 +344,14 @@ impl Handler<FromLink> for WhatsAppLink {
                     .into_actor(self)
                     .map(|_, act, _| act.forgetting = false),
                 );
-                let text = format!(
-                    "WhatsApp logged me out ({why}): I no longer receive or send WhatsApp messages. Send /whatsapp to link me again."
-                );
+                let text = tr!(self.lang, "whatsapp-logged-out", why = why.to_string());
                 if let Some(owner) = self.deps.owner.clone() {
                     self.tell(&owner, text);
                 }
             }
             LinkEvent::Paired => {
                 if let Some((to, _)) = &self.pairing {
-                    self.tell(to, "The phone linked me; finishing the setup with WhatsApp…".into());
+                    self.tell(to, tr!(self.lang, "whatsapp-paired"));
                 }
             }
             LinkEvent::Stopped { why, retry_in } => {
@@ -364,11 +359,11 @@ impl Handler<FromLink> for WhatsAppLink {
                 self.disconnect();
                 self.set_state(LinkState::Stopped);
                 let next = match retry_in {
-                    Some(d) => format!(" I'll try again in {} minutes.", d.as_secs().div_ceil(60)),
+                    Some(d) => tr!(self.lang, "whatsapp-retry", minutes = d.as_secs().div_ceil(60)),
                     None => String::new(),
                 };
                 if let Some(owner) = self.deps.owner.clone() {
-                    self.tell(&owner, format!("WhatsApp stopped: {why}.{next}"));
+                    self.tell(&owner, tr!(self.lang, "whatsapp-stopped", why = why.to_string(), next = next));
                 }
                 if let Some(d) = retry_in {
                     ctx.run_later(d, |act, ctx| {
@@ -382,10 +377,9 @@ impl Handler<FromLink> for WhatsAppLink {
             LinkEvent::QrExhausted | LinkEvent::PairFailed(_) => {
                 let why = match event {
                     LinkEvent::PairFailed(e) => {
-                        format!("Linking WhatsApp failed: {e}. Send /whatsapp to try again.")
+                        tr!(self.lang, "whatsapp-link-failed", error = e.to_string())
                     }
-                    _ => "The QR codes expired before the phone linked me. Send /whatsapp for new ones."
-                        .to_owned(),
+                    _ => tr!(self.lang, "whatsapp-qr-expired"),
                 };
                 self.disconnect();
                 self.set_state(LinkState::Unpaired);
@@ -401,18 +395,17 @@ impl Handler<StartPairing> for WhatsAppLink {
     type Result = String;
 
     fn handle(&mut self, msg: StartPairing, ctx: &mut Context<Self>) -> String {
+        self.lang = msg.lang;
         if self.forgetting {
-            return "WhatsApp just logged me out and I'm still deleting the old keys; send /whatsapp again in a moment."
-                .into();
+            return tr!(self.lang, "whatsapp-forgetting");
         }
         match self.state {
             LinkState::Connected | LinkState::Connecting | LinkState::Disconnected | LinkState::Stopped => {
-                "WhatsApp is already linked. To link another number, remove Omega under Linked devices on the phone first."
-                    .into()
+                tr!(self.lang, "whatsapp-already")
             }
             LinkState::Pairing => {
                 self.pairing = Some((msg.to, None));
-                "Pairing is already under way; the next QR code comes here.".into()
+                tr!(self.lang, "whatsapp-under-way")
             }
             LinkState::Unpaired | LinkState::LoggedOut => {
                 self.pairing = Some((msg.to, None));
@@ -425,17 +418,12 @@ impl Handler<StartPairing> for WhatsAppLink {
                         act.disconnect();
                         act.set_state(LinkState::Unpaired);
                         if let Some((to, _)) = act.pairing.take() {
-                            act.tell(
-                                &to,
-                                format!(
-                                    "WhatsApp did not answer within {} s; check that this machine reaches web.whatsapp.com, then send /whatsapp again.",
-                                    QR_WAIT.as_secs()
-                                ),
-                            );
+                            let text = tr!(act.lang, "whatsapp-no-answer", secs = QR_WAIT.as_secs());
+                            act.tell(&to, text);
                         }
                     }
                 });
-                "Connecting to WhatsApp… a QR code to scan follows.".into()
+                tr!(self.lang, "whatsapp-connecting")
             }
         }
     }

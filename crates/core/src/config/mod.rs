@@ -1026,6 +1026,9 @@ impl Default for MemoryConfig {
     }
 }
 
+/// `[session] busy_ack`'s default, which each person hears in their own language.
+pub const DEFAULT_BUSY_ACK: &str = "Got it, I'll get to this next.";
+
 /// `[session]`: per-sender ordering.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
@@ -1033,13 +1036,13 @@ pub struct SessionConfig {
     /// A sender's session stops after this many idle seconds (it restarts on the next message).
     pub idle_timeout_secs: u64,
     /// Sent when a message arrives while the sender's previous one is still being answered;
-    /// empty = no acknowledgement.
+    /// empty = no acknowledgement. The default is said in the sender's language.
     pub busy_ack: String,
 }
 
 impl Default for SessionConfig {
     fn default() -> Self {
-        Self { idle_timeout_secs: 600, busy_ack: "Got it, I'll get to this next.".into() }
+        Self { idle_timeout_secs: 600, busy_ack: DEFAULT_BUSY_ACK.into() }
     }
 }
 

@@ -63,10 +63,6 @@ fn webhook_owners(config: &Config) -> omega_actors::http::webhook::Owners {
     owners
 }
 
-/// What the first answer of a conversation on the bundled tiny model says first.
-pub const LOCAL_NOTE: &str = "(I'm running on a tiny local model, SmolLM2-135M, so expect rough answers. For a real \
-assistant, set a provider in omega.toml — for example [provider] default = \"anthropic\" with ANTHROPIC_API_KEY \
-set — or point [provider.local] model_path at a bigger GGUF model, such as a 7B one.)";
 #[cfg(target_os = "linux")]
 pub use tools::sandbox_policy;
 pub use tools::{ToolsReport, protected_paths, tools_report};
@@ -371,8 +367,7 @@ impl RuntimeBuilder {
             idle_timeout: Duration::from_secs(config.session.idle_timeout_secs.max(1)),
             max_context_messages: config.memory.max_context_messages,
             context_chars: context_tokens as usize * 4,
-            first_note: (on_local && config.provider.local.model_path.trim().is_empty())
-                .then(|| LOCAL_NOTE.to_owned()),
+            local_note: on_local && config.provider.local.model_path.trim().is_empty(),
             recall_messages: config.memory.recall_messages,
             max_resumes: 2,
             jobs: config.jobs.enabled,
@@ -457,6 +452,7 @@ impl RuntimeBuilder {
         } else {
             None
         };
+        let live_sessions = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let spec = Spec {
             store: store.clone(),
             providers: chain,
@@ -514,6 +510,7 @@ impl RuntimeBuilder {
                     max_pending_per_sender: config.jobs.max_pending_per_sender,
                     timeout: Duration::from_secs(config.jobs.timeout_mins.saturating_mul(60)),
                 }),
+                live_sessions: live_sessions.clone(),
             },
             session,
             telegram,
@@ -573,6 +570,7 @@ impl RuntimeBuilder {
                 reply_timeout: Duration::from_secs(config.api.reply_timeout_secs.max(1)),
                 max_body_bytes: config.api.max_body_bytes,
                 started,
+                live_sessions: live_sessions.clone(),
                 provider: provider_status.clone(),
                 tools: serde_json::to_value(tools_report(&config)).unwrap_or_default(),
                 channels: channels_report(

@@ -146,9 +146,12 @@ fn heartbeat_markers_edit_the_checklist_and_its_settings() {
 fn settings_markers_and_their_commands() {
     let bot = Bot::new();
     assert_eq!(bot.say("x", "D'accord.\nLANG_SWITCH: French"), "D'accord.");
-    assert_eq!(bot.ask("/language"), "I answer you in French. /language auto lets me follow your messages.");
+    // From then on Omega's own words are French too, until the person goes back to following them.
+    assert_eq!(
+        bot.ask("/language"),
+        "Je te réponds en français. /language auto me laisse suivre la langue de tes messages."
+    );
     assert_eq!(bot.ask("/language auto"), "OK: I'll answer in the language you write in.");
-    assert_eq!(bot.ask("/language Portuguese"), "OK: I'll answer you in Portuguese.");
     bot.say("x", "Fine.\nPERSONALITY: terse and dry");
     assert_eq!(
         bot.ask("/personality"),
@@ -156,6 +159,8 @@ fn settings_markers_and_their_commands() {
     );
     bot.say("x", "PERSONALITY: reset");
     assert!(bot.ask("/personality").starts_with("Default style."));
+    assert_eq!(bot.ask("/language Portuguese"), "OK: vou responder-te em português.");
+    assert!(bot.ask("/personality").starts_with("Estilo predefinido."), "and /personality follows");
     bot.say("hi", "Olá.");
     let prompt = bot.fake.requests().last().unwrap().system_prompt().unwrap();
     assert!(prompt.contains("Always respond in Portuguese") && !prompt.contains("terse"), "{prompt}");
@@ -256,7 +261,7 @@ fn project_skill_learning_and_bug_markers() {
 fn every_command_answers_without_the_model() {
     let bot = Bot::new();
     let help = bot.ask("/help");
-    for (name, _) in omega_core::commands::MENU {
+    for name in omega_core::commands::MENU {
         assert!(help.contains(&format!("/{name} — ")), "{help}");
     }
     assert!(bot.ask("/status").starts_with("Omega is running.\nAI: openai (test-model); tools: on."));

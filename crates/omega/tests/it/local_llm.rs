@@ -76,7 +76,10 @@ fn the_local_provider_runs_its_own_model_and_keeps_it_running() {
     let text = first["reply"]["text"].as_str().unwrap_or_default().to_owned();
     assert_eq!(first["status"], "answered", "{first}");
     assert!(text.starts_with("(I'm running on a tiny local model, SmolLM2-135M"), "{text}");
-    assert!(text.len() > omega::runtime::LOCAL_NOTE.len() + 2, "the model answered too: {text}");
+    assert!(
+        text.len() > omega_core::tr!(omega_core::i18n::Lang::En, "local-note").len() + 2,
+        "the model answered too: {text}"
+    );
     let second = ask_http(port, "ana", "And what is two plus two?");
     assert_eq!(second["status"], "answered", "{second}");
     // (The model itself may repeat words of the note it saw in the history: only Omega's own

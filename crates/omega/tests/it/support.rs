@@ -86,6 +86,13 @@ impl Daemon {
         self.child.wait().unwrap();
     }
 
+    /// Stop gracefully, as `omega stop` does, and wait until the process is gone.
+    pub fn stop(&mut self, home: &Home) {
+        let out = omega(home, &["stop"]).output().unwrap();
+        assert!(out.status.success(), "omega stop: {}", String::from_utf8_lossy(&out.stderr));
+        self.child.wait().unwrap();
+    }
+
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }

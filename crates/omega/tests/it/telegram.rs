@@ -558,3 +558,53 @@ fn files_the_model_makes_arrive_as_a_photo_and_a_document() {
         std::fs::read_dir(&outbox).map(|d| d.count() == 0).unwrap_or(false)
     });
 }
+
+/// A person who asks for Portuguese hears Omega's own words in Portuguese — command answers,
+/// confirmations, the command menu — and still does after a restart; a stranger writing in
+/// Spanish is offered pairing in Spanish.
+#[test]
+fn a_portuguese_speaker_hears_omega_in_portuguese_across_a_restart() {
+    let s = setup_pairing();
+    let mut daemon = Daemon::start(&s.home, s.port, 1);
+    s.tg.send_text(OWNER, "/language português");
+    wait_for_reply(&s.tg, OWNER, 1);
+    assert_eq!(s.tg.sent_to(OWNER)[0].text, "OK: vou responder-te em português.");
+    let day = chrono::Utc::now().date_naive() + chrono::Days::new(1);
+    s.ai.push(Script::Text(format!(
+        "Combinado!\nSCHEDULE: ligar à mãe | {}T09:00 | once",
+        day.format("%Y-%m-%d")
+    )));
+    s.tg.send_text(OWNER, "lembra-me de ligar à mãe amanhã às 9");
+    wait_for_reply(&s.tg, OWNER, 2);
+    let reply = s.tg.sent_to(OWNER)[1].text.clone();
+    assert!(reply.starts_with("Combinado!\n\n✓ Lembrete criado: ligar à mãe — "), "{reply}");
+    let id = reply[reply.rfind('[').unwrap() + 1..reply.rfind(']').unwrap()].to_owned();
+    // The menu a Portuguese Telegram app shows, and the default one.
+    let pt_menu = s.tg.commands_for("pt");
+    assert!(
+        pt_menu
+            .iter()
+            .any(|c| c["command"] == "tasks" && c["description"] == "Os teus lembretes e tarefas agendadas"),
+        "{pt_menu:?}"
+    );
+    assert!(s.tg.commands().iter().any(|c| c["description"] == "Your reminders and scheduled tasks"));
+
+    daemon.stop(&s.home);
+    let _daemon = Daemon::start(&s.home, s.port, 2);
+    s.tg.send_text(OWNER, "/help");
+    wait_for_reply(&s.tg, OWNER, 3);
+    assert!(s.tg.sent_to(OWNER)[2].text.starts_with("Sou o Omega, o teu agente pessoal de IA."));
+    s.tg.send_text(OWNER, &format!("/cancel {id}"));
+    wait_for_reply(&s.tg, OWNER, 4);
+    assert_eq!(s.tg.sent_to(OWNER)[3].text, format!("Cancelada: ligar à mãe [{id}]"));
+    // Someone new, in Spanish: the offer is in their language.
+    s.tg.send_text(555, "hola, ¿qué tal? me gustaría hablar contigo");
+    wait_for_reply(&s.tg, 555, 1);
+    let offer = s.tg.sent_to(555)[0].text.clone();
+    assert!(offer.starts_with("¡Hola! Solo hablo con personas que mi propietario ha aprobado."), "{offer}");
+    let asked: Vec<String> = s.ai.requests().iter().filter_map(|r| r.last_user_message()).collect();
+    assert!(
+        !asked.iter().any(|m| m.starts_with('/') || m.contains("hola")),
+        "commands and strangers never reach the model: {asked:?}"
+    );
+}
