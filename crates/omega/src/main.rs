@@ -614,16 +614,17 @@ async fn status(loaded: config::Loaded) -> anyhow::Result<ExitCode> {
             (false, false) => String::new(),
         };
         println!(
-            "today:     ${:.4} and {} tokens spent in {} calls since midnight ({}){cap}",
+            "today:     ${:.4} and {} tokens spent in {} since midnight ({}){cap}",
             spent.usd,
             spent.tokens,
-            spent.calls,
+            plural(spent.calls as u64, "call"),
             tz.name()
         );
         match next {
             Some(t) => println!(
-                "next task: {} — {} ({}, for {}:{})",
+                "next task: {} ({}) — {} ({}, for {}:{})",
                 omega_core::when::format_local(omega_memory::from_millis(t.due_at), tz),
+                tz.name(),
                 t.description,
                 if t.kind == "action" { "an action" } else { "a reminder" },
                 t.channel,
@@ -653,6 +654,11 @@ async fn status(loaded: config::Loaded) -> anyhow::Result<ExitCode> {
 }
 
 /// What the running daemon says of itself (its `/api/health`), in a line.
+/// "1 call", "2 calls".
+fn plural(n: u64, what: &str) -> String {
+    if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
+}
+
 async fn daemon_line(c: &Config) -> String {
     let pid = std::fs::read_to_string(c.data_dir().join("omega.lock")).unwrap_or_default();
     let pid = pid.trim();
@@ -689,9 +695,9 @@ async fn daemon_line(c: &Config) -> String {
         })
         .unwrap_or_default();
     let channels = if channels.is_empty() { String::new() } else { format!("; {}", channels.join(", ")) };
-    let sessions = h["sessions"].as_u64().unwrap_or(0);
+    let sessions = plural(h["sessions"].as_u64().unwrap_or(0), "live session");
     format!(
-        "running (process {pid}, up {}h {}m; {sessions} live sessions; provider {provider}{channels})",
+        "running (process {pid}, up {}h {}m; {sessions}; provider {provider}{channels})",
         up / 3600,
         up % 3600 / 60
     )

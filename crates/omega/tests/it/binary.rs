@@ -472,9 +472,23 @@ fn status_asks_the_running_daemon_and_stop_stops_it() {
     let said = String::from_utf8_lossy(&out.stdout).into_owned();
     let pid = daemon.child.id();
     assert!(
-        said.contains(&format!("daemon:    running (process {pid}, up 0h 0m; provider openai")),
+        said.contains(&format!("daemon:    running (process {pid}, up 0h 0m; 0 live sessions; provider openai")),
         "{said}"
     );
+    assert!(said.contains("next task: none scheduled"), "{said}");
+    // Someone talks to Omega and asks for a reminder: a live session, a call, a task.
+    let day = chrono::Utc::now().date_naive() + chrono::Days::new(1);
+    fake.push(Script::Text(format!("Sure.\nSCHEDULE: call mom | {}T09:00 | once", day.format("%Y-%m-%d"))));
+    let (status, body) = reqwest::blocking_post(
+        format!("{}/api/messages", daemon.base()),
+        &json!({"sender": "ana", "text": "remind me to call mom tomorrow at 9", "wait": true}),
+    );
+    assert_eq!((status, body["status"].as_str()), (200, Some("answered")), "{body}");
+    let out = omega(&home, &["status"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(said.contains("; 1 live session; provider openai"), "{said}");
+    assert!(said.contains("tokens spent in 1 call since midnight (UTC)"), "{said}");
+    assert!(said.contains("09:00 (UTC) — call mom (a reminder, for http:ana)"), "{said}");
     let out = omega(&home, &["stop"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).ends_with("stopped\n"));
