@@ -46,6 +46,28 @@ pub struct InitArgs {
     /// Install and start the service afterwards (in a terminal you are asked).
     #[arg(long)]
     pub service: bool,
+    /// Keep the secrets (keys, tokens) out of omega.toml, in the data dir's omega.env (0600),
+    /// which every omega command and the service read.
+    #[arg(long)]
+    pub secrets_file: bool,
+    /// WhatsApp: `web` (link your own account by scanning a QR code) or `cloud` (Meta's Cloud API).
+    #[arg(long, value_name = "MODE")]
+    pub whatsapp: Option<String>,
+    /// The WhatsApp number allowed to talk to Omega (digits with the country code, e.g. 351912345678).
+    #[arg(long, value_name = "NUMBER")]
+    pub whatsapp_user: Option<String>,
+    /// Cloud API: the phone number id from Meta's dashboard.
+    #[arg(long, value_name = "ID")]
+    pub whatsapp_phone_id: Option<String>,
+    /// Cloud API: the access token.
+    #[arg(long, value_name = "TOKEN")]
+    pub whatsapp_token: Option<String>,
+    /// Cloud API: the app secret (checks that webhook posts come from Meta).
+    #[arg(long, value_name = "SECRET")]
+    pub whatsapp_app_secret: Option<String>,
+    /// Cloud API: the verify token you give Meta when you set up the webhook.
+    #[arg(long, value_name = "TOKEN")]
+    pub whatsapp_verify_token: Option<String>,
 }
 
 const PROVIDERS: &[&str] = &["claude-code", "anthropic", "openai", "openrouter", "ollama", "gemini", "local"];
@@ -101,6 +123,38 @@ pub async fn init(
         let token = dialoguer::Password::new().with_prompt("The bot token from @BotFather").interact()?;
         a.telegram_token = Some(token);
     }
+    if a.whatsapp.is_none()
+        && ask
+        && dialoguer::Confirm::new().with_prompt("Talk to Omega on WhatsApp?").default(false).interact()?
+    {
+        let modes =
+            ["web: link your own WhatsApp account (scan a QR code)", "cloud: Meta's WhatsApp Cloud API"];
+        let i = dialoguer::Select::new().with_prompt("How?").items(modes).default(0).interact()?;
+        a.whatsapp = Some(if i == 0 { "web" } else { "cloud" }.to_owned());
+        let number: String = dialoguer::Input::new()
+            .with_prompt("Your WhatsApp number, digits with the country code (e.g. 351912345678)")
+            .interact_text()?;
+        a.whatsapp_user = Some(number);
+        if i == 1 {
+            let input = |prompt: &str| dialoguer::Input::<String>::new().with_prompt(prompt).interact_text();
+            a.whatsapp_phone_id = Some(input("The phone number id (Meta's dashboard)")?);
+            a.whatsapp_token = Some(dialoguer::Password::new().with_prompt("The access token").interact()?);
+            a.whatsapp_app_secret =
+                Some(dialoguer::Password::new().with_prompt("The app secret").interact()?);
+            a.whatsapp_verify_token = Some(input("A verify token for the webhook (any phrase you choose)")?);
+        }
+    }
+    if !a.secrets_file
+        && ask
+        && dialoguer::Confirm::new()
+            .with_prompt(
+                "Keep the keys and tokens in a separate file (data dir's omega.env) instead of omega.toml?",
+            )
+            .default(true)
+            .interact()?
+    {
+        a.secrets_file = true;
+    }
     if a.timezone.is_none() && ask {
         let tz: String = dialoguer::Input::new()
             .with_prompt("Your time zone (IANA, e.g. Europe/Lisbon; empty: this machine's)")
@@ -127,6 +181,7 @@ pub async fn init(
     {
         anyhow::bail!("--sandbox is sandbox, rx or rwx, not `{level}`");
     }
+    check_whatsapp(&a)?;
 
     let config = build(&provider, &a, &path);
     if !a.no_verify {
@@ -144,7 +199,12 @@ pub async fn init(
             }
         }
     }
-    let text = render(&provider, &a, &config);
+    let (text, secrets) = render(&provider, &a, &config);
+    if !secrets.is_empty() {
+        let file = config.data_dir().join(omega::config::SECRETS_FILE);
+        write_private(&file, &secrets)?;
+        println!("wrote {} (the secrets)", file.display());
+    }
     write_private(&path, &text)?;
     println!("wrote {}", path.display());
     // What was written must load.
@@ -159,6 +219,12 @@ pub async fn init(
                 .interact()?);
     if service {
         return super::service::install(&config, Some(&path), false, true);
+    }
+    if a.whatsapp.as_deref() == Some("web") {
+        println!(
+            "Link WhatsApp: with Omega stopped, run `omega --config {} whatsapp pair`; or, once it runs, send /whatsapp from Telegram.",
+            path.display()
+        );
     }
     println!("Start Omega with: omega --config {} start", path.display());
     Ok(ExitCode::SUCCESS)
@@ -297,9 +363,57 @@ async fn find_user(api: &str, token: &str) -> anyhow::Result<i64> {
     anyhow::bail!("no message reached the bot in two minutes; run again with --telegram-user ID")
 }
 
-/// The config file: what the answers set, the rest left to the defaults.
-fn render(provider: &str, a: &InitArgs, c: &Config) -> String {
+/// What a WhatsApp answer needs, named when it is missing.
+fn check_whatsapp(a: &InitArgs) -> anyhow::Result<()> {
+    let Some(mode) = a.whatsapp.as_deref() else { return Ok(()) };
+    if !["web", "cloud"].contains(&mode) {
+        anyhow::bail!("--whatsapp is web or cloud, not `{mode}`");
+    }
+    match a.whatsapp_user.as_deref() {
+        Some(n) if !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) => {}
+        Some(n) => {
+            anyhow::bail!("--whatsapp-user is digits with the country code (e.g. 351912345678), not `{n}`")
+        }
+        None => anyhow::bail!("--whatsapp-user is needed: the WhatsApp number allowed to talk to Omega"),
+    }
+    if mode == "cloud" {
+        for (flag, value) in [
+            ("--whatsapp-phone-id", &a.whatsapp_phone_id),
+            ("--whatsapp-token", &a.whatsapp_token),
+            ("--whatsapp-app-secret", &a.whatsapp_app_secret),
+            ("--whatsapp-verify-token", &a.whatsapp_verify_token),
+        ] {
+            if value.as_deref().is_none_or(str::is_empty) {
+                anyhow::bail!("the Cloud API needs {flag}");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The variable a provider's key goes in, in a secrets file.
+fn key_var(provider: &str) -> &'static str {
+    match provider {
+        "anthropic" | "claude-code" => "ANTHROPIC_API_KEY",
+        "openrouter" => "OPENROUTER_API_KEY",
+        "gemini" => "GEMINI_API_KEY",
+        _ => "OPENAI_API_KEY",
+    }
+}
+
+/// The config file — what the answers set, the rest left to the defaults — and, with
+/// `--secrets-file`, the secrets file's text (empty: the secrets are in the config).
+fn render(provider: &str, a: &InitArgs, c: &Config) -> (String, String) {
     use toml::Value;
+    let mut secrets = String::new();
+    // A secret goes in the config, or as `VAR=value` in the secrets file.
+    let mut secret = |pairs: &mut Vec<(&str, Value)>, key: &'static str, var: &str, value: &str| {
+        if a.secrets_file {
+            secrets.push_str(&format!("{var}={value}\n"));
+        } else {
+            pairs.push((key, Value::String(value.to_owned())));
+        }
+    };
     let mut root = toml::map::Map::new();
     let table =
         |pairs: Vec<(&str, Value)>| Value::Table(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect());
@@ -310,7 +424,7 @@ fn render(provider: &str, a: &InitArgs, c: &Config) -> String {
     root.insert("omega".into(), table(omega));
     let mut section = Vec::new();
     if let Some(k) = a.api_key.clone().filter(|k| !k.is_empty()) {
-        section.push(("api_key", Value::String(k)));
+        secret(&mut section, "api_key", key_var(provider), &k);
     }
     if let Some(u) = a.base_url.clone().filter(|u| !u.is_empty()) {
         section.push(("base_url", Value::String(u)));
@@ -324,31 +438,64 @@ fn render(provider: &str, a: &InitArgs, c: &Config) -> String {
         prov.insert(provider.to_owned(), table(section));
     }
     root.insert("provider".into(), Value::Table(prov));
+    let mut channel = toml::map::Map::new();
     if let Some(token) = &a.telegram_token {
-        let mut channel = toml::map::Map::new();
-        let mut tg = vec![("enabled", Value::Boolean(true)), ("bot_token", Value::String(token.clone()))];
+        let mut tg = vec![("enabled", Value::Boolean(true))];
+        secret(&mut tg, "bot_token", "TELEGRAM_BOT_TOKEN", token);
         if a.telegram_api_url != "https://api.telegram.org" {
             tg.push(("api_url", Value::String(a.telegram_api_url.clone())));
         }
         tg.push(("allowed_users", Value::Array(a.telegram_user.into_iter().map(Value::Integer).collect())));
         channel.insert("telegram".into(), table(tg));
+    }
+    if let Some(mode) = &a.whatsapp {
+        let mut wa = vec![("enabled", Value::Boolean(true)), ("mode", Value::String(mode.clone()))];
+        let number = a.whatsapp_user.clone().unwrap_or_default();
+        wa.push(("allowed_users", Value::Array(vec![Value::String(number)])));
+        if mode == "cloud" {
+            let v = |o: &Option<String>| o.clone().unwrap_or_default();
+            wa.push(("phone_number_id", Value::String(v(&a.whatsapp_phone_id))));
+            secret(&mut wa, "access_token", "WHATSAPP_ACCESS_TOKEN", &v(&a.whatsapp_token));
+            secret(&mut wa, "app_secret", "OMEGA_CHANNEL__WHATSAPP__APP_SECRET", &v(&a.whatsapp_app_secret));
+            secret(
+                &mut wa,
+                "verify_token",
+                "OMEGA_CHANNEL__WHATSAPP__VERIFY_TOKEN",
+                &v(&a.whatsapp_verify_token),
+            );
+        }
+        channel.insert("whatsapp".into(), table(wa));
+    }
+    if !channel.is_empty() {
         root.insert("channel".into(), Value::Table(channel));
     }
     if let Some(level) = &a.sandbox {
         root.insert("sandbox".into(), table(vec![("level", Value::String(level.clone()))]));
     }
     let body = toml::to_string_pretty(&Value::Table(root)).unwrap_or_default();
-    format!(
+    let held = if a.secrets_file {
+        "The secrets are in the data dir's omega.env (0600)."
+    } else {
+        "This file holds secrets: keep it 0600."
+    };
+    let config = format!(
         "# Written by `omega init`. Every other key keeps its default: see omega.toml in Omega's\n\
-         # repository, or `omega config schema`. This file holds secrets: keep it 0600.\n\n{body}"
-    )
+         # repository, or `omega config schema`. {held}\n\n{body}"
+    );
+    let secrets = match secrets.is_empty() {
+        true => secrets,
+        false => format!("# Written by `omega init`: Omega's secrets. Keep this file 0600.\n{secrets}"),
+    };
+    (config, secrets)
 }
 
 fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         omega_memory::open::create_private_dir(dir)?;
     }
-    let tmp = path.with_extension("toml.new");
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".new");
+    let tmp = PathBuf::from(tmp);
     {
         use std::io::Write as _;
         use std::os::unix::fs::OpenOptionsExt as _;

@@ -62,7 +62,7 @@ enum Command {
     Status,
     /// Write a config from your answers (asked in a terminal, or given as flags; the provider is
     /// the global --provider), checking the key and the Telegram token live first.
-    Init(init::InitArgs),
+    Init(Box<init::InitArgs>),
     /// Stop the running daemon (gracefully: what is being answered is resumed at the next start).
     Stop,
     /// Check everything Omega needs — config, providers, channel tokens, the sandbox, the
@@ -177,7 +177,7 @@ fn main() -> ExitCode {
         };
     }
     if let Command::Init(args) = &cli.command {
-        return match run(init::init(args.clone(), cli.config.clone(), cli.provider.clone())) {
+        return match run(init::init((**args).clone(), cli.config.clone(), cli.provider.clone())) {
             Ok(code) => code,
             Err(e) => {
                 eprintln!("omega: {e:#}");

@@ -18,13 +18,62 @@ pub struct LoadOptions {
     pub env: Vec<(String, String)>,
     /// Command-line overrides as dotted keys, e.g. `("omega.data_dir", "/tmp/x")`.
     pub overrides: Vec<(String, toml::Value)>,
+    /// Also read [`SECRETS_FILE`] in the data dir, as more environment (the real environment
+    /// wins).
+    pub secrets_file: bool,
 }
 
 impl LoadOptions {
-    /// Options reading this process's environment.
+    /// Options reading this process's environment and the data dir's secrets file.
     pub fn from_env() -> Self {
-        Self { env: std::env::vars().collect(), ..Self::default() }
+        Self { env: std::env::vars().collect(), secrets_file: true, ..Self::default() }
     }
+}
+
+/// Secrets kept out of the config file (`omega init --secrets-file`): `VAR=value` lines in the
+/// data dir, with the variables of [`CREDENTIAL_VARS`] or `OMEGA_SECTION__KEY`. The systemd unit
+/// reads the same file, and so does every `omega` command.
+pub const SECRETS_FILE: &str = "omega.env";
+
+/// The `VAR=value` pairs of a secrets file; `None` when there is none. A file other users can
+/// read is refused: it holds secrets.
+pub fn read_secrets_file(path: &Path) -> Result<Option<Vec<(String, String)>>, String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e.to_string()),
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(path).map_err(|e| e.to_string())?.permissions().mode();
+        if mode & 0o077 != 0 {
+            return Err(format!(
+                "it holds secrets and other users can read it (mode {:o}); run: chmod 600 {}",
+                mode & 0o777,
+                path.display()
+            ));
+        }
+    }
+    let mut pairs = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let line = line.strip_prefix("export ").unwrap_or(line);
+        let Some((var, value)) = line.split_once('=') else {
+            return Err(format!("line {} is not VAR=value", n + 1));
+        };
+        let value = value.trim();
+        let unquoted = value
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+            .unwrap_or(value);
+        pairs.push((var.trim().to_owned(), unquoted.to_owned()));
+    }
+    Ok(Some(pairs))
 }
 
 /// A loaded configuration and the file it came from.
@@ -241,6 +290,46 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, ConfigError> {
             return Err(ConfigError { problems });
         }
     };
+
+    // Secrets from the data dir's file: loaded again with them as more environment, so they
+    // take the same paths (and the same checks) as the variables themselves.
+    if opts.secrets_file {
+        let file = config.data_dir().join(SECRETS_FILE);
+        match read_secrets_file(&file) {
+            Ok(None) => {}
+            Ok(Some(pairs)) => {
+                // A misspelt variable would be a secret silently missing.
+                let unknown: Vec<&str> = pairs
+                    .iter()
+                    .map(|(var, _)| var.as_str())
+                    .filter(|var| {
+                        !var.starts_with("OMEGA_") && !CREDENTIAL_VARS.iter().any(|(v, _)| v == var)
+                    })
+                    .collect();
+                if !unknown.is_empty() {
+                    let known: Vec<&str> = CREDENTIAL_VARS.iter().map(|(v, _)| *v).collect();
+                    let reason = format!(
+                        "unknown variable {} (known: {}, or OMEGA_SECTION__KEY)",
+                        unknown.join(", "),
+                        known.join(", ")
+                    );
+                    return Err(ConfigError { problems: vec![Problem::Unreadable { path: file, reason }] });
+                }
+                let mut again = opts.clone();
+                again.secrets_file = false;
+                again.path = path.clone();
+                for (var, value) in pairs {
+                    if !again.env.iter().any(|(k, _)| *k == var) {
+                        again.env.push((var, value));
+                    }
+                }
+                return load(&again);
+            }
+            Err(reason) => {
+                return Err(ConfigError { problems: vec![Problem::Unreadable { path: file, reason }] });
+            }
+        }
+    }
 
     for (var, key) in CREDENTIAL_VARS {
         let Some(value) = env(var).filter(|v| !v.trim().is_empty()) else {

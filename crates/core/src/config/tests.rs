@@ -16,6 +16,7 @@ fn opts(path: &Path, env: &[(&str, &str)]) -> LoadOptions {
         path: Some(path.to_owned()),
         env: env.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect(),
         overrides: vec![],
+        secrets_file: false,
     }
 }
 
@@ -174,4 +175,35 @@ fn redacted_dump_hides_secrets() {
 fn several_problems_are_reported_together() {
     let e = err("[api]\nprot = 1\n[memory]\ndb_pth = \"x\"\n", &[]);
     assert!(e.contains("api.prot") && e.contains("memory.db_pth"), "{e}");
+}
+
+/// Secrets kept in the data dir's `omega.env` fill what the file leaves empty; the environment
+/// wins over them; a file others can read, or a misspelt variable, is refused by name.
+#[test]
+fn the_secrets_file_beside_the_data_holds_keys_the_config_leaves_out() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let secrets = data.join(SECRETS_FILE);
+    std::fs::write(
+        &secrets,
+        "# from omega init\nOPENAI_API_KEY=\"sk-file\"\nexport TELEGRAM_BOT_TOKEN=1:abc\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&secrets, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let f = write(&format!("[omega]\ndata_dir = \"{}\"\n", data.display()));
+    let with_file = |env: &[(&str, &str)]| LoadOptions { secrets_file: true, ..opts(f.path(), env) };
+    let c = load(&with_file(&[])).unwrap().config;
+    assert_eq!(c.provider.openai.api_key.expose(), "sk-file");
+    assert_eq!(c.channel.telegram.bot_token.expose(), "1:abc");
+    let c = load(&with_file(&[("OPENAI_API_KEY", "sk-env")])).unwrap().config;
+    assert_eq!(c.provider.openai.api_key.expose(), "sk-env", "the environment wins");
+    std::fs::set_permissions(&secrets, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let e = load(&with_file(&[])).unwrap_err().to_string();
+    assert!(e.contains("omega.env") && e.contains("chmod 600"), "{e}");
+    std::fs::write(&secrets, "OPENAI_APIKEY=sk\n").unwrap();
+    std::fs::set_permissions(&secrets, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let e = load(&with_file(&[])).unwrap_err().to_string();
+    assert!(e.contains("unknown variable OPENAI_APIKEY"), "{e}");
 }

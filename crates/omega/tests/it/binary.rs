@@ -472,7 +472,9 @@ fn status_asks_the_running_daemon_and_stop_stops_it() {
     let said = String::from_utf8_lossy(&out.stdout).into_owned();
     let pid = daemon.child.id();
     assert!(
-        said.contains(&format!("daemon:    running (process {pid}, up 0h 0m; 0 live sessions; provider openai")),
+        said.contains(&format!(
+            "daemon:    running (process {pid}, up 0h 0m; 0 live sessions; provider openai"
+        )),
         "{said}"
     );
     assert!(said.contains("next task: none scheduled"), "{said}");
@@ -546,9 +548,16 @@ fn init_checks_the_key_and_token_live_and_writes_a_config_that_works() {
     assert_eq!(code, Some(1), "{said}");
     assert!(said.contains("Telegram refused the bot token"), "{said}");
     assert!(!config.exists());
-    let (code, said) = init(&[&["--api-key", "sk-good", "--telegram-token", TOKEN][..], &common].concat());
+    let (code, said) = init(&[&["--no-verify", "--whatsapp", "web"][..], &common].concat());
+    assert_eq!(code, Some(1), "{said}");
+    assert!(said.contains("--whatsapp-user is needed"), "{said}");
+    // The right answers, with WhatsApp Web and the secrets kept in a file of their own.
+    let wa = ["--whatsapp", "web", "--whatsapp-user", "351912345678", "--secrets-file"];
+    let (code, said) =
+        init(&[&["--api-key", "sk-good", "--telegram-token", TOKEN][..], &common, &wa].concat());
     assert_eq!(code, Some(0), "{said}");
     assert!(said.contains("✓ openai: it answers") && said.contains("✓ telegram: the bot is @"), "{said}");
+    assert!(said.contains("whatsapp pair"), "how to link WhatsApp is said: {said}");
     use std::os::unix::fs::PermissionsExt as _;
     assert_eq!(std::fs::metadata(&config).unwrap().permissions().mode() & 0o777, 0o600);
     let text = std::fs::read_to_string(&config).unwrap();
@@ -556,11 +565,18 @@ fn init_checks_the_key_and_token_live_and_writes_a_config_that_works() {
         text.contains("allowed_users = [4242]") && text.contains("timezone = \"Europe/Lisbon\""),
         "{text}"
     );
+    assert!(text.contains("mode = \"web\"") && text.contains("allowed_users = [\"351912345678\"]"), "{text}");
+    assert!(!text.contains("sk-good") && !text.contains(TOKEN), "no secret in omega.toml: {text}");
+    let secrets = config.parent().unwrap().join("omega.env");
+    assert_eq!(std::fs::metadata(&secrets).unwrap().permissions().mode() & 0o777, 0o600);
+    let held = std::fs::read_to_string(&secrets).unwrap();
+    assert!(held.contains("OPENAI_API_KEY=sk-good") && held.contains(&format!("TELEGRAM_BOT_TOKEN={TOKEN}")));
     let (code, said) = init(&["--no-verify", "--api-key", "x"]);
     assert_eq!(code, Some(1));
     assert!(said.contains("exists already; pass --force"), "{said}");
 
-    // The config it wrote runs Omega: a Telegram message is answered.
+    // The config it wrote runs Omega, with the key and the token from the secrets file (none in
+    // the environment): a Telegram message is answered.
     let port = free_port();
     std::fs::write(&config, format!("{text}\n[api]\nport = {port}\n")).unwrap();
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_omega"))
