@@ -151,8 +151,14 @@ impl Outbox {
         };
         let me = ctx.address();
         actix_rt::spawn(async move {
+            let sending = std::time::Instant::now();
             let result = match channel.send(msg).await {
-                Ok(r) => r,
+                Ok(r) => {
+                    if r.is_ok() {
+                        crate::stages::observe("delivery", sending.elapsed());
+                    }
+                    r
+                }
                 Err(e) => {
                     Err(DeliveryError::Transient(format!("channel {} is not responding: {e}", row.channel)))
                 }

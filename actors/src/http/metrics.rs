@@ -156,6 +156,35 @@ pub(super) async fn get_metrics(deps: web::Data<HttpDeps>, req: HttpRequest) -> 
     o.sample("omega_answer_latency_seconds_sum", &[], m.latency_sum);
     o.sample("omega_answer_latency_seconds_count", &[], m.latency_count as f64);
 
+    o.family(
+        "omega_stage_seconds",
+        "histogram",
+        "Time each stage of answering takes: context (memory and request), provider (with any tool \
+         loop), effects (markers), store (the outcome's transaction), delivery (the channel).",
+    );
+    for (stage, h) in crate::stages::STAGES.iter().zip(crate::stages::snapshot()) {
+        for (bound, n) in crate::stages::BUCKETS.iter().zip(h.buckets) {
+            let le = bound.to_string();
+            o.sample("omega_stage_seconds_bucket", &[("stage", stage), ("le", &le)], n as f64);
+        }
+        o.sample("omega_stage_seconds_bucket", &[("stage", stage), ("le", "+Inf")], h.count as f64);
+        o.sample("omega_stage_seconds_sum", &[("stage", stage)], h.sum);
+        o.sample("omega_stage_seconds_count", &[("stage", stage)], h.count as f64);
+    }
+    let counts = omega_providers::counters::snapshot();
+    o.family("omega_provider_retries_total", "counter", "Calls tried again after a transient failure.");
+    for (provider, n) in &counts.retries {
+        o.sample("omega_provider_retries_total", &[("provider", provider)], *n as f64);
+    }
+    o.family(
+        "omega_provider_fallback_answers_total",
+        "counter",
+        "Answers given by a fallback provider after the ones before it failed.",
+    );
+    for (provider, n) in &counts.fallback_answers {
+        o.sample("omega_provider_fallback_answers_total", &[("provider", provider)], *n as f64);
+    }
+
     o.family("omega_tool_calls_total", "counter", "Tool calls, per tool and outcome.");
     for (tool, ok, n) in &m.tools {
         o.sample(

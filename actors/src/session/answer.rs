@@ -65,8 +65,10 @@ pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) -> Opti
             return Some(lang);
         }
     }
+    let building = Instant::now();
     let (request, project, lang) = match build_request(&deps, &key, &job).await {
         Ok(built) => {
+            crate::stages::observe("context", building.elapsed());
             job.project = Some(built.project.clone());
             (built.request, built.project, built.lang)
         }
@@ -94,6 +96,7 @@ pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) -> Opti
     let resumed = resumed_id.is_some();
     let mut untrusted = Vec::new();
     let mut tool_confirmations = Vec::new();
+    let asking = Instant::now();
     let routed = match &deps.settings.routing {
         Some(r) if crate::routing::worth_classifying(r, &job.text, resumed) => {
             crate::routing::route(&deps, &job, r, &request).await
@@ -127,6 +130,7 @@ pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) -> Opti
             .await;
     }
     let latency = Some(started.elapsed().as_millis() as i64);
+    crate::stages::observe("provider", asking.elapsed());
     let response = match result {
         Ok(Ok(r)) => r,
         Ok(Err(err)) => {
@@ -177,8 +181,12 @@ pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) -> Opti
         cache_write_tokens: response.usage.map(|u| u.cache_write_tokens as i64),
     };
     let output = ProcessOutput { text: response.text, untrusted, who: job.who() };
+    let effects = Instant::now();
     let processed = match deps.markers.output.send(output).await {
-        Ok(p) => p,
+        Ok(p) => {
+            crate::stages::observe("effects", effects.elapsed());
+            p
+        }
         Err(e) => {
             let text = tr!(lang, "internal-markers");
             finish(&deps, &job, OutboundKind::Error, text, Some(format!("markers actor: {e}")), call).await;
@@ -215,7 +223,9 @@ pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) -> Opti
         true => format!("{}\n\n{text}", tr!(lang, "local-note")),
         false => text,
     };
+    let storing = Instant::now();
     finish(&deps, &job, OutboundKind::Reply, text, None, call).await;
+    crate::stages::observe("store", storing.elapsed());
     Some(lang)
 }
 

@@ -51,6 +51,7 @@ impl Provider for Fallback {
                     }
                     if i > 0 {
                         tracing::warn!(answered_by = p.name(), "answered by a fallback provider");
+                        crate::counters::answered_by_fallback(p.name());
                     }
                     return Ok(r);
                 }

@@ -8,6 +8,8 @@
 pub mod anthropic;
 /// The Claude Code CLI as a subprocess.
 pub mod claude_code;
+/// Retries and fallback answers, counted for `/metrics`.
+pub mod counters;
 /// What can go wrong, in terms a caller can act on and a person can read.
 pub mod error;
 /// Failover to the next provider.

@@ -114,6 +114,7 @@ impl Provider for Retrying {
                 None => self.policy.backoff(attempt),
             };
             tracing::info!(provider = self.inner.name(), attempt, wait_ms = wait.as_millis() as u64, error = %err, "retrying");
+            crate::counters::retried(self.inner.name());
             tokio::time::sleep(wait).await;
         }
     }

@@ -457,5 +457,18 @@ async fn metrics_are_prometheus_text_with_what_happened() {
     assert!(samples["omega_answer_latency_seconds_count"] >= 1.0);
     assert_eq!(samples["omega_tasks_pending"], 0.0);
     assert!(samples["omega_uptime_seconds"] > 0.0);
+    // Each stage of the answered message was timed (process-wide histograms: other tests in this
+    // process add to them, so at least this one's).
+    for stage in omega_actors::stages::STAGES {
+        let count = samples[&format!("omega_stage_seconds_count{{stage=\"{stage}\"}}")];
+        let buckets: Vec<f64> = omega_actors::stages::BUCKETS
+            .iter()
+            .map(|b| samples[&format!("omega_stage_seconds_bucket{{stage=\"{stage}\",le=\"{b}\"}}")])
+            .chain([samples[&format!("omega_stage_seconds_bucket{{stage=\"{stage}\",le=\"+Inf\"}}")]])
+            .collect();
+        assert!(buckets.windows(2).all(|w| w[0] <= w[1]), "{stage}: {buckets:?}");
+        assert_eq!(*buckets.last().unwrap(), count, "{stage}");
+        assert!(count >= 1.0, "{stage} was timed");
+    }
     rt.shutdown().await;
 }
