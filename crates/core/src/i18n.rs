@@ -120,24 +120,47 @@ const SOURCES: [&str; 8] = [
 
 type Bundle = FluentBundle<FluentResource>;
 
-fn bundles() -> &'static [Bundle] {
-    static BUNDLES: OnceLock<Vec<Bundle>> = OnceLock::new();
-    BUNDLES.get_or_init(|| {
-        Lang::ALL
-            .iter()
-            .map(|lang| {
-                let id = lang.code().parse().expect("a language code is a language identifier");
-                let mut bundle = FluentBundle::new_concurrent(vec![id]);
-                // The texts go to chat apps, not to a bidirectional UI: no isolation marks.
-                bundle.set_use_isolating(false);
-                // A syntax error leaves that message out (the tests catch it); the rest still load.
-                let resource = FluentResource::try_new(SOURCES[*lang as usize].to_owned())
-                    .unwrap_or_else(|(partial, _)| partial);
-                bundle.add_resource_overriding(resource);
-                bundle
-            })
-            .collect()
-    })
+static BUNDLES: [OnceLock<Bundle>; 8] = [const { OnceLock::new() }; 8];
+
+/// `lang`'s catalogue, parsed the first time it is needed (most daemons speak one or two of the
+/// eight, and a parsed catalogue is a few hundred KB).
+fn bundle(lang: Lang) -> &'static Bundle {
+    BUNDLES[lang as usize].get_or_init(|| parse(lang))
+}
+
+fn parse(lang: Lang) -> Bundle {
+    let id = lang.code().parse().expect("a language code is a language identifier");
+    let mut bundle = FluentBundle::new_concurrent(vec![id]);
+    // The texts go to chat apps, not to a bidirectional UI: no isolation marks.
+    bundle.set_use_isolating(false);
+    // A syntax error leaves that message out (the tests catch it); the rest still load.
+    let resource =
+        FluentResource::try_new(SOURCES[lang as usize].to_owned()).unwrap_or_else(|(partial, _)| partial);
+    bundle.add_resource_overriding(resource);
+    bundle
+}
+
+/// The command menu in `lang`: each of [`MENU`] with what it does. A language nobody speaks yet
+/// is parsed for this and let go (Telegram's menu is registered in all eight at start).
+pub fn menu(lang: Lang) -> Vec<(&'static str, String)> {
+    let parsed;
+    let b = match BUNDLES[lang as usize].get() {
+        Some(b) => b,
+        None => {
+            parsed = parse(lang);
+            &parsed
+        }
+    };
+    MENU.iter()
+        .map(|name| {
+            let id = format!("cmd-{name}");
+            let text = b.get_message(&id).and_then(|m| m.value()).map(|p| {
+                let mut errors = Vec::new();
+                b.format_pattern(p, None, &mut errors).into_owned()
+            });
+            (*name, text.unwrap_or_else(|| describe(name, Lang::En)))
+        })
+        .collect()
 }
 
 /// The text of message `id` in `lang` with `args`; English if `lang` lacks it, the id itself if
@@ -150,7 +173,7 @@ pub fn text(lang: Lang, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
         }
         a
     });
-    for bundle in [&bundles()[lang as usize], &bundles()[Lang::En as usize]] {
+    for bundle in [bundle(lang), bundle(Lang::En)] {
         if let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) {
             let mut errors = Vec::new();
             return bundle.format_pattern(pattern, args.as_ref(), &mut errors).into_owned();
@@ -340,6 +363,9 @@ mod tests {
             for name in MENU {
                 assert!(!describe(name, lang).starts_with("cmd-"), "{lang:?} /{name}");
             }
+            let menu = menu(lang);
+            assert_eq!(menu.len(), MENU.len());
+            assert!(menu.iter().all(|(n, d)| *d == describe(n, lang)), "{lang:?}");
         }
     }
 

@@ -627,3 +627,61 @@ fn an_original_omega_config_is_imported_and_what_is_left_is_named() {
     let again = omega(&home, &["config", "import", original.to_str().unwrap()]).output().unwrap();
     assert!(!again.status.success() && String::from_utf8_lossy(&again.stderr).contains("--force"));
 }
+
+/// `omega init` in a terminal, answered key by key as a person would (through a pseudo-terminal):
+/// the provider from the list, its key and address, Telegram, WhatsApp declined, the secrets kept
+/// apart, the time zone and the sandbox level; the person's id is found by their message to the
+/// bot; what it writes runs.
+#[test]
+fn init_asks_in_a_terminal_what_no_flag_gave() {
+    use omega_testkit::telegram::FakeTelegram;
+    const TOKEN: &str = "123456:TEST-token";
+    let (home, fake, tg) = (TempHome::new(), FakeOpenAi::start(), FakeTelegram::start(TOKEN));
+    fake.require_api_key("sk-typed");
+    let config = home.path().join("asked").join("omega.toml");
+    let (down, enter) = ("\u{1b}[B", "\r");
+    let script = json!([
+        ["Which AI should answer?", format!("{down}{down}{enter}")],
+        ["openai API key", "sk-typed\r"],
+        ["Its address", format!("{}\r", fake.base_url())],
+        ["Talk to Omega on Telegram?", "y"],
+        ["The bot token from @BotFather", format!("{TOKEN}\r")],
+        ["Talk to Omega on WhatsApp?", "n"],
+        ["Keep the keys and tokens in a separate file", "y"],
+        ["Your time zone", "Europe/Lisbon\r"],
+        ["What may tools touch?", enter],
+        ["Now send any message to @", ""],
+        ["Install Omega as a service", "n"],
+    ]);
+    let script_file = home.path().join("keys.json");
+    std::fs::write(&script_file, script.to_string()).unwrap();
+    // The person's message to the bot, which init reads to learn their id.
+    tg.send_text(4242, "it's me");
+    let out = std::process::Command::new("python3")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/crates/omega/tests/it/terminal.py"))
+        .arg(&script_file)
+        .arg("--")
+        .arg(env!("CARGO_BIN_EXE_omega"))
+        .args(["--config", config.to_str().unwrap(), "init", "--telegram-api-url", &tg.api_url()])
+        .env_remove("OPENAI_API_KEY")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("✓ openai: it answers") && said.contains("✓ telegram: the bot is @"), "{said}");
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(text.contains("default = \"openai\"") && text.contains("allowed_users = [4242]"), "{text}");
+    assert!(text.contains("timezone = \"Europe/Lisbon\"") && text.contains("level = \"sandbox\""), "{text}");
+    assert!(!text.contains("sk-typed") && !text.contains(TOKEN), "{text}");
+    let held = std::fs::read_to_string(config.parent().unwrap().join("omega.env")).unwrap();
+    assert!(
+        held.contains("OPENAI_API_KEY=sk-typed") && held.contains(&format!("TELEGRAM_BOT_TOKEN={TOKEN}"))
+    );
+    // It loads, with the secrets from their file.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_omega"))
+        .args(["--config", config.to_str().unwrap(), "config", "check"])
+        .env_remove("OPENAI_API_KEY")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
