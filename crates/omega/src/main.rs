@@ -513,11 +513,22 @@ async fn status(loaded: config::Loaded) -> anyhow::Result<ExitCode> {
     }
     println!("data dir:  {}", c.data_dir().display());
     let running = is_locked(&c.data_dir());
-    println!("daemon:    {}", if running { daemon_line(c).await } else { "not running".to_owned() });
+    let (line, daemon_provider) = match running {
+        true => daemon_line(c).await,
+        false => ("not running".to_owned(), None),
+    };
+    println!("daemon:    {line}");
 
-    // The default provider, then its fallbacks, each checked (cheaply: no paid call).
-    let names: Vec<&String> =
-        std::iter::once(&c.provider.default).chain(c.provider.fallback.iter()).collect();
+    // The default provider, then its fallbacks, each checked (cheaply: no paid call). A daemon
+    // started with `--provider NAME` runs that one: it is the one looked at.
+    let default = match daemon_provider {
+        Some(name) if name != c.provider.default => {
+            println!("           (started with --provider {name}; the config says {})", c.provider.default);
+            name
+        }
+        _ => c.provider.default.clone(),
+    };
+    let names: Vec<&String> = std::iter::once(&default).chain(c.provider.fallback.iter()).collect();
     for (i, name) in names.iter().enumerate() {
         let provider = omega::runtime::build_provider(c, name);
         // The local model is not started (or installed) just to be looked at.
@@ -659,11 +670,12 @@ fn plural(n: u64, what: &str) -> String {
     if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
 }
 
-async fn daemon_line(c: &Config) -> String {
+/// What the running daemon says of itself, and the provider it runs.
+async fn daemon_line(c: &Config) -> (String, Option<String>) {
     let pid = std::fs::read_to_string(c.data_dir().join("omega.lock")).unwrap_or_default();
     let pid = pid.trim();
     if !c.api.enabled {
-        return format!("running (process {pid}; the HTTP API is off, so it cannot be asked more)");
+        return (format!("running (process {pid}; the HTTP API is off, so it cannot be asked more)"), None);
     }
     let host = if c.api.host == "0.0.0.0" || c.api.host == "::" { "127.0.0.1" } else { c.api.host.as_str() };
     let url = format!("http://{host}:{}/api/health", c.api.port);
@@ -676,7 +688,7 @@ async fn daemon_line(c: &Config) -> String {
         _ => None,
     };
     let Some(h) = health else {
-        return format!("running (process {pid}), but its HTTP API does not answer");
+        return (format!("running (process {pid}), but its HTTP API does not answer"), None);
     };
     let up = h["uptime_secs"].as_u64().unwrap_or(0);
     let provider = format!(
@@ -696,11 +708,12 @@ async fn daemon_line(c: &Config) -> String {
         .unwrap_or_default();
     let channels = if channels.is_empty() { String::new() } else { format!("; {}", channels.join(", ")) };
     let sessions = plural(h["sessions"].as_u64().unwrap_or(0), "live session");
-    format!(
+    let line = format!(
         "running (process {pid}, up {}h {}m; {sessions}; provider {provider}{channels})",
         up / 3600,
         up % 3600 / 60
-    )
+    );
+    (line, h["provider"]["name"].as_str().map(str::to_owned))
 }
 
 async fn pair(config: Config, code: String) -> anyhow::Result<ExitCode> {
