@@ -27,6 +27,8 @@ fmt:
 # Load test of the runtime and micro-benchmarks; results go in BENCHMARKS.md.
 bench:
     cargo bench --bench pipeline
+    cargo bench --bench telegram
+    cargo bench --bench scheduler
     cargo bench --bench parsers
 
 # Regenerate the config JSON Schema after changing the config model.

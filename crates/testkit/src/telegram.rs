@@ -64,6 +64,8 @@ struct State {
     next_message_id: i64,
     updates: VecDeque<Value>,
     sent: Vec<Sent>,
+    /// How many messages each chat was sent.
+    sent_per_chat: std::collections::HashMap<i64, usize>,
     actions: Vec<(i64, String)>,
     /// `setMyCommands` by `language_code` ("" = the default set).
     commands: std::collections::BTreeMap<String, Vec<Value>>,
@@ -86,6 +88,8 @@ struct State {
 struct Shared {
     state: Mutex<State>,
     new_update: Notify,
+    /// Signalled at every accepted `sendMessage` (for [`FakeTelegram::wait_sent_to`]).
+    sent_signal: parking_lot::Condvar,
 }
 
 /// A running fake Bot API. Stops when dropped.
@@ -238,6 +242,21 @@ impl FakeTelegram {
     }
 
     /// Messages the bot sent to one chat.
+    /// Block until `chat_id` has been sent `count` messages in all, or `timeout` passes: whether
+    /// it has. Cheap enough for a load tool's many senders (no copy of what was sent).
+    pub fn wait_sent_to(&self, chat_id: i64, count: usize, timeout: Duration) -> bool {
+        let deadline = std::time::Instant::now() + timeout;
+        let mut st = self.shared.state.lock();
+        loop {
+            if st.sent_per_chat.get(&chat_id).copied().unwrap_or(0) >= count {
+                return true;
+            }
+            if self.shared.sent_signal.wait_until(&mut st, deadline).timed_out() {
+                return st.sent_per_chat.get(&chat_id).copied().unwrap_or(0) >= count;
+            }
+        }
+    }
+
     pub fn sent_to(&self, chat_id: i64) -> Vec<Sent> {
         self.sent().into_iter().filter(|s| s.chat_id == chat_id).collect()
     }
@@ -582,6 +601,9 @@ fn send_message(shared: &Shared, p: &Value) -> HttpResponse {
     let message_id = st.next_message_id;
     st.next_message_id += 1;
     st.sent.push(Sent { chat_id, text: text.clone(), parse_mode, message_id });
+    *st.sent_per_chat.entry(chat_id).or_default() += 1;
+    drop(st);
+    shared.sent_signal.notify_all();
     ok(json!({
         "message_id": message_id,
         "date": now_secs(),

@@ -1,0 +1,119 @@
+//! The number a person feels: the real `omega start` binary, over teloxide, against the testkit's
+//! wire-accurate fake Telegram Bot API, with an instant OpenAI-compatible fake as the provider.
+//! N senders each send a message and wait for its answer before the next (a closed loop), so what
+//! is measured is Omega's whole path through a channel: long polling, the inbox write, the
+//! provider call over HTTP, the outcome's transaction, `sendMessage`, the delivered mark.
+//!
+//! `cargo bench --bench telegram` prints messages/s and latency percentiles (from the update
+//! being offered to the bot to the answer arriving), and the daemon's RSS after the run.
+//! Sizes: OMEGA_LOAD_SENDERS (50), OMEGA_LOAD_PER_SENDER (20).
+
+use omega_testkit::telegram::FakeTelegram;
+use omega_testkit::{FakeOpenAi, TempHome};
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+const TOKEN: &str = "123456:LOAD-token";
+/// Telegram user ids of the senders start here.
+const FIRST: i64 = 100_000;
+
+fn env(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+fn main() {
+    // `cargo test --benches` runs this too: then only a handful of messages, as a smoke check.
+    let quick = !std::env::args().any(|a| a == "--bench");
+    let senders = if quick { 2 } else { env("OMEGA_LOAD_SENDERS", 50) };
+    let per = if quick { 2 } else { env("OMEGA_LOAD_PER_SENDER", 20) };
+    let (home, tg, ai) = (TempHome::new(), FakeTelegram::start(TOKEN), FakeOpenAi::start());
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let users: Vec<String> = (0..senders as i64).map(|i| (FIRST + i).to_string()).collect();
+    home.write_config(&format!(
+        "[provider]\ndefault = \"openai\"\n\n[provider.openai]\nbase_url = \"{}\"\nmodel = \"m\"\n\n\
+         [api]\nport = {port}\n\n[session]\nbusy_ack = \"\"\n\n\
+         [channel.telegram]\nenabled = true\nbot_token = \"{TOKEN}\"\napi_url = \"{}\"\n\
+         allowed_users = [{}]\npoll_timeout_secs = 1\n",
+        ai.base_url(),
+        tg.api_url(),
+        users.join(", ")
+    ));
+    let mut daemon = std::process::Command::new(env!("CARGO_BIN_EXE_omega"))
+        .arg("--config")
+        .arg(home.config_path())
+        .arg("start")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start omega");
+    let up = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(up.elapsed() < Duration::from_secs(20), "omega start did not come up");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // One message each first: sessions started, connections warm.
+    for i in 0..senders as i64 {
+        tg.send_text(FIRST + i, "hello");
+    }
+    for i in 0..senders as i64 {
+        assert!(tg.wait_sent_to(FIRST + i, 1, Duration::from_secs(60)), "no answer to the warm-up");
+    }
+
+    let tg = Arc::new(tg);
+    let start = Arc::new(Barrier::new(senders + 1));
+    let threads: Vec<_> = (0..senders as i64)
+        .map(|i| {
+            let (tg, start) = (tg.clone(), start.clone());
+            std::thread::spawn(move || {
+                let user = FIRST + i;
+                let mut took = Vec::with_capacity(per);
+                start.wait();
+                for n in 0..per {
+                    let t = Instant::now();
+                    tg.send_text(user, &format!("message {n}"));
+                    assert!(tg.wait_sent_to(user, n + 2, Duration::from_secs(60)), "no answer from omega");
+                    took.push(t.elapsed());
+                }
+                took
+            })
+        })
+        .collect();
+    start.wait();
+    let t = Instant::now();
+    let mut all: Vec<Duration> = threads.into_iter().flat_map(|h| h.join().unwrap()).collect();
+    let elapsed = t.elapsed();
+    all.sort();
+    let total = all.len();
+    println!("telegram load (real omega start, teloxide, fake Bot API, instant fake provider)");
+    println!(
+        "  {senders} senders x {per} messages = {total}, closed loop: {:.2}s -> {:.0} messages/s",
+        elapsed.as_secs_f64(),
+        total as f64 / elapsed.as_secs_f64()
+    );
+    println!(
+        "  latency: p50 {:.1?}  p90 {:.1?}  p99 {:.1?}  max {:.1?}",
+        percentile(&all, 0.5),
+        percentile(&all, 0.9),
+        percentile(&all, 0.99),
+        all[total - 1]
+    );
+    println!("  daemon RSS after the run: {} KiB", rss_kib(daemon.id()));
+    assert_eq!(ai.request_count(), senders * (per + 1), "every message reached the provider once");
+    let _ = daemon.kill();
+    let _ = daemon.wait();
+}
