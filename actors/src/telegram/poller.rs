@@ -120,12 +120,19 @@ pub async fn run_polling(bot: Bot, deps: PollingDeps) {
                 continue;
             }
         };
+        // The whole batch goes to the Gateway at once, so its senders' inbox writes share commits;
+        // then the acknowledgements are read in order, and the offset is committed once, up to the
+        // last update that is stored (or refused, or not for us). One that could not be stored
+        // stops there: it and the ones after it are fetched again (those already stored are
+        // recognised as duplicates).
+        let mut handed = Vec::with_capacity(updates.len());
         for update in updates {
             let next = update.id.0 as i32 + 1;
             let incoming = incoming(&me_info, update.id.0, &update.kind, &config, &voice, &media_dir);
             if let Incoming::Answer { chat, text } = &incoming {
                 let _ = bot.send_message(ChatId(*chat), text.clone()).send().await;
             }
+            let mut ack = None;
             if let Incoming::Message(inbound) = incoming {
                 if panic_once_on.as_deref().is_some_and(|p| inbound.text.contains(p))
                     && !PANICKED_ONCE.swap(true, std::sync::atomic::Ordering::SeqCst)
@@ -135,6 +142,13 @@ pub async fn run_polling(bot: Bot, deps: PollingDeps) {
                 let chat: i64 = inbound.reply_target.parse().unwrap_or(0);
                 let (tx, rx) = tokio::sync::oneshot::channel();
                 gateway.do_send(Receive { inbound, ack: Some(tx) });
+                ack = Some((chat, rx));
+            }
+            handed.push((next, ack));
+        }
+        let mut confirmed = None;
+        for (next, ack) in handed {
+            if let Some((chat, rx)) = ack {
                 match rx.await {
                     Ok(Accepted::Queued(id)) => channel.do_send(StartTyping { chat, id }),
                     Ok(Accepted::Duplicate(_) | Accepted::Denied) => {}
@@ -152,7 +166,9 @@ pub async fn run_polling(bot: Bot, deps: PollingDeps) {
                     }
                 }
             }
-            // The update is stored (or refused, or not for us): confirm it.
+            confirmed = Some(next);
+        }
+        if let Some(next) = confirmed {
             offset = next;
             if let Err(e) = store.set_channel_state(CHANNEL, OFFSET_KEY, &offset.to_string()).await {
                 tracing::error!(error = %e, "cannot save the Telegram offset");
