@@ -105,6 +105,12 @@ pub fn serve(host: &str, port: u16, deps: HttpDeps) -> std::io::Result<HttpServe
             .route("/webhook/whatsapp", web::post().to(whatsapp_notification))
             .default_service(web::to(not_found))
     })
+    // Replies and streamed answers leave at once, not after the client's delayed ACK (Nagle).
+    .on_connect(|conn, _| {
+        if let Some(tcp) = conn.downcast_ref::<actix_web::rt::net::TcpStream>() {
+            let _ = tcp.set_nodelay(true);
+        }
+    })
     .workers(1)
     .disable_signals()
     .shutdown_timeout(2)

@@ -25,6 +25,13 @@ impl Running {
             .spawn(move || {
                 actix_rt::System::new().block_on(async move {
                     let server = HttpServer::new(move || App::new().configure(configure.clone()))
+                        // As real API servers do: small writes (SSE chunks) leave at once
+                        // instead of waiting for the client's delayed ACK (Nagle).
+                        .on_connect(|conn, _| {
+                            if let Some(tcp) = conn.downcast_ref::<actix_web::rt::net::TcpStream>() {
+                                let _ = tcp.set_nodelay(true);
+                            }
+                        })
                         .workers(workers)
                         .disable_signals()
                         .shutdown_timeout(0)
