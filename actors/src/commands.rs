@@ -183,7 +183,8 @@ async fn answer(deps: &SessionDeps, job: &Job, key: &SessionKey, command: Comman
                 },
                 l if l.eq_ignore_ascii_case("auto") || l.eq_ignore_ascii_case("reset") => {
                     store.delete_fact(me, "preferred_language").await?;
-                    tr!(Lang::of_person(None, ""), "language-cleared")
+                    // Nothing is fixed now: until they write, English.
+                    tr!(Lang::En, "language-cleared")
                 }
                 l => {
                     store.set_fact(me, "preferred_language", l).await?;

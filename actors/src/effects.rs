@@ -202,18 +202,21 @@ pub fn short(id: &str) -> &str {
     id.get(..6).unwrap_or(id)
 }
 
+/// One of a person's setting facts (`preferred_language`, `timezone`), read under their linked
+/// identity; `None` when unset or unreadable.
+async fn setting(store: &Store, key: &SessionKey, name: &str) -> Option<String> {
+    let me = store.memory_key(key.as_str()).await.unwrap_or_else(|_| key.as_str().to_owned());
+    store.facts(&me).await.unwrap_or_default().into_iter().find(|f| f.key == name).map(|f| f.value)
+}
+
 /// The language Omega's own words take for a person: their `preferred_language` fact when it
 /// names one of the eight, else the language `text` is written in, else English.
 pub async fn person_lang(store: &Store, key: &SessionKey, text: &str) -> Lang {
-    let me = store.memory_key(key.as_str()).await.unwrap_or_else(|_| key.as_str().to_owned());
-    let facts = store.facts(&me).await.unwrap_or_default();
-    Lang::of_person(facts.iter().find(|f| f.key == "preferred_language").map(|f| f.value.as_str()), text)
+    Lang::of_person(setting(store, key, "preferred_language").await.as_deref(), text)
 }
 
 /// The zone a person's times are read and shown in: their own `timezone` fact when it names a
 /// real zone, else `default`.
 pub async fn sender_zone(store: &Store, key: &SessionKey, default: Tz) -> Tz {
-    let me = store.memory_key(key.as_str()).await.unwrap_or_else(|_| key.as_str().to_owned());
-    let facts = store.facts(&me).await.unwrap_or_default();
-    facts.iter().find(|f| f.key == "timezone").and_then(|f| f.value.parse::<Tz>().ok()).unwrap_or(default)
+    setting(store, key, "timezone").await.and_then(|z| z.parse::<Tz>().ok()).unwrap_or(default)
 }

@@ -316,7 +316,7 @@ mod tests {
                             continue;
                         }
                         // The first non-empty string literal (the language may be an expression
-                        // with literals of its own, such as `Lang::of_person(None, "")`).
+                        // with literals of its own, such as `Lang::of_person(Some(l), "")`).
                         let rest = &code[i..];
                         let Some(id) = rest.split('"').skip(1).step_by(2).find(|l| !l.is_empty()) else {
                             continue;

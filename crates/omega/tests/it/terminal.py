@@ -54,8 +54,12 @@ for prompt, keys in script:
     seen = seen[seen.index(want) + len(want) :]
     os.write(fd, keys.encode())
 
-while read(time.time() + 60):
+# Drain until the program closes the terminal (60 s at most: then it is stopped).
+end = time.time() + 60
+while time.time() < end and read(end):
     pass
+if time.time() >= end:
+    os.kill(pid, 9)
 _, status = os.waitpid(pid, 0)
 sys.stdout.write(everything.decode(errors="replace"))
 sys.exit(os.waitstatus_to_exitcode(status))
