@@ -102,6 +102,9 @@ pub struct Outbox {
     previews: HashMap<String, Recipient<Preview>>,
     /// Rows with a delivery under way, so a flush and a dispatch never send one twice at once.
     delivering: HashSet<i64>,
+    /// Recipients with a send under way, and the rows waiting behind it: one at a time per
+    /// recipient, so a reply's parts and files arrive in the order they were stored.
+    sending: HashMap<(String, String), std::collections::VecDeque<OutboxRow>>,
     /// Confirmed deliveries not yet marked in the database. A mark is written as soon as the
     /// previous mark write is done, so under load marks batch themselves and when idle each is
     /// written at once. A crash in the moment between a channel's confirmation and its mark means
@@ -120,6 +123,7 @@ impl Outbox {
             channels: HashMap::new(),
             previews: HashMap::new(),
             delivering: HashSet::new(),
+            sending: HashMap::new(),
             delivered: Vec::new(),
             marking: false,
             retry_base: Duration::from_secs(1),
@@ -141,6 +145,34 @@ impl Outbox {
         if !self.delivering.insert(row.id) {
             return;
         }
+        let to = (row.channel.clone(), row.recipient.clone());
+        match self.sending.get_mut(&to) {
+            Some(waiting) => waiting.push_back(row),
+            None => {
+                self.sending.insert(to, Default::default());
+                self.send(channel, row, ctx);
+            }
+        }
+    }
+
+    /// The recipient's send is over: the next row waiting for them goes, if any.
+    fn next_for(&mut self, channel: &str, recipient: &str, ctx: &mut Context<Self>) {
+        let to = (channel.to_owned(), recipient.to_owned());
+        let Some(row) = self.sending.get_mut(&to).and_then(|w| w.pop_front()) else {
+            self.sending.remove(&to);
+            return;
+        };
+        match self.channels.get(channel).cloned() {
+            Some(route) => self.send(route, row, ctx),
+            None => {
+                // The channel stopped meanwhile: the rows stay queued in the database.
+                self.delivering.remove(&row.id);
+                self.next_for(channel, recipient, ctx);
+            }
+        }
+    }
+
+    fn send(&mut self, channel: Recipient<Deliver>, row: OutboxRow, ctx: &mut Context<Self>) {
         let msg = Deliver {
             outbox_id: Some(OutboxId(row.id)),
             recipient: row.recipient.clone(),
@@ -332,6 +364,7 @@ impl Handler<Attempted> for Outbox {
     fn handle(&mut self, msg: Attempted, ctx: &mut Context<Self>) {
         let store = self.store.clone();
         let Attempted { row, result } = msg;
+        self.next_for(&row.channel, &row.recipient, ctx);
         let id = OutboxId(row.id);
         // A sent file's copy has done its work (the HTTP API keeps it for the client to fetch);
         // so has one that will never be sent.
