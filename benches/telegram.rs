@@ -36,12 +36,38 @@ fn rss_kib(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
+/// Each stage's mean time per message, from the daemon's own `/metrics`.
+fn print_stages(port: u16) {
+    use std::io::{Read, Write};
+    let mut text = String::new();
+    if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+        let _ = s.write_all(b"GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+        let _ = s.read_to_string(&mut text);
+    }
+    let value = |name: &str, stage: &str| -> Option<f64> {
+        let key = format!("{name}{{stage=\"{stage}\"}} ");
+        text.lines().find_map(|l| l.strip_prefix(&key)).and_then(|v| v.trim().parse().ok())
+    };
+    let mut line = String::from("  mean per message, by stage:");
+    for stage in ["context", "provider", "effects", "store", "delivery"] {
+        if let (Some(sum), Some(n)) =
+            (value("omega_stage_seconds_sum", stage), value("omega_stage_seconds_count", stage))
+            && n > 0.0
+        {
+            line.push_str(&format!("  {stage} {:.2} ms", sum / n * 1000.0));
+        }
+    }
+    println!("{line}");
+}
+
 fn main() {
     // `cargo test --benches` runs this too: then only a handful of messages, as a smoke check.
     let quick = !std::env::args().any(|a| a == "--bench");
     let senders = if quick { 2 } else { env("OMEGA_LOAD_SENDERS", 50) };
     let per = if quick { 2 } else { env("OMEGA_LOAD_PER_SENDER", 20) };
     let (home, tg, ai) = (TempHome::new(), FakeTelegram::start(TOKEN), FakeOpenAi::start());
+    // Instant: the fake paces its streamed chunks (2 ms each) unless told not to.
+    ai.set_chunk_delay(Duration::ZERO);
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let users: Vec<String> = (0..senders as i64).map(|i| (FIRST + i).to_string()).collect();
     home.write_config(&format!(
@@ -113,7 +139,14 @@ fn main() {
         all[total - 1]
     );
     println!("  daemon RSS after the run: {} KiB", rss_kib(daemon.id()));
-    assert_eq!(ai.request_count(), senders * (per + 1), "every message reached the provider once");
+    print_stages(port);
+    // Long conversations also get the summarizer's compaction calls: count the person's messages.
+    let asked = ai
+        .requests()
+        .iter()
+        .filter(|r| r.last_user_message().is_some_and(|m| m == "hello" || m.starts_with("message ")))
+        .count();
+    assert_eq!(asked, senders * (per + 1), "every message reached the provider once");
     let _ = daemon.kill();
     let _ = daemon.wait();
 }

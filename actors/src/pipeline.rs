@@ -135,6 +135,75 @@ pub struct SessionDeps {
     pub jobs: crate::effects::JobRoutes,
     /// Set when these deps answer a background job: its off switch.
     pub job: Option<Arc<JobControl>>,
+    /// A session's own: what its sender's last prompt was built from (`None` elsewhere).
+    pub context: Option<Arc<ContextCache>>,
+}
+
+/// What a sender's prompt was last built from, kept by their Session between messages so a
+/// message costs no reads while nothing changed: the history and everything else the prompt
+/// says about them, with the store's [`context_version`](Store::context_version) when read.
+/// Every write that may change any of it moves that version (the store counts them), except
+/// the session's own exchange, which the session adds here itself.
+#[derive(Debug, Default)]
+pub struct ContextCache(parking_lot::Mutex<Option<CachedContext>>);
+
+#[derive(Debug, Clone)]
+pub struct CachedContext {
+    pub version: omega_memory::writer::ContextVersion,
+    pub history: Vec<omega_memory::HistoryMessage>,
+    pub context: omega_memory::context::SenderContext,
+    /// The provider session the conversation continues, for a provider that keeps them.
+    pub resume: Option<String>,
+}
+
+impl ContextCache {
+    /// The kept context, if nothing it was read from changed since.
+    pub fn get(&self, now: omega_memory::writer::ContextVersion) -> Option<CachedContext> {
+        self.0.lock().as_ref().filter(|c| c.version == now).cloned()
+    }
+
+    pub fn put(&self, cached: CachedContext) {
+        *self.0.lock() = Some(cached);
+    }
+
+    pub fn clear(&self) {
+        *self.0.lock() = None;
+    }
+
+    /// After the session's own exchange was stored: `now` is the version read right after it.
+    /// If that exchange is the only write since the context was read (each write counts two),
+    /// the context becomes what a fresh read would give: `remembered` (the user's message and
+    /// the reply) appended to the history, kept to `limit` messages. Otherwise it is dropped,
+    /// to be read again.
+    pub fn after_exchange(
+        &self,
+        now: omega_memory::writer::ContextVersion,
+        remembered: Option<(&str, &str, i64)>,
+        limit: usize,
+    ) {
+        let mut kept = self.0.lock();
+        let Some(c) = kept.as_mut() else { return };
+        let only_ours = now.all == c.version.all && now.mine == c.version.mine + 2;
+        // A reply in a conversation that did not exist yet starts one, whose id is not known here.
+        if !only_ours || (remembered.is_some() && c.context.conversation.is_none()) {
+            *kept = None;
+            return;
+        }
+        c.version = now;
+        if let Some((user, reply, at)) = remembered {
+            for (role, content) in [("user", user), ("assistant", reply)] {
+                // Its id is not known here; 0 marks it (a compaction through it reads again).
+                c.history.push(omega_memory::HistoryMessage {
+                    id: 0,
+                    role: role.to_owned(),
+                    content: content.to_owned(),
+                    created_at: at,
+                });
+            }
+            let extra = c.history.len().saturating_sub(limit);
+            c.history.drain(..extra);
+        }
+    }
 }
 
 /// A running job's off switch, and why it was pulled.

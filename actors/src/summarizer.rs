@@ -317,7 +317,16 @@ async fn compact(
         return false;
     }
     let summary: String = summary.chars().take(4000).collect();
-    match store.store_compaction(msg.conversation, msg.covered, msg.through, &summary).await {
+    match store
+        .store_compaction(
+            &format!("{}:{}", msg.channel, msg.sender_id),
+            msg.conversation,
+            msg.covered,
+            msg.through,
+            &summary,
+        )
+        .await
+    {
         Ok(true) => {
             tracing::info!(conversation = msg.conversation, through = msg.through, "conversation compacted")
         }

@@ -671,6 +671,7 @@ impl Supervisor {
                     provider_name: provider_name.clone(),
                     jobs: tree.jobs.clone(),
                     job: None,
+                    context: None,
                 });
                 let addr = Gateway::new(self.spec.gateway.clone(), make_deps, guard).start();
                 self.tree.gateway.bind(addr.clone());

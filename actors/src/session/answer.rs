@@ -43,6 +43,11 @@ pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) -> Opti
             other => crate::commands::run(&deps, &job, &key, other, lang).await,
         };
         store_outcome(&deps, &job, OutboundKind::Reply, text, None, CallRecord::default(), true).await;
+        // A command may change anything of the sender's (their project, memory, tasks): the
+        // next message reads their context afresh.
+        if let Some(cache) = &deps.context {
+            cache.clear();
+        }
         // A command's text says nothing of the language the person writes in.
         return None;
     }

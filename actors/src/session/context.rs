@@ -40,26 +40,42 @@ pub(super) async fn build_request(deps: &SessionDeps, _key: &SessionKey, job: &J
         None => None,
     };
     let scope = scope.as_deref();
-    let limits = omega_memory::context::ContextLimits { tasks: 30, lessons: 20, summaries: 3 };
-    let ((history, context, recall), files) = futures::future::join(
-        futures::future::join3(
-            deps.store.history_in(&job.channel, &job.sender_id, scope, deps.settings.max_context_messages),
-            deps.store.sender_context(&job.channel, &job.sender_id, scope, limits),
-            async {
-                if deps.settings.recall_messages == 0 {
-                    return Ok(Vec::new());
+    // A message in the sender's active project may use what their session kept from the last
+    // one, if no write touched any of it since (the store counts those writes).
+    let cache = deps.context.as_deref().filter(|_| scope.is_none() && !job.is_job());
+    let version = deps.store.context_version(&job.channel, &job.sender_id);
+    let kept = cache.and_then(|c| c.get(version));
+    let (history, context, recall, files, resume) = match kept {
+        Some(kept) => {
+            #[cfg(debug_assertions)]
+            verify_kept(deps, job, &kept).await;
+            let recall = async {
+                match kept.context.recallable {
+                    true => recall(deps, job, scope).await,
+                    false => Ok(Vec::new()),
                 }
-                deps.store
-                    .recall(&job.channel, &job.sender_id, scope, &job.text, deps.settings.recall_messages)
-                    .await
-            },
-        ),
-        files,
-    )
-    .await;
+            };
+            let (recall, files) = futures::future::join(recall, files).await;
+            (kept.history, kept.context, recall, files, kept.resume)
+        }
+        None => {
+            let ((history, context, recall), files) =
+                futures::future::join(read_context(deps, job, scope), files).await;
+            let history = history.map_err(|e| e.to_string())?;
+            let context = context.map_err(|e| e.to_string())?;
+            let resume = provider_session(deps, job, &context.project).await;
+            if let Some(cache) = cache {
+                cache.put(crate::pipeline::CachedContext {
+                    version,
+                    history: history.clone(),
+                    context: context.clone(),
+                    resume: resume.clone(),
+                });
+            }
+            (history, context, recall, files, resume)
+        }
+    };
     let (identity, catalog) = files.unwrap_or_default();
-    let history = history.map_err(|e| e.to_string())?;
-    let context = context.map_err(|e| e.to_string())?;
     let facts = context.facts;
     // Every skill that can run is listed; the ones this message calls for bring their
     // instructions.
@@ -160,6 +176,15 @@ pub(super) async fn build_request(deps: &SessionDeps, _key: &SessionKey, job: &J
         .then(|| drop.max(history.len() / 2))
         .filter(|n| *n > 0)
         .map(|n| history[n - 1].id);
+    // A message the session added to its kept history has no id yet: read the history again
+    // for the next message, which compacts.
+    let past = match (past, cache) {
+        (Some(0), Some(cache)) => {
+            cache.clear();
+            None
+        }
+        (past, _) => past,
+    };
     if let (Some(through), Some((id, summary, covered))) = (past, context.conversation.clone())
         && through > covered
     {
@@ -216,15 +241,6 @@ pub(super) async fn build_request(deps: &SessionDeps, _key: &SessionKey, job: &J
     // A provider that keeps the conversation itself continues its session (per sender and
     // project); the history still goes along for a fresh session or a fallback provider.
     // A background job starts a session of its own (two calls must not resume one at once).
-    let resume = if deps.settings.keeps_sessions && !job.is_job() {
-        deps.store
-            .provider_session(&job.channel, &job.sender_id, &project, &deps.provider_name)
-            .await
-            .ok()
-            .flatten()
-    } else {
-        None
-    };
     let request = ChatRequest {
         // The active project's preferred model, if it names one (the provider's otherwise).
         model: role.as_ref().and_then(|p| p.model.clone()).unwrap_or_default(),
@@ -239,6 +255,78 @@ pub(super) async fn build_request(deps: &SessionDeps, _key: &SessionKey, job: &J
         cancel: deps.job.as_ref().map(|c| c.cancel.clone()).unwrap_or_default(),
     };
     Ok(Built { request, project, lang })
+}
+
+/// The three reads of a sender's context, in parallel (each is a round trip to a worker
+/// thread): the history, everything else about them in one statement, and recall.
+async fn read_context(
+    deps: &SessionDeps,
+    job: &Job,
+    scope: Option<&str>,
+) -> (
+    Result<Vec<omega_memory::HistoryMessage>, omega_memory::MemoryError>,
+    Result<omega_memory::context::SenderContext, omega_memory::MemoryError>,
+    Result<Vec<omega_memory::recall::Recalled>, omega_memory::MemoryError>,
+) {
+    let limits = omega_memory::context::ContextLimits { tasks: 30, lessons: 20, summaries: 3 };
+    futures::future::join3(
+        deps.store.history_in(&job.channel, &job.sender_id, scope, deps.settings.max_context_messages),
+        deps.store.sender_context(&job.channel, &job.sender_id, scope, limits),
+        recall(deps, job, scope),
+    )
+    .await
+}
+
+/// The sender's earlier messages that match this one (none when recall is off).
+async fn recall(
+    deps: &SessionDeps,
+    job: &Job,
+    scope: Option<&str>,
+) -> Result<Vec<omega_memory::recall::Recalled>, omega_memory::MemoryError> {
+    if deps.settings.recall_messages == 0 {
+        return Ok(Vec::new());
+    }
+    deps.store.recall(&job.channel, &job.sender_id, scope, &job.text, deps.settings.recall_messages).await
+}
+
+/// The provider session this sender's conversation continues, for a provider that keeps them.
+/// A background job starts a session of its own (two calls must not resume one at once).
+async fn provider_session(deps: &SessionDeps, job: &Job, project: &str) -> Option<String> {
+    if !deps.settings.keeps_sessions || job.is_job() {
+        return None;
+    }
+    deps.store
+        .provider_session(&job.channel, &job.sender_id, project, &deps.provider_name)
+        .await
+        .ok()
+        .flatten()
+}
+
+/// Debug builds (every test) check that a kept context is what reading it now gives, whenever
+/// no write happened during the check: a stale context would be a bug a person notices.
+#[cfg(debug_assertions)]
+async fn verify_kept(deps: &SessionDeps, job: &Job, kept: &crate::pipeline::CachedContext) {
+    let (history, context, _) = read_context(deps, job, None).await;
+    let resume = match &context {
+        Ok(c) => provider_session(deps, job, &c.project).await,
+        Err(_) => None,
+    };
+    if deps.store.context_version(&job.channel, &job.sender_id) != kept.version {
+        return;
+    }
+    let (Ok(history), Ok(context)) = (history, context) else { return };
+    let same_message = |a: &omega_memory::HistoryMessage, b: &omega_memory::HistoryMessage| {
+        a.role == b.role && a.content == b.content && (a.id == 0 || a.id == b.id)
+    };
+    assert!(
+        kept.history.len() == history.len()
+            && kept.history.iter().zip(&history).all(|(a, b)| same_message(a, b)),
+        "a session's kept history is stale:\nkept {:?}\nread {:?}",
+        kept.history,
+        history
+    );
+    assert_eq!(kept.context, context, "a session's kept context is stale");
+    assert_eq!(kept.resume, resume, "a session's kept provider session is stale");
 }
 
 /// The MCP servers of `skills`, named `SKILL-SERVER` (in MCP's name alphabet).

@@ -45,6 +45,8 @@ impl JobRunner {
             tools.cancel = control.cancel.clone();
         }
         deps.job = Some(control);
+        // A job reads its context fresh: it runs beside the session, in its own project.
+        deps.context = None;
         Self { deps, job, timeout, done, finished: false }
     }
 }

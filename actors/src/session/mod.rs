@@ -75,7 +75,8 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn new(channel: &str, sender_id: &str, generation: u64, deps: SessionDeps) -> Self {
+    pub fn new(channel: &str, sender_id: &str, generation: u64, mut deps: SessionDeps) -> Self {
+        deps.context = Some(Default::default());
         Self {
             key: SessionKey::new(channel, sender_id),
             channel: channel.to_owned(),

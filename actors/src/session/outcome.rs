@@ -59,6 +59,10 @@ pub(super) async fn store_outcome(
             (kind, words, error, format!("(background job #{}) {}", job.id.0, job.text))
         }
     };
+    let at = deps.settings.clock.now();
+    // What the kept context gains if this exchange is stored: the conversation's two messages.
+    let remembered = (kind == OutboundKind::Reply && !off_the_record)
+        .then(|| (user_text.clone(), text.clone(), omega_memory::millis(at)));
     let exchange = Exchange {
         inbox_id: job.id,
         channel: job.channel.clone(),
@@ -71,11 +75,22 @@ pub(super) async fn store_outcome(
         off_the_record,
         error,
         call,
-        at: deps.settings.clock.now(),
+        at,
         project: job.project.clone(),
         files: job.files.clone(),
     };
-    match deps.store.finish_exchange_with_files(exchange).await {
+    let stored = deps.store.finish_exchange_with_files(exchange).await;
+    if let Some(cache) = deps.context.as_deref().filter(|_| !job.is_job() && job.task_id().is_none()) {
+        match &stored {
+            Ok(Some(_)) => cache.after_exchange(
+                deps.store.context_version(&job.channel, &job.sender_id),
+                remembered.as_ref().map(|(u, r, at)| (u.as_str(), r.as_str(), *at)),
+                deps.settings.max_context_messages as usize,
+            ),
+            _ => cache.clear(),
+        }
+    }
+    match stored {
         Ok(None) => {
             // Another session stored this message's outcome first: it is answered once, there.
             tracing::debug!(id = job.id.0, "message already answered; this outcome is dropped");

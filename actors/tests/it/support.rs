@@ -99,6 +99,7 @@ impl Probes {
             provider_name: "echo".into(),
             jobs: Default::default(),
             job: None,
+            context: None,
         }
     }
 

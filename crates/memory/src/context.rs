@@ -37,6 +37,9 @@ pub struct SenderContext {
     /// The active conversation in this project, if any: (id, its rolling summary of compacted
     /// messages, the last message id it covers).
     pub conversation: Option<(i64, Option<String>, i64)>,
+    /// Whether [`Store::recall`] could find anything: a closed conversation in this project, or
+    /// a compacted part of the active one (the rest of the conversation is in the history).
+    pub recallable: bool,
 }
 
 /// How much of each part [`Store::sender_context`] reads.
@@ -67,7 +70,7 @@ impl Store {
         let key = format!("{channel}:{sender_id}");
         // The sender's key and project come from one-row CTEs joined in, and the parts refer to
         // their columns: measured, that is about half the cost of a scalar subquery per part.
-        let row: (String, String, String, String, String, String, String, Option<String>) = sqlx::query_as(concat!(
+        let row: (String, String, String, String, String, String, String, Option<String>, bool) = sqlx::query_as(concat!(
             "WITH me AS (SELECT COALESCE((SELECT canonical FROM user_aliases WHERE alias = ?1), ?1) AS key),
                   scope AS (SELECT ",
             scope_sql!("?1", "?7"),
@@ -93,7 +96,9 @@ impl Store {
                         ORDER BY created_at DESC, id DESC LIMIT 5)),
                (SELECT json_array(id, compacted, compacted_through) FROM conversations
                   WHERE channel = ?2 AND sender_id = ?3 AND status = 'active' AND project = scope.p
-                  ORDER BY id DESC LIMIT 1)
+                  ORDER BY id DESC LIMIT 1),
+               EXISTS (SELECT 1 FROM conversations WHERE channel = ?2 AND sender_id = ?3 AND project = scope.p
+                         AND forgotten = 0 AND (status = 'closed' OR compacted_through > 0))
              FROM me, scope"
         ))
         .bind(&key)
@@ -151,6 +156,7 @@ impl Store {
                 ),
                 None => None,
             },
+            recallable: row.8,
         })
     }
 }

@@ -64,7 +64,8 @@ impl Store {
         &self,
         x: Exchange,
     ) -> Result<Option<(OutboxRow, Vec<OutboxRow>)>, MemoryError> {
-        self.writer.write(x, |c, x| Box::pin(finish(c, x))).await
+        let touch = crate::writer::Touch::Sender(format!("{}:{}", x.channel, x.sender_id));
+        self.writer.write_touching(touch, x, |c, x| Box::pin(finish(c, x))).await
     }
 
     /// The last `limit` messages of the sender's active conversation in their active project,

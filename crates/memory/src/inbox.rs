@@ -76,7 +76,9 @@ impl Store {
     /// Write an inbound message (already sanitized) to the inbox. Returns once it is on disk:
     /// only then may the channel be told the message was received.
     pub async fn record_inbound(&self, msg: &Inbound) -> Result<Recorded, MemoryError> {
-        self.writer.write(msg.clone(), |c, m| Box::pin(record(c, m))).await
+        self.writer
+            .write_touching(crate::writer::Touch::Nothing, msg.clone(), |c, m| Box::pin(record(c, m)))
+            .await
     }
 
     /// Take over a sender's unfinished messages after an interruption (a restart of the daemon or
@@ -85,7 +87,11 @@ impl Store {
     pub async fn resume_inbound(&self, channel: &str, sender_id: &str) -> Result<Vec<InboxRow>, MemoryError> {
         let mut rows = self
             .writer
-            .write((channel.to_owned(), sender_id.to_owned()), |c, k| Box::pin(resume(c, k)))
+            .write_touching(
+                crate::writer::Touch::Nothing,
+                (channel.to_owned(), sender_id.to_owned()),
+                |c, k| Box::pin(resume(c, k)),
+            )
             .await?;
         rows.sort_by_key(|r| r.id);
         Ok(rows)

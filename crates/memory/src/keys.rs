@@ -80,7 +80,7 @@ impl Store {
             return Ok(());
         }
         self.writer
-            .write(rows, |c, rows| {
+            .write_touching(crate::writer::Touch::Nothing, rows, |c, rows| {
                 Box::pin(async move {
                     for r in rows {
                         sqlx::query(
@@ -111,52 +111,59 @@ impl Store {
             return Ok(());
         }
         self.writer
-            .write((space.to_owned(), keys, num), |c, (space, keys, num)| {
-                Box::pin(async move {
-                    for k in keys {
-                        sqlx::query("UPDATE device_keys SET num = ? WHERE space = ? AND key = ?")
-                            .bind(*num)
-                            .bind(space)
-                            .bind(k)
-                            .execute(&mut *c)
-                            .await?;
-                    }
-                    Ok(())
-                })
-            })
+            .write_touching(
+                crate::writer::Touch::Nothing,
+                (space.to_owned(), keys, num),
+                |c, (space, keys, num)| {
+                    Box::pin(async move {
+                        for k in keys {
+                            sqlx::query("UPDATE device_keys SET num = ? WHERE space = ? AND key = ?")
+                                .bind(*num)
+                                .bind(space)
+                                .bind(k)
+                                .execute(&mut *c)
+                                .await?;
+                        }
+                        Ok(())
+                    })
+                },
+            )
             .await
     }
 
     /// Delete the selected rows of `space`; returns how many went.
     pub async fn delete_device_keys(&self, space: &str, select: KeySelect) -> Result<u64, MemoryError> {
         self.writer
-            .write((space.to_owned(), select), |c, (space, select)| {
-                Box::pin(async move {
-                    let mut n = 0;
-                    match select {
-                        KeySelect::Keys(keys) => {
-                            for k in keys {
-                                n += sqlx::query("DELETE FROM device_keys WHERE space = ? AND key = ?")
-                                    .bind(space)
-                                    .bind(k)
-                                    .execute(&mut *c)
-                                    .await?
-                                    .rows_affected();
+            .write_touching(
+                crate::writer::Touch::Nothing,
+                (space.to_owned(), select),
+                |c, (space, select)| {
+                    Box::pin(async move {
+                        let mut n = 0;
+                        match select {
+                            KeySelect::Keys(keys) => {
+                                for k in keys {
+                                    n += sqlx::query("DELETE FROM device_keys WHERE space = ? AND key = ?")
+                                        .bind(space)
+                                        .bind(k)
+                                        .execute(&mut *c)
+                                        .await?
+                                        .rows_affected();
+                                }
                             }
-                        }
-                        KeySelect::Prefix(p) => {
-                            n = sqlx::query(
-                                "DELETE FROM device_keys WHERE space = ? AND key >= ? AND key < ?",
-                            )
-                            .bind(space)
-                            .bind(p)
-                            .bind(prefix_end(p))
-                            .execute(&mut *c)
-                            .await?
-                            .rows_affected();
-                        }
-                        KeySelect::NumBelow { cutoff, keep_zero } => {
-                            n = sqlx::query(
+                            KeySelect::Prefix(p) => {
+                                n = sqlx::query(
+                                    "DELETE FROM device_keys WHERE space = ? AND key >= ? AND key < ?",
+                                )
+                                .bind(space)
+                                .bind(p)
+                                .bind(prefix_end(p))
+                                .execute(&mut *c)
+                                .await?
+                                .rows_affected();
+                            }
+                            KeySelect::NumBelow { cutoff, keep_zero } => {
+                                n = sqlx::query(
                                 "DELETE FROM device_keys WHERE space = ? AND num < ? AND NOT (? AND num = 0)",
                             )
                             .bind(space)
@@ -165,28 +172,34 @@ impl Store {
                             .execute(&mut *c)
                             .await?
                             .rows_affected();
+                            }
                         }
-                    }
-                    Ok(n)
-                })
-            })
+                        Ok(n)
+                    })
+                },
+            )
             .await
     }
 
     /// Delete `(space, key)` and return what it held.
     pub async fn take_device_key(&self, space: &str, key: &str) -> Result<Option<Vec<u8>>, MemoryError> {
         self.writer
-            .write((space.to_owned(), key.to_owned()), |c, (space, key)| {
-                Box::pin(async move {
-                    let row: Option<(Vec<u8>,)> =
-                        sqlx::query_as("DELETE FROM device_keys WHERE space = ? AND key = ? RETURNING value")
-                            .bind(space)
-                            .bind(key)
-                            .fetch_optional(&mut *c)
-                            .await?;
-                    Ok(row.map(|r| r.0))
-                })
-            })
+            .write_touching(
+                crate::writer::Touch::Nothing,
+                (space.to_owned(), key.to_owned()),
+                |c, (space, key)| {
+                    Box::pin(async move {
+                        let row: Option<(Vec<u8>,)> = sqlx::query_as(
+                            "DELETE FROM device_keys WHERE space = ? AND key = ? RETURNING value",
+                        )
+                        .bind(space)
+                        .bind(key)
+                        .fetch_optional(&mut *c)
+                        .await?;
+                        Ok(row.map(|r| r.0))
+                    })
+                },
+            )
             .await
     }
 

@@ -65,14 +65,24 @@ impl Store {
             MemoryError::Sql(e) => classify(path, e),
             other => other,
         })?;
+        // Two readers: sessions keep their sender's context between messages, so reads are
+        // rare on the message path; and each connection is a thread and a page cache of its own.
+        // An idle one closes after a minute (its thread and cache with it).
         let read = SqlitePoolOptions::new()
-            .max_connections(4)
+            .max_connections(2)
             .min_connections(0)
+            .idle_timeout(Duration::from_secs(60))
             .connect_with(opts.clone().read_only(true))
             .await
             .map_err(corrupt)?;
         let checkpointer = Checkpointer::start(opts);
         Ok(Self { read, writer, checkpointer, path: path.to_owned(), clock: omega_core::clock::system() })
+    }
+
+    /// How many writes so far touched what `channel:sender_id`'s prompt is built from (theirs,
+    /// or everyone's): equal readings mean nothing of it changed in between.
+    pub fn context_version(&self, channel: &str, sender_id: &str) -> crate::writer::ContextVersion {
+        self.writer.versions().of(&format!("{channel}:{sender_id}"))
     }
 
     /// The raw writer, for tests that need a write the typed API does not offer.

@@ -49,38 +49,42 @@ impl Store {
         key: Option<String>,
     ) -> Result<(OutboxRow, bool), MemoryError> {
         self.writer
-            .write((out.clone(), key, self.now_ms()), |c, (o, key, at)| {
-                Box::pin(async move {
-                    // No key never conflicts (the unique index skips NULLs).
-                    let new: Option<OutboxRow> = sqlx::query_as(concat!(
+            .write_touching(
+                crate::writer::Touch::Nothing,
+                (out.clone(), key, self.now_ms()),
+                |c, (o, key, at)| {
+                    Box::pin(async move {
+                        // No key never conflicts (the unique index skips NULLs).
+                        let new: Option<OutboxRow> = sqlx::query_as(concat!(
                         "INSERT INTO outbox (inbox_id, channel, recipient, kind, text, created_at, dedup_key)
                          VALUES (?, ?, ?, ?, ?, ?, ?)
                          ON CONFLICT (dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING RETURNING ",
                         outbox_columns!()
                     ))
-                    .bind(o.in_reply_to.map(|i| i.0))
-                    .bind(&o.channel)
-                    .bind(&o.recipient)
-                    .bind(o.kind.as_str())
-                    .bind(&o.text)
-                    .bind(*at)
-                    .bind(key.as_deref())
-                    .fetch_optional(&mut *c)
-                    .await?;
-                    if let Some(row) = new {
-                        return Ok((row, true));
-                    }
-                    let row = sqlx::query_as(concat!(
-                        "SELECT ",
-                        outbox_columns!(),
-                        " FROM outbox WHERE dedup_key = ?"
-                    ))
-                    .bind(key.as_deref())
-                    .fetch_one(&mut *c)
-                    .await?;
-                    Ok((row, false))
-                })
-            })
+                        .bind(o.in_reply_to.map(|i| i.0))
+                        .bind(&o.channel)
+                        .bind(&o.recipient)
+                        .bind(o.kind.as_str())
+                        .bind(&o.text)
+                        .bind(*at)
+                        .bind(key.as_deref())
+                        .fetch_optional(&mut *c)
+                        .await?;
+                        if let Some(row) = new {
+                            return Ok((row, true));
+                        }
+                        let row = sqlx::query_as(concat!(
+                            "SELECT ",
+                            outbox_columns!(),
+                            " FROM outbox WHERE dedup_key = ?"
+                        ))
+                        .bind(key.as_deref())
+                        .fetch_one(&mut *c)
+                        .await?;
+                        Ok((row, false))
+                    })
+                },
+            )
             .await
     }
 
@@ -127,7 +131,7 @@ impl Store {
         }
         let list = serde_json::to_string(&ids.iter().map(|i| i.0).collect::<Vec<_>>()).unwrap_or_default();
         self.writer
-            .write((list, self.now_ms()), |c, (list, at)| {
+            .write_touching(crate::writer::Touch::Nothing, (list, self.now_ms()), |c, (list, at)| {
                 Box::pin(async move {
                     sqlx::query(
                         "UPDATE outbox SET status = 'delivered', delivered_at = ?, attempts = attempts + 1
@@ -151,21 +155,25 @@ impl Store {
         give_up: bool,
     ) -> Result<(), MemoryError> {
         self.writer
-            .write((id, error.to_owned(), give_up), |c, (id, error, give_up)| {
-                Box::pin(async move {
-                    sqlx::query(
-                        "UPDATE outbox SET attempts = attempts + 1, last_error = ?,
+            .write_touching(
+                crate::writer::Touch::Nothing,
+                (id, error.to_owned(), give_up),
+                |c, (id, error, give_up)| {
+                    Box::pin(async move {
+                        sqlx::query(
+                            "UPDATE outbox SET attempts = attempts + 1, last_error = ?,
                             status = CASE WHEN ? THEN 'failed' ELSE status END
                          WHERE id = ? AND status = 'pending'",
-                    )
-                    .bind(error)
-                    .bind(give_up)
-                    .bind(id.0)
-                    .execute(&mut *c)
-                    .await?;
-                    Ok(())
-                })
-            })
+                        )
+                        .bind(error)
+                        .bind(give_up)
+                        .bind(id.0)
+                        .execute(&mut *c)
+                        .await?;
+                        Ok(())
+                    })
+                },
+            )
             .await
     }
 

@@ -16,7 +16,7 @@ impl Store {
     pub async fn set_channel_state(&self, channel: &str, key: &str, value: &str) -> Result<(), MemoryError> {
         let data = (channel.to_owned(), key.to_owned(), value.to_owned(), self.now_ms());
         self.writer
-            .write(data, |c, (ch, k, v, at)| {
+            .write_touching(crate::writer::Touch::Nothing, data, |c, (ch, k, v, at)| {
                 Box::pin(async move {
                     sqlx::query(
                         "INSERT INTO channel_state (channel, key, value, updated_at) VALUES (?, ?, ?, ?)

@@ -83,16 +83,19 @@ impl Store {
 
     /// Replace conversation `id`'s rolling summary with `summary`, covering its messages up to
     /// `through`, but only if it still covers up to `expected` (no other compaction came first)
-    /// and is still active. Returns whether it was stored.
+    /// and is still active. Returns whether it was stored. `owner` (`channel:sender_id`) is whose
+    /// conversation it is: only their prompts change.
     pub async fn store_compaction(
         &self,
+        owner: &str,
         id: i64,
         expected: i64,
         through: i64,
         summary: &str,
     ) -> Result<bool, MemoryError> {
+        let touch = crate::writer::Touch::Sender(owner.to_owned());
         self.writer
-            .write((id, expected, through, summary.to_owned()), |c, (id, expected, through, summary)| {
+            .write_touching(touch, (id, expected, through, summary.to_owned()), |c, (id, expected, through, summary)| {
                 Box::pin(async move {
                     let r = sqlx::query(
                         "UPDATE conversations SET compacted = ?, compacted_through = ?

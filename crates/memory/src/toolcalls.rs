@@ -28,7 +28,7 @@ impl Store {
         }
         let at = self.now_ms();
         self.writer
-            .write((calls, at), |c, (calls, at)| {
+            .write_touching(crate::writer::Touch::Nothing, (calls, at), |c, (calls, at)| {
                 Box::pin(async move {
                     for t in calls {
                         let outcome: String = t.outcome.chars().take(OUTCOME_CHARS).collect();

@@ -30,6 +30,71 @@ use crate::error::MemoryError;
 /// The most jobs one transaction carries.
 pub const MAX_BATCH: usize = 512;
 
+/// What a write may change of what a prompt is built from (a sender's history, facts, tasks,
+/// lessons, summaries, outcomes, conversations, aliases, provider sessions), so a session that
+/// keeps its sender's context in memory knows when to read it again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Touch {
+    /// Anything, anyone's: what every write is unless it says otherwise.
+    Everything,
+    /// Only this sender's (`channel:sender_id`) conversation: their own exchange.
+    Sender(String),
+    /// Nothing a prompt reads (the inbox, the outbox, the audit, channel state, device keys).
+    Nothing,
+}
+
+/// Counters of the writes that touched what prompts are built from: one for [`Touch::Everything`]
+/// and a fixed table for [`Touch::Sender`] (senders share a slot by hash; a shared slot only
+/// costs a needless re-read). Each write adds one before it runs and one after it commits, so a
+/// count read before reading the database differs from the count after whenever a write that
+/// touched it was under way in between.
+#[derive(Debug)]
+pub struct Versions {
+    all: std::sync::atomic::AtomicU64,
+    senders: Box<[std::sync::atomic::AtomicU64]>,
+}
+
+/// Slots of [`Versions`]' sender table.
+const SENDER_SLOTS: usize = 4096;
+
+/// A reading of [`Versions`] for one sender.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ContextVersion {
+    pub all: u64,
+    pub mine: u64,
+}
+
+impl Default for Versions {
+    fn default() -> Self {
+        Self { all: 0.into(), senders: (0..SENDER_SLOTS).map(|_| 0.into()).collect() }
+    }
+}
+
+impl Versions {
+    fn slot(&self, key: &str) -> &std::sync::atomic::AtomicU64 {
+        // FNV-1a: stable, cheap, good enough to spread a few thousand keys.
+        let h = key
+            .bytes()
+            .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+        &self.senders[(h % SENDER_SLOTS as u64) as usize]
+    }
+
+    /// The counters for `key` (`channel:sender_id`) now.
+    pub fn of(&self, key: &str) -> ContextVersion {
+        use std::sync::atomic::Ordering::SeqCst;
+        ContextVersion { all: self.all.load(SeqCst), mine: self.slot(key).load(SeqCst) }
+    }
+
+    fn bump(&self, touch: &Touch) {
+        use std::sync::atomic::Ordering::SeqCst;
+        match touch {
+            Touch::Everything => drop(self.all.fetch_add(1, SeqCst)),
+            Touch::Sender(key) => drop(self.slot(key).fetch_add(1, SeqCst)),
+            Touch::Nothing => {}
+        }
+    }
+}
+
 /// A write: reads its data, writes it, returns a value. Must be safe to run twice (the first run
 /// is rolled back when another job of the batch fails).
 pub type WriteFn<D, T> = for<'c> fn(&'c mut SqliteConnection, &'c D) -> BoxFuture<'c, Result<T, sqlx::Error>>;
@@ -37,6 +102,7 @@ pub type WriteFn<D, T> = for<'c> fn(&'c mut SqliteConnection, &'c D) -> BoxFutur
 trait Job: Send {
     fn run<'c>(&'c mut self, conn: &'c mut SqliteConnection) -> BoxFuture<'c, Result<(), String>>;
     fn finish(self: Box<Self>, commit: Result<(), MemoryError>);
+    fn touch(&self) -> &Touch;
 }
 
 struct Typed<D, T> {
@@ -44,6 +110,8 @@ struct Typed<D, T> {
     f: WriteFn<D, T>,
     out: Option<Result<T, sqlx::Error>>,
     tx: oneshot::Sender<Result<T, MemoryError>>,
+    touch: Touch,
+    versions: std::sync::Arc<Versions>,
 }
 
 impl<D: Send + Sync + 'static, T: Send + 'static> Job for Typed<D, T> {
@@ -56,7 +124,14 @@ impl<D: Send + Sync + 'static, T: Send + 'static> Job for Typed<D, T> {
         })
     }
 
+    fn touch(&self) -> &Touch {
+        &self.touch
+    }
+
     fn finish(self: Box<Self>, commit: Result<(), MemoryError>) {
+        // Counted before the caller hears of it, so a session that reads the counters after its
+        // own write sees it.
+        self.versions.bump(&self.touch);
         let out = match (self.out, commit) {
             (Some(Err(e)), _) => Err(MemoryError::Sql(e)),
             (Some(Ok(v)), Ok(())) => Ok(v),
@@ -77,6 +152,7 @@ enum Cmd {
 #[derive(Clone, Debug)]
 pub struct Writer {
     tx: mpsc::UnboundedSender<Cmd>,
+    versions: std::sync::Arc<Versions>,
 }
 
 impl std::fmt::Debug for Cmd {
@@ -93,6 +169,8 @@ impl Writer {
     pub(crate) async fn start(opts: SqliteConnectOptions, path: PathBuf) -> Result<Self, sqlx::Error> {
         let (tx, rx) = mpsc::unbounded_channel();
         let (ready_tx, ready_rx) = oneshot::channel();
+        let versions = std::sync::Arc::new(Versions::default());
+        let counted = versions.clone();
         std::thread::Builder::new()
             .name("omega-db-writer".into())
             .spawn(move || {
@@ -107,7 +185,7 @@ impl Writer {
                     match SqliteConnection::connect_with(&opts).await {
                         Ok(conn) => {
                             let _ = ready_tx.send(Ok(()));
-                            run(conn, rx).await;
+                            run(conn, rx, counted).await;
                         }
                         Err(e) => {
                             let _ = ready_tx.send(Err(e));
@@ -118,7 +196,7 @@ impl Writer {
             })
             .map_err(sqlx::Error::Io)?;
         ready_rx.await.map_err(|_| sqlx::Error::PoolClosed)??;
-        Ok(Self { tx })
+        Ok(Self { tx, versions })
     }
 
     pub(crate) async fn migrate(
@@ -131,15 +209,35 @@ impl Writer {
     }
 
     /// Run `f(conn, &data)` inside the next group commit and return its result once committed.
+    /// It counts as touching everything prompts are built from ([`Touch::Everything`]).
     pub async fn write<D, T>(&self, data: D, f: WriteFn<D, T>) -> Result<T, MemoryError>
     where
         D: Send + Sync + 'static,
         T: Send + 'static,
     {
+        self.write_touching(Touch::Everything, data, f).await
+    }
+
+    /// [`Writer::write`], saying what of the prompts' sources the write may change.
+    pub async fn write_touching<D, T>(
+        &self,
+        touch: Touch,
+        data: D,
+        f: WriteFn<D, T>,
+    ) -> Result<T, MemoryError>
+    where
+        D: Send + Sync + 'static,
+        T: Send + 'static,
+    {
         let (tx, rx) = oneshot::channel();
-        let job = Box::new(Typed { data, f, out: None, tx });
+        let job = Box::new(Typed { data, f, out: None, tx, touch, versions: self.versions.clone() });
         self.tx.send(Cmd::Job(job)).map_err(|_| MemoryError::WriterGone)?;
         rx.await.map_err(|_| MemoryError::WriterGone)?
+    }
+
+    /// The counters of writes that touched prompts' sources.
+    pub fn versions(&self) -> &Versions {
+        &self.versions
     }
 
     /// Finish the queued writes, then stop. Later writes fail with [`MemoryError::WriterGone`].
@@ -151,7 +249,11 @@ impl Writer {
     }
 }
 
-async fn run(mut conn: SqliteConnection, mut rx: mpsc::UnboundedReceiver<Cmd>) {
+async fn run(
+    mut conn: SqliteConnection,
+    mut rx: mpsc::UnboundedReceiver<Cmd>,
+    versions: std::sync::Arc<Versions>,
+) {
     let mut batch: Vec<Box<dyn Job>> = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = rx.recv().await {
         let mut pending = Some(first);
@@ -161,7 +263,7 @@ async fn run(mut conn: SqliteConnection, mut rx: mpsc::UnboundedReceiver<Cmd>) {
             match pending.take() {
                 Some(Cmd::Job(job)) => batch.push(job),
                 Some(Cmd::Migrate(m, reply)) => {
-                    commit_batch(&mut conn, &mut batch).await;
+                    commit_batch(&mut conn, &mut batch, &versions).await;
                     let r = m.run(&mut conn).await.map_err(|e| MemoryError::Sql(e.into()));
                     let _ = reply.send(r);
                 }
@@ -179,7 +281,7 @@ async fn run(mut conn: SqliteConnection, mut rx: mpsc::UnboundedReceiver<Cmd>) {
                 Err(_) => break,
             }
         }
-        commit_batch(&mut conn, &mut batch).await;
+        commit_batch(&mut conn, &mut batch, &versions).await;
         if let Some(ack) = closing {
             let _ = conn.close().await;
             let _ = ack.send(());
@@ -188,11 +290,15 @@ async fn run(mut conn: SqliteConnection, mut rx: mpsc::UnboundedReceiver<Cmd>) {
     }
 }
 
-async fn commit_batch(conn: &mut SqliteConnection, batch: &mut Vec<Box<dyn Job>>) {
+async fn commit_batch(conn: &mut SqliteConnection, batch: &mut Vec<Box<dyn Job>>, versions: &Versions) {
     if batch.is_empty() {
         return;
     }
     let mut jobs = std::mem::take(batch);
+    // The first of each job's two counts (the second is in `finish`).
+    for job in &jobs {
+        versions.bump(job.touch());
+    }
     if let Err(e) = conn.execute("BEGIN IMMEDIATE").await {
         let msg = format!("cannot begin a write transaction: {e}");
         tracing::error!("{msg}");

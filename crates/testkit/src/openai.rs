@@ -504,14 +504,16 @@ async fn chat(shared: web::Data<Shared>, req: HttpRequest, body: Bytes) -> HttpR
         items.push(Err(actix_web::error::ErrorInternalServerError("connection dropped")));
     }
     let pause = shared.state.lock().chunk_delay.unwrap_or(Duration::from_millis(2));
-    let body = futures::stream::iter(items).then(move |item| async move {
+    let mut resp = HttpResponse::Ok();
+    resp.content_type("text/event-stream").insert_header(("cache-control", "no-cache"));
+    if pause.is_zero() {
+        // No pacing: the whole stream at once, as a server with the answer ready would send it.
+        return resp.streaming(futures::stream::iter(items));
+    }
+    resp.streaming(futures::stream::iter(items).then(move |item| async move {
         tokio::time::sleep(pause).await;
         item
-    });
-    HttpResponse::Ok()
-        .content_type("text/event-stream")
-        .insert_header(("cache-control", "no-cache"))
-        .streaming(body)
+    }))
 }
 
 use futures::StreamExt as _;

@@ -10,6 +10,7 @@ mod heartbeat;
 mod http_api;
 mod jobs;
 mod journeys;
+mod kept_context;
 mod llmock;
 mod local_llm;
 mod pipeline;
