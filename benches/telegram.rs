@@ -60,6 +60,16 @@ fn print_stages(port: u16) {
     println!("{line}");
 }
 
+/// CPU seconds (user + system) a process has used so far.
+fn cpu_secs(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The fields after the command's closing parenthesis; utime and stime are the 12th and 13th.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<f64> = rest.split_whitespace().filter_map(|v| v.parse().ok()).collect();
+    // In clock ticks: USER_HZ, 100 on Linux.
+    f.get(11).zip(f.get(12)).map_or(0.0, |(u, s)| (u + s) / 100.0)
+}
+
 fn main() {
     // `cargo test --benches` runs this too: then only a handful of messages, as a smoke check.
     let quick = !std::env::args().any(|a| a == "--bench");
@@ -120,6 +130,7 @@ fn main() {
         })
         .collect();
     start.wait();
+    let (daemon_cpu, own_cpu) = (cpu_secs(daemon.id()), cpu_secs(std::process::id()));
     let t = Instant::now();
     let mut all: Vec<Duration> = threads.into_iter().flat_map(|h| h.join().unwrap()).collect();
     let elapsed = t.elapsed();
@@ -139,7 +150,16 @@ fn main() {
         all[total - 1]
     );
     println!("  daemon RSS after the run: {} KiB", rss_kib(daemon.id()));
+    // On a small machine the fakes and the senders share the cores with the daemon.
+    println!(
+        "  CPU during the run: omega {:.2}s, the fakes and senders {:.2}s, of {:.2}s x {} cores",
+        cpu_secs(daemon.id()) - daemon_cpu,
+        cpu_secs(std::process::id()) - own_cpu,
+        elapsed.as_secs_f64(),
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
     print_stages(port);
+    println!("  most provider calls at once (at the fake): {}", ai.max_in_flight());
     // Long conversations also get the summarizer's compaction calls: count the person's messages.
     let asked = ai
         .requests()
