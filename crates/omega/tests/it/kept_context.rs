@@ -12,8 +12,8 @@ use omega_testkit::{FakeOpenAi, Script, TempHome, wait_until_async};
 use std::sync::Arc;
 use std::time::Duration;
 
-async fn start(home: &TempHome, fake: &FakeOpenAi, clock: &ManualClock) -> Runtime {
-    Runtime::builder(config(home, fake))
+async fn start(c: omega::Config, clock: &ManualClock) -> Runtime {
+    Runtime::builder(c)
         .http(false)
         .local_channel("app")
         .summarize_on_shutdown(false)
@@ -48,14 +48,7 @@ async fn every_turn_carries_exactly_the_stored_conversation() {
     let clock = ManualClock::new(chrono::Utc::now());
     let mut c = config(&home, &fake);
     c.memory.max_context_messages = 6;
-    let rt = Runtime::builder(c)
-        .http(false)
-        .local_channel("app")
-        .summarize_on_shutdown(false)
-        .clock(Arc::new(clock.clone()))
-        .start()
-        .await
-        .unwrap();
+    let rt = start(c, &clock).await;
     for i in 0..12 {
         // What the store holds before the turn is what the model must be sent.
         let stored: Vec<(String, String)> = rt
@@ -77,7 +70,7 @@ async fn every_turn_carries_exactly_the_stored_conversation() {
 async fn a_fact_written_outside_the_session_is_in_the_next_prompt() {
     let (home, fake) = (TempHome::new(), FakeOpenAi::start());
     let clock = ManualClock::new(chrono::Utc::now());
-    let rt = start(&home, &fake, &clock).await;
+    let rt = start(config(&home, &fake), &clock).await;
     rt.ask("app", "ana", "hello").await.unwrap();
     rt.ask("app", "ana", "hello again").await.unwrap();
     assert!(!last_turn(&fake).system_prompt().unwrap().contains("Porto"));
@@ -94,7 +87,7 @@ async fn a_reminder_that_fired_is_gone_from_the_next_prompt_and_a_cancelled_one_
     let (home, fake) = (TempHome::new(), FakeOpenAi::start());
     let now = chrono::Utc::now();
     let clock = ManualClock::new(now);
-    let rt = start(&home, &fake, &clock).await;
+    let rt = start(config(&home, &fake), &clock).await;
     let at = |h: i64| (now + chrono::Duration::hours(h)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     fake.push(Script::Text(format!(
         "Sure.\nSCHEDULE: water the plants | {} | once\nSCHEDULE: call the dentist | {} | once",
@@ -135,14 +128,7 @@ async fn a_conversation_the_summarizer_closed_is_not_carried_again() {
     let clock = ManualClock::new(chrono::Utc::now());
     let mut c = config(&home, &fake);
     c.memory.idle_minutes = 30;
-    let rt = Runtime::builder(c)
-        .http(false)
-        .local_channel("app")
-        .summarize_on_shutdown(false)
-        .clock(Arc::new(clock.clone()))
-        .start()
-        .await
-        .unwrap();
+    let rt = start(c, &clock).await;
     rt.ask("app", "ana", "let's plan the garden").await.unwrap();
     rt.ask("app", "ana", "roses first").await.unwrap();
     assert_eq!(carried(&last_turn(&fake)).len(), 2, "the first exchange is carried");
