@@ -147,13 +147,20 @@ fn main() {
 
         println!("pipeline benchmark (instant provider, real SQLite WAL+NORMAL, 2 arbiters)");
         println!(
-            "  sequential, 1 sender, {seq} messages: p50 {p50:.0?}  p90 {p90:.0?}  p99 {p99:.0?}  p99.9 {p999:.0?}"
+            "  sequential, 1 sender, {seq} messages: p50 {} µs  p90 {} µs  p99 {} µs  p99.9 {} µs",
+            p50.as_micros(),
+            p90.as_micros(),
+            p99.as_micros(),
+            p999.as_micros()
         );
         println!(
             "  concurrent, {senders} senders x {per_sender} messages = {total}: {:.2?} -> {:.0} messages/s",
             elapsed, per_sec
         );
-        println!("  RSS of the bench process: idle {} KiB, with {live} live sessions {} KiB", idle_rss, sessions_rss);
+        println!(
+            "  RSS of the bench process: idle {} KiB, with {live} live sessions {} KiB",
+            idle_rss, sessions_rss
+        );
         println!("  database after the run: {} KiB, {} messages", stats.size_bytes / 1024, stats.messages);
     });
 

@@ -6,7 +6,8 @@
 //!
 //! `cargo bench --bench telegram` prints messages/s and latency percentiles (from the update
 //! being offered to the bot to the answer arriving), and the daemon's RSS after the run.
-//! Sizes: OMEGA_LOAD_SENDERS (50), OMEGA_LOAD_PER_SENDER (20).
+//! Sizes: OMEGA_LOAD_SENDERS (50), OMEGA_LOAD_PER_SENDER (20). OMEGA_BENCH_BIN drives another
+//! `omega` binary than this build's (to compare builds: profiles, features) with the same load.
 
 use omega_testkit::telegram::FakeTelegram;
 use omega_testkit::{FakeOpenAi, TempHome};
@@ -91,7 +92,8 @@ fn main() {
         tg.api_url(),
         users.join(", ")
     ));
-    let mut daemon = std::process::Command::new(env!("CARGO_BIN_EXE_omega"))
+    let bin = std::env::var("OMEGA_BENCH_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_omega").to_owned());
+    let mut daemon = std::process::Command::new(&bin)
         .arg("--config")
         .arg(home.config_path())
         .arg("start")
@@ -104,6 +106,13 @@ fn main() {
         assert!(up.elapsed() < Duration::from_secs(20), "omega start did not come up");
         std::thread::sleep(Duration::from_millis(5));
     }
+    let startup = up.elapsed();
+    // Idle with Telegram connected: the bot is long polling, no message yet.
+    while !tg.calls().iter().any(|(method, _)| method == "getupdates") {
+        assert!(up.elapsed() < Duration::from_secs(20), "omega did not start polling Telegram");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let idle_rss = rss_kib(daemon.id());
     // One message each first: sessions started, connections warm.
     for i in 0..senders as i64 {
         tg.send_text(FIRST + i, "hello");
@@ -151,7 +160,10 @@ fn main() {
         percentile(&all, 0.99),
         all[total - 1]
     );
-    println!("  daemon RSS after the run: {} KiB", rss_kib(daemon.id()));
+    println!(
+        "  {bin}: API up after {startup:.1?}; RSS idle with Telegram connected {idle_rss} KiB, after the run {} KiB",
+        rss_kib(daemon.id())
+    );
     // On a small machine the fakes and the senders share the cores with the daemon.
     println!(
         "  CPU during the run: omega {:.2}s, the fakes and senders {:.2}s, of {:.2}s x {} cores",
@@ -161,7 +173,6 @@ fn main() {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     print_stages(port);
-    println!("  most provider calls at once (at the fake): {}", ai.max_in_flight());
     // Long conversations also get the summarizer's compaction calls: count the person's messages.
     let asked = ai
         .requests()

@@ -307,6 +307,7 @@ mod tests {
             external_id: Some(format!("job:{id}:0")),
             project: None,
             files: Vec::new(),
+            note: None,
         }
     }
 

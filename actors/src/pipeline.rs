@@ -271,6 +271,8 @@ pub struct Job {
     pub project: Option<String>,
     /// Files the answer sends (`send_file`), with their captions.
     pub files: Vec<(omega_core::OutFile, String)>,
+    /// Omega's own words sent before the answer, kept out of the conversation's history.
+    pub note: Option<String>,
 }
 
 impl Job {
@@ -317,6 +319,7 @@ impl From<InboxRow> for Job {
             external_id: r.external_id,
             project: None,
             files: Vec::new(),
+            note: None,
         }
     }
 }

@@ -121,6 +121,7 @@ impl Handler<StartJob> for Gateway {
                             external_id,
                             project: Some(new.project),
                             files: Vec::new(),
+                            note: None,
                         });
                         act.run_jobs(ctx);
                         Ok(JobStart::Started { id, waiting: !act.jobs.is_running(id) })

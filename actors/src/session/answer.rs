@@ -224,10 +224,10 @@ pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) -> Opti
         (false, true) => processed.text,
         (false, false) => format!("{}\n\n{}", processed.text.trim_end(), confirmations.join("\n")),
     };
-    let text = match deps.settings.local_note && first {
-        true => format!("{}\n\n{text}", tr!(lang, "local-note")),
-        false => text,
-    };
+    // Sent before the first answer; the model never sees it as something it said.
+    if deps.settings.local_note && first {
+        job.note = Some(tr!(lang, "local-note"));
+    }
     let storing = Instant::now();
     finish(&deps, &job, OutboundKind::Reply, text, None, call).await;
     crate::stages::observe("store", storing.elapsed());

@@ -202,6 +202,7 @@ impl Handler<Accept> for Session {
                         external_id: inbound.external_id,
                         project: None,
                         files: Vec::new(),
+                        note: None,
                     });
                     act.kick(ctx);
                 }

@@ -71,6 +71,7 @@ pub(super) async fn store_outcome(
         reply_target: job.reply_target.clone(),
         user_text,
         reply_text: text.clone(),
+        note: job.note.clone(),
         kind,
         off_the_record,
         error,
@@ -123,7 +124,10 @@ pub(super) async fn store_outcome(
             deps.outbox.notify.do_send(Notify {
                 channel: job.channel.clone(),
                 recipient: job.reply_target.clone(),
-                text,
+                text: match &job.note {
+                    Some(note) => format!("{note}\n\n{text}"),
+                    None => text,
+                },
                 in_reply_to: Some(job.id),
             });
         }

@@ -29,6 +29,7 @@ async fn talk(store: &Store, clock: &ManualClock, said: &str) {
         reply_target: "ana".into(),
         user_text: said.into(),
         reply_text: "Nice!".into(),
+        note: None,
         kind: OutboundKind::Reply,
         off_the_record: false,
         error: None,

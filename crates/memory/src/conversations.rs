@@ -32,6 +32,10 @@ pub struct Exchange {
     pub user_text: String,
     /// What the person is sent: the reply (markers stripped) or the error explanation.
     pub reply_text: String,
+    /// Omega's own words sent before the reply (the local model's first-answer note): the
+    /// person and the audit log see them, the conversation keeps only the reply, so a model
+    /// never reads them back as something it said.
+    pub note: Option<String>,
     /// `Reply` stores both sides in the conversation; `Error` stores neither, only audit + outbox.
     pub kind: OutboundKind,
     /// A reply that is not part of the conversation (a slash command's answer): audited and
@@ -215,6 +219,10 @@ async fn finish(
         q = turn!(q).bind(&x.user_text).bind(id).bind(at).bind(id);
         q = turn!(q).bind(&x.reply_text).bind(id).bind(at).bind(id);
     }
+    let sent = match &x.note {
+        Some(note) => format!("{note}\n\n{}", x.reply_text),
+        None => x.reply_text.clone(),
+    };
     q = q
         .bind(at)
         .bind(ch)
@@ -222,7 +230,7 @@ async fn finish(
         .bind(&x.sender_name)
         .bind(id)
         .bind(&x.user_text)
-        .bind(&x.reply_text)
+        .bind(&sent)
         .bind(&x.call.provider)
         .bind(&x.call.model)
         .bind(x.call.input_tokens)
@@ -234,7 +242,7 @@ async fn finish(
         .bind(x.call.cache_read_tokens)
         .bind(x.call.cache_write_tokens)
         .bind(id);
-    q = q.bind(id).bind(ch).bind(&x.reply_target).bind(x.kind.as_str()).bind(&x.reply_text).bind(at).bind(id);
+    q = q.bind(id).bind(ch).bind(&x.reply_target).bind(x.kind.as_str()).bind(&sent).bind(at).bind(id);
     q = q.bind(if reply { "done" } else { "failed" }).bind(at).bind(id);
     let Some(row) = q.fetch_all(&mut *c).await?.pop() else { return Ok(None) };
     let mut files = Vec::new();

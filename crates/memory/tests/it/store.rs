@@ -18,6 +18,7 @@ fn exchange(id: InboxId, sender: &str, user: &str, reply: &str) -> Exchange {
         reply_target: sender.into(),
         user_text: user.into(),
         reply_text: reply.into(),
+        note: None,
         kind: OutboundKind::Reply,
         off_the_record: false,
         error: None,
@@ -119,6 +120,25 @@ async fn an_answered_message_is_remembered_audited_and_queued_in_one_step() {
     assert_eq!(store.history("http", "alice", 50).await.unwrap().len(), 2);
     let stats = store.stats().await.unwrap();
     assert_eq!((stats.conversations, stats.messages, stats.audit_rows), (1, 2, 1));
+    store.close().await;
+}
+
+#[tokio::test]
+async fn a_note_before_the_reply_is_sent_and_audited_but_not_remembered_as_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&db(&dir)).await.unwrap();
+    let id = store.record_inbound(&Inbound::text("http", "ana", "hello")).await.unwrap().id();
+    let mut x = exchange(id, "ana", "hello", "Hi Ana.");
+    x.note = Some("(A tiny local model.)".into());
+    let out = store.finish_exchange(x).await.unwrap().unwrap();
+    assert_eq!(out.text, "(A tiny local model.)\n\nHi Ana.");
+    let history = store.history("http", "ana", 50).await.unwrap();
+    let said: Vec<_> = history.iter().map(|m| m.content.as_str()).collect();
+    assert_eq!(said, ["hello", "Hi Ana."]);
+    assert_eq!(
+        store.recent_audit(1).await.unwrap()[0].output_text.as_deref(),
+        Some("(A tiny local model.)\n\nHi Ana.")
+    );
     store.close().await;
 }
 

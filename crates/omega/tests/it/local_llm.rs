@@ -82,8 +82,8 @@ fn the_local_provider_runs_its_own_model_and_keeps_it_running() {
     );
     let second = ask_http(port, "ana", "And what is two plus two?");
     assert_eq!(second["status"], "answered", "{second}");
-    // (The model itself may repeat words of the note it saw in the history: only Omega's own
-    // note at the start counts.)
+    // The note is not in the history the model reads (a tiny model copied it word for word
+    // when it was).
     let second_text = second["reply"]["text"].as_str().unwrap();
     assert!(!second_text.starts_with("(I'm running on a tiny local model"), "said once: {second}");
     let servers = model_servers(&home);
