@@ -642,10 +642,10 @@ fn init_asks_in_a_terminal_what_no_flag_gave() {
     let (down, enter) = ("\u{1b}[B", "\r");
     let script = json!([
         ["Which AI should answer?", format!("{down}{down}{enter}")],
-        ["openai API key", "sk-typed\r"],
+        ["openai API key", "sk-typed\r", "secret"],
         ["Its address", format!("{}\r", fake.base_url())],
         ["Talk to Omega on Telegram?", "y"],
-        ["The bot token from @BotFather", format!("{TOKEN}\r")],
+        ["The bot token from @BotFather", format!("{TOKEN}\r"), "secret"],
         ["Talk to Omega on WhatsApp?", "n"],
         ["Keep the keys and tokens in a separate file", "y"],
         ["Your time zone", "Europe/Lisbon\r"],
