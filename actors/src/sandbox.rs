@@ -75,7 +75,8 @@ impl WebTools {
                     "method": {"type": "string", "enum": ["GET", "HEAD"], "description": "HEAD: status and type only."}
                 },
                 "required": ["url"]
-            }),
+            })
+            .into(),
         }];
         if let Some(s) = &self.search {
             out.push(ToolSpec {
@@ -88,7 +89,8 @@ impl WebTools {
                     "type": "object",
                     "properties": {"query": {"type": "string", "description": "What to search for."}},
                     "required": ["query"]
-                }),
+                })
+                .into(),
             });
         }
         out
@@ -256,10 +258,17 @@ impl ToolBox {
         let mut specs = Vec::new();
         #[cfg(target_os = "linux")]
         if self.builtins.is_some() {
-            specs.extend(omega_sandbox::tools::Builtins::specs().into_iter().map(|b| ToolSpec {
-                name: b.name.into(),
-                description: b.description.into(),
-                parameters: b.parameters,
+            // Built once: each turn gets the same specs, their schemas shared.
+            static BUILTINS: std::sync::OnceLock<Vec<ToolSpec>> = std::sync::OnceLock::new();
+            specs.extend_from_slice(BUILTINS.get_or_init(|| {
+                omega_sandbox::tools::Builtins::specs()
+                    .into_iter()
+                    .map(|b| ToolSpec {
+                        name: b.name.into(),
+                        description: b.description.into(),
+                        parameters: b.parameters.into(),
+                    })
+                    .collect()
             }));
         }
         if let Some(web) = &self.web {

@@ -77,16 +77,20 @@ pub(super) fn may_start_jobs(deps: &SessionDeps, job: &Job) -> bool {
 
 /// The effect tools this turn is offered (`start_background_job` only where it can act).
 pub(super) fn effect_specs(deps: &SessionDeps, job: &Job) -> Vec<omega_providers::ToolSpec> {
+    // Built once: each turn gets the same specs, their schemas shared.
+    static EFFECTS: std::sync::OnceLock<Vec<omega_providers::ToolSpec>> = std::sync::OnceLock::new();
+    let all = EFFECTS.get_or_init(|| {
+        omega_markers::tools::effect_tools()
+            .into_iter()
+            .map(|t| omega_providers::ToolSpec {
+                name: t.name.into(),
+                description: t.description.into(),
+                parameters: t.parameters.into(),
+            })
+            .collect()
+    });
     let jobs = may_start_jobs(deps, job);
-    omega_markers::tools::effect_tools()
-        .into_iter()
-        .filter(|t| jobs || t.name != "start_background_job")
-        .map(|t| omega_providers::ToolSpec {
-            name: t.name.into(),
-            description: t.description.into(),
-            parameters: t.parameters,
-        })
-        .collect()
+    all.iter().filter(|t| jobs || t.name != "start_background_job").cloned().collect()
 }
 
 /// The tools a session offers: the Sandbox's (built-ins, MCP) plus the effect tools, which act

@@ -369,7 +369,7 @@ mod tests {
             vec![ToolSpec {
                 name: "echo".into(),
                 description: "echo".into(),
-                parameters: json!({"type": "object"}),
+                parameters: json!({"type": "object"}).into(),
             }]
         }
         async fn call(&self, call: &ToolCall) -> ToolOutcome {
@@ -436,7 +436,7 @@ mod tests {
                 vec![ToolSpec {
                     name: "big".into(),
                     description: "big".into(),
-                    parameters: json!({"type": "object"}),
+                    parameters: json!({"type": "object"}).into(),
                 }]
             }
             async fn call(&self, call: &ToolCall) -> ToolOutcome {

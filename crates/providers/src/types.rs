@@ -39,7 +39,9 @@ pub struct ChatMessage {
 pub struct ToolSpec {
     pub name: String,
     pub description: String,
-    pub parameters: serde_json::Value,
+    /// Shared, not copied: every turn offers the same tools, so a schema is built once and each
+    /// request in flight holds a reference to it.
+    pub parameters: std::sync::Arc<serde_json::Value>,
 }
 
 /// A call the model asked for.

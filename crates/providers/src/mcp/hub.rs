@@ -288,7 +288,7 @@ fn spec_of(server: &str, tool: rmcp::model::Tool) -> ToolSpec {
     ToolSpec {
         name: tool_name(server, &tool.name),
         description: tool.description.map(|d| d.into_owned()).unwrap_or_default(),
-        parameters: serde_json::Value::Object((*tool.input_schema).clone()),
+        parameters: serde_json::Value::Object((*tool.input_schema).clone()).into(),
     }
 }
 
