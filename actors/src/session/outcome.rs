@@ -124,10 +124,7 @@ pub(super) async fn store_outcome(
             deps.outbox.notify.do_send(Notify {
                 channel: job.channel.clone(),
                 recipient: job.reply_target.clone(),
-                text: match &job.note {
-                    Some(note) => format!("{note}\n\n{text}"),
-                    None => text,
-                },
+                text: omega_memory::conversations::with_note(job.note.as_deref(), &text).into_owned(),
                 in_reply_to: Some(job.id),
             });
         }

@@ -53,6 +53,14 @@ pub struct Exchange {
     pub at: DateTime<Utc>,
 }
 
+/// What the person is sent: Omega's `note`, if any, before the reply.
+pub fn with_note<'a>(note: Option<&str>, reply: &'a str) -> std::borrow::Cow<'a, str> {
+    match note {
+        Some(note) => format!("{note}\n\n{reply}").into(),
+        None => reply.into(),
+    }
+}
+
 impl Store {
     /// Finish a message in one transaction: the conversation (for a reply), the audit row, the
     /// outbox row, and the inbox row marked done or failed. Either all of it is stored or none.
@@ -219,10 +227,7 @@ async fn finish(
         q = turn!(q).bind(&x.user_text).bind(id).bind(at).bind(id);
         q = turn!(q).bind(&x.reply_text).bind(id).bind(at).bind(id);
     }
-    let sent = match &x.note {
-        Some(note) => format!("{note}\n\n{}", x.reply_text),
-        None => x.reply_text.clone(),
-    };
+    let sent = with_note(x.note.as_deref(), &x.reply_text);
     q = q
         .bind(at)
         .bind(ch)
@@ -230,7 +235,7 @@ async fn finish(
         .bind(&x.sender_name)
         .bind(id)
         .bind(&x.user_text)
-        .bind(&sent)
+        .bind(&*sent)
         .bind(&x.call.provider)
         .bind(&x.call.model)
         .bind(x.call.input_tokens)
@@ -242,7 +247,7 @@ async fn finish(
         .bind(x.call.cache_read_tokens)
         .bind(x.call.cache_write_tokens)
         .bind(id);
-    q = q.bind(id).bind(ch).bind(&x.reply_target).bind(x.kind.as_str()).bind(&sent).bind(at).bind(id);
+    q = q.bind(id).bind(ch).bind(&x.reply_target).bind(x.kind.as_str()).bind(&*sent).bind(at).bind(id);
     q = q.bind(if reply { "done" } else { "failed" }).bind(at).bind(id);
     let Some(row) = q.fetch_all(&mut *c).await?.pop() else { return Ok(None) };
     let mut files = Vec::new();
