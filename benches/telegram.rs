@@ -50,7 +50,7 @@ fn print_stages(port: u16) {
         text.lines().find_map(|l| l.strip_prefix(&key)).and_then(|v| v.trim().parse().ok())
     };
     let mut line = String::from("  mean per message, by stage:");
-    for stage in ["context", "provider", "effects", "store", "delivery"] {
+    for stage in omega_actors::stages::STAGES {
         if let (Some(sum), Some(n)) =
             (value("omega_stage_seconds_sum", stage), value("omega_stage_seconds_count", stage))
             && n > 0.0

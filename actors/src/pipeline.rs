@@ -137,6 +137,17 @@ pub struct SessionDeps {
     pub job: Option<Arc<JobControl>>,
     /// A session's own: what its sender's last prompt was built from (`None` elsewhere).
     pub context: Option<Arc<ContextCache>>,
+    /// Turns that may hold a built request at once (every session's): a burst of senders waits
+    /// here with only their message, not with a request each while the provider's slots are
+    /// taken. Held from the context read until the provider has answered.
+    pub turns: Arc<tokio::sync::Semaphore>,
+}
+
+/// How many turns may hold a built request at once, for `max_concurrent` provider calls: enough
+/// that a free provider slot never waits for a request to be built, few enough that a burst of
+/// senders does not hold a request each.
+pub fn turn_slots(max_concurrent: usize) -> usize {
+    max_concurrent.max(1) * 4
 }
 
 /// What a sender's prompt was last built from, kept by their Session between messages so a

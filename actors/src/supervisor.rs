@@ -641,6 +641,7 @@ impl Supervisor {
                 let settings = Arc::new(self.spec.session.clone());
                 let provider_name = self.spec.providers[0].name().to_owned();
                 let has_tools = self.spec.tools.is_some();
+                let turns = Arc::new(Semaphore::new(crate::pipeline::turn_slots(self.spec.max_concurrent)));
                 let media: Arc<std::collections::BTreeMap<_, _>> = Arc::new(
                     [
                         (omega_channels::telegram::CHANNEL.to_owned(), tree.telegram_media.clone()),
@@ -672,6 +673,7 @@ impl Supervisor {
                     jobs: tree.jobs.clone(),
                     job: None,
                     context: None,
+                    turns: turns.clone(),
                 });
                 let addr = Gateway::new(self.spec.gateway.clone(), make_deps, guard).start();
                 self.tree.gateway.bind(addr.clone());

@@ -70,6 +70,10 @@ pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) -> Opti
             return Some(lang);
         }
     }
+    // Waiting for a turn slot holds only the message; the request is built once there is one.
+    let queued = Instant::now();
+    let turn = deps.turns.clone().acquire_owned().await.ok();
+    crate::stages::observe("queue", queued.elapsed());
     let building = Instant::now();
     let (request, project, lang) = match build_request(&deps, &key, &job).await {
         Ok(built) => {
@@ -134,6 +138,7 @@ pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) -> Opti
             .set_provider_session(&job.channel, &job.sender_id, &project, &deps.provider_name, Some(sid))
             .await;
     }
+    drop(turn);
     let latency = Some(started.elapsed().as_millis() as i64);
     crate::stages::observe("provider", asking.elapsed());
     let response = match result {

@@ -93,3 +93,28 @@ async fn a_session_that_panics_gets_its_message_an_error_and_a_fresh_one_answers
     assert_eq!(rows[1].0.text, "echo: are you there?");
     assert!(store.unfinished_inbound().await.unwrap().is_empty(), "both messages have their outcome");
 }
+
+#[actix_rt::test]
+async fn a_burst_of_senders_waits_for_turn_slots_and_every_one_is_answered() {
+    let home = TempHome::new();
+    let store = Store::open(&home.db_path()).await.unwrap();
+    let probes = Probes::start();
+    probes.gate.send_replace(false);
+    let names: Vec<String> = (0..20).map(|i| format!("p{i}")).collect();
+    let allowed: Vec<&str> = names.iter().map(String::as_str).collect();
+    let slots = omega_actors::pipeline::turn_slots(4);
+    assert!(slots < names.len());
+    let gateway = crate::support::gateway(&probes, &store, settings(&home), "app", &allowed);
+    for name in &names {
+        assert!(matches!(send(&gateway, name, &format!("from {name}")).await, Accepted::Queued(_)));
+    }
+    // While the provider holds its calls, only as many turns as there are slots have built a
+    // request and asked; the rest wait with their message.
+    eventually("the slots taken", || probes.asked.lock().len() == slots).await;
+    assert_eq!(probes.turns.available_permits(), 0, "every slot is held by a call");
+    assert_eq!(probes.asked.lock().len(), slots);
+    probes.gate.send_replace(true);
+    eventually("every reply", || probes.replies().len() == names.len()).await;
+    assert_eq!(probes.asked.lock().len(), names.len(), "each message was asked once");
+    assert_eq!(probes.turns.available_permits(), slots, "every slot is given back");
+}

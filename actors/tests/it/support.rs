@@ -48,6 +48,8 @@ pub struct Probes {
     pub markers: ProbeHandle<ProcessOutput>,
     pub idle: ProbeHandle<SessionIdle>,
     pub ended: ProbeHandle<SessionEnded>,
+    /// The turn slots every session made from these probes shares.
+    pub turns: Arc<tokio::sync::Semaphore>,
 }
 
 impl Probes {
@@ -71,6 +73,7 @@ impl Probes {
             }),
             idle: ProbeHandle::start(|_| ()),
             ended: ProbeHandle::start(|_| ()),
+            turns: Arc::new(tokio::sync::Semaphore::new(omega_actors::pipeline::turn_slots(4))),
         }
     }
 
@@ -100,6 +103,7 @@ impl Probes {
             jobs: Default::default(),
             job: None,
             context: None,
+            turns: self.turns.clone(),
         }
     }
 
