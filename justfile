@@ -27,7 +27,9 @@ fmt:
 # Load test of the runtime and micro-benchmarks; results go in BENCHMARKS.md.
 bench:
     cargo bench --bench pipeline
+    cargo bench --bench scheduler
     cargo bench --bench telegram
+    cargo bench --bench parsers
     cargo bench --bench scheduler
     cargo bench --bench parsers
 
