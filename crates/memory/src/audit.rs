@@ -76,7 +76,7 @@ impl Store {
     pub async fn audit_denied(&self, d: Denial) -> Result<(), MemoryError> {
         let at = self.now_ms();
         self.writer
-            .write_touching(crate::writer::Touch::Nothing, (d, at), |c, (d, at)| {
+            .write_audited(crate::writer::Touch::Nothing, (d, at), |c, (d, at)| {
                 Box::pin(async move {
                     sqlx::query(
                         "INSERT INTO audit_log (created_at, channel, sender_id, sender_name, input_text, status, error)

@@ -77,7 +77,7 @@ impl Store {
         x: Exchange,
     ) -> Result<Option<(OutboxRow, Vec<OutboxRow>)>, MemoryError> {
         let touch = crate::writer::Touch::Sender(format!("{}:{}", x.channel, x.sender_id));
-        self.writer.write_touching(touch, x, |c, x| Box::pin(finish(c, x))).await
+        self.writer.write_audited(touch, x, |c, x| Box::pin(finish(c, x))).await
     }
 
     /// The last `limit` messages of the sender's active conversation in their active project,

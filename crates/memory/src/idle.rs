@@ -137,7 +137,7 @@ impl Store {
     pub async fn audit_background(&self, call: BackgroundCall) -> Result<(), MemoryError> {
         let at = call.at.map(crate::millis).unwrap_or_else(|| self.now_ms());
         self.writer
-            .write_touching(crate::writer::Touch::Nothing, (call, at), |c, (call, at)| {
+            .write_audited(crate::writer::Touch::Nothing, (call, at), |c, (call, at)| {
                 Box::pin(async move {
                     sqlx::query(
                         "INSERT INTO audit_log (created_at, channel, sender_id, input_text, provider, model,

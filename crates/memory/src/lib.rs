@@ -28,6 +28,7 @@ macro_rules! scope_sql {
 pub mod audit;
 /// Consistent copies of the database, and the automatic one before migrations.
 pub mod backup;
+pub mod chain;
 /// A message's prompt context, in one round trip.
 pub mod context;
 /// Conversations, their messages, and the exchange written when a message is answered.

@@ -75,6 +75,16 @@ impl Store {
             .connect_with(opts.clone().read_only(true))
             .await
             .map_err(corrupt)?;
+        // The first start after the audit log got its hash chain chains the rows before it.
+        writer
+            .write_touching(crate::writer::Touch::Nothing, (), |c, _| {
+                Box::pin(crate::chain::chain_upgraded(c))
+            })
+            .await
+            .map_err(|e| match e {
+                MemoryError::Sql(e) => classify(path, e),
+                other => other,
+            })?;
         let checkpointer = Checkpointer::start(opts);
         Ok(Self { read, writer, checkpointer, path: path.to_owned(), clock: omega_core::clock::system() })
     }

@@ -103,6 +103,8 @@ trait Job: Send {
     fn run<'c>(&'c mut self, conn: &'c mut SqliteConnection) -> BoxFuture<'c, Result<(), String>>;
     fn finish(self: Box<Self>, commit: Result<(), MemoryError>);
     fn touch(&self) -> &Touch;
+    /// Whether the write adds audit rows, which the batch chains before it commits.
+    fn audits(&self) -> bool;
 }
 
 struct Typed<D, T> {
@@ -111,6 +113,7 @@ struct Typed<D, T> {
     out: Option<Result<T, sqlx::Error>>,
     tx: oneshot::Sender<Result<T, MemoryError>>,
     touch: Touch,
+    audits: bool,
     versions: std::sync::Arc<Versions>,
 }
 
@@ -126,6 +129,10 @@ impl<D: Send + Sync + 'static, T: Send + 'static> Job for Typed<D, T> {
 
     fn touch(&self) -> &Touch {
         &self.touch
+    }
+
+    fn audits(&self) -> bool {
+        self.audits
     }
 
     fn finish(self: Box<Self>, commit: Result<(), MemoryError>) {
@@ -229,8 +236,32 @@ impl Writer {
         D: Send + Sync + 'static,
         T: Send + 'static,
     {
+        self.send(touch, false, data, f).await
+    }
+
+    /// [`Writer::write_touching`] for a write that adds audit rows: they are chained
+    /// ([`crate::chain`]) in the same transaction.
+    pub async fn write_audited<D, T>(&self, touch: Touch, data: D, f: WriteFn<D, T>) -> Result<T, MemoryError>
+    where
+        D: Send + Sync + 'static,
+        T: Send + 'static,
+    {
+        self.send(touch, true, data, f).await
+    }
+
+    async fn send<D, T>(
+        &self,
+        touch: Touch,
+        audits: bool,
+        data: D,
+        f: WriteFn<D, T>,
+    ) -> Result<T, MemoryError>
+    where
+        D: Send + Sync + 'static,
+        T: Send + 'static,
+    {
         let (tx, rx) = oneshot::channel();
-        let job = Box::new(Typed { data, f, out: None, tx, touch, versions: self.versions.clone() });
+        let job = Box::new(Typed { data, f, out: None, tx, touch, audits, versions: self.versions.clone() });
         self.tx.send(Cmd::Job(job)).map_err(|_| MemoryError::WriterGone)?;
         rx.await.map_err(|_| MemoryError::WriterGone)?
     }
@@ -314,6 +345,13 @@ async fn commit_batch(conn: &mut SqliteConnection, batch: &mut Vec<Box<dyn Job>>
             break;
         }
     }
+    if !failed
+        && jobs.iter().any(|j| j.audits())
+        && let Err(e) = crate::chain::chain_new_rows(conn).await
+    {
+        tracing::error!(error = %e, "cannot chain the new audit rows");
+        failed = true;
+    }
     if !failed {
         match conn.execute("COMMIT").await {
             Ok(_) => {
@@ -340,6 +378,11 @@ async fn commit_batch(conn: &mut SqliteConnection, batch: &mut Vec<Box<dyn Job>>
             if job.run(conn).await.is_err() {
                 let _ = conn.execute("ROLLBACK").await;
                 return Ok(());
+            }
+            if job.audits() {
+                crate::chain::chain_new_rows(conn)
+                    .await
+                    .map_err(|e| format!("cannot chain the new audit rows: {e}"))?;
             }
             conn.execute("COMMIT").await.map(|_| ()).map_err(|e| e.to_string())
         }

@@ -89,6 +89,12 @@ enum Command {
         /// A directory `omega backup` made.
         path: PathBuf,
     },
+    /// The audit log: every message, answer and call Omega made, each row chained by hash to the
+    /// one before.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// The local model ([provider.local]): a small model Omega runs itself.
     Local {
         #[command(subcommand)]
@@ -133,6 +139,13 @@ enum ServiceCommand {
     Uninstall,
     /// Follow its log.
     Logs,
+}
+
+#[derive(Subcommand, Debug)]
+enum AuditCommand {
+    /// Check the audit log's hash chain; name every row altered, deleted or moved since Omega
+    /// wrote it. Exit 0 only if the chain is intact. Works while Omega runs.
+    Verify,
 }
 
 #[derive(Subcommand, Debug)]
@@ -219,6 +232,7 @@ fn main() -> ExitCode {
         Command::Chat => run(chat(loaded.config, loaded.path)),
         Command::Ask { text } => run(ask(loaded.config, loaded.path, text.join(" "))),
         Command::Status => run(status(loaded)),
+        Command::Audit { command: AuditCommand::Verify } => run(audit_verify(loaded.config)),
         Command::Pair { code } => run(pair(loaded.config, code)),
         Command::Local { command: LocalCommand::Install } => local_install(&loaded.config),
         Command::Doctor | Command::Init(_) => unreachable!("handled above"),
@@ -501,6 +515,28 @@ fn local_install(config: &Config) -> anyhow::Result<ExitCode> {
             eprintln!("omega: the local model could not be installed: {why}");
             Ok(ExitCode::FAILURE)
         }
+    }
+}
+
+async fn audit_verify(config: omega_core::config::Config) -> anyhow::Result<ExitCode> {
+    let db = config.db_path();
+    anyhow::ensure!(db.exists(), "there is no database at {} yet: nothing to verify", db.display());
+    let store = omega::Store::open(&db).await?;
+    let verdict = store.verify_audit().await?;
+    store.close().await;
+    for problem in &verdict.problems {
+        println!("{problem}");
+    }
+    let head = match &verdict.head {
+        Some((seq, hash)) => format!("; the chain's last row is number {seq}, hash {hash}"),
+        None => String::new(),
+    };
+    if verdict.intact() {
+        println!("audit log intact: {} rows verified{head}", verdict.rows);
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("audit log NOT intact: {} problems in {} rows{head}", verdict.problems.len(), verdict.rows);
+        Ok(ExitCode::FAILURE)
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod audit;
 mod binary;
 mod brain;
 mod caching;
