@@ -593,12 +593,14 @@ async fn migrations_back_the_database_up_first() {
     let path = db(&dir);
     let store = Store::open(&path).await.unwrap();
     store.set_fact("http:ana", "city", "Lisbon").await.unwrap();
-    // Turn it into a database of the version before 0018, as an older Omega left it.
+    // Turn it into a database of the version before 0018 (and 0019), as an older Omega left it.
     store
         .writer_for_tests()
         .write((), |c, _| {
             Box::pin(async move {
                 let undo = "DROP INDEX outbox_dedup; ALTER TABLE outbox DROP COLUMN dedup_key; \
+                            DROP INDEX audit_chain; DROP INDEX audit_unchained; \
+                            ALTER TABLE audit_log DROP COLUMN row_hash; ALTER TABLE audit_log DROP COLUMN chain_seq; \
                             DELETE FROM _sqlx_migrations WHERE version >= 18;";
                 sqlx::raw_sql(undo).execute(&mut *c).await?;
                 Ok(())
