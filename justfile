@@ -30,8 +30,6 @@ bench:
     cargo bench --bench scheduler
     cargo bench --bench telegram
     cargo bench --bench parsers
-    cargo bench --bench scheduler
-    cargo bench --bench parsers
 
 # Regenerate the config JSON Schema after changing the config model.
 schema:

@@ -8,8 +8,8 @@
 //! back is reported as not chained until Omega's next audit write, which chains it.
 
 use crate::{MemoryError, Store};
-use sqlx::Row;
 use sqlx::sqlite::{SqliteConnection, SqliteRow};
+use sqlx::{Row, TypeInfo, ValueRef};
 
 /// The encoding of a row in the hash.
 const VERSION: u8 = 1;
@@ -23,8 +23,8 @@ macro_rules! columns {
     };
 }
 
-/// Each of the hashed columns' SQLite type: `i` integer, `r` real, `t` text.
-const TYPES: &[u8; 18] = b"iitttittttiirittii";
+/// How many columns are hashed.
+const COLUMNS: usize = 18;
 
 /// The hash of the row before the first.
 pub const GENESIS: [u8; 32] = [0; 32];
@@ -32,36 +32,39 @@ pub const GENESIS: [u8; 32] = [0; 32];
 /// Rows chained per statement.
 const CHUNK: usize = 500;
 
+/// Each value is hashed by the type SQLite stored it as, not the type its column declares: a row
+/// written behind Omega's back with text where a number belongs still hashes (and is reported by
+/// `verify`) instead of making every later audited write fail. For the rows Omega writes the two
+/// are the same, so the encoding is that of version 1.
 fn digest(prev: &[u8], seq: i64, row: &SqliteRow) -> Result<[u8; 32], sqlx::Error> {
     let mut h = ring::digest::Context::new(&ring::digest::SHA256);
     h.update(prev);
     h.update(&[VERSION]);
     h.update(&[1]);
     h.update(&seq.to_be_bytes());
-    for (i, t) in TYPES.iter().enumerate() {
-        match t {
-            b'i' => match row.try_get::<Option<i64>, _>(i)? {
-                None => h.update(&[0]),
-                Some(v) => {
-                    h.update(&[1]);
-                    h.update(&v.to_be_bytes());
-                }
-            },
-            b'r' => match row.try_get::<Option<f64>, _>(i)? {
-                None => h.update(&[0]),
-                Some(v) => {
-                    h.update(&[2]);
-                    h.update(&v.to_bits().to_be_bytes());
-                }
-            },
-            _ => match row.try_get::<Option<String>, _>(i)? {
-                None => h.update(&[0]),
-                Some(v) => {
-                    h.update(&[3]);
-                    h.update(&(v.len() as u64).to_be_bytes());
-                    h.update(v.as_bytes());
-                }
-            },
+    for i in 0..COLUMNS {
+        let raw = row.try_get_raw(i)?;
+        if raw.is_null() {
+            h.update(&[0]);
+            continue;
+        }
+        let kind = raw.type_info().name().to_owned();
+        match kind.as_str() {
+            "INTEGER" => {
+                h.update(&[1]);
+                h.update(&row.try_get_unchecked::<i64, _>(i)?.to_be_bytes());
+            }
+            "REAL" => {
+                h.update(&[2]);
+                h.update(&row.try_get_unchecked::<f64, _>(i)?.to_bits().to_be_bytes());
+            }
+            // Text as its bytes, so text that is not UTF-8 hashes too; a blob is tagged apart.
+            other => {
+                let bytes = row.try_get_unchecked::<Vec<u8>, _>(i)?;
+                h.update(&[if other == "BLOB" { 4 } else { 3 }]);
+                h.update(&(bytes.len() as u64).to_be_bytes());
+                h.update(&bytes);
+            }
         }
     }
     let mut out = [0; 32];

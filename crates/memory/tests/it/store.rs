@@ -641,3 +641,57 @@ async fn migrations_back_the_database_up_first() {
     store.close().await;
     assert_eq!(std::fs::read_dir(&backups).unwrap().count(), 3);
 }
+
+/// A row put in the audit log behind Omega's back with values of the wrong type (text where a
+/// number belongs, bytes that are not UTF-8) used to make chaining fail, and with it every later
+/// write that adds an audit row: no answer could be stored until the row was removed.
+#[tokio::test]
+async fn a_foreign_audit_row_of_the_wrong_types_does_not_stop_audited_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&db(&dir)).await.unwrap();
+    let first = store.record_inbound(&Inbound::text("http", "ann", "one")).await.unwrap().id();
+    store.finish_exchange(exchange(first, "ann", "one", "first")).await.unwrap().unwrap();
+    store
+        .writer_for_tests()
+        .write((), |c, _| {
+            Box::pin(async move {
+                let foreign = "INSERT INTO audit_log (created_at, channel, sender_id, input_text, \
+                               output_text, input_tokens, cost_usd, status) \
+                               VALUES ('yesterday', 7, 'mallory', X'FF00FE', 'x', 'lots', 'free', 'ok')";
+                sqlx::raw_sql(foreign).execute(&mut *c).await?;
+                Ok(())
+            })
+        })
+        .await
+        .unwrap();
+    let verdict = store.verify_audit().await.unwrap();
+    assert_eq!(verdict.rows, 2);
+    assert_eq!(verdict.problems, vec!["audit row 2 is not chained: it was added outside Omega".to_string()]);
+
+    let second = store.record_inbound(&Inbound::text("http", "ann", "two")).await.unwrap().id();
+    let stored = store.finish_exchange(exchange(second, "ann", "two", "second")).await;
+    assert!(matches!(stored, Ok(Some(_))), "the next answer is stored and audited: {stored:?}");
+    // The foreign row is chained with it (as verify's doc says), and the chain verifies.
+    let verdict = store.verify_audit().await.unwrap();
+    assert_eq!((verdict.rows, verdict.problems.len()), (3, 0), "{:?}", verdict.problems);
+    assert_eq!(verdict.head.map(|(seq, _)| seq), Some(3));
+    // Editing the foreign row afterwards is caught like any other edit.
+    store
+        .writer_for_tests()
+        .write((), |c, _| {
+            Box::pin(async move {
+                sqlx::raw_sql("UPDATE audit_log SET input_tokens = 'more' WHERE id = 2")
+                    .execute(&mut *c)
+                    .await?;
+                Ok(())
+            })
+        })
+        .await
+        .unwrap();
+    let verdict = store.verify_audit().await.unwrap();
+    assert_eq!(
+        verdict.problems,
+        vec!["audit row 2 (number 2 of the chain) was altered after it was written".to_string()]
+    );
+    store.close().await;
+}
