@@ -31,6 +31,13 @@ bench:
     cargo bench --bench telegram
     cargo bench --bench parsers
 
+# The reliability scorecard: the whole test suite with every measured figure recorded, then
+# RELIABILITY.md written from them (suites not measured yet are listed as such).
+prove:
+    rm -f target/scorecard.jsonl
+    OMEGA_SCORECARD="$PWD/target/scorecard.jsonl" cargo test --workspace --locked
+    cargo run -q --locked -p omega-testkit --bin scorecard -- target/scorecard.jsonl > RELIABILITY.md
+
 # Regenerate the config JSON Schema after changing the config model.
 schema:
     cargo run -q -- config schema > schemas/config.schema.json

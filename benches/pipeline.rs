@@ -33,7 +33,13 @@ impl Provider for Instant0 {
         Ok(ChatResponse {
             text: format!("ok {last}"),
             model: "instant".into(),
-            usage: Some(Usage { input_tokens: 1, output_tokens: 1, cached_tokens: 0, cache_write_tokens: 0 }),
+            usage: Some(Usage {
+                input_tokens: 1,
+                output_tokens: 1,
+                cached_tokens: 0,
+                cache_write_tokens: 0,
+                estimated: false,
+            }),
             finish_reason: Some("stop".into()),
             ..Default::default()
         })

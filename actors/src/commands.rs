@@ -486,7 +486,12 @@ async fn usage(deps: &SessionDeps, job: &Job, lang: Lang) -> Answer {
     } else {
         String::new()
     };
-    Ok(tr!(
+    // Calls counted by estimate (their provider reported no usage) are said to be.
+    let estimated = match all.estimated_calls {
+        0 => String::new(),
+        n => tr!(lang, "usage-estimated", calls = n),
+    };
+    let text = tr!(
         lang,
         "usage",
         tz = deps.settings.timezone.name(),
@@ -500,5 +505,6 @@ async fn usage(deps: &SessionDeps, job: &Job, lang: Lang) -> Answer {
         all_tokens = all.tokens,
         all_token_cap = tcap(b.daily_tokens_total),
         cache = cache,
-    ))
+    );
+    Ok(text + &estimated)
 }

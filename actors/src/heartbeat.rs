@@ -70,6 +70,10 @@ pub struct HeartbeatSettings {
     pub recipient: String,
     pub provider_name: String,
     pub prices: std::collections::BTreeMap<String, omega_core::config::Price>,
+    /// The daily caps a beat's call is checked against (it counts as the owner's), and the
+    /// model a request goes to (for its price).
+    pub budget: omega_core::config::BudgetConfig,
+    pub model: String,
     /// "Now", for beat times and the prompt (injected: tests move it by hand).
     pub clock: omega_core::clock::SharedClock,
 }
@@ -282,6 +286,19 @@ async fn beat(deps: &HeartbeatDeps, s: &HeartbeatSettings) -> bool {
         at: Some(s.clock.now()),
         ..BackgroundCall::default()
     };
+    let caps = crate::spend::Caps {
+        budget: &s.budget,
+        timezone: s.timezone,
+        now: s.clock.now(),
+        prices: &s.prices,
+        model: &s.model,
+    };
+    let who = (s.channel.as_str(), s.recipient.as_str());
+    let so_far = omega_core::budget::Spent::default();
+    if let Err(refusal) = crate::spend::check_call(store, &caps, who, so_far, &request).await {
+        tracing::warn!(%refusal, "heartbeat skipped: a daily budget would be exceeded");
+        return false;
+    }
     let response = match deps.provider.send(Complete { request, deltas: None }).await {
         Ok(Ok(r)) => r,
         Ok(Err(e)) => {

@@ -59,6 +59,8 @@ pub mod session;
 pub mod skills;
 /// Re-pointable addresses for actors with several message types.
 pub mod slot;
+/// Daily spending caps, checked before every call.
+pub mod spend;
 /// How long each stage of an answer takes, for `/metrics`.
 pub mod stages;
 /// The Summarizer actor: idle conversations closed with a summary and facts.

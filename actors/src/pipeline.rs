@@ -3,7 +3,6 @@
 //! collaborators, and the lifecycle events a session reports to the Gateway.
 
 use actix::prelude::*;
-use chrono::Utc;
 use omega_core::{InboxId, SessionKey};
 use omega_memory::{InboxRow, Store};
 use std::sync::Arc;
@@ -367,13 +366,4 @@ pub struct RoutingSettings {
     pub max_steps: usize,
 }
 
-/// The start of the user's day at `now`, in UTC milliseconds.
-pub fn start_of_today(now: chrono::DateTime<Utc>, tz: chrono_tz::Tz) -> i64 {
-    use chrono::TimeZone;
-    let now = now.with_timezone(&tz);
-    let midnight = now.date_naive().and_hms_opt(0, 0, 0).unwrap_or_default();
-    tz.from_local_datetime(&midnight)
-        .earliest()
-        .map(|t| t.timestamp_millis())
-        .unwrap_or(now.timestamp_millis())
-}
+pub use omega_core::budget::start_of_today;

@@ -1,7 +1,8 @@
 //! The Provider actor: one per configured AI backend.
 //!
 //! It owns the client and enforces the global limit on concurrent calls (a semaphore shared by
-//! every provider actor, so `provider.max_concurrent` holds across all of them). Calls run
+//! every provider actor, so `provider.max_concurrent` holds across all of them), and counts
+//! what a call cost when the backend reports no usage (`omega_providers::estimate`). Calls run
 //! concurrently inside the actor's context: a call that panics takes the actor down, every caller
 //! waiting on it gets `MailboxError`, and the supervisor starts a fresh actor.
 
@@ -58,12 +59,16 @@ impl Handler<Complete> for ProviderActor {
                 // A request called off stops here: dropping the call drops its stream (and kills
                 // a CLI's process group).
                 let cancel = msg.request.cancel.clone();
+                // Counted before it is sent, for a provider that reports no usage of its own.
+                let sent = omega_providers::estimate::request_tokens(&msg.request);
                 // Called off already: no request is made at all.
-                tokio::select! {
+                let mut response = tokio::select! {
                     biased;
                     () = cancel.cancelled() => Err(ProviderError::Cancelled { provider: client.name().to_owned() }),
                     r = client.complete(msg.request, msg.deltas) => r,
-                }
+                }?;
+                omega_providers::estimate::fill_in(sent, &mut response);
+                Ok(response)
             }
             .into_actor(self),
         )

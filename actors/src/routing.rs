@@ -13,7 +13,7 @@ use std::time::Instant;
 use crate::outbox::Notify;
 pub use crate::pipeline::RoutingSettings;
 use crate::pipeline::{Job, SessionDeps};
-use crate::provider::Complete;
+use omega_providers::toolloop::CompleteFn;
 
 /// The classifier's instruction.
 pub const CLASSIFY_PROMPT: &str = "\
@@ -50,13 +50,15 @@ pub fn worth_classifying(settings: &RoutingSettings, text: &str, resumed: bool) 
     !resumed && text.chars().count() >= settings.min_chars
 }
 
-/// Classify, and when the work is complex carry it out step by step. `None` = answer directly
-/// (the caller goes on as usual); `Some` = the final answer (usage summed over every call).
+/// Classify, and when the work is complex carry it out step by step, each call made by
+/// `complete` (the message's, which checks the caps and meters it). `None` = answer directly (the
+/// caller goes on as usual); `Some` = the final answer (usage summed over every call).
 pub async fn route(
     deps: &SessionDeps,
     job: &Job,
     settings: &RoutingSettings,
     request: &ChatRequest,
+    complete: &CompleteFn<'_>,
 ) -> Option<Result<ChatResponse, ProviderError>> {
     let started = Instant::now();
     let classify = ChatRequest {
@@ -66,8 +68,8 @@ pub async fn route(
         max_tokens: Some(300),
         ..ChatRequest::default()
     };
-    let verdict = match deps.provider.send(Complete { request: classify, deltas: None }).await {
-        Ok(Ok(r)) => r,
+    let verdict = match complete(classify).await {
+        Ok(r) => r,
         // A classifier that fails costs nothing more: answer directly.
         _ => return None,
     };
@@ -104,15 +106,9 @@ pub async fn route(
         if let Some(m) = req.messages.last_mut() {
             m.content = brief;
         }
-        let r = match deps.provider.send(Complete { request: req, deltas: None }).await {
-            Ok(Ok(r)) => r,
-            Ok(Err(e)) => return Some(Err(e)),
-            Err(e) => {
-                return Some(Err(ProviderError::Interrupted {
-                    provider: deps.provider_name.clone(),
-                    detail: format!("the provider actor stopped while answering ({e})"),
-                }));
-            }
+        let r = match complete(req).await {
+            Ok(r) => r,
+            Err(e) => return Some(Err(e)),
         };
         add(&mut usage, r.usage);
         cost = match (cost, r.cost_usd) {
@@ -141,6 +137,8 @@ fn add(total: &mut Usage, u: Option<Usage>) {
         total.input_tokens += u.input_tokens;
         total.output_tokens += u.output_tokens;
         total.cached_tokens += u.cached_tokens;
+        total.cache_write_tokens += u.cache_write_tokens;
+        total.estimated |= u.estimated;
     }
 }
 

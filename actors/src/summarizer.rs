@@ -16,6 +16,8 @@ use std::time::Duration;
 use crate::guard::ChildGuard;
 use crate::provider::Complete;
 use crate::route::Route;
+use crate::spend::check_call;
+use omega_core::budget::Spent;
 
 /// After a failed summary, the next attempt waits at least this long.
 const RETRY_AFTER: Duration = Duration::from_secs(300);
@@ -55,6 +57,23 @@ pub struct SummarizerSettings {
     pub clock: omega_core::clock::SharedClock,
     pub provider_name: String,
     pub prices: std::collections::BTreeMap<String, omega_core::config::Price>,
+    /// The daily caps a summary's call is checked against (it counts as its sender's), the zone
+    /// whose midnight resets them, and the model a request goes to (for its price).
+    pub budget: omega_core::config::BudgetConfig,
+    pub timezone: chrono_tz::Tz,
+    pub model: String,
+}
+
+impl SummarizerSettings {
+    fn caps(&self) -> crate::spend::Caps<'_> {
+        crate::spend::Caps {
+            budget: &self.budget,
+            timezone: self.timezone,
+            now: self.clock.now(),
+            prices: &self.prices,
+            model: &self.model,
+        }
+    }
 }
 
 pub struct Summarizer {
@@ -203,6 +222,12 @@ async fn summarize(
         at: Some(settings.clock.now()),
         ..BackgroundCall::default()
     };
+    // A summary spends from its sender's day: over a cap, the conversation stays open until
+    // the next day's budget.
+    let who = (c.channel.as_str(), c.sender_id.as_str());
+    if let Err(refusal) = check_call(store, &settings.caps(), who, Spent::default(), &request).await {
+        return Err(format!("not summarized: {refusal}"));
+    }
     let result = provider.send(Complete { request, deltas: None }).await;
     let response = match result {
         Ok(Ok(r)) => r,
@@ -238,6 +263,7 @@ pub(crate) fn record_response(
     audit.output_tokens = response.usage.map(|u| u.output_tokens as i64);
     audit.cache_read_tokens = response.usage.map(|u| u.cached_tokens as i64);
     audit.cache_write_tokens = response.usage.map(|u| u.cache_write_tokens as i64);
+    audit.usage_estimated = response.usage.is_some_and(|u| u.estimated);
     audit.cost_usd = response.cost_usd.or_else(|| {
         response.usage.and_then(|u| omega_providers::pricing::cost_usd(&response.model, &u, prices))
     });
@@ -300,6 +326,11 @@ async fn compact(
         at: Some(settings.clock.now()),
         ..BackgroundCall::default()
     };
+    let who = (msg.channel.as_str(), msg.sender_id.as_str());
+    if let Err(refusal) = check_call(store, &settings.caps(), who, Spent::default(), &request).await {
+        tracing::info!(conversation = msg.conversation, %refusal, "not compacted; the conversation is unchanged");
+        return false;
+    }
     let response = match provider.send(Complete { request, deltas: None }).await {
         Ok(Ok(r)) => r,
         Ok(Err(e)) => {

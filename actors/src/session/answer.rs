@@ -8,7 +8,7 @@ use omega_memory::conversations::CallRecord;
 use omega_providers::ProviderError;
 use std::time::Instant;
 
-use super::budget::over_budget;
+use super::budget::Spender;
 use super::context::build_request;
 use super::media::fetch_media;
 use super::outcome::{finish, store_outcome};
@@ -16,7 +16,6 @@ use super::previews::spawn_previews;
 use super::tools::run_tool_loop;
 use super::{Job, SessionDeps};
 use crate::markers::{FilterStream, ProcessOutput};
-use crate::provider::Complete;
 
 /// Answer one message: context → provider → markers → store → outbox. Every path ends in exactly
 /// one stored outcome (a reply or an error) that the Outbox delivers. Returns the language the
@@ -88,7 +87,10 @@ pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) -> Opti
             return Some(lang);
         }
     };
-    if let Some(refusal) = over_budget(&deps, &job, &request, lang).await {
+    // Every call for this message goes through its Spender: checked against the caps before,
+    // metered after. The first is checked here, before anything else is done for it.
+    let spender = Spender::new(&deps, &job, lang);
+    if let Some(refusal) = spender.refusal(&request).await {
         let call = CallRecord { provider: Some(deps.provider_name.clone()), ..Default::default() };
         finish(&deps, &job, OutboundKind::Error, refusal, Some("daily budget reached".into()), call).await;
         return Some(lang);
@@ -108,27 +110,28 @@ pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) -> Opti
     let asking = Instant::now();
     let routed = match &deps.settings.routing {
         Some(r) if crate::routing::worth_classifying(r, &job.text, resumed) => {
-            crate::routing::route(&deps, &job, r, &request).await
+            let complete = |req| spender.complete(req, None);
+            crate::routing::route(&deps, &job, r, &request, &complete).await
         }
         _ => None,
     };
     let result = match (routed, &deps.tools, deps.settings.tools) {
-        (Some(r), _, _) => Ok(r),
+        (Some(r), _, _) => r,
         (None, Some(tools), Some(limits)) if deps.settings.provider_tools => {
-            let (answer, outputs) =
-                run_tool_loop(&deps, &job, tools, limits, request, deltas.clone(), &mut tool_confirmations)
-                    .await;
+            let (answer, outputs, done) =
+                run_tool_loop(&deps, &job, &spender, tools, limits, request, deltas.clone()).await;
             untrusted = outputs;
-            Ok(answer)
+            tool_confirmations = done;
+            answer
         }
-        _ => deps.provider.send(Complete { request, deltas }).await,
+        _ => spender.complete(request, deltas).await,
     };
     // A failed call keeps the stored session: a timeout or a rate limit says nothing about it,
     // and the CLI's transcript (its tool results too) holds more than Omega's history. A session
     // the CLI no longer knows is replaced by the provider itself (a new id, stored below).
     // A job runs in a provider session of its own, never stored: the conversation's goes on
     // beside it.
-    if let Ok(Ok(r)) = &result
+    if let Ok(r) = &result
         && !job.is_job()
         && let Some(sid) = &r.session_id
         && session_changed(resumed_id.as_deref(), sid)
@@ -141,55 +144,40 @@ pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) -> Opti
     drop(turn);
     let latency = Some(started.elapsed().as_millis() as i64);
     crate::stages::observe("provider", asking.elapsed());
+    // What every call for the message cost, whether or not the last one answered.
+    let meter = spender.meter();
+    let mut call = CallRecord {
+        provider: Some(deps.provider_name.clone()),
+        input_tokens: meter.usage.map(|u| u.input_tokens as i64),
+        output_tokens: meter.usage.map(|u| u.output_tokens as i64),
+        cost_usd: meter.cost_usd,
+        latency_ms: latency,
+        cache_read_tokens: meter.usage.map(|u| u.cached_tokens as i64),
+        cache_write_tokens: meter.usage.map(|u| u.cache_write_tokens as i64),
+        usage_estimated: meter.usage.is_some_and(|u| u.estimated),
+        ..CallRecord::default()
+    };
     let response = match result {
-        Ok(Ok(r)) => r,
-        Ok(Err(err)) => {
+        Ok(r) => r,
+        Err(err) => {
             match err {
                 // A job called off: what was asked, not a failure.
                 ProviderError::Cancelled { .. } => tracing::info!(session = %key, "provider call cancelled"),
+                ProviderError::OverBudget { .. } => {}
+                ProviderError::Interrupted { .. } => {
+                    tracing::error!(session = %key, error = %err, "provider call interrupted")
+                }
                 _ => tracing::warn!(session = %key, error = %err, "provider call failed"),
             }
-            let call = CallRecord {
-                provider: Some(deps.provider_name.clone()),
-                latency_ms: latency,
-                ..Default::default()
-            };
             let text = provider_failure(&err, lang);
             finish(&deps, &job, OutboundKind::Error, text, Some(err.to_string()), call).await;
             return Some(lang);
         }
-        Err(mailbox) => {
-            let err = ProviderError::Interrupted {
-                provider: deps.provider_name.clone(),
-                detail: format!("the provider actor stopped while answering ({mailbox})"),
-            };
-            tracing::error!(session = %key, error = %err, "provider actor lost");
-            let call = CallRecord {
-                provider: Some(deps.provider_name.clone()),
-                latency_ms: latency,
-                ..Default::default()
-            };
-            let text = tr!(lang, "internal-provider");
-            finish(&deps, &job, OutboundKind::Error, text, Some(err.to_string()), call).await;
-            return Some(lang);
-        }
     };
-    let answered_by =
-        if response.provider.is_empty() { deps.provider_name.clone() } else { response.provider.clone() };
-    let call = CallRecord {
-        provider: Some(answered_by),
-        model: Some(response.model.clone()),
-        input_tokens: response.usage.map(|u| u.input_tokens as i64),
-        output_tokens: response.usage.map(|u| u.output_tokens as i64),
-        cost_usd: response.cost_usd.or_else(|| {
-            response
-                .usage
-                .and_then(|u| omega_providers::pricing::cost_usd(&response.model, &u, &deps.settings.prices))
-        }),
-        latency_ms: latency,
-        cache_read_tokens: response.usage.map(|u| u.cached_tokens as i64),
-        cache_write_tokens: response.usage.map(|u| u.cache_write_tokens as i64),
-    };
+    if !response.provider.is_empty() {
+        call.provider = Some(response.provider.clone());
+    }
+    call.model = Some(response.model.clone());
     let output = ProcessOutput { text: response.text, untrusted, who: job.who() };
     let effects = Instant::now();
     let processed = match deps.markers.output.send(output).await {
@@ -251,6 +239,8 @@ fn provider_failure(err: &ProviderError, lang: Lang) -> String {
         }
         ProviderError::Timeout { .. } => tr!(lang, "provider-timeout", why = why),
         ProviderError::RateLimited { .. } => tr!(lang, "provider-busy", why = why),
+        ProviderError::OverBudget { reason, .. } => reason.clone(),
+        ProviderError::Interrupted { .. } => tr!(lang, "internal-provider"),
         _ => tr!(lang, "provider-failed", why = why),
     }
 }

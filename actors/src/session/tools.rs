@@ -3,42 +3,27 @@
 use omega_providers::{ChatRequest, ProviderError};
 
 use super::{Job, SessionDeps};
-use crate::provider::Complete;
 
 /// Answer through the tool loop: the model may run tools (through the Sandbox actor) before it
 /// answers. Every call is audited, with secrets redacted. Returns the answer and the raw tool
-/// outputs (untrusted: markers copied from them are not executed).
+/// outputs (untrusted: markers copied from them are not executed) and what the effect tools did.
 pub(super) async fn run_tool_loop(
     deps: &SessionDeps,
     job: &Job,
+    spender: &super::budget::Spender,
     tools: &crate::sandbox::RoutedTools,
     limits: omega_providers::toolloop::LoopLimits,
     request: ChatRequest,
     deltas: Option<omega_providers::DeltaSink>,
-    confirmations: &mut Vec<crate::effects::Confirmation>,
-) -> (Result<omega_providers::ChatResponse, ProviderError>, Vec<String>) {
-    use futures::FutureExt as _;
-    let provider = deps.provider.clone();
-    let name = deps.provider_name.clone();
-    let complete = move |req: ChatRequest| {
-        let (provider, deltas, name) = (provider.clone(), deltas.clone(), name.clone());
-        async move {
-            match provider.send(Complete { request: req, deltas }).await {
-                Ok(r) => r,
-                Err(e) => Err(ProviderError::Interrupted {
-                    provider: name,
-                    detail: format!("the provider actor stopped while answering ({e})"),
-                }),
-            }
-        }
-        .boxed()
-    };
+) -> (Result<omega_providers::ChatResponse, ProviderError>, Vec<String>, Vec<crate::effects::Confirmation>) {
+    // Each turn is checked against the caps and metered, like any call for the message.
+    let complete = |req: ChatRequest| spender.complete(req, deltas.clone());
     let mut sandbox = tools.clone();
     sandbox.skills = request.mcp.clone();
     let host =
         SessionTools { sandbox, deps: deps.clone(), job: job.clone(), confirmations: Default::default() };
     let out = omega_providers::toolloop::run(&complete, &host, request, limits).await;
-    confirmations.extend(host.confirmations.lock().drain(..));
+    let confirmations = std::mem::take(&mut *host.confirmations.lock());
     if let Some(stop) = &out.stopped {
         tracing::warn!(channel = %job.channel, sender = %job.sender_id, ?stop, "tool loop stopped by a limit");
     }
@@ -67,7 +52,7 @@ pub(super) async fn run_tool_loop(
         .filter(|r| !omega_markers::tools::is_effect_tool(&r.name))
         .map(|r| r.content)
         .collect();
-    (out.result, untrusted)
+    (out.result, untrusted, confirmations)
 }
 
 /// Whether the turn for `job` may start background jobs: `[jobs]` is on and it is not a job.

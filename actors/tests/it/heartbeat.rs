@@ -69,6 +69,8 @@ async fn start(checklist: Option<&str>) -> Setup {
         recipient: "kim".into(),
         provider_name: "m".into(),
         prices: Default::default(),
+        budget: Default::default(),
+        model: "m".into(),
         clock: Arc::new(clock.clone()),
     };
     let heartbeat = Heartbeat::new(deps, settings, ChildGuard::detached(Child::Heartbeat)).start();

@@ -59,6 +59,9 @@ async fn a_conversation_idle_by_the_clock_is_summarized_and_its_facts_kept() {
         clock: Arc::new(clock.clone()),
         provider_name: "m".into(),
         prices: Default::default(),
+        budget: Default::default(),
+        timezone: chrono_tz::UTC,
+        model: "m".into(),
     };
     let summarizer = Summarizer::new(
         store.clone(),

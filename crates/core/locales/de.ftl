@@ -196,6 +196,7 @@ usage =
 usage-usd-cap = {" "}von ${ $cap }
 usage-token-cap = {" "}von { $cap }
 usage-cache = {"\u000A"}Prompt-Cache: { $percent } % der heutigen Prompt-Tokens kamen aus dem Cache ({ $read } von { $total }), das hat etwa ${ $saved } gespart.
+usage-estimated = {"\u000A"}≈ { $calls } der heutigen Aufrufe sind geschätzt (etwa vier Zeichen pro Token): ihr Anbieter hat keinen Verbrauch gemeldet.
 
 ## /context
 
@@ -356,6 +357,10 @@ provider-failed = Ich habe keine Antwort bekommen: { $why }. Bitte versuch es no
 budget-sender-usd = Du hast dein Budget für heute erreicht: ${ $spent } von ${ $cap } ausgegeben. Es wird um Mitternacht ({ $tz }) zurückgesetzt; der Besitzer kann [budget] daily_usd_per_sender erhöhen.
 budget-sender-tokens = Du hast dein Token-Budget für heute erreicht: { $spent } von { $cap } Tokens verbraucht. Es wird um Mitternacht ({ $tz }) zurückgesetzt; der Besitzer kann [budget] daily_tokens_per_sender erhöhen.
 budget-total = { $name } hat das Gesamtbudget für heute erreicht (${ $usd }, { $tokens } Tokens verbraucht). Es wird um Mitternacht ({ $tz }) zurückgesetzt.
+budget-needs-usd = Diese Nachricht braucht etwa ${ $needs }; von ${ $cap } sind heute noch ${ $left } übrig. Das Budget wird um Mitternacht ({ $tz }) zurückgesetzt; der Besitzer kann [budget] daily_usd_per_sender erhöhen.
+budget-needs-tokens = Diese Nachricht braucht etwa { $needs } Tokens; von { $cap } sind heute noch { $left } übrig. Das Budget wird um Mitternacht ({ $tz }) zurückgesetzt; der Besitzer kann [budget] daily_tokens_per_sender erhöhen.
+budget-total-needs = Diese Nachricht braucht etwa { $needs } Tokens, mehr als vom Gesamtbudget von { $name } heute übrig ist (${ $usd }, { $tokens } Tokens verbraucht). Es wird um Mitternacht ({ $tz }) zurückgesetzt.
+budget-unreadable = Ich kann das heutige Budget nicht prüfen ({ $error }), also gebe ich für diese Nachricht nichts aus. Bitte versuch es später noch mal.
 media-download-failed = Ich konnte { $what } nicht herunterladen ({ $error }). Bitte versuch es noch mal.
 media-photo = dein Foto
 media-voice = deine Sprachnachricht

@@ -160,6 +160,7 @@ usage =
 usage-usd-cap = {" "}of ${ $cap }
 usage-token-cap = {" "}of { $cap }
 usage-cache = {"\u000A"}Prompt cache: { $percent }% of today's prompt tokens were read from the cache ({ $read } of { $total }), saving about ${ $saved }.
+usage-estimated = {"\u000A"}≈ { $calls } of today's calls are counted by estimate (about four characters a token): their provider reported no usage.
 
 ## /context
 
@@ -302,6 +303,10 @@ provider-failed = I couldn't get an answer: { $why }. Please try again.
 budget-sender-usd = You've reached today's budget: ${ $spent } of ${ $cap } spent. It resets at midnight ({ $tz }); the owner can raise [budget] daily_usd_per_sender.
 budget-sender-tokens = You've reached today's token budget: { $spent } of { $cap } tokens used. It resets at midnight ({ $tz }); the owner can raise [budget] daily_tokens_per_sender.
 budget-total = { $name } has reached today's overall budget (${ $usd }, { $tokens } tokens used). It resets at midnight ({ $tz }).
+budget-needs-usd = This message needs about ${ $needs }; ${ $left } of ${ $cap } is left today. It resets at midnight ({ $tz }); the owner can raise [budget] daily_usd_per_sender.
+budget-needs-tokens = This message needs about { $needs } tokens; { $left } of { $cap } are left today. It resets at midnight ({ $tz }); the owner can raise [budget] daily_tokens_per_sender.
+budget-total-needs = This message needs about { $needs } tokens, more than is left of { $name }'s overall budget today (${ $usd }, { $tokens } tokens used). It resets at midnight ({ $tz }).
+budget-unreadable = I can't check today's budget ({ $error }), so I won't spend anything on this message. Please try again later.
 media-download-failed = I couldn't download your { $what } ({ $error }). Please send it again.
 media-photo = photo
 media-voice = voice message

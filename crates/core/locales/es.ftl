@@ -196,6 +196,7 @@ usage =
 usage-usd-cap = {" "}de ${ $cap }
 usage-token-cap = {" "}de { $cap }
 usage-cache = {"\u000A"}Caché de prompts: el { $percent }% de los tokens de prompt de hoy se leyeron de la caché ({ $read } de { $total }), con un ahorro de unos ${ $saved }.
+usage-estimated = {"\u000A"}≈ { $calls } de las llamadas de hoy se cuentan por estimación (unos cuatro caracteres por token): su proveedor no informó del consumo.
 
 ## /context
 
@@ -359,6 +360,10 @@ provider-failed = No he conseguido una respuesta: { $why }. Inténtalo de nuevo,
 budget-sender-usd = Has llegado al presupuesto de hoy: ${ $spent } de ${ $cap } gastados. Se reinicia a medianoche ({ $tz }); el propietario puede subir [budget] daily_usd_per_sender.
 budget-sender-tokens = Has llegado al presupuesto de tokens de hoy: { $spent } de { $cap } tokens usados. Se reinicia a medianoche ({ $tz }); el propietario puede subir [budget] daily_tokens_per_sender.
 budget-total = { $name } ha llegado al presupuesto total de hoy (${ $usd }, { $tokens } tokens usados). Se reinicia a medianoche ({ $tz }).
+budget-needs-usd = Este mensaje necesita unos ${ $needs }; hoy quedan ${ $left } de ${ $cap }. Se reinicia a medianoche ({ $tz }); el propietario puede subir [budget] daily_usd_per_sender.
+budget-needs-tokens = Este mensaje necesita unos { $needs } tokens; hoy quedan { $left } de { $cap }. Se reinicia a medianoche ({ $tz }); el propietario puede subir [budget] daily_tokens_per_sender.
+budget-total-needs = Este mensaje necesita unos { $needs } tokens, más de lo que queda hoy del presupuesto total de { $name } (${ $usd }, { $tokens } tokens usados). Se reinicia a medianoche ({ $tz }).
+budget-unreadable = No puedo comprobar el presupuesto de hoy ({ $error }), así que no gastaré nada en este mensaje. Inténtalo más tarde, por favor.
 media-download-failed = No pude descargar tu { $what } ({ $error }). Inténtalo de nuevo, por favor.
 media-photo = foto
 media-voice = mensaje de voz

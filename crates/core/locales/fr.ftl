@@ -193,6 +193,7 @@ usage =
 usage-usd-cap = {" "}sur ${ $cap }
 usage-token-cap = {" "}sur { $cap }
 usage-cache = {"\u000A"}Cache du prompt : { $percent } % des tokens de prompt d'aujourd'hui ont été lus depuis le cache ({ $read } sur { $total }), ce qui a économisé environ ${ $saved }.
+usage-estimated = {"\u000A"}≈ { $calls } des appels d'aujourd'hui sont comptés par estimation (environ quatre caractères par token) : leur fournisseur n'a pas indiqué de consommation.
 
 ## /context
 
@@ -341,6 +342,10 @@ provider-failed = Je n'ai pas pu obtenir de réponse : { $why }. Réessaie, s'il
 budget-sender-usd = Tu as atteint le budget du jour : ${ $spent } dépensés sur ${ $cap }. Il repart à zéro à minuit ({ $tz }) ; le propriétaire peut augmenter [budget] daily_usd_per_sender.
 budget-sender-tokens = Tu as atteint le budget de tokens du jour : { $spent } tokens utilisés sur { $cap }. Il repart à zéro à minuit ({ $tz }) ; le propriétaire peut augmenter [budget] daily_tokens_per_sender.
 budget-total = { $name } a atteint le budget global du jour (${ $usd } et { $tokens } tokens utilisés). Il repart à zéro à minuit ({ $tz }).
+budget-needs-usd = Ce message demande environ ${ $needs } ; il reste ${ $left } sur ${ $cap } aujourd'hui. Le budget repart à zéro à minuit ({ $tz }) ; le propriétaire peut augmenter [budget] daily_usd_per_sender.
+budget-needs-tokens = Ce message demande environ { $needs } tokens ; il en reste { $left } sur { $cap } aujourd'hui. Le budget repart à zéro à minuit ({ $tz }) ; le propriétaire peut augmenter [budget] daily_tokens_per_sender.
+budget-total-needs = Ce message demande environ { $needs } tokens, plus qu'il n'en reste du budget global de { $name } aujourd'hui (${ $usd } et { $tokens } tokens utilisés). Il repart à zéro à minuit ({ $tz }).
+budget-unreadable = Je n'arrive pas à vérifier le budget du jour ({ $error }), donc je ne dépense rien pour ce message. Réessaie plus tard, s'il te plaît.
 media-download-failed = Je n'ai pas pu télécharger { $what } ({ $error }). Réessaie de l'envoyer, s'il te plaît.
 media-photo = ta photo
 media-voice = ton message vocal

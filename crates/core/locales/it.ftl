@@ -190,6 +190,7 @@ usage =
 usage-usd-cap = {" "}su ${ $cap }
 usage-token-cap = {" "}su { $cap }
 usage-cache = {"\u000A"}Cache del prompt: il { $percent }% dei token di prompt di oggi è stato letto dalla cache ({ $read } su { $total }), con un risparmio di circa ${ $saved }.
+usage-estimated = {"\u000A"}≈ { $calls } delle chiamate di oggi sono contate per stima (circa quattro caratteri per token): il loro fornitore non ha indicato il consumo.
 
 ## /context
 
@@ -335,6 +336,10 @@ provider-failed = Non sono riuscito a ottenere una risposta: { $why }. Per favor
 budget-sender-usd = Hai raggiunto il budget di oggi: spesi ${ $spent } su ${ $cap }. Si azzera a mezzanotte ({ $tz }); il proprietario può alzare [budget] daily_usd_per_sender.
 budget-sender-tokens = Hai raggiunto il budget di token di oggi: usati { $spent } token su { $cap }. Si azzera a mezzanotte ({ $tz }); il proprietario può alzare [budget] daily_tokens_per_sender.
 budget-total = { $name } ha raggiunto il budget complessivo di oggi (${ $usd } e { $tokens } token usati). Si azzera a mezzanotte ({ $tz }).
+budget-needs-usd = Questo messaggio richiede circa ${ $needs }; oggi restano ${ $left } su ${ $cap }. Si azzera a mezzanotte ({ $tz }); il proprietario può alzare [budget] daily_usd_per_sender.
+budget-needs-tokens = Questo messaggio richiede circa { $needs } token; oggi ne restano { $left } su { $cap }. Si azzera a mezzanotte ({ $tz }); il proprietario può alzare [budget] daily_tokens_per_sender.
+budget-total-needs = Questo messaggio richiede circa { $needs } token, più di quanto resta oggi del budget complessivo di { $name } (${ $usd } e { $tokens } token usati). Si azzera a mezzanotte ({ $tz }).
+budget-unreadable = Non riesco a controllare il budget di oggi ({ $error }), quindi non spendo nulla per questo messaggio. Per favore, riprova più tardi.
 media-download-failed = Non sono riuscito a scaricare { $what } ({ $error }). Per favore, riprova l'invio.
 media-photo = la tua foto
 media-voice = il tuo messaggio vocale

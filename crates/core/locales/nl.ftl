@@ -196,6 +196,7 @@ usage =
 usage-usd-cap = {" "}van ${ $cap }
 usage-token-cap = {" "}van { $cap }
 usage-cache = {"\u000A"}Promptcache: { $percent }% van de prompttokens van vandaag kwam uit de cache ({ $read } van { $total }), wat ongeveer ${ $saved } heeft bespaard.
+usage-estimated = {"\u000A"}≈ { $calls } van de aanroepen van vandaag zijn geschat (ongeveer vier tekens per token): hun aanbieder meldde geen verbruik.
 
 ## /context
 
@@ -356,6 +357,10 @@ provider-failed = Ik kreeg geen antwoord: { $why }. Probeer het alsjeblieft opni
 budget-sender-usd = Je hebt je budget voor vandaag bereikt: ${ $spent } van ${ $cap } uitgegeven. Het wordt om middernacht ({ $tz }) gereset; de eigenaar kan [budget] daily_usd_per_sender verhogen.
 budget-sender-tokens = Je hebt je tokenbudget voor vandaag bereikt: { $spent } van { $cap } tokens gebruikt. Het wordt om middernacht ({ $tz }) gereset; de eigenaar kan [budget] daily_tokens_per_sender verhogen.
 budget-total = { $name } heeft het totale budget voor vandaag bereikt (${ $usd }, { $tokens } tokens gebruikt). Het wordt om middernacht ({ $tz }) gereset.
+budget-needs-usd = Dit bericht heeft ongeveer ${ $needs } nodig; van ${ $cap } is vandaag nog ${ $left } over. Het wordt om middernacht ({ $tz }) gereset; de eigenaar kan [budget] daily_usd_per_sender verhogen.
+budget-needs-tokens = Dit bericht heeft ongeveer { $needs } tokens nodig; van { $cap } zijn er vandaag nog { $left } over. Het wordt om middernacht ({ $tz }) gereset; de eigenaar kan [budget] daily_tokens_per_sender verhogen.
+budget-total-needs = Dit bericht heeft ongeveer { $needs } tokens nodig, meer dan er vandaag over is van het totale budget van { $name } (${ $usd }, { $tokens } tokens gebruikt). Het wordt om middernacht ({ $tz }) gereset.
+budget-unreadable = Ik kan het budget van vandaag niet controleren ({ $error }), dus ik geef niets uit aan dit bericht. Probeer het later opnieuw.
 media-download-failed = Ik kon je { $what } niet downloaden ({ $error }). Probeer het alsjeblieft opnieuw.
 media-photo = foto
 media-voice = spraakbericht

@@ -208,6 +208,7 @@ usage =
 usage-usd-cap = {" "}de ${ $cap }
 usage-token-cap = {" "}de { $cap }
 usage-cache = {"\u000A"}Cache de prompts: { $percent }% dos tokens de prompt de hoje foram lidos da cache ({ $read } de { $total }), uma poupança de cerca de ${ $saved }.
+usage-estimated = {"\u000A"}≈ { $calls } das chamadas de hoje são contadas por estimativa (cerca de quatro caracteres por token): o fornecedor não indicou o consumo.
 
 ## /context
 
@@ -374,6 +375,10 @@ provider-failed = Não consegui obter uma resposta: { $why }. Tenta outra vez, p
 budget-sender-usd = Chegaste ao orçamento de hoje: ${ $spent } de ${ $cap } gastos. Volta a zero à meia-noite ({ $tz }); o dono pode aumentar [budget] daily_usd_per_sender.
 budget-sender-tokens = Chegaste ao orçamento de tokens de hoje: { $spent } de { $cap } tokens usados. Volta a zero à meia-noite ({ $tz }); o dono pode aumentar [budget] daily_tokens_per_sender.
 budget-total = O { $name } chegou ao orçamento total de hoje (${ $usd }, { $tokens } tokens usados). Volta a zero à meia-noite ({ $tz }).
+budget-needs-usd = Esta mensagem precisa de cerca de ${ $needs }; hoje restam ${ $left } de ${ $cap }. Volta a zero à meia-noite ({ $tz }); o dono pode aumentar [budget] daily_usd_per_sender.
+budget-needs-tokens = Esta mensagem precisa de cerca de { $needs } tokens; hoje restam { $left } de { $cap }. Volta a zero à meia-noite ({ $tz }); o dono pode aumentar [budget] daily_tokens_per_sender.
+budget-total-needs = Esta mensagem precisa de cerca de { $needs } tokens, mais do que resta hoje do orçamento total do { $name } (${ $usd }, { $tokens } tokens usados). Volta a zero à meia-noite ({ $tz }).
+budget-unreadable = Não consigo verificar o orçamento de hoje ({ $error }), por isso não gasto nada com esta mensagem. Tenta mais tarde, por favor.
 media-download-failed = Não consegui descarregar a tua { $what } ({ $error }). Envia-a outra vez, por favor.
 media-photo = foto
 media-voice = mensagem de voz

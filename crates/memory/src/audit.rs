@@ -22,17 +22,20 @@ pub struct Spend {
     /// Prompt (input) tokens, and how many of them came from the provider's cache.
     pub prompt_tokens: i64,
     pub cache_read_tokens: i64,
+    /// Calls whose tokens are Omega's estimate (the provider reported none).
+    pub estimated_calls: i64,
 }
 
 impl Store {
     /// Spend recorded in the audit log since `since_ms`: of one sender (`Some((channel, sender))`)
     /// or of everyone (`None`).
     pub async fn spend_since(&self, who: Option<(&str, &str)>, since_ms: i64) -> Result<Spend, MemoryError> {
-        let (usd, tokens, calls, prompt, cached): (Option<f64>, Option<i64>, i64, Option<i64>, Option<i64>) = match who {
+        type Sums = (Option<f64>, Option<i64>, i64, Option<i64>, Option<i64>, i64);
+        let (usd, tokens, calls, prompt, cached, estimated): Sums = match who {
             Some((channel, sender)) => {
                 sqlx::query_as(
                     "SELECT SUM(cost_usd), SUM(COALESCE(input_tokens, 0) + COALESCE(output_tokens, 0)), COUNT(*),
-                            SUM(input_tokens), SUM(cache_read_tokens)
+                            SUM(input_tokens), SUM(cache_read_tokens), COUNT(usage_estimated)
                      FROM audit_log WHERE created_at >= ? AND channel = ? AND sender_id = ? AND status != 'denied'",
                 )
                 .bind(since_ms)
@@ -44,7 +47,7 @@ impl Store {
             None => {
                 sqlx::query_as(
                     "SELECT SUM(cost_usd), SUM(COALESCE(input_tokens, 0) + COALESCE(output_tokens, 0)), COUNT(*),
-                            SUM(input_tokens), SUM(cache_read_tokens)
+                            SUM(input_tokens), SUM(cache_read_tokens), COUNT(usage_estimated)
                      FROM audit_log WHERE created_at >= ? AND status != 'denied'",
                 )
                 .bind(since_ms)
@@ -58,6 +61,7 @@ impl Store {
             calls,
             prompt_tokens: prompt.unwrap_or(0),
             cache_read_tokens: cached.unwrap_or(0),
+            estimated_calls: estimated,
         })
     }
 

@@ -19,12 +19,16 @@ macro_rules! columns {
     () => {
         "id, created_at, channel, sender_id, sender_name, inbox_id, input_text, output_text,
          provider, model, input_tokens, output_tokens, cost_usd, latency_ms, status, error,
-         cache_read_tokens, cache_write_tokens"
+         cache_read_tokens, cache_write_tokens, usage_estimated"
     };
 }
 
-/// How many columns are hashed.
+/// How many columns are always hashed.
 const COLUMNS: usize = 18;
+
+/// Columns added to `audit_log` after the chain, hashed after the others only when set (each
+/// tagged with its place): a row from before them, where they are NULL, hashes as it did.
+const LATER: usize = 1;
 
 /// The hash of the row before the first.
 pub const GENESIS: [u8; 32] = [0; 32];
@@ -43,33 +47,45 @@ fn digest(prev: &[u8], seq: i64, row: &SqliteRow) -> Result<[u8; 32], sqlx::Erro
     h.update(&[1]);
     h.update(&seq.to_be_bytes());
     for i in 0..COLUMNS {
-        let raw = row.try_get_raw(i)?;
-        if raw.is_null() {
-            h.update(&[0]);
-            continue;
-        }
-        let kind = raw.type_info().name().to_owned();
-        match kind.as_str() {
-            "INTEGER" => {
-                h.update(&[1]);
-                h.update(&row.try_get_unchecked::<i64, _>(i)?.to_be_bytes());
-            }
-            "REAL" => {
-                h.update(&[2]);
-                h.update(&row.try_get_unchecked::<f64, _>(i)?.to_bits().to_be_bytes());
-            }
-            // Text as its bytes, so text that is not UTF-8 hashes too; a blob is tagged apart.
-            other => {
-                let bytes = row.try_get_unchecked::<Vec<u8>, _>(i)?;
-                h.update(&[if other == "BLOB" { 4 } else { 3 }]);
-                h.update(&(bytes.len() as u64).to_be_bytes());
-                h.update(&bytes);
-            }
+        hash_value(&mut h, row, i)?;
+    }
+    for i in COLUMNS..COLUMNS + LATER {
+        if !row.try_get_raw(i)?.is_null() {
+            h.update(&[5, i as u8]);
+            hash_value(&mut h, row, i)?;
         }
     }
     let mut out = [0; 32];
     out.copy_from_slice(h.finish().as_ref());
     Ok(out)
+}
+
+/// Column `i` of `row` into the hash: tagged by the type SQLite stored it as, length-prefixed.
+fn hash_value(h: &mut ring::digest::Context, row: &SqliteRow, i: usize) -> Result<(), sqlx::Error> {
+    let raw = row.try_get_raw(i)?;
+    if raw.is_null() {
+        h.update(&[0]);
+        return Ok(());
+    }
+    let kind = raw.type_info().name().to_owned();
+    match kind.as_str() {
+        "INTEGER" => {
+            h.update(&[1]);
+            h.update(&row.try_get_unchecked::<i64, _>(i)?.to_be_bytes());
+        }
+        "REAL" => {
+            h.update(&[2]);
+            h.update(&row.try_get_unchecked::<f64, _>(i)?.to_bits().to_be_bytes());
+        }
+        // Text as its bytes, so text that is not UTF-8 hashes too; a blob is tagged apart.
+        other => {
+            let bytes = row.try_get_unchecked::<Vec<u8>, _>(i)?;
+            h.update(&[if other == "BLOB" { 4 } else { 3 }]);
+            h.update(&(bytes.len() as u64).to_be_bytes());
+            h.update(&bytes);
+        }
+    }
+    Ok(())
 }
 
 /// Chain every audit row not chained yet, oldest first, after the chain's head. Runs inside the
@@ -172,8 +188,8 @@ impl Store {
             for row in &rows {
                 verdict.rows += 1;
                 let id: i64 = row.try_get(0)?;
-                let stored_seq: Option<i64> = row.try_get(18)?;
-                let stored: Option<Vec<u8>> = row.try_get(19)?;
+                let stored_seq: Option<i64> = row.try_get(COLUMNS + LATER)?;
+                let stored: Option<Vec<u8>> = row.try_get(COLUMNS + LATER + 1)?;
                 let (Some(s), Some(hash)) = (stored_seq, stored.filter(|h| h.len() == 32)) else {
                     verdict
                         .problems

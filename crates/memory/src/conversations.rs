@@ -18,6 +18,8 @@ pub struct CallRecord {
     /// Of `input_tokens`: read from the provider's prompt cache, and written to it.
     pub cache_read_tokens: Option<i64>,
     pub cache_write_tokens: Option<i64>,
+    /// The token counts are Omega's estimate: the provider reported none.
+    pub usage_estimated: bool,
 }
 
 /// A handled message: everything written when it is answered.
@@ -184,8 +186,8 @@ macro_rules! outcome_sql {
         concat!(
             "INSERT INTO audit_log (created_at, channel, sender_id, sender_name, inbox_id, input_text,
     output_text, provider, model, input_tokens, output_tokens, cost_usd, latency_ms, status, error,
-    cache_read_tokens, cache_write_tokens)
-    SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE ",
+    cache_read_tokens, cache_write_tokens, usage_estimated)
+    SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE ",
             pending!(),
             ";\nINSERT INTO outbox (inbox_id, channel, recipient, kind, text, created_at) SELECT ?, ?, ?, ?, ?, ? WHERE ",
             pending!(),
@@ -246,6 +248,7 @@ async fn finish(
         .bind(&x.error)
         .bind(x.call.cache_read_tokens)
         .bind(x.call.cache_write_tokens)
+        .bind(x.call.usage_estimated.then_some(1))
         .bind(id);
     q = q.bind(id).bind(ch).bind(&x.reply_target).bind(x.kind.as_str()).bind(&*sent).bind(at).bind(id);
     q = q.bind(if reply { "done" } else { "failed" }).bind(at).bind(id);

@@ -33,6 +33,8 @@ pub struct BackgroundCall {
     /// Of `input_tokens`: read from the provider's prompt cache, and written to it.
     pub cache_read_tokens: Option<i64>,
     pub cache_write_tokens: Option<i64>,
+    /// The token counts are Omega's estimate: the provider reported none.
+    pub usage_estimated: bool,
     pub error: Option<String>,
     /// When it happened (the caller's clock, so a day's spend is counted on the right day);
     /// `None` = now.
@@ -141,8 +143,9 @@ impl Store {
                 Box::pin(async move {
                     sqlx::query(
                         "INSERT INTO audit_log (created_at, channel, sender_id, input_text, provider, model,
-                            input_tokens, output_tokens, cost_usd, status, error, cache_read_tokens, cache_write_tokens)
-                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            input_tokens, output_tokens, cost_usd, status, error, cache_read_tokens, cache_write_tokens,
+                            usage_estimated)
+                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     )
                     .bind(at)
                     .bind(&call.channel)
@@ -157,6 +160,7 @@ impl Store {
                     .bind(&call.error)
                     .bind(call.cache_read_tokens)
                     .bind(call.cache_write_tokens)
+                    .bind(call.usage_estimated.then_some(1))
                     .execute(&mut *c)
                     .await?;
                     Ok(())

@@ -667,6 +667,12 @@ async fn status(loaded: config::Loaded) -> anyhow::Result<ExitCode> {
             plural(spent.calls as u64, "call"),
             tz.name()
         );
+        if spent.estimated_calls > 0 {
+            println!(
+                "           ≈ {} counted by estimate (4 characters a token): the provider reported no usage",
+                plural(spent.estimated_calls as u64, "call")
+            );
+        }
         match next {
             Some(t) => println!(
                 "next task: {} ({}) — {} ({}, for {}:{})",

@@ -245,7 +245,8 @@ impl AnthropicProvider {
             provider: "anthropic".into(),
             text,
             model: model.unwrap_or_else(|| req.model.clone()),
-            usage: Some(usage),
+            // No usage in the answer is no report (estimated later), not a call of 0 tokens.
+            usage: (usage != Usage::default()).then_some(usage),
             finish_reason: stop,
             cost_usd: None,
             session_id: None,
@@ -389,6 +390,7 @@ impl From<WireUsage> for Usage {
             output_tokens: u.output_tokens,
             cached_tokens: u.cache_read_input_tokens,
             cache_write_tokens: u.cache_creation_input_tokens,
+            estimated: false,
         }
     }
 }

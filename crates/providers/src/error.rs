@@ -40,6 +40,10 @@ pub enum ProviderError {
     /// a fallback.
     #[error("{provider}: the call was cancelled")]
     Cancelled { provider: String },
+    /// Not made: it would take a sender (or everyone) over a daily spending cap. `reason` is
+    /// what the person is told, in their language. Never retried, never passed on to a fallback.
+    #[error("{provider}: not asked, a daily budget would be exceeded: {reason}")]
+    OverBudget { provider: String, reason: String },
 }
 
 fn retry_hint(after: Option<Duration>) -> String {
@@ -82,7 +86,8 @@ impl ProviderError {
             | Self::Malformed { provider, .. }
             | Self::Truncated { provider, .. }
             | Self::Interrupted { provider, .. }
-            | Self::Cancelled { provider } => provider,
+            | Self::Cancelled { provider }
+            | Self::OverBudget { provider, .. } => provider,
         }
     }
 
@@ -99,6 +104,7 @@ impl ProviderError {
             Self::RateLimited { .. } => {
                 format!("The AI service is busy ({self}). Please try again in a moment.")
             }
+            Self::OverBudget { reason, .. } => reason.clone(),
             _ => format!("I couldn't get an answer: {self}. Please try again."),
         }
     }

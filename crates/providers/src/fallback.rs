@@ -55,8 +55,10 @@ impl Provider for Fallback {
                     }
                     return Ok(r);
                 }
-                // Called off: the next provider must not take it up.
-                Err(e @ ProviderError::Cancelled { .. }) => return Err(e),
+                // Called off, or over a budget: the next provider must not take it up.
+                Err(e @ (ProviderError::Cancelled { .. } | ProviderError::OverBudget { .. })) => {
+                    return Err(e);
+                }
                 Err(e) => {
                     if i + 1 < self.chain.len() {
                         tracing::warn!(provider = p.name(), error = %e, "provider failed; trying the next one");

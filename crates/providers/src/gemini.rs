@@ -128,6 +128,7 @@ fn absorb(
             output_tokens: u.candidates_token_count,
             cached_tokens: u.cached_content_token_count,
             cache_write_tokens: 0,
+            estimated: false,
         };
     }
     text.push_str(&added);
@@ -215,7 +216,8 @@ impl Provider for GeminiProvider {
             provider: "gemini".into(),
             text,
             model: model.unwrap_or_else(|| request.model.clone()),
-            usage: Some(usage),
+            // No usage in the answer is no report (estimated later), not a call of 0 tokens.
+            usage: (usage != Usage::default()).then_some(usage),
             finish_reason: finish,
             cost_usd: None,
             session_id: None,

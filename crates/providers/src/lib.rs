@@ -12,6 +12,8 @@ pub mod claude_code;
 pub mod counters;
 /// What can go wrong, in terms a caller can act on and a person can read.
 pub mod error;
+/// What a call costs when the provider does not say.
+pub mod estimate;
 /// Failover to the next provider.
 pub mod fallback;
 /// Google's Gemini API.

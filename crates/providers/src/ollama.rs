@@ -183,6 +183,7 @@ impl Provider for OllamaProvider {
                     output_tokens: l.eval_count,
                     cached_tokens: 0,
                     cache_write_tokens: 0,
+                    estimated: false,
                 }),
                 finish_reason: l.done_reason,
                 cost_usd: None,

@@ -434,6 +434,7 @@ impl From<WireUsage> for Usage {
             output_tokens: u.completion_tokens,
             cached_tokens: u.prompt_tokens_details.map_or(0, |d| d.cached_tokens),
             cache_write_tokens: 0,
+            estimated: false,
         }
     }
 }

@@ -74,7 +74,7 @@ mod tests {
     use super::*;
 
     fn usage(i: u64, o: u64, c: u64) -> Usage {
-        Usage { input_tokens: i, output_tokens: o, cached_tokens: c, cache_write_tokens: 0 }
+        Usage { input_tokens: i, output_tokens: o, cached_tokens: c, cache_write_tokens: 0, estimated: false }
     }
 
     #[test]

@@ -293,6 +293,7 @@ impl Totals {
             t.output_tokens += u.output_tokens;
             t.cached_tokens += u.cached_tokens;
             t.cache_write_tokens += u.cache_write_tokens;
+            t.estimated |= u.estimated;
         }
         if let Some(c) = r.cost_usd {
             *self.cost.get_or_insert(0.0) += c;
@@ -343,6 +344,7 @@ mod tests {
                 output_tokens: 1,
                 cached_tokens: 0,
                 cache_write_tokens: 0,
+                estimated: false,
             }),
             ..Default::default()
         }
@@ -356,6 +358,7 @@ mod tests {
                 output_tokens: 2,
                 cached_tokens: 0,
                 cache_write_tokens: 0,
+                estimated: false,
             }),
             ..Default::default()
         }

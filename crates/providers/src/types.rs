@@ -214,7 +214,8 @@ impl std::fmt::Debug for Cancel {
     }
 }
 
-/// Token counts of one call, as the provider reported them.
+/// Token counts of one call, as the provider reported them (or, when it reported none, as
+/// [`crate::estimate`] counted them: `estimated`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Usage {
     /// All prompt tokens, cached ones included.
@@ -226,6 +227,10 @@ pub struct Usage {
     /// Prompt tokens written to the provider's cache (Anthropic bills them 25% above input).
     #[serde(default)]
     pub cache_write_tokens: u64,
+    /// The counts are Omega's estimate: the provider reported none (of this call, or of one of
+    /// the calls summed here).
+    #[serde(default)]
+    pub estimated: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -16,6 +16,8 @@ pub mod openai;
 pub mod peers;
 /// Actor probes: recipients that record what they receive.
 pub mod probe;
+/// The reliability scorecard's figures, recorded by the tests that measure them.
+pub mod score;
 /// The HTTP server under every fake.
 mod server;
 /// A TCP relay that records request heads (headers) in front of a real server.

@@ -3,7 +3,8 @@
 //! It follows the published wire format: `POST /v1/chat/completions` answering a
 //! `chat.completion` object, or with `"stream": true` a `text/event-stream` of
 //! `chat.completion.chunk` objects ending in `data: [DONE]` (with a usage chunk first when
-//! `stream_options.include_usage` is set); errors as `{"error":{"message","type","param","code"}}`
+//! `stream_options.include_usage` is set, unless told to omit usage as many compatible servers
+//! do); errors as `{"error":{"message","type","param","code"}}`
 //! with the matching status and `retry-after`; `GET /v1/models`. `created` is in seconds.
 //!
 //! Tests script what it says next ([`Script`]), how long it takes, and read back what it received.
@@ -93,6 +94,10 @@ struct State {
     chunk_delay: Option<Duration>,
     /// The prompts seen so far (for the automatic prefix caching OpenAI does).
     prompts: Vec<String>,
+    /// Send no usage at all, as many OpenAI-compatible servers do in their streams.
+    no_usage: bool,
+    /// Tokens (prompt + completion) of every usage sent so far.
+    reported: u64,
 }
 
 #[derive(Debug)]
@@ -189,6 +194,17 @@ impl FakeOpenAi {
     /// The multipart bodies posted for transcription.
     pub fn transcriptions(&self) -> Vec<Vec<u8>> {
         self.shared.state.lock().transcriptions.clone()
+    }
+
+    /// Send no usage in any answer (plain or streamed), whatever the request asks for: the
+    /// servers that ignore `stream_options.include_usage`.
+    pub fn omit_usage(&self) {
+        self.shared.state.lock().no_usage = true;
+    }
+
+    /// The tokens (prompt + completion) of every usage this server has reported.
+    pub fn reported_tokens(&self) -> u64 {
+        self.shared.state.lock().reported
     }
 
     /// Every chat request received so far, in order.
@@ -382,7 +398,8 @@ async fn chat(shared: web::Data<Shared>, req: HttpRequest, body: Bytes) -> HttpR
     }
     let model = parsed["model"].as_str().unwrap_or("fake-model").to_owned();
     let stream = parsed["stream"].as_bool().unwrap_or(false);
-    let usage_in_stream = parsed["stream_options"]["include_usage"].as_bool().unwrap_or(false);
+    let no_usage = shared.state.lock().no_usage;
+    let usage_in_stream = parsed["stream_options"]["include_usage"].as_bool().unwrap_or(false) && !no_usage;
     let prompt_tokens: u64 = parsed["messages"]
         .as_array()
         .map(|ms| ms.iter().map(|m| count_tokens(m["content"].as_str().unwrap_or(""))).sum())
@@ -427,8 +444,9 @@ async fn chat(shared: web::Data<Shared>, req: HttpRequest, body: Bytes) -> HttpR
         "total_tokens": prompt_tokens + count_tokens(&text),
         "prompt_tokens_details": {"cached_tokens": cached},
     });
+    let reported = prompt_tokens + count_tokens(&text);
     if !stream {
-        let body = json!({
+        let mut body = json!({
             "id": id,
             "object": "chat.completion",
             "created": now_secs(),
@@ -447,6 +465,11 @@ async fn chat(shared: web::Data<Shared>, req: HttpRequest, body: Bytes) -> HttpR
             }],
             "usage": usage,
         });
+        if no_usage {
+            body.as_object_mut().map(|b| b.remove("usage"));
+        } else {
+            shared.state.lock().reported += reported;
+        }
         if matches!(step.script, Script::Truncate(_)) {
             let s = body.to_string();
             return HttpResponse::Ok().content_type("application/json").body(s[..s.len() / 2].to_owned());
@@ -486,6 +509,7 @@ async fn chat(shared: web::Data<Shared>, req: HttpRequest, body: Bytes) -> HttpR
     };
     events.push(chunk(json!({}), Some(finish_reason)).to_string());
     if usage_in_stream {
+        shared.state.lock().reported += reported;
         events.push(
             json!({"id": id, "object": "chat.completion.chunk", "created": now_secs(), "model": model,
                    "choices": [], "usage": usage})

@@ -31,6 +31,7 @@ fn exchange(id: InboxId, sender: &str, user: &str, reply: &str) -> Exchange {
             latency_ms: Some(12),
             cache_read_tokens: None,
             cache_write_tokens: None,
+            usage_estimated: false,
         },
         at: Utc::now(),
         project: None,
@@ -593,12 +594,13 @@ async fn migrations_back_the_database_up_first() {
     let path = db(&dir);
     let store = Store::open(&path).await.unwrap();
     store.set_fact("http:ana", "city", "Lisbon").await.unwrap();
-    // Turn it into a database of the version before 0018 (and 0019), as an older Omega left it.
+    // Turn it into a database of the version before 0018 (and 0019, 0020), as an older Omega left it.
     store
         .writer_for_tests()
         .write((), |c, _| {
             Box::pin(async move {
-                let undo = "DROP INDEX outbox_dedup; ALTER TABLE outbox DROP COLUMN dedup_key; \
+                let undo = "ALTER TABLE audit_log DROP COLUMN usage_estimated; \
+                            DROP INDEX outbox_dedup; ALTER TABLE outbox DROP COLUMN dedup_key; \
                             DROP INDEX audit_chain; DROP INDEX audit_unchained; \
                             ALTER TABLE audit_log DROP COLUMN row_hash; ALTER TABLE audit_log DROP COLUMN chain_seq; \
                             DELETE FROM _sqlx_migrations WHERE version >= 18;";

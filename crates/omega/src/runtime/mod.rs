@@ -465,6 +465,9 @@ impl RuntimeBuilder {
                     provider_name: provider.name().to_owned(),
                     prices: config.prices.clone(),
                     clock: self.clock.clone(),
+                    budget: config.budget.clone(),
+                    timezone: omega_core::tz::resolve(&config.omega.timezone),
+                    model: provider.default_model().to_owned(),
                 }
             }),
             summarize_on_shutdown: self.summarize_on_shutdown,
@@ -482,6 +485,8 @@ impl RuntimeBuilder {
                 recipient: config.heartbeat.recipient.clone(),
                 provider_name: provider.name().to_owned(),
                 prices: config.prices.clone(),
+                budget: config.budget.clone(),
+                model: provider.default_model().to_owned(),
                 clock: self.clock.clone(),
             }),
             action_retry_base: self.action_retry_base.unwrap_or(Duration::from_secs(60)),

@@ -3,6 +3,7 @@
 //! Omega's back.
 
 use omega_testkit::peers::free_port;
+use omega_testkit::score::record;
 use omega_testkit::{FakeOpenAi, Script, TempHome};
 use serde_json::json;
 use std::time::Duration;
@@ -61,8 +62,12 @@ fn the_audit_chain_holds_across_a_crash_and_names_each_row_edited_or_deleted_beh
     assert!(text.contains("audit log intact: 6 rows verified"), "{text}");
 
     // An answer rewritten in the database.
+    let mut missed = 0;
+    let test =
+        "audit::the_audit_chain_holds_across_a_crash_and_names_each_row_edited_or_deleted_behind_omegas_back";
     tamper(&home, "UPDATE audit_log SET output_text = 'echo: something else' WHERE id = 2");
     let (ok, text) = verify(&home);
+    missed += usize::from(ok);
     assert!(!ok, "{text}");
     assert!(text.contains("audit row 2 (number 2 of the chain) was altered after it was written"), "{text}");
     assert!(text.contains("1 problems in 6 rows"), "only the edited row: {text}");
@@ -73,6 +78,7 @@ fn the_audit_chain_holds_across_a_crash_and_names_each_row_edited_or_deleted_beh
     // A row deleted from the middle.
     tamper(&home, "DELETE FROM audit_log WHERE id = 3");
     let (ok, text) = verify(&home);
+    missed += usize::from(ok);
     assert!(!ok, "{text}");
     assert!(text.contains("audit rows 3 of the chain were deleted (before row 4)"), "{text}");
     assert!(text.contains("1 problems in 5 rows"), "{text}");
@@ -83,6 +89,14 @@ fn the_audit_chain_holds_across_a_crash_and_names_each_row_edited_or_deleted_beh
         "INSERT INTO audit_log (created_at, channel, sender_id, input_text, status) VALUES (0, 'http', 'eve', 'x', 'ok')",
     );
     let (ok, text) = verify(&home);
+    missed += usize::from(ok);
+    record(
+        7,
+        "edits behind Omega's back not reported, of 3 (alter, delete, insert)",
+        missed as f64,
+        "0",
+        test,
+    );
     assert!(!ok, "{text}");
     assert!(text.contains("audit row 7 is not chained: it was added outside Omega"), "{text}");
 }

@@ -17,6 +17,7 @@ mod local_llm;
 mod pipeline;
 mod scheduler;
 mod skills;
+mod spend;
 mod summarizer;
 mod supervision;
 mod telegram;
