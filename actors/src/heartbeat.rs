@@ -294,8 +294,8 @@ async fn beat(deps: &HeartbeatDeps, s: &HeartbeatSettings) -> bool {
         model: &s.model,
     };
     let who = (s.channel.as_str(), s.recipient.as_str());
-    let so_far = omega_core::budget::Spent::default();
-    if let Err(refusal) = crate::spend::check_call(store, &caps, who, so_far, &request).await {
+    let under_way = crate::spend::UnderWay::default();
+    if let Err(refusal) = crate::spend::check_call(store, &caps, who, under_way, &request).await {
         tracing::warn!(%refusal, "heartbeat skipped: a daily budget would be exceeded");
         return false;
     }

@@ -130,6 +130,8 @@ pub struct SessionDeps {
     pub settings: Arc<SessionSettings>,
     /// The provider's name, for the audit log when the call itself failed.
     pub provider_name: String,
+    /// What messages under way have spent, not in the audit log yet (shared by every session).
+    pub in_flight: Arc<crate::spend::InFlight>,
     /// The Gateway's job queue (`/bg`, `/jobs`, `/cancel`).
     pub jobs: crate::effects::JobRoutes,
     /// Set when these deps answer a background job: its off switch.

@@ -642,6 +642,7 @@ impl Supervisor {
                 let provider_name = self.spec.providers[0].name().to_owned();
                 let has_tools = self.spec.tools.is_some();
                 let turns = Arc::new(Semaphore::new(crate::pipeline::turn_slots(self.spec.max_concurrent)));
+                let in_flight = Arc::new(crate::spend::InFlight::default());
                 let media: Arc<std::collections::BTreeMap<_, _>> = Arc::new(
                     [
                         (omega_channels::telegram::CHANNEL.to_owned(), tree.telegram_media.clone()),
@@ -670,6 +671,7 @@ impl Supervisor {
                     gateway_ended: gw.recipient(),
                     settings: settings.clone(),
                     provider_name: provider_name.clone(),
+                    in_flight: in_flight.clone(),
                     jobs: tree.jobs.clone(),
                     job: None,
                     context: None,

@@ -90,9 +90,9 @@ pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) -> Opti
     // Every call for this message goes through its Spender: checked against the caps before,
     // metered after. The first is checked here, before anything else is done for it.
     let spender = Spender::new(&deps, &job, lang);
-    if let Some(refusal) = spender.refusal(&request).await {
+    if let Some((refusal, detail)) = spender.refusal(&request).await {
         let call = CallRecord { provider: Some(deps.provider_name.clone()), ..Default::default() };
-        finish(&deps, &job, OutboundKind::Error, refusal, Some("daily budget reached".into()), call).await;
+        finish(&deps, &job, OutboundKind::Error, refusal, Some(detail), call).await;
         return Some(lang);
     }
     // A job's answer is not shown while it is written: the person is talking about something else.
@@ -169,7 +169,12 @@ pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) -> Opti
                 }
                 _ => tracing::warn!(session = %key, error = %err, "provider call failed"),
             }
-            let text = provider_failure(&err, lang);
+            let mut text = provider_failure(&err, lang);
+            // What the effect tools already did stands (a reminder set, a fact kept): say so.
+            for done in &tool_confirmations {
+                text.push('\n');
+                text.push_str(&omega_core::i18n::confirmation(done, lang));
+            }
             finish(&deps, &job, OutboundKind::Error, text, Some(err.to_string()), call).await;
             return Some(lang);
         }

@@ -23,6 +23,8 @@ pub(super) struct Meter {
     pub calls: u32,
     /// The largest prompt (estimated tokens) checked before the first call.
     checked: Option<u64>,
+    /// What was added to what is under way, to give back.
+    under_way: Spent,
 }
 
 impl Meter {
@@ -53,25 +55,46 @@ impl Meter {
 #[derive(Clone)]
 pub(super) struct Spender {
     deps: SessionDeps,
+    lang: Lang,
+    claim: Arc<Claim>,
+}
+
+/// The message's meter, and its share of what is under way ([`crate::spend::InFlight`]), given
+/// back when the last clone is dropped: after the message's audit row was written.
+struct Claim {
+    in_flight: Arc<crate::spend::InFlight>,
     channel: String,
     sender_id: String,
-    lang: Lang,
-    meter: Arc<Mutex<Meter>>,
+    meter: Mutex<Meter>,
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        let added = self.meter.get_mut().under_way;
+        if added != Spent::default() {
+            self.in_flight.settle((&self.channel, &self.sender_id), added);
+        }
+    }
 }
 
 impl Spender {
     pub fn new(deps: &SessionDeps, job: &Job, lang: Lang) -> Self {
-        Self {
-            deps: deps.clone(),
+        let claim = Claim {
+            in_flight: deps.in_flight.clone(),
             channel: job.channel.clone(),
             sender_id: job.sender_id.clone(),
-            lang,
-            meter: Arc::default(),
-        }
+            meter: Mutex::default(),
+        };
+        Self { deps: deps.clone(), lang, claim: Arc::new(claim) }
     }
 
-    /// The refusal to send instead of making `request`, given what this message spent so far.
-    pub async fn refusal(&self, request: &ChatRequest) -> Option<String> {
+    fn who(&self) -> (&str, &str) {
+        (&self.claim.channel, &self.claim.sender_id)
+    }
+
+    /// The refusal to send instead of making `request` (what the person is told, and what the
+    /// audit row says), given what is under way.
+    pub async fn refusal(&self, request: &ChatRequest) -> Option<(String, String)> {
         let s = &self.deps.settings;
         let caps = Caps {
             budget: &s.budget,
@@ -80,18 +103,18 @@ impl Spender {
             prices: &s.prices,
             model: &s.model,
         };
-        let so_far = self.meter.lock().spent();
-        let who = (self.channel.as_str(), self.sender_id.as_str());
-        match check_call(&self.deps.store, &caps, who, so_far, request).await {
+        let under_way = self.deps.in_flight.of(self.who());
+        match check_call(&self.deps.store, &caps, self.who(), under_way, request).await {
             Ok(()) => {
                 let tokens = omega_providers::estimate::request_tokens(request);
-                let mut meter = self.meter.lock();
+                let mut meter = self.claim.meter.lock();
                 meter.checked = meter.checked.max(Some(tokens));
                 None
             }
             Err(refusal) => {
-                tracing::info!(channel = %self.channel, sender = %self.sender_id, %refusal, "call not made");
-                Some(refusal.explain(&caps, &s.agent_name, self.lang))
+                let (channel, sender) = self.who();
+                tracing::info!(channel, sender, %refusal, "call not made");
+                Some((refusal.explain(&caps, &s.agent_name, self.lang), refusal.to_string()))
             }
         }
     }
@@ -108,13 +131,14 @@ impl Spender {
         let this = self.clone();
         Box::pin(async move {
             let name = this.deps.provider_name.clone();
-            if omega_core::budget::capped(&this.deps.settings.budget) {
+            let capped = omega_core::budget::capped(&this.deps.settings.budget);
+            if capped {
                 let checked = {
-                    let meter = this.meter.lock();
+                    let meter = this.claim.meter.lock();
                     meter.calls == 0
                         && meter.checked >= Some(omega_providers::estimate::request_tokens(&request))
                 };
-                if !checked && let Some(reason) = this.refusal(&request).await {
+                if !checked && let Some((reason, _)) = this.refusal(&request).await {
                     return Err(ProviderError::OverBudget { provider: name, reason });
                 }
             }
@@ -131,13 +155,27 @@ impl Spender {
                 let usage = response.usage?;
                 omega_providers::pricing::cost_usd(&response.model, &usage, &this.deps.settings.prices)
             });
-            this.meter.lock().add(response.usage, cost);
+            let call = {
+                let mut meter = this.claim.meter.lock();
+                let before = meter.spent();
+                meter.add(response.usage, cost);
+                let after = meter.spent();
+                let call = Spent { usd: after.usd - before.usd, tokens: after.tokens - before.tokens };
+                if capped {
+                    meter.under_way = meter.under_way + call;
+                }
+                call
+            };
+            // Under way until the message's audit row holds it (only caps read it).
+            if capped {
+                this.deps.in_flight.add(this.who(), call);
+            }
             Ok(response)
         })
     }
 
     /// What the message's calls cost so far.
     pub fn meter(&self) -> Meter {
-        *self.meter.lock()
+        *self.claim.meter.lock()
     }
 }

@@ -31,6 +31,10 @@ struct Setup {
 }
 
 async fn start(checklist: Option<&str>) -> Setup {
+    start_capped(checklist, Default::default()).await
+}
+
+async fn start_capped(checklist: Option<&str>, budget: omega_core::config::BudgetConfig) -> Setup {
     let home = TempHome::new();
     let store = Store::open(&home.db_path()).await.unwrap();
     if let Some(text) = checklist {
@@ -69,7 +73,7 @@ async fn start(checklist: Option<&str>) -> Setup {
         recipient: "kim".into(),
         provider_name: "m".into(),
         prices: Default::default(),
-        budget: Default::default(),
+        budget,
         model: "m".into(),
         clock: Arc::new(clock.clone()),
     };
@@ -129,6 +133,21 @@ async fn a_beat_reads_the_checklist_and_what_needs_attention_reaches_the_owner_t
     let state = s.heartbeat.send(GetHeartbeat).await.unwrap();
     assert_eq!((state.beats, state.sent), (2, 1));
     assert_eq!(s.outbox.seen().len(), 1);
+}
+
+/// A beat spends from the owner's day like their messages: over a cap, no call is made.
+#[actix_rt::test]
+async fn a_beat_that_would_cross_the_owners_cap_makes_no_call() {
+    let budget = omega_core::config::BudgetConfig { daily_tokens_per_sender: 10, ..Default::default() };
+    let s = start_capped(Some("# Heartbeat checklist\n\n- check disk space\n"), budget).await;
+    *s.answer.lock() = "Disk is 95% full.".into();
+    beat(&s, 1).await;
+    assert!(s.provider.seen().is_empty(), "the beat's prompt is far more than 10 tokens");
+    assert!(s.outbox.seen().is_empty());
+    // Without a cap the same beat asks the model (the control).
+    let s = start(Some("# Heartbeat checklist\n\n- check disk space\n")).await;
+    beat(&s, 1).await;
+    assert_eq!(s.provider.seen().len(), 1);
 }
 
 #[actix_rt::test]

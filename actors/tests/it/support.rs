@@ -100,6 +100,7 @@ impl Probes {
             gateway_ended: self.ended.recipient(),
             settings: Arc::new(settings),
             provider_name: "echo".into(),
+            in_flight: Default::default(),
             jobs: Default::default(),
             job: None,
             context: None,

@@ -48,10 +48,13 @@ pub fn response_tokens(response: &ChatResponse) -> u64 {
     chars.div_ceil(CHARS_PER_TOKEN) as u64
 }
 
-/// Give `response` an estimated usage when the provider reported none; `sent` is
-/// [`request_tokens`] of its request. A provider's own cost (the Claude Code CLI's) is kept.
+/// Give `response` an estimated usage when the provider reported none, or only zeros (the
+/// Claude Code CLI without a usage block, an Ollama answer from a cached prompt, a server that
+/// fills the fields with 0); `sent` is [`request_tokens`] of its request. A provider's own cost
+/// (the Claude Code CLI's) is kept.
 pub fn fill_in(sent: u64, response: &mut ChatResponse) {
-    if response.usage.is_none() {
+    let nothing = response.usage.is_none_or(|u| u.input_tokens == 0 && u.output_tokens == 0);
+    if nothing {
         response.usage = Some(Usage {
             input_tokens: sent,
             output_tokens: response_tokens(response),
@@ -110,11 +113,14 @@ mod tests {
         let before = reported.clone();
         fill_in(100, &mut reported);
         assert_eq!(reported, before);
+        let estimated =
+            Some(Usage { input_tokens: 100, output_tokens: 3, estimated: true, ..Usage::default() });
         let mut silent = ChatResponse { text: "x".repeat(10), ..ChatResponse::default() };
         fill_in(100, &mut silent);
-        assert_eq!(
-            silent.usage,
-            Some(Usage { input_tokens: 100, output_tokens: 3, estimated: true, ..Usage::default() })
-        );
+        assert_eq!(silent.usage, estimated);
+        let mut zeros =
+            ChatResponse { text: "x".repeat(10), usage: Some(Usage::default()), ..ChatResponse::default() };
+        fill_in(100, &mut zeros);
+        assert_eq!(zeros.usage, estimated, "a usage of nothing is no report");
     }
 }

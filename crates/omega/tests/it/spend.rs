@@ -132,6 +132,9 @@ async fn a_tool_loop_is_stopped_between_turns_by_the_cap() {
     let turn = spent(&rt, "measure").await.tokens;
     rt.shutdown().await;
 
+    // The first turn sets a reminder: what it did stands, and the refusal says so.
+    let due = json!({ "description": "water the plants", "due": "2099-01-01T09:00" });
+    fake.push(Script::ToolCalls(vec![("schedule_task".into(), due)]));
     for i in 0..10 {
         fake.push(Script::ToolCalls(vec![("bash".into(), json!({ "command": format!("echo step {i}") }))]));
     }
@@ -148,6 +151,8 @@ async fn a_tool_loop_is_stopped_between_turns_by_the_cap() {
     record(8, "tokens recorded beyond a token cap by a tool loop", (s.tokens - cap).max(0) as f64, "0", test);
     assert_eq!(r.kind, OutboundKind::Error, "{}", r.text);
     assert!(r.text.starts_with("This message needs about "), "{}", r.text);
+    assert!(r.text.contains("✓ Reminder set: water the plants"), "what the tools did is told: {}", r.text);
+    assert_eq!(rt.store().pending_tasks("app", "kay").await.unwrap().len(), 1);
     assert!((2..=3).contains(&turns), "{turns} turns made under a cap of {cap} tokens, {turn} a turn");
     assert!(s.tokens >= turn * turns as i64, "the {turns} turns made are recorded: {s:?}");
     assert!(s.tokens <= cap + 50, "{} tokens recorded beyond the cap of {cap}", s.tokens - cap);

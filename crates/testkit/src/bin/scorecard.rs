@@ -69,7 +69,8 @@ fn render(figures: &BTreeMap<(u8, String, String), Figure>, commit: &str) -> Str
     out.push_str(&format!(
         "Written by `just prove` at commit `{commit}`: the whole test suite runs with `OMEGA_SCORECARD` set, \
          and each figure below is what the test named beside it measured (and asserted). A suite without \
-         figures is not measured yet.\n\n"
+         figures is not measured yet. Each figure's test runs alone with \
+         `cargo test --workspace --locked -- TEST --exact`.\n\n"
     ));
     out.push_str("| # | Suite | Figure | Measured | Aim | Test |\n|---|---|---|---|---|---|\n");
     let (mut measured, mut met) = (0, 0);
