@@ -295,7 +295,7 @@ async fn beat(deps: &HeartbeatDeps, s: &HeartbeatSettings) -> bool {
     };
     let who = (s.channel.as_str(), s.recipient.as_str());
     let under_way = crate::spend::UnderWay::default();
-    if let Err(refusal) = crate::spend::check_call(store, &caps, who, under_way, &request).await {
+    if let Err(refusal) = crate::spend::check_call(store, &caps, who, under_way, &request, 0).await {
         tracing::warn!(%refusal, "heartbeat skipped: a daily budget would be exceeded");
         return false;
     }

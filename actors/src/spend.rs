@@ -102,13 +102,15 @@ pub struct UnderWay {
 }
 
 /// Whether `request`, for `who` (channel, sender), may be sent, `under_way` having been spent
-/// by messages not in the audit log yet (this one's included).
+/// by messages not in the audit log yet (this one's included); `extra_tokens` are sent beside
+/// what `request` holds (the tools' schemas, when they are attached later).
 pub async fn check_call(
     store: &Store,
     caps: &Caps<'_>,
     who: (&str, &str),
     under_way: UnderWay,
     request: &ChatRequest,
+    extra_tokens: u64,
 ) -> Result<(), Refusal> {
     let b = caps.budget;
     if !capped(b) {
@@ -117,7 +119,8 @@ pub async fn check_call(
     let since = start_of_today(caps.now, caps.timezone);
     let model = if request.model.is_empty() { caps.model } else { &request.model };
     let price = omega_providers::pricing::price_for(model, caps.prices).map(|p| p.input_per_mtok);
-    let call = estimate(omega_providers::estimate::request_tokens(request) as i64, price);
+    let tokens = omega_providers::estimate::request_tokens(request) + extra_tokens;
+    let call = estimate(tokens as i64, price);
     let read = |e: omega_memory::MemoryError| Refusal::Unreadable(e.to_string());
     let spent = |s: omega_memory::audit::Spend| Spent { usd: s.usd, tokens: s.tokens };
     let mine = spent(store.spend_since(Some(who), since).await.map_err(read)?) + under_way.mine;

@@ -224,7 +224,7 @@ async fn summarize(
     // A summary spends from its sender's day: over a cap, the conversation stays open until
     // the next day's budget.
     let who = (c.channel.as_str(), c.sender_id.as_str());
-    if let Err(refusal) = check_call(store, &settings.caps(), who, UnderWay::default(), &request).await {
+    if let Err(refusal) = check_call(store, &settings.caps(), who, UnderWay::default(), &request, 0).await {
         return Err(format!("not summarized: {refusal}"));
     }
     let result = provider.send(Complete { request, deltas: None }).await;
@@ -326,7 +326,7 @@ async fn compact(
         ..BackgroundCall::default()
     };
     let who = (msg.channel.as_str(), msg.sender_id.as_str());
-    if let Err(refusal) = check_call(store, &settings.caps(), who, UnderWay::default(), &request).await {
+    if let Err(refusal) = check_call(store, &settings.caps(), who, UnderWay::default(), &request, 0).await {
         tracing::info!(conversation = msg.conversation, %refusal, "not compacted; the conversation is unchanged");
         return false;
     }

@@ -90,7 +90,16 @@ pub(super) async fn answer(deps: SessionDeps, key: SessionKey, job: Job) -> Opti
     // Every call for this message goes through its Spender: checked against the caps before,
     // metered after. The first is checked here, before anything else is done for it.
     let spender = Spender::new(&deps, &job, lang);
-    if let Some((refusal, detail)) = spender.refusal(&request).await {
+    // The tool loop's first turn carries the tools' schemas too: counted here, so the refusal
+    // says what the message really needs.
+    let tool_loop = deps.settings.tools.is_some() && deps.settings.provider_tools;
+    let extra = match &deps.tools {
+        Some(tools) if tool_loop && omega_core::budget::capped(&deps.settings.budget) => {
+            super::tools::offered_tokens(&deps, &job, tools, &request).await
+        }
+        _ => 0,
+    };
+    if let Some((refusal, detail)) = spender.refusal(&request, extra).await {
         let call = CallRecord { provider: Some(deps.provider_name.clone()), ..Default::default() };
         finish(&deps, &job, OutboundKind::Error, refusal, Some(detail), call).await;
         return Some(lang);

@@ -92,9 +92,9 @@ impl Spender {
         (&self.claim.channel, &self.claim.sender_id)
     }
 
-    /// The refusal to send instead of making `request` (what the person is told, and what the
-    /// audit row says), given what is under way.
-    pub async fn refusal(&self, request: &ChatRequest) -> Option<(String, String)> {
+    /// The refusal to send instead of making `request` with `extra_tokens` beside it (what the
+    /// person is told, and what the audit row says), given what is under way.
+    pub async fn refusal(&self, request: &ChatRequest, extra_tokens: u64) -> Option<(String, String)> {
         let s = &self.deps.settings;
         let caps = Caps {
             budget: &s.budget,
@@ -104,9 +104,9 @@ impl Spender {
             model: &s.model,
         };
         let under_way = self.deps.in_flight.of(self.who());
-        match check_call(&self.deps.store, &caps, self.who(), under_way, request).await {
+        match check_call(&self.deps.store, &caps, self.who(), under_way, request, extra_tokens).await {
             Ok(()) => {
-                let tokens = omega_providers::estimate::request_tokens(request);
+                let tokens = omega_providers::estimate::request_tokens(request) + extra_tokens;
                 let mut meter = self.claim.meter.lock();
                 meter.checked = meter.checked.max(Some(tokens));
                 None
@@ -138,7 +138,7 @@ impl Spender {
                     meter.calls == 0
                         && meter.checked >= Some(omega_providers::estimate::request_tokens(&request))
                 };
-                if !checked && let Some((reason, _)) = this.refusal(&request).await {
+                if !checked && let Some((reason, _)) = this.refusal(&request, 0).await {
                     return Err(ProviderError::OverBudget { provider: name, reason });
                 }
             }

@@ -55,6 +55,22 @@ pub(super) async fn run_tool_loop(
     (out.result, untrusted, confirmations)
 }
 
+/// The tokens the tools on offer add to a turn's request (their schemas), estimated: what the
+/// check before the first turn counts beside the prompt.
+pub(super) async fn offered_tokens(
+    deps: &SessionDeps,
+    job: &Job,
+    tools: &crate::sandbox::RoutedTools,
+    request: &ChatRequest,
+) -> u64 {
+    use omega_providers::toolloop::ToolHost as _;
+    let mut sandbox = tools.clone();
+    sandbox.skills = request.mcp.clone();
+    let mut offered = sandbox.specs().await;
+    offered.extend(effect_specs(deps, job));
+    omega_providers::estimate::request_tokens(&ChatRequest { tools: offered, ..ChatRequest::default() })
+}
+
 /// Whether the turn for `job` may start background jobs: `[jobs]` is on and it is not a job.
 pub(super) fn may_start_jobs(deps: &SessionDeps, job: &Job) -> bool {
     deps.settings.jobs && !job.is_job()

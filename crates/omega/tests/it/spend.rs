@@ -63,6 +63,13 @@ async fn a_server_that_reports_no_usage_is_counted_by_estimate_and_the_token_cap
         "less than the cap was spent, so the message is told what it needs: {}",
         refused.text
     );
+    // What it needs is what a turn really sends (the tools' schemas too), no less than the
+    // prompt of the message before it.
+    let needs: i64 =
+        refused.text["This message needs about ".len()..].split(' ').next().unwrap().parse().unwrap();
+    let audit = rt.store().recent_audit(2).await.unwrap();
+    let last_prompt = audit.iter().find(|a| a.status == "ok").and_then(|a| a.input_tokens).unwrap();
+    assert!(needs >= last_prompt, "needs about {needs}, the message before sent {last_prompt}");
     let left = cap as i64 - s.tokens;
     assert!(refused.text.contains(&format!("; {left} of {cap} are left today")), "{}", refused.text);
     let usage = rt.ask("app", "kay", "/usage").await.unwrap();
