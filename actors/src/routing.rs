@@ -134,11 +134,7 @@ pub async fn route(
 
 fn add(total: &mut Usage, u: Option<Usage>) {
     if let Some(u) = u {
-        total.input_tokens += u.input_tokens;
-        total.output_tokens += u.output_tokens;
-        total.cached_tokens += u.cached_tokens;
-        total.cache_write_tokens += u.cache_write_tokens;
-        total.estimated |= u.estimated;
+        *total += u;
     }
 }
 

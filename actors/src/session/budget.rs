@@ -31,12 +31,7 @@ impl Meter {
     fn add(&mut self, usage: Option<Usage>, cost: Option<f64>) {
         self.calls += 1;
         if let Some(u) = usage {
-            let t = self.usage.get_or_insert_with(Usage::default);
-            t.input_tokens += u.input_tokens;
-            t.output_tokens += u.output_tokens;
-            t.cached_tokens += u.cached_tokens;
-            t.cache_write_tokens += u.cache_write_tokens;
-            t.estimated |= u.estimated;
+            *self.usage.get_or_insert_with(Usage::default) += u;
         }
         if let Some(c) = cost {
             *self.cost_usd.get_or_insert(0.0) += c;

@@ -288,12 +288,7 @@ struct Totals {
 impl Totals {
     fn add(&mut self, r: &ChatResponse) {
         if let Some(u) = r.usage {
-            let t = self.usage.get_or_insert_with(Usage::default);
-            t.input_tokens += u.input_tokens;
-            t.output_tokens += u.output_tokens;
-            t.cached_tokens += u.cached_tokens;
-            t.cache_write_tokens += u.cache_write_tokens;
-            t.estimated |= u.estimated;
+            *self.usage.get_or_insert_with(Usage::default) += u;
         }
         if let Some(c) = r.cost_usd {
             *self.cost.get_or_insert(0.0) += c;

@@ -233,6 +233,17 @@ pub struct Usage {
     pub estimated: bool,
 }
 
+/// The usage of several calls together (estimated if any of them was).
+impl std::ops::AddAssign for Usage {
+    fn add_assign(&mut self, u: Self) {
+        self.input_tokens += u.input_tokens;
+        self.output_tokens += u.output_tokens;
+        self.cached_tokens += u.cached_tokens;
+        self.cache_write_tokens += u.cache_write_tokens;
+        self.estimated |= u.estimated;
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatResponse {
     /// The provider that answered (with fallbacks, not always the first one asked); empty = the

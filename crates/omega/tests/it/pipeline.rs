@@ -186,15 +186,7 @@ async fn a_graceful_shutdown_mid_answer_resumes_the_message_on_the_next_start() 
 async fn a_daily_budget_stops_spending_before_the_call_and_usage_shows_it() {
     let (home, fake) = (TempHome::new(), FakeOpenAi::start());
     let mut c = config(&home, &fake);
-    // Prompts free, each answer word a dollar: "echo: hello" costs $2.
-    c.prices.insert(
-        "test-model".into(),
-        omega_core::config::Price {
-            input_per_mtok: 0.0,
-            output_per_mtok: 1_000_000.0,
-            cached_input_per_mtok: None,
-        },
-    );
+    crate::support::a_dollar_an_answer_word(&mut c);
     c.budget.daily_usd_per_sender = 1.5;
     let rt = start(c).await;
     assert_eq!(rt.ask("app", "kay", "hello").await.unwrap().text, "echo: hello");

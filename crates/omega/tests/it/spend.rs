@@ -199,15 +199,7 @@ async fn the_routers_classifier_is_recorded_with_the_message() {
 async fn no_summary_is_made_past_its_senders_cap() {
     let (home, fake) = (TempHome::new(), FakeOpenAi::start());
     let mut c = config(&home, &fake);
-    // Prompts free, each answer word a dollar: "echo: hello" costs $2.
-    c.prices.insert(
-        "test-model".into(),
-        omega_core::config::Price {
-            input_per_mtok: 0.0,
-            output_per_mtok: 1_000_000.0,
-            cached_input_per_mtok: None,
-        },
-    );
+    crate::support::a_dollar_an_answer_word(&mut c);
     c.budget.daily_usd_per_sender = 1.5;
     let rt = Runtime::builder(c)
         .http(false)

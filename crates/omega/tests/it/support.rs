@@ -18,6 +18,16 @@ pub fn config(home: &TempHome, fake: &FakeOpenAi) -> Config {
     c
 }
 
+/// Prompts free, each answer word (as the fake counts tokens) a dollar: "echo: hello" costs $2.
+pub fn a_dollar_an_answer_word(c: &mut Config) {
+    let price = omega_core::config::Price {
+        input_per_mtok: 0.0,
+        output_per_mtok: 1_000_000.0,
+        cached_input_per_mtok: None,
+    };
+    c.prices.insert("test-model".into(), price);
+}
+
 /// Start a runtime with a local channel "app" and the HTTP API on a free port.
 pub async fn start(c: Config) -> Runtime {
     Runtime::builder(c).http(true).local_channel("app").start().await.expect("runtime starts")
