@@ -141,7 +141,7 @@ pub fn next_after(repeat: &Repeat, tz: Tz, prev: DateTime<Utc>, now: DateTime<Ut
 pub fn parse_due(text: &str, tz: Tz, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
     let t = text.trim();
     let due = if let Some(rel) = relative(t) {
-        now + rel
+        now.checked_add_signed(rel).ok_or_else(|| format!("\"{t}\" is too far ahead for a reminder"))?
     } else if let Ok(exact) = DateTime::parse_from_rfc3339(t) {
         exact.with_timezone(&Utc)
     } else {
@@ -158,7 +158,7 @@ pub fn parse_due(text: &str, tz: Tz, now: DateTime<Utc>) -> Result<DateTime<Utc>
             })?;
         local_to_utc(naive, tz)
     };
-    if due < now - Duration::seconds(60) {
+    if now.checked_sub_signed(Duration::seconds(60)).is_some_and(|floor| due < floor) {
         return Err(format!("that time ({}) is in the past", format_local(due, tz)));
     }
     Ok(due)
@@ -192,13 +192,14 @@ fn relative(t: &str) -> Option<Duration> {
     let n: i64 = n.parse().ok()?;
     let unit = unit.trim();
     let d = match unit {
-        "m" | "min" | "mins" | "minute" | "minutes" => Duration::minutes(n),
-        "h" | "hour" | "hours" => Duration::hours(n),
-        "d" | "day" | "days" => Duration::days(n),
-        "w" | "week" | "weeks" => Duration::weeks(n),
+        "m" | "min" | "mins" | "minute" | "minutes" => Duration::try_minutes(n),
+        "h" | "hour" | "hours" => Duration::try_hours(n),
+        "d" | "day" | "days" => Duration::try_days(n),
+        "w" | "week" | "weeks" => Duration::try_weeks(n),
         _ => return None,
     };
-    Some(d)
+    // Past what a duration holds: too far ahead, which `parse_due` says.
+    Some(d.unwrap_or(Duration::MAX))
 }
 
 /// `Thu 26 Nov 09:00` in `tz` (with the year when it is not this year's).
@@ -231,6 +232,17 @@ mod tests {
         assert_eq!(due, Utc.with_ymd_and_hms(2026, 11, 26, 7, 0, 0).unwrap());
         assert_eq!(parse_due("in 10 minutes", Lisbon, now()).unwrap(), now() + Duration::minutes(10));
         assert_eq!(parse_due("+2h", Lisbon, now()).unwrap(), now() + Duration::hours(2));
+    }
+
+    /// Found by fuzzing (`tests/fuzz.rs`): `Duration::weeks` panicked past its range.
+    #[test]
+    fn a_relative_time_too_far_ahead_is_refused_not_a_panic() {
+        for far in ["in 99999999999999 weeks", "+9223372036854775807m", "in 9999999999999 days"] {
+            let e = parse_due(far, Lisbon, now()).unwrap_err();
+            assert!(e.contains("too far ahead"), "{far}: {e}");
+        }
+        let e = parse_due("in 5 minutes", Lisbon, DateTime::<Utc>::MAX_UTC).unwrap_err();
+        assert!(e.contains("too far ahead"), "{e}");
     }
 
     #[test]

@@ -6,6 +6,8 @@
 
 /// Temporary data dirs and config files.
 pub mod dirs;
+/// Property-based fuzzing of the parsers of untrusted input (scorecard suite 3).
+pub mod fuzz;
 /// A fake of the WhatsApp Cloud API (Meta's Graph API).
 pub mod graph;
 /// A fake Ollama server on 127.0.0.1:0.
