@@ -14,6 +14,7 @@ pub(crate) fn ends_block(event: &Event<'_>) -> bool {
                 | TagEnd::List(_)
                 | TagEnd::BlockQuote(_)
                 | TagEnd::Table
+                | TagEnd::HtmlBlock
         ) | Event::Rule
     )
 }

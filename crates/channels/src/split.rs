@@ -2,7 +2,9 @@
 //! between characters (never inside one), each part measured the channel's way.
 
 /// Split `text` into parts of at most `budget` (as `measure` counts), at line boundaries, else
-/// at spaces, else between characters. Empty parts are dropped; nothing else is lost.
+/// at spaces, else between characters. The line break where a part ends is dropped (the message
+/// boundary is the break), and so are parts left blank (a message of spaces says nothing);
+/// nothing else is lost.
 pub fn split_text(text: &str, budget: usize, measure: impl Fn(&str) -> usize) -> Vec<String> {
     let mut parts = Vec::new();
     let mut cur = String::new();
@@ -39,5 +41,19 @@ pub fn split_text(text: &str, budget: usize, measure: impl Fn(&str) -> usize) ->
     if !cur.is_empty() {
         parts.push(cur);
     }
-    parts.into_iter().map(|p| p.trim_end_matches('\n').to_owned()).filter(|p| !p.is_empty()).collect()
+    parts.into_iter().map(|p| p.trim_end_matches('\n').to_owned()).filter(|p| !p.trim().is_empty()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by fuzzing (tests/it/fuzz.rs): a part of nothing but a space became a message with
+    /// nothing to read.
+    #[test]
+    fn blank_parts_are_not_sent() {
+        let parts = split_text(" apple**appleappleapple", 8, |s| s.chars().count());
+        assert!(parts.iter().all(|p| !p.trim().is_empty()), "{parts:?}");
+        assert_eq!(parts.concat().replace(' ', ""), "apple**appleappleapple");
+    }
 }

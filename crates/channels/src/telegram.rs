@@ -66,7 +66,9 @@ pub fn render_chunks(markdown: &str, limit: usize) -> Vec<Chunk> {
         }
         *cur = Chunk { html: String::new(), plain: String::new() };
     };
-    for block in blocks(markdown) {
+    // A block with nothing to read (an empty code block) would be a message Telegram refuses
+    // ("message text is empty").
+    for block in blocks(markdown).into_iter().filter(|b| !b.plain.trim().is_empty()) {
         for piece in fit(block, limit) {
             let sep = if cur.html.is_empty() { 0 } else { 2 };
             if utf16_len(&cur.html) + sep + utf16_len(&piece.html) > limit {
@@ -128,6 +130,15 @@ fn split_text(text: &str, budget: usize, escaped: bool) -> Vec<String> {
     } else {
         crate::split::split_text(text, budget, utf16_len)
     }
+}
+
+/// A code block's language as Telegram highlights it (`rust`, `c++`, `objective-c`): the first
+/// word of the info string if it is a short name, else none, so the markup stays small enough to
+/// fit any message.
+fn language(info: &str) -> String {
+    let word = info.split_whitespace().next().unwrap_or("");
+    let name = word.len() <= 24 && word.chars().all(|c| c.is_ascii_alphanumeric() || "+#-_.".contains(c));
+    if name { word.to_owned() } else { String::new() }
 }
 
 fn code_open(lang: &str) -> String {
@@ -224,11 +235,15 @@ impl Renderer {
             }
             Tag::CodeBlock(kind) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(l) => l.split_whitespace().next().unwrap_or("").to_owned(),
+                    CodeBlockKind::Fenced(l) => language(&l),
                     CodeBlockKind::Indented => String::new(),
                 };
                 self.tag(&code_open(&lang));
-                self.in_code = Some((lang, String::new()));
+                // Only a code block that is the whole block is re-split as code; one inside a
+                // list or quote goes with its block (re-split as prose, nothing lost).
+                if self.depth == 0 {
+                    self.in_code = Some((lang, String::new()));
+                }
             }
             Tag::List(start) => {
                 if self.lists.open(start) && !self.html.ends_with('\n') {
@@ -294,6 +309,37 @@ impl Renderer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Found by fuzzing (tests/it/fuzz.rs), each named after what went wrong.
+
+    #[test]
+    fn an_empty_code_block_is_not_sent_as_an_empty_message() {
+        let c = render_chunks("Here:\n\n```rust\n```", MAX_MESSAGE_UTF16);
+        assert_eq!(c.iter().map(|c| c.html.as_str()).collect::<Vec<_>>(), ["Here:"]);
+        assert!(render_chunks("```\n```", MAX_MESSAGE_UTF16).is_empty());
+    }
+
+    #[test]
+    fn a_long_code_language_does_not_push_a_chunk_over_the_limit() {
+        let md = format!("```{}\nlet x = 1;\n```", "x".repeat(200));
+        let c = render_chunks(&md, 64);
+        assert!(c.iter().all(|c| utf16_len(&c.html) <= 64), "{c:?}");
+        assert_eq!(c[0].html, "<pre><code>let x = 1;</code></pre>");
+    }
+
+    #[test]
+    fn a_code_block_inside_a_list_loses_no_words_when_split() {
+        let md = format!("- first item\n\n  ```\n  {}\n  ```\n- last item", "code ".repeat(30));
+        let all: String = render_chunks(&md, 64).into_iter().map(|c| c.plain).collect();
+        assert!(all.contains("first item") && all.contains("last item"), "{all}");
+    }
+
+    #[test]
+    fn an_html_block_before_a_split_code_block_is_kept() {
+        let md = format!("<p\n\n```\n{}\n```", "code ".repeat(40));
+        let c = render_chunks(&md, 64);
+        assert_eq!(c[0].plain, "<p", "{c:?}");
+    }
 
     fn html(md: &str) -> String {
         let c = render_chunks(md, MAX_MESSAGE_UTF16);

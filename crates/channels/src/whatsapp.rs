@@ -32,7 +32,9 @@ pub fn render_chunks(markdown: &str, limit: usize) -> Vec<String> {
     let limit = limit.max(64);
     let mut chunks = Vec::new();
     let mut cur = String::new();
-    for block in blocks(markdown) {
+    // A code block with nothing in it would show as bare backticks.
+    let readable = |b: &Block| !b.text.chars().all(|c| c.is_whitespace() || c == '`');
+    for block in blocks(markdown).into_iter().filter(readable) {
         for piece in fit(block, limit) {
             let sep = if cur.is_empty() { 0 } else { 2 };
             if !cur.is_empty() && chars(&cur) + sep + chars(&piece) > limit {
@@ -163,8 +165,16 @@ impl Renderer {
                 self.quotes += 1;
             }
             Tag::CodeBlock(_) => {
+                // The fence opens its own line ("- A\n```", not "- A```").
+                if !self.text.is_empty() && !self.text.ends_with('\n') {
+                    self.push("\n");
+                }
                 self.push("```\n");
-                self.code = Some(String::new());
+                // Only a code block that is the whole block is re-split as code; one inside a
+                // list or quote goes with its block (re-split as text, nothing lost).
+                if self.depth == 0 {
+                    self.code = Some(String::new());
+                }
             }
             Tag::List(start) => {
                 if self.lists.open(start) && !self.text.ends_with('\n') {
@@ -233,7 +243,11 @@ impl Renderer {
                 self.table.rows.push(row);
             }
             TagEnd::Table => {
-                let table = std::mem::take(&mut self.table);
+                let mut table = std::mem::take(&mut self.table);
+                // A table of headers alone is one row of them.
+                if table.rows.is_empty() {
+                    table.rows.push(std::mem::take(&mut table.head));
+                }
                 let lines: Vec<String> = table
                     .rows
                     .iter()
@@ -260,6 +274,34 @@ impl Renderer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Found by fuzzing (tests/it/fuzz.rs), each named after what went wrong.
+
+    #[test]
+    fn an_empty_code_block_is_not_sent_as_bare_backticks() {
+        assert_eq!(render_chunks("Here:\n\n```rust\n```", MAX_MESSAGE_CHARS), ["Here:"]);
+        assert!(render_chunks("```\n```", MAX_MESSAGE_CHARS).is_empty());
+        // But a list holding an empty code block still says its words.
+        assert_eq!(render_chunks("- A\n  ```", MAX_MESSAGE_CHARS), ["- A\n```\n```"]);
+    }
+
+    #[test]
+    fn a_table_of_headers_alone_keeps_them() {
+        assert_eq!(one("| a | b |\n|---|---|"), "- a, b");
+    }
+
+    #[test]
+    fn a_code_block_inside_a_list_loses_no_words_when_split() {
+        let md = format!("- first item\n\n  ```\n  {}\n  ```\n- last item", "code ".repeat(30));
+        let all = render_chunks(&md, 64).concat();
+        assert!(all.contains("first item") && all.contains("last item"), "{all}");
+    }
+
+    #[test]
+    fn an_html_block_before_a_split_code_block_is_kept() {
+        let md = format!("<p\n\n```\n{}\n```", "code ".repeat(40));
+        assert_eq!(render_chunks(&md, 64)[0], "<p");
+    }
 
     fn one(md: &str) -> String {
         let c = render_chunks(md, MAX_MESSAGE_CHARS);

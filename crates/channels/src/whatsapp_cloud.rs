@@ -156,6 +156,11 @@ pub fn parse_notification(body: &[u8]) -> Result<Vec<Incoming>, String> {
             let field = |k: &str| m.get(k).and_then(Value::as_str).map(str::to_owned);
             let (Some(id), Some(from)) = (field("id"), field("from")) else { continue };
             let from: String = from.chars().filter(char::is_ascii_digit).collect();
+            // An empty id would make every such message one duplicate of the first; no digits,
+            // no one to answer.
+            if id.trim().is_empty() || from.is_empty() {
+                continue;
+            }
             let name = v
                 .contacts
                 .iter()
@@ -380,6 +385,21 @@ impl std::fmt::Display for GraphError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by fuzzing (tests/it/fuzz.rs): an empty id made every such message a duplicate of
+    /// the first, and a sender without digits was no one to answer.
+    #[test]
+    fn a_message_without_an_id_or_a_number_is_skipped() {
+        let body = |id: &str, from: &str| {
+            json!({ "entry": [{ "changes": [{ "value": { "messages": [
+                { "id": id, "from": from, "type": "text", "text": { "body": "hi" } }
+            ] } }] }] })
+            .to_string()
+        };
+        assert!(parse_notification(body("", "15551234").as_bytes()).unwrap().is_empty());
+        assert!(parse_notification(body("wamid.1", "+").as_bytes()).unwrap().is_empty());
+        assert_eq!(parse_notification(body("wamid.1", "+1 555").as_bytes()).unwrap()[0].from, "1555");
+    }
 
     #[test]
     fn the_verification_handshake_echoes_the_challenge_only_for_the_right_token() {

@@ -1,3 +1,4 @@
 //! Channel adapters against wire-accurate fakes on loopback.
 
+mod fuzz;
 mod whatsapp_cloud;
