@@ -386,7 +386,11 @@ struct WireUsage {
 impl From<WireUsage> for Usage {
     fn from(u: WireUsage) -> Self {
         Usage {
-            input_tokens: u.input_tokens + u.cache_read_input_tokens + u.cache_creation_input_tokens,
+            // Counts come from the server: summed without overflowing.
+            input_tokens: u
+                .input_tokens
+                .saturating_add(u.cache_read_input_tokens)
+                .saturating_add(u.cache_creation_input_tokens),
             output_tokens: u.output_tokens,
             cached_tokens: u.cache_read_input_tokens,
             cache_write_tokens: u.cache_creation_input_tokens,

@@ -355,34 +355,40 @@ struct WireFunction {
     arguments: String,
 }
 
-/// Tool calls put together from stream deltas.
+/// Tool calls put together from stream deltas, keyed by the index the server gives each call
+/// (looked up, not used as a position: an index of 10^18 is one call, not an allocation).
 #[derive(Default)]
 struct CallParts {
-    parts: Vec<(String, String, String)>,
+    parts: Vec<(usize, String, String, String)>,
 }
 
 impl CallParts {
     fn add(&mut self, c: WireToolCall) {
-        while self.parts.len() <= c.index {
-            self.parts.push(Default::default());
-        }
-        let p = &mut self.parts[c.index];
+        let at = match self.parts.iter().position(|p| p.0 == c.index) {
+            Some(at) => at,
+            None => {
+                self.parts.push((c.index, String::new(), String::new(), String::new()));
+                self.parts.len() - 1
+            }
+        };
+        let p = &mut self.parts[at];
         if let Some(id) = c.id {
-            p.0 = id;
+            p.1 = id;
         }
         if let Some(f) = c.function {
             if let Some(n) = f.name {
-                p.1.push_str(&n);
+                p.2.push_str(&n);
             }
-            p.2.push_str(&f.arguments);
+            p.3.push_str(&f.arguments);
         }
     }
 
-    fn finish(self) -> Vec<ToolCall> {
+    fn finish(mut self) -> Vec<ToolCall> {
+        self.parts.sort_by_key(|p| p.0);
         self.parts
             .into_iter()
-            .filter(|(_, name, _)| !name.is_empty())
-            .map(|(id, name, args)| ToolCall {
+            .filter(|(_, _, name, _)| !name.is_empty())
+            .map(|(_, id, name, args)| ToolCall {
                 id,
                 name,
                 arguments: serde_json::from_str(&args).unwrap_or(serde_json::Value::String(args)),

@@ -102,3 +102,61 @@ pub fn text_of(pieces: &'static [&'static str], max: usize) -> impl Strategy<Val
     ];
     proptest::collection::vec(piece, 0..max).prop_map(|v| v.concat())
 }
+
+/// A server on 127.0.0.1:0 that answers every request with the body set last, whatever it is:
+/// for feeding a client's response parser generated bodies over real HTTP. One connection per
+/// request (`Connection: close`), the body sent whole with its length.
+#[derive(Debug)]
+pub struct RawServer {
+    pub port: u16,
+    answer: std::sync::Arc<parking_lot::Mutex<(String, Vec<u8>)>>,
+}
+
+impl RawServer {
+    pub fn start() -> Self {
+        use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+        let port = listener.local_addr().expect("a local address").port();
+        let answer = std::sync::Arc::new(parking_lot::Mutex::new((String::from("text/plain"), Vec::new())));
+        let shared = answer.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let shared = shared.clone();
+                std::thread::spawn(move || {
+                    let mut reader = BufReader::new(&stream);
+                    let mut length = 0usize;
+                    loop {
+                        let mut line = String::new();
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                            return;
+                        }
+                        let lower = line.to_ascii_lowercase();
+                        if let Some(v) = lower.strip_prefix("content-length:") {
+                            length = v.trim().parse().unwrap_or(0);
+                        }
+                        if line == "\r\n" || line == "\n" {
+                            break;
+                        }
+                    }
+                    let mut body = vec![0u8; length];
+                    if reader.read_exact(&mut body).is_err() {
+                        return;
+                    }
+                    let (kind, bytes) = shared.lock().clone();
+                    let head = format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        bytes.len()
+                    );
+                    let mut out = &stream;
+                    let _ = out.write_all(head.as_bytes()).and_then(|()| out.write_all(&bytes));
+                });
+            }
+        });
+        Self { port, answer }
+    }
+
+    /// Answer the next requests with `body`, as `content_type`.
+    pub fn answer(&self, content_type: &str, body: impl Into<Vec<u8>>) {
+        *self.answer.lock() = (content_type.to_owned(), body.into());
+    }
+}

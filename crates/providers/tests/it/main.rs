@@ -2,6 +2,7 @@
 
 mod anthropic;
 mod claude_code;
+mod fuzz;
 mod gemini;
 mod mcp;
 mod ollama;
