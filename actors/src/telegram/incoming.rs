@@ -55,9 +55,18 @@ pub(super) fn incoming(
     inbound.received_at = m.date;
 
     if let Some(text) = m.text() {
+        // Telegram sends no blank texts; one that comes anyway asks nothing.
+        if text.trim().is_empty() {
+            return Incoming::Ignore;
+        }
         inbound.text = if private { text.to_owned() } else { strip_mention(text, &mention) };
     } else if let Some(photos) = m.photo() {
-        inbound.text = m.caption().map(str::to_owned).unwrap_or_else(|| "[Photo]".into());
+        // A blank caption says nothing (and an empty message is refused by some providers).
+        inbound.text = m
+            .caption()
+            .filter(|c| !c.trim().is_empty())
+            .map(str::to_owned)
+            .unwrap_or_else(|| "[Photo]".into());
         if allowed {
             let Some(best) = photos.iter().max_by_key(|p| u64::from(p.width) * u64::from(p.height)) else {
                 return Incoming::Ignore;
@@ -130,6 +139,106 @@ pub(super) async fn fetch(bot: &Bot, file_id: &str) -> Result<Vec<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::strip_mention;
+    use super::{BotInfo, Incoming, TelegramConfig, VoiceConfig, incoming};
+    use omega_testkit::fuzz::{self, proptest, proptest::prelude::*};
+    use serde_json::{Value, json};
+
+    /// Updates shaped like the Bot API's (private chats, groups, photos, voice, replies, edits),
+    /// every field possibly odd, read by teloxide as the poller reads them, then mapped.
+    fn update() -> impl Strategy<Value = String> {
+        let text =
+            || fuzz::text_of(&["@omega_bot", "@OMEGA_BOT", "hi", " ", "İ", ",", ":", "\n", "/start"], 6);
+        let user = || prop_oneof![Just(7u64), Just(8u64), Just(42u64), Just(u64::from(u32::MAX))];
+        let chat = prop_oneof![
+            user().prop_map(|id| json!({"id": id, "type": "private", "first_name": "Ann"})),
+            Just(json!({"id": -100_123, "type": "supergroup", "title": "G"})),
+            Just(json!({"id": -5, "type": "group", "title": "G"})),
+        ];
+        let body = prop_oneof![
+            text().prop_map(|t| json!({"text": t})),
+            (proptest::option::of(text()), 0usize..3).prop_map(|(caption, n)| {
+                let sizes: Vec<Value> = (0..n).map(|i| json!({"file_id": format!("f{i}"), "file_unique_id": "u", "width": i * 10, "height": 5})).collect();
+                json!({"photo": sizes, "caption": caption})
+            }),
+            Just(json!({"voice": {"file_id": "v", "file_unique_id": "u", "duration": 2, "mime_type": "audio/ogg"}})),
+            Just(json!({"sticker": {"file_id": "s"}})),
+        ];
+        let reply = proptest::option::of(user());
+        let kind = prop_oneof![Just("message"), Just("edited_message"), Just("channel_post")];
+        (any::<u32>(), kind, user(), chat, body, reply, proptest::bool::ANY).prop_map(
+            |(id, kind, from, chat, body, reply, lang)| {
+                let mut m = json!({"message_id": 1, "date": 1, "chat": chat,
+                    "from": {"id": from, "is_bot": false, "first_name": "Ann", "language_code": if lang { "de" } else { "xx" }}});
+                for (k, v) in body.as_object().unwrap() {
+                    m[k] = v.clone();
+                }
+                if let Some(r) = reply {
+                    m["reply_to_message"] = json!({"message_id": 0, "date": 1, "chat": m["chat"].clone(),
+                        "from": {"id": r, "is_bot": true, "first_name": "Omega"}, "text": "earlier"});
+                }
+                json!({"update_id": id, kind: m}).to_string()
+            },
+        )
+    }
+
+    /// Found by fuzzing (below): a photo with a blank caption, or a blank text, became an empty
+    /// message for the model.
+    #[test]
+    fn a_blank_caption_or_text_is_not_an_empty_message() {
+        let me = BotInfo { id: 42, username: "omega_bot".into() };
+        let config = TelegramConfig { allowed_users: vec![7], ..TelegramConfig::default() };
+        let read = |body: Value| {
+            let mut m = json!({"message_id": 1, "date": 1, "chat": {"id": 7, "type": "private", "first_name": "A"},
+                "from": {"id": 7, "is_bot": false, "first_name": "A"}});
+            for (k, v) in body.as_object().unwrap() {
+                m[k] = v.clone();
+            }
+            // From text, as the poller reads it (teloxide reads an update through raw JSON).
+            let update: teloxide::types::Update =
+                serde_json::from_str(&json!({"update_id": 1, "message": m}).to_string()).unwrap();
+            incoming(&me, 1, &update.kind, &config, &VoiceConfig::default(), std::path::Path::new("/m"))
+        };
+        let photo = json!({"photo": [{"file_id": "f", "file_unique_id": "u", "width": 1, "height": 1}], "caption": " "});
+        let Incoming::Message(m) = read(photo) else { panic!("a photo is a message") };
+        assert_eq!(m.text, "[Photo]");
+        assert!(matches!(read(json!({"text": " "})), Incoming::Ignore));
+    }
+
+    #[test]
+    fn any_update_is_read_as_a_message_from_someone_or_left_alone() {
+        let me = BotInfo { id: 42, username: "omega_bot".into() };
+        let config = TelegramConfig { allowed_users: vec![7], groups: true, ..TelegramConfig::default() };
+        let voice = VoiceConfig { enabled: false, ..VoiceConfig::default() };
+        let media = std::path::Path::new("/data/media");
+        fuzz::check(
+            "Telegram update",
+            "telegram::incoming::tests::any_update_is_read_as_a_message_from_someone_or_left_alone",
+            update(),
+            |json| {
+                let Ok(update) = serde_json::from_str::<teloxide::types::Update>(&json) else {
+                    return Ok(());
+                };
+                match incoming(&me, update.id.0, &update.kind, &config, &voice, media) {
+                    Incoming::Message(m) => {
+                        prop_assert!(
+                            !m.sender_id.is_empty() && m.sender_id.chars().all(|c| c.is_ascii_digit())
+                        );
+                        prop_assert_eq!(m.external_id, Some(update.id.0.to_string()));
+                        prop_assert!(!m.text.trim().is_empty(), "a message with no text: {json}");
+                        if m.sender_id != "7" {
+                            prop_assert!(m.attachments.is_empty(), "a stranger's media was taken: {json}");
+                        }
+                        for a in &m.attachments {
+                            prop_assert!(a.path.as_os_str().is_empty() || a.path.starts_with(media));
+                        }
+                    }
+                    Incoming::Answer { text, .. } => prop_assert!(!text.is_empty()),
+                    Incoming::Ignore => {}
+                }
+                Ok(())
+            },
+        );
+    }
 
     #[test]
     fn a_mention_is_cut_out_where_it_is_even_after_characters_that_grow_when_lower_cased() {

@@ -127,7 +127,8 @@ pub async fn run_polling(bot: Bot, deps: PollingDeps) {
         // recognised as duplicates).
         let mut handed = Vec::with_capacity(updates.len());
         for update in updates {
-            let next = update.id.0 as i32 + 1;
+            // The Bot API's offset is a signed 32-bit number; an id at its top cannot be passed.
+            let next = i32::try_from(u64::from(update.id.0) + 1).unwrap_or(i32::MAX);
             let incoming = incoming(&me_info, update.id.0, &update.kind, &config, &voice, &media_dir);
             if let Incoming::Answer { chat, text } = &incoming {
                 let _ = bot.send_message(ChatId(*chat), text.clone()).send().await;
