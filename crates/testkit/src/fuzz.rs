@@ -55,14 +55,8 @@ pub fn check<S: Strategy>(
     match result {
         Ok(()) => {
             let runs = runs.load(Ordering::Relaxed);
-            crate::score::record(
-                3,
-                &format!("{target}: inputs that panicked or broke a promise"),
-                0,
-                "0",
-                test,
-            );
-            crate::score::record(3, &format!("{target}: inputs run"), runs as f64, "—", test);
+            let what = format!("{target}: inputs that panicked or broke a promise, of {runs} run");
+            crate::score::record(3, &what, 0, "0", test);
         }
         Err(TestError::Fail(why, input)) => {
             panic!(
