@@ -37,8 +37,13 @@ impl AnthropicProvider {
         format!("{}/v1/messages", self.config.base_url.trim_end_matches('/'))
     }
 
-    fn at<'a>(&self, url: &'a str) -> Endpoint<'a> {
-        Endpoint { provider: "anthropic", url, timeout_secs: self.config.timeout_secs }
+    fn at<'a>(&'a self, url: &'a str) -> Endpoint<'a> {
+        Endpoint {
+            provider: "anthropic",
+            url,
+            timeout_secs: self.config.timeout_secs,
+            key: self.config.api_key.expose(),
+        }
     }
 
     fn ready(&self) -> Result<(), ProviderError> {

@@ -36,8 +36,13 @@ impl GeminiProvider {
         }
     }
 
-    fn at<'a>(&self, url: &'a str) -> Endpoint<'a> {
-        Endpoint { provider: "gemini", url, timeout_secs: self.config.timeout_secs }
+    fn at<'a>(&'a self, url: &'a str) -> Endpoint<'a> {
+        Endpoint {
+            provider: "gemini",
+            url,
+            timeout_secs: self.config.timeout_secs,
+            key: self.config.api_key.expose(),
+        }
     }
 
     fn body(&self, req: &ChatRequest) -> serde_json::Value {

@@ -30,8 +30,8 @@ impl OllamaProvider {
         format!("{}/{path}", self.config.base_url.trim_end_matches('/'))
     }
 
-    fn at<'a>(&self, url: &'a str) -> Endpoint<'a> {
-        Endpoint { provider: "ollama", url, timeout_secs: self.config.timeout_secs }
+    fn at<'a>(&'a self, url: &'a str) -> Endpoint<'a> {
+        Endpoint { provider: "ollama", url, timeout_secs: self.config.timeout_secs, key: "" }
     }
 
     fn body(&self, req: &ChatRequest, stream: bool) -> serde_json::Value {

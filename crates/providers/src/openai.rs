@@ -142,7 +142,12 @@ impl OpenAiProvider {
     }
 
     fn at<'a>(&'a self, url: &'a str) -> Endpoint<'a> {
-        Endpoint { provider: &self.name, url, timeout_secs: self.config.timeout_secs }
+        Endpoint {
+            provider: &self.name,
+            url,
+            timeout_secs: self.config.timeout_secs,
+            key: self.config.api_key.expose(),
+        }
     }
 
     /// POST the request; a non-2xx answer becomes the matching error.

@@ -57,7 +57,9 @@ pub async fn transcribe(
     let status = resp.status().as_u16();
     let body = resp.text().await.unwrap_or_default();
     if !(200..300).contains(&status) {
-        let message = body.chars().take(200).collect();
+        // Without the key, should the server quote it.
+        let said: String = body.chars().take(200).collect();
+        let message = omega_core::secret::redact_text(&said, &[config.api_key.expose()]);
         return Err(match status {
             401 | 403 => ProviderError::AuthRejected { provider: NAME.into(), endpoint, status, message },
             400..=499 => ProviderError::Rejected { provider: NAME.into(), endpoint, status, message },

@@ -21,9 +21,17 @@ pub(crate) struct Endpoint<'a> {
     pub provider: &'a str,
     pub url: &'a str,
     pub timeout_secs: u64,
+    /// The provider's key: a server that quotes it in an error ("Incorrect API key provided:
+    /// sk-...") must not put it in Omega's logs, audit or replies.
+    pub key: &'a str,
 }
 
 impl Endpoint<'_> {
+    /// What the server said, without the key or anything shaped like a credential.
+    fn clean(&self, said: &str) -> String {
+        omega_core::secret::redact_text(said, &[self.key])
+    }
+
     pub fn transport(&self, e: &reqwest::Error) -> ProviderError {
         if e.is_timeout() {
             return ProviderError::Timeout {
@@ -60,7 +68,7 @@ impl Endpoint<'_> {
             .filter(|s| s.is_finite() && *s >= 0.0)
             .map(Duration::from_secs_f64);
         let body = resp.text().await.unwrap_or_default();
-        let message = error_message(&body);
+        let message = self.clean(&error_message(&body));
         let (provider, endpoint) = (self.provider.to_owned(), self.url.to_owned());
         match status {
             401 | 403 => ProviderError::AuthRejected { provider, endpoint, status, message },
@@ -74,7 +82,7 @@ impl Endpoint<'_> {
         ProviderError::Malformed {
             provider: self.provider.to_owned(),
             endpoint: self.url.to_owned(),
-            detail: detail.into(),
+            detail: self.clean(&detail.into()),
         }
     }
 
@@ -82,7 +90,7 @@ impl Endpoint<'_> {
         ProviderError::Truncated {
             provider: self.provider.to_owned(),
             endpoint: self.url.to_owned(),
-            detail: detail.into(),
+            detail: self.clean(&detail.into()),
         }
     }
 
@@ -92,7 +100,7 @@ impl Endpoint<'_> {
             provider: self.provider.to_owned(),
             endpoint: self.url.to_owned(),
             status: 200,
-            message,
+            message: self.clean(&message),
             retry_after: None,
         }
     }

@@ -16,6 +16,7 @@ mod llmock;
 mod local_llm;
 mod pipeline;
 mod scheduler;
+mod secrets;
 mod skills;
 mod spend;
 mod summarizer;

@@ -12,7 +12,7 @@ use std::time::Duration;
 const ANA: &str = "351912345678";
 const SECRET: &str = "app-secret-123";
 const TOKEN: &str = "EAAG-test-token";
-const NUMBER_ID: &str = "1234567890";
+pub(crate) const NUMBER_ID: &str = "1234567890";
 
 struct Setup {
     home: TempHome,
@@ -47,7 +47,7 @@ fn rt() -> tokio::runtime::Runtime {
 }
 
 /// Post `body` to the webhook as Meta would, signed with `secret`; the status.
-fn post(port: u16, body: &Value, secret: &str) -> u16 {
+pub(crate) fn post(port: u16, body: &Value, secret: &str) -> u16 {
     let raw = body.to_string();
     rt().block_on(async {
         reqwest::Client::new()
@@ -64,7 +64,7 @@ fn post(port: u16, body: &Value, secret: &str) -> u16 {
 }
 
 /// A notification with one message from `from`.
-fn notification(from: &str, id: &str, message: Value) -> Value {
+pub(crate) fn notification(from: &str, id: &str, message: Value) -> Value {
     let mut m = json!({"from": from, "id": id, "timestamp": "1764590000"});
     for (k, v) in message.as_object().unwrap() {
         m[k] = v.clone();
@@ -77,7 +77,7 @@ fn notification(from: &str, id: &str, message: Value) -> Value {
     }}]}]})
 }
 
-fn text(from: &str, id: &str, body: &str) -> Value {
+pub(crate) fn text(from: &str, id: &str, body: &str) -> Value {
     notification(from, id, json!({"type": "text", "text": {"body": body}}))
 }
 

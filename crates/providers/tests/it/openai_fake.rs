@@ -115,6 +115,26 @@ async fn a_rejected_key_says_so() {
     assert_eq!(fake.requests()[1].authorization.as_deref(), Some("Bearer sk-right"));
 }
 
+/// Found by the secret canaries (`secrets.rs` in the binary's tests): a server that quoted the
+/// key in its error put it in the log, the audit and the person's reply.
+#[tokio::test]
+async fn a_server_that_quotes_the_key_in_its_error_does_not_get_it_repeated() {
+    let fake = FakeOpenAi::start();
+    let key = "sk-quoted-key-0123456789";
+    for (code, stream) in [(401, false), (500, true), (400, false)] {
+        fake.push(Script::Status {
+            code,
+            message: format!("Incorrect API key provided: {key}."),
+            retry_after: None,
+        });
+        let mut cfg = OpenAiConfig { base_url: fake.base_url(), stream, ..OpenAiConfig::default() };
+        cfg.api_key = Secret::new(key);
+        let e = OpenAiProvider::new(cfg).complete(request("x"), None).await.unwrap_err();
+        assert!(!e.to_string().contains(key), "{e}");
+        assert!(e.to_string().contains("Incorrect API key provided: <redacted>"), "{e}");
+    }
+}
+
 #[tokio::test]
 async fn an_unreachable_server_is_named() {
     let port = omega_testkit::peers::free_port();
