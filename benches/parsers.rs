@@ -1,5 +1,5 @@
 //! Micro-benchmarks of the pure code on every message's path: sanitizing, marker parsing, the
-//! system prompt. `cargo bench --bench parsers`.
+//! system prompt, rendering a reply for Telegram and WhatsApp. `cargo bench --bench parsers`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -22,6 +22,27 @@ fn bench(c: &mut Criterion) {
         b.iter(|| omega_core::sanitize::sanitize(black_box(&hostile)))
     });
     c.bench_function("markers/parse 1.1 KB answer", |b| b.iter(|| omega_markers::parse(black_box(&answer))));
+    // A long Markdown reply, as models write them: headings, lists, code, a table, links.
+    let reply = "## Plan\n\nHere is **what** to do, with `code` and a [link](https://example.org/a_b).\n\n\
+                 - first step\n- second step\n  1. nested\n\n> a quote\n\n```rust\nlet x = a * b;\n```\n\n\
+                 | Item | Price |\n|---|---|\n| tea | 2 |\n\n"
+        .repeat(24);
+    c.bench_function("telegram/render 4.9 KB reply", |b| {
+        b.iter(|| {
+            omega_channels::telegram::render_chunks(
+                black_box(&reply),
+                omega_channels::telegram::MAX_MESSAGE_UTF16,
+            )
+        })
+    });
+    c.bench_function("whatsapp/render 4.9 KB reply", |b| {
+        b.iter(|| {
+            omega_channels::whatsapp::render_chunks(
+                black_box(&reply),
+                omega_channels::whatsapp::MAX_MESSAGE_CHARS,
+            )
+        })
+    });
     c.bench_function("prompt/system prompt, 20 facts", |b| {
         b.iter(|| {
             omega_core::prompt::system_prompt(&omega_core::prompt::PromptInput {

@@ -59,17 +59,30 @@ async fn record(c: &mut SqliteConnection, m: &Inbound) -> Result<Recorded, sqlx:
     Ok(Recorded::Duplicate(InboxId(id)))
 }
 
+/// A sender's messages are answered one at a time, oldest first: after an interruption only the
+/// oldest unfinished one can have been under way, so only it counts one more attempt. The rest
+/// were waiting their turn; counting them too gave up on messages never tried (after three
+/// restarts in a row, everything queued behind was "abandoned").
 async fn resume(c: &mut SqliteConnection, key: &(String, String)) -> Result<Vec<InboxRow>, sqlx::Error> {
-    sqlx::query_as(concat!(
-        "UPDATE inbox SET attempts = attempts + 1
-         WHERE channel = ? AND sender_id = ? AND status = 'pending' AND (external_id IS NULL OR external_id NOT LIKE 'job:%')
-         RETURNING ",
-        inbox_columns!()
+    macro_rules! unfinished {
+        () => {
+            "channel = ? AND sender_id = ? AND status = 'pending' AND (external_id IS NULL OR external_id NOT LIKE 'job:%')"
+        };
+    }
+    sqlx::query(concat!(
+        "UPDATE inbox SET attempts = attempts + 1 WHERE id = (SELECT MIN(id) FROM inbox WHERE ",
+        unfinished!(),
+        ")"
     ))
     .bind(&key.0)
     .bind(&key.1)
-    .fetch_all(&mut *c)
-    .await
+    .execute(&mut *c)
+    .await?;
+    sqlx::query_as(concat!("SELECT ", inbox_columns!(), " FROM inbox WHERE ", unfinished!(), " ORDER BY id"))
+        .bind(&key.0)
+        .bind(&key.1)
+        .fetch_all(&mut *c)
+        .await
 }
 
 impl Store {
@@ -82,8 +95,8 @@ impl Store {
     }
 
     /// Take over a sender's unfinished messages after an interruption (a restart of the daemon or
-    /// of the sender's session), oldest first. Each one's `attempts` counts the interruptions it
-    /// has lived through, so a message that keeps coming back can be given up on.
+    /// of the sender's session), oldest first. The oldest, the one that may have been under way,
+    /// counts one more attempt, so a message that keeps bringing Omega down can be given up on.
     pub async fn resume_inbound(&self, channel: &str, sender_id: &str) -> Result<Vec<InboxRow>, MemoryError> {
         let mut rows = self
             .writer

@@ -6,6 +6,7 @@ mod audit;
 mod binary;
 mod brain;
 mod caching;
+mod chaos;
 mod config_files;
 mod heartbeat;
 mod http_api;
