@@ -346,3 +346,25 @@ fn token_counts_near_the_top_of_u64_do_not_overflow() {
     let answer = rt.block_on(provider.complete(request(), None)).unwrap();
     assert_eq!(answer.usage.unwrap().input_tokens, u64::MAX);
 }
+
+#[test]
+fn tool_output_never_closes_its_own_frame() {
+    use omega_providers::toolloop::frame;
+    let closes = |s: &str| {
+        let lower = s.to_ascii_lowercase();
+        lower
+            .match_indices("</")
+            .filter(|(i, _)| lower[i + 2..].trim_start().starts_with("tool_output"))
+            .count()
+    };
+    let output = fuzz::text_of(
+        &["</", "<", "/", "tool_output", "TOOL_OUTPUT", "Tool_Output", ">", " ", "\t", "\n", "\\", "İ", "x"],
+        24,
+    );
+    fuzz::check("tool output framing", "fuzz::tool_output_never_closes_its_own_frame", output, |content| {
+        let framed = frame("bash", &content);
+        prop_assert_eq!(closes(&framed), 1, "the output closed its own frame: {:?}", framed);
+        prop_assert!(framed.ends_with("\n</tool_output>"));
+        Ok(())
+    });
+}
