@@ -167,6 +167,25 @@ fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
 }
 
+/// Fuzz a provider built twice, plain and streaming: `input` gives (streamed, body), and each body
+/// goes to the client that reads it.
+#[track_caller]
+fn plain_and_streamed(
+    target: &str,
+    test: &str,
+    (rt, server): (&tokio::runtime::Runtime, &RawServer),
+    (plain, streaming): (&dyn Provider, &dyn Provider),
+    input: impl Strategy<Value = (bool, Vec<u8>)>,
+) {
+    fuzz::check(target, test, input, |(streamed, body)| {
+        if streamed {
+            call(rt, server, streaming, "text/event-stream", body, true)
+        } else {
+            call(rt, server, plain, "application/json", body, false)
+        }
+    });
+}
+
 #[test]
 fn openai_responses_and_streams_of_any_shape_end_in_an_answer_or_a_reason() {
     let (rt, server) = (runtime(), RawServer::start());
@@ -183,17 +202,12 @@ fn openai_responses_and_streams_of_any_shape_end_in_an_answer_or_a_reason() {
     let (plain, streaming) = (provider(false), provider(true));
     let input =
         prop_oneof![openai_plain().prop_map(|b| (false, b)), stream(openai_event()).prop_map(|b| (true, b))];
-    fuzz::check(
+    plain_and_streamed(
         "OpenAI response and SSE parser",
         "fuzz::openai_responses_and_streams_of_any_shape_end_in_an_answer_or_a_reason",
+        (&rt, &server),
+        (&plain, &streaming),
         input,
-        |(streamed, body)| {
-            if streamed {
-                call(&rt, &server, &streaming, "text/event-stream", body, true)
-            } else {
-                call(&rt, &server, &plain, "application/json", body, false)
-            }
-        },
     );
 }
 
@@ -215,17 +229,12 @@ fn anthropic_responses_and_streams_of_any_shape_end_in_an_answer_or_a_reason() {
         anthropic_plain().prop_map(|b| (false, b)),
         stream(anthropic_event()).prop_map(|b| (true, b))
     ];
-    fuzz::check(
+    plain_and_streamed(
         "Anthropic response and SSE parser",
         "fuzz::anthropic_responses_and_streams_of_any_shape_end_in_an_answer_or_a_reason",
+        (&rt, &server),
+        (&plain, &streaming),
         input,
-        |(streamed, body)| {
-            if streamed {
-                call(&rt, &server, &streaming, "text/event-stream", body, true)
-            } else {
-                call(&rt, &server, &plain, "application/json", body, false)
-            }
-        },
     );
 }
 
@@ -247,17 +256,12 @@ fn gemini_responses_and_streams_of_any_shape_end_in_an_answer_or_a_reason() {
         gemini_chunk().prop_map(|c| (false, c.to_string().into_bytes())),
         stream(gemini_chunk().prop_map(sse)).prop_map(|b| (true, b)),
     ];
-    fuzz::check(
+    plain_and_streamed(
         "Gemini response and SSE parser",
         "fuzz::gemini_responses_and_streams_of_any_shape_end_in_an_answer_or_a_reason",
+        (&rt, &server),
+        (&plain, &streaming),
         input,
-        |(streamed, body)| {
-            if streamed {
-                call(&rt, &server, &streaming, "text/event-stream", body, true)
-            } else {
-                call(&rt, &server, &plain, "application/json", body, false)
-            }
-        },
     );
 }
 
