@@ -209,7 +209,7 @@ fn sandbox(c: &Config, r: &mut Report) {
             "rx" => "tools read anywhere and write only the workspace",
             _ => "tools read and write anywhere but Omega's own data",
         };
-        let net = if t.network { "TCP open" } else { "TCP closed" };
+        let net = if t.network { "sockets open" } else { "no sockets (TCP, UDP, raw, Unix)" };
         r.ok(
             "sandbox",
             format!("Landlock ABI {} enforces level \"{level}\": {means}; {net}", t.landlock_abi),

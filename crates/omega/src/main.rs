@@ -175,6 +175,13 @@ enum ConfigCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Tools run as this user: keep Omega's environment (API keys) and open files out of their
+    // reach through /proc.
+    #[cfg(target_os = "linux")]
+    if let Err(e) = omega_sandbox::spawn::protect_self() {
+        eprintln!("omega: cannot make its /proc files private (prctl PR_SET_DUMPABLE): {e}");
+        return ExitCode::FAILURE;
+    }
     if let Command::Config { command: ConfigCommand::Schema } = cli.command {
         print!("{}", config::json_schema());
         return ExitCode::SUCCESS;

@@ -14,6 +14,10 @@ pub mod policy;
 
 /// The same policy as a Seatbelt profile (macOS `sandbox-exec`).
 pub mod seatbelt;
+/// With the network off, no sockets at all: the seccomp filter for what Landlock does not cover
+/// (UDP, raw and Unix sockets; Linux).
+#[cfg(target_os = "linux")]
+pub mod seccomp;
 /// Sandboxed child processes (Linux).
 #[cfg(target_os = "linux")]
 pub mod spawn;

@@ -62,7 +62,8 @@ pub struct Policy {
     /// More read-write grants at every level (the Claude Code CLI's own home). Protected paths
     /// stay excluded.
     pub read_write: Vec<PathBuf>,
-    /// Outbound and listening TCP allowed. Landlock blocks TCP from ABI 4 on; UDP is not covered.
+    /// Sockets allowed. Off, Landlock blocks TCP (ABI 4+) and a seccomp filter refuses every new
+    /// socket (UDP, raw, packet, Unix) on Linux.
     pub network: bool,
     /// Grants added as they are, even inside protected paths: one private file a program must
     /// read (the Claude Code CLI's per-call MCP config). Never used for tools.

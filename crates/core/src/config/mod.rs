@@ -226,7 +226,9 @@ pub struct SandboxConfig {
     /// `sandbox` (workspace only), `rx` (read anywhere, write the workspace) or `rwx` (read and
     /// write anywhere); Omega's own data and config are unreachable at every level.
     pub level: SandboxLevel,
-    /// Let tools open TCP connections (blocked otherwise where the kernel supports it).
+    /// Let tools open sockets. Off, TCP is blocked by Landlock and every other socket (UDP, raw,
+    /// Unix) by a seccomp filter; a kernel that cannot do so refuses tools unless
+    /// `allow_unenforced`.
     pub network: bool,
     /// Run tools even where the kernel cannot enforce `sandbox` or `rx` (no Landlock).
     pub allow_unenforced: bool,

@@ -16,6 +16,7 @@ mod kept_context;
 mod llmock;
 mod local_llm;
 mod pipeline;
+mod sandbox;
 mod scheduler;
 mod secrets;
 mod skills;

@@ -197,6 +197,56 @@ async fn the_network_is_closed_unless_the_config_opens_it() {
     assert!(out.content.contains("CONNECTED"), "{out:?}");
 }
 
+/// Landlock does not see UDP, raw or Unix sockets; with the network off the seccomp filter
+/// refuses them. Each probe is run with the network open too, and must get through there: a
+/// probe that cannot escape when allowed would pass for the wrong reason.
+#[tokio::test]
+async fn udp_raw_and_unix_sockets_are_closed_with_the_network() {
+    let udp = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let udp_port = udp.local_addr().unwrap().port();
+    let h = Home::new();
+    let unix_path = h.dir.path().join("host-daemon.sock");
+    let unix = std::os::unix::net::UnixListener::bind(&unix_path).unwrap();
+    let probe = |tag: &str| {
+        format!(
+            "(echo {tag} > /dev/udp/127.0.0.1/{udp_port}) 2>/dev/null && echo UDP-SENT || echo UDP-REFUSED\n\
+             python3 -c 'import socket; socket.socket(socket.AF_UNIX).connect(\"{}\")' 2>/dev/null && echo UNIX-CONNECTED || echo UNIX-REFUSED\n\
+             python3 -c 'import socket; socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)' 2>/dev/null && echo UDP6-OPENED || echo UDP6-REFUSED\n\
+             python3 -c 'import socket; a, b = socket.socketpair(); a.send(b\"x\"); print(\"PAIR\", b.recv(1))'",
+            unix_path.display()
+        )
+    };
+    let closed = bash(&h.tools_with(Level::Rwx, |p| p.network = false), &probe("closed")).await;
+    for line in ["UDP-REFUSED", "UNIX-REFUSED", "UDP6-REFUSED", "PAIR b'x'"] {
+        assert!(closed.content.contains(line), "network off: {line} expected in {closed:?}");
+    }
+    let open = bash(&h.tools_with(Level::Rwx, |p| p.network = true), &probe("open")).await;
+    for line in ["UDP-SENT", "UNIX-CONNECTED", "UDP6-OPENED"] {
+        assert!(open.content.contains(line), "network on: {line} expected in {open:?}");
+    }
+    // Datagrams on loopback arrive in order: the first one is the open run's, so the closed run
+    // sent nothing.
+    let mut buf = [0u8; 64];
+    let n = udp.recv(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"open\n", "the closed run's datagram must never arrive");
+    unix.set_nonblocking(true).unwrap();
+    assert!(unix.accept().is_ok(), "the open run connected");
+    assert!(unix.accept().is_err(), "the closed run did not");
+}
+
+/// A root Omega's tools run as root without any capability: none to read Omega's `/proc`
+/// files with, to override file permissions or to load a kernel module.
+#[tokio::test]
+async fn tools_have_no_capabilities_even_under_root() {
+    let h = Home::new();
+    let out = bash(&h.tools(Level::Rwx), "grep -E '^Cap(Eff|Prm|Bnd|Amb):' /proc/self/status").await;
+    let caps: Vec<&str> = out.content.lines().collect();
+    assert_eq!(caps.len(), 4, "{out:?}");
+    for line in caps {
+        assert!(line.ends_with("0000000000000000"), "no capability left: {line}");
+    }
+}
+
 #[tokio::test]
 async fn a_tool_cannot_signal_omega() {
     if omega_sandbox::landlock::kernel_abi() < 6 {
