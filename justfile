@@ -33,11 +33,11 @@ bench:
 
 # The reliability scorecard: the whole test suite with every measured figure recorded (and each
 # fuzz target run on 10,000 inputs instead of CI's 256, the chaos run with 30 SIGKILLs instead
-# of 5), then RELIABILITY.md written from them
+# of 5, the soak for 20 minutes instead of 3), then RELIABILITY.md written from them
 # (suites not measured yet are listed as such).
 prove:
     rm -f target/scorecard.jsonl
-    OMEGA_SCORECARD="$PWD/target/scorecard.jsonl" OMEGA_FUZZ_CASES=10000 OMEGA_CHAOS_KILLS=30 cargo test --workspace --locked
+    OMEGA_SCORECARD="$PWD/target/scorecard.jsonl" OMEGA_FUZZ_CASES=10000 OMEGA_CHAOS_KILLS=30 OMEGA_SOAK_SECS=1200 cargo test --workspace --locked
     cargo run -q --locked -p omega-testkit --bin scorecard -- target/scorecard.jsonl > RELIABILITY.md
 
 # Regenerate the config JSON Schema after changing the config model.

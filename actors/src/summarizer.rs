@@ -166,22 +166,31 @@ async fn summarize_due(
     } else {
         omega_memory::millis(settings.clock.now()) - settings.idle.as_millis() as i64
     };
-    let due = match store.idle_conversations(before).await {
-        Ok(d) => d,
-        Err(e) => {
-            tracing::error!(error = %e, "summarizer cannot list idle conversations");
-            return (0, true);
-        }
-    };
     let (mut closed, mut failed) = (0, false);
-    for c in due {
-        match summarize(store, provider, settings, &c).await {
-            Ok(true) => closed += 1,
-            Ok(false) => {}
+    // A pass lists a batch (the oldest first); at shutdown, batches follow until none is left
+    // (or a whole batch could not be summarized: those stay open for the next start).
+    loop {
+        let due = match store.idle_conversations(before).await {
+            Ok(d) => d,
             Err(e) => {
-                failed = true;
-                tracing::warn!(conversation = c.id, error = %e, "summary failed; the conversation stays open");
+                tracing::error!(error = %e, "summarizer cannot list idle conversations");
+                return (closed, true);
             }
+        };
+        let mut closed_now = 0;
+        for c in due {
+            match summarize(store, provider, settings, &c).await {
+                Ok(true) => closed_now += 1,
+                Ok(false) => {}
+                Err(e) => {
+                    failed = true;
+                    tracing::warn!(conversation = c.id, error = %e, "summary failed; the conversation stays open");
+                }
+            }
+        }
+        closed += closed_now;
+        if !all || closed_now == 0 {
+            break;
         }
     }
     (closed, failed)

@@ -420,6 +420,7 @@ impl Supervisor {
                         timezone: s.timezone,
                         data_dir: s.data_dir.clone(),
                         clock: s.clock.clone(),
+                        auth: s.auth.clone(),
                     }),
                 };
                 let addr = Markers::start_in_arbiter(&self.work, move |_| Markers::new(deps, guard));

@@ -159,6 +159,14 @@ async fn carry_out_one(
             store.delete_fact(me, "active_project").await.map_err(db)?;
             Some(Confirmation::NoProject)
         }
+        Effect::SkillImprove { skill, .. } | Effect::SkillInstall { name: skill }
+            if !deps.settings.auth.is_owner(&who.channel, &who.sender_id) =>
+        {
+            Some(Confirmation::SkillNotChanged {
+                skill: skill.clone(),
+                why: "skills are shared by everyone Omega talks to, so only its owner changes them".into(),
+            })
+        }
         Effect::SkillImprove { skill, lesson } => {
             let (data_dir, name, text) = (deps.settings.data_dir.clone(), skill.clone(), lesson.clone());
             let done = crate::blocking::off_thread(move || {

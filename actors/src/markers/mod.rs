@@ -89,6 +89,8 @@ pub struct MarkersSettings {
     pub data_dir: PathBuf,
     /// "Now", for due times.
     pub clock: SharedClock,
+    /// Who the owner is: skills are everyone's, so only the owner's word changes them.
+    pub auth: omega_core::auth::AuthPolicy,
 }
 
 /// Where the Markers actor is reached, one route per message; they follow its restarts.
@@ -137,12 +139,29 @@ impl Handler<ProcessOutput> for Markers {
 
     fn handle(&mut self, msg: ProcessOutput, _: &mut Context<Self>) -> Response<Processed> {
         let untrusted: Vec<&str> = msg.untrusted.iter().map(String::as_str).collect();
-        let parsed = omega_markers::parse_beside(&msg.text, &untrusted);
+        let mut parsed = omega_markers::parse_beside(&msg.text, &untrusted);
+        // A turn that read content carries out only what acts on nothing of the person's.
+        let mut refused = Vec::new();
+        if !untrusted.is_empty() {
+            use omega_markers::gate::{OnRead, on_read};
+            parsed.effects.retain(|e| match on_read(e) {
+                OnRead::CarryOut => true,
+                OnRead::Drop => false,
+                OnRead::Refuse(what) => {
+                    refused.push(Confirmation::NotOnYourWord { what });
+                    false
+                }
+            });
+            if !refused.is_empty() {
+                tracing::warn!(session = %msg.who.key(), refused = refused.len(),
+                    "effects asked for after reading a tool's output are not carried out");
+            }
+        }
         let heartbeat_ok = parsed.effects.iter().any(|e| matches!(e, Effect::HeartbeatOk));
         let processed = Processed {
             text: parsed.text,
             effects: parsed.effects,
-            confirmations: Vec::new(),
+            confirmations: refused,
             diagnostics: parsed.diagnostics,
             heartbeat_ok,
         };
@@ -153,7 +172,8 @@ impl Handler<ProcessOutput> for Markers {
         let deps = self.deps.clone();
         Response::fut(async move {
             let mut processed = processed;
-            processed.confirmations = apply::carry_out(&deps, &msg.who, &processed.effects).await;
+            let done = apply::carry_out(&deps, &msg.who, &processed.effects).await;
+            processed.confirmations.extend(done);
             if let Some(task_id) = msg.who.task.clone() {
                 let outcome = processed.effects.iter().find_map(|e| match e {
                     Effect::ActionOutcome { success, reason } => Some((*success, reason.clone())),

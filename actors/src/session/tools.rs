@@ -20,8 +20,13 @@ pub(super) async fn run_tool_loop(
     let complete = |req: ChatRequest| spender.complete(req, deltas.clone());
     let mut sandbox = tools.clone();
     sandbox.skills = request.mcp.clone();
-    let host =
-        SessionTools { sandbox, deps: deps.clone(), job: job.clone(), confirmations: Default::default() };
+    let host = SessionTools {
+        sandbox,
+        deps: deps.clone(),
+        job: job.clone(),
+        confirmations: Default::default(),
+        read: Default::default(),
+    };
     let out = omega_providers::toolloop::run(&complete, &host, request, limits).await;
     let confirmations = std::mem::take(&mut *host.confirmations.lock());
     if let Some(stop) = &out.stopped {
@@ -45,11 +50,16 @@ pub(super) async fn run_tool_loop(
     if let Err(e) = deps.store.record_tool_calls(records).await {
         tracing::error!(error = %e, "cannot record tool calls in the audit log");
     }
-    // Effect tools' results are Omega's own confirmations, not untrusted output.
+    // Effect tools' results are Omega's own confirmations, `write`/`edit` answer with receipts
+    // and a silent command shows nothing: not content read. Anything else makes the answer's effects wait for the
+    // person's own word (`omega_markers::gate`).
     let untrusted = out
         .runs
         .into_iter()
-        .filter(|r| !omega_markers::tools::is_effect_tool(&r.name))
+        .filter(|r| {
+            !omega_markers::tools::is_effect_tool(&r.name)
+                && omega_markers::gate::read_content(&r.name, &r.content)
+        })
         .map(|r| r.content)
         .collect();
     (out.result, untrusted, confirmations)
@@ -102,6 +112,8 @@ struct SessionTools {
     job: Job,
     /// What the effect tools did, for the reply.
     confirmations: parking_lot::Mutex<Vec<crate::effects::Confirmation>>,
+    /// The turn has read a tool's output: effects now wait for the person's own word.
+    read: std::sync::atomic::AtomicBool,
 }
 
 #[async_trait::async_trait]
@@ -113,10 +125,29 @@ impl omega_providers::toolloop::ToolHost for SessionTools {
     }
 
     async fn call(&self, call: &omega_providers::ToolCall) -> omega_providers::toolloop::ToolOutcome {
+        use omega_markers::gate::{OnRead, on_read, read_content};
         use omega_providers::toolloop::ToolOutcome;
+        use std::sync::atomic::Ordering;
         match omega_markers::tools::effect_of_call(&call.name, &call.arguments) {
-            None => self.sandbox.call(call).await,
+            None => {
+                let out = self.sandbox.call(call).await;
+                if read_content(&call.name, &out.content) {
+                    self.read.store(true, Ordering::Relaxed);
+                }
+                out
+            }
             Some(Err(problem)) => ToolOutcome { content: problem, is_error: true },
+            Some(Ok(effect)) if self.read.load(Ordering::Relaxed) && on_read(&effect) != OnRead::CarryOut => {
+                let OnRead::Refuse(what) = on_read(&effect) else {
+                    return ToolOutcome { content: "done".into(), is_error: false };
+                };
+                tracing::warn!(channel = %self.job.channel, sender = %self.job.sender_id, tool = %call.name,
+                    "an effect asked for after reading a tool's output is not carried out");
+                let done = crate::effects::Confirmation::NotOnYourWord { what };
+                let content = omega_core::i18n::confirmation(&done, omega_core::i18n::Lang::En);
+                self.confirmations.lock().push(done);
+                ToolOutcome { content, is_error: true }
+            }
             Some(Ok(effect)) => {
                 let ask = crate::markers::ApplyEffect { effect, who: self.job.who() };
                 match self.deps.markers.effect.send(ask).await {

@@ -84,6 +84,11 @@ async fn start(home: &TempHome, owners_up: bool) -> (Addr<Markers>, Owners, Stor
             timezone: chrono_tz::Europe::Lisbon,
             data_dir: home.path().to_owned(),
             clock: Arc::new(ManualClock::new(now)),
+            auth: {
+                let mut auth = omega_core::auth::AuthPolicy::new(false);
+                auth.set_owners("app", omega_core::auth::Allowed::Anyone);
+                auth
+            },
         }),
     };
     (Markers::new(deps, ChildGuard::detached(Child::Markers)).start(), owners, store)

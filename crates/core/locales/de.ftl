@@ -335,6 +335,7 @@ confirm-use-purge = { $count ->
    *[other] Um alles zu löschen, was ich über dich weiß ({ $count } Fakten), schick /purge yes. Vorher wird nichts gelöscht.
 }
 confirm-not-saved = ✗ Ich konnte das nicht speichern ({ $error }).
+confirm-not-on-your-word = ✗ Nicht erledigt: { $what }. Das verlangte etwas, das ich gelesen habe (die Ausgabe eines Werkzeugs oder eine Webseite), und das tue ich nur auf dein eigenes Wort: bitte mich selbst darum.
 size-bytes = { $n } Bytes
 size-kb = { $n } KB
 size-mb = { $n } MB

@@ -281,6 +281,7 @@ confirm-learned = ✓ Learned ({ $domain }): { $rule }
 confirm-use-forget = To start a fresh conversation (I'd stop using what we said so far), send /forget.
 confirm-use-purge = To delete the { $count } things I know about you, send /purge yes. Nothing is deleted until you do.
 confirm-not-saved = ✗ I couldn't save that ({ $error }).
+confirm-not-on-your-word = ✗ Not done: { $what }. It was asked for by something I read (a tool's output or a web page), and I do that only on your own word: ask me yourself.
 size-bytes = { $n } bytes
 size-kb = { $n } KB
 size-mb = { $n } MB

@@ -335,6 +335,7 @@ confirm-use-purge = { $count ->
    *[other] Para borrar las { $count } cosas que sé de ti, envía /purge yes. No se borra nada hasta que lo hagas.
 }
 confirm-not-saved = ✗ No pude guardar eso ({ $error }).
+confirm-not-on-your-word = ✗ No hecho: { $what }. Lo pidió algo que leí (la salida de una herramienta o una página web), y eso solo lo hago si me lo pides tú: pídemelo tú mismo.
 size-bytes = { $n ->
     [one] { $n } byte
    *[other] { $n } bytes

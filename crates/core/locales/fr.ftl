@@ -317,6 +317,7 @@ confirm-use-purge = Pour effacer ce que je sais sur toi ({ $count } { $count ->
        *[other] éléments
     }), envoie /purge yes. Rien n'est effacé tant que tu ne l'as pas fait.
 confirm-not-saved = ✗ Je n'ai pas pu enregistrer ça ({ $error }).
+confirm-not-on-your-word = ✗ Pas fait : { $what }. C'est quelque chose que j'ai lu (la sortie d'un outil ou une page web) qui l'a demandé, et je ne le fais que sur ta propre demande : demande-le-moi toi-même.
 size-bytes = { $n } { $n ->
         [one] octet
        *[other] octets

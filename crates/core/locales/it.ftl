@@ -314,6 +314,7 @@ confirm-use-purge = Per cancellare { $count ->
        *[other] le { $count } cose
     } che so di te, invia /purge yes. Non cancello niente finché non lo fai.
 confirm-not-saved = ✗ Non sono riuscito a salvarlo ({ $error }).
+confirm-not-on-your-word = ✗ Non fatto: { $what }. L'ha chiesto qualcosa che ho letto (l'output di uno strumento o una pagina web), e lo faccio solo se me lo chiedi tu: chiedimelo tu stesso.
 size-bytes = { $n } byte
 size-kb = { $n } KB
 size-mb = { $n } MB

@@ -335,6 +335,7 @@ confirm-use-purge = { $count ->
    *[other] Wil je alles wissen wat ik over je weet ({ $count } feiten), stuur dan /purge yes. Tot je dat doet, wordt er niets gewist.
 }
 confirm-not-saved = ✗ Ik kon dat niet opslaan ({ $error }).
+confirm-not-on-your-word = ✗ Niet gedaan: { $what }. Iets wat ik las (de uitvoer van een tool of een webpagina) vroeg erom, en dat doe ik alleen op jouw eigen woord: vraag het me zelf.
 size-bytes = { $n } bytes
 size-kb = { $n } KB
 size-mb = { $n } MB

@@ -349,6 +349,7 @@ confirm-use-purge = { $count ->
    *[other] Para apagar as { $count } coisas que sei sobre ti, envia /purge yes. Nada é apagado até o fazeres.
 }
 confirm-not-saved = ✗ Não consegui guardar isso ({ $error }).
+confirm-not-on-your-word = ✗ Não feito: { $what }. Foi pedido por algo que li (a saída de uma ferramenta ou uma página web), e isso só faço a teu pedido: pede-mo tu mesmo.
 size-bytes = { $n ->
     [0] { $n } bytes
     [one] { $n } byte

@@ -153,6 +153,11 @@ pub enum Confirmation {
     NotSaved {
         error: String,
     },
+    /// Not carried out: the turn had read content from a tool or the web, and an effect is made
+    /// only on the person's own word. `what` names it ([`crate::gate::what`]).
+    NotOnYourWord {
+        what: String,
+    },
 }
 
 impl Confirmation {
@@ -173,6 +178,7 @@ impl Confirmation {
                 | Self::FileNotSent { .. }
                 | Self::JobNotStarted { .. }
                 | Self::NotSaved { .. }
+                | Self::NotOnYourWord { .. }
         )
     }
 }

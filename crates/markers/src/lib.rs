@@ -17,6 +17,8 @@
 
 /// What carrying out an effect did, and the line the person is shown.
 pub mod confirm;
+/// Which effects a turn that read untrusted content may still carry out.
+pub mod gate;
 /// The marker names and what each one's value looks like.
 pub mod grammar;
 /// The parser: text in, clean text + effects + diagnostics out.

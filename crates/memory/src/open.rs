@@ -41,6 +41,7 @@ impl Store {
     /// messages. An existing file that is not SQLite is reported, never overwritten.
     pub async fn open(path: &Path) -> Result<Self, MemoryError> {
         prepare_file(path)?;
+        check_length(path)?;
         let opts = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -123,6 +124,36 @@ fn classify(path: &Path, e: sqlx::Error) -> MemoryError {
     } else {
         MemoryError::Sql(e)
     }
+}
+
+/// A file cut short (a copy that stopped, a disk that filled) is refused before SQLite opens it:
+/// SQLite reads only the pages it needs, so a truncated database would otherwise start and fail
+/// later, on whichever message touches a missing page. The header says how long the file is
+/// (when its "valid for" counter matches the change counter, as it does after every checkpoint).
+fn check_length(path: &Path) -> Result<(), MemoryError> {
+    use std::io::Read as _;
+    let Ok(mut file) = std::fs::File::open(path) else { return Ok(()) };
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut header = [0u8; 100];
+    if len < 100 || file.read_exact(&mut header).is_err() || &header[..16] != b"SQLite format 3\0" {
+        return Ok(()); // empty (new) or not SQLite at all: SQLite says which
+    }
+    let be32 = |at: usize| u32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]]);
+    let page = match u16::from_be_bytes([header[16], header[17]]) {
+        1 => 65_536,
+        n => u64::from(n),
+    };
+    let (changes, valid_for, pages) = (be32(24), be32(92), u64::from(be32(28)));
+    if valid_for == changes && pages > 0 && pages * page > len {
+        return Err(MemoryError::Corrupt {
+            path: path.to_owned(),
+            reason: format!(
+                "the file is truncated: its header counts {pages} pages of {page} bytes ({} bytes), the file has {len}",
+                pages * page
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// Create the directory (0700) and the file (0600) before SQLite does, so they are never

@@ -80,9 +80,22 @@ impl Recorded {
     }
 }
 
+/// Answers chosen from the request body itself: consulted after the queue, before the default.
+type Responder = Arc<dyn Fn(&Value) -> Option<Script> + Send + Sync>;
+
+#[derive(Default)]
+struct ResponderSlot(Option<Responder>);
+
+impl std::fmt::Debug for ResponderSlot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "responder" } else { "no responder" })
+    }
+}
+
 #[derive(Debug, Default)]
 struct State {
     queue: VecDeque<Step>,
+    responder: ResponderSlot,
     default: Option<Step>,
     requests: Vec<Recorded>,
     api_key: Option<String>,
@@ -92,8 +105,9 @@ struct State {
     transcriptions: Vec<Vec<u8>>,
     /// Pause between streamed chunks (default 2 ms).
     chunk_delay: Option<Duration>,
-    /// The prompts seen so far (for the automatic prefix caching OpenAI does).
-    prompts: Vec<String>,
+    /// The prompts seen so far, sorted (for the automatic prefix caching OpenAI does): the
+    /// longest prefix a prompt shares with any of them is shared with a sorted neighbour.
+    prompts: std::collections::BTreeSet<String>,
     /// Send no usage at all, as many OpenAI-compatible servers do in their streams.
     no_usage: bool,
     /// Tokens (prompt + completion) of every usage sent so far.
@@ -152,6 +166,12 @@ impl FakeOpenAi {
     }
 
     /// Answer the next request with `script`, immediately.
+    /// Answer from the request itself: `f` sees each request's body (when the queue is empty)
+    /// and picks the script, or `None` for the default. A model that reacts to what it reads.
+    pub fn set_responder(&self, f: impl Fn(&Value) -> Option<Script> + Send + Sync + 'static) {
+        self.shared.state.lock().responder = ResponderSlot(Some(Arc::new(f)));
+    }
+
     pub fn push(&self, script: Script) {
         self.push_delayed(script, Duration::ZERO);
     }
@@ -264,13 +284,11 @@ fn cached_prefix_tokens(shared: &Shared, parsed: &Value, prompt_tokens: u64) -> 
         .map(|ms| ms.iter().map(|m| m["content"].as_str().unwrap_or("")).collect::<Vec<_>>().join("\n"))
         .unwrap_or_default();
     let mut st = shared.state.lock();
-    let shared_chars = st
-        .prompts
-        .iter()
-        .map(|p| p.bytes().zip(prompt.bytes()).take_while(|(a, b)| a == b).count())
-        .max()
-        .unwrap_or(0);
-    st.prompts.push(prompt.clone());
+    let common = |p: &String| p.bytes().zip(prompt.bytes()).take_while(|(a, b)| a == b).count();
+    let below = st.prompts.range::<String, _>(..prompt.clone()).next_back().map(common);
+    let above = st.prompts.range::<String, _>(prompt.clone()..).next().map(common);
+    let shared_chars = below.into_iter().chain(above).max().unwrap_or(0);
+    st.prompts.insert(prompt.clone());
     if prompt_tokens < 1024 {
         return 0;
     }
@@ -375,8 +393,12 @@ async fn chat(shared: web::Data<Shared>, req: HttpRequest, body: Bytes) -> HttpR
             headers,
             body: parsed.clone(),
         });
+        let responder = st.responder.0.clone();
         st.queue
             .pop_front()
+            .or_else(|| {
+                responder.and_then(|f| f(&parsed)).map(|script| Step { script, delay: Duration::ZERO })
+            })
             .or_else(|| st.default.clone())
             .unwrap_or(Step { script: Script::Echo, delay: Duration::ZERO })
     };

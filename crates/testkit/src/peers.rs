@@ -69,6 +69,46 @@ pub fn install_llmock() -> PathBuf {
     })
 }
 
+/// The prompt-injection corpus version the tests are written against.
+pub const BASTIONCORPUS_VERSION: &str = "0.6.0";
+
+/// Install `bastioncorpus` into `target/peers/bastioncorpus` (a Python venv) and return its
+/// labelled rows file, `injections.jsonl`.
+pub fn install_bastioncorpus() -> PathBuf {
+    locked("bastioncorpus", || {
+        let venv = peers_dir().join("bastioncorpus");
+        let rows = venv.join("injections.jsonl");
+        let marker = venv.join(format!(".installed-{BASTIONCORPUS_VERSION}"));
+        if marker.exists() && rows.exists() {
+            return rows;
+        }
+        let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+        run(
+            Command::new(&python).args(["-m", "venv"]).arg(&venv),
+            "creating the bastioncorpus venv (needs python3 with venv; apt install python3-venv)",
+        );
+        run(
+            Command::new(venv.join("bin").join("pip")).args([
+                "install",
+                "--quiet",
+                &format!("bastioncorpus=={BASTIONCORPUS_VERSION}"),
+            ]),
+            "pip install bastioncorpus (needs PyPI)",
+        );
+        let found = Command::new(venv.join("bin").join("python"))
+            .args([
+                "-c",
+                "import bastioncorpus, os; print(os.path.join(os.path.dirname(bastioncorpus.__file__), 'corpus', 'injections.jsonl'))",
+            ])
+            .output()
+            .expect("run the venv's python");
+        let path = PathBuf::from(String::from_utf8_lossy(&found.stdout).trim());
+        std::fs::copy(&path, &rows).unwrap_or_else(|e| panic!("copy {}: {e}", path.display()));
+        std::fs::write(&marker, "").expect("marker");
+        rows
+    })
+}
+
 /// The Claude Code CLI version the tests are written against.
 pub const CLAUDE_CODE_VERSION: &str = "2.1.331";
 

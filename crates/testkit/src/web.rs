@@ -24,6 +24,7 @@ pub const SEARCH_KEY: &str = "search-key-4711";
 #[derive(Default)]
 struct Shared {
     seen: Mutex<Vec<String>>,
+    pages: Mutex<std::collections::HashMap<String, String>>,
 }
 
 /// A running fake web server. Stops when dropped.
@@ -53,6 +54,7 @@ impl FakeWeb {
                 .route("/slow", web::get().to(slow))
                 .route("/image.png", web::get().to(image))
                 .route("/injected", web::get().to(injected))
+                .route("/page/{name}", web::get().to(page))
                 .route("/searxng/search", web::get().to(searxng))
                 .route("/brave/res/v1/web/search", web::get().to(brave))
                 .route("/tavily/search", web::post().to(tavily));
@@ -67,6 +69,11 @@ impl FakeWeb {
     /// `http://HOST:PORT` for any host name that resolves to this server.
     pub fn url(&self, host: &str) -> String {
         format!("http://{host}:{}", self.port)
+    }
+
+    /// Serve `body` as plain text at `/page/NAME`.
+    pub fn set_page(&self, name: &str, body: &str) {
+        self.shared.pages.lock().insert(name.to_owned(), body.to_owned());
     }
 
     /// The paths (with their queries) requested so far, in order.
@@ -124,6 +131,15 @@ async fn slow(shared: web::Data<Shared>, req: HttpRequest) -> HttpResponse {
 async fn image(shared: web::Data<Shared>, req: HttpRequest) -> HttpResponse {
     record(&shared, &req);
     HttpResponse::Ok().content_type("image/png").body(crate::PNG_1X1)
+}
+
+/// A page set with [`FakeWeb::set_page`], or 404.
+async fn page(shared: web::Data<Shared>, req: HttpRequest, name: web::Path<String>) -> HttpResponse {
+    record(&shared, &req);
+    match shared.pages.lock().get(name.as_str()) {
+        Some(body) => HttpResponse::Ok().content_type("text/plain; charset=utf-8").body(body.clone()),
+        None => HttpResponse::NotFound().finish(),
+    }
 }
 
 /// A page that tries to make the assistant act.

@@ -136,6 +136,7 @@ pub fn confirmation(c: &Confirmation, lang: Lang) -> String {
         Confirmation::UseForget => tr!(lang, "confirm-use-forget"),
         Confirmation::UsePurge { facts } => tr!(lang, "confirm-use-purge", count = *facts),
         Confirmation::NotSaved { error } => tr!(lang, "confirm-not-saved", error = error.as_str()),
+        Confirmation::NotOnYourWord { what } => tr!(lang, "confirm-not-on-your-word", what = what.as_str()),
     }
 }
 

@@ -240,6 +240,32 @@ async fn a_corrupt_file_is_reported_and_left_untouched() {
 }
 
 #[tokio::test]
+async fn a_truncated_file_is_reported_before_it_is_used_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(&dir);
+    let store = Store::open(&path).await.unwrap();
+    for i in 0..400 {
+        store.set_channel_state("t", &format!("k{i}"), &"v".repeat(300)).await.unwrap();
+    }
+    store.close().await;
+    // Everything into the main file, as after a checkpoint.
+    {
+        use sqlx::Connection as _;
+        let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut c).await.unwrap();
+        c.close().await.unwrap();
+    }
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(bytes.len() > 64 * 1024, "many pages: {}", bytes.len());
+    std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+    let err = Store::open(&path).await.unwrap_err();
+    assert!(matches!(err, MemoryError::Corrupt { .. }), "{err}");
+    let text = err.to_string();
+    assert!(text.contains(&path.display().to_string()) && text.contains("truncated"), "{text}");
+    assert_eq!(std::fs::read(&path).unwrap(), bytes[..bytes.len() / 2], "left as it was");
+}
+
+#[tokio::test]
 async fn channel_state_persists() {
     let dir = tempfile::tempdir().unwrap();
     let path = db(&dir);

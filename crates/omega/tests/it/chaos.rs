@@ -45,7 +45,7 @@ fn env_or(var: &str, default: u64) -> u64 {
 
 /// Rows of a query on the database, as JSON arrays (python's sqlite3: the test reads the file
 /// as any other program would, with the daemon stopped or running).
-fn query(home: &TempHome, sql: &str) -> Vec<Vec<Value>> {
+pub(crate) fn query(home: &TempHome, sql: &str) -> Vec<Vec<Value>> {
     let script = "import json,sqlite3,sys\nc=sqlite3.connect(sys.argv[1],timeout=30)\n\
                   print(json.dumps(c.execute(sys.argv[2]).fetchall()))";
     let out = std::process::Command::new("python3")

@@ -106,6 +106,25 @@ async fn open_conversations_are_summarized_at_a_graceful_shutdown() {
     rt.shutdown().await;
 }
 
+/// A shutdown summarizes every open conversation, not the first batch of a hundred.
+#[actix_rt::test]
+async fn every_open_conversation_is_summarized_at_shutdown_not_only_the_first_hundred() {
+    let (home, fake) = (TempHome::new(), FakeOpenAi::start());
+    fake.set_chunk_delay(Duration::ZERO);
+    let rt = start(config(&home, &fake), Duration::from_secs(3600), true).await;
+    let people: Vec<String> = (0..130).map(|i| format!("p{i}")).collect();
+    futures::future::join_all(people.iter().map(|p| rt.ask("app", p, "let's plan dinner"))).await;
+    fake.set_default(Script::Text("SUMMARY: Planned dinner.\nFACTS: none".into()), Duration::ZERO);
+    rt.shutdown().await;
+    let rt = start(config(&home, &fake), Duration::from_secs(3600), false).await;
+    let mut summarized = 0;
+    for p in &people {
+        summarized += rt.store().recent_summaries("app", p, 5).await.unwrap().len();
+    }
+    assert_eq!(summarized, people.len());
+    rt.shutdown().await;
+}
+
 /// Time is injected: a conversation counts as idle when the clock says so.
 #[actix_rt::test]
 async fn a_conversation_is_closed_when_the_injected_clock_says_it_is_idle() {
