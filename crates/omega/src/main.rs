@@ -173,6 +173,17 @@ enum ConfigCommand {
     },
 }
 
+/// Restore the default action of SIGPIPE (Rust ignores it, so every `println!` to a closed pipe
+/// panics). Only for the commands that print a report and exit: a daemon keeps it ignored.
+#[allow(unsafe_code)]
+fn end_quietly_on_a_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: signal(2) with a valid signal number and SIG_DFL, before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // Tools run as this user: keep Omega's environment (API keys) and open files out of their
@@ -181,6 +192,14 @@ fn main() -> ExitCode {
     if let Err(e) = omega_sandbox::spawn::protect_self() {
         eprintln!("omega: cannot make its /proc files private (prctl PR_SET_DUMPABLE): {e}");
         return ExitCode::FAILURE;
+    }
+    // A report piped into `head` ends quietly when the reader has seen enough, as other
+    // command-line programs do, instead of panicking on a closed pipe.
+    if matches!(
+        cli.command,
+        Command::Status | Command::Doctor | Command::Config { .. } | Command::Audit { .. }
+    ) {
+        end_quietly_on_a_closed_pipe();
     }
     if let Command::Config { command: ConfigCommand::Schema } = cli.command {
         print!("{}", config::json_schema());

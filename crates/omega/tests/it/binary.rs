@@ -685,3 +685,22 @@ fn init_asks_in_a_terminal_what_no_flag_gave() {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// `omega status | head -1`: the reader goes away before the report is written, and the report
+/// ends quietly instead of panicking on the closed pipe.
+#[test]
+fn a_report_piped_into_a_reader_that_stops_early_ends_without_a_panic() {
+    let home = TempHome::new();
+    home.write_config("");
+    for args in [&["status"][..], &["doctor"], &["config", "check"], &["audit", "verify"]] {
+        let mut child = omega(&home, args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "omega {}: {err}", args.join(" "));
+    }
+}
