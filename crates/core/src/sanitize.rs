@@ -125,8 +125,13 @@ impl Sanitized {
 pub fn sanitize(input: &str) -> Sanitized {
     let (text, neutralized_tags) = neutralize_role_tags(input);
     let normalized = normalize(&text);
-    let override_phrases: Vec<&'static str> =
-        OVERRIDE_PHRASES.iter().copied().filter(|p| normalized.contains(p)).collect();
+    // One pass over the text for every phrase, in every language.
+    static PHRASES: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    let phrases =
+        PHRASES.get_or_init(|| aho_corasick::AhoCorasick::new(OVERRIDE_PHRASES).expect("fixed phrases"));
+    let found: std::collections::BTreeSet<usize> =
+        phrases.find_overlapping_iter(&normalized).map(|m| m.pattern().as_usize()).collect();
+    let override_phrases: Vec<&'static str> = found.into_iter().map(|i| OVERRIDE_PHRASES[i]).collect();
     let text = if override_phrases.is_empty() || text.starts_with(UNTRUSTED_PREFIX) {
         text
     } else {
